@@ -1,0 +1,3 @@
+"""Tandem: a dashboard for corporate mentorship programs."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,328 @@
+"""The database schema: typed SQLAlchemy 2 models.
+
+The first seven tables mirror the bundle format (``shared/spec/bundle-format.md``)
+one column for one column, so that import and export are mechanical.  Column
+defaults the spec states (``kind`` traditional, ``cadence_days`` 30,
+``visibility`` program, ``max_mentees`` 2) are applied on import and stored,
+so every query sees the effective value.
+
+The remaining tables are what the dashboard itself writes: the audit log and
+tunable settings.  Derived results of the analytic engines (health, themes)
+live in their own modules' tables, registered on the same ``Base``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ID = String(64)
+
+PROGRAM_TYPES = ("executive", "reciprocal", "reverse", "peer")
+PAIRING_KINDS = ("traditional", "reverse", "reciprocal", "peer")
+PAIRING_STATUSES = ("proposed", "active", "paused", "completed", "ended")
+MILESTONE_STATUSES = ("planned", "in_progress", "done", "missed")
+SUBMITTERS = ("mentor", "mentee", "both")
+FEEDBACK_SOURCES = ("checkin_note", "after_action_review", "journal", "360", "survey", "other")
+AUTHOR_ROLES = ("mentor", "mentee", "sponsor", "peer", "lead")
+VISIBILITIES = ("private", "program", "shareable")
+FLAG_REASONS = (
+    "no_contact",
+    "missed_milestones",
+    "low_ratings",
+    "mismatch",
+    "capacity",
+    "conduct",
+    "other",
+)
+FLAG_STATUSES = ("open", "in_progress", "resolved")
+
+DEFAULT_KIND = "traditional"
+DEFAULT_CADENCE_DAYS = 30
+DEFAULT_VISIBILITY = "program"
+DEFAULT_MAX_MENTEES = 2
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC timestamp: stored the same way on SQLite and PostgreSQL."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    person_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    level: Mapped[int] = mapped_column(Integer)
+    division: Mapped[str] = mapped_column(Text)
+    function: Mapped[str | None] = mapped_column(Text)
+    geography: Mapped[str] = mapped_column(Text)
+    manager_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("people.person_id", ondelete="SET NULL")
+    )
+    tenure_years: Mapped[float | None] = mapped_column(Float)
+    # Lists are stored as the normalised ';'-joined text of the bundle.
+    strengths: Mapped[str | None] = mapped_column(Text)
+    development_goals: Mapped[str | None] = mapped_column(Text)
+    learning_style: Mapped[str | None] = mapped_column(Text)
+    monthly_hours: Mapped[float | None] = mapped_column(Float)
+    max_mentees: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAX_MENTEES)
+    # "group" is an SQL keyword; the bundle column keeps its name.
+    group_name: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("level BETWEEN 1 AND 8", name="ck_people_level"),
+        Index("ix_people_division", "division"),
+        Index("ix_people_geography", "geography"),
+        Index("ix_people_manager", "manager_id"),
+    )
+
+
+class Cohort(Base):
+    __tablename__ = "cohorts"
+
+    cohort_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    program_type: Mapped[str] = mapped_column(String(16))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    sponsor_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("people.person_id", ondelete="SET NULL")
+    )
+
+
+class Pairing(Base):
+    __tablename__ = "pairings"
+
+    pairing_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    cohort_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("cohorts.cohort_id", ondelete="SET NULL")
+    )
+    mentor_id: Mapped[str] = mapped_column(ID, ForeignKey("people.person_id"))
+    mentee_id: Mapped[str] = mapped_column(ID, ForeignKey("people.person_id"))
+    kind: Mapped[str] = mapped_column(String(16), default=DEFAULT_KIND)
+    status: Mapped[str] = mapped_column(String(16))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    planned_end_date: Mapped[dt.date | None] = mapped_column(Date)
+    ended_date: Mapped[dt.date | None] = mapped_column(Date)
+    cadence_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_CADENCE_DAYS)
+    objective: Mapped[str | None] = mapped_column(Text)
+    # Optimistic concurrency: every dashboard write bumps it, and a write that
+    # started from an older version is refused instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __table_args__ = (
+        CheckConstraint("mentor_id <> mentee_id", name="ck_pairings_not_self"),
+        Index("ix_pairings_cohort", "cohort_id"),
+        Index("ix_pairings_mentor", "mentor_id"),
+        Index("ix_pairings_mentee", "mentee_id"),
+        Index("ix_pairings_status", "status"),
+        Index("ix_pairings_kind", "kind"),
+        Index("ix_pairings_start", "start_date"),
+    )
+
+
+class Milestone(Base):
+    __tablename__ = "milestones"
+
+    milestone_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    pairing_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE")
+    )
+    title: Mapped[str] = mapped_column(Text)
+    success_criteria: Mapped[str | None] = mapped_column(Text)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    completed_date: Mapped[dt.date | None] = mapped_column(Date)
+    # As given in the bundle; the effective status is derived in one place.
+    status: Mapped[str | None] = mapped_column(String(16))
+
+    __table_args__ = (
+        Index("ix_milestones_pairing", "pairing_id"),
+        Index("ix_milestones_due", "due_date"),
+    )
+
+
+class CheckIn(Base):
+    __tablename__ = "checkins"
+
+    checkin_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    pairing_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE")
+    )
+    date: Mapped[dt.date] = mapped_column(Date)
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    submitted_by: Mapped[str | None] = mapped_column(String(8))
+    clarity: Mapped[int | None] = mapped_column(Integer)
+    confidence: Mapped[int | None] = mapped_column(Integer)
+    influence: Mapped[int | None] = mapped_column(Integer)
+    safety: Mapped[int | None] = mapped_column(Integer)
+    mentor_learning: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_checkins_pairing_date", "pairing_id", "date"),
+        Index("ix_checkins_date", "date"),
+    )
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+
+    feedback_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    pairing_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE")
+    )
+    cohort_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("cohorts.cohort_id", ondelete="SET NULL")
+    )
+    date: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(32))
+    author_role: Mapped[str] = mapped_column(String(16))
+    visibility: Mapped[str] = mapped_column(String(16), default=DEFAULT_VISIBILITY)
+    text: Mapped[str] = mapped_column(Text)
+    coded_theme: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_feedback_pairing", "pairing_id"),
+        Index("ix_feedback_cohort", "cohort_id"),
+        Index("ix_feedback_date", "date"),
+    )
+
+
+class Flag(Base):
+    __tablename__ = "flags"
+
+    flag_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    pairing_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE")
+    )
+    raised_by: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    # Dashboard-side fields (exported as optional columns).
+    owner: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __table_args__ = (
+        Index("ix_flags_pairing", "pairing_id"),
+        Index("ix_flags_status", "status"),
+    )
+
+
+class AuditEntry(Base):
+    """One row per write the dashboard or the command line makes."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[dict | None] = mapped_column(JSON)  # type: ignore[type-arg]
+    after: Mapped[dict | None] = mapped_column(JSON)  # type: ignore[type-arg]
+
+    __table_args__ = (
+        Index("ix_audit_entity", "entity", "entity_id"),
+        Index("ix_audit_at", "at"),
+    )
+
+
+class Setting(Base):
+    """Tunable rules (health weights, match weights, privacy threshold) by key."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(Text, default="system")
+
+
+# --- Derived results, written by explicit refreshes and read by pages -------
+
+
+class Theme(Base):
+    """A codebook theme (default, added by a lead, or promoted from discovery)."""
+
+    __tablename__ = "themes"
+
+    theme_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Example phrases, one per line: what the theme sounds like in real notes.
+    examples: Mapped[str] = mapped_column(Text, default="")
+    # Distinctive terms (';'-joined) as last computed by a refresh (themes.csv).
+    keywords: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(String(16), default="default")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class FeedbackAnalysis(Base):
+    """The theme engine's and sentiment model's reading of one feedback note."""
+
+    __tablename__ = "feedback_analysis"
+
+    feedback_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("feedback.feedback_id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("themes.theme_id", ondelete="SET NULL")
+    )
+    confidence: Mapped[float | None] = mapped_column(Float)
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    # Hash of the text and codebook the result was computed from: a refresh
+    # recomputes only notes whose hash changed (incremental assignment).
+    input_hash: Mapped[str | None] = mapped_column(String(64))
+    method: Mapped[str | None] = mapped_column(String(32))
+    refreshed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_feedback_analysis_theme", "theme_id"),)
+
+
+class PairingHealth(Base):
+    """Health score, stall verdict and reasons of one pairing, as of a day."""
+
+    __tablename__ = "pairing_health"
+
+    pairing_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE"), primary_key=True
+    )
+    health: Mapped[float | None] = mapped_column(Float)
+    stalled: Mapped[bool] = mapped_column(Boolean, default=False)
+    at_risk: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Reasons in words, ';'-joined (the export's stall_reasons).
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_pairing_health_stalled", "stalled"),
+        Index("ix_pairing_health_health", "health"),
+    )

@@ -1,0 +1,13 @@
+"""Every table Tandem knows, registered on one metadata.
+
+Alembic and the test fixtures import this module, so a module that defines
+tables of its own adds one import line here.
+"""
+
+from __future__ import annotations
+
+from tandem.models import Base
+
+metadata = Base.metadata
+
+__all__ = ["Base", "metadata"]
