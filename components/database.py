@@ -1,0 +1,57 @@
+"""The cached database handle every page uses, and what to show when it fails."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from tandem import migrate
+from tandem.db import database_url, describe_url, get_engine
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return get_engine(url)
+
+
+def current_url() -> str:
+    return database_url()
+
+
+def database_label() -> str:
+    return describe_url(current_url())
+
+
+def engine_or_stop() -> Engine:
+    """The engine, checked: on any failure show a clear message and stop the page.
+
+    A viewer never sees a traceback for an unreachable server, a missing file
+    or a schema that has not been migrated; they see what to do about it.
+    """
+    url = current_url()
+    try:
+        engine = _engine(url)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        up_to_date = migrate.is_up_to_date(engine)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        st.error(
+            f"**The database cannot be reached.** Tandem is configured to use "
+            f"{describe_url(url)}, which did not answer: {reason}\n\n"
+            "Check `DATABASE_URL` and that the server is running, then reload this page."
+        )
+        st.stop()
+    if not up_to_date:
+        st.warning(
+            f"**The database schema is not up to date** ({describe_url(url)}). "
+            "Run `python -m tandem migrate` (or `make run`), then reload this page."
+        )
+        st.stop()
+    return engine
+
+
+def clear_caches() -> None:
+    """After any write: cached query results may be stale now."""
+    st.cache_data.clear()

@@ -1,0 +1,16 @@
+"""Overview: the program at a glance."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.overview import cohort_table, empty_program_notice, totals_row
+from components.shell import page_setup
+
+engine = page_setup("Overview", "Your mentorship program at a glance.")
+totals = totals_row(engine)
+if totals.is_empty:
+    empty_program_notice()
+    st.stop()
+st.subheader("Cohorts")
+cohort_table(engine)

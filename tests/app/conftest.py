@@ -1,0 +1,54 @@
+"""AppTest fixtures: run the real app script against a prepared database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tandem import migrate
+from tandem.db import get_engine
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+APP = str(PROJECT_ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches() -> Iterator[None]:
+    # Caches outlive AppTest instances; a stale result from another test's
+    # database would make a test pass or fail for the wrong reason.
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_database(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[Callable[..., None] | None], str]:
+    """Point the app at a migrated database on each backend, filled by ``fill``."""
+
+    def prepare(fill: Callable[..., None] | None = None) -> str:
+        engine = get_engine(db_url)
+        migrate.upgrade(engine)
+        if fill is not None:
+            fill(engine)
+        monkeypatch.setenv("DATABASE_URL", db_url)
+        return db_url
+
+    return prepare
+
+
+def run_page(page: str | None = None, timeout: float = 60) -> AppTest:
+    """Run app.py (and switch to ``page``, e.g. "pages/portfolio.py")."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    return at
