@@ -32,9 +32,7 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def head_revision() -> str | None:
-    script = ScriptDirectory.from_config(
-        _script_config()
-    )
+    script = ScriptDirectory.from_config(_script_config())
     return script.get_current_head()
 
 

@@ -7,6 +7,7 @@ tables of its own adds one import line here.
 from __future__ import annotations
 
 from tandem.models import Base
+from tandem.themes import tables as _theme_tables  # noqa: F401  (registers theme tables)
 
 metadata = Base.metadata
 

@@ -54,9 +54,7 @@ def test_unreachable_database_shows_a_clear_message(
     page,  # type: ignore[no-untyped-def]
     screenshot,  # type: ignore[no-untyped-def]
 ) -> None:
-    running = start_app(
-        "postgresql+psycopg://nobody@127.0.0.1:1/none", tmp_path / "streamlit.log"
-    )
+    running = start_app("postgresql+psycopg://nobody@127.0.0.1:1/none", tmp_path / "streamlit.log")
     try:
         page.goto(running.url)
         wait_for_app(page)

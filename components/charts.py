@@ -1,0 +1,160 @@
+"""Altair charts shared by pages. Charts receive prepared frames, never query."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+RATING_LABELS = {
+    "clarity": "Clarity",
+    "confidence": "Confidence",
+    "influence": "Influence",
+    "safety": "Safety",
+    "mentor_learning": "Mentor learning",
+}
+MILESTONE_COLOURS = {
+    "Done on time": "#1A7F5A",
+    "Done late": "#7FB069",
+    "In progress": "#3E7CB1",
+    "Due soon": "#E0A100",
+    "Planned": "#9AA5B1",
+    "Overdue": "#C0392B",
+    "Missed": "#6D2E46",
+}
+
+
+def pairing_timeline(checkins: pd.DataFrame, milestones: pd.DataFrame) -> alt.LayerChart | None:
+    """Rating lines over time with the milestones on the same time axis."""
+    layers: list[alt.Chart] = []
+    if not checkins.empty:
+        long = checkins.melt(
+            id_vars=["date"], value_vars=list(RATING_LABELS), var_name="rating", value_name="score"
+        ).dropna(subset=["score"])
+        long["rating"] = long["rating"].map(RATING_LABELS)
+        long["date"] = pd.to_datetime(long["date"])
+        if not long.empty:
+            layers.append(
+                alt.Chart(long)
+                .mark_line(point=True)
+                .encode(
+                    x=alt.X("date:T", title=None),
+                    y=alt.Y("score:Q", title="Rating (1–5)", scale=alt.Scale(domain=[0.5, 5.5])),
+                    color=alt.Color("rating:N", title="Rating"),
+                    tooltip=[
+                        alt.Tooltip("date:T"),
+                        alt.Tooltip("rating:N"),
+                        alt.Tooltip("score:Q"),
+                    ],
+                )
+            )
+    if not milestones.empty:
+        marks = milestones.assign(
+            when=pd.to_datetime(milestones["completed_date"].fillna(milestones["due_date"])),
+            y=0.75,
+        )
+        layers.append(
+            alt.Chart(marks)
+            .mark_point(shape="diamond", size=160, filled=True)
+            .encode(
+                x=alt.X("when:T", title=None),
+                y=alt.Y("y:Q"),
+                fill=alt.Fill(
+                    "status_label:N",
+                    title="Milestone",
+                    scale=alt.Scale(
+                        domain=list(MILESTONE_COLOURS), range=list(MILESTONE_COLOURS.values())
+                    ),
+                ),
+                tooltip=[
+                    alt.Tooltip("title:N", title="Milestone"),
+                    alt.Tooltip("due_date:T", title="Due"),
+                    alt.Tooltip("completed_date:T", title="Completed"),
+                    alt.Tooltip("status_label:N", title="Status"),
+                ],
+            )
+        )
+    if not layers:
+        return None
+    return alt.layer(*layers).resolve_scale(color="independent").properties(height=320)
+
+
+SUPPRESSED_COLOUR = "#D5DBDB"
+
+
+def _outcome_format(outcome: str) -> str:
+    return "+.2f" if outcome == "rating_gain" else ".0%"
+
+
+def outcome_heatmap(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    outcome: str,
+    outcome_label: str,
+    x_title: str,
+    y_title: str,
+) -> alt.LayerChart:
+    """Cells coloured by the outcome, each labelled with its n; suppressed cells grey."""
+    data = frame.assign(
+        label=[
+            "suppressed" if hidden else f"n={int(n)}"
+            for hidden, n in zip(frame["suppressed"], frame["n"].fillna(0), strict=False)
+        ]
+    )
+    select = alt.selection_point(name="cell", fields=[x, y], on="click")
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{x}:N", title=x_title, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
+        y=alt.Y(f"{y}:N", title=y_title, axis=alt.Axis(labelLimit=160)),
+    )
+    cells = (
+        base.mark_rect(stroke="white")
+        .encode(
+            color=alt.condition(
+                "datum.suppressed",
+                alt.value(SUPPRESSED_COLOUR),
+                alt.Color(f"{outcome}:Q", title=outcome_label, scale=alt.Scale(scheme="tealblues")),
+            ),
+            opacity=alt.condition(select, alt.value(1.0), alt.value(0.55)),
+            tooltip=[
+                alt.Tooltip(f"{x}:N", title=x_title),
+                alt.Tooltip(f"{y}:N", title=y_title),
+                alt.Tooltip(f"{outcome}:Q", title=outcome_label, format=_outcome_format(outcome)),
+                alt.Tooltip("label:N", title="Pairings"),
+            ],
+        )
+        .add_params(select)
+    )
+    text = base.mark_text(fontSize=11).encode(text="label:N")
+    return alt.layer(cells, text).properties(height=max(220, 38 * data[y].nunique()))
+
+
+def outcome_bars(
+    frame: pd.DataFrame, column: str, outcome: str, outcome_label: str, title: str
+) -> alt.LayerChart:
+    """One bar per group with its n; suppressed groups shown as empty, labelled."""
+    data = frame.assign(
+        label=[
+            "suppressed" if hidden else f"n={int(n)}"
+            for hidden, n in zip(frame["suppressed"], frame["n"].fillna(0), strict=False)
+        ],
+        value=frame[outcome].fillna(0.0),
+    )
+    data[column] = data[column].astype(str)
+    select = alt.selection_point(name="cell", fields=[column], on="click")
+    # The section heading names the dimension; an axis title would repeat it.
+    base = alt.Chart(data).encode(y=alt.Y(f"{column}:N", title=None, sort=None))
+    bars = (
+        base.mark_bar()
+        .encode(
+            x=alt.X("value:Q", title=outcome_label, axis=alt.Axis(format=_outcome_format(outcome))),
+            color=alt.condition(select, alt.value("#0F6E6E"), alt.value("#8FB9B9")),
+            tooltip=[
+                alt.Tooltip(f"{column}:N", title=title),
+                alt.Tooltip(f"{outcome}:Q", title=outcome_label, format=_outcome_format(outcome)),
+                alt.Tooltip("label:N", title="Pairings"),
+            ],
+        )
+        .add_params(select)
+    )
+    text = base.mark_text(align="left", dx=4).encode(x="value:Q", text="label:N")
+    return alt.layer(bars, text).properties(height=max(160, 34 * len(data)))

@@ -1,0 +1,42 @@
+"""Small display helpers shared by components (no domain rules here)."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from tandem.queries.headlines import Headline
+
+NOT_COMPUTED = "not yet computed"
+
+
+def metric_row(headlines: list[Headline], previous_label: str) -> None:
+    """A row of st.metric, each with its change against the previous period."""
+    columns = st.columns(len(headlines))
+    for column, headline in zip(columns, headlines, strict=True):
+        value = headline.value
+        change = headline.change
+        if value is None:
+            shown = "–"
+        elif headline.label == "Mean rating":
+            shown = f"{value:.2f}"
+        else:
+            shown = f"{value:,.0f}"
+        delta = None
+        if change is not None and not math.isclose(change, 0.0):
+            delta = f"{change:+.2f}" if headline.label == "Mean rating" else f"{change:+,.0f}"
+        column.metric(
+            headline.label,
+            shown,
+            delta=delta,
+            help=f"{headline.help} Change against {previous_label}.",
+        )
+
+
+def truncate(text: str | None, limit: int = 120) -> str:
+    """Plain text cut at ``limit`` characters with an ellipsis."""
+    if not text:
+        return ""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

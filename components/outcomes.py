@@ -1,0 +1,88 @@
+"""The "What works" page's pieces: outcome charts whose cells filter the portfolio."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from components.charts import outcome_bars, outcome_heatmap
+from components.filter_bar import set_filters
+from tandem.filters import Filters
+from tandem.privacy import SUPPRESSED_NOTE, privacy_threshold
+from tandem.queries.outcomes import DIMENSIONS, OUTCOMES, drill_down, outcomes_by
+
+PORTFOLIO_PAGE = "pages/portfolio.py"
+
+
+@st.cache_data(ttl=300, max_entries=128, show_spinner=False)
+def _outcomes(
+    _engine: Engine, url: str, filters: Filters, dimension: str, threshold: int, today: dt.date
+) -> pd.DataFrame:
+    return outcomes_by(_engine, filters, dimension, threshold=threshold, today=today)
+
+
+@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
+def _threshold(_engine: Engine, url: str) -> int:
+    return privacy_threshold(_engine)
+
+
+def threshold(engine: Engine) -> int:
+    return _threshold(engine, str(engine.url))
+
+
+def choose_outcome() -> str:
+    return st.segmented_control(  # type: ignore[no-any-return]
+        "Outcome",
+        list(OUTCOMES),
+        format_func=OUTCOMES.__getitem__,
+        default="completion_rate",
+        required=True,
+    )
+
+
+def _selected_point(event: Any) -> dict[str, Any] | None:
+    selection = getattr(event, "selection", None) or {}
+    points = selection.get("cell") if isinstance(selection, dict) else None
+    return points[0] if points else None
+
+
+def outcome_section(engine: Engine, filters: Filters, dimension: str, outcome: str) -> None:
+    spec = DIMENSIONS[dimension]
+    limit = threshold(engine)
+    frame = _outcomes(engine, str(engine.url), filters, dimension, limit, dt.date.today())
+    st.markdown(f"**{spec.label}**")
+    if frame.empty:
+        st.caption("No pairings match these filters.")
+        return
+    if frame["suppressed"].all():
+        st.caption(SUPPRESSED_NOTE.format(threshold=limit) + " Every group here is that small.")
+        return
+    label = OUTCOMES[outcome]
+    if len(spec.columns) == 2:
+        chart = outcome_heatmap(
+            frame,
+            spec.columns[0],
+            spec.columns[1],
+            outcome,
+            label,
+            "Mentor division",
+            "Mentee division",
+        )
+    else:
+        chart = outcome_bars(frame, spec.columns[0], outcome, label, spec.label)
+    event = st.altair_chart(
+        chart, width="stretch", on_select="rerun", selection_mode="cell", key=f"chart_{dimension}"
+    )
+    point = _selected_point(event)
+    if point:
+        if dimension == "cohort":
+            match = frame[frame["cohort"] == point.get("cohort")]
+            point = {**point, "cohort_id": match["cohort_id"].iloc[0] if len(match) else None}
+        set_filters(drill_down(filters, dimension, point))
+        st.switch_page(PORTFOLIO_PAGE)
+    if frame["suppressed"].any():
+        st.caption(SUPPRESSED_NOTE.format(threshold=limit))

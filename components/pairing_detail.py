@@ -1,0 +1,131 @@
+"""Sections of the pairing detail page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from components.charts import pairing_timeline
+from components.formatting import NOT_COMPUTED
+from tandem.competencies import parse_list
+from tandem.queries.pairing_detail import (
+    PairingStory,
+    pairing_checkins,
+    pairing_feedback,
+    pairing_flags,
+    pairing_milestones,
+    private_note_count,
+)
+
+
+def requested_pairing_id() -> str | None:
+    value = st.query_params.get("pairing")
+    return value.strip()[:64] if value and value.strip() else None
+
+
+def _person(column: Any, role: str, person: dict[str, Any]) -> None:
+    with column.container(border=True):
+        st.markdown(f"**{role}**")
+        st.text(person["name"])
+        details = [
+            person.get("title") or "",
+            f"level {person['level']}",
+            person["division"],
+            person.get("function") or "",
+            person["geography"],
+        ]
+        st.caption(" · ".join(part for part in details if part))
+        strengths = parse_list(person.get("strengths"))
+        goals = parse_list(person.get("development_goals"))
+        st.text(f"Strengths: {', '.join(strengths) if strengths else '–'}")
+        st.text(f"Development goals: {', '.join(goals) if goals else '–'}")
+
+
+def people_and_contract(story: PairingStory) -> None:
+    pairing = story.pairing
+    left, right = st.columns(2)
+    _person(left, "Mentor", story.mentor)
+    _person(right, "Mentee", story.mentee)
+    covered = story.mentor_covers
+    goals = parse_list(story.mentee.get("development_goals"))
+    if goals:
+        st.text(
+            f"The mentor's strengths cover {len(covered)} of the mentee's {len(goals)} "
+            f"development goals" + (f": {', '.join(covered)}." if covered else ".")
+        )
+    if story.mentee_covers:
+        st.text(f"In return the mentee can teach: {', '.join(story.mentee_covers)}.")
+    st.subheader("Learning contract")
+    cohort = story.cohort["name"] if story.cohort else "no cohort"
+    st.caption(
+        f"{pairing['kind'].title()} pairing · {cohort} · status {pairing['status']} · "
+        f"started {pairing['start_date']:%Y-%m-%d} · meets every {pairing['cadence_days']} days"
+    )
+    objective = pairing.get("objective")
+    st.text(f"Objective: {objective}" if objective else "No objective written yet.")
+
+
+def health_summary(story: PairingStory) -> None:
+    health = story.health
+    if health is None or health.get("health") is None:
+        st.metric("Health", "–")
+        st.caption(f"Health: {NOT_COMPUTED}. Run `python -m tandem refresh`.")
+        return
+    label = "stalled" if health["stalled"] else ("at risk" if health["at_risk"] else "on track")
+    st.metric("Health", f"{health['health']:.0f} / 100", help=f"As of {health['as_of']}")
+    st.caption(f"Verdict: {label}")
+    for reason in (health.get("reasons") or "").split(";"):
+        if reason.strip():
+            st.text(f"• {reason.strip()}")
+
+
+def timeline(engine: Engine, pairing_id: str, today: dt.date) -> None:
+    checkins = pairing_checkins(engine, pairing_id)
+    milestones = pairing_milestones(engine, pairing_id, today)
+    chart = pairing_timeline(checkins, milestones)
+    if chart is None:
+        st.info("No check-ins or milestones recorded yet.")
+    else:
+        st.altair_chart(chart, width="stretch")
+    if not milestones.empty:
+        st.dataframe(
+            milestones[["title", "due_date", "completed_date", "status_label", "success_criteria"]],
+            hide_index=True,
+            column_config={
+                "title": "Milestone",
+                "due_date": "Due",
+                "completed_date": "Completed",
+                "status_label": "Status",
+                "success_criteria": "Success criteria",
+            },
+        )
+
+
+def notes(engine: Engine, pairing_id: str, *, include_private: bool) -> None:
+    frame = pairing_feedback(engine, pairing_id, include_private=include_private)
+    hidden = 0 if include_private else private_note_count(engine, pairing_id)
+    if hidden:
+        st.caption(f"{hidden} private note(s) stay within the pair and are not shown.")
+    if frame.empty:
+        st.caption("No notes you may see.")
+        return
+    # Plain text only: untrusted text never goes through markdown or HTML.
+    st.dataframe(
+        frame[["date", "source", "author_role", "visibility", "text"]],
+        hide_index=True,
+        column_config={"text": st.column_config.TextColumn("Note", width="large")},
+    )
+
+
+def flags(engine: Engine, pairing_id: str) -> None:
+    flag_rows, history = pairing_flags(engine, pairing_id)
+    if flag_rows.empty:
+        st.caption("No flags raised on this pairing.")
+        return
+    st.dataframe(flag_rows.drop(columns=["flag_id"]), hide_index=True)
+    if not history.empty:
+        with st.expander("Flag history"):
+            st.dataframe(history, hide_index=True)

@@ -1,0 +1,32 @@
+"""Pairing detail: one pairing's story, opened from the portfolio (``?pairing=ID``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from components import pairing_detail as section
+from components.shell import page_setup
+from tandem.queries.pairing_detail import pairing_story
+
+engine = page_setup("Pairing")
+pairing_id = section.requested_pairing_id()
+story = pairing_story(engine, pairing_id) if pairing_id else None
+if story is None:
+    st.info("Choose a pairing in the Portfolio to see its story.")
+    st.page_link("pages/portfolio.py", label="Open the portfolio", icon=":material/table:")
+    st.stop()
+
+st.subheader(f"{story.mentor['name']} mentoring {story.mentee['name']}")
+main, side = st.columns([3, 1])
+with main:
+    section.people_and_contract(story)
+with side:
+    section.health_summary(story)
+st.subheader("Check-ins and milestones")
+section.timeline(engine, story.pairing["pairing_id"], dt.date.today())
+st.subheader("Notes")
+section.notes(engine, story.pairing["pairing_id"], include_private=False)
+st.subheader("Flags")
+section.flags(engine, story.pairing["pairing_id"])

@@ -1,0 +1,15 @@
+"""Portfolio: every pairing, how it is doing, filtered by the shared filter bar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.filter_bar import filter_bar
+from components.portfolio import headlines, portfolio_table
+from components.shell import page_setup
+
+engine = page_setup("Portfolio", "Every pairing in the program and how it is doing.")
+filters = filter_bar(engine)
+headlines(engine, filters)
+st.subheader("Pairings")
+portfolio_table(engine, filters)
