@@ -143,11 +143,14 @@ class Filters:
         if self.cohorts:
             conditions.append(Pairing.cohort_id.in_(self.cohorts))
         if self.program_types:
+            # An alias, so the subquery stays its own even when the outer
+            # query joins cohorts too (it would otherwise correlate away).
+            cohort = aliased(Cohort)
             conditions.append(
                 exists(
-                    select(Cohort.cohort_id).where(
-                        Cohort.cohort_id == Pairing.cohort_id,
-                        Cohort.program_type.in_(self.program_types),
+                    select(cohort.cohort_id).where(
+                        cohort.cohort_id == Pairing.cohort_id,
+                        cohort.program_type.in_(self.program_types),
                     )
                 )
             )

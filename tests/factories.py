@@ -147,3 +147,105 @@ def small_program(engine: Engine) -> None:
         upsert(connection, Milestone.__table__, milestones)  # type: ignore[arg-type]
         upsert(connection, CheckIn.__table__, checkins)  # type: ignore[arg-type]
         upsert(connection, Feedback.__table__, feedback)  # type: ignore[arg-type]
+
+
+def grid_program(engine: Engine, seed: int = 3) -> dict[str, list[dict[str, object]]]:
+    """A random but reproducible program of ~40 pairings, returned as the rows inserted.
+
+    Tests recompute expected aggregates from these rows in plain Python, an
+    independent route to the numbers the SQL must produce.
+    """
+    import random
+
+    rng = random.Random(seed)
+    divisions = ["Wealth", "Technology", "Risk"]
+    geographies = ["UK", "Singapore"]
+    people = [
+        person(
+            f"g{i:03d}",
+            f"Person {i}",
+            rng.randint(1, 8),
+            division=rng.choice(divisions),
+            geography=rng.choice(geographies),
+        )
+        for i in range(60)
+    ]
+    cohorts = [
+        {
+            "cohort_id": f"gc{i}",
+            "name": f"Wave {i}",
+            "program_type": "executive",
+            "start_date": dt.date(2025, 1, 1),
+            "end_date": None,
+            "sponsor_id": None,
+        }
+        for i in range(2)
+    ]
+    pairings, milestones, checkins = [], [], []
+    for i in range(40):
+        mentor, mentee = rng.sample(people, 2)
+        pairing_id = f"gp{i:03d}"
+        pairings.append(
+            {
+                "pairing_id": pairing_id,
+                "cohort_id": rng.choice([*[c["cohort_id"] for c in cohorts], None]),
+                "mentor_id": mentor["person_id"],
+                "mentee_id": mentee["person_id"],
+                "kind": rng.choice(["traditional", "traditional", "reverse", "reciprocal"]),
+                "status": rng.choice(["active", "active", "active", "completed", "ended"]),
+                "start_date": dt.date(2025, 6, 1) + dt.timedelta(days=rng.randint(0, 200)),
+                "planned_end_date": None,
+                "ended_date": None,
+                "cadence_days": rng.choice([14, 30]),
+                "objective": None,
+            }
+        )
+        for j in range(rng.randint(0, 4)):
+            due = TODAY + dt.timedelta(days=rng.randint(-200, 120))
+            completed = (
+                due + dt.timedelta(days=rng.randint(-20, 20)) if rng.random() < 0.5 else None
+            )
+            if completed is not None and completed > TODAY:
+                completed = None
+            milestones.append(
+                {
+                    "milestone_id": f"{pairing_id}-m{j}",
+                    "pairing_id": pairing_id,
+                    "title": f"Step {j}",
+                    "success_criteria": None,
+                    "due_date": due,
+                    "completed_date": completed,
+                    "status": rng.choice([None, None, "missed", "in_progress"])
+                    if completed is None
+                    else None,
+                }
+            )
+        for k in range(rng.randint(0, 6)):
+            checkins.append(
+                {
+                    "checkin_id": f"{pairing_id}-k{k}",
+                    "pairing_id": pairing_id,
+                    "date": dt.date(2025, 7, 1) + dt.timedelta(days=20 * k),
+                    "duration_minutes": 45,
+                    "submitted_by": "both",
+                    "clarity": rng.choice([None, 1, 2, 3, 4, 5]),
+                    "confidence": rng.randint(1, 5),
+                    "influence": rng.choice([None, 2, 3, 4]),
+                    "safety": rng.randint(1, 5),
+                    "mentor_learning": rng.randint(1, 5),
+                }
+            )
+    rows = {
+        "people": people,
+        "cohorts": cohorts,
+        "pairings": pairings,
+        "milestones": milestones,
+        "checkins": checkins,
+    }
+    with engine.begin() as connection:
+        upsert(connection, Person.__table__, people)  # type: ignore[arg-type]
+        upsert(connection, Cohort.__table__, cohorts)  # type: ignore[arg-type]
+        upsert(connection, Pairing.__table__, pairings)  # type: ignore[arg-type]
+        upsert(connection, Milestone.__table__, milestones)  # type: ignore[arg-type]
+        upsert(connection, CheckIn.__table__, checkins)  # type: ignore[arg-type]
+    return rows
