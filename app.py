@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.navigation import build_navigation
+from components.navigation import run_app
 
 st.set_page_config(
     page_title="Tandem · mentorship programs",
@@ -17,4 +17,4 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-build_navigation().run()
+run_app()

@@ -107,7 +107,7 @@ def outcome_heatmap(
         y=alt.Y(f"{y}:N", title=y_title, axis=alt.Axis(labelLimit=160)),
     )
     cells = (
-        base.mark_rect(stroke="white")
+        base.mark_rect(stroke="white", invalid=None)  # suppressed cells stay drawn
         .encode(
             color=alt.condition(
                 "datum.suppressed",
@@ -158,3 +158,73 @@ def outcome_bars(
     )
     text = base.mark_text(align="left", dx=4).encode(x="value:Q", text="label:N")
     return alt.layer(bars, text).properties(height=max(160, 34 * len(data)))
+
+
+def learning_flow_bars(frame: pd.DataFrame) -> alt.Chart:
+    """Per pairing kind: what the mentor learned next to the mentee's latest rating."""
+    shown = frame[~frame["suppressed"]]
+    long = shown.melt(
+        id_vars=["kind", "n"],
+        value_vars=["mentor_learning", "mentee_rating"],
+        var_name="direction",
+        value_name="score",
+    )
+    long["direction"] = long["direction"].map(
+        {"mentor_learning": "Mentor learned (1–5)", "mentee_rating": "Mentee's latest rating (1–5)"}
+    )
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("kind:N", title=None),
+            yOffset="direction:N",
+            x=alt.X("score:Q", title="Mean score", scale=alt.Scale(domain=[0, 5])),
+            color=alt.Color(
+                "direction:N",
+                title=None,
+                scale=alt.Scale(range=["#0F6E6E", "#E07A5F"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["kind:N", "direction:N", alt.Tooltip("score:Q", format=".2f"), "n:Q"],
+        )
+        .properties(height=max(140, 60 * len(shown)))
+    )
+
+
+def level_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
+    """Pairings by mentor level × mentee level; suppressed cells grey and unlabelled."""
+    data = frame.assign(
+        label=[
+            "" if hidden else f"{int(n)}"
+            for hidden, n in zip(frame["suppressed"], frame["n"].fillna(0), strict=True)
+        ]
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("mentee_level:O", title="Mentee level"),
+        y=alt.Y("mentor_level:O", title="Mentor level", sort="descending"),
+    )
+    # invalid=None: a suppressed cell has no value but must still be drawn (grey).
+    cells = base.mark_rect(stroke="white", invalid=None).encode(
+        color=alt.condition(
+            "datum.suppressed",
+            alt.value(SUPPRESSED_COLOUR),
+            alt.Color("n:Q", title="Pairings", scale=alt.Scale(scheme="tealblues")),
+        ),
+        tooltip=["mentor_level:O", "mentee_level:O", alt.Tooltip("label:N", title="Pairings")],
+    )
+    return alt.layer(cells, base.mark_text().encode(text="label:N")).properties(height=320)
+
+
+def equity_bars(frame: pd.DataFrame, measure: str, label: str) -> alt.Chart:
+    shown = frame[~frame["suppressed"] & frame[measure].notna()]
+    fmt = "+.2f" if measure == "rating_gain" else ".0%"
+    return (
+        alt.Chart(shown)
+        .mark_bar(color="#0F6E6E")
+        .encode(
+            y=alt.Y("group:N", title=None),
+            x=alt.X(f"{measure}:Q", title=label, axis=alt.Axis(format=fmt)),
+            tooltip=["group:N", alt.Tooltip(f"{measure}:Q", format=fmt), "people:Q"],
+        )
+        .properties(height=max(120, 32 * len(shown)))
+    )

@@ -60,7 +60,7 @@ DIMENSIONS: dict[str, Dimension] = {
 }
 
 
-def _per_pairing(filters: Filters, today: dt.date):  # type: ignore[no-untyped-def]
+def per_pairing_outcomes(filters: Filters, today: dt.date):  # type: ignore[no-untyped-def]
     mentor = aliased(Person, name="mentor")
     mentee = aliased(Person, name="mentee")
     milestones = milestone_stats(today)
@@ -104,7 +104,7 @@ def outcomes_by(
     """One row per group of ``dimension``: its columns, n, the outcomes, ``suppressed``."""
     today = today or dt.date.today()
     spec = DIMENSIONS[dimension]
-    per = _per_pairing(filters, today)
+    per = per_pairing_outcomes(filters, today)
     keys = [per.c[column] for column in (*spec.columns, *spec.hidden)]
     statement = (
         select(

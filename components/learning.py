@@ -1,0 +1,124 @@
+"""Sections of the "Learning flows" and "Equity of access" pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from components.charts import equity_bars, learning_flow_bars, level_heatmap
+from components.outcomes import threshold
+from tandem.filters import Filters
+from tandem.privacy import SUPPRESSED_NOTE
+from tandem.queries.equity import MEASURES, equity_by_group, has_groups
+from tandem.queries.reciprocity import hidden_experts, learning_by_kind, level_matrix
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _learning(_engine: Engine, url: str, filters: Filters, limit: int) -> pd.DataFrame:
+    return learning_by_kind(_engine, filters, threshold=limit)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _levels(_engine: Engine, url: str, filters: Filters, limit: int) -> pd.DataFrame:
+    return level_matrix(_engine, filters, threshold=limit)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _experts(_engine: Engine, url: str, filters: Filters) -> pd.DataFrame:
+    return hidden_experts(_engine, filters)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _equity(
+    _engine: Engine, url: str, filters: Filters, limit: int, today: dt.date
+) -> pd.DataFrame:
+    return equity_by_group(_engine, filters, threshold=limit, today=today)
+
+
+def _note_if_suppressed(frame: pd.DataFrame, limit: int) -> None:
+    if not frame.empty and frame["suppressed"].any():
+        st.caption(SUPPRESSED_NOTE.format(threshold=limit))
+
+
+def learning_both_ways(engine: Engine, filters: Filters) -> None:
+    limit = threshold(engine)
+    frame = _learning(engine, str(engine.url), filters, limit)
+    if frame.empty or frame["suppressed"].all():
+        st.caption("Not enough rated pairings under these filters to compare kinds.")
+    else:
+        st.altair_chart(learning_flow_bars(frame), width="stretch")
+    _note_if_suppressed(frame, limit)
+
+
+def levels(engine: Engine, filters: Filters) -> None:
+    limit = threshold(engine)
+    frame = _levels(engine, str(engine.url), filters, limit)
+    if frame.empty:
+        st.caption("No pairings match these filters.")
+        return
+    st.altair_chart(level_heatmap(frame), width="stretch")
+    st.caption(
+        "Cells above the diagonal are traditional mentoring (senior mentors); cells below "
+        "it are learning flowing upwards. " + SUPPRESSED_NOTE.format(threshold=limit)
+    )
+
+
+def experts(engine: Engine, filters: Filters) -> None:
+    frame = _experts(engine, str(engine.url), filters)
+    if frame.empty:
+        st.caption("Nobody mentors two or more people under these filters yet.")
+        return
+    st.dataframe(
+        frame.drop(columns=["person_id"]),
+        hide_index=True,
+        column_config={
+            "name": "Person",
+            "level": "Level",
+            "division": "Division",
+            "divisions_reached": "Divisions reached",
+            "levels_reached": "Levels reached",
+            "mentees": "Mentees",
+            "reverse_pairings": "Reverse pairings",
+        },
+    )
+
+
+def equity(engine: Engine, filters: Filters) -> None:
+    if not has_groups(engine):
+        st.info(
+            "Nobody in this program carries the optional `group` column, so there is "
+            "nothing to compare. Add it to people.csv to report equity of access."
+        )
+        return
+    limit = threshold(engine)
+    frame = _equity(engine, str(engine.url), filters, limit, dt.date.today())
+    st.caption(
+        f"Groups with fewer than {limit} people, and figures drawn from fewer than {limit} "
+        "people or pairings, are suppressed: never shown, in charts, tables or downloads."
+    )
+    columns = st.columns(2)
+    for index, (measure, label) in enumerate(MEASURES.items()):
+        with columns[index % 2]:
+            st.markdown(f"**{label}**")
+            if frame[measure].notna().any():
+                st.altair_chart(equity_bars(frame, measure, label), width="stretch")
+            else:
+                st.caption("Suppressed for every group.")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config={
+            "group": "Group",
+            "people": st.column_config.NumberColumn("People", format="%d"),
+            "suppressed": "Suppressed",
+            **{
+                measure: st.column_config.NumberColumn(
+                    label, format="%+.2f" if measure == "rating_gain" else "percent"
+                )
+                for measure, label in MEASURES.items()
+            },
+        },
+    )

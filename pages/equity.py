@@ -1,0 +1,14 @@
+"""Equity of access: participation, roles, senior mentors and outcomes by group."""
+
+from __future__ import annotations
+
+from components import learning
+from components.filter_bar import filter_bar
+from components.shell import page_setup
+
+engine = page_setup(
+    "Equity of access",
+    "Who takes part, in which role, with access to which mentors, and with what results.",
+)
+filters = filter_bar(engine)
+learning.equity(engine, filters)
