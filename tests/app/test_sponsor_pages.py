@@ -1,0 +1,105 @@
+"""Every sponsor page runs without exception on empty, small, sample and edge-case data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from tandem.bulk import upsert
+from tandem.bundle import import_bundle
+from tandem.models import Cohort, Pairing
+from tests.app.conftest import run_page
+from tests.factories import small_program
+
+SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
+PAGES = [
+    "pages/overview.py",
+    "pages/portfolio.py",
+    "pages/what_works.py",
+    "pages/learning_flows.py",
+    "pages/equity.py",
+    "pages/pairing.py",
+]
+
+
+def sample(engine: Engine) -> None:
+    import_bundle(engine, SAMPLE_BUNDLE)
+
+
+def edge_cases(engine: Engine) -> None:
+    """Unicode, a very long objective, a cohort without pairings, no check-ins."""
+    small_program(engine)
+    with engine.begin() as connection:
+        upsert(
+            connection,
+            Cohort.__table__,  # type: ignore[arg-type]
+            [
+                {
+                    "cohort_id": "empty",
+                    "name": "Wave with nobody yet",
+                    "program_type": "peer",
+                    "start_date": dt.date(2026, 5, 1),
+                    "end_date": None,
+                    "sponsor_id": None,
+                }
+            ],
+        )
+        connection.execute(
+            Pairing.__table__.update()
+            .where(Pairing.pairing_id == "x2")
+            .values(objective="Grow <b>influence</b> " * 400)
+        )
+
+
+DATASETS = {"empty": None, "small": small_program, "sample": sample, "edge": edge_cases}
+
+
+@pytest.mark.parametrize("dataset", sorted(DATASETS))
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_without_exception(app_database, page: str, dataset: str) -> None:  # type: ignore[no-untyped-def]
+    app_database(DATASETS[dataset])
+    at = run_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_filter_with_no_rows_shows_an_empty_state(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(small_program)
+    at = run_page()
+    at.query_params["kind"] = "peer"
+    at.switch_page("pages/portfolio.py").run()
+    assert not at.exception
+    assert any("No pairings match these filters" in info.value for info in at.info)
+
+
+def test_portfolio_reads_its_filters_from_the_url(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(small_program)
+    at = run_page()
+    at.query_params["kind"] = "reverse"
+    at.switch_page("pages/portfolio.py").run()
+    grid = at.dataframe[0].value
+    assert list(grid["Mentor"]) == ["Nguyễn Thị Hoa"]
+    assert at.multiselect(key="filter_kinds").value == ["reverse"]
+
+
+def test_pairing_page_shows_the_story_without_private_notes(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(small_program)
+    at = run_page()
+    at.query_params["pairing"] = "x2"
+    at.switch_page("pages/pairing.py").run()
+    assert not at.exception
+    shown = " ".join(str(t.value) for t in at.text) + " ".join(c.value for c in at.caption)
+    assert "Nguyễn Thị Hoa" in shown
+    assert "1 private note(s) stay within the pair" in shown
+    assert all("We keep cancelling" not in str(frame.value) for frame in at.dataframe)
+
+
+def test_unknown_pairing_gets_a_way_back(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(small_program)
+    at = run_page()
+    at.query_params["pairing"] = "does-not-exist"
+    at.switch_page("pages/pairing.py").run()
+    assert not at.exception
+    assert any("Choose a pairing" in info.value for info in at.info)
