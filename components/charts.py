@@ -228,3 +228,107 @@ def equity_bars(frame: pd.DataFrame, measure: str, label: str) -> alt.Chart:
         )
         .properties(height=max(120, 32 * len(shown)))
     )
+
+
+def burn_up_chart(frame: pd.DataFrame) -> alt.FacetChart:
+    """Cumulative milestones due (the plan) against completed, one panel per cohort."""
+    long = frame.melt(
+        id_vars=["cohort", "month"],
+        value_vars=["planned_total", "completed_total"],
+        var_name="series",
+        value_name="milestones",
+    )
+    long["series"] = long["series"].map(
+        {"planned_total": "Due (plan)", "completed_total": "Completed"}
+    )
+    long["month"] = pd.to_datetime(long["month"] + "-01")
+    return (
+        alt.Chart(long)
+        .mark_line(point=True, interpolate="step-after")
+        .encode(
+            x=alt.X("month:T", title=None),
+            y=alt.Y("milestones:Q", title="Milestones (cumulative)"),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=["Due (plan)", "Completed"], range=["#9AA5B1", "#0F6E6E"]),
+                legend=alt.Legend(orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(domain=["Due (plan)", "Completed"], range=[[4, 3], [1, 0]]),
+                legend=None,
+            ),
+            tooltip=[
+                "cohort:N",
+                alt.Tooltip("month:T", format="%Y-%m"),
+                "series:N",
+                "milestones:Q",
+            ],
+        )
+        .properties(width=320, height=200)
+        .facet(facet=alt.Facet("cohort:N", title=None), columns=2)
+        .resolve_scale(y="independent")
+    )
+
+
+def rate_bars(frame: pd.DataFrame, title: str) -> alt.LayerChart:
+    data = frame.assign(
+        label=[
+            "suppressed" if hidden else f"{rate:.0%} · n={int(n)}"
+            for hidden, rate, n in zip(
+                frame["suppressed"], frame["rate"].fillna(0), frame["n"].fillna(0), strict=True
+            )
+        ],
+        value=frame["rate"].fillna(0.0),
+    )
+    base = alt.Chart(data).encode(y=alt.Y("group:N", title=None, sort=None))
+    bars = base.mark_bar(color="#0F6E6E").encode(
+        x=alt.X(
+            "value:Q", title=title, axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])
+        ),
+        tooltip=["group:N", alt.Tooltip("label:N", title="Completion")],
+    )
+    text = base.mark_text(align="left", dx=4).encode(x="value:Q", text="label:N")
+    return alt.layer(bars, text).properties(height=max(120, 30 * len(data)))
+
+
+def milestone_gantt(frame: pd.DataFrame) -> alt.LayerChart:
+    """Each pairing a row; its milestones at their due dates, coloured by status."""
+    data = frame.assign(
+        due=pd.to_datetime(frame["due_date"]),
+        done=pd.to_datetime(frame["completed_date"]),
+        start=pd.to_datetime(frame["start_date"]),
+    )
+    pairs = data.groupby(["pairing_id", "pair"], as_index=False).agg(
+        start=("start", "min"), last=("due", "max")
+    )
+    y = alt.Y("pair:N", title=None, sort=list(pairs["pair"]), axis=alt.Axis(labelLimit=260))
+    span = (
+        alt.Chart(pairs)
+        .mark_rule(color="#C9D3D3", strokeWidth=6)
+        .encode(y=y, x=alt.X("start:T", title=None), x2="last:T")
+    )
+    points = (
+        alt.Chart(data)
+        .mark_point(shape="diamond", size=120, filled=True)
+        .encode(
+            y=y,
+            x="due:T",
+            fill=alt.Fill(
+                "status_label:N",
+                title="Milestone",
+                scale=alt.Scale(
+                    domain=list(MILESTONE_COLOURS), range=list(MILESTONE_COLOURS.values())
+                ),
+            ),
+            tooltip=[
+                "pair:N",
+                alt.Tooltip("title:N", title="Milestone"),
+                alt.Tooltip("due:T", title="Due"),
+                alt.Tooltip("done:T", title="Completed"),
+                alt.Tooltip("status_label:N", title="Status"),
+            ],
+        )
+    )
+    return alt.layer(span, points).properties(height=max(160, 26 * len(pairs)))

@@ -21,6 +21,7 @@ PAGES: list[tuple[str, str, str, str, bool]] = [
     ("Sponsor view", "pages/what_works.py", "What works", ":material/insights:", True),
     ("Sponsor view", "pages/learning_flows.py", "Learning flows", ":material/sync_alt:", True),
     ("Sponsor view", "pages/equity.py", "Equity of access", ":material/balance:", True),
+    ("Sponsor view", "pages/milestones.py", "Milestone progress", ":material/flag:", True),
     # Reached from a portfolio row, not from the menu.
     ("Sponsor view", "pages/pairing.py", "Pairing", ":material/handshake:", False),
 ]

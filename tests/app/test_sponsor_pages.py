@@ -21,6 +21,7 @@ PAGES = [
     "pages/what_works.py",
     "pages/learning_flows.py",
     "pages/equity.py",
+    "pages/milestones.py",
     "pages/pairing.py",
 ]
 

@@ -1,0 +1,164 @@
+"""Sections of the Milestone progress page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from components.charts import burn_up_chart, milestone_gantt, rate_bars
+from components.outcomes import threshold
+from tandem.downloads import csv_bytes
+from tandem.filters import Filters
+from tandem.privacy import SUPPRESSED_NOTE
+from tandem.queries import milestone_progress as progress
+from tandem.queries.portfolio import filter_options
+
+GANTT_PAGE_SIZE = 25
+DETAIL_PAGE = "pages/pairing.py"
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _burn_up(_engine: Engine, url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
+    return progress.burn_up(_engine, filters, threshold=limit)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _rates(
+    _engine: Engine, url: str, filters: Filters, dimension: str, limit: int, today: dt.date
+) -> pd.DataFrame:
+    return progress.completion_rates(_engine, filters, dimension, threshold=limit, today=today)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _at_risk(_engine: Engine, url: str, filters: Filters, today: dt.date) -> pd.DataFrame:
+    return progress.at_risk_pairings(_engine, filters, today=today)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _upcoming(_engine: Engine, url: str, filters: Filters, today: dt.date) -> pd.DataFrame:
+    return progress.upcoming(_engine, filters, today=today)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _gaps(_engine: Engine, url: str, filters: Filters) -> pd.DataFrame:
+    return progress.contract_gaps(_engine, filters)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _timeline(
+    _engine: Engine, url: str, cohort_id: str, today: dt.date, offset: int
+) -> tuple[pd.DataFrame, int]:
+    return progress.timeline(_engine, cohort_id, today=today, limit=GANTT_PAGE_SIZE, offset=offset)
+
+
+def burn_up(engine: Engine, filters: Filters) -> None:
+    limit = threshold(engine)
+    frame, hidden = _burn_up(engine, str(engine.url), filters, limit)
+    if frame.empty and not hidden:
+        st.info("No milestones under these filters yet.")
+        return
+    if not frame.empty:
+        st.altair_chart(burn_up_chart(frame))
+    if hidden:
+        st.caption(
+            f"{hidden} cohort(s) with fewer than {limit} pairings are not shown "
+            "(privacy threshold)."
+        )
+
+
+def completion(engine: Engine, filters: Filters) -> None:
+    limit = threshold(engine)
+    columns = st.columns(len(progress.COMPLETION_DIMENSIONS))
+    for column, (dimension, label) in zip(
+        columns, progress.COMPLETION_DIMENSIONS.items(), strict=True
+    ):
+        with column:
+            st.markdown(f"**By {label.lower()}**")
+            frame = _rates(engine, str(engine.url), filters, dimension, limit, dt.date.today())
+            if frame.empty:
+                st.caption("Nothing due yet.")
+            else:
+                st.altair_chart(rate_bars(frame, "Done of due"), width="stretch")
+    st.caption(SUPPRESSED_NOTE.format(threshold=limit))
+
+
+def at_risk(engine: Engine, filters: Filters) -> None:
+    frame = _at_risk(engine, str(engine.url), filters, dt.date.today())
+    if frame.empty:
+        st.success("No active pairing has an overdue milestone.")
+        return
+    event = st.dataframe(
+        frame[["mentor", "mentee", "cohort", "overdue", "milestones", "days_overdue"]],
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="milestones_at_risk",
+        column_config={
+            "overdue": "Overdue",
+            "milestones": "Milestones",
+            "days_overdue": st.column_config.NumberColumn("Oldest overdue (days)"),
+        },
+    )
+    rows = event.selection.rows if event is not None else []  # type: ignore[union-attr]
+    if rows:
+        st.switch_page(DETAIL_PAGE, query_params={"pairing": frame.iloc[rows[0]]["pairing_id"]})
+    st.caption("Select a row to open the pairing.")
+
+
+def timeline(engine: Engine) -> None:
+    cohorts = filter_options(engine)["cohorts"]
+    if not cohorts:
+        st.caption("No cohorts defined.")
+        return
+    names = dict(cohorts)
+    cohort_id = st.selectbox("Cohort", list(names), format_func=names.__getitem__)
+    first, total = _timeline(engine, str(engine.url), cohort_id, dt.date.today(), 0)
+    if total == 0:
+        st.caption("This cohort has no pairings yet.")
+        return
+    pages = -(-total // GANTT_PAGE_SIZE)
+    page = st.pagination(pages, key=f"gantt_{cohort_id}") if pages > 1 else 1
+    frame = (
+        first
+        if page == 1
+        else _timeline(
+            engine, str(engine.url), cohort_id, dt.date.today(), (page - 1) * GANTT_PAGE_SIZE
+        )[0]
+    )
+    start = (page - 1) * GANTT_PAGE_SIZE + 1
+    st.caption(f"Pairings {start}–{min(total, start + GANTT_PAGE_SIZE - 1)} of {total}.")
+    if frame.empty:
+        st.caption("No milestones for these pairings.")
+    else:
+        st.altair_chart(milestone_gantt(frame), width="stretch")
+
+
+def upcoming(engine: Engine, filters: Filters) -> None:
+    frame = _upcoming(engine, str(engine.url), filters, dt.date.today())
+    if frame.empty:
+        st.caption("Nothing due in the next 30 days.")
+        return
+    shown = frame.drop(columns=["pairing_id", "milestone_id"])
+    st.dataframe(shown, hide_index=True)
+    st.download_button(
+        "Download upcoming milestones (CSV)",
+        data=csv_bytes(shown),
+        file_name="tandem-upcoming-milestones.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+
+
+def contract_gaps(engine: Engine, filters: Filters) -> None:
+    frame = _gaps(engine, str(engine.url), filters)
+    if frame.empty:
+        st.success("Every running pairing has an objective and milestones with success criteria.")
+        return
+    st.caption(
+        f"{len(frame)} running pairing(s) whose learning contract is not yet real: "
+        "no objective, no milestones, or milestones nobody could tell are met."
+    )
+    st.dataframe(frame[["mentor", "mentee", "cohort", "status", "missing"]], hide_index=True)

@@ -1,0 +1,30 @@
+"""Milestone progress: do learning contracts turn into results, and what is due next?"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import milestones as section
+from components.filter_bar import filter_bar
+from components.shell import page_setup
+
+engine = page_setup(
+    "Milestone progress",
+    "Whether learning contracts turn into results, what is overdue, and what is due next.",
+)
+filters = filter_bar(engine)
+st.subheader("Burn-up by cohort")
+section.burn_up(engine, filters)
+st.subheader("Completion rate")
+section.completion(engine, filters)
+left, right = st.columns(2)
+with left:
+    st.subheader("At risk: overdue milestones")
+    section.at_risk(engine, filters)
+with right:
+    st.subheader("Due in the next 30 days")
+    section.upcoming(engine, filters)
+st.subheader("Learning contracts that are not yet real")
+section.contract_gaps(engine, filters)
+st.subheader("Milestone timeline")
+section.timeline(engine)

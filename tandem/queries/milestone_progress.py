@@ -1,0 +1,343 @@
+"""Milestone progress across the portfolio: burn-up, completion rates, risk, what is due.
+
+Every effective status comes from ``tandem.milestones.milestone_status_expr``
+(the one place the rules live), evaluated by the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Engine, Float, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from tandem.filters import Filters
+from tandem.milestones import DONE_STATUSES, OVERDUE, STATUS_LABELS, milestone_status_expr
+from tandem.models import Cohort, Milestone, Pairing, Person
+from tandem.queries.sql import month
+
+UPCOMING_DAYS = 30
+NO_COHORT = "(no cohort)"
+
+
+def _frame(engine: Engine, statement) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    with engine.connect() as connection:
+        result = connection.execute(statement)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def burn_up(engine: Engine, filters: Filters, *, threshold: int) -> tuple[pd.DataFrame, int]:
+    """Per cohort and month: milestones due (the plan) and completed, cumulative.
+
+    Columns: cohort, month (YYYY-MM), due, completed, planned_total,
+    completed_total.  Only the months in which something was due or done.
+    Cohorts whose milestones belong to fewer pairings than the privacy
+    threshold are left out; the second value says how many were.
+    """
+    cohort = func.coalesce(Cohort.name, literal(NO_COHORT))
+    base = (
+        select(
+            Milestone.pairing_id,
+            Milestone.due_date,
+            Milestone.completed_date,
+            Milestone.status,
+            cohort.label("c"),
+        )
+        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
+        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
+        .where(filters.clause())
+        .subquery("scoped")
+    )
+    due = select(
+        base.c.c.label("cohort"), month(base.c.due_date).label("month"), func.count().label("due")
+    ).group_by(base.c.c, month(base.c.due_date))
+    # A milestone marked done without a completion date counts as done on its due date.
+    done_on = func.coalesce(base.c.completed_date, base.c.due_date)
+    completed = (
+        select(
+            base.c.c.label("cohort"), month(done_on).label("month"), func.count().label("completed")
+        )
+        .where(or_(base.c.completed_date.is_not(None), base.c.status == "done"))
+        .group_by(base.c.c, month(done_on))
+    )
+    sizes = select(
+        base.c.c.label("cohort"), func.count(func.distinct(base.c.pairing_id)).label("n")
+    ).group_by(base.c.c)
+    sized = _frame(engine, sizes)
+    large = set(sized.loc[sized["n"] >= threshold, "cohort"])
+    hidden = len(sized) - len(large)
+    plan = _frame(engine, due)
+    done = _frame(engine, completed)
+    plan = plan[plan["cohort"].isin(large)]
+    done = done[done["cohort"].isin(large)]
+    if plan.empty and done.empty:
+        empty = pd.DataFrame(
+            columns=["cohort", "month", "due", "completed", "planned_total", "completed_total"]
+        )
+        return empty, hidden
+    frame = plan.merge(done, on=["cohort", "month"], how="outer").fillna({"due": 0, "completed": 0})
+    frame = frame.sort_values(["cohort", "month"]).reset_index(drop=True)
+    frame[["due", "completed"]] = frame[["due", "completed"]].astype("int64")
+    frame["planned_total"] = frame.groupby("cohort")["due"].cumsum()
+    frame["completed_total"] = frame.groupby("cohort")["completed"].cumsum()
+    return frame, hidden
+
+
+COMPLETION_DIMENSIONS = {
+    "cohort": "Cohort",
+    "kind": "Pairing kind",
+    "division": "Mentee division",
+}
+
+
+def completion_rates(
+    engine: Engine, filters: Filters, dimension: str, *, threshold: int, today: dt.date
+) -> pd.DataFrame:
+    """Milestones done ÷ milestones due by today (or done), by cohort, kind or mentee division.
+
+    ``n`` counts distinct pairings with a milestone due; groups below the
+    privacy threshold are suppressed (values removed).
+    """
+    status = milestone_status_expr(today)
+    is_done = status.in_(DONE_STATUSES)
+    counted = or_(is_done, Milestone.due_date <= today)
+    mentee = aliased(Person, name="mentee")
+    keys = {
+        "cohort": func.coalesce(Cohort.name, literal(NO_COHORT)),
+        "kind": Pairing.kind,
+        "division": mentee.division,
+    }
+    key = keys[dimension].label("group")
+    statement = (
+        select(
+            key,
+            func.count(func.distinct(Pairing.pairing_id)).label("n"),
+            func.sum(case((is_done, 1), else_=0)).label("done"),
+            func.count().label("due"),
+            func.sum(case((status == OVERDUE, 1), else_=0)).label("overdue"),
+        )
+        .select_from(Milestone)
+        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
+        .join(mentee, mentee.person_id == Pairing.mentee_id)
+        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
+        .where(filters.clause(), counted)
+        .group_by(keys[dimension])
+        .order_by(keys[dimension])
+    )
+    frame = _frame(engine, statement)
+    if frame.empty:
+        return frame.assign(rate=pd.Series(dtype="float64"), suppressed=pd.Series(dtype=bool))
+    frame["rate"] = frame["done"] / frame["due"]
+    small = frame["n"] < threshold
+    frame["suppressed"] = small
+    for column in ("n", "done", "due", "overdue", "rate"):
+        frame[column] = frame[column].astype("float64").where(~small)
+    return frame
+
+
+def at_risk_pairings(
+    engine: Engine, filters: Filters, *, today: dt.date, limit: int = 200
+) -> pd.DataFrame:
+    """Pairings with overdue milestones, worst first (most overdue, then oldest due date)."""
+    status = milestone_status_expr(today)
+    mentor = aliased(Person, name="mentor")
+    mentee = aliased(Person, name="mentee")
+    overdue = func.sum(case((status == OVERDUE, 1), else_=0))
+    oldest = func.min(case((status == OVERDUE, Milestone.due_date)))
+    statement = (
+        select(
+            Pairing.pairing_id,
+            mentor.name.label("mentor"),
+            mentee.name.label("mentee"),
+            func.coalesce(Cohort.name, literal(NO_COHORT)).label("cohort"),
+            Pairing.status,
+            overdue.label("overdue"),
+            func.count().label("milestones"),
+            oldest.label("oldest_overdue"),
+        )
+        .select_from(Milestone)
+        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
+        .join(mentor, mentor.person_id == Pairing.mentor_id)
+        .join(mentee, mentee.person_id == Pairing.mentee_id)
+        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
+        .where(filters.clause(), Pairing.status.in_(("active", "paused")))
+        .group_by(Pairing.pairing_id, mentor.name, mentee.name, Cohort.name, Pairing.status)
+        .having(overdue > 0)
+        .order_by(overdue.desc(), oldest.asc(), Pairing.pairing_id)
+        .limit(limit)
+    )
+    frame = _frame(engine, statement)
+    if not frame.empty:
+        frame["days_overdue"] = [
+            (today - value).days if value is not None else None
+            for value in pd.to_datetime(frame["oldest_overdue"]).dt.date
+        ]
+    return frame
+
+
+def upcoming(engine: Engine, filters: Filters, *, today: dt.date) -> pd.DataFrame:
+    """Open milestones due in the next 30 days, soonest first."""
+    status = milestone_status_expr(today)
+    mentor = aliased(Person, name="mentor")
+    mentee = aliased(Person, name="mentee")
+    statement = (
+        select(
+            Milestone.due_date,
+            Milestone.title,
+            Milestone.success_criteria,
+            mentor.name.label("mentor"),
+            mentee.name.label("mentee"),
+            func.coalesce(Cohort.name, literal(NO_COHORT)).label("cohort"),
+            Pairing.pairing_id,
+            Milestone.milestone_id,
+        )
+        .select_from(Milestone)
+        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
+        .join(mentor, mentor.person_id == Pairing.mentor_id)
+        .join(mentee, mentee.person_id == Pairing.mentee_id)
+        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
+        .where(
+            filters.clause(),
+            Milestone.due_date.between(today, today + dt.timedelta(days=UPCOMING_DAYS)),
+            status.not_in(DONE_STATUSES),
+            status != "missed",
+        )
+        .order_by(Milestone.due_date, Milestone.milestone_id)
+    )
+    return _frame(engine, statement)
+
+
+def timeline(
+    engine: Engine,
+    cohort_id: str,
+    *,
+    today: dt.date,
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[pd.DataFrame, int]:
+    """Milestones of one page of a cohort's pairings (a Gantt-like chart), and the pairing count."""
+    mentor = aliased(Person, name="mentor")
+    mentee = aliased(Person, name="mentee")
+    pairings = (
+        select(Pairing.pairing_id)
+        .where(Pairing.cohort_id == cohort_id)
+        .order_by(Pairing.start_date, Pairing.pairing_id)
+    )
+    status = milestone_status_expr(today)
+    with engine.connect() as connection:
+        total = int(
+            connection.execute(select(func.count()).select_from(pairings.subquery())).scalar_one()
+        )
+        page_ids = list(connection.execute(pairings.limit(limit).offset(offset)).scalars())
+    statement = (
+        select(
+            Pairing.pairing_id,
+            (mentor.name + literal(" → ") + mentee.name).label("pair"),
+            Pairing.start_date,
+            Milestone.title,
+            Milestone.due_date,
+            Milestone.completed_date,
+            status.label("status"),
+        )
+        .select_from(Milestone)
+        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
+        .join(mentor, mentor.person_id == Pairing.mentor_id)
+        .join(mentee, mentee.person_id == Pairing.mentee_id)
+        .where(Pairing.pairing_id.in_(page_ids))
+        .order_by(Pairing.start_date, Pairing.pairing_id, Milestone.due_date)
+    )
+    frame = _frame(engine, statement)
+    frame["status_label"] = frame["status"].map(STATUS_LABELS).fillna(frame["status"])
+    return frame, total
+
+
+def contract_gaps(engine: Engine, filters: Filters, *, limit: int = 500) -> pd.DataFrame:
+    """Learning contracts that are not yet real: no objective, no milestones, or
+    milestones without success criteria.  One row per pairing, with what is missing."""
+    mentor = aliased(Person, name="mentor")
+    mentee = aliased(Person, name="mentee")
+    counts = (
+        select(
+            Milestone.pairing_id,
+            func.count().label("milestones"),
+            func.sum(
+                case(
+                    (
+                        or_(
+                            Milestone.success_criteria.is_(None),
+                            func.trim(Milestone.success_criteria) == "",
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("without_criteria"),
+        )
+        .group_by(Milestone.pairing_id)
+        .subquery("milestone_counts")
+    )
+    no_objective = or_(Pairing.objective.is_(None), func.trim(Pairing.objective) == "")
+    statement = (
+        select(
+            Pairing.pairing_id,
+            mentor.name.label("mentor"),
+            mentee.name.label("mentee"),
+            func.coalesce(Cohort.name, literal(NO_COHORT)).label("cohort"),
+            Pairing.status,
+            case((no_objective, True), else_=False).label("no_objective"),
+            func.coalesce(counts.c.milestones, 0).label("milestones"),
+            func.coalesce(counts.c.without_criteria, 0).label("without_criteria"),
+        )
+        .select_from(Pairing)
+        .join(mentor, mentor.person_id == Pairing.mentor_id)
+        .join(mentee, mentee.person_id == Pairing.mentee_id)
+        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
+        .outerjoin(counts, counts.c.pairing_id == Pairing.pairing_id)
+        .where(
+            filters.clause(),
+            Pairing.status.in_(("proposed", "active", "paused")),
+            or_(
+                no_objective,
+                counts.c.milestones.is_(None),
+                and_(counts.c.without_criteria > 0),
+            ),
+        )
+        .order_by(Pairing.start_date, Pairing.pairing_id)
+        .limit(limit)
+    )
+    frame = _frame(engine, statement)
+    if frame.empty:
+        return frame.assign(missing=pd.Series(dtype=str))
+    frame["missing"] = [
+        "; ".join(
+            part
+            for part, present in (
+                ("no objective", bool(no_obj)),
+                ("no milestones", count == 0),
+                (f"{without} milestone(s) without success criteria", count > 0 and without > 0),
+            )
+            if present
+        )
+        for no_obj, count, without in zip(
+            frame["no_objective"], frame["milestones"], frame["without_criteria"], strict=True
+        )
+    ]
+    return frame
+
+
+def milestone_share_done(engine: Engine, filters: Filters, today: dt.date) -> float | None:
+    """Share of milestones due by today (or done) that are done, for the headline."""
+    status = milestone_status_expr(today)
+    statement = (
+        select(
+            cast(func.sum(case((status.in_(DONE_STATUSES), 1), else_=0)), Float)
+            / func.nullif(func.count(), 0)
+        )
+        .select_from(Milestone)
+        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
+        .where(filters.clause(), or_(status.in_(DONE_STATUSES), Milestone.due_date <= today))
+    )
+    with engine.connect() as connection:
+        value = connection.execute(statement).scalar_one()
+    return float(value) if value is not None else None
