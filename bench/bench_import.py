@@ -1,0 +1,213 @@
+"""Import (and export) speed of a synthetic bundle on SQLite (or a given database).
+
+    .venv/bin/python bench/bench_import.py --checkins 200000 [--repeat 3]
+        [--database-url postgresql+psycopg://…]
+
+Generates a bundle with the shape of a large program (20 check-ins per
+pairing, a manager for most people, feedback and milestones) in a temporary
+folder, imports it into an empty database ``--repeat`` times and prints the
+median rows/second over all files, then times one export.  Nothing is
+asserted: timings vary with the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Run as a plain script from anywhere: make the project importable.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine
+
+from tandem import db as tandem_db
+from tandem.bundle import export_bundle, import_bundle
+from tandem.schema import metadata
+
+
+def write_bundle(folder: Path, checkins: int, seed: int = 7) -> dict[str, int]:
+    rng = random.Random(seed)
+    pairings = max(10, checkins // 20)
+    people = max(20, pairings)
+    start = dt.date(2024, 1, 1)
+    counts: dict[str, int] = {}
+
+    def write(name: str, header: list[str], rows: object) -> None:
+        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            n = 0
+            for row in rows:  # type: ignore[attr-defined]
+                writer.writerow(row)
+                n += 1
+        counts[name] = n
+
+    divisions = ["Corporate", "Technology", "Operations", "Commercial"]
+    geos = ["EMEA", "Americas", "APAC"]
+    write(
+        "people.csv",
+        [
+            "person_id",
+            "name",
+            "email",
+            "level",
+            "division",
+            "geography",
+            "manager_id",
+            "strengths",
+            "development_goals",
+            "max_mentees",
+        ],
+        (
+            [
+                f"p{i}",
+                f"Person {i}",
+                f"p{i}@example.com",
+                1 + i % 8,
+                divisions[i % 4],
+                geos[i % 3],
+                f"p{i // 7}" if i else "",
+                "strategy;coaching",
+                "hiring",
+                2,
+            ]
+            for i in range(people)
+        ),
+    )
+    write(
+        "cohorts.csv",
+        ["cohort_id", "name", "program_type", "start_date", "end_date", "sponsor_id"],
+        ([f"c{i}", f"Wave {i}", "executive", "2024-01-01", "2026-12-31", "p0"] for i in range(5)),
+    )
+    write(
+        "pairings.csv",
+        [
+            "pairing_id",
+            "cohort_id",
+            "mentor_id",
+            "mentee_id",
+            "status",
+            "start_date",
+            "cadence_days",
+            "objective",
+        ],
+        (
+            [
+                f"pr{i}",
+                f"c{i % 5}",
+                f"p{i}",
+                f"p{(i + 1) % people}",
+                "active",
+                (start + dt.timedelta(days=i % 200)).isoformat(),
+                30,
+                "Grow as a leader",
+            ]
+            for i in range(pairings)
+        ),
+    )
+    write(
+        "milestones.csv",
+        ["milestone_id", "pairing_id", "title", "due_date", "completed_date"],
+        (
+            [
+                f"m{i}",
+                f"pr{i % pairings}",
+                "Agree the learning contract",
+                (start + dt.timedelta(days=220 + i % 100)).isoformat(),
+                "",
+            ]
+            for i in range(pairings * 2)
+        ),
+    )
+    write(
+        "checkins.csv",
+        [
+            "checkin_id",
+            "pairing_id",
+            "date",
+            "duration_minutes",
+            "submitted_by",
+            "clarity",
+            "confidence",
+            "influence",
+            "safety",
+            "mentor_learning",
+        ],
+        (
+            [
+                f"ci{i}",
+                f"pr{i % pairings}",
+                (start + dt.timedelta(days=200 + (i // pairings) * 14 + i % 7)).isoformat(),
+                rng.choice((30, 45, 60)),
+                "both",
+                rng.randint(1, 5),
+                rng.randint(1, 5),
+                rng.randint(1, 5),
+                rng.randint(1, 5),
+                rng.randint(1, 5),
+            ]
+            for i in range(checkins)
+        ),
+    )
+    write(
+        "feedback.csv",
+        ["feedback_id", "pairing_id", "date", "source", "author_role", "visibility", "text"],
+        (
+            [
+                f"f{i}",
+                f"pr{i % pairings}",
+                "2024-09-01",
+                "checkin_note",
+                "mentee",
+                "program",
+                "We agreed a clear next step, and I feel more confident presenting.",
+            ]
+            for i in range(pairings)
+        ),
+    )
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkins", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "bundle"
+        folder.mkdir()
+        counts = write_bundle(folder, args.checkins)
+        total = sum(counts.values())
+        print(f"bundle: {counts} ({total:,} rows)")
+        timings = []
+        url = None
+        for run in range(args.repeat):
+            url = args.database_url or f"sqlite:///{Path(tmp) / f'run{run}.db'}"
+            engine = tandem_db.get_engine(url)
+            metadata.drop_all(engine)
+            metadata.create_all(engine)
+            began = time.perf_counter()
+            import_bundle(engine, folder)
+            timings.append(time.perf_counter() - began)
+            print(f"run {run + 1}: {timings[-1]:.2f} s, {total / timings[-1]:,.0f} rows/s")
+        median = statistics.median(timings)
+        print(f"import median: {median:.2f} s = {total / median:,.0f} rows/s")
+        engine = tandem_db.get_engine(url)
+        began = time.perf_counter()
+        export_bundle(engine, Path(tmp) / "export")
+        elapsed = time.perf_counter() - began
+        print(f"export: {elapsed:.2f} s = {total / elapsed:,.0f} rows/s")
+        if args.database_url:
+            metadata.drop_all(create_engine(args.database_url))
+
+
+if __name__ == "__main__":
+    main()
