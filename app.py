@@ -1,20 +1,20 @@
 """Tandem: the dashboard's entry point.
 
-Builds the navigation on every run: ``pages/`` would otherwise trigger
-Streamlit's legacy page list, which ``st.navigation`` replaces.
+Page config, then ``run_app``: the database check, who the viewer is, and the
+role-aware ``st.navigation`` over ``pages/`` (see components/navigation.py).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components.navigation import run_app
+from components.navigation import is_presenting, run_app
 
 st.set_page_config(
     page_title="Tandem · mentorship programs",
     page_icon=":material/diversity_3:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="collapsed" if is_presenting() else "expanded",
 )
 
 run_app()

@@ -293,7 +293,7 @@ def rate_bars(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     return alt.layer(bars, text).properties(height=max(120, 30 * len(data)))
 
 
-def milestone_gantt(frame: pd.DataFrame) -> alt.LayerChart:
+def milestone_gantt(frame: pd.DataFrame, *, show_titles: bool = True) -> alt.LayerChart:
     """Each pairing a row; its milestones at their due dates, coloured by status."""
     data = frame.assign(
         due=pd.to_datetime(frame["due_date"]),
@@ -324,7 +324,7 @@ def milestone_gantt(frame: pd.DataFrame) -> alt.LayerChart:
             ),
             tooltip=[
                 "pair:N",
-                alt.Tooltip("title:N", title="Milestone"),
+                *([alt.Tooltip("title:N", title="Milestone")] if show_titles else []),
                 alt.Tooltip("due:T", title="Due"),
                 alt.Tooltip("done:T", title="Completed"),
                 alt.Tooltip("status_label:N", title="Status"),

@@ -23,8 +23,8 @@ def database_label() -> str:
     return describe_url(current_url())
 
 
-def engine_or_stop() -> Engine:
-    """The engine, checked: on any failure show a clear message and stop the page.
+def probe_engine() -> tuple[Engine | None, str | None]:
+    """The engine if it answers and is migrated; otherwise None and what to tell the viewer.
 
     A viewer never sees a traceback for an unreachable server, a missing file
     or a schema that has not been migrated; they see what to do about it.
@@ -37,19 +37,17 @@ def engine_or_stop() -> Engine:
         up_to_date = migrate.is_up_to_date(engine)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        st.error(
+        return None, (
             f"**The database cannot be reached.** Tandem is configured to use "
             f"{describe_url(url)}, which did not answer: {reason}\n\n"
             "Check `DATABASE_URL` and that the server is running, then reload this page."
         )
-        st.stop()
     if not up_to_date:
-        st.warning(
+        return None, (
             f"**The database schema is not up to date** ({describe_url(url)}). "
             "Run `python -m tandem migrate` (or `make run`), then reload this page."
         )
-        st.stop()
-    return engine
+    return engine, None
 
 
 def clear_caches() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.navigation import run_context
 from tandem.filters import LEVEL_BAND_LABELS, LEVEL_BANDS, URL_PARAMS, Filters
 from tandem.models import PAIRING_KINDS, PAIRING_STATUSES, PROGRAM_TYPES
 from tandem.queries.portfolio import filter_options
@@ -163,4 +164,5 @@ def filter_bar(engine: Engine) -> Filters:
         st.button("Clear filters", on_click=_clear, disabled=filters.is_empty, width="stretch")
     filters = current_filters()
     _sync_url(filters)
-    return filters.without_ignored()
+    # A lead sees the pairings of their cohorts only, whatever the filter says.
+    return run_context().viewer.restrict(filters.without_ignored())

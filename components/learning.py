@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from components.charts import equity_bars, learning_flow_bars, level_heatmap
 from components.outcomes import threshold
+from components.shell import name_mask
 from tandem.filters import Filters
 from tandem.privacy import SUPPRESSED_NOTE
 from tandem.queries.equity import MEASURES, equity_by_group, has_groups
@@ -67,7 +68,7 @@ def levels(engine: Engine, filters: Filters) -> None:
 
 
 def experts(engine: Engine, filters: Filters) -> None:
-    frame = _experts(engine, str(engine.url), filters)
+    frame = name_mask().frame(_experts(engine, str(engine.url), filters), {"name": "person_id"})
     if frame.empty:
         st.caption("Nobody mentors two or more people under these filters yet.")
         return

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from components.charts import burn_up_chart, milestone_gantt, rate_bars
 from components.outcomes import threshold
+from components.shell import name_mask
 from tandem.downloads import csv_bytes
 from tandem.filters import Filters
 from tandem.privacy import SUPPRESSED_NOTE
@@ -17,6 +18,7 @@ from tandem.queries import milestone_progress as progress
 from tandem.queries.portfolio import filter_options
 
 GANTT_PAGE_SIZE = 25
+PEOPLE = {"mentor": "mentor_id", "mentee": "mentee_id"}
 DETAIL_PAGE = "pages/pairing.py"
 
 
@@ -86,7 +88,7 @@ def completion(engine: Engine, filters: Filters) -> None:
 
 
 def at_risk(engine: Engine, filters: Filters) -> None:
-    frame = _at_risk(engine, str(engine.url), filters, dt.date.today())
+    frame = name_mask().frame(_at_risk(engine, str(engine.url), filters, dt.date.today()), PEOPLE)
     if frame.empty:
         st.success("No active pairing has an overdue milestone.")
         return
@@ -132,16 +134,22 @@ def timeline(engine: Engine) -> None:
     st.caption(f"Pairings {start}–{min(total, start + GANTT_PAGE_SIZE - 1)} of {total}.")
     if frame.empty:
         st.caption("No milestones for these pairings.")
-    else:
-        st.altair_chart(milestone_gantt(frame), width="stretch")
+        return
+    mask = name_mask()
+    frame = progress.with_pair_label(mask.frame(frame, PEOPLE))
+    st.altair_chart(milestone_gantt(frame, show_titles=not mask.active), width="stretch")
 
 
 def upcoming(engine: Engine, filters: Filters) -> None:
-    frame = _upcoming(engine, str(engine.url), filters, dt.date.today())
+    mask = name_mask()
+    frame = mask.frame(_upcoming(engine, str(engine.url), filters, dt.date.today()), PEOPLE)
     if frame.empty:
         st.caption("Nothing due in the next 30 days.")
         return
-    shown = frame.drop(columns=["pairing_id", "milestone_id"])
+    hidden = ["pairing_id", "milestone_id", "mentor_id", "mentee_id"]
+    if mask.active:  # presenter mode shows no free text
+        hidden += ["title", "success_criteria"]
+    shown = frame.drop(columns=hidden)
     st.dataframe(shown, hide_index=True)
     st.download_button(
         "Download upcoming milestones (CSV)",
@@ -153,7 +161,7 @@ def upcoming(engine: Engine, filters: Filters) -> None:
 
 
 def contract_gaps(engine: Engine, filters: Filters) -> None:
-    frame = _gaps(engine, str(engine.url), filters)
+    frame = name_mask().frame(_gaps(engine, str(engine.url), filters), PEOPLE)
     if frame.empty:
         st.success("Every running pairing has an objective and milestones with success criteria.")
         return

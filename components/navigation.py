@@ -1,61 +1,110 @@
-"""The sectioned navigation: one list says which pages exist and where.
+"""The app's frame: navigation by role, the database check, and the run's context.
 
 Streamlit treats a folder named ``pages/`` as a legacy page list until the
 first ``st.navigation`` call in the server process: a first request straight
 to ``/portfolio`` would run ``pages/portfolio.py`` on its own, without
-``app.py`` (no navigation, no page config, no viewer checks).  ``app.py``
-marks the runs it drives; a page run without that mark registers the real
-navigation and reruns, so every page is always reached through ``app.py``.
+``app.py``.  ``run_app`` therefore always calls ``st.navigation`` before it
+can stop for any reason, and marks the runs it drives; a page run without
+that mark registers the navigation and reruns, so every page is reached
+through ``app.py`` and its checks.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
+from sqlalchemy import Engine
 
-# (section, script, title, icon, visible). Later pages add a line here.
-PAGES: list[tuple[str, str, str, str, bool]] = [
-    ("Program", "pages/overview.py", "Overview", ":material/dashboard:", True),
-    ("Sponsor view", "pages/portfolio.py", "Portfolio", ":material/table:", True),
-    ("Sponsor view", "pages/what_works.py", "What works", ":material/insights:", True),
-    ("Sponsor view", "pages/learning_flows.py", "Learning flows", ":material/sync_alt:", True),
-    ("Sponsor view", "pages/equity.py", "Equity of access", ":material/balance:", True),
-    ("Sponsor view", "pages/milestones.py", "Milestone progress", ":material/flag:", True),
+from components.database import probe_engine
+from components.viewer import presenting, resolve_viewer, sign_in_screen
+from tandem.access import Viewer
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    section: str
+    script: str
+    title: str
+    icon: str
+    in_menu: bool = True
+
+    @property
+    def key(self) -> str:
+        """The page's URL path, also its key in ``tandem.access.PAGE_CAPABILITY``."""
+        return Path(self.script).stem
+
+
+# Every page, in menu order. A new page adds a line here and one in PAGE_CAPABILITY.
+PAGES: list[PageEntry] = [
+    PageEntry("Program", "pages/overview.py", "Overview", ":material/dashboard:"),
+    PageEntry("Sponsor view", "pages/portfolio.py", "Portfolio", ":material/table:"),
+    PageEntry("Sponsor view", "pages/what_works.py", "What works", ":material/insights:"),
+    PageEntry("Sponsor view", "pages/learning_flows.py", "Learning flows", ":material/sync_alt:"),
+    PageEntry("Sponsor view", "pages/equity.py", "Equity of access", ":material/balance:"),
+    PageEntry("Sponsor view", "pages/milestones.py", "Milestone progress", ":material/flag:"),
     # Reached from a portfolio row, not from the menu.
-    ("Sponsor view", "pages/pairing.py", "Pairing", ":material/handshake:", False),
+    PageEntry("Sponsor view", "pages/pairing.py", "Pairing", ":material/handshake:", False),
 ]
 
-# Script runs happen on one thread per session: the mark is per thread.
+
+@dataclass(frozen=True)
+class RunContext:
+    engine: Engine
+    viewer: Viewer
+    page_key: str
+
+
+# Script runs happen on one thread per session: the context is per thread.
 _run_state = threading.local()
 
 
-def build_navigation() -> st.navigation:  # type: ignore[valid-type]
+def build_navigation(viewer: Viewer | None) -> st.navigation:  # type: ignore[valid-type]
+    """The navigation for ``viewer``: pages they may not open are registered but
+    hidden, so a typed URL reaches the page's own refusal instead of a 404."""
     sections: dict[str, list[st.Page]] = {}
-    for index, (section, script, title, icon, visible) in enumerate(PAGES):
+    for index, entry in enumerate(PAGES):
+        shown = entry.in_menu and viewer is not None and viewer.may_open(entry.key)
         page = st.Page(
-            script,
-            title=title,
-            icon=icon,
+            entry.script,
+            title=entry.title,
+            icon=entry.icon,
             default=index == 0,
-            visibility="visible" if visible else "hidden",
+            visibility="visible" if shown else "hidden",
         )
-        sections.setdefault(section, []).append(page)
-    return st.navigation(sections, position="sidebar")
+        sections.setdefault(entry.section, []).append(page)
+    position = "sidebar" if viewer is not None and not viewer.presenting else "hidden"
+    return st.navigation(sections, position=position)
 
 
 def run_app() -> None:
-    """Run the page the URL asks for, through the navigation (called by app.py)."""
-    page = build_navigation()
-    _run_state.inside_app = True
+    """Everything app.py does after the page config (see the module docstring)."""
+    engine, problem = probe_engine()
+    viewer = resolve_viewer(engine) if engine is not None else None
+    page = build_navigation(viewer)
+    if problem is not None:
+        st.error(problem, icon=":material/database:")
+        st.stop()
+    if viewer is None or engine is None:
+        sign_in_screen(engine)
+        st.stop()
+    _run_state.context = RunContext(engine, viewer, page.url_path or PAGES[0].key)
     try:
         page.run()
     finally:
-        _run_state.inside_app = False
+        _run_state.context = None
 
 
-def ensure_inside_app() -> None:
-    """Called first by every page: reroute a legacy direct run through app.py."""
-    if not getattr(_run_state, "inside_app", False):
-        build_navigation()
+def run_context() -> RunContext:
+    """The engine, viewer and page of this run; reroutes a legacy direct run."""
+    context = getattr(_run_state, "context", None)
+    if context is None:
+        build_navigation(None)
         st.rerun()
+    return context  # type: ignore[no-any-return]
+
+
+def is_presenting() -> bool:
+    return presenting()

@@ -10,15 +10,19 @@ from sqlalchemy import Engine
 
 from components.charts import pairing_timeline
 from components.formatting import NOT_COMPUTED
+from components.presenter import NameMask
+from tandem.access import Viewer
 from tandem.competencies import parse_list
 from tandem.queries.pairing_detail import (
     PairingStory,
+    all_person_names,
     pairing_checkins,
     pairing_feedback,
     pairing_flags,
     pairing_milestones,
     private_note_count,
 )
+from tandem.themes.quotes import redact
 
 
 def requested_pairing_id() -> str | None:
@@ -26,12 +30,18 @@ def requested_pairing_id() -> str | None:
     return value.strip()[:64] if value and value.strip() else None
 
 
-def _person(column: Any, role: str, person: dict[str, Any]) -> None:
+@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
+def _names(_engine: Engine, url: str) -> list[str]:
+    return all_person_names(_engine)
+
+
+def _person(column: Any, role: str, person: dict[str, Any], mask: NameMask) -> None:
     with column.container(border=True):
         st.markdown(f"**{role}**")
-        st.text(person["name"])
+        st.text(mask.name(person["name"], person["person_id"]))
         details = [
-            person.get("title") or "",
+            # A job title can identify someone as surely as a name.
+            "" if mask.active else person.get("title") or "",
             f"level {person['level']}",
             person["division"],
             person.get("function") or "",
@@ -44,11 +54,17 @@ def _person(column: Any, role: str, person: dict[str, Any]) -> None:
         st.text(f"Development goals: {', '.join(goals) if goals else '–'}")
 
 
-def people_and_contract(story: PairingStory) -> None:
+def heading(story: PairingStory, mask: NameMask) -> None:
+    mentor = mask.name(story.mentor["name"], story.mentor["person_id"])
+    mentee = mask.name(story.mentee["name"], story.mentee["person_id"])
+    st.subheader(f"{mentor} mentoring {mentee}")
+
+
+def people_and_contract(story: PairingStory, mask: NameMask) -> None:
     pairing = story.pairing
     left, right = st.columns(2)
-    _person(left, "Mentor", story.mentor)
-    _person(right, "Mentee", story.mentee)
+    _person(left, "Mentor", story.mentor, mask)
+    _person(right, "Mentee", story.mentee, mask)
     covered = story.mentor_covers
     goals = parse_list(story.mentee.get("development_goals"))
     if goals:
@@ -65,10 +81,13 @@ def people_and_contract(story: PairingStory) -> None:
         f"started {pairing['start_date']:%Y-%m-%d} · meets every {pairing['cadence_days']} days"
     )
     objective = pairing.get("objective")
-    st.text(f"Objective: {objective}" if objective else "No objective written yet.")
+    if mask.active:
+        st.caption("The objective is not shown in presenter mode.")
+    else:
+        st.text(f"Objective: {objective}" if objective else "No objective written yet.")
 
 
-def health_summary(story: PairingStory) -> None:
+def health_summary(story: PairingStory, mask: NameMask) -> None:
     health = story.health
     if health is None or health.get("health") is None:
         st.metric("Health", "–")
@@ -82,17 +101,22 @@ def health_summary(story: PairingStory) -> None:
             st.text(f"• {reason.strip()}")
 
 
-def timeline(engine: Engine, pairing_id: str, today: dt.date) -> None:
+def timeline(engine: Engine, pairing_id: str, today: dt.date, mask: NameMask) -> None:
     checkins = pairing_checkins(engine, pairing_id)
     milestones = pairing_milestones(engine, pairing_id, today)
+    if mask.active:  # milestone titles and criteria are free text
+        milestones = milestones.assign(title="(milestone)", success_criteria=None)
     chart = pairing_timeline(checkins, milestones)
     if chart is None:
         st.info("No check-ins or milestones recorded yet.")
     else:
         st.altair_chart(chart, width="stretch")
     if not milestones.empty:
+        columns = ["title", "due_date", "completed_date", "status_label", "success_criteria"]
+        if mask.active:
+            columns = ["due_date", "completed_date", "status_label"]
         st.dataframe(
-            milestones[["title", "due_date", "completed_date", "status_label", "success_criteria"]],
+            milestones[columns],
             hide_index=True,
             column_config={
                 "title": "Milestone",
@@ -104,8 +128,16 @@ def timeline(engine: Engine, pairing_id: str, today: dt.date) -> None:
         )
 
 
-def notes(engine: Engine, pairing_id: str, *, include_private: bool) -> None:
-    frame = pairing_feedback(engine, pairing_id, include_private=include_private)
+def notes(engine: Engine, pairing_id: str, viewer: Viewer) -> None:
+    include_private = viewer.can("view_private_notes")
+    frame = pairing_feedback(
+        engine, pairing_id, include_private=include_private, shareable_only=viewer.presenting
+    )
+    if viewer.presenting:
+        # Only shareable notes, and never with a name in them.
+        names = set(_names(engine, str(engine.url)))
+        frame = frame.assign(text=[redact(text, names) for text in frame["text"]])
+        st.caption("Presenter mode: only shareable notes, with names redacted.")
     hidden = 0 if include_private else private_note_count(engine, pairing_id)
     if hidden:
         st.caption(f"{hidden} private note(s) stay within the pair and are not shown.")
@@ -120,10 +152,13 @@ def notes(engine: Engine, pairing_id: str, *, include_private: bool) -> None:
     )
 
 
-def flags(engine: Engine, pairing_id: str) -> None:
+def flags(engine: Engine, pairing_id: str, mask: NameMask) -> None:
     flag_rows, history = pairing_flags(engine, pairing_id)
     if flag_rows.empty:
         st.caption("No flags raised on this pairing.")
+        return
+    if mask.active:  # who raised it and what they wrote stay off the shared screen
+        st.dataframe(flag_rows[["raised_at", "reason", "status"]], hide_index=True)
         return
     st.dataframe(flag_rows.drop(columns=["flag_id"]), hide_index=True)
     if not history.empty:

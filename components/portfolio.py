@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.formatting import NOT_COMPUTED, metric_row
+from components.shell import name_mask
 from tandem.downloads import csv_bytes
 from tandem.filters import Filters
 from tandem.queries.headlines import headline_metrics
@@ -88,10 +89,22 @@ def _display(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _downloadable(frame: pd.DataFrame, *, presenting: bool) -> pd.DataFrame:
+    """The export's columns; in presenter mode no ids and no free text."""
+    dropped = ["stalled"]
+    if presenting:
+        dropped += ["pairing_id", "mentor_id", "mentee_id", "objective", "reasons"]
+    return frame.drop(columns=dropped, errors="ignore")
+
+
 def portfolio_table(engine: Engine, filters: Filters) -> None:
     search_col, sort_col, order_col = st.columns([3, 2, 1])
+    # In presenter mode a search by real name would reveal whose pseudonym is whose.
     search = search_col.text_input(
-        "Search", placeholder="Name, cohort, objective or pairing id", max_chars=200
+        "Search",
+        placeholder="Name, cohort, objective or pairing id",
+        max_chars=200,
+        disabled=name_mask().active,
     )
     sort = sort_col.selectbox("Sort by", SORT_KEYS, format_func=SORT_LABELS.__getitem__)
     descending = order_col.toggle("Descending", value=False)
@@ -115,13 +128,15 @@ def portfolio_table(engine: Engine, filters: Filters) -> None:
             (page_number - 1) * PAGE_SIZE,
         )
     )
+    mask = name_mask()
+    people = {"mentor": "mentor_id", "mentee": "mentee_id"}
     first = (page_number - 1) * PAGE_SIZE + 1
     st.caption(
         f"Pairings {first:,}–{first + len(page.rows) - 1:,} of {page.total:,}. "
         "Select a row to open that pairing's story."
     )
     event = st.dataframe(
-        _display(page.rows),
+        _display(mask.frame(page.rows, people)),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
@@ -147,7 +162,7 @@ def portfolio_table(engine: Engine, filters: Filters) -> None:
     st.download_button(
         "Download these pairings (CSV)",
         data=lambda: csv_bytes(
-            frame.drop(columns=["stalled"], errors="ignore")
+            _downloadable(mask.frame(frame, people), presenting=mask.active)
             for frame in portfolio_export(engine, filters, search=search)
         ),
         file_name="tandem-portfolio.csv",

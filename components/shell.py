@@ -1,20 +1,45 @@
-"""The page set-up every page calls first: title, sidebar, database check."""
+"""The page set-up every page calls first: access check, title, sidebar, presenter mode."""
 
 from __future__ import annotations
 
 import streamlit as st
 from sqlalchemy import Engine
 
-from components.database import database_label, engine_or_stop
-from components.navigation import ensure_inside_app
+from components.database import database_label
+from components.navigation import PAGES, run_context
+from components.presenter import NameMask, apply_styling
+from components.viewer import viewer_controls
+from tandem.access import Viewer
 
 
 def page_setup(title: str, caption: str | None = None) -> Engine:
-    """Render the common page frame and return a working database engine."""
-    ensure_inside_app()
+    """Check the viewer may open this page, render the common frame, return the engine."""
+    context = run_context()
+    viewer = context.viewer
+    apply_styling(viewer)
+    if not viewer.may_open(context.page_key):
+        titles = {entry.key: entry.title for entry in PAGES}
+        st.error(
+            f"**{titles.get(context.page_key, title)}** is not open to the {viewer.role} role."
+            + (" Presenter mode is read-only." if viewer.presenting else ""),
+            icon=":material/lock:",
+        )
+        viewer_controls(viewer)
+        st.stop()
+    viewer_controls(viewer)
     st.title(title)
     if caption:
         st.caption(caption)
-    with st.sidebar:
-        st.caption(f"Database: {database_label()}")
-    return engine_or_stop()
+    if not viewer.presenting:
+        with st.sidebar:
+            st.caption(f"Database: {database_label()}")
+    return context.engine
+
+
+def page_viewer() -> Viewer:
+    return run_context().viewer
+
+
+def name_mask() -> NameMask:
+    context = run_context()
+    return NameMask(context.engine, context.viewer)

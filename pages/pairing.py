@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from components import pairing_detail as section
-from components.shell import page_setup
+from components.shell import name_mask, page_setup, page_viewer
 from tandem.queries.pairing_detail import pairing_story
 
 engine = page_setup("Pairing")
@@ -18,15 +18,16 @@ if story is None:
     st.page_link("pages/portfolio.py", label="Open the portfolio", icon=":material/table:")
     st.stop()
 
-st.subheader(f"{story.mentor['name']} mentoring {story.mentee['name']}")
+mask = name_mask()
+section.heading(story, mask)
 main, side = st.columns([3, 1])
 with main:
-    section.people_and_contract(story)
+    section.people_and_contract(story, mask)
 with side:
-    section.health_summary(story)
+    section.health_summary(story, mask)
 st.subheader("Check-ins and milestones")
-section.timeline(engine, story.pairing["pairing_id"], dt.date.today())
+section.timeline(engine, story.pairing["pairing_id"], dt.date.today(), mask)
 st.subheader("Notes")
-section.notes(engine, story.pairing["pairing_id"], include_private=False)
+section.notes(engine, story.pairing["pairing_id"], page_viewer())
 st.subheader("Flags")
-section.flags(engine, story.pairing["pairing_id"])
+section.flags(engine, story.pairing["pairing_id"], mask)

@@ -263,6 +263,19 @@ class Setting(Base):
     updated_by: Mapped[str] = mapped_column(Text, default="system")
 
 
+class AppUser(Base):
+    """Who may use the dashboard when sign-in is configured: e-mail → role and cohorts."""
+
+    __tablename__ = "app_users"
+
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    # ';'-joined cohort ids a lead works on; empty means every cohort.
+    cohorts: Mapped[str] = mapped_column(Text, default="")
+    display_name: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 # --- Derived results, written by explicit refreshes and read by pages -------
 
 

@@ -59,3 +59,144 @@ def suppress_small(
 def drop_small(frame: pd.DataFrame, count_column: str, threshold: int) -> pd.DataFrame:
     """Only the rows at or above the threshold (for downloads and plain tables)."""
     return frame[frame[count_column] >= threshold].reset_index(drop=True)
+
+
+# --- Pseudonyms for presenter mode -------------------------------------------
+
+PRESENTER_KEY = "presenter"
+_ADJECTIVES = (
+    "Amber",
+    "Azure",
+    "Bright",
+    "Cedar",
+    "Coral",
+    "Crimson",
+    "Dawn",
+    "Ember",
+    "Fern",
+    "Frost",
+    "Golden",
+    "Granite",
+    "Hazel",
+    "Indigo",
+    "Ivory",
+    "Jade",
+    "Juniper",
+    "Lunar",
+    "Maple",
+    "Meadow",
+    "Misty",
+    "Nimble",
+    "Ochre",
+    "Olive",
+    "Onyx",
+    "Opal",
+    "Pearl",
+    "Quiet",
+    "River",
+    "Rowan",
+    "Saffron",
+    "Sage",
+    "Silver",
+    "Slate",
+    "Solar",
+    "Spruce",
+    "Steady",
+    "Swift",
+    "Teal",
+    "Tidal",
+    "Umber",
+    "Velvet",
+    "Willow",
+    "Winter",
+    "Zephyr",
+)
+_ANIMALS = (
+    "Albatross",
+    "Badger",
+    "Beaver",
+    "Bison",
+    "Crane",
+    "Dolphin",
+    "Egret",
+    "Falcon",
+    "Finch",
+    "Fox",
+    "Gazelle",
+    "Heron",
+    "Hare",
+    "Ibis",
+    "Jaguar",
+    "Kestrel",
+    "Koala",
+    "Lark",
+    "Lynx",
+    "Marten",
+    "Moose",
+    "Narwhal",
+    "Ocelot",
+    "Osprey",
+    "Otter",
+    "Owl",
+    "Panda",
+    "Pelican",
+    "Puffin",
+    "Quail",
+    "Raven",
+    "Robin",
+    "Seal",
+    "Sparrow",
+    "Stork",
+    "Swan",
+    "Tapir",
+    "Tern",
+    "Walrus",
+    "Wolf",
+    "Wren",
+    "Yak",
+    "Zebra",
+)
+
+
+def _validate_presenter(value: dict[str, Any]) -> dict[str, Any]:
+    key = value.get("key")
+    if not isinstance(key, str) or len(key) < 32:
+        raise SettingsError("presenter key must be a random hex string of 32+ characters")
+    return {"key": key}
+
+
+register_validator(PRESENTER_KEY, _validate_presenter)
+
+
+def presenter_key(engine: Engine) -> bytes:
+    """This installation's secret for pseudonyms, created on first use.
+
+    A keyed hash (not a plain hash of the id) so that nobody can rebuild the
+    mapping from a list of employee ids.
+    """
+    import secrets
+
+    from tandem.settings import put_setting
+
+    stored = get_setting(engine, PRESENTER_KEY, {"key": ""})["key"]
+    if not stored:
+        put_setting(engine, PRESENTER_KEY, {"key": secrets.token_hex(32)}, actor="system")
+        stored = get_setting(engine, PRESENTER_KEY, {"key": ""})["key"]
+    return bytes.fromhex(stored)
+
+
+def pseudonym(person_id: str, key: bytes) -> str:
+    """A stable, meaningless display name for a person ("Amber Heron 42").
+
+    The same id always gives the same pseudonym under the same key; the number
+    keeps collisions rare across tens of thousands of people.
+    """
+    import hashlib
+    import hmac
+
+    digest = hmac.new(key, person_id.encode("utf-8"), hashlib.sha256).digest()
+    value = int.from_bytes(digest[:8], "big")
+    adjective = _ADJECTIVES[value % len(_ADJECTIVES)]
+    animal = _ANIMALS[(value // len(_ADJECTIVES)) % len(_ANIMALS)]
+    number = (value // (len(_ADJECTIVES) * len(_ANIMALS))) % 100
+    return f"{adjective} {animal} {number:02d}"

@@ -150,6 +150,8 @@ def at_risk_pairings(
             Pairing.pairing_id,
             mentor.name.label("mentor"),
             mentee.name.label("mentee"),
+            Pairing.mentor_id,
+            Pairing.mentee_id,
             func.coalesce(Cohort.name, literal(NO_COHORT)).label("cohort"),
             Pairing.status,
             overdue.label("overdue"),
@@ -162,7 +164,15 @@ def at_risk_pairings(
         .join(mentee, mentee.person_id == Pairing.mentee_id)
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
         .where(filters.clause(), Pairing.status.in_(("active", "paused")))
-        .group_by(Pairing.pairing_id, mentor.name, mentee.name, Cohort.name, Pairing.status)
+        .group_by(
+            Pairing.pairing_id,
+            mentor.name,
+            mentee.name,
+            Pairing.mentor_id,
+            Pairing.mentee_id,
+            Cohort.name,
+            Pairing.status,
+        )
         .having(overdue > 0)
         .order_by(overdue.desc(), oldest.asc(), Pairing.pairing_id)
         .limit(limit)
@@ -188,6 +198,8 @@ def upcoming(engine: Engine, filters: Filters, *, today: dt.date) -> pd.DataFram
             Milestone.success_criteria,
             mentor.name.label("mentor"),
             mentee.name.label("mentee"),
+            Pairing.mentor_id,
+            Pairing.mentee_id,
             func.coalesce(Cohort.name, literal(NO_COHORT)).label("cohort"),
             Pairing.pairing_id,
             Milestone.milestone_id,
@@ -233,7 +245,10 @@ def timeline(
     statement = (
         select(
             Pairing.pairing_id,
-            (mentor.name + literal(" → ") + mentee.name).label("pair"),
+            mentor.name.label("mentor"),
+            mentee.name.label("mentee"),
+            Pairing.mentor_id,
+            Pairing.mentee_id,
             Pairing.start_date,
             Milestone.title,
             Milestone.due_date,
@@ -250,6 +265,13 @@ def timeline(
     frame = _frame(engine, statement)
     frame["status_label"] = frame["status"].map(STATUS_LABELS).fillna(frame["status"])
     return frame, total
+
+
+def with_pair_label(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the "mentor → mentee" label a timeline row is known by."""
+    return frame.assign(
+        pair=[f"{a} → {b}" for a, b in zip(frame["mentor"], frame["mentee"], strict=True)]
+    )
 
 
 def contract_gaps(engine: Engine, filters: Filters, *, limit: int = 500) -> pd.DataFrame:
@@ -283,6 +305,8 @@ def contract_gaps(engine: Engine, filters: Filters, *, limit: int = 500) -> pd.D
             Pairing.pairing_id,
             mentor.name.label("mentor"),
             mentee.name.label("mentee"),
+            Pairing.mentor_id,
+            Pairing.mentee_id,
             func.coalesce(Cohort.name, literal(NO_COHORT)).label("cohort"),
             Pairing.status,
             case((no_objective, True), else_=False).label("no_objective"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from tandem.competencies import overlap, parse_list
 from tandem.milestones import STATUS_LABELS, milestone_status_expr
@@ -133,8 +133,11 @@ def pairing_milestones(engine: Engine, pairing_id: str, today: dt.date) -> pd.Da
     return frame
 
 
-def pairing_feedback(engine: Engine, pairing_id: str, *, include_private: bool) -> pd.DataFrame:
-    """The pairing's notes the viewer may see: private ones only when ``include_private``."""
+def pairing_feedback(
+    engine: Engine, pairing_id: str, *, include_private: bool, shareable_only: bool = False
+) -> pd.DataFrame:
+    """The pairing's notes the viewer may see: private ones only when ``include_private``,
+    and only ``shareable`` ones when ``shareable_only`` (presenter mode)."""
     statement = (
         select(
             Feedback.feedback_id,
@@ -147,16 +150,22 @@ def pairing_feedback(engine: Engine, pairing_id: str, *, include_private: bool) 
         .where(Feedback.pairing_id == pairing_id)
         .order_by(Feedback.date.desc(), Feedback.feedback_id)
     )
-    if not include_private:
+    if shareable_only:
+        statement = statement.where(Feedback.visibility == "shareable")
+    elif not include_private:
         statement = statement.where(Feedback.visibility != "private")
     with engine.connect() as connection:
         result = connection.execute(statement)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
-def private_note_count(engine: Engine, pairing_id: str) -> int:
-    from sqlalchemy import func
+def all_person_names(engine: Engine) -> list[str]:
+    """Every name in the program, for redacting quotes."""
+    with engine.connect() as connection:
+        return [str(name) for name in connection.execute(select(Person.name)).scalars()]
 
+
+def private_note_count(engine: Engine, pairing_id: str) -> int:
     with engine.connect() as connection:
         return int(
             connection.execute(

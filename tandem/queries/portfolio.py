@@ -53,6 +53,8 @@ def _base_query(filters: Filters, today: dt.date, search: str | None) -> tuple[S
             Pairing.pairing_id,
             mentor.name.label("mentor"),
             mentee.name.label("mentee"),
+            Pairing.mentor_id,
+            Pairing.mentee_id,
             Pairing.kind,
             Cohort.name.label("cohort"),
             Pairing.status,

@@ -34,7 +34,7 @@ def test_unmigrated_database_says_what_to_run(db_url, monkeypatch) -> None:  # t
     monkeypatch.setenv("DATABASE_URL", db_url)
     at = run_page()
     assert not at.exception
-    assert any("python -m tandem migrate" in warning.value for warning in at.warning)
+    assert any("python -m tandem migrate" in error.value for error in at.error)
 
 
 def test_unreachable_database_has_no_traceback(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -85,16 +85,41 @@ def test_portfolio_reads_its_filters_from_the_url(app_database) -> None:  # type
     assert at.multiselect(key="filter_kinds").value == ["reverse"]
 
 
-def test_pairing_page_shows_the_story_without_private_notes(app_database) -> None:  # type: ignore[no-untyped-def]
-    app_database(small_program)
-    at = run_page()
-    at.query_params["pairing"] = "x2"
+def open_pairing(pairing_id: str, role: str):  # type: ignore[no-untyped-def]
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["tandem_demo_role"] = role
+    at.query_params["pairing"] = pairing_id
+    at.run()
     at.switch_page("pages/pairing.py").run()
     assert not at.exception
-    shown = " ".join(str(t.value) for t in at.text) + " ".join(c.value for c in at.caption)
+    return at
+
+
+def shown_text(at) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(
+        [str(t.value) for t in at.text]
+        + [c.value for c in at.caption]
+        + [str(frame.value.to_dict()) for frame in at.dataframe]
+    )
+
+
+def test_sponsor_sees_the_story_without_private_notes(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(small_program)
+    shown = shown_text(open_pairing("x2", "sponsor"))
     assert "Nguyễn Thị Hoa" in shown
     assert "1 private note(s) stay within the pair" in shown
-    assert all("We keep cancelling" not in str(frame.value) for frame in at.dataframe)
+    assert "We keep cancelling" not in shown
+
+
+def test_lead_sees_the_pairs_private_notes_as_plain_text(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(small_program)
+    at = open_pairing("x2", "lead")
+    assert "<script>alert('x')</script> We keep cancelling." in shown_text(at)
+    assert not at.markdown or all("<script>" not in m.value for m in at.markdown)
 
 
 def test_unknown_pairing_gets_a_way_back(app_database) -> None:  # type: ignore[no-untyped-def]
