@@ -25,6 +25,11 @@ def register(subparsers: Any) -> None:
     importer.add_argument("path", help="bundle folder or .zip file")
     importer.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     importer.add_argument("--actor", default="cli", help="who to name in the audit log")
+    importer.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="skip recomputing themes, sentiment and health after the import",
+    )
     importer.set_defaults(func=run, bundle_action="import")
 
     exporter = subparsers.add_parser(
@@ -67,6 +72,14 @@ def run_import(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(report.summary())
+    if not report.dry_run and not getattr(args, "no_refresh", False):
+        # What pages read (themes, sentiment, health) must follow the new data.
+        from tandem.refresh import refresh_all
+
+        summary = refresh_all(
+            engine, progress=_progress, actor=getattr(args, "actor", "cli")
+        ).summary()
+        print(summary, file=sys.stderr)
     return 0
 
 

@@ -57,3 +57,20 @@ def test_unreachable_database_is_one_clear_line() -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("error: cannot use the database (PostgreSQL none on")
     assert "Traceback" not in result.stderr
+
+
+def test_import_refreshes_what_pages_read(engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from tandem.models import FeedbackAnalysis, Pairing, PairingHealth
+
+    url = engine.url.render_as_string(hide_password=False)
+    assert main(["--database-url", url, "import", str(PROJECT_ROOT / "data/sample_bundle")]) == 0
+    with engine.connect() as connection:
+        pairings = connection.execute(select(func.count()).select_from(Pairing)).scalar_one()
+        scored = connection.execute(select(func.count()).select_from(PairingHealth)).scalar_one()
+        analysed = connection.execute(
+            select(func.count()).select_from(FeedbackAnalysis)
+        ).scalar_one()
+    assert pairings > 0 and scored == pairings
+    assert analysed > 0
