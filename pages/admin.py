@@ -1,0 +1,33 @@
+"""Admin: import and export the program, who may sign in, the tunable rules, the audit log."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.admin import (
+    SECTIONS,
+    audit_section,
+    export_section,
+    import_section,
+    rules_section,
+    users_section,
+)
+from components.shell import page_setup, page_viewer
+
+engine = page_setup(
+    "Admin",
+    "Import and export the program, who may sign in and with which role, the tunable "
+    "rules, and the log of every change.",
+)
+viewer = page_viewer()
+imports, users, rules, audit = st.tabs(list(SECTIONS))
+with imports:
+    import_section(engine, viewer)
+    st.divider()
+    export_section(engine, viewer)
+with users:
+    users_section(engine, viewer)
+with rules:
+    rules_section(engine, viewer)
+with audit:
+    audit_section(engine, viewer)
