@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.briefing import chart as exportable_chart
 from components.charts import equity_bars, learning_flow_bars, level_heatmap
 from components.outcomes import threshold
 from components.shell import name_mask
@@ -50,7 +51,12 @@ def learning_both_ways(engine: Engine, filters: Filters) -> None:
     if frame.empty or frame["suppressed"].all():
         st.caption("Not enough rated pairings under these filters to compare kinds.")
     else:
-        st.altair_chart(learning_flow_bars(frame), width="stretch")
+        exportable_chart(
+            learning_flow_bars(frame),
+            "learning-both-ways",
+            title="Learning in both directions, by pairing kind",
+            width="stretch",
+        )
     _note_if_suppressed(frame, limit)
 
 
@@ -60,7 +66,9 @@ def levels(engine: Engine, filters: Filters) -> None:
     if frame.empty:
         st.caption("No pairings match these filters.")
         return
-    st.altair_chart(level_heatmap(frame), width="stretch")
+    exportable_chart(
+        level_heatmap(frame), "levels", title="Who mentors whom, by level", width="stretch"
+    )
     st.caption(
         "Cells above the diagonal are traditional mentoring (senior mentors); cells below "
         "it are learning flowing upwards. " + SUPPRESSED_NOTE.format(threshold=limit)
@@ -105,7 +113,12 @@ def equity(engine: Engine, filters: Filters) -> None:
         with columns[index % 2]:
             st.markdown(f"**{label}**")
             if frame[measure].notna().any():
-                st.altair_chart(equity_bars(frame, measure, label), width="stretch")
+                exportable_chart(
+                    equity_bars(frame, measure, label),
+                    f"equity-{measure}",
+                    title=label,
+                    width="stretch",
+                )
             else:
                 st.caption("Suppressed for every group.")
     st.dataframe(

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.briefing import chart as exportable_chart
 from components.charts import burn_up_chart, milestone_gantt, rate_bars
 from components.outcomes import threshold
 from components.shell import name_mask
@@ -63,7 +64,7 @@ def burn_up(engine: Engine, filters: Filters) -> None:
         st.info("No milestones under these filters yet.")
         return
     if not frame.empty:
-        st.altair_chart(burn_up_chart(frame))
+        exportable_chart(burn_up_chart(frame), "burn-up", title="Burn-up by cohort")
     if hidden:
         st.caption(
             f"{hidden} cohort(s) with fewer than {limit} pairings are not shown "
@@ -83,7 +84,12 @@ def completion(engine: Engine, filters: Filters) -> None:
             if frame.empty:
                 st.caption("Nothing due yet.")
             else:
-                st.altair_chart(rate_bars(frame, "Done of due"), width="stretch")
+                exportable_chart(
+                    rate_bars(frame, "Done of due"),
+                    f"completion-{dimension}",
+                    title=f"Completion by {label.lower()}",
+                    width="stretch",
+                )
     st.caption(SUPPRESSED_NOTE.format(threshold=limit))
 
 
@@ -137,7 +143,13 @@ def timeline(engine: Engine) -> None:
         return
     mask = name_mask()
     frame = progress.with_pair_label(mask.frame(frame, PEOPLE))
-    st.altair_chart(milestone_gantt(frame, show_titles=not mask.active), width="stretch")
+    # Not exportable: its data name people and hold milestone titles (free text).
+    exportable_chart(
+        milestone_gantt(frame, show_titles=not mask.active),
+        "milestone-timeline",
+        exportable=False,
+        width="stretch",
+    )
 
 
 def upcoming(engine: Engine, filters: Filters) -> None:

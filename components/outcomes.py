@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.briefing import chart as exportable_chart
 from components.charts import outcome_bars, outcome_heatmap
 from components.filter_bar import set_filters
 from tandem.filters import Filters
@@ -74,8 +75,14 @@ def outcome_section(engine: Engine, filters: Filters, dimension: str, outcome: s
         )
     else:
         chart = outcome_bars(frame, spec.columns[0], outcome, label, spec.label)
-    event = st.altair_chart(
-        chart, width="stretch", on_select="rerun", selection_mode="cell", key=f"chart_{dimension}"
+    event = exportable_chart(
+        chart,
+        f"what-works-{dimension}",
+        title=spec.label,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="cell",
+        key=f"chart_{dimension}",
     )
     point = _selected_point(event)
     if point:

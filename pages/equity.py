@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from components import learning
+from components.briefing import briefing_button
 from components.filter_bar import filter_bar
 from components.shell import page_setup
 
@@ -12,3 +13,4 @@ engine = page_setup(
 )
 filters = filter_bar(engine)
 learning.equity(engine, filters)
+briefing_button(engine, "Equity of access", filters)

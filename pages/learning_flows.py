@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import learning
+from components.briefing import briefing_button
 from components.filter_bar import filter_bar
 from components.shell import page_setup
 
@@ -20,3 +21,4 @@ learning.levels(engine, filters)
 st.subheader("Hidden experts")
 st.caption("People whose mentoring reaches across the most divisions and levels.")
 learning.experts(engine, filters)
+briefing_button(engine, "Learning flows", filters)

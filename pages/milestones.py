@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import milestones as section
+from components.briefing import briefing_button
 from components.filter_bar import filter_bar
 from components.shell import page_setup
 
@@ -28,3 +29,4 @@ st.subheader("Learning contracts that are not yet real")
 section.contract_gaps(engine, filters)
 st.subheader("Milestone timeline")
 section.timeline(engine)
+briefing_button(engine, "Milestone progress", filters)

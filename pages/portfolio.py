@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.briefing import portfolio_briefing_button
 from components.filter_bar import filter_bar
 from components.portfolio import headlines, portfolio_table
 from components.shell import page_setup
@@ -11,5 +12,6 @@ from components.shell import page_setup
 engine = page_setup("Portfolio", "Every pairing in the program and how it is doing.")
 filters = filter_bar(engine)
 headlines(engine, filters)
+portfolio_briefing_button(engine, filters)
 st.subheader("Pairings")
 portfolio_table(engine, filters)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.briefing import briefing_button
 from components.filter_bar import filter_bar
 from components.outcomes import choose_outcome, outcome_section
 from components.shell import page_setup
@@ -22,3 +23,4 @@ with left:
 with right:
     outcome_section(engine, filters, "geography", outcome)
     outcome_section(engine, filters, "cohort", outcome)
+briefing_button(engine, "What works", filters)

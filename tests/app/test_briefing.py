@@ -1,0 +1,169 @@
+"""Deck exports on the sponsor pages: every chart as PNG/SVG, the page as a one-page PDF.
+
+The download buttons build their files only on a click (``data`` is a
+callable).  AppTest cannot click a download, so ``downloads`` wraps
+``st.download_button`` to keep each button's callable, and the test calls it
+as the server would on a click.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from pypdf import PdfReader
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from tandem.bundle import import_bundle
+from tandem.db import get_engine
+from tandem.models import Feedback, Milestone, Pairing, Person
+from tests.app.conftest import run_page
+
+SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
+CHART_PAGES = [
+    "pages/what_works.py",
+    "pages/milestones.py",
+    "pages/learning_flows.py",
+    "pages/equity.py",
+]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+BRIEFING = "Briefing for a deck (PDF)"
+
+
+def sample(engine: Any) -> None:
+    import_bundle(engine, SAMPLE_BUNDLE)
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
+    """Each download button's ``data`` callable, by the button's key (or label)."""
+    captured: dict[str, Callable[[], Any]] = {}
+    original = st.download_button
+
+    def recording(label: str, data: Any, *args: Any, **kwargs: Any) -> Any:
+        if callable(data):
+            captured[str(kwargs.get("key") or label)] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    return captured
+
+
+def labels(at: AppTest) -> list[str]:
+    return [button.proto.label for button in at.get("download_button")]
+
+
+def pdf_text(pdf: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), unicodedata.normalize("NFC", text)
+
+
+def private_text(url: str) -> list[str]:
+    """Names (each part), e-mails, objectives, milestone titles and notes in the database."""
+    with get_engine(url).connect() as connection:
+        people = connection.execute(select(Person.name, Person.email)).all()
+        texts = [
+            *connection.execute(select(Pairing.objective)).scalars(),
+            *connection.execute(select(Milestone.title)).scalars(),
+            *connection.execute(select(Feedback.text)).scalars(),
+        ]
+    parts = [part for name, _ in people for part in name.replace(",", " ").split() if len(part) > 3]
+    return [*parts, *(email for _, email in people if email), *(t for t in texts if t)]
+
+
+@pytest.mark.parametrize(
+    ("page", "present"),
+    [(page, False) for page in CHART_PAGES]
+    + [("pages/what_works.py", True), ("pages/learning_flows.py", True)],
+)
+def test_chart_pages_offer_exports_and_a_briefing(app_database, page: str, present: bool) -> None:  # type: ignore[no-untyped-def]
+    app_database(sample)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=60)
+    if present:
+        at.query_params["present"] = "1"
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = labels(at)
+    assert shown.count("PNG (for slides)") == shown.count("SVG (vector)") >= 1
+    assert shown.count("PNG (for slides)") == len(at.get("popover"))
+    assert shown.count(BRIEFING) == 1
+
+
+def test_empty_database_pages_still_run_with_their_briefing(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(None)
+    for page in [*CHART_PAGES, "pages/portfolio.py"]:
+        at = run_page(page)
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert BRIEFING in labels(at)
+
+
+def test_what_works_exports_render_and_the_briefing_holds_its_charts(  # type: ignore[no-untyped-def]
+    app_database, downloads
+) -> None:
+    app_database(sample)
+    at = run_page("pages/what_works.py")
+    assert not at.exception
+    pngs = [key for key in downloads if key.startswith("export_png_")]
+    assert pngs
+    for key in pngs:
+        assert downloads[key]().startswith(PNG_SIGNATURE)
+        svg = downloads[key.replace("_png_", "_svg_")]()
+        assert ET.fromstring(svg).tag.endswith("svg")
+    started = time.perf_counter()
+    pdf = downloads["briefing_what-works"]()
+    print(f"What works briefing built in {time.perf_counter() - started:.2f}s")
+    pages, text = pdf_text(pdf)
+    assert pages == 1
+    assert "What works" in text and "Filters: all pairings" in text
+    drawn = [key.removeprefix("export_png_what-works-") for key in pngs]
+    assert ("Pairing kind" in text) == ("kind" in drawn)
+
+
+def test_the_timeline_names_people_and_is_not_exported(app_database, downloads) -> None:  # type: ignore[no-untyped-def]
+    app_database(sample)
+    at = run_page("pages/milestones.py")
+    assert not at.exception
+    exported = [key for key in downloads if key.startswith("export_png_")]
+    assert "export_png_completion-kind" in exported
+    # Every chart but the timeline carries an export.
+    assert len(at.get("vega_lite_chart")) == len(exported) + 1
+    assert not [key for key in downloads if "timeline" in key]
+    pages, text = pdf_text(downloads["briefing_milestone-progress"]())
+    assert pages == 1 and "Completion by pairing kind" in text
+
+
+@pytest.mark.parametrize("role", ["sponsor", "lead"])
+def test_the_portfolio_briefing_uses_pseudonyms_outside_presenter_mode(  # type: ignore[no-untyped-def]
+    app_database, downloads, role: str
+) -> None:
+    url = app_database(sample)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=60)
+    at.session_state["tandem_demo_role"] = role
+    at.run()
+    at.query_params["kind"] = "traditional"
+    at.switch_page("pages/portfolio.py").run()
+    assert not at.exception
+    private = private_text(url)
+    shown = " ".join(at.dataframe[0].value["Mentor"].astype(str))
+    assert any(part in shown for part in private)  # the page shows real names ...
+    started = time.perf_counter()
+    pdf = downloads["briefing_portfolio"]()
+    print(f"Portfolio briefing built in {time.perf_counter() - started:.2f}s")
+    pages, text = pdf_text(pdf)
+    assert pages == 1
+    assert "Portfolio" in text and "kinds: traditional" in text
+    assert "Active pairings" in text or "Meetings" in text
+    # ... the briefing never does, nor any objective, milestone title, note or e-mail.
+    flat = " ".join(text.split())
+    assert [item for item in private if " ".join(item.split())[:40] in flat] == []
+    assert "@" not in text
