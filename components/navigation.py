@@ -17,6 +17,8 @@ from pathlib import Path
 
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit import runtime
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from components.database import probe_engine
 from components.viewer import presenting, resolve_viewer, sign_in_screen
@@ -47,6 +49,8 @@ PAGES: list[PageEntry] = [
     PageEntry("Sponsor view", "pages/milestones.py", "Milestone progress", ":material/flag:"),
     # Reached from a portfolio row, not from the menu.
     PageEntry("Sponsor view", "pages/pairing.py", "Pairing", ":material/handshake:", False),
+    PageEntry("Program lead", "pages/rebalancing.py", "Rebalancing", ":material/swap_horiz:"),
+    PageEntry("Admin", "pages/admin.py", "Admin", ":material/admin_panel_settings:"),
 ]
 
 
@@ -79,8 +83,8 @@ def build_navigation(viewer: Viewer | None) -> st.navigation:  # type: ignore[va
     return st.navigation(sections, position=position)
 
 
-def run_app() -> None:
-    """Everything app.py does after the page config (see the module docstring)."""
+def _prepare() -> tuple[RunContext | None, st.navigation]:  # type: ignore[valid-type]
+    """Database check, viewer and navigation; stops the run with a message on failure."""
     engine, problem = probe_engine()
     viewer = resolve_viewer(engine) if engine is not None else None
     page = build_navigation(viewer)
@@ -90,20 +94,56 @@ def run_app() -> None:
     if viewer is None or engine is None:
         sign_in_screen(engine)
         st.stop()
-    _run_state.context = RunContext(engine, viewer, page.url_path or PAGES[0].key)
+    key = page.url_path or PAGES[0].key  # type: ignore[attr-defined]
+    return RunContext(engine, viewer, key), page
+
+
+def run_app() -> None:
+    """Everything app.py does after the page config (see the module docstring)."""
+    context, page = _prepare()
+    _run_state.context = context
     try:
-        page.run()
+        page.run()  # type: ignore[attr-defined]
     finally:
         _run_state.context = None
 
 
+def _current_script_key() -> str:
+    """The page key of the script Streamlit is running outside app.py."""
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        info = ctx.pages_manager.get_pages().get(ctx.page_script_hash)
+        if info and info.get("script_path"):
+            return Path(str(info["script_path"])).stem
+    return PAGES[0].key
+
+
 def run_context() -> RunContext:
-    """The engine, viewer and page of this run; reroutes a legacy direct run."""
+    """The engine, viewer and page of this run, also when a page runs outside app.py.
+
+    On a server that only happens on the first request of a process (the
+    legacy ``pages/`` list): register the navigation and rerun through
+    app.py.  Without a server (AppTest runs each page in that mode) there is
+    no list to avoid, so the same checks run inline and the run goes on —
+    a rerun here would swallow the click that started it.
+    """
     context = getattr(_run_state, "context", None)
-    if context is None:
+    if context is not None:
+        return context  # type: ignore[no-any-return]
+    if runtime.exists():
         build_navigation(None)
         st.rerun()
-    return context  # type: ignore[no-any-return]
+    # Once per run: Streamlit gives every run a fresh cursor map, our token.
+    ctx = get_script_run_ctx()
+    token = id(ctx.cursors) if ctx is not None else None
+    cached = getattr(_run_state, "inline", None)
+    if cached is not None and cached[0] == token:
+        return cached[1]  # type: ignore[no-any-return]
+    inline, _ = _prepare()
+    assert inline is not None
+    context = RunContext(inline.engine, inline.viewer, _current_script_key())
+    _run_state.inline = (token, context)
+    return context
 
 
 def is_presenting() -> bool:

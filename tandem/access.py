@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from tandem import audit
 from tandem.db import transaction
@@ -188,3 +189,9 @@ def remove_user(engine: Engine, email: str, *, actor: str) -> bool:
         )
         session.delete(user)
     return True
+
+
+def list_users(engine: Engine) -> list[AppUser]:
+    """Every user with a role, by e-mail (the Admin page's table and ``users list``)."""
+    with Session(engine) as session:
+        return list(session.scalars(select(AppUser).order_by(AppUser.email)))

@@ -23,7 +23,9 @@ def register(subparsers: Any) -> None:
             "the same result on every run."
         ),
     )
-    parser.add_argument("--full", action="store_true", help="recompute every note, not only new ones")
+    parser.add_argument(
+        "--full", action="store_true", help="recompute every note, not only new ones"
+    )
     parser.add_argument(
         "--today",
         type=dt.date.fromisoformat,

@@ -133,14 +133,14 @@ def screenshot() -> Callable[[object, str], Path]:
     return take
 
 
-def wait_for_app(page: object) -> None:
-    """Wait until Streamlit has finished running the script."""
-    from playwright.sync_api import expect
+def wait_for_app(page: object, settle_ms: int = 400) -> None:
+    """Wait until Streamlit has finished running the script (and any rerun it asked for).
 
-    expect(page.locator("[data-testid='stApp']")).to_be_visible(timeout=30_000)  # type: ignore[attr-defined]
-    # While a script runs the status widget shows "Running…"; wait for it to go.
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-        timeout=30_000,
-    )
-    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    The app root carries ``data-test-script-state``: ``initial`` before the
+    first run, ``running`` during one, ``notRunning`` after.
+    """
+    idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
+    for _ in range(2):  # a run may end in st.rerun / st.switch_page: wait it out too
+        page.wait_for_selector(idle, state="attached", timeout=60_000)  # type: ignore[attr-defined]
+        page.wait_for_timeout(settle_ms)  # type: ignore[attr-defined]
+    page.wait_for_selector(idle, state="attached", timeout=60_000)  # type: ignore[attr-defined]
