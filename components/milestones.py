@@ -143,6 +143,10 @@ def timeline(engine: Engine) -> None:
         return
     mask = name_mask()
     frame = progress.with_pair_label(mask.frame(frame, PEOPLE))
+    if mask.active:
+        # The chart's data travel to the browser whole, tooltip or not: no
+        # free text, and no real names behind the pseudonyms.
+        frame = frame.drop(columns=["title", "mentor_id", "mentee_id"]).assign(title="")
     # Not exportable: its data name people and hold milestone titles (free text).
     exportable_chart(
         milestone_gantt(frame, show_titles=not mask.active),
