@@ -187,7 +187,7 @@ def learning_flow_bars(frame: pd.DataFrame) -> alt.Chart:
             ),
             tooltip=["kind:N", "direction:N", alt.Tooltip("score:Q", format=".2f"), "n:Q"],
         )
-        .properties(height=max(140, 60 * len(shown)))
+        .properties(height=max(160, 70 * len(shown)))
     )
 
 
@@ -222,11 +222,11 @@ def equity_bars(frame: pd.DataFrame, measure: str, label: str) -> alt.Chart:
         alt.Chart(shown)
         .mark_bar(color="#0F6E6E")
         .encode(
-            y=alt.Y("group:N", title=None),
-            x=alt.X(f"{measure}:Q", title=label, axis=alt.Axis(format=fmt)),
+            y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=220, labelOverlap=False)),
+            x=alt.X(f"{measure}:Q", title=None, axis=alt.Axis(format=fmt)),
             tooltip=["group:N", alt.Tooltip(f"{measure}:Q", format=fmt), "people:Q"],
         )
-        .properties(height=max(120, 32 * len(shown)))
+        .properties(height=max(120, 40 * len(shown)))
     )
 
 
