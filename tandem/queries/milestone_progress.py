@@ -7,6 +7,7 @@ Every effective status comes from ``tandem.milestones.milestone_status_expr``
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, Float, and_, case, cast, func, literal, or_, select
@@ -103,7 +104,7 @@ def completion_rates(
     is_done = status.in_(DONE_STATUSES)
     counted = or_(is_done, Milestone.due_date <= today)
     mentee = aliased(Person, name="mentee")
-    keys = {
+    keys: dict[str, Any] = {
         "cohort": func.coalesce(Cohort.name, literal(NO_COHORT)),
         "kind": Pairing.kind,
         "division": mentee.division,
