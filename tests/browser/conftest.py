@@ -101,6 +101,10 @@ def stop_app(app: RunningApp) -> None:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
+    from playwright.sync_api import expect
+
+    # CI machines are small and shared: assertions wait longer than Playwright's 5 s.
+    expect.set_options(timeout=20_000)
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

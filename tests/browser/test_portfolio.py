@@ -69,7 +69,7 @@ def test_filter_survives_a_reload_and_a_row_opens_its_story(  # type: ignore[no-
     assert box is not None
     # The row-selection marker of the first data row (header row ~35 px high).
     page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)
-    expect(page).to_have_url(re.compile(r"/pairing\?pairing="), timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/pairing\?pairing="), timeout=30_000)
     wait_for_app(page)
     expect(page.get_by_role("heading", name=re.compile(" mentoring "))).to_be_visible()
     expect(page.get_by_text("Learning contract")).to_be_visible()
