@@ -1,0 +1,323 @@
+"""The theme engine: reads a feedback note and says which codebook theme it means.
+
+Lexical, offline, CPU-only and deterministic.  It is a few-shot classifier: the
+"training set" is each theme's description and example notes from the codebook,
+plus every note a person coded by hand (``feedback.coded_theme``), so a lead's
+coding sharpens the engine for similar notes.
+
+Why this design (measured on ``bench/themes/dev_notes.csv``, see
+``bench/themes/RESULTS.md``): real notes rarely repeat a theme's keywords, so a
+single view is brittle.  Three complementary scores are combined:
+
+* similarity to the nearest example notes (k-NN over TF-IDF of stemmed word
+  1–2-grams and character 3–5-grams: the latter catch "reschedul-" in
+  "rescheduled" and "resched" alike, British and American spellings too);
+* a complement naive Bayes classifier fitted on the same examples (it learns
+  which words separate the themes rather than which words are frequent);
+* a hand-built cue lexicon per default theme (``codebook.CUES``): idioms such as
+  "radio silence" or "box-ticking" that examples alone under-weight.
+
+A note whose best combined score is below ``threshold``, or that shares no
+content word with the codebook, is left unassigned (``None``) rather than forced
+into a theme.  Everything is vectorised over sparse matrices and the model is
+fitted once per codebook (well under a second), so a chunk of 20,000 notes
+takes a few CPU-seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.naive_bayes import ComplementNB
+from sklearn.preprocessing import normalize
+
+from tandem.themes.codebook import CUES, DEFAULT_THEMES, ThemeSpec
+
+METHOD = "lexical-v1"
+
+# Weights of the combined score and the "unassigned" threshold, chosen by a grid
+# search on the dev set (the ablation in bench/themes/RESULTS.md shows each part).
+KNN_K = 3
+WEIGHT_KNN = 1.0
+WEIGHT_NB = 0.5
+WEIGHT_CUE = 0.05
+CUE_CAP = 3
+NB_ALPHA = 0.3
+THRESHOLD = 0.18
+# A note must also share some content word (not a stop word) with the codebook:
+# character n-grams and the logistic regression give every string *some* score,
+# so without this gate "asdf qwerty" would be forced into a theme.
+MIN_EVIDENCE = 0.1
+# Hand-coded notes are real notes from this program: weigh them above examples.
+CODED_WEIGHT = 2.0
+
+
+@dataclass(frozen=True)
+class CodebookTheme:
+    """A theme as the engine sees it (from the themes table or the defaults)."""
+
+    name: str
+    description: str = ""
+    examples: tuple[str, ...] = ()
+    theme_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The engine's reading of one note: a theme name (or None) and a confidence 0…1."""
+
+    theme: str | None
+    confidence: float
+
+
+def default_codebook() -> list[CodebookTheme]:
+    """The shipped codebook as engine input (no database needed)."""
+    return [_from_spec(spec) for spec in DEFAULT_THEMES]
+
+
+def _from_spec(spec: ThemeSpec) -> CodebookTheme:
+    return CodebookTheme(name=spec.name, description=spec.description, examples=spec.examples)
+
+
+# --- Text normalisation -----------------------------------------------------
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_US_UK = (
+    (re.compile(r"(\w{3,})iz(e|es|ed|ing|ation)\b"), r"\1is\2"),
+    (re.compile(r"(\w{2,})yz(e|es|ed|ing)\b"), r"\1ys\2"),
+    (re.compile(r"\b(behavi|favo|hono|labo|colo)r"), r"\1ur"),
+    (re.compile(r"\bcenter"), "centre"),
+    (re.compile(r"\bprogram\b"), "programme"),
+    (re.compile(r"\bskeptic"), "sceptic"),
+)
+_SUFFIXES = ("ingly", "ings", "ing", "edly", "ed", "ies", "ied", "ly", "es", "s")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, unify curly quotes and British/American spellings."""
+    lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    for pattern, replacement in _US_UK:
+        lowered = pattern.sub(replacement, lowered)
+    return lowered
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to join "cancelled"/"cancels"/"cancelling"."""
+    if "'" in word:
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            root = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                return root + "y"
+            if len(root) > 3 and root[-1] == root[-2] and root[-1] not in "lsz":
+                root = root[:-1]
+            return root
+    return word
+
+
+def analyse_words(text: str) -> list[str]:
+    """Stemmed unigrams and bigrams of a note (the word view of TF-IDF)."""
+    return _analyse_normalised(normalise(text))
+
+
+def _analyse_normalised(text: str) -> list[str]:
+    tokens = [stem(token) for token in _TOKEN.findall(text)]
+    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+
+
+def _is_function_ngram(term: str) -> bool:
+    """An n-gram made only of stop words or very short tokens carries no topic."""
+    return all(token in ENGLISH_STOP_WORDS or len(token) < 3 for token in term.split())
+
+
+# --- The model --------------------------------------------------------------
+
+
+@dataclass
+class ThemeModel:
+    """A fitted few-shot classifier for one codebook (+ hand-coded notes)."""
+
+    themes: list[CodebookTheme]
+    coded: list[tuple[str, str]] = field(default_factory=list)
+    cues: Mapping[str, Sequence[str]] = field(default_factory=lambda: CUES)
+    threshold: float = THRESHOLD
+    weight_knn: float = WEIGHT_KNN
+    weight_nb: float = WEIGHT_NB
+    weight_cue: float = WEIGHT_CUE
+    min_evidence: float = MIN_EVIDENCE
+
+    def __post_init__(self) -> None:
+        self.names = [theme.name for theme in self.themes]
+        index = {name: i for i, name in enumerate(self.names)}
+        docs: list[str] = []
+        labels: list[int] = []
+        weights: list[float] = []
+        for i, theme in enumerate(self.themes):
+            seeds = [theme.description, *theme.examples]
+            for doc in seeds:
+                if doc.strip():
+                    docs.append(doc)
+                    labels.append(i)
+                    weights.append(1.0)
+        # Coded notes in a stable order: results never depend on row order.
+        for text, name in sorted(self.coded):
+            if name in index and text.strip():
+                docs.append(text)
+                labels.append(index[name])
+                weights.append(CODED_WEIGHT)
+        # Both views read text normalised once by ``normalise`` (done per batch).
+        self._word = TfidfVectorizer(analyzer=_analyse_normalised, sublinear_tf=True, min_df=1)
+        self._char = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1, lowercase=False
+        )
+        self._labels = np.asarray(labels)
+        self._weights = np.asarray(weights)
+        # One alternation over every theme's cues, a named group per theme: a
+        # single scan of each note instead of one per theme.
+        groups = [
+            f"(?P<t{j}>" + "|".join(self.cues[name]) + ")"
+            for j, name in enumerate(self.names)
+            if self.cues.get(name)
+        ]
+        self._cue_pattern = re.compile(r"\b(?:" + "|".join(groups) + r")\b") if groups else None
+        self._nb: ComplementNB | None = None
+        if not docs:
+            self._train = None
+            return
+        normalised = [normalise(doc) for doc in docs]
+        words = self._word.fit_transform(normalised)
+        chars = self._char.fit_transform(normalised)
+        self._train = self._combine(words, chars)
+        # Content-word view (stop words and short tokens masked) for the evidence gate.
+        vocabulary = self._word.get_feature_names_out()
+        self._content_mask = sp.diags(
+            np.array([0.0 if _is_function_ngram(term) else 1.0 for term in vocabulary])
+        )
+        self._train_content = normalize(words @ self._content_mask).T.tocsc()
+        if len(set(labels)) >= 2:
+            # Complement naive Bayes: as accurate as a logistic regression on the
+            # dev set (AMI 0.71 vs 0.71) but fits in milliseconds instead of
+            # seconds, which matters because every refresh process fits afresh.
+            self._nb = ComplementNB(alpha=NB_ALPHA)
+            self._nb.fit(self._train, self._labels, sample_weight=self._weights)
+
+    @staticmethod
+    def _combine(words: sp.spmatrix, chars: sp.spmatrix) -> sp.csr_matrix:
+        return normalize(sp.hstack([words, chars]).tocsr())
+
+    def features(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The TF-IDF view of ``texts`` (the vocabulary of the codebook)."""
+        normalised = [normalise(text) for text in texts]
+        return self._combine(self._word.transform(normalised), self._char.transform(normalised))
+
+    def cue_counts(self, texts: Sequence[str]) -> np.ndarray:
+        """How many cue idioms of each theme occur in each note (capped)."""
+        return self._cue_counts([normalise(text) for text in texts])
+
+    def _cue_counts(self, normalised: Sequence[str]) -> np.ndarray:
+        counts = np.zeros((len(normalised), len(self.names)), dtype=np.float64)
+        if self._cue_pattern is None:
+            return counts
+        finditer = self._cue_pattern.finditer
+        for i, text in enumerate(normalised):
+            for match in finditer(text):
+                counts[i, int(match.lastgroup[1:])] += 1  # type: ignore[index]
+        return np.minimum(counts, CUE_CAP)
+
+    def knn_scores(self, features: sp.csr_matrix) -> np.ndarray:
+        """Per theme, the mean cosine similarity of the note to its k nearest examples."""
+        assert self._train is not None
+        sims = (features @ self._train.T).toarray()
+        out = np.zeros((features.shape[0], len(self.names)))
+        for j in range(len(self.names)):
+            columns = self._labels == j
+            if not columns.any():
+                continue
+            block = sims[:, columns] * self._weights[columns]
+            k = min(KNN_K, block.shape[1])
+            top = -np.sort(-block, axis=1)[:, :k]
+            out[:, j] = top.mean(axis=1)
+        return out
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Combined score of every note (rows) against every theme (columns)."""
+        return self._scores(texts)[0]
+
+    def _scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Combined scores, and each note's best content-word similarity to the codebook."""
+        if self._train is None or not texts:
+            return np.zeros((len(texts), len(self.names))), np.zeros(len(texts))
+        normalised = [normalise(text) for text in texts]
+        words = self._word.transform(normalised)
+        features = self._combine(words, self._char.transform(normalised))
+        content = normalize(words @ self._content_mask)
+        evidence = (content @ self._train_content).max(axis=1).toarray().ravel()
+        total = self.weight_knn * self.knn_scores(features)
+        if self._nb is not None:
+            proba = np.zeros((len(texts), len(self.names)))
+            proba[:, self._nb.classes_] = self._nb.predict_proba(features)
+            total += self.weight_nb * proba
+        if self.weight_cue:
+            total += self.weight_cue * self._cue_counts(normalised)
+        return total, evidence
+
+    def assign(self, texts: Sequence[str]) -> list[Assignment]:
+        """The theme each note means, or None where no theme scores above threshold."""
+        if not self.names:
+            return [Assignment(None, 0.0) for _ in texts]
+        totals, evidence = self._scores(texts)
+        best = totals.argmax(axis=1)
+        top = totals[np.arange(len(texts)), best]
+        # Confidence: the best score squashed to 0…1 and discounted by how close
+        # the runner-up is (a note torn between two themes is less certain).
+        second = np.sort(totals, axis=1)[:, -2] if totals.shape[1] > 1 else np.zeros(len(texts))
+        margin = np.clip((top - second) / np.maximum(top, 1e-9), 0.0, 1.0)
+        confidence = np.clip(top / (top + 0.5), 0.0, 1.0) * (0.5 + 0.5 * margin)
+        return [
+            Assignment(
+                self.names[b]
+                if top[i] >= self.threshold and evidence[i] >= self.min_evidence
+                else None,
+                round(float(confidence[i]), 4),
+            )
+            for i, b in enumerate(best)
+        ]
+
+
+def fingerprint(themes: Iterable[CodebookTheme], coded: Iterable[tuple[str, str]]) -> str:
+    """A hash of everything the model learns from: the codebook and the hand-coded notes.
+
+    Part of each note's input hash, so editing the codebook or coding a note by
+    hand recomputes every note (the model changed) while new notes alone do not.
+    """
+    digest = hashlib.sha256(METHOD.encode())
+    for theme in sorted(themes, key=lambda t: t.name):
+        digest.update(f"\x00T{theme.theme_id}\x00{theme.name}\x00{theme.description}".encode())
+        for example in theme.examples:
+            digest.update(b"\x00e" + example.encode())
+    for text, name in sorted(coded):
+        digest.update(b"\x00C" + name.encode() + b"\x00" + text.encode())
+    return digest.hexdigest()
+
+
+def assign_texts(
+    texts: Sequence[str],
+    themes: Sequence[CodebookTheme] | None = None,
+    coded: Sequence[tuple[str, str]] = (),
+) -> list[Assignment]:
+    """Convenience: fit on ``themes`` (default codebook) and assign ``texts``."""
+    model = ThemeModel(list(themes) if themes is not None else default_codebook(), list(coded))
+    return model.assign(texts)
+
+
+def active_mode() -> str:
+    """Which engine is in use: always the lexical default in this build."""
+    return "lexical"

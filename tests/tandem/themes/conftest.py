@@ -1,0 +1,41 @@
+"""Helpers for the theme tests: feedback rows without the rest of a bundle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import Engine
+
+from tandem.db import transaction
+from tandem.models import Feedback
+
+AddNotes = Callable[..., None]
+
+
+@pytest.fixture
+def add_notes(engine: Engine) -> AddNotes:
+    """Insert feedback notes: ``add_notes([(id, text), ...], visibility=..., coded=...)``."""
+
+    def add(
+        notes: list[tuple[str, str]],
+        *,
+        visibility: str = "program",
+        coded: dict[str, str] | None = None,
+    ) -> None:
+        with transaction(engine) as session:
+            for feedback_id, text in notes:
+                session.add(
+                    Feedback(
+                        feedback_id=feedback_id,
+                        date=dt.date(2026, 3, 1),
+                        source="checkin_note",
+                        author_role="mentee",
+                        visibility=visibility,
+                        text=text,
+                        coded_theme=(coded or {}).get(feedback_id),
+                    )
+                )
+
+    return add

@@ -1,0 +1,56 @@
+"""Discovery clusters uncovered notes and labels them; promotion adds an audited theme."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select
+
+from tandem.db import transaction
+from tandem.models import AuditEntry, Theme
+from tandem.themes.discover import discover, list_candidates, promote_candidate, store_candidates
+from tests.tandem.themes.conftest import AddNotes
+
+PARKING = [
+    f"Parking permits at the new car park are a mess, {w}." for w in ("again", "honestly", "sadly")
+] + ["The car park permits ran out before nine.", "Nobody can find a parking permit form."]
+CANTEEN = [f"The canteen menu is so repetitive, {w}." for w in ("again", "honestly", "sadly")] + [
+    "Canteen queues at lunch are awful.",
+    "The canteen menu never changes.",
+]
+
+
+def _ids(prefix: str, n: int) -> list[str]:
+    return [f"{prefix}{i}" for i in range(n)]
+
+
+def test_discover_finds_and_labels_clusters() -> None:
+    texts = PARKING + CANTEEN
+    ids = _ids("p", 5) + _ids("c", 5)
+    found = discover(ids, texts, max_clusters=2)
+    assert len(found) == 2
+    labels = " ".join(" ".join(c.keywords) for c in found)
+    assert "parking" in labels or "car park" in labels
+    assert "canteen" in labels
+    for cand in found:
+        members = {i[0] for i in cand.example_ids}
+        assert len(members) == 1  # each cluster is one topic
+    assert discover(ids, texts, max_clusters=2) == found  # deterministic
+
+
+def test_promote_candidate_adds_discovered_theme(engine: Engine, add_notes: AddNotes) -> None:
+    ids = _ids("p", 5)
+    add_notes(list(zip(ids, PARKING, strict=True)))
+    found = discover(ids + _ids("c", 5), PARKING + CANTEEN, max_clusters=2)
+    with transaction(engine) as session:
+        store_candidates(session, found)
+    parking = next(c for c in list_candidates(engine) if c.example_ids.startswith("p"))
+    theme_id = promote_candidate(engine, parking.candidate_id, "Facilities", "Parking etc.", "lead")
+    with transaction(engine) as session:
+        theme = session.get(Theme, theme_id)
+        assert theme is not None
+        assert theme.origin == "discovered"
+        assert "permit" in theme.examples.lower()
+        audits = session.scalar(
+            select(func.count()).where(AuditEntry.action == "promote_candidate")
+        )
+    assert audits == 1
+    assert parking.candidate_id not in {c.candidate_id for c in list_candidates(engine)}
