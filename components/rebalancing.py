@@ -1,0 +1,804 @@
+"""Sections of the Rebalancing page: weights, the plan, each suggestion, loads, rotation, pins.
+
+The plan is recomputed live from the sliders' weights without saving them
+(``compute_rebalance(engine, config=…)``) and cached per (configuration, data
+fingerprint), so moving a slider back to a value already seen is instant and a
+write anywhere — by this page, another lead or the command line — yields a
+fresh plan.  Accept, decline and save run in button callbacks: the callback
+receives the suggestion *as it was drawn*, so a pairing changed in the
+meantime is refused by ``accept_suggestion`` instead of a newer suggestion
+being accepted silently.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from components.database import clear_caches
+from components.presenter import NameMask
+from tandem.access import Viewer
+from tandem.matching import (
+    COMPONENT_LABELS,
+    COMPONENTS,
+    MatchConfig,
+    load_match_config,
+    save_match_config,
+)
+from tandem.queries import rebalancing as queries
+from tandem.rebalance import (
+    RebalancePlan,
+    RotationSuggestion,
+    Suggestion,
+    SuggestionConflict,
+    accept_suggestion,
+    compute_rebalance,
+    compute_rotation,
+    decline_suggestion,
+    load_rebalance_settings,
+    set_excluded,
+    set_pinned,
+)
+from tandem.rebalance_view import (
+    AFTER,
+    BEFORE,
+    CURRENT,
+    SUGGESTED,
+    Scope,
+    by_gain,
+    component_frame,
+    config_key,
+    config_with,
+    load_changes,
+    load_long,
+    scoped_rotation,
+    scoped_suggestions,
+    scoped_unresolved,
+    suggestion_key,
+    weight_shares,
+)
+from tandem.settings import SettingsError
+
+PAGE_SIZE = 10
+DETAIL_PAGE = "pages/pairing.py"
+GENERATION_KEY = "rb_slider_generation"
+OUTCOME_KEY = "rb_outcome"
+ACTED_KEY = "rb_acted"
+PINS_OUTCOME_KEY = "rb_pins_outcome"
+SIDE_COLOURS = {CURRENT: "#9AA5B1", SUGGESTED: "#0F6E6E"}
+LOAD_COLOURS = {BEFORE: "#9AA5B1", AFTER: "#0F6E6E"}
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=")
+
+
+def md(text: object) -> str:
+    """Plain text made inert for st.markdown (every markdown punctuation escaped)."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
+def actor_of(viewer: Viewer) -> str:
+    """Who the audit log names for a write from this page."""
+    return viewer.email or viewer.name or f"demo {viewer.role}"
+
+
+def scope_of(viewer: Viewer) -> Scope:
+    """A lead limited to cohorts sees and acts on those cohorts only."""
+    return Scope(viewer.cohorts if viewer.role == "lead" else ())
+
+
+# --- cached reads (keyed on the data fingerprint, so any write invalidates) -------------
+
+
+@st.cache_data(ttl=300, max_entries=8, show_spinner=False)
+def _saved_config(_engine: Engine, url: str, fingerprint: tuple[Any, ...]) -> MatchConfig:
+    return load_match_config(_engine)
+
+
+@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
+def _plan(
+    _engine: Engine,
+    url: str,
+    key: tuple[tuple[str, float], ...],
+    fingerprint: tuple[Any, ...],
+    _config: MatchConfig,
+) -> RebalancePlan:
+    # `key` identifies `_config` (which is not hashed): one entry per weights × data.
+    return compute_rebalance(_engine, config=_config)
+
+
+@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
+def _rotation(
+    _engine: Engine,
+    url: str,
+    key: tuple[tuple[str, float], ...],
+    fingerprint: tuple[Any, ...],
+    _config: MatchConfig,
+) -> list[RotationSuggestion]:
+    return compute_rotation(_engine, config=_config)
+
+
+@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
+def _names(
+    _engine: Engine, url: str, ids: tuple[str, ...], fingerprint: tuple[Any, ...]
+) -> dict[str, str]:
+    return queries.person_names(_engine, ids)
+
+
+@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
+def _loads(
+    _engine: Engine, url: str, ids: tuple[str, ...], fingerprint: tuple[Any, ...]
+) -> pd.DataFrame:
+    return queries.mentor_loads(_engine, ids)
+
+
+@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
+def _open_pairings(
+    _engine: Engine, url: str, cohorts: tuple[str, ...], fingerprint: tuple[Any, ...]
+) -> pd.DataFrame:
+    return queries.open_pairings(_engine, cohorts)
+
+
+@st.cache_data(ttl=300, max_entries=8, show_spinner=False)
+def _rebalance_settings(_engine: Engine, url: str, fingerprint: tuple[Any, ...]) -> dict[str, Any]:
+    return load_rebalance_settings(_engine)
+
+
+# --- names -----------------------------------------------------------------------------
+
+
+class Names:
+    """Display names of the people a section shows, masked in presenter mode."""
+
+    def __init__(self, names: Mapping[str, str], mask: NameMask) -> None:
+        self._names = names
+        self._mask = mask
+
+    def __call__(self, person_id: str | None) -> str:
+        if not person_id:
+            return "–"
+        return self._mask.name(self._names.get(person_id, person_id), person_id)
+
+
+def _names_for(
+    engine: Engine, fingerprint: tuple[Any, ...], ids: set[str], mask: NameMask
+) -> Names:
+    found = _names(engine, str(engine.url), tuple(sorted(i for i in ids if i)), fingerprint)
+    return Names(found, mask)
+
+
+# --- weights ---------------------------------------------------------------------------
+
+
+def _slider_key(name: str) -> str:
+    """Widget key of a slider; a new generation gives fresh widgets at the saved values.
+
+    Putting the sliders back is done by changing their keys rather than by
+    writing to their session state: a widget whose value was set through
+    session state can lose it when a fragment reruns.
+    """
+    return f"rb_{name}_{st.session_state.get(GENERATION_KEY, 0)}"
+
+
+def _reset_sliders() -> None:
+    st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+
+
+def _save_weights(engine: Engine, config: MatchConfig, actor: str) -> None:
+    try:
+        save_match_config(engine, config, actor)
+    except SettingsError as error:
+        _report(engine, "error", f"Weights not saved: {error}")
+    else:
+        _reset_sliders()
+        _report(
+            engine,
+            "success",
+            "Weights saved. They now apply to every plan and to the match score everywhere.",
+        )
+    clear_caches()
+
+
+def weights_panel(engine: Engine, viewer: Viewer, saved: MatchConfig) -> MatchConfig:
+    """The weight sliders; returns the configuration they describe (not saved)."""
+    can_tune = viewer.can("tune_rules")
+    top = max(1.0, math.ceil(max(saved.weights.values())))
+    columns = st.columns(len(COMPONENTS))
+    weights = {
+        name: column.slider(
+            COMPONENT_LABELS[name].capitalize(),
+            min_value=0.0,
+            max_value=top,
+            value=float(saved.weights[name]),
+            step=0.05,
+            key=_slider_key(f"weight_{name}"),
+            disabled=not can_tune,
+        )
+        for column, name in zip(columns, COMPONENTS, strict=True)
+    }
+    left, right = st.columns(2)
+    threshold = left.slider(
+        "Poor-fit threshold",
+        min_value=0.0,
+        max_value=1.0,
+        value=float(saved.poor_fit_threshold),
+        step=0.01,
+        key=_slider_key("threshold"),
+        disabled=not can_tune,
+        help="A pairing whose current score is below this may be moved.",
+    )
+    margin = right.slider(
+        "Stay bonus (move margin)",
+        min_value=0.0,
+        max_value=max(0.5, float(saved.move_margin)),
+        value=float(saved.move_margin),
+        step=0.01,
+        key=_slider_key("margin"),
+        disabled=not can_tune,
+        help="A move must beat staying by more than this.",
+    )
+    try:
+        config = config_with(saved, weights, poor_fit_threshold=threshold, move_margin=margin)
+    except SettingsError as error:
+        st.error(f"These weights cannot be used: {error}. The saved weights apply.")
+        config = saved
+    changed = config_key(config) != config_key(saved)
+    shares = weight_shares(config)
+    st.caption(
+        "Share of the match score: "
+        + " · ".join(f"{row.component} {row.share:.0%}" for row in shares.itertuples())
+        + (
+            " — unsaved: the plan below uses these slider values, nothing is stored until you save."
+            if changed
+            else " — these are the saved weights."
+        )
+    )
+    if can_tune:
+        save_column, reset_column, _ = st.columns([1, 1, 3])
+        save_column.button(
+            "Save these weights",
+            key="rb_save_weights",
+            icon=":material/save:",
+            disabled=not changed,
+            on_click=_save_weights,
+            args=(engine, config, actor_of(viewer)),
+        )
+        reset_column.button(
+            "Reset to saved",
+            key="rb_reset_weights",
+            icon=":material/undo:",
+            disabled=not changed,
+            on_click=_reset_sliders,
+        )
+    return config
+
+
+# --- accept / decline ------------------------------------------------------------------
+
+
+def _accept(engine: Engine, suggestion: Suggestion, actor: str) -> None:
+    """Button callback: runs with the suggestion as it was drawn (see the module docstring)."""
+    acted: dict[str, str] = st.session_state.setdefault(ACTED_KEY, {})
+    key = suggestion_key(suggestion)
+    if key in acted:  # a second click on a suggestion already acted on
+        _report(engine, "info", "This suggestion was already handled.")
+        return
+    try:
+        new_id = accept_suggestion(engine, suggestion, actor)
+    except SuggestionConflict as error:
+        _report(
+            engine,
+            "error",
+            f"Not accepted: {error}. Another change reached this pairing first; "
+            "the plan below has been recomputed from the current data.",
+        )
+    else:
+        acted[key] = new_id
+        _report(
+            engine,
+            "success",
+            f"Accepted: pairing {suggestion.pairing_id} ended and the proposed pairing "
+            f"{new_id} was created. Confirm it with both people before it becomes active.",
+            new_id,
+        )
+    clear_caches()
+
+
+def _decline(engine: Engine, suggestion: Suggestion, actor: str) -> None:
+    acted: dict[str, str] = st.session_state.setdefault(ACTED_KEY, {})
+    key = suggestion_key(suggestion)
+    if key in acted:
+        _report(engine, "info", "This suggestion was already handled.")
+        return
+    decline_suggestion(engine, suggestion, actor)
+    acted[key] = ""
+    _report(
+        engine,
+        "info",
+        f"Declined: this mentor will not be suggested again for pairing {suggestion.pairing_id}.",
+    )
+    clear_caches()
+
+
+def _report(engine: Engine, kind: str, message: str, pairing_id: str | None = None) -> None:
+    """Keep the result of an action for :func:`outcome_message`, with the data it left."""
+    st.session_state[OUTCOME_KEY] = (
+        kind,
+        message,
+        pairing_id,
+        queries.data_fingerprint(engine),
+    )
+
+
+def outcome_message(fingerprint: tuple[Any, ...]) -> None:
+    """The result of the last accept, decline or save.
+
+    Shown for as long as the data is as that action left it: Streamlit may
+    run the page more than once after a click, so "show once" would lose it;
+    once anyone changes the data, the message is stale and goes.
+    """
+    outcome = st.session_state.get(OUTCOME_KEY)
+    if outcome is None:
+        return
+    kind, message, pairing_id, seen = outcome
+    if seen != fingerprint:
+        del st.session_state[OUTCOME_KEY]
+        return
+    if kind == "success":
+        st.success(md(message), icon=":material/check_circle:")
+        if pairing_id:
+            st.page_link(
+                DETAIL_PAGE,
+                label="Open the new proposed pairing",
+                icon=":material/handshake:",
+                query_params={"pairing": pairing_id},
+            )
+    elif kind == "error":
+        st.error(md(message), icon=":material/sync_problem:")
+    else:
+        st.info(md(message))
+
+
+# --- charts ----------------------------------------------------------------------------
+
+
+def component_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Grouped bars: each component's value for the current and the suggested mentor."""
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("component:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)),
+            yOffset=alt.YOffset("side:N", sort=[CURRENT, SUGGESTED]),
+            x=alt.X("value:Q", title="Component (0–1)", scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color(
+                "side:N",
+                title=None,
+                scale=alt.Scale(domain=list(SIDE_COLOURS), range=list(SIDE_COLOURS.values())),
+            ),
+            tooltip=[
+                alt.Tooltip("component:N", title="Component"),
+                alt.Tooltip("side:N", title="Mentor"),
+                alt.Tooltip("value:Q", title="Value", format=".2f"),
+                alt.Tooltip("share:Q", title="Weight share", format=".0%"),
+            ],
+        )
+        # A legend above or below would squeeze the plot: Streamlit fits the
+        # whole chart, legend included, into this height.
+        .properties(height=200)
+    )
+
+
+def load_chart(long: pd.DataFrame) -> alt.LayerChart:
+    """Mentor load before and after the suggestions, with each mentor's capacity as a tick."""
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=200))
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=y,
+            yOffset=alt.YOffset("when:N", sort=[BEFORE, AFTER]),
+            x=alt.X(
+                "load:Q",
+                title="Mentees (active, paused, proposed)",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
+            color=alt.Color(
+                "when:N",
+                title=None,
+                scale=alt.Scale(domain=list(LOAD_COLOURS), range=list(LOAD_COLOURS.values())),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Mentor"),
+                alt.Tooltip("when:N", title="When"),
+                alt.Tooltip("load:Q", title="Mentees"),
+                alt.Tooltip("max_mentees:Q", title="Capacity"),
+            ],
+        )
+    )
+    capacity = (
+        alt.Chart(long.drop_duplicates("label"))
+        .mark_tick(color="#C0392B", thickness=3, size=30)
+        .encode(
+            y=y,
+            x=alt.X("max_mentees:Q"),
+            tooltip=[alt.Tooltip("max_mentees:Q", title="Capacity (max mentees)")],
+        )
+    )
+    height = max(120, 46 * long["label"].nunique())
+    return alt.layer(bars, capacity).properties(height=height)  # type: ignore[return-value]
+
+
+# --- sections --------------------------------------------------------------------------
+
+
+def summary(plan: RebalancePlan, baseline: RebalancePlan, scope: Scope, visible: set[str]) -> None:
+    """Headline numbers; deltas against the plan under the saved weights (the live effect).
+
+    A lead limited to cohorts sees the numbers of their cohorts' suggestions
+    and unresolved pairings; the objective and the movable count are the
+    program's (the optimisation is global).
+    """
+    same = plan is baseline
+    shown, saved = (
+        scoped_suggestions(plan.suggestions, scope),
+        scoped_suggestions(baseline.suggestions, scope),
+    )
+    columns = st.columns(4)
+
+    def delta(new: float, old: float, fmt: str) -> str | None:
+        return None if same or math.isclose(new, old) else format(new - old, fmt)
+
+    columns[0].metric(
+        "Suggestions",
+        len(shown),
+        delta=delta(len(shown), len(saved), "+d"),
+        help="Moves in the optimal plan. The change is against the saved weights.",
+    )
+    gain = sum(s.gain for s in shown)
+    columns[1].metric(
+        "Total gain",
+        f"{gain:+.3f}",
+        delta=delta(gain, sum(s.gain for s in saved), "+.3f"),
+        help="Sum of (suggested − current) match scores over the suggested moves.",
+    )
+    columns[2].metric(
+        "Pairings that may move",
+        plan.movable,
+        delta=delta(plan.movable, baseline.movable, "+d"),
+        help="In the whole program: inside a reporting line, with an overloaded mentor, "
+        "stalled, or a poor fit.",
+    )
+    unresolved = len(scoped_unresolved(plan.unresolved, scope, visible))
+    columns[3].metric(
+        "Unresolved",
+        unresolved,
+        delta=delta(unresolved, len(scoped_unresolved(baseline.unresolved, scope, visible)), "+d"),
+        delta_color="inverse",
+        help="Pairings that should move but have no acceptable place; they stay as they are.",
+    )
+    st.caption(
+        f"Objective of the optimal plan: {plan.total_score:.3f} "
+        f"({plan.stays} pairing(s) stay, staying counts with the stay bonus)."
+        + (" Suggestions, gain and unresolved: your cohorts only." if scope.limited else "")
+    )
+
+
+def suggestion_card(
+    suggestion: Suggestion,
+    names: Names,
+    capacity: Mapping[str, int],
+    config: MatchConfig,
+    *,
+    can_act: bool,
+    engine: Engine,
+    actor: str,
+) -> None:
+    s = suggestion
+    with st.container(border=True):
+        head, gain = st.columns([4, 1])
+        head.markdown(
+            f"**{md(names(s.mentee_id))}** · {md(names(s.current_mentor_id))} → "
+            f"**{md(names(s.suggested_mentor_id))}**"
+        )
+        head.caption(
+            md(
+                f"Pairing {s.pairing_id} · {s.kind} · {s.pairing_status}"
+                + (f" · cohort {s.cohort_id}" if s.cohort_id else "")
+            )
+        )
+        gain.metric("Gain", f"{s.gain:+.3f}", label_visibility="visible")
+        chart_column, facts = st.columns([3, 2])
+        chart_column.altair_chart(component_chart(component_frame(s, config)), width="stretch")
+
+        def load_line(person_id: str, before: int, after: int) -> str:
+            cap = capacity.get(person_id)
+            of = f" of {cap}" if cap is not None else ""
+            return f"{names(person_id)}: {before} → {after}{of} mentees"
+
+        current_load = load_line(
+            s.current_mentor_id, s.current_mentor_load_before, s.current_mentor_load_after
+        )
+        suggested_load = load_line(
+            s.suggested_mentor_id, s.suggested_mentor_load_before, s.suggested_mentor_load_after
+        )
+        facts.text(
+            f"Score: {s.current_score:.3f} (current) → {s.suggested_score:.3f} (suggested)\n"
+            f"Load before → after:\n  {current_load}\n  {suggested_load}\n"
+            + (
+                f"Runner-up: {names(s.runner_up_mentor_id)} ({s.runner_up_score:.3f})"
+                if s.runner_up_mentor_id and s.runner_up_score is not None
+                else "Runner-up: none (no other mentor with a free slot passes the rules)"
+            )
+        )
+        facts.text("Why:\n" + "\n".join(f"• {reason}" for reason in s.reasons))
+        if can_act:
+            accept_column, decline_column, _ = st.columns([1, 1, 3])
+            ident = f"{s.pairing_id}_{s.suggested_mentor_id}"
+            accept_column.button(
+                "Accept",
+                key=f"rb_accept_{ident}",
+                type="primary",
+                icon=":material/check:",
+                on_click=_accept,
+                args=(engine, s, actor),
+                help="End the current pairing and create a proposed one with this mentor.",
+            )
+            decline_column.button(
+                "Decline",
+                key=f"rb_decline_{ident}",
+                icon=":material/close:",
+                on_click=_decline,
+                args=(engine, s, actor),
+                help="Keep the pairing; this mentor will not be suggested for it again.",
+            )
+
+
+def suggestions_list(
+    engine: Engine,
+    suggestions: Sequence[Suggestion],
+    names: Names,
+    capacity: Mapping[str, int],
+    config: MatchConfig,
+    viewer: Viewer,
+) -> None:
+    if not suggestions:
+        st.success("No move would improve the program under these weights.")
+        return
+    ordered = by_gain(suggestions)
+    pages = -(-len(ordered) // PAGE_SIZE)
+    page = st.pagination(pages, key="rb_suggestion_page") if pages > 1 else 1
+    start = (page - 1) * PAGE_SIZE
+    if pages > 1:
+        st.caption(
+            f"Suggestions {start + 1}–{min(len(ordered), start + PAGE_SIZE)} of {len(ordered)}, "
+            "biggest gain first."
+        )
+    can_act = viewer.can("rebalance")
+    for suggestion in ordered[start : start + PAGE_SIZE]:
+        suggestion_card(
+            suggestion,
+            names,
+            capacity,
+            config,
+            can_act=can_act,
+            engine=engine,
+            actor=actor_of(viewer),
+        )
+
+
+def load_section(changes: pd.DataFrame, names: Names) -> None:
+    if changes.empty:
+        st.caption("No mentor's load changes and nobody is over capacity.")
+        return
+    long = load_long(changes)
+    long["label"] = [names(pid) for pid in long["person_id"]]
+    st.altair_chart(load_chart(long), width="stretch")
+    over_after = int(changes["over_after"].sum())
+    st.caption(
+        "Load counts active, paused and proposed pairings; the red tick is each mentor's "
+        f"capacity. Over capacity before: {int(changes['over_before'].sum())}, "
+        f"after accepting every suggestion shown: {over_after}."
+    )
+
+
+def unresolved_section(plan: RebalancePlan, unresolved: Sequence[Any], names: Names) -> None:
+    for warning in plan.warnings:
+        st.warning(md(warning), icon=":material/warning:")
+    if not unresolved:
+        st.caption("Every pairing that should move has a place.")
+        return
+    frame = pd.DataFrame(
+        {
+            "Pairing": [u.pairing_id for u in unresolved],
+            "Mentee": [names(u.mentee_id) for u in unresolved],
+            "Current mentor": [names(u.current_mentor_id) for u in unresolved],
+            "Why it stays": ["; ".join(u.reasons) for u in unresolved],
+        }
+    )
+    st.dataframe(frame, hide_index=True)
+
+
+def rotation_section(rotation: Sequence[RotationSuggestion], names: Names) -> None:
+    if not rotation:
+        st.caption(
+            "No mentee is waiting for a next mentor: rotation looks at mentees whose "
+            "pairing completed and who have no open pairing."
+        )
+        return
+    frame = pd.DataFrame(
+        {
+            "Mentee": [names(r.mentee_id) for r in rotation],
+            "Previous mentor(s)": [
+                ", ".join(names(m) for m in r.previous_mentor_ids) for r in rotation
+            ],
+            "Kind": [r.kind for r in rotation],
+            "Next mentor": [names(r.suggested_mentor_id) for r in rotation],
+            "Score": [r.score for r in rotation],
+            "Runner-up": [names(r.runner_up_mentor_id) for r in rotation],
+            "Runner-up score": [r.runner_up_score for r in rotation],
+            "Why": ["; ".join(r.reasons) for r in rotation],
+        }
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config={
+            "Score": st.column_config.NumberColumn(format="%.3f"),
+            "Runner-up score": st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
+    st.caption(
+        "Each next mentor brings a division or a geography none of the mentee's previous "
+        "mentors had, passes the hard rules and has a free slot; assigned jointly, so two "
+        "mentees never count on the same last slot."
+    )
+
+
+@st.fragment
+def workbench(engine: Engine, viewer: Viewer) -> None:
+    """Sliders and everything they change, rerun on their own (the pins list below is not)."""
+    scope = scope_of(viewer)
+    url = str(engine.url)
+    fingerprint = queries.data_fingerprint(engine)
+    saved = _saved_config(engine, url, fingerprint)
+    outcome_message(fingerprint)
+    # Open for whoever may tune them; on a shared screen the plan comes first.
+    with st.expander("Match weights", expanded=viewer.can("tune_rules"), icon=":material/tune:"):
+        config = weights_panel(engine, viewer, saved)
+    plan = _plan(engine, url, config_key(config), fingerprint, config)
+    baseline = (
+        plan
+        if config_key(config) == config_key(saved)
+        else _plan(engine, url, config_key(saved), fingerprint, saved)
+    )
+    rotation = scoped_rotation(
+        _rotation(engine, url, config_key(config), fingerprint, config), scope
+    )
+    suggestions = scoped_suggestions(plan.suggestions, scope)
+    visible = (
+        set(_open_pairings(engine, url, scope.cohorts, fingerprint)["pairing_id"])
+        if scope.limited
+        else set()
+    )
+    unresolved = scoped_unresolved(plan.unresolved, scope, visible)
+    summary(plan, baseline, scope, visible)
+
+    mentors = {s.current_mentor_id for s in suggestions} | {
+        s.suggested_mentor_id for s in suggestions
+    }
+    loads = _loads(engine, url, tuple(sorted(mentors)), fingerprint)
+    if scope.limited and not loads.empty:
+        in_scope = set(_open_pairings(engine, url, scope.cohorts, fingerprint)["mentor_id"])
+        loads = loads[loads["person_id"].isin(mentors | in_scope)]
+    capacity = dict(zip(loads["person_id"], loads["max_mentees"].astype(int), strict=True))
+    people: set[str] = set(mentors) | set(loads["person_id"])
+    for item in suggestions:
+        people |= {item.mentee_id, item.runner_up_mentor_id or ""}
+    for u in unresolved:
+        people |= {u.mentee_id, u.current_mentor_id}
+    for r in rotation:
+        people |= {r.mentee_id, r.suggested_mentor_id or "", r.runner_up_mentor_id or ""}
+        people |= set(r.previous_mentor_ids)
+    # NameMask built from the arguments, not components.shell.name_mask(): a
+    # fragment rerun has no run context, and asking for it reruns the whole app.
+    names = _names_for(engine, fingerprint, people, NameMask(engine, viewer))
+
+    tabs = st.tabs(
+        [
+            f"Suggestions ({len(suggestions)})",
+            "Mentor load",
+            f"Unresolved ({len(unresolved)})",
+            f"Rotation ({sum(1 for r in rotation if r.suggested_mentor_id)})",
+        ]
+    )
+    with tabs[0]:
+        suggestions_list(engine, suggestions, names, capacity, config, viewer)
+    with tabs[1]:
+        load_section(load_changes(loads, suggestions), names)
+    with tabs[2]:
+        unresolved_section(plan, unresolved, names)
+    with tabs[3]:
+        rotation_section(rotation, names)
+
+
+# --- pins and exclusions -----------------------------------------------------------------
+
+
+def _apply_pin_changes(
+    engine: Engine, before: pd.DataFrame, after: pd.DataFrame, actor: str
+) -> int:
+    """Write each changed pin / exclusion (each one its own audited transaction)."""
+    changes = 0
+    merged = before[["pairing_id", "pinned", "excluded"]].merge(
+        after[["pairing_id", "pinned", "excluded"]], on="pairing_id", suffixes=("", "_new")
+    )
+    for pairing_id, row in merged.set_index("pairing_id").iterrows():
+        if bool(row["pinned"]) != bool(row["pinned_new"]):
+            set_pinned(engine, str(pairing_id), actor, bool(row["pinned_new"]))
+            changes += 1
+        if bool(row["excluded"]) != bool(row["excluded_new"]):
+            set_excluded(engine, str(pairing_id), actor, bool(row["excluded_new"]))
+            changes += 1
+    return changes
+
+
+def pins_and_excludes(engine: Engine, viewer: Viewer) -> None:
+    """Pairings a lead keeps out of the plan: pinned (never moved) or excluded (never looked at)."""
+    scope = scope_of(viewer)
+    url = str(engine.url)
+    fingerprint = queries.data_fingerprint(engine)
+    outcome = st.session_state.pop(PINS_OUTCOME_KEY, None)
+    if outcome:
+        st.success(outcome, icon=":material/check_circle:")
+    frame = _open_pairings(engine, url, scope.cohorts, fingerprint)
+    if frame.empty:
+        st.caption("No active or paused pairings.")
+        return
+    settings = _rebalance_settings(engine, url, fingerprint)
+    frame = NameMask(engine, viewer).frame(frame, {"mentor": "mentor_id", "mentee": "mentee_id"})
+    frame = frame.assign(
+        pinned=frame["pairing_id"].isin(settings["pins"]),
+        excluded=frame["pairing_id"].isin(settings["excludes"]),
+    )
+    shown = ["pairing_id", "cohort", "mentee", "mentor", "status", "pinned", "excluded"]
+    labels: dict[str, Any] = {
+        "pairing_id": "Pairing",
+        "cohort": "Cohort",
+        "mentee": "Mentee",
+        "mentor": "Mentor",
+        "status": "Status",
+        "pinned": st.column_config.CheckboxColumn("Pinned", help="Never moved by the plan."),
+        "excluded": st.column_config.CheckboxColumn(
+            "Excluded", help="Never considered by the plan; it keeps its slot."
+        ),
+    }
+    if not viewer.can("rebalance"):
+        kept = frame[frame["pinned"] | frame["excluded"]]
+        if kept.empty:
+            st.caption("No pairing is pinned or excluded.")
+        else:
+            st.dataframe(kept[shown], hide_index=True, column_config=labels)
+        return
+    with st.form("rb_pins_form", border=False):
+        edited = st.data_editor(
+            frame[shown],
+            hide_index=True,
+            column_config=labels,
+            disabled=["pairing_id", "cohort", "mentee", "mentor", "status"],
+            key="rb_pins_editor",
+        )
+        submitted = st.form_submit_button("Save pins and exclusions", icon=":material/push_pin:")
+    if submitted:
+        count = _apply_pin_changes(engine, frame, edited, actor_of(viewer))
+        clear_caches()
+        st.session_state[PINS_OUTCOME_KEY] = (
+            f"Saved {count} change(s); the plan above now reflects them."
+            if count
+            else "Nothing changed."
+        )
+        st.rerun()

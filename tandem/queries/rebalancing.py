@@ -1,0 +1,145 @@
+"""What the Rebalancing page draws next to the plan: names, mentor loads, open pairings.
+
+The plan itself comes from :func:`tandem.rebalance.compute_rebalance`; these
+queries return only the rows the page shows around it — the people the
+suggestions name, the mentors touched or overloaded, the open pairings a lead
+may pin or exclude — plus a cheap fingerprint of the data the plan depends on,
+so a cached plan is recomputed as soon as anything it reads has changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import aliased
+
+from tandem.matching import LOAD_STATUSES
+from tandem.models import AuditEntry, Cohort, Pairing, PairingHealth, Person, Setting
+from tandem.rebalance import MOVABLE_STATUSES
+
+# Bound parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
+_IN_CHUNK = 900
+
+LOAD_COLUMNS = ["person_id", "name", "max_mentees", "load"]
+OPEN_PAIRING_COLUMNS = [
+    "pairing_id",
+    "cohort_id",
+    "cohort",
+    "status",
+    "kind",
+    "mentor_id",
+    "mentor",
+    "mentee_id",
+    "mentee",
+]
+
+
+def data_fingerprint(engine: Engine) -> tuple[Any, ...]:
+    """A value that changes whenever the inputs of a rebalancing plan change.
+
+    Pairings (count and the sum of their versions: every write bumps a
+    version or adds a row), people (count and capacities), the latest audit
+    row (imports, accepts, declines, pins and settings are all audited), the
+    latest health refresh and the latest settings change.  One round trip of
+    aggregates, so it is cheap to ask on every run.
+    """
+    # Written as separate scalar subqueries: each is an index or a small scan.
+    statement = select(
+        select(func.count()).select_from(Pairing).scalar_subquery(),
+        select(func.coalesce(func.sum(Pairing.version), 0)).scalar_subquery(),
+        select(func.count()).select_from(Person).scalar_subquery(),
+        select(func.coalesce(func.sum(Person.max_mentees), 0)).scalar_subquery(),
+        select(func.max(AuditEntry.id)).scalar_subquery(),
+        select(func.max(PairingHealth.computed_at)).scalar_subquery(),
+        select(func.max(Setting.updated_at)).scalar_subquery(),
+    )
+    with engine.connect() as connection:
+        row = connection.execute(statement).one()
+    return tuple(str(value) if value is not None else None for value in row)
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]
+
+
+def person_names(engine: Engine, person_ids: Collection[str]) -> dict[str, str]:
+    """Name of each of ``person_ids`` (ids that do not exist are left out)."""
+    wanted = sorted({str(p) for p in person_ids if p})
+    names: dict[str, str] = {}
+    with engine.connect() as connection:
+        for chunk in _chunks(wanted):
+            rows = connection.execute(
+                select(Person.person_id, Person.name).where(Person.person_id.in_(chunk))
+            )
+            names.update({str(pid): str(name) for pid, name in rows})
+    return names
+
+
+def mentor_loads(engine: Engine, mentor_ids: Collection[str]) -> pd.DataFrame:
+    """Load and capacity of ``mentor_ids`` and of every overloaded mentor.
+
+    Load counts the pairings that hold a slot (``tandem.matching.LOAD_STATUSES``:
+    active, paused, proposed), the same rule the solver uses.  Columns:
+    person_id, name, max_mentees, load; ordered by name.
+    """
+    load = (
+        select(Pairing.mentor_id.label("person_id"), func.count().label("load"))
+        .where(Pairing.status.in_(LOAD_STATUSES))
+        .group_by(Pairing.mentor_id)
+        .subquery()
+    )
+    load_value = func.coalesce(load.c.load, 0)
+    base = select(Person.person_id, Person.name, Person.max_mentees, load_value.label("load"))
+    base = base.outerjoin(load, load.c.person_id == Person.person_id)
+    wanted = sorted({str(p) for p in mentor_ids if p})
+    rows: dict[str, tuple[Any, ...]] = {}
+    with engine.connect() as connection:
+        overloaded = base.where(load_value > Person.max_mentees)
+        for row in connection.execute(overloaded):
+            rows[row.person_id] = tuple(row)
+        for chunk in _chunks(wanted):
+            for row in connection.execute(base.where(Person.person_id.in_(chunk))):
+                rows[row.person_id] = tuple(row)
+    frame = pd.DataFrame(list(rows.values()), columns=LOAD_COLUMNS)
+    if frame.empty:
+        return frame
+    frame["max_mentees"] = frame["max_mentees"].astype("int64")
+    frame["load"] = frame["load"].astype("int64")
+    return frame.sort_values(["name", "person_id"], kind="stable").reset_index(drop=True)
+
+
+def open_pairings(engine: Engine, cohorts: Sequence[str] = ()) -> pd.DataFrame:
+    """Active and paused pairings (the ones rebalancing may move), with names.
+
+    ``cohorts`` limits them to those cohorts (a lead's scope); empty means all.
+    Columns: see ``OPEN_PAIRING_COLUMNS``; ordered by cohort, mentee, pairing.
+    """
+    mentor = aliased(Person)
+    mentee = aliased(Person)
+    statement = (
+        select(
+            Pairing.pairing_id,
+            Pairing.cohort_id,
+            Cohort.name.label("cohort"),
+            Pairing.status,
+            Pairing.kind,
+            Pairing.mentor_id,
+            mentor.name.label("mentor"),
+            Pairing.mentee_id,
+            mentee.name.label("mentee"),
+        )
+        .join(mentor, mentor.person_id == Pairing.mentor_id)
+        .join(mentee, mentee.person_id == Pairing.mentee_id)
+        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
+        .where(Pairing.status.in_(MOVABLE_STATUSES))
+        .order_by(Cohort.name, mentee.name, Pairing.pairing_id)
+    )
+    if cohorts:
+        statement = statement.where(Pairing.cohort_id.in_(list(cohorts)))
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=OPEN_PAIRING_COLUMNS)

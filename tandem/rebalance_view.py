@@ -1,0 +1,168 @@
+"""Pure helpers that shape a rebalancing plan for the page (no database, no Streamlit).
+
+The rules live in :mod:`tandem.matching` and :mod:`tandem.rebalance`; this
+module only scopes a plan to what a viewer may see and turns suggestions into
+the small frames the charts draw, so the page stays thin and the shaping is
+tested on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tandem.matching import COMPONENT_LABELS, COMPONENTS, MatchConfig
+from tandem.rebalance import RotationSuggestion, Suggestion, Unresolved
+
+BEFORE, AFTER = "Before", "After"
+CURRENT, SUGGESTED = "Current mentor", "Suggested mentor"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The cohorts a viewer may see (empty: everything)."""
+
+    cohorts: tuple[str, ...] = ()
+
+    @property
+    def limited(self) -> bool:
+        return bool(self.cohorts)
+
+    def allows(self, cohort_id: str | None) -> bool:
+        # A pairing outside every cohort belongs to no lead's scope.
+        return not self.cohorts or (cohort_id is not None and cohort_id in self.cohorts)
+
+
+def scoped_suggestions(suggestions: Iterable[Suggestion], scope: Scope) -> list[Suggestion]:
+    """The suggestions whose pairing lies in the viewer's cohorts."""
+    return [s for s in suggestions if scope.allows(s.cohort_id)]
+
+
+def scoped_unresolved(
+    unresolved: Iterable[Unresolved], scope: Scope, visible_pairing_ids: Collection[str]
+) -> list[Unresolved]:
+    """Unresolved pairings in scope; ``visible_pairing_ids`` are the open pairings in scope
+    (an Unresolved carries no cohort, so the open-pairings query decides)."""
+    if not scope.limited:
+        return list(unresolved)
+    return [u for u in unresolved if u.pairing_id in visible_pairing_ids]
+
+
+def scoped_rotation(
+    rotation: Iterable[RotationSuggestion], scope: Scope
+) -> list[RotationSuggestion]:
+    return [r for r in rotation if scope.allows(r.cohort_id)]
+
+
+def by_gain(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
+    """Biggest gain first; pairing id breaks ties, so the order is stable."""
+    return sorted(suggestions, key=lambda s: (-s.gain, s.pairing_id))
+
+
+def suggestion_key(suggestion: Suggestion) -> str:
+    """Identifies a suggestion across reruns: the same move on the same pairing version."""
+    s = suggestion
+    return f"{s.pairing_id}|{s.suggested_mentor_id}|{s.pairing_version}"
+
+
+def config_with(
+    base: MatchConfig,
+    weights: Mapping[str, float],
+    *,
+    poor_fit_threshold: float | None = None,
+    move_margin: float | None = None,
+) -> MatchConfig:
+    """``base`` with new weights (and optionally threshold and margin), validated.
+
+    Raises ``tandem.settings.SettingsError`` for values the rules refuse (all
+    weights zero, a negative weight …), the same check a save would run.
+    """
+    value = base.to_dict()
+    value["weights"] = {name: float(weights.get(name, base.weights[name])) for name in COMPONENTS}
+    if poor_fit_threshold is not None:
+        value["poor_fit_threshold"] = float(poor_fit_threshold)
+    if move_margin is not None:
+        value["move_margin"] = float(move_margin)
+    return MatchConfig.from_dict(value)
+
+
+def config_key(config: MatchConfig) -> tuple[tuple[str, float], ...]:
+    """A hashable, order-stable identity of a configuration (a cache key)."""
+    value = config.to_dict()
+    weights = value.pop("weights")
+    return tuple(
+        [(f"w.{name}", round(float(weights[name]), 6)) for name in COMPONENTS]
+        + [(name, round(float(value[name]), 6)) for name in sorted(value)]
+    )
+
+
+def weight_shares(config: MatchConfig) -> pd.DataFrame:
+    """Each component's weight and its share of the score (the weights are normalised)."""
+    total = sum(config.weights[name] for name in COMPONENTS)
+    return pd.DataFrame(
+        {
+            "component": [COMPONENT_LABELS[name] for name in COMPONENTS],
+            "weight": [float(config.weights[name]) for name in COMPONENTS],
+            "share": [float(config.weights[name]) / total for name in COMPONENTS],
+        }
+    )
+
+
+def component_frame(suggestion: Suggestion, config: MatchConfig) -> pd.DataFrame:
+    """Long frame for the grouped bars: component, side (current / suggested), value, share."""
+    total = sum(config.weights[name] for name in COMPONENTS)
+    rows = []
+    for side, parts in (
+        (CURRENT, suggestion.current_components),
+        (SUGGESTED, suggestion.suggested_components),
+    ):
+        for name in COMPONENTS:
+            rows.append(
+                {
+                    "component": COMPONENT_LABELS[name],
+                    "side": side,
+                    "value": float(parts.get(name, 0.0)),
+                    "share": float(config.weights[name]) / total,
+                }
+            )
+    return pd.DataFrame(rows, columns=["component", "side", "value", "share"])
+
+
+def load_changes(loads: pd.DataFrame, suggestions: Iterable[Suggestion]) -> pd.DataFrame:
+    """Load before and after accepting every one of ``suggestions``, per mentor.
+
+    ``loads`` has person_id, name, max_mentees, load (see
+    ``tandem.queries.rebalancing.mentor_loads``).  Returns one row per mentor
+    with ``before``, ``after`` and ``max_mentees``, plus ``over_before`` /
+    ``over_after`` flags; mentors whose load does not change and who are not
+    overloaded are dropped (nothing to see).
+    """
+    columns = ["person_id", "name", "max_mentees", "before", "after", "over_before", "over_after"]
+    if loads.empty:
+        return pd.DataFrame(columns=columns)
+    delta: dict[str, int] = {}
+    for s in suggestions:
+        delta[s.current_mentor_id] = delta.get(s.current_mentor_id, 0) - 1
+        delta[s.suggested_mentor_id] = delta.get(s.suggested_mentor_id, 0) + 1
+    frame = loads.rename(columns={"load": "before"}).copy()
+    frame["after"] = frame["before"] + frame["person_id"].map(delta).fillna(0).astype("int64")
+    frame["over_before"] = frame["before"] > frame["max_mentees"]
+    frame["over_after"] = frame["after"] > frame["max_mentees"]
+    keep = (frame["after"] != frame["before"]) | frame["over_before"]
+    return frame.loc[keep, columns].reset_index(drop=True)
+
+
+def load_long(changes: pd.DataFrame) -> pd.DataFrame:
+    """``load_changes`` as one row per mentor and moment (Before / After), for grouped bars."""
+    if changes.empty:
+        return pd.DataFrame(columns=["person_id", "name", "max_mentees", "when", "load"])
+    long = changes.melt(
+        id_vars=["person_id", "name", "max_mentees"],
+        value_vars=["before", "after"],
+        var_name="when",
+        value_name="load",
+    )
+    long["when"] = long["when"].map({"before": BEFORE, "after": AFTER})
+    return long

@@ -1,0 +1,339 @@
+"""The Rebalancing page: roles, live weights, accept / decline, conflicts, presenter mode."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select, update
+from streamlit.testing.v1 import AppTest
+
+from tandem.bundle import import_bundle
+from tandem.db import get_engine
+from tandem.matching import COMPONENTS, MatchConfig, load_match_config
+from tandem.models import AuditEntry, Pairing, Setting
+from tandem.privacy import presenter_key, pseudonym
+from tandem.rebalance import compute_rebalance, load_rebalance_settings
+from tests.app.conftest import APP
+from tests.factories import small_program
+
+SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
+PAGE = "pages/rebalancing.py"
+
+
+def sample(engine: Engine) -> None:
+    import_bundle(engine, SAMPLE_BUNDLE)
+
+
+def demo(engine: Engine) -> None:
+    generate_demo = pytest.importorskip("tandem.demo").generate_demo
+    generate_demo(engine, pairings=60, seed=7, today=dt.date(2026, 6, 1))
+
+
+DATASETS = {"empty": None, "small": small_program, "sample": sample, "demo": demo}
+
+
+def open_page(role: str = "admin", present: bool = False) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["tandem_demo_role"] = role
+    if present:
+        at.query_params["present"] = "1"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def accept_buttons(at: AppTest) -> list[str]:
+    return sorted(b.key for b in at.button if b.key and b.key.startswith("rb_accept_"))
+
+
+def slider(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    (found,) = [s for s in at.slider if s.label == label]
+    return found
+
+
+def shown(at: AppTest) -> str:
+    """Everything the page says, markdown escapes removed."""
+    return " ".join(
+        [m.value for m in at.markdown]
+        + [str(t.value) for t in at.text]
+        + [c.value for c in at.caption]
+        + [str(frame.value.to_dict()) for frame in at.dataframe]
+    ).replace("\\", "")
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        by_status = dict(
+            connection.execute(select(Pairing.status, func.count()).group_by(Pairing.status)).all()
+        )
+        audit = connection.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
+    return {**by_status, "pairings": sum(by_status.values()), "audit": audit}
+
+
+def settings_rows(engine: Engine) -> list[tuple[object, ...]]:
+    with engine.connect() as connection:
+        return [
+            tuple(r)
+            for r in connection.execute(
+                select(Setting.key, Setting.value, Setting.updated_at).order_by(Setting.key)
+            )
+        ]
+
+
+@pytest.mark.parametrize("dataset", sorted(DATASETS))
+def test_page_runs_on_every_dataset(app_database, dataset: str) -> None:  # type: ignore[no-untyped-def]
+    engine = get_engine(app_database(DATASETS[dataset]))
+    at = open_page()
+    assert at.title[0].value == "Rebalancing"
+    # One Accept button per suggestion of the plan (fewer than a page: all shown).
+    plan = compute_rebalance(engine)
+    if len(plan.suggestions) <= 10:
+        assert len(accept_buttons(at)) == len(plan.suggestions)
+    else:
+        assert len(accept_buttons(at)) == 10
+
+
+def test_a_sponsor_is_refused(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(sample)
+    at = open_page("sponsor")
+    assert any("is not open to the sponsor role" in e.value for e in at.error)
+    assert not accept_buttons(at)
+    assert not at.slider
+
+
+def test_a_lead_sees_each_suggestion_with_its_evidence(app_database) -> None:  # type: ignore[no-untyped-def]
+    engine = get_engine(app_database(sample))
+    plan = compute_rebalance(engine)
+    assert plan.suggestions
+    at = open_page("lead")
+    text = shown(at)
+    for s in plan.suggestions:
+        assert f"rb_accept_{s.pairing_id}_{s.suggested_mentor_id}" in accept_buttons(at)
+        assert f"Pairing {s.pairing_id}" in text
+        assert f"{s.current_score:.3f} (current) → {s.suggested_score:.3f} (suggested)" in text
+        assert (
+            f"{s.suggested_mentor_load_before} → {s.suggested_mentor_load_after} of 2 mentees"
+        ) in text
+        if s.runner_up_score is not None:
+            assert f"({s.runner_up_score:.3f})" in text
+    assert any(m.value == f"{sum(s.gain for s in plan.suggestions):+.3f}" for m in at.metric)
+    # The unresolved pairing and its reason are listed.
+    for u in plan.unresolved:
+        assert u.pairing_id in text
+    assert "Nuñez, José" in text  # real names for a lead
+
+
+def test_moving_a_slider_changes_the_plan_without_writing(app_database) -> None:  # type: ignore[no-untyped-def]
+    engine = get_engine(app_database(sample))
+    at = open_page("lead")
+    saved = compute_rebalance(engine)
+    before_settings, before_counts = settings_rows(engine), counts(engine)
+    assert f"Objective of the optimal plan: {saved.total_score:.3f}" in shown(at)
+
+    slider(at, "Skill complementarity").set_value(0.0).run()
+    assert not at.exception
+    weights = {**load_match_config(engine).weights, "skills": 0.0}
+    expected = compute_rebalance(engine, config=MatchConfig(weights=weights))
+    assert expected.total_score != saved.total_score
+    assert f"Objective of the optimal plan: {expected.total_score:.3f}" in shown(at)
+    assert any("unsaved" in c.value for c in at.caption)
+    assert settings_rows(engine) == before_settings
+    assert counts(engine) == before_counts
+
+    # Reset puts the sliders back at the saved values.
+    at.button(key="rb_reset_weights").click().run()
+    assert slider(at, "Skill complementarity").value == pytest.approx(0.35)
+    assert f"Objective of the optimal plan: {saved.total_score:.3f}" in shown(at)
+
+
+def test_saving_weights_writes_one_audit_row(app_database) -> None:  # type: ignore[no-untyped-def]
+    engine = get_engine(app_database(sample))
+    at = open_page("lead")
+    before = counts(engine)["audit"]
+    slider(at, "Level gap").set_value(0.5).run()
+    at.button(key="rb_save_weights").click().run()
+    assert not at.exception
+    assert counts(engine)["audit"] == before + 1
+    config = load_match_config(engine)
+    assert config.weights["level"] == pytest.approx(0.5)
+    assert {n: config.weights[n] for n in COMPONENTS if n != "level"} == {
+        "skills": 0.35,
+        "diversity": 0.20,
+        "breadth": 0.10,
+        "availability": 0.10,
+    }
+    assert any("Weights saved" in s.value for s in at.success)
+    # The sliders now show the stored values, so there is nothing left to save.
+    assert slider(at, "Level gap").value == pytest.approx(0.5)
+    assert at.button(key="rb_save_weights").disabled
+
+
+def test_accept_ends_the_old_pairing_and_proposes_the_new_one(app_database) -> None:  # type: ignore[no-untyped-def]
+    engine = get_engine(app_database(sample))
+    first = max(compute_rebalance(engine).suggestions, key=lambda s: s.gain)
+    at = open_page("lead")
+    before = counts(engine)
+    at.button(key=f"rb_accept_{first.pairing_id}_{first.suggested_mentor_id}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = counts(engine)
+    assert after["ended"] == before.get("ended", 0) + 1
+    assert after["proposed"] == before.get("proposed", 0) + 1
+    assert after["pairings"] == before["pairings"] + 1
+    with engine.connect() as connection:
+        new = connection.execute(
+            select(Pairing).where(
+                Pairing.status == "proposed", Pairing.mentee_id == first.mentee_id
+            )
+        ).one()
+        old_status = connection.execute(
+            select(Pairing.status).where(Pairing.pairing_id == first.pairing_id)
+        ).scalar_one()
+    assert new.mentor_id == first.suggested_mentor_id
+    assert old_status == "ended"
+    assert any(new.pairing_id in s.value.replace("\\", "") for s in at.success)
+    # The plan was recomputed: the accepted move is no longer offered.
+    assert f"rb_accept_{first.pairing_id}_{first.suggested_mentor_id}" not in accept_buttons(at)
+
+
+def test_a_suggestion_changed_meanwhile_is_refused_clearly(app_database) -> None:  # type: ignore[no-untyped-def]
+    engine = get_engine(app_database(sample))
+    first = max(compute_rebalance(engine).suggestions, key=lambda s: s.gain)
+    at = open_page("lead")
+    # Another lead touches the pairing between the render and the click.
+    with engine.begin() as connection:
+        connection.execute(
+            update(Pairing)
+            .where(Pairing.pairing_id == first.pairing_id)
+            .values(version=Pairing.version + 1)
+        )
+    before = counts(engine)
+    at.button(key=f"rb_accept_{first.pairing_id}_{first.suggested_mentor_id}").click().run()
+    assert not at.exception
+    assert counts(engine) == before
+    assert any("changed since the suggestion was made" in e.value for e in at.error)
+    assert not at.success
+
+
+def test_decline_remembers_the_move(app_database) -> None:  # type: ignore[no-untyped-def]
+    engine = get_engine(app_database(sample))
+    first = max(compute_rebalance(engine).suggestions, key=lambda s: s.gain)
+    at = open_page("lead")
+    before = counts(engine)
+    at.button(key=f"rb_decline_{first.pairing_id}_{first.suggested_mentor_id}").click().run()
+    assert not at.exception
+    declined = load_rebalance_settings(engine)["declined"]
+    assert [(d["pairing_id"], d["mentor_id"]) for d in declined] == [
+        (first.pairing_id, first.suggested_mentor_id)
+    ]
+    after = counts(engine)
+    assert after["audit"] == before["audit"] + 1
+    assert {k: v for k, v in after.items() if k != "audit"} == {
+        k: v for k, v in before.items() if k != "audit"
+    }
+    assert f"rb_accept_{first.pairing_id}_{first.suggested_mentor_id}" not in accept_buttons(at)
+
+
+def test_presenter_mode_is_read_only_and_pseudonymised(app_database) -> None:  # type: ignore[no-untyped-def]
+    engine = get_engine(app_database(sample))
+    plan = compute_rebalance(engine)
+    at = open_page("admin", present=True)
+    assert not accept_buttons(at)
+    assert not [b for b in at.button if b.key in ("rb_save_weights", "rb_reset_weights")]
+    assert all(s.disabled for s in at.slider)
+    text = shown(at)
+    assert "Nuñez, José" not in text and "Ingrid Johansson" not in text
+    key = presenter_key(engine)
+    for s in plan.suggestions:
+        assert f"Pairing {s.pairing_id}" in text  # the plan itself is still shown
+        assert pseudonym(s.mentee_id, key) in text
+        assert pseudonym(s.suggested_mentor_id, key) in text
+
+
+def test_a_lead_limited_to_cohorts_sees_only_their_suggestions(  # type: ignore[no-untyped-def]
+    app_database, monkeypatch
+) -> None:
+    import components.navigation
+    from tandem.access import Viewer
+
+    engine = get_engine(app_database(sample))
+    plan = compute_rebalance(engine)
+    cohorts = {s.cohort_id for s in plan.suggestions}
+    assert len(cohorts) > 1  # the sample has moves in several cohorts
+    mine = sorted(c for c in cohorts if c)[0]
+    lead = Viewer(role="lead", email="lead@example.com", cohorts=(mine,))
+    monkeypatch.setattr(components.navigation, "resolve_viewer", lambda engine: lead)
+    at = open_page("lead")
+    expected = sorted(
+        f"rb_accept_{s.pairing_id}_{s.suggested_mentor_id}"
+        for s in plan.suggestions
+        if s.cohort_id == mine
+    )
+    assert expected and accept_buttons(at) == expected
+    assert any("your cohorts only" in c.value for c in at.caption)
+    suggestions = next(m for m in at.metric if m.label == "Suggestions")
+    assert suggestions.value == str(len(expected))
+
+
+def test_pins_and_excludes_are_saved_one_audited_change_each(app_database) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    from components.rebalancing import _apply_pin_changes
+
+    engine = get_engine(app_database(sample))
+    before = pd.DataFrame(
+        {
+            "pairing_id": ["pr-002", "pr-004", "pr-009"],
+            "pinned": [False, False, False],
+            "excluded": [False, False, False],
+        }
+    )
+    after = before.assign(pinned=[True, False, False], excluded=[False, True, False])
+    audit_before = counts(engine)["audit"]
+    assert _apply_pin_changes(engine, before, after, "lead@example.com") == 2
+    settings = load_rebalance_settings(engine)
+    assert settings["pins"] == ["pr-002"] and settings["excludes"] == ["pr-004"]
+    assert counts(engine)["audit"] == audit_before + 2
+    # The plan honours them: neither pairing is suggested any more.
+    moved = {s.pairing_id for s in compute_rebalance(engine).suggestions}
+    assert not moved & {"pr-002", "pr-004"}
+    # The page shows them ticked in the editor.
+    at = open_page("lead")
+    (editor,) = [d.value for d in at.dataframe if "pinned" in d.value.columns]
+    ticked = editor.set_index("pairing_id")
+    assert ticked.loc["pr-002", "pinned"] and not ticked.loc["pr-002", "excluded"]
+    assert ticked.loc["pr-004", "excluded"] and not ticked.loc["pr-004", "pinned"]
+    assert int(ticked["pinned"].sum()) == 1 and int(ticked["excluded"].sum()) == 1
+
+
+def _accept_twice() -> None:
+    """Script for AppTest.from_function: the same suggestion accepted twice in one session."""
+    import os
+
+    import streamlit as st
+
+    from components.rebalancing import OUTCOME_KEY, _accept
+    from tandem.db import get_engine
+    from tandem.rebalance import compute_rebalance
+
+    engine = get_engine(os.environ["DATABASE_URL"])
+    if "first" not in st.session_state:
+        st.session_state["first"] = max(compute_rebalance(engine).suggestions, key=lambda s: s.gain)
+    _accept(engine, st.session_state["first"], "lead@example.com")
+    st.text(st.session_state[OUTCOME_KEY][1])
+
+
+def test_a_second_click_on_an_accepted_suggestion_does_nothing(app_database) -> None:  # type: ignore[no-untyped-def]
+    engine = get_engine(app_database(sample))
+    before = counts(engine)
+    at = AppTest.from_function(_accept_twice, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.text[0].value.startswith("Accepted")
+    at.run()  # the same suggestion, the same session: a double click
+    assert at.text[0].value == "This suggestion was already handled."
+    after = counts(engine)
+    assert after["proposed"] == before.get("proposed", 0) + 1
+    assert after["ended"] == before.get("ended", 0) + 1

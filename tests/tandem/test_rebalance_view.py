@@ -1,0 +1,137 @@
+"""Shaping a rebalancing plan for the page: scope, loads before/after, component frames."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tandem.bundle import import_bundle
+from tandem.matching import COMPONENT_LABELS, COMPONENTS, MatchConfig
+from tandem.queries.rebalancing import mentor_loads
+from tandem.rebalance import Suggestion, Unresolved, compute_rebalance
+from tandem.rebalance_view import (
+    AFTER,
+    BEFORE,
+    CURRENT,
+    SUGGESTED,
+    Scope,
+    by_gain,
+    component_frame,
+    config_key,
+    config_with,
+    load_changes,
+    load_long,
+    scoped_suggestions,
+    scoped_unresolved,
+    suggestion_key,
+    weight_shares,
+)
+from tandem.settings import SettingsError
+
+SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
+
+
+def suggestion(pairing_id: str, cohort: str | None, gain: float, **extra: object) -> Suggestion:
+    values: dict[str, object] = {
+        "pairing_id": pairing_id,
+        "mentee_id": f"e-{pairing_id}",
+        "current_mentor_id": "m1",
+        "suggested_mentor_id": "m2",
+        "current_score": 0.4,
+        "suggested_score": 0.4 + gain,
+        "gain": gain,
+        "current_components": {name: 0.2 for name in COMPONENTS},
+        "suggested_components": {name: 0.8 for name in COMPONENTS},
+        "current_mentor_load_before": 3,
+        "current_mentor_load_after": 2,
+        "suggested_mentor_load_before": 0,
+        "suggested_mentor_load_after": 1,
+        "runner_up_mentor_id": None,
+        "runner_up_score": None,
+        "reasons": [],
+        "cohort_id": cohort,
+    }
+    values.update(extra)
+    return Suggestion(**values)  # type: ignore[arg-type]
+
+
+def test_load_changes_agree_with_the_plan(engine) -> None:  # type: ignore[no-untyped-def]
+    import_bundle(engine, SAMPLE_BUNDLE)
+    plan = compute_rebalance(engine)
+    assert plan.suggestions
+    touched = {s.current_mentor_id for s in plan.suggestions} | {
+        s.suggested_mentor_id for s in plan.suggestions
+    }
+    changes = load_changes(mentor_loads(engine, touched), plan.suggestions).set_index("person_id")
+    for s in plan.suggestions:
+        assert changes.loc[s.current_mentor_id, "before"] == s.current_mentor_load_before
+        assert changes.loc[s.current_mentor_id, "after"] == s.current_mentor_load_after
+        assert changes.loc[s.suggested_mentor_id, "before"] == s.suggested_mentor_load_before
+        assert changes.loc[s.suggested_mentor_id, "after"] == s.suggested_mentor_load_after
+    # Nobody is over capacity once every suggestion is accepted.
+    assert changes["over_before"].any() and not changes["over_after"].any()
+    long = load_long(changes.reset_index())
+    assert len(long) == 2 * len(changes)
+    assert set(long["when"]) == {BEFORE, AFTER}
+
+
+def test_load_changes_drop_mentors_with_nothing_to_show() -> None:
+    import pandas as pd
+
+    loads = pd.DataFrame(
+        {
+            "person_id": ["m1", "m2", "m3", "m4"],
+            "name": ["A", "B", "C", "D"],
+            "max_mentees": [2, 2, 2, 1],
+            "load": [3, 0, 1, 2],
+        }
+    )
+    changes = load_changes(loads, [suggestion("p1", None, 0.1)]).set_index("person_id")
+    # m3 unchanged and within capacity: dropped; m4 unchanged but overloaded: kept.
+    assert list(changes.index) == ["m1", "m2", "m4"]
+    assert changes.loc["m1", "after"] == 2 and changes.loc["m2", "after"] == 1
+    assert changes.loc["m4", "over_after"]
+
+
+def test_scope_limits_suggestions_and_unresolved_to_the_leads_cohorts() -> None:
+    items = [suggestion("a", "c1", 0.1), suggestion("b", "c2", 0.2), suggestion("c", None, 0.3)]
+    assert scoped_suggestions(items, Scope()) == items
+    assert [s.pairing_id for s in scoped_suggestions(items, Scope(("c1",)))] == ["a"]
+    unresolved = [Unresolved("a", "e", "m", ["x"]), Unresolved("z", "e", "m", ["y"])]
+    assert scoped_unresolved(unresolved, Scope(), set()) == unresolved
+    assert [u.pairing_id for u in scoped_unresolved(unresolved, Scope(("c1",)), {"a"})] == ["a"]
+
+
+def test_suggestions_by_gain_and_their_keys() -> None:
+    items = [suggestion("a", None, 0.1), suggestion("b", None, 0.3), suggestion("c", None, 0.1)]
+    assert [s.pairing_id for s in by_gain(items)] == ["b", "a", "c"]
+    assert suggestion_key(items[0]) == "a|m2|1"
+    bumped = suggestion("a", None, 0.1, pairing_version=2)
+    assert suggestion_key(bumped) != suggestion_key(items[0])
+
+
+def test_component_frame_pairs_both_mentors_per_component() -> None:
+    config = MatchConfig()
+    frame = component_frame(suggestion("a", None, 0.1), config)
+    assert len(frame) == 2 * len(COMPONENTS)
+    assert set(frame["component"]) == set(COMPONENT_LABELS.values())
+    assert set(frame.loc[frame["side"] == CURRENT, "value"]) == {0.2}
+    assert set(frame.loc[frame["side"] == SUGGESTED, "value"]) == {0.8}
+    for side in (CURRENT, SUGGESTED):
+        assert frame.loc[frame["side"] == side, "share"].sum() == pytest.approx(1.0)
+
+
+def test_config_with_validates_and_keys_identify_configurations() -> None:
+    base = MatchConfig()
+    changed = config_with(base, {"skills": 0.0}, move_margin=0.1)
+    assert changed.weights["skills"] == 0.0 and changed.move_margin == 0.1
+    assert changed.weights["level"] == base.weights["level"]
+    assert changed.poor_fit_threshold == base.poor_fit_threshold
+    assert config_key(changed) != config_key(base)
+    assert config_key(config_with(base, dict(base.weights))) == config_key(base)
+    with pytest.raises(SettingsError):
+        config_with(base, {name: 0.0 for name in COMPONENTS})
+    shares = weight_shares(changed)
+    assert shares["share"].sum() == pytest.approx(1.0)
+    assert shares.set_index("component").loc["skill complementarity", "share"] == 0.0
