@@ -47,8 +47,10 @@ PAGES: list[PageEntry] = [
     PageEntry("Sponsor view", "pages/learning_flows.py", "Learning flows", ":material/sync_alt:"),
     PageEntry("Sponsor view", "pages/equity.py", "Equity of access", ":material/balance:"),
     PageEntry("Sponsor view", "pages/milestones.py", "Milestone progress", ":material/flag:"),
+    PageEntry("Sponsor view", "pages/themes.py", "Feedback themes", ":material/forum:"),
     # Reached from a portfolio row, not from the menu.
     PageEntry("Sponsor view", "pages/pairing.py", "Pairing", ":material/handshake:", False),
+    PageEntry("Program lead", "pages/stalled.py", "Stalled pairings", ":material/crisis_alert:"),
     PageEntry("Program lead", "pages/rebalancing.py", "Rebalancing", ":material/swap_horiz:"),
     PageEntry("Admin", "pages/admin.py", "Admin", ":material/admin_panel_settings:"),
 ]
@@ -63,6 +65,7 @@ class RunContext:
 
 # Script runs happen on one thread per session: the context is per thread.
 _run_state = threading.local()
+_FRAGMENT_CONTEXT = "_tandem_run_context"
 
 
 def build_navigation(viewer: Viewer | None) -> st.navigation:  # type: ignore[valid-type]
@@ -102,6 +105,8 @@ def run_app() -> None:
     """Everything app.py does after the page config (see the module docstring)."""
     context, page = _prepare()
     _run_state.context = context
+    # A fragment's own rerun skips app.py; it picks the context up from here.
+    st.session_state[_FRAGMENT_CONTEXT] = context
     try:
         page.run()  # type: ignore[attr-defined]
     finally:
@@ -130,11 +135,13 @@ def run_context() -> RunContext:
     context = getattr(_run_state, "context", None)
     if context is not None:
         return context  # type: ignore[no-any-return]
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.fragment_ids_this_run and _FRAGMENT_CONTEXT in st.session_state:
+        return st.session_state[_FRAGMENT_CONTEXT]  # type: ignore[no-any-return]
     if runtime.exists():
         build_navigation(None)
         st.rerun()
     # Once per run: Streamlit gives every run a fresh cursor map, our token.
-    ctx = get_script_run_ctx()
     token = id(ctx.cursors) if ctx is not None else None
     cached = getattr(_run_state, "inline", None)
     if cached is not None and cached[0] == token:
