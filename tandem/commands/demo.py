@@ -16,6 +16,7 @@ from typing import Any
 from tandem.db import database_url, describe_url, get_engine
 from tandem.demo import MAX_PAIRINGS, DemoError, database_is_empty, generate_demo
 from tandem.progress import stderr_progress
+from tandem.refresh import refresh_all
 
 
 def _pairings(value: str) -> int:
@@ -71,6 +72,11 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="replace the program already in the database (cleared in the same transaction)",
     )
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="skip computing themes, sentiment and health for the new program",
+    )
     parser.set_defaults(func=run)
 
 
@@ -102,4 +108,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     counts = ", ".join(f"{count:,} {name}" for name, count in summary.counts.items())
     print(f"Demo program written to {where}: {counts} ({summary.seconds:.1f}s).")
+    if not getattr(args, "no_refresh", False):
+        # The dashboard reads health and themes; a fresh demo should show them.
+        report = refresh_all(
+            engine, today=args.today, progress=stderr_progress("refresh: "), actor="demo"
+        )
+        print(report.summary(), file=sys.stderr)
     return 0
