@@ -148,3 +148,41 @@ def wait_for_app(page: object, settle_ms: int = 400) -> None:
         page.wait_for_selector(idle, state="attached", timeout=60_000)  # type: ignore[attr-defined]
         page.wait_for_timeout(settle_ms)  # type: ignore[attr-defined]
     page.wait_for_selector(idle, state="attached", timeout=60_000)  # type: ignore[attr-defined]
+
+
+SAMPLE_BUNDLE = PROJECT_ROOT / "data" / "sample_bundle"
+
+
+def load_sample(engine: object) -> None:
+    """The committed sample bundle, with its themes and health computed."""
+    from tandem.bundle import import_bundle
+    from tandem.refresh import refresh_all
+
+    import_bundle(engine, SAMPLE_BUNDLE)  # type: ignore[arg-type]
+    refresh_all(engine)  # type: ignore[arg-type]
+
+
+def serve(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    fill: Callable[[object], None] | None = load_sample,
+) -> Iterator[RunningApp]:
+    """A running app on a migrated SQLite database of its own, filled by ``fill``.
+
+    For a module-scoped fixture: ``yield from serve(tmp_path_factory, "name")``.
+    """
+    from tandem import migrate
+    from tandem.db import dispose_engine, get_engine
+
+    folder = tmp_path_factory.mktemp(name)
+    url = f"sqlite:///{folder / 'tandem.db'}"
+    engine = get_engine(url)
+    migrate.upgrade(engine)
+    if fill is not None:
+        fill(engine)
+    dispose_engine(url)
+    running = start_app(url, folder / "streamlit.log")
+    try:
+        yield running
+    finally:
+        stop_app(running)

@@ -14,11 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from components.navigation import PAGES
-from tandem import migrate
-from tandem.bundle import import_bundle
-from tandem.db import dispose_engine, get_engine
-from tandem.refresh import refresh_all
-from tests.browser.conftest import RunningApp, start_app, stop_app, wait_for_app
+from tests.browser.conftest import RunningApp, serve, wait_for_app
 
 pytestmark = pytest.mark.browser
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -34,16 +30,7 @@ def page_path(key: str) -> str:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    folder = tmp_path_factory.mktemp("every_page")
-    url = f"sqlite:///{folder / 'tandem.db'}"
-    engine = get_engine(url)
-    migrate.upgrade(engine)
-    import_bundle(engine, SAMPLE_BUNDLE)
-    refresh_all(engine)
-    dispose_engine(url)
-    running = start_app(url, folder / "streamlit.log")
-    yield running
-    stop_app(running)
+    yield from serve(tmp_path_factory, "every_page")
 
 
 @pytest.mark.parametrize("key", [entry.key for entry in PAGES])

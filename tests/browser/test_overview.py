@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tandem import migrate
-from tandem.db import dispose_engine, get_engine
-from tests.browser.conftest import RunningApp, start_app, stop_app, wait_for_app
+from tests.browser.conftest import RunningApp, serve, start_app, stop_app, wait_for_app
 from tests.factories import small_program
 
 pytestmark = pytest.mark.browser
@@ -19,15 +17,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    folder = tmp_path_factory.mktemp("overview")
-    url = f"sqlite:///{folder / 'tandem.db'}"
-    engine = get_engine(url)
-    migrate.upgrade(engine)
-    small_program(engine)
-    dispose_engine(url)
-    running = start_app(url, folder / "streamlit.log")
-    yield running
-    stop_app(running)
+    yield from serve(tmp_path_factory, "overview", small_program)
 
 
 def test_overview_shows_headline_numbers(app: RunningApp, page, screenshot) -> None:  # type: ignore[no-untyped-def]

@@ -9,10 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tandem import migrate
-from tandem.bundle import import_bundle
-from tandem.db import dispose_engine, get_engine
-from tests.browser.conftest import RunningApp, start_app, stop_app, wait_for_app
+from tests.browser.conftest import RunningApp, serve, wait_for_app
 
 pytestmark = pytest.mark.browser
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -20,15 +17,7 @@ SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    folder = tmp_path_factory.mktemp("rebalancing")
-    url = f"sqlite:///{folder / 'tandem.db'}"
-    engine = get_engine(url)
-    migrate.upgrade(engine)
-    import_bundle(engine, SAMPLE_BUNDLE)
-    dispose_engine(url)
-    running = start_app(url, folder / "streamlit.log")
-    yield running
-    stop_app(running)
+    yield from serve(tmp_path_factory, "rebalancing")
 
 
 def test_presenter_mode_shows_the_plan_without_actions_or_names(  # type: ignore[no-untyped-def]
