@@ -33,8 +33,10 @@ lint: install
 typecheck: install
 	$(PY) -m mypy
 
+# Two workers (the machines have two cores); a module's tests stay on one worker
+# so its shared fixtures (a running app, a database) are built once.
 pytest: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadscope
 
 ## make bench: benchmarks at demo and enterprise scale (slow; writes bench/RESULTS.md)
 bench: install
