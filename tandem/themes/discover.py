@@ -156,9 +156,11 @@ def promote_candidate(
         if session.scalars(select(Theme).where(Theme.name == clean)).first() is not None:
             raise ValueError(f"a theme named {clean!r} already exists")
         ids = [i for i in cand.example_ids.split(";") if i]
+        # Never copy a private note into the codebook (candidates made before
+        # discovery skipped private notes may still list one).
         texts = session.scalars(
             select(Feedback.text)
-            .where(Feedback.feedback_id.in_(ids))
+            .where(Feedback.feedback_id.in_(ids), Feedback.visibility != "private")
             .order_by(Feedback.feedback_id)
         ).all()
         theme = Theme(

@@ -324,10 +324,12 @@ def _update_keywords(session: Session, text_by_id: dict[str, str]) -> None:
 
 
 def _discover(session: Session) -> int:
+    # Candidate labels, keywords and (once promoted) examples are read by
+    # everyone who reads the codebook: private notes never feed them.
     rows = session.execute(
         select(Feedback.feedback_id, Feedback.text)
         .join(FeedbackAnalysis, FeedbackAnalysis.feedback_id == Feedback.feedback_id)
-        .where(FeedbackAnalysis.theme_id.is_(None))
+        .where(FeedbackAnalysis.theme_id.is_(None), Feedback.visibility != "private")
         .order_by(Feedback.feedback_id)
         .limit(discovery.MAX_NOTES)
     ).all()

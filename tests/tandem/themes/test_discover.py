@@ -54,3 +54,42 @@ def test_promote_candidate_adds_discovered_theme(engine: Engine, add_notes: AddN
         )
     assert audits == 1
     assert parking.candidate_id not in {c.candidate_id for c in list_candidates(engine)}
+
+
+def test_private_notes_never_feed_discovery(engine) -> None:  # type: ignore[no-untyped-def]
+    """A cluster made only of private notes must not become a candidate."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from tandem.bulk import upsert
+    from tandem.schema import metadata
+    from tandem.themes.discover import list_candidates
+    from tandem.themes.refresh import refresh_themes
+    from tandem.themes.tables import ThemeCandidate
+    from tests.factories import small_program
+
+    small_program(engine)
+    secret = "zyxqwv glorptastic frobnicator"
+    rows = [
+        {
+            "feedback_id": f"secret-{i}",
+            "pairing_id": "x1",
+            "cohort_id": "c1",
+            "date": dt.date(2026, 3, 1),
+            "source": "journal",
+            "author_role": "mentee",
+            "visibility": "private",
+            "text": f"{secret} {i} {secret}",
+            "coded_theme": None,
+        }
+        for i in range(40)
+    ]
+    with engine.begin() as connection:
+        upsert(connection, metadata.tables["feedback"], rows)
+    refresh_themes(engine)
+    words = " ".join(f"{c.label} {c.keywords}" for c in list_candidates(engine))
+    assert "glorptastic" not in words and "frobnicator" not in words
+    with engine.connect() as connection:
+        stored = connection.execute(select(ThemeCandidate.example_ids)).scalars().all()
+    assert not any("secret-" in ids for ids in stored)
