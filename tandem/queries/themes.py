@@ -1,0 +1,555 @@
+"""Feedback themes across the portfolio: prevalence, breakdowns, sentiment, change, coding.
+
+Every aggregate is computed by the database from ``feedback`` and the stored
+``feedback_analysis`` (a page view never runs the theme engine) and returns
+only the rows a chart draws.
+
+Scope.  A note written about a pairing counts when its pairing matches the
+shared filters; a program-level note (no pairing) counts only when the filters
+say nothing about pairings beyond their cohorts — a survey answer has no kind,
+status or division, so it cannot be said to match "reverse pairings in Wealth".
+The filters' date range applies to the notes' own dates.  Private notes count
+in every aggregate (they are never returned as text: the hand-coding list and
+the quotes exclude them).
+
+Privacy.  Each group carries ``n``, the number of distinct pairings behind its
+notes (a program-level note counts as its own unit); a group below the privacy
+threshold is suppressed — its values are removed, not hidden.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Float,
+    Select,
+    and_,
+    case,
+    cast,
+    desc,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import aliased
+
+from tandem.db import transaction
+from tandem.filters import Filters
+from tandem.models import Cohort, Feedback, FeedbackAnalysis, Pairing, Person, Theme
+from tandem.privacy import suppress_small
+from tandem.queries.sql import month
+from tandem.themes.discover import list_candidates
+from tandem.themes.quotes import name_words, redact
+from tandem.themes.sentiment import NEUTRAL_BAND
+from tandem.themes.store import list_themes
+from tandem.themes.tables import ThemeRefreshRun
+
+# Notes the engine placed with less confidence than this are offered for hand-coding.
+LOW_CONFIDENCE = 0.35
+# Without a date range, "emerging" compares the last 90 days with the 90 before.
+DEFAULT_PERIOD_DAYS = 90
+# Visibilities whose text may be shown to a lead for coding; never "private".
+CODABLE_VISIBILITIES = ("program", "shareable")
+
+NO_COHORT = "(no cohort)"
+WITHHELD = "(taken from notes: shown to program leads)"
+PROGRAM_LEVEL = "(program-level)"
+DIMENSIONS = {
+    "source": "Source",
+    "author_role": "Author role",
+    "cohort": "Cohort",
+    "kind": "Pairing kind",
+}
+
+
+def _frame(engine: Engine, statement: Select[Any]) -> pd.DataFrame:
+    with engine.connect() as connection:
+        result = connection.execute(statement)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def program_notes_count(filters: Filters) -> bool:
+    """Whether program-level notes (no pairing) belong in this view (see module doc)."""
+    rest = replace(filters, cohorts=(), date_from=None, date_to=None, ignored=())
+    return rest.is_empty
+
+
+def scope(filters: Filters, *, dates: bool = True) -> ColumnElement[bool]:
+    """The notes the filters select (a condition on ``feedback``).
+
+    The EXISTS names ``pairings`` itself (``Filters.clause`` is written on it), so
+    a query that also joins pairings for a column must join an alias.
+    """
+    pairing_matches = and_(
+        Feedback.pairing_id.is_not(None),
+        exists(
+            select(Pairing.pairing_id).where(
+                Pairing.pairing_id == Feedback.pairing_id, filters.clause()
+            )
+        ),
+    )
+    conditions: list[ColumnElement[bool]] = []
+    if program_notes_count(filters):
+        program: ColumnElement[bool] = Feedback.pairing_id.is_(None)
+        if filters.cohorts:
+            program = and_(program, Feedback.cohort_id.in_(filters.cohorts))
+        conditions.append(or_(pairing_matches, program))
+    else:
+        conditions.append(pairing_matches)
+    if dates and filters.date_from is not None:
+        conditions.append(Feedback.date >= filters.date_from)
+    if dates and filters.date_to is not None:
+        conditions.append(Feedback.date <= filters.date_to)
+    return and_(true(), *conditions)
+
+
+def _notes(filters: Filters, group: str | None = None, *, dates: bool = True) -> Any:
+    """One row per note in scope: its unit (pairing or note), theme, sentiment, group."""
+    pairing = aliased(Pairing, name="note_pairing")
+    cohort = aliased(Cohort, name="note_cohort")
+    date_column: Any = Feedback.date
+    groups: dict[str, Any] = {
+        "month": month(date_column),
+        "source": Feedback.source,
+        "author_role": Feedback.author_role,
+        "cohort": func.coalesce(cohort.name, literal(NO_COHORT)),
+        "kind": func.coalesce(pairing.kind, literal(PROGRAM_LEVEL)),
+    }
+    columns: list[Any] = [
+        func.coalesce(Feedback.pairing_id, Feedback.feedback_id).label("unit"),
+        Feedback.date.label("date"),
+        FeedbackAnalysis.theme_id.label("theme_id"),
+        FeedbackAnalysis.sentiment.label("sentiment"),
+    ]
+    if group is not None:
+        columns.append(groups[group].label("grp"))
+    statement = (
+        select(*columns)
+        .select_from(Feedback)
+        .outerjoin(FeedbackAnalysis, FeedbackAnalysis.feedback_id == Feedback.feedback_id)
+        .where(scope(filters, dates=dates))
+    )
+    if group == "kind":
+        statement = statement.outerjoin(pairing, pairing.pairing_id == Feedback.pairing_id)
+    if group == "cohort":
+        note_pairing = aliased(Pairing, name="cohort_pairing")
+        statement = statement.outerjoin(
+            note_pairing, note_pairing.pairing_id == Feedback.pairing_id
+        ).outerjoin(
+            cohort, cohort.cohort_id == func.coalesce(Feedback.cohort_id, note_pairing.cohort_id)
+        )
+    return statement.subquery("notes")
+
+
+def _share_by_group(engine: Engine, filters: Filters, group: str, threshold: int) -> pd.DataFrame:
+    """Share of each theme among all notes of each group; n = the group's pairings.
+
+    Themes that occur anywhere in scope get a row in every group (share 0 where
+    absent), so a line or a heatmap has no misleading gaps.
+    """
+    notes = _notes(filters, group)
+    totals = (
+        select(
+            notes.c.grp,
+            func.count().label("notes"),
+            func.count(func.distinct(notes.c.unit)).label("n"),
+        )
+        .group_by(notes.c.grp)
+        .subquery("totals")
+    )
+    per_theme = (
+        select(notes.c.grp, notes.c.theme_id, func.count().label("hits"))
+        .where(notes.c.theme_id.is_not(None))
+        .group_by(notes.c.grp, notes.c.theme_id)
+        .subquery("per_theme")
+    )
+    present = select(notes.c.theme_id).where(notes.c.theme_id.is_not(None)).distinct().subquery()
+    statement = (
+        select(
+            Theme.name.label("theme"),
+            totals.c.grp.label("group"),
+            (cast(func.coalesce(per_theme.c.hits, 0), Float) / cast(totals.c.notes, Float)).label(
+                "share"
+            ),
+            totals.c.n,
+        )
+        .select_from(totals)
+        .join(present, true())
+        .join(Theme, Theme.theme_id == present.c.theme_id)
+        .outerjoin(
+            per_theme,
+            and_(per_theme.c.grp == totals.c.grp, per_theme.c.theme_id == present.c.theme_id),
+        )
+        .order_by(totals.c.grp, Theme.name)
+    )
+    frame = _frame(engine, statement)
+    if frame.empty:
+        return pd.DataFrame(
+            {
+                "theme": pd.Series(dtype=str),
+                "group": pd.Series(dtype=str),
+                "share": pd.Series(dtype="float64"),
+                "n": pd.Series(dtype="float64"),
+                "suppressed": pd.Series(dtype=bool),
+            }
+        )
+    return suppress_small(frame, "n", threshold, ["share"])
+
+
+def prevalence_by_month(engine: Engine, filters: Filters, *, threshold: int) -> pd.DataFrame:
+    """Columns theme, month (YYYY-MM), share, n, suppressed: share of the month's notes."""
+    return _share_by_group(engine, filters, "month", threshold).rename(columns={"group": "month"})
+
+
+def breakdown(engine: Engine, filters: Filters, dimension: str, *, threshold: int) -> pd.DataFrame:
+    """Columns theme, group, share, n, suppressed: each theme's share within each group.
+
+    ``dimension`` is one of ``DIMENSIONS`` (source, author_role, cohort, kind).
+    """
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; expected one of {list(DIMENSIONS)}")
+    return _share_by_group(engine, filters, dimension, threshold)
+
+
+def sentiment_by_theme(engine: Engine, filters: Filters, *, threshold: int) -> pd.DataFrame:
+    """Columns theme, mean_sentiment, share_negative, n, suppressed (n = the theme's pairings).
+
+    A note reads negative below ``-NEUTRAL_BAND`` (the sentiment model's own band).
+    """
+    notes = _notes(filters)
+    negative = case((notes.c.sentiment < -NEUTRAL_BAND, 1.0), else_=0.0)
+    statement = (
+        select(
+            Theme.name.label("theme"),
+            func.avg(notes.c.sentiment).label("mean_sentiment"),
+            func.avg(negative).label("share_negative"),
+            func.count(func.distinct(notes.c.unit)).label("n"),
+        )
+        .select_from(notes)
+        .join(Theme, Theme.theme_id == notes.c.theme_id)
+        .where(notes.c.sentiment.is_not(None))
+        .group_by(Theme.name)
+        .order_by(Theme.name)
+    )
+    frame = _frame(engine, statement)
+    if frame.empty:
+        return frame.assign(suppressed=pd.Series(dtype=bool))
+    return suppress_small(frame, "n", threshold, ["mean_sentiment", "share_negative"])
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The current period and the one of equal length just before it (inclusive dates)."""
+
+    current_start: dt.date
+    current_end: dt.date
+    previous_start: dt.date
+    previous_end: dt.date
+
+    def describe(self) -> str:
+        return (
+            f"{self.current_start.isoformat()} to {self.current_end.isoformat()} against "
+            f"{self.previous_start.isoformat()} to {self.previous_end.isoformat()}"
+        )
+
+
+def periods(filters: Filters, today: dt.date | None = None) -> Periods:
+    """The filters' date range (or the last 90 days to today) and the period before it."""
+    end = filters.date_to or today or dt.date.today()
+    start = filters.date_from or end - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    length = (end - start).days + 1
+    previous_end = start - dt.timedelta(days=1)
+    return Periods(start, end, previous_end - dt.timedelta(days=length - 1), previous_end)
+
+
+def emerging_fading(
+    engine: Engine, filters: Filters, *, threshold: int, today: dt.date | None = None
+) -> tuple[pd.DataFrame, Periods]:
+    """Each theme's share of notes in the current period against the previous one.
+
+    Columns theme, share_current, share_previous, change (percentage points),
+    n_current, n_previous (the pairings behind each period's notes), suppressed
+    (either period below the threshold), sorted by change, biggest rise first.
+    """
+    span = periods(filters, today)
+    notes = _notes(filters, dates=False)
+    period = case(
+        (notes.c.date >= span.current_start, literal("current")), else_=literal("previous")
+    ).label("period")
+    in_span = notes.c.date.between(span.previous_start, span.current_end)
+    totals = _frame(
+        engine,
+        select(
+            period,
+            func.count().label("notes"),
+            func.count(func.distinct(notes.c.unit)).label("n"),
+        )
+        .where(in_span)
+        .group_by(period),
+    )
+    hits = _frame(
+        engine,
+        select(Theme.name.label("theme"), period, func.count().label("hits"))
+        .select_from(notes)
+        .join(Theme, Theme.theme_id == notes.c.theme_id)
+        .where(in_span)
+        .group_by(Theme.name, period),
+    )
+    columns = ["theme", "share_current", "share_previous", "change", "n_current", "n_previous"]
+    if hits.empty:
+        return pd.DataFrame(columns=[*columns, "suppressed"]), span
+    size = {row.period: (int(row.notes), int(row.n)) for row in totals.itertuples()}
+    wide = hits.pivot_table(index="theme", columns="period", values="hits", fill_value=0)
+    rows = []
+    for theme, counts in wide.iterrows():
+        current_notes, n_current = size.get("current", (0, 0))
+        previous_notes, n_previous = size.get("previous", (0, 0))
+        share_current = counts.get("current", 0) / current_notes if current_notes else 0.0
+        share_previous = counts.get("previous", 0) / previous_notes if previous_notes else 0.0
+        rows.append(
+            {
+                "theme": theme,
+                "share_current": float(share_current),
+                "share_previous": float(share_previous),
+                "change": float(100 * (share_current - share_previous)),
+                "n_current": n_current,
+                "n_previous": n_previous,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["n_min"] = frame[["n_current", "n_previous"]].min(axis=1)
+    frame = suppress_small(
+        frame, "n_min", threshold, ["share_current", "share_previous", "change", "n_current"]
+    )
+    frame["n_previous"] = frame["n_previous"].astype("float64").where(~frame["suppressed"])
+    frame = frame.drop(columns=["n_min"])
+    order = frame["change"].fillna(float("-inf"))
+    return frame.iloc[order.sort_values(ascending=False, kind="stable").index].reset_index(
+        drop=True
+    ), span
+
+
+def notes_to_code(
+    engine: Engine,
+    filters: Filters,
+    *,
+    limit: int = 25,
+    offset: int = 0,
+    low_confidence: float = LOW_CONFIDENCE,
+) -> tuple[pd.DataFrame, int]:
+    """Notes that need a human label, most uncertain first, and how many there are.
+
+    Unassigned, not yet analysed, or placed with low confidence; never
+    hand-coded already; and only ``program`` or ``shareable`` notes — a private
+    note's text never leaves its pairing's own view.  Columns feedback_id, date,
+    source, text, theme (the engine's current guess, or None), confidence.
+    """
+    needs_label = and_(
+        scope(filters),
+        Feedback.visibility.in_(CODABLE_VISIBILITIES),
+        or_(Feedback.coded_theme.is_(None), Feedback.coded_theme == ""),
+        or_(
+            FeedbackAnalysis.theme_id.is_(None),
+            FeedbackAnalysis.confidence.is_(None),
+            FeedbackAnalysis.confidence < low_confidence,
+        ),
+    )
+
+    def base(*columns: Any) -> Select[Any]:
+        return (
+            select(*columns)
+            .select_from(Feedback)
+            .outerjoin(FeedbackAnalysis, FeedbackAnalysis.feedback_id == Feedback.feedback_id)
+            .outerjoin(Theme, Theme.theme_id == FeedbackAnalysis.theme_id)
+            .where(needs_label)
+        )
+
+    with engine.connect() as connection:
+        total = int(connection.execute(base(func.count())).scalar_one())
+    statement = (
+        base(
+            Feedback.feedback_id,
+            Feedback.date,
+            Feedback.source,
+            Feedback.text,
+            Theme.name.label("theme"),
+            FeedbackAnalysis.confidence,
+        )
+        .order_by(
+            case((FeedbackAnalysis.theme_id.is_(None), 0), else_=1),
+            func.coalesce(FeedbackAnalysis.confidence, 0.0),
+            desc(Feedback.date),
+            Feedback.feedback_id,
+        )
+        .limit(max(0, limit))
+        .offset(max(0, offset))
+    )
+    return _frame(engine, statement), total
+
+
+@dataclass(frozen=True)
+class ThemeQuote:
+    """A shareable, redacted note of a theme, within the filters."""
+
+    feedback_id: str
+    text: str
+    date: dt.date
+    author_role: str
+    confidence: float | None
+
+
+def filtered_quotes(
+    engine: Engine, filters: Filters, theme_ids: Sequence[int], *, limit: int = 3
+) -> dict[int, list[ThemeQuote]]:
+    """Up to ``limit`` most confident ``shareable`` notes per theme, names redacted.
+
+    The same selection as ``tandem.themes.quotes.representative_quotes`` (shareable
+    only, most confident first, redacted with its ``redact``), restricted to the
+    shared filters — which that function's single cohort/pairing cannot express —
+    and fetched for all themes in one query.
+    """
+    if not theme_ids:
+        return {}
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=FeedbackAnalysis.theme_id,
+            order_by=[FeedbackAnalysis.confidence.desc().nulls_last(), Feedback.feedback_id.asc()],
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(
+            FeedbackAnalysis.theme_id,
+            Feedback.feedback_id,
+            Feedback.text,
+            Feedback.date,
+            Feedback.author_role,
+            FeedbackAnalysis.confidence,
+            rank,
+        )
+        .join(FeedbackAnalysis, FeedbackAnalysis.feedback_id == Feedback.feedback_id)
+        .where(
+            FeedbackAnalysis.theme_id.in_(list(theme_ids)),
+            Feedback.visibility == "shareable",
+            scope(filters),
+        )
+        .subquery("ranked")
+    )
+    statement = (
+        select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.theme_id, ranked.c.rank)
+    )
+    with transaction(engine) as session:
+        rows = session.execute(statement).all()
+        if not rows:
+            return {}
+        words = name_words(session.scalars(select(Person.name)))
+    quotes: dict[int, list[ThemeQuote]] = {}
+    for row in rows:
+        quotes.setdefault(row.theme_id, []).append(
+            ThemeQuote(
+                feedback_id=row.feedback_id,
+                text=redact(row.text or "", words),
+                date=row.date,
+                author_role=row.author_role,
+                confidence=row.confidence,
+            )
+        )
+    return quotes
+
+
+@dataclass(frozen=True)
+class LastRefresh:
+    finished_at: dt.datetime
+    method: str
+    total: int
+    assigned: int
+
+
+def last_refresh(engine: Engine) -> LastRefresh | None:
+    """The most recent theme refresh, or None when themes were never computed."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(
+                ThemeRefreshRun.finished_at,
+                ThemeRefreshRun.method,
+                ThemeRefreshRun.total,
+                ThemeRefreshRun.assigned,
+            )
+            .order_by(desc(ThemeRefreshRun.finished_at), desc(ThemeRefreshRun.run_id))
+            .limit(1)
+        ).first()
+    if row is None:
+        return None
+    return LastRefresh(row.finished_at, row.method, int(row.total), int(row.assigned))
+
+
+def _people_words(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return name_words(connection.execute(select(Person.name)).scalars())
+
+
+def codebook_table(engine: Engine, *, private_ok: bool) -> pd.DataFrame:
+    """The codebook as a read-only table (one row per theme, inactive ones too).
+
+    A promoted candidate's examples are copies of real notes (possibly private
+    ones), and keywords are distilled from notes: a viewer who may not read
+    private notes gets those examples withheld and names redacted from the rest.
+    """
+    themes = list_themes(engine, include_inactive=True)
+    words = set() if private_ok else _people_words(engine)
+
+    def clean(text: str) -> str:
+        return text if private_ok else redact(text, words)
+
+    return pd.DataFrame(
+        {
+            "theme": [t.name for t in themes],
+            "description": [t.description for t in themes],
+            "examples": [
+                WITHHELD
+                if not private_ok and t.origin == "discovered"
+                else clean(" / ".join(t.examples))
+                for t in themes
+            ],
+            "keywords": [clean(", ".join(t.keywords)) for t in themes],
+            "origin": [t.origin for t in themes],
+            "active": [t.active for t in themes],
+            "notes": [t.feedback_count for t in themes],
+        },
+        columns=["theme", "description", "examples", "keywords", "origin", "active", "notes"],
+    )
+
+
+def candidates_table(engine: Engine, *, private_ok: bool, min_size: int) -> pd.DataFrame:
+    """Open candidate themes: candidate_id, label, keywords, size (biggest first).
+
+    Candidates are distilled from unplaced notes, private ones included: for a
+    viewer who may not read private notes, clusters smaller than ``min_size``
+    (the privacy threshold) are left out and names are redacted.
+    """
+    candidates = list_candidates(engine)
+    words = set() if private_ok else _people_words(engine)
+    rows = [
+        {
+            "candidate_id": c.candidate_id,
+            "label": c.label if private_ok else redact(c.label, words),
+            "keywords": (c.keywords if private_ok else redact(c.keywords, words)).replace(
+                ";", ", "
+            ),
+            "size": c.size,
+        }
+        for c in candidates
+        if private_ok or c.size >= min_size
+    ]
+    return pd.DataFrame(rows, columns=["candidate_id", "label", "keywords", "size"])
