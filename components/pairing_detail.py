@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from components.charts import pairing_timeline
 from components.formatting import NOT_COMPUTED
 from components.presenter import NameMask
+from components.stalled import flag_workflow
 from tandem.access import Viewer
 from tandem.competencies import parse_list
 from tandem.queries.pairing_detail import (
@@ -156,6 +157,7 @@ def flags(engine: Engine, pairing_id: str, mask: NameMask) -> None:
     flag_rows, history = pairing_flags(engine, pairing_id)
     if flag_rows.empty:
         st.caption("No flags raised on this pairing.")
+        flag_workflow(engine, pairing_id, prefix="detail")  # leads only, never presenting
         return
     if mask.active:  # who raised it and what they wrote stay off the shared screen
         st.dataframe(flag_rows[["raised_at", "reason", "status"]], hide_index=True)
@@ -164,3 +166,4 @@ def flags(engine: Engine, pairing_id: str, mask: NameMask) -> None:
     if not history.empty:
         with st.expander("Flag history"):
             st.dataframe(history, hide_index=True)
+    flag_workflow(engine, pairing_id, prefix="detail")  # leads only, never presenting
