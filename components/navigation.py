@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -82,7 +83,9 @@ def build_navigation(viewer: Viewer | None) -> st.navigation:  # type: ignore[va
             visibility="visible" if shown else "hidden",
         )
         sections.setdefault(entry.section, []).append(page)
-    position = "sidebar" if viewer is not None and not viewer.presenting else "hidden"
+    position: Literal["sidebar", "hidden"] = (
+        "sidebar" if viewer is not None and not viewer.presenting else "hidden"
+    )
     return st.navigation(sections, position=position)
 
 
@@ -123,6 +126,12 @@ def _current_script_key() -> str:
     return PAGES[0].key
 
 
+def _served_by_a_real_server() -> bool:
+    # AppTest installs a stand-in Runtime (a mock with Runtime's spec, so an
+    # isinstance check passes): only the real class means a browser is served.
+    return runtime.exists() and type(runtime.Runtime.instance()) is runtime.Runtime
+
+
 def run_context() -> RunContext:
     """The engine, viewer and page of this run, also when a page runs outside app.py.
 
@@ -138,7 +147,7 @@ def run_context() -> RunContext:
     ctx = get_script_run_ctx()
     if ctx is not None and ctx.fragment_ids_this_run and _FRAGMENT_CONTEXT in st.session_state:
         return st.session_state[_FRAGMENT_CONTEXT]  # type: ignore[no-any-return]
-    if runtime.exists():
+    if _served_by_a_real_server():
         build_navigation(None)
         st.rerun()
     # Once per run: Streamlit gives every run a fresh cursor map, our token.
