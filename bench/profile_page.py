@@ -1,0 +1,98 @@
+"""Where one page's time goes: a page run under cProfile, with its SQL statements timed.
+
+    .venv/bin/python -m bench.profile_page pages/portfolio.py --pairings 50000 [--warm]
+
+Uses the cached demo database of ``bench.build`` (built if missing).  Prints
+the functions of Tandem's own code (tandem/, components/, pages/) by
+cumulative time, then the slowest SQL statements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import os
+import pstats
+import sys
+import threading
+import time
+from pathlib import Path
+
+from bench import build
+from bench.measure import CLOCK, install_timed_engine, max_rss_bytes, measured
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("page", help='e.g. "pages/portfolio.py"')
+    parser.add_argument("--pairings", type=int, default=50_000)
+    parser.add_argument("--warm", action="store_true", help="profile the second (warm) run")
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--pairing", default=None, help="?pairing= for pages/pairing.py")
+    args = parser.parse_args(argv)
+    os.chdir(PROJECT_ROOT)
+    path, _ = build.build_sqlite(args.pairings, dt.date.today())
+    url = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = url
+    install_timed_engine(url)
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from bench.run_all import _quiet_streamlit
+
+    _quiet_streamlit()
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=900)
+    if args.pairing:
+        at.query_params["pairing"] = args.pairing
+    if args.page != "pages/overview.py":
+        at.switch_page(args.page)
+    # A first run pays Streamlit's one-off start-up (component manifest scan, imports).
+    warmup = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=900)
+    warmup.run()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    # AppTest runs the script on a thread of its own: profile that thread, in
+    # CPU time (the machine may be shared; wall time would measure the others).
+    profiler = cProfile.Profile(time.thread_time)
+
+    def start_in_thread(*_args: object) -> None:
+        sys.setprofile(None)
+        if "scriptrunner" in threading.current_thread().name.lower():
+            profiler.enable()
+
+    if args.warm:
+        at.run()
+    CLOCK.record = True
+    threading.setprofile(start_in_thread)
+    with measured() as timing:
+        at.run()
+    threading.setprofile(None)  # type: ignore[arg-type]
+    statements = sorted(((s, q) for q, s in CLOCK.by_statement.items()), reverse=True)
+    print(
+        f"{args.page} {'warm' if args.warm else 'cold'}: {timing.wall:.2f} s wall, "
+        f"{timing.cpu:.2f} s cpu, {timing.sql:.2f} s SQL ({CLOCK.statements} statements), "
+        f"load {os.getloadavg()[0]:.1f}; "
+        f"peak RSS during the run {timing.peak_rss / 2**20:.0f} MiB, "
+        f"process peak {max_rss_bytes() / 2**20:.0f} MiB; "
+        f"exceptions: {[e.message for e in at.exception]}"
+    )
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(rf"{PROJECT_ROOT}/(tandem|components|pages)/", args.top)
+    print(out.getvalue())
+    print("slowest SQL texts (execute + fetch, summed over runs of the same text):")
+    for seconds, text in statements[:12]:
+        cpu = CLOCK.cpu_by_statement.get(text, 0.0)
+        print(f"  {seconds:7.3f}s wall {cpu:7.3f}s cpu  {' '.join(text.split())[:400]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

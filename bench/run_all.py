@@ -1,0 +1,695 @@
+"""``make bench``: every page and every heavy operation at 500, 5,000 and 50,000 pairings.
+
+    .venv/bin/python -m bench.run_all                       # all sizes, both backends, 3 runs
+    .venv/bin/python -m bench.run_all --quick               # 500 pairings, 1 run: a smoke check
+    .venv/bin/python -m bench.run_all --sizes 50000 --backends sqlite --repeat 3
+
+For each backend and size:
+
+* the demo program (``tandem.demo.generate_demo`` + ``refresh_all``), cached as
+  a SQLite file under ``bench/out/`` so repeated runs do not rebuild it;
+* import: the program exported as a bundle and imported into an empty
+  database (rows per second over every file);
+* theme refresh, health refresh and rebalancing on that imported database;
+* every page in ``components.navigation.PAGES`` run through Streamlit's
+  AppTest: cold (``st.cache_data``/``st.cache_resource`` cleared, new
+  session) and warm (the same session run again), with the seconds spent in
+  SQL, the CPU seconds of the process and its peak resident memory.
+
+SQLite pages run on the cached demo file; PostgreSQL pages on a throw-away
+database filled by the import (dropped at the end).  Medians over
+``--repeat`` runs; the heavy operations (import, refreshes) run
+``--heavy-repeat`` times (default: ``--repeat``, but once at 50,000 pairings
+and above, where one run takes minutes).
+
+Above 5,000 pairings rebalancing (its page and ``compute_rebalance``) is
+skipped unless ``--with-rebalancing``: at 50,000 it exhausts a 23.5 GB machine.
+The theme refresh above 5,000 is replaced by ``bench.build.synthetic_analysis``
+(see build.py).  ``python -m bench.profile_page pages/X.py`` shows where one
+page's time goes.
+
+Results accumulate in ``bench/out/results.json`` (one entry per backend and
+size, the newest wins) and ``bench/RESULTS.md`` is rewritten from all of them,
+so sizes can be run separately.  ``--quick`` writes ``bench/out/RESULTS-quick.md``
+instead and leaves the stored results alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bench import build
+from bench.measure import Timing, install_timed_engine, machine, max_rss_bytes, measured
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+APP = str(PROJECT_ROOT / "app.py")
+RESULTS_JSON = build.OUT / "results.json"
+RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
+#: Hand-written analysis appended to RESULTS.md (what the numbers mean, what to fix).
+FINDINGS_MD = Path(__file__).resolve().parent / "findings.md"
+QUICK_MD = build.OUT / "RESULTS-quick.md"
+BIG = 50_000
+#: Above this size rebalancing (the page and ``compute_rebalance``) is skipped
+#: unless --with-rebalancing: at 50,000 pairings the page ran a 23.5 GB machine
+#: out of memory and ``compute_rebalance`` alone took 4 minutes and 9 GB.
+REBALANCE_MAX = 5_000
+#: Above this size the heavy operations run once by default (the theme refresh
+#: alone takes minutes at 5,000 pairings).
+HEAVY_REPEAT_MAX = 500
+
+# Targets from issue #9 (2-core machine, 50,000 pairings, SQLite).
+TARGET_WARM = 0.5
+TARGET_COLD = 3.0
+TARGET_IMPORT = 100_000
+TARGET_RSS = 1024**3
+
+
+def _say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def _summary(timings: list[Timing]) -> dict[str, float]:
+    """Medians of a list of measurements (peak memory: the highest)."""
+    return {
+        "wall": _median([t.wall for t in timings]),
+        "cpu": _median([t.cpu for t in timings]),
+        "sql": _median([t.sql for t in timings]),
+        "sql_cpu": _median([t.sql_cpu for t in timings]),
+        "statements": _median([float(t.statements) for t in timings]),
+        "peak_rss": float(max((t.peak_rss for t in timings), default=0)),
+        "load": _median([t.load for t in timings]),
+        "runs": float(len(timings)),
+    }
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _sample_pairing(url: str) -> str | None:
+    """A pairing worth opening: the one with the most check-ins (ties: smallest id)."""
+    from sqlalchemy import text
+
+    from tandem.db import get_engine
+
+    with get_engine(url).connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT pairing_id FROM checkins GROUP BY pairing_id "
+                "ORDER BY count(*) DESC, pairing_id LIMIT 1"
+            )
+        ).first()
+    return None if row is None else str(row[0])
+
+
+def _page_problem(at: Any) -> str | None:
+    if at.exception:
+        return "; ".join(str(e.message).splitlines()[0] for e in at.exception)[:200]
+    return None
+
+
+def _quiet_streamlit() -> None:
+    """AppTest runs without a server; Streamlit's "no runtime" warnings are noise here."""
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def bench_pages(
+    url: str, repeat: int, timeout: float, skip: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Cold and warm runs of every page of the navigation, through app.py."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from components.navigation import PAGES
+
+    _quiet_streamlit()
+    os.environ["DATABASE_URL"] = url
+    install_timed_engine(url)
+    pairing_id = _sample_pairing(url)
+    # The first AppTest of a process pays Streamlit's one-off start-up (a scan of
+    # site-packages for components, lazy imports: seconds).  "Cold" here means
+    # a new session with empty caches, as after a deploy's first visitor.
+    AppTest.from_file(APP, default_timeout=timeout).run()
+    results: dict[str, Any] = {}
+    for entry in PAGES:
+        if entry.key in skip:
+            results[entry.key] = {"title": entry.title, "skipped": True}
+            continue
+        cold: list[Timing] = []
+        warm: list[Timing] = []
+        problem: str | None = None
+        for _ in range(repeat):
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = AppTest.from_file(APP, default_timeout=timeout)
+            if entry.key == "pairing" and pairing_id is not None:
+                at.query_params["pairing"] = pairing_id
+            if entry is not PAGES[0]:
+                # Page paths are the default ones, so switching before the
+                # first run reaches the page directly (no overview run first).
+                at.switch_page(entry.script)
+            with measured() as timing:
+                at.run()
+            cold.append(timing)
+            problem = problem or _page_problem(at)
+            with measured() as timing:
+                at.run()
+            warm.append(timing)
+            problem = problem or _page_problem(at)
+        results[entry.key] = {
+            "title": entry.title,
+            "cold": _summary(cold),
+            "warm": _summary(warm),
+            "problem": problem,
+        }
+        c, w = results[entry.key]["cold"], results[entry.key]["warm"]
+        _say(
+            f"  {entry.key:<15} cold {c['wall']:6.2f}s (cpu {c['cpu']:.2f}, sql {c['sql']:.2f})"
+            f"  warm {w['wall']:6.2f}s (cpu {w['cpu']:.2f}, sql {w['sql']:.2f})"
+            f"  rss {c['peak_rss'] / 2**20:.0f} MiB" + (f"  PROBLEM: {problem}" if problem else "")
+        )
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return results
+
+
+def bench_pages_in_subprocess(
+    url: str, repeat: int, timeout: float, skip: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], int]:
+    """``bench_pages`` in a fresh Python process, as a Streamlit server would be.
+
+    The heavy operations leave the benchmark process with a large heap (the
+    rebalancing at 50,000 pairings peaks at gigabytes, and freed memory is
+    not returned to the system), which would be counted as the pages' memory.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "bench.run_all",
+        "--pages-worker",
+        url,
+        "--repeat",
+        str(repeat),
+        "--timeout",
+        str(timeout),
+        "--skip-pages",
+        ",".join(sorted(skip)),
+    ]
+    done = subprocess.run(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True, check=True)
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    return dict(answer["pages"]), int(answer["max_rss"])
+
+
+# --------------------------------------------------------------------------- heavy operations
+
+
+def _empty_database(backend: str, label: str, folder: Path) -> tuple[str, str | None]:
+    """A migrated, empty database: its URL and (PostgreSQL) its name to drop later."""
+    from tandem import migrate
+    from tandem.db import get_engine
+
+    if backend == "sqlite":
+        path = folder / f"{label}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url, name = f"sqlite:///{path}", None
+    else:
+        name = f"tandem_bench_{label}"
+        url = build.create_pg_database(name)
+    migrate.upgrade(get_engine(url))
+    return url, name
+
+
+def _discard(backend: str, url: str, name: str | None) -> None:
+    from tandem.db import dispose_engine
+
+    dispose_engine(url)
+    if name is not None:
+        build.drop_pg_database(name)
+    elif backend == "sqlite":
+        path = url.removeprefix("sqlite:///")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def bench_heavy(
+    backend: str,
+    source_url: str,
+    pairings: int,
+    repeat: int,
+    folder: Path,
+    skip_rebalancing: bool = False,
+) -> tuple[dict[str, Any], tuple[str, str | None]]:
+    """Import, theme refresh, health refresh and rebalancing; returns the last database."""
+    from tandem.bundle import export_bundle, import_bundle
+    from tandem.db import get_engine
+    from tandem.health import refresh_health
+    from tandem.rebalance import compute_rebalance
+    from tandem.themes.refresh import refresh_themes
+
+    bundle = folder / "bundle"
+    if not bundle.exists():
+        with measured() as timing:
+            export_bundle(get_engine(source_url), bundle)
+        _say(f"  exported the bundle in {timing.wall:.1f}s")
+    imports: list[Timing] = []
+    themes: list[Timing] = []
+    health: list[Timing] = []
+    rebalance: list[Timing] = []
+    rows = 0
+    kept: tuple[str, str | None] | None = None
+    for run in range(repeat):
+        url, name = _empty_database(backend, f"{backend}_{pairings}", folder)
+        engine = install_timed_engine(url)
+        with measured() as timing:
+            report = import_bundle(engine, bundle, actor="bench")
+        rows = sum(report.rows.values())
+        timing.extra["rows"] = rows
+        imports.append(timing)
+        _say(f"  import {rows:,} rows in {timing.wall:.1f}s ({rows / timing.wall:,.0f} rows/s)")
+        if pairings <= build.THEME_REFRESH_MAX:
+            with measured() as timing:
+                refresh_themes(engine, actor="bench")
+            themes.append(timing)
+            _say(f"  theme refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
+        else:
+            # Impractical at this size (see build.THEME_REFRESH_MAX); health
+            # still needs the sentiment a refresh writes.
+            build.synthetic_analysis(engine)
+        with measured() as timing:
+            refresh_health(engine, actor="bench")
+        health.append(timing)
+        _say(f"  health refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
+        if not skip_rebalancing:
+            with measured() as timing:
+                compute_rebalance(engine)
+            rebalance.append(timing)
+            _say(f"  rebalancing {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
+        if run < repeat - 1:
+            _discard(backend, url, name)
+        else:
+            kept = (url, name)
+    assert kept is not None
+    import_summary = _summary(imports)
+    import_summary["rows"] = float(rows)
+    import_summary["rows_per_s"] = _median([rows / t.wall for t in imports])
+    import_summary["rows_per_cpu_s"] = _median([rows / t.cpu for t in imports])
+    return {
+        "import": import_summary,
+        "themes": _summary(themes),
+        "health": _summary(health),
+        "rebalance": _summary(rebalance),
+    }, kept
+
+
+# --------------------------------------------------------------------------- one size
+
+
+def bench_size(
+    backend: str,
+    pairings: int,
+    repeat: int,
+    heavy_repeat: int,
+    timeout: float,
+    previous: dict[str, Any] | None = None,
+    skip_pages: frozenset[str] = frozenset(),
+    skip_rebalancing: bool = False,
+) -> dict[str, Any]:
+    """One backend and size; with ``previous`` (SQLite only) its heavy results are kept."""
+    today = dt.date.today()
+    _say(f"{backend}, {pairings:,} pairings: building (or reusing) the demo program")
+    source, times = build.build_sqlite(pairings, today)
+    sidecar = source.with_suffix(".json")
+    if times.cached:
+        stored = json.loads(sidecar.read_text()) if sidecar.exists() else {}
+    else:
+        stored = asdict(times)
+        sidecar.write_text(json.dumps(stored))
+    source_url = f"sqlite:///{source}"
+    entry: dict[str, Any] = {
+        "backend": backend,
+        "pairings": pairings,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "repeat": repeat,
+        "heavy_repeat": heavy_repeat,
+        "demo": stored,
+        "load_before": os.getloadavg(),
+    }
+    if previous is not None and backend == "sqlite":
+        entry["heavy"] = previous["heavy"]
+        entry["heavy_repeat"] = previous["heavy_repeat"]
+        entry["heavy_date"] = previous.get("heavy_date", previous["date"])
+        _say(f"{backend}, {pairings:,} pairings: pages on {source_url}")
+        entry["pages"], entry["pages_max_rss"] = bench_pages_in_subprocess(
+            source_url, repeat, timeout, skip_pages
+        )
+        entry["load_after"] = os.getloadavg()
+        entry["max_rss"] = max_rss_bytes()
+        return entry
+    with tempfile.TemporaryDirectory(prefix=f"bench_{backend}_{pairings}_", dir=build.OUT) as tmp:
+        heavy, (url, name) = bench_heavy(
+            backend, source_url, pairings, heavy_repeat, Path(tmp), skip_rebalancing
+        )
+        entry["heavy"] = heavy
+        try:
+            page_url = source_url if backend == "sqlite" else url
+            _say(f"{backend}, {pairings:,} pairings: pages on {page_url}")
+            entry["pages"], entry["pages_max_rss"] = bench_pages_in_subprocess(
+                page_url, repeat, timeout, skip_pages
+            )
+        finally:
+            _discard(backend, url, name)
+            from tandem.db import dispose_engine
+
+            dispose_engine(source_url)
+    entry["load_after"] = os.getloadavg()
+    entry["max_rss"] = max_rss_bytes()
+    return entry
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _pages_peak(entry: dict[str, Any]) -> float:
+    """The highest resident memory sampled during any page run.
+
+    (Not the pages process's ``ru_maxrss``: on Linux a child started from a
+    large parent inherits the parent's peak at fork, which would count the
+    benchmark's own import and refreshes.)
+    """
+    return max(
+        (
+            max(page["cold"]["peak_rss"], page["warm"]["peak_rss"])
+            for page in entry["pages"].values()
+            if not page.get("skipped")
+        ),
+        default=0.0,
+    )
+
+
+def _mib(value: float) -> str:
+    return f"{value / 2**20:,.0f} MiB"
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def render(entries: list[dict[str, Any]], info: dict[str, str]) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m bench.run_all`); see bench/run_all.py for what is",
+        "measured and how.  Seconds are wall-clock medians; *cpu* is the CPU time of the",
+        "benchmark process (on SQLite it includes the database engine, on PostgreSQL the",
+        "server's work is not in it); *SQL* is time inside the database driver (on SQLite",
+        "execute and every fetch, since SQLite computes rows as they are fetched); *outside*",
+        "is wall minus SQL.  Peak RSS is the process's resident memory during the run",
+        "(sampled every 10 ms; the process holds every earlier page's caches too).",
+        "The machine is shared: the load average at each measurement is given, and with a",
+        "load above the core count wall times are inflated, CPU times much less so.",
+        "",
+        "## Machine",
+        "",
+    ]
+    for key, value in info.items():
+        lines.append(f"- {key}: {value}")
+    lines.append("")
+    for entry in sorted(entries, key=lambda e: (e["backend"], e["pairings"])):
+        lines += _render_entry(entry)
+    big = next(
+        (e for e in entries if e["backend"] == "sqlite" and e["pairings"] == BIG and "pages" in e),
+        None,
+    )
+    if big is not None:
+        lines += _render_targets(big)
+    if FINDINGS_MD.exists():
+        lines += ["", FINDINGS_MD.read_text().strip(), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _render_entry(entry: dict[str, Any]) -> list[str]:
+    backend = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[entry["backend"]]
+    load = entry.get("load_before", [0, 0, 0])
+    lines = [
+        f"## {backend}, {entry['pairings']:,} pairings",
+        "",
+        f"Run {entry['date']}, {entry['repeat']} page run(s), {entry['heavy_repeat']} run(s) of "
+        f"the heavy operations; load average before {load[0]:.1f}, after "
+        f"{entry.get('load_after', [0])[0]:.1f}; peak RSS of the process running the pages "
+        f"{_mib(_pages_peak(entry))} (sampled every 10 ms).",
+        "",
+        "| page | cold s | cold cpu s | cold SQL s | outside ÷ in SQL (cold) | warm s "
+        "| warm cpu s | warm SQL s | peak RSS | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for page in entry["pages"].values():
+        if page.get("skipped"):
+            lines.append(f"| {page['title']} | not run (see the notes) | | | | | | | | |")
+            continue
+        c, w = page["cold"], page["warm"]
+        note = f" ⚠ {page['problem']}" if page.get("problem") else ""
+        lines.append(
+            f"| {page['title']}{note} | {c['wall']:.2f} | {c['cpu']:.2f} | {c['sql']:.2f} "
+            f"| {_outside_ratio(c):.1f} | {w['wall']:.2f} | {w['cpu']:.2f} | {w['sql']:.3f} "
+            f"| {_mib(max(c['peak_rss'], w['peak_rss']))} | {c['load']:.1f} |"
+        )
+    heavy = entry["heavy"]
+    imp = heavy["import"]
+    demo = entry.get("demo") or {}
+    lines += [
+        "",
+        "| operation | s | cpu s | detail |",
+        "|---|---:|---:|---|",
+        f"| import (bundle → empty database) | {imp['wall']:.1f} | {imp['cpu']:.1f} "
+        f"| {imp['rows']:,.0f} rows, **{imp['rows_per_s']:,.0f} rows/s** "
+        f"({imp['rows_per_cpu_s']:,.0f} per CPU s), peak RSS {_mib(imp['peak_rss'])} |",
+        _theme_row(heavy["themes"], entry["pairings"]),
+        f"| health refresh | {heavy['health']['wall']:.1f} | {heavy['health']['cpu']:.1f} "
+        f"| SQL {heavy['health']['sql']:.1f} s, peak RSS {_mib(heavy['health']['peak_rss'])} |",
+        _rebalance_row(heavy["rebalance"]),
+    ]
+    if demo.get("demo_seconds"):
+        lines.append(
+            f"| demo generation (SQLite, built once) | {demo['demo_seconds']:.1f} | "
+            f"| {demo['demo_rows']:,} rows; first refresh_all {demo['refresh_seconds']:.1f} s |"
+        )
+    lines.append("")
+    return lines
+
+
+def _outside_ratio(run: dict[str, float]) -> float:
+    """Time outside SQL over time in it.  On SQLite in CPU seconds (the engine runs
+    in the process, so neither side counts waiting for a core on a loaded
+    machine); on PostgreSQL the server's CPU is not ours to see: wall seconds."""
+    if run.get("sql_cpu"):
+        return (run["cpu"] - run["sql_cpu"]) / run["sql_cpu"]
+    if run["sql"]:
+        return (run["wall"] - run["sql"]) / run["sql"]
+    return float("inf")
+
+
+def _rebalance_row(run: dict[str, float]) -> str:
+    if not run.get("runs"):
+        return "| rebalancing (compute_rebalance) | not run | | see the notes |"
+    return (
+        f"| rebalancing (compute_rebalance) | {run['wall']:.1f} | {run['cpu']:.1f} "
+        f"| SQL {run['sql']:.1f} s, peak RSS {_mib(run['peak_rss'])} |"
+    )
+
+
+def _theme_row(themes: dict[str, float], pairings: int) -> str:
+    if not themes.get("runs"):
+        return (
+            f"| theme refresh (all notes new) | not run | | impractical above "
+            f"{build.THEME_REFRESH_MAX:,} pairings (cost grows with the square of the "
+            "program; see the notes) |"
+        )
+    return (
+        f"| theme refresh (all notes new) | {themes['wall']:.1f} | {themes['cpu']:.1f} "
+        f"| peak RSS of this process {_mib(themes['peak_rss'])} (workers not included) |"
+    )
+
+
+#: Pages whose cold run costs less than this are left out of the outside/in-SQL
+#: target: their time is Streamlit's own frame, whatever the database does.
+RATIO_MIN_CPU = 0.5
+
+
+def _render_targets(entry: dict[str, Any]) -> list[str]:
+    pages = {k: p for k, p in entry["pages"].items() if not p.get("skipped")}
+    skipped = [p["title"] for p in entry["pages"].values() if p.get("skipped")]
+    unmeasured = (
+        f"; not measurable: {', '.join(skipped)} (ran out of memory, see the notes)"
+        if skipped
+        else ""
+    )
+    worst_warm = max(pages.values(), key=lambda p: p["warm"]["wall"])
+    worst_cold = max(pages.values(), key=lambda p: p["cold"]["wall"])
+    ratio = {
+        k: _outside_ratio(p["cold"]) for k, p in pages.items() if p["cold"]["cpu"] >= RATIO_MIN_CPU
+    }
+    over = [f"{pages[k]['title']} ({v:.1f})" for k, v in ratio.items() if v > 1]
+    rss = _pages_peak(entry)
+    imp = entry["heavy"]["import"]["rows_per_s"]
+    warm_ok = _verdict(worst_warm["warm"]["wall"] < TARGET_WARM and not skipped)
+    cold_ok = _verdict(worst_cold["cold"]["wall"] < TARGET_COLD and not skipped)
+    return [
+        "## Targets (SQLite, 50,000 pairings)",
+        "",
+        "| target | verdict | measured |",
+        "|---|---|---|",
+        f"| every page warm < {TARGET_WARM} s | {warm_ok} "
+        f"| slowest measured: {worst_warm['title']} {worst_warm['warm']['wall']:.2f} s"
+        f"{unmeasured} |",
+        f"| every page cold < {TARGET_COLD} s | {cold_ok} "
+        f"| slowest measured: {worst_cold['title']} {worst_cold['cold']['wall']:.2f} s"
+        f"{unmeasured} |",
+        f"| time outside SQL ≤ time in SQL (cold runs, CPU) | {_verdict(not over)} "
+        f"| outside/SQL above 1: {', '.join(over) or 'none'} (pages under "
+        f"{RATIO_MIN_CPU} CPU s cold not counted) |",
+        f"| import ≥ {TARGET_IMPORT:,} rows/s | {_verdict(imp >= TARGET_IMPORT)} "
+        f"| {imp:,.0f} rows/s as the importer stands (71,000 with deferred indexes, "
+        "see the notes) |",
+        f"| process memory < 1 GiB (the pages' process) | "
+        f"{_verdict(rss < TARGET_RSS and not skipped)} "
+        f"| peak {_mib(rss)}{unmeasured}; import peaks at "
+        f"{_mib(entry['heavy']['import']['peak_rss'])} |",
+        "",
+    ]
+
+
+def _load_results() -> list[dict[str, Any]]:
+    if RESULTS_JSON.exists():
+        return list(json.loads(RESULTS_JSON.read_text()))
+    return []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Tandem benchmarks (writes bench/RESULTS.md)")
+    parser.add_argument("--sizes", default="500,5000,50000", help="pairings, comma-separated")
+    parser.add_argument("--backends", default="sqlite,postgresql", help="sqlite,postgresql")
+    parser.add_argument("--repeat", type=int, default=3, help="page runs per size (median)")
+    parser.add_argument(
+        "--heavy-repeat",
+        type=int,
+        default=None,
+        help="runs of import/refresh/rebalancing (default: --repeat, 1 at 50,000+)",
+    )
+    parser.add_argument("--quick", action="store_true", help="500 pairings, 1 run, smoke check")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per page run")
+    parser.add_argument("--pages-worker", default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--skip-pages",
+        default="",
+        help="page keys not to run (e.g. rebalancing: at 50,000 pairings it exhausts memory)",
+    )
+    parser.add_argument(
+        "--skip-rebalancing", action="store_true", help="do not time compute_rebalance"
+    )
+    parser.add_argument(
+        "--with-rebalancing",
+        action="store_true",
+        help=f"time rebalancing above {REBALANCE_MAX:,} pairings too (needs > 23 GB at 50,000)",
+    )
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="rewrite bench/RESULTS.md from the stored results without measuring",
+    )
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="SQLite: time the pages only, keep the stored import/refresh results",
+    )
+    args = parser.parse_args(argv)
+    skip_pages = frozenset(p.strip() for p in args.skip_pages.split(",") if p.strip())
+    if args.pages_worker:
+        sys.path.insert(0, str(PROJECT_ROOT))
+        os.chdir(PROJECT_ROOT)
+        results = bench_pages(args.pages_worker, args.repeat, args.timeout, skip_pages)
+        print(json.dumps({"pages": results, "max_rss": max_rss_bytes()}))
+        return 0
+    if args.render_only:
+        info = machine()
+        info["postgresql"] = build.pg_server_version()
+        stored_results = _load_results()
+        dates = sorted(e["date"] for e in stored_results)
+        info["measured"] = f"{dates[0]} to {dates[-1]}" if dates else "never"
+        info["written"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        RESULTS_MD.write_text(render(stored_results, info))
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    repeat = args.repeat
+    if args.quick:
+        sizes, repeat = [500], 1
+    for backend in backends:
+        if backend not in ("sqlite", "postgresql"):
+            parser.error(f"unknown backend {backend!r}")
+    sys.path.insert(0, str(PROJECT_ROOT))
+    os.chdir(PROJECT_ROOT)
+    info = machine()
+    info["postgresql"] = build.pg_server_version()
+    stored = [] if args.quick else _load_results()
+    new: list[dict[str, Any]] = []
+    failed = False
+    too_big_ok = args.with_rebalancing
+    too_big = frozenset() if too_big_ok else frozenset({"rebalancing"})
+    for pairings in sizes:
+        for backend in backends:
+            heavy = args.heavy_repeat or (1 if pairings > HEAVY_REPEAT_MAX else repeat)
+            previous = next(
+                (e for e in stored if (e["backend"], e["pairings"]) == (backend, pairings)), None
+            )
+            try:
+                entry = bench_size(
+                    backend,
+                    pairings,
+                    repeat,
+                    heavy,
+                    args.timeout,
+                    previous if args.pages_only else None,
+                    skip_pages | (too_big if pairings > REBALANCE_MAX else frozenset()),
+                    args.skip_rebalancing or (pairings > REBALANCE_MAX and not too_big_ok),
+                )
+            except Exception:  # one failed size must not lose the others
+                _say(f"{backend}, {pairings:,} pairings FAILED:\n{traceback.format_exc()}")
+                failed = True
+                continue
+            new.append(entry)
+            key = (backend, pairings)
+            stored = [e for e in stored if (e["backend"], e["pairings"]) != key] + [entry]
+            if not args.quick:
+                build.OUT.mkdir(parents=True, exist_ok=True)
+                RESULTS_JSON.write_text(json.dumps(stored, indent=1, default=str))
+            target = QUICK_MD if args.quick else RESULTS_MD
+            info["load average (1, 5, 15 min) at the end"] = ", ".join(
+                f"{x:.1f}" for x in os.getloadavg()
+            )
+            info["written"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+            target.write_text(render(stored if not args.quick else new, info))
+    _say(f"wrote {QUICK_MD if args.quick else RESULTS_MD}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
