@@ -802,3 +802,28 @@ def pins_and_excludes(engine: Engine, viewer: Viewer) -> None:
             else "Nothing changed."
         )
         st.rerun()
+
+
+# Measured (bench/findings.md): the plan at 50,000 pairings took minutes and
+# ~9 GB. Above this size a page view does not start it by itself.
+LIVE_PLAN_LIMIT = 10_000
+_CONFIRMED = "rebalancing_large_confirmed"
+
+
+def size_guard(engine: Engine) -> bool:
+    """Whether the plan may be computed on this view; asks first for very large programs."""
+    from tandem.queries.rebalancing import open_pairing_count
+
+    size = open_pairing_count(engine)
+    if size <= LIVE_PLAN_LIMIT or st.session_state.get(_CONFIRMED):
+        return True
+    st.warning(
+        f"This program has {size:,} running pairings. Computing the optimal plan for all of "
+        "them takes minutes and a lot of memory, so it does not start on its own. "
+        "`python -m tandem rebalance` computes it from the command line.",
+        icon=":material/hourglass:",
+    )
+    if st.button("Compute the plan now", key="rebalancing_compute_large"):
+        st.session_state[_CONFIRMED] = True
+        st.rerun()
+    return False

@@ -18,6 +18,8 @@ st.caption(
     "is always optimised over every pairing"
     + (" (you see and act on the suggestions in your cohorts)." if viewer.cohorts else ".")
 )
+if not section.size_guard(engine):
+    st.stop()
 section.workbench(engine, viewer)
 st.subheader("Pinned and excluded pairings")
 st.caption(

@@ -143,3 +143,15 @@ def open_pairings(engine: Engine, cohorts: Sequence[str] = ()) -> pd.DataFrame:
     with engine.connect() as connection:
         rows = connection.execute(statement).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=OPEN_PAIRING_COLUMNS)
+
+
+def open_pairing_count(engine: Engine) -> int:
+    """Active and paused pairings: the size of the problem the plan solves."""
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                select(func.count())
+                .select_from(Pairing)
+                .where(Pairing.status.in_(("active", "paused")))
+            ).scalar_one()
+        )

@@ -337,3 +337,18 @@ def test_a_second_click_on_an_accepted_suggestion_does_nothing(app_database) -> 
     after = counts(engine)
     assert after["proposed"] == before.get("proposed", 0) + 1
     assert after["ended"] == before.get("ended", 0) + 1
+
+
+def test_a_very_large_program_asks_before_computing_the_plan(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import components.rebalancing as rebalancing_component
+
+    app_database(sample)
+    monkeypatch.setattr(rebalancing_component, "LIVE_PLAN_LIMIT", 1)
+    at = open_page()
+    assert not at.exception
+    assert any("does not start on its own" in w.value for w in at.warning)
+    assert accept_buttons(at) == []
+    at.button(key="rebalancing_compute_large").click().run()
+    assert not at.exception
+    assert not any("does not start on its own" in w.value for w in at.warning)
+    assert accept_buttons(at)
