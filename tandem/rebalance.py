@@ -179,42 +179,33 @@ def _update_rebalance_settings(
     )
 
 
-def set_pinned(engine: Engine, pairing_id: str, actor: str, pinned: bool = True) -> None:
-    """Pin (never move) or unpin a pairing; audited."""
+def _set_membership(
+    engine: Engine, list_key: str, pairing_id: str, member: bool, actor: str, action: str
+) -> None:
+    """Add ``pairing_id`` to (or remove it from) one list of the rebalance settings; audited."""
 
     def change(value: dict[str, Any]) -> dict[str, Any]:
-        pins = set(value["pins"])
-        pins.add(pairing_id) if pinned else pins.discard(pairing_id)
-        value["pins"] = sorted(pins)
+        members = set(value[list_key])
+        members.add(pairing_id) if member else members.discard(pairing_id)
+        value[list_key] = sorted(members)
         return value
 
     with transaction(engine) as session:
         _update_rebalance_settings(
-            session,
-            change,
-            actor=actor,
-            action="rebalance.pin" if pinned else "rebalance.unpin",
-            entity_id=pairing_id,
+            session, change, actor=actor, action=action, entity_id=pairing_id
         )
+
+
+def set_pinned(engine: Engine, pairing_id: str, actor: str, pinned: bool = True) -> None:
+    """Pin (never move) or unpin a pairing; audited."""
+    action = "rebalance.pin" if pinned else "rebalance.unpin"
+    _set_membership(engine, "pins", pairing_id, pinned, actor, action)
 
 
 def set_excluded(engine: Engine, pairing_id: str, actor: str, excluded: bool = True) -> None:
     """Exclude (never consider) or re-include a pairing; audited."""
-
-    def change(value: dict[str, Any]) -> dict[str, Any]:
-        excludes = set(value["excludes"])
-        excludes.add(pairing_id) if excluded else excludes.discard(pairing_id)
-        value["excludes"] = sorted(excludes)
-        return value
-
-    with transaction(engine) as session:
-        _update_rebalance_settings(
-            session,
-            change,
-            actor=actor,
-            action="rebalance.exclude" if excluded else "rebalance.include",
-            entity_id=pairing_id,
-        )
+    action = "rebalance.exclude" if excluded else "rebalance.include"
+    _set_membership(engine, "excludes", pairing_id, excluded, actor, action)
 
 
 # --- Results --------------------------------------------------------------------
