@@ -39,8 +39,18 @@ def test_filter_survives_a_reload_and_a_row_opens_its_story(  # type: ignore[no-
     expect(nav_links.filter(has_text=re.compile(r"^(app|portfolio)$"))).to_have_count(0)
     everything = caption_count(page)
 
-    page.locator("[data-testid='stMultiSelect']").filter(has_text="Pairing kind").click()
-    page.get_by_role("option", name="Reverse").click()
+    kind_box = page.locator("[data-testid='stMultiSelect']").filter(has_text="Pairing kind")
+    option = page.get_by_role("option", name="Reverse")
+    # On a loaded machine the first click can land while the sidebar still
+    # re-renders and the list never opens: open it again until it shows.
+    for _attempt in range(3):
+        kind_box.locator("input").click()
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
     page.keyboard.press("Escape")
     wait_for_app(page)
     expect(page).to_have_url(re.compile(r"kind=reverse"))
