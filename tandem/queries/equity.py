@@ -18,6 +18,7 @@ from sqlalchemy import Engine, Float, case, cast, func, literal, select, union_a
 from tandem.filters import Filters
 from tandem.models import Pairing, Person
 from tandem.queries.outcomes import per_pairing_outcomes
+from tandem.queries.sql import read_frame
 
 SENIOR_LEVEL = 6
 NOT_STATED = "(not stated)"
@@ -96,10 +97,8 @@ def equity_by_group(
         .group_by(mentee_group)
     )
     with engine.connect() as connection:
-        result = connection.execute(people)
-        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-        result = connection.execute(outcomes)
-        outcome_frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        frame = read_frame(connection, people)
+        outcome_frame = read_frame(connection, outcomes)
     frame = frame.merge(outcome_frame, on="group", how="left")
     for column in ("people", "participants", "mentors", "mentees", "with_senior_mentor"):
         frame[column] = pd.to_numeric(frame[column]).fillna(0).astype("int64")

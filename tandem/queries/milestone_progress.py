@@ -16,16 +16,10 @@ from sqlalchemy.orm import aliased
 from tandem.filters import Filters
 from tandem.milestones import DONE_STATUSES, OVERDUE, STATUS_LABELS, milestone_status_expr
 from tandem.models import Cohort, Milestone, Pairing, Person
-from tandem.queries.sql import month
+from tandem.queries.sql import month, read_frame
 
 UPCOMING_DAYS = 30
 NO_COHORT = "(no cohort)"
-
-
-def _frame(engine: Engine, statement) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    with engine.connect() as connection:
-        result = connection.execute(statement)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
 def burn_up(engine: Engine, filters: Filters, *, threshold: int) -> tuple[pd.DataFrame, int]:
@@ -65,11 +59,11 @@ def burn_up(engine: Engine, filters: Filters, *, threshold: int) -> tuple[pd.Dat
     sizes = select(
         base.c.c.label("cohort"), func.count(func.distinct(base.c.pairing_id)).label("n")
     ).group_by(base.c.c)
-    sized = _frame(engine, sizes)
+    sized = read_frame(engine, sizes)
     large = set(sized.loc[sized["n"] >= threshold, "cohort"])
     hidden = len(sized) - len(large)
-    plan = _frame(engine, due)
-    done = _frame(engine, completed)
+    plan = read_frame(engine, due)
+    done = read_frame(engine, completed)
     plan = plan[plan["cohort"].isin(large)]
     done = done[done["cohort"].isin(large)]
     if plan.empty and done.empty:
@@ -126,7 +120,7 @@ def completion_rates(
         .group_by(keys[dimension])
         .order_by(keys[dimension])
     )
-    frame = _frame(engine, statement)
+    frame = read_frame(engine, statement)
     if frame.empty:
         return frame.assign(rate=pd.Series(dtype="float64"), suppressed=pd.Series(dtype=bool))
     frame["rate"] = frame["done"] / frame["due"]
@@ -178,7 +172,7 @@ def at_risk_pairings(
         .order_by(overdue.desc(), oldest.asc(), Pairing.pairing_id)
         .limit(limit)
     )
-    frame = _frame(engine, statement)
+    frame = read_frame(engine, statement)
     if not frame.empty:
         frame["days_overdue"] = [
             (today - value).days if value is not None else None
@@ -218,7 +212,7 @@ def upcoming(engine: Engine, filters: Filters, *, today: dt.date) -> pd.DataFram
         )
         .order_by(Milestone.due_date, Milestone.milestone_id)
     )
-    return _frame(engine, statement)
+    return read_frame(engine, statement)
 
 
 def timeline(
@@ -263,7 +257,7 @@ def timeline(
         .where(Pairing.pairing_id.in_(page_ids))
         .order_by(Pairing.start_date, Pairing.pairing_id, Milestone.due_date)
     )
-    frame = _frame(engine, statement)
+    frame = read_frame(engine, statement)
     frame["status_label"] = frame["status"].map(STATUS_LABELS).fillna(frame["status"])
     return frame, total
 
@@ -331,7 +325,7 @@ def contract_gaps(engine: Engine, filters: Filters, *, limit: int = 500) -> pd.D
         .order_by(Pairing.start_date, Pairing.pairing_id)
         .limit(limit)
     )
-    frame = _frame(engine, statement)
+    frame = read_frame(engine, statement)
     if frame.empty:
         return frame.assign(missing=pd.Series(dtype=str))
     frame["missing"] = [

@@ -28,6 +28,7 @@ from tandem.filters import Filters
 from tandem.models import Cohort, Pairing, Person
 from tandem.privacy import suppress_small
 from tandem.queries.pairing_stats import milestone_stats, rating_endpoints
+from tandem.queries.sql import read_frame
 
 OUTCOMES = {
     "completion_rate": "Milestone completion rate",
@@ -122,8 +123,7 @@ def outcomes_by(
         .order_by(*keys)
     )
     with engine.connect() as connection:
-        result = connection.execute(statement)
-        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        frame = read_frame(connection, statement)
     frame["n"] = frame["n"].astype("int64")
     # An outcome averaged over fewer pairings than the threshold is as telling
     # as a small cell, even when the cell itself is large enough.

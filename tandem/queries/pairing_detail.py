@@ -22,6 +22,7 @@ from tandem.models import (
     PairingHealth,
     Person,
 )
+from tandem.queries.sql import read_frame
 
 PERSON_FIELDS = (
     "person_id",
@@ -108,9 +109,7 @@ def pairing_checkins(engine: Engine, pairing_id: str) -> pd.DataFrame:
         .where(CheckIn.pairing_id == pairing_id)
         .order_by(CheckIn.date, CheckIn.checkin_id)
     )
-    with engine.connect() as connection:
-        result = connection.execute(statement)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return read_frame(engine, statement)
 
 
 def pairing_milestones(engine: Engine, pairing_id: str, today: dt.date) -> pd.DataFrame:
@@ -127,8 +126,7 @@ def pairing_milestones(engine: Engine, pairing_id: str, today: dt.date) -> pd.Da
         .order_by(Milestone.due_date, Milestone.milestone_id)
     )
     with engine.connect() as connection:
-        result = connection.execute(statement)
-        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        frame = read_frame(connection, statement)
     frame["status_label"] = frame["status"].map(STATUS_LABELS).fillna(frame["status"])
     return frame
 
@@ -154,9 +152,7 @@ def pairing_feedback(
         statement = statement.where(Feedback.visibility == "shareable")
     elif not include_private:
         statement = statement.where(Feedback.visibility != "private")
-    with engine.connect() as connection:
-        result = connection.execute(statement)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return read_frame(engine, statement)
 
 
 def all_person_names(engine: Engine) -> list[str]:
@@ -179,7 +175,8 @@ def private_note_count(engine: Engine, pairing_id: str) -> int:
 def pairing_flags(engine: Engine, pairing_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The pairing's flags and their change history (from the audit log)."""
     with engine.connect() as connection:
-        result = connection.execute(
+        flags = read_frame(
+            connection,
             select(
                 Flag.flag_id,
                 Flag.raised_at,
@@ -192,18 +189,17 @@ def pairing_flags(engine: Engine, pairing_id: str) -> tuple[pd.DataFrame, pd.Dat
                 Flag.resolution,
             )
             .where(Flag.pairing_id == pairing_id)
-            .order_by(Flag.raised_at.desc())
+            .order_by(Flag.raised_at.desc()),
         )
-        flags = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
         history = pd.DataFrame(columns=["at", "actor", "action", "entity_id"])
         if not flags.empty:
-            result = connection.execute(
+            history = read_frame(
+                connection,
                 select(AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.entity_id)
                 .where(
                     AuditEntry.entity == "flag",
                     AuditEntry.entity_id.in_(flags["flag_id"].tolist()),
                 )
-                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
             )
-            history = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
     return flags, history

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from tandem.filters import Filters
 from tandem.models import Cohort, Pairing, PairingHealth, Person
 from tandem.queries.pairing_stats import checkin_stats, milestone_stats, rating_endpoints
+from tandem.queries.sql import read_frame
 
 DAYS_PER_MONTH = 30.44
 EXPORT_CHUNK_ROWS = 5_000
@@ -135,8 +136,7 @@ def portfolio_page(
     count = select(func.count()).select_from(statement.subquery())
     with engine.connect() as connection:
         total = int(connection.execute(count).scalar_one())
-        result = connection.execute(ordered.limit(max(1, limit)).offset(max(0, offset)))
-        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        frame = read_frame(connection, ordered.limit(max(1, limit)).offset(max(0, offset)))
     return PortfolioPage(rows=_derive(frame, today), total=total)
 
 

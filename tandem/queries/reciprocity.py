@@ -10,17 +10,12 @@ from tandem.filters import Filters
 from tandem.models import Pairing, Person
 from tandem.privacy import suppress_small
 from tandem.queries.pairing_stats import rating_endpoints
+from tandem.queries.sql import read_frame
 
 
 def _is_reverse():  # type: ignore[no-untyped-def]
     # CASE rather than CAST(boolean AS float), which PostgreSQL refuses.
     return case((Pairing.kind == "reverse", 1.0), else_=0.0)
-
-
-def _frame(engine: Engine, statement) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    with engine.connect() as connection:
-        result = connection.execute(statement)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
 def learning_by_kind(engine: Engine, filters: Filters, *, threshold: int) -> pd.DataFrame:
@@ -44,7 +39,7 @@ def learning_by_kind(engine: Engine, filters: Filters, *, threshold: int) -> pd.
         .group_by(Pairing.kind)
         .order_by(Pairing.kind)
     )
-    frame = _frame(engine, statement)
+    frame = read_frame(engine, statement)
     frame["n"] = frame["n"].astype("int64")
     return suppress_small(
         frame, "n", threshold, ["mentor_learning", "mentee_rating", "mentee_gain"]
@@ -69,7 +64,7 @@ def level_matrix(engine: Engine, filters: Filters, *, threshold: int) -> pd.Data
         .group_by(mentor.level, mentee.level)
         .order_by(mentor.level, mentee.level)
     )
-    frame = _frame(engine, statement)
+    frame = read_frame(engine, statement)
     frame["n"] = frame["n"].astype("int64")
     return suppress_small(frame, "n", threshold, ["reverse_share"])
 
@@ -105,6 +100,6 @@ def hidden_experts(engine: Engine, filters: Filters, *, limit: int = 15) -> pd.D
         .order_by(divisions.desc(), levels.desc(), func.count().desc(), mentor.person_id)
         .limit(limit)
     )
-    frame = _frame(engine, statement)
+    frame = read_frame(engine, statement)
     frame["reverse_pairings"] = frame["reverse_pairings"].fillna(0).astype("int64")
     return frame

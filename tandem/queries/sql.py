@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String
+import pandas as pd
+from sqlalchemy import Connection, Engine, String
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import ColumnElement, Executable, FunctionElement
 
 
 class month_of(FunctionElement[str]):
@@ -31,3 +32,12 @@ def _month_default(element: month_of, compiler: Any, **kw: Any) -> str:
 
 def month(column: ColumnElement[Any]) -> month_of:
     return month_of(column)
+
+
+def read_frame(bind: Engine | Connection, statement: Executable) -> pd.DataFrame:
+    """The rows of ``statement`` as a DataFrame named by the statement's columns."""
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return read_frame(connection, statement)
+    result = bind.execute(statement)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))

@@ -47,7 +47,7 @@ from tandem.db import transaction
 from tandem.filters import Filters
 from tandem.models import Cohort, Feedback, FeedbackAnalysis, Pairing, Person, Theme
 from tandem.privacy import suppress_small
-from tandem.queries.sql import month
+from tandem.queries.sql import month, read_frame
 from tandem.themes.discover import list_candidates
 from tandem.themes.quotes import name_words, redact
 from tandem.themes.sentiment import NEUTRAL_BAND
@@ -70,12 +70,6 @@ DIMENSIONS = {
     "cohort": "Cohort",
     "kind": "Pairing kind",
 }
-
-
-def _frame(engine: Engine, statement: Select[Any]) -> pd.DataFrame:
-    with engine.connect() as connection:
-        result = connection.execute(statement)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
 def program_notes_count(filters: Filters) -> bool:
@@ -192,7 +186,7 @@ def _share_by_group(engine: Engine, filters: Filters, group: str, threshold: int
         )
         .order_by(totals.c.grp, Theme.name)
     )
-    frame = _frame(engine, statement)
+    frame = read_frame(engine, statement)
     if frame.empty:
         return pd.DataFrame(
             {
@@ -241,7 +235,7 @@ def sentiment_by_theme(engine: Engine, filters: Filters, *, threshold: int) -> p
         .group_by(Theme.name)
         .order_by(Theme.name)
     )
-    frame = _frame(engine, statement)
+    frame = read_frame(engine, statement)
     if frame.empty:
         return frame.assign(suppressed=pd.Series(dtype=bool))
     return suppress_small(frame, "n", threshold, ["mean_sentiment", "share_negative"])
@@ -287,7 +281,7 @@ def emerging_fading(
         (notes.c.date >= span.current_start, literal("current")), else_=literal("previous")
     ).label("period")
     in_span = notes.c.date.between(span.previous_start, span.current_end)
-    totals = _frame(
+    totals = read_frame(
         engine,
         select(
             period,
@@ -297,7 +291,7 @@ def emerging_fading(
         .where(in_span)
         .group_by(period),
     )
-    hits = _frame(
+    hits = read_frame(
         engine,
         select(Theme.name.label("theme"), period, func.count().label("hits"))
         .select_from(notes)
@@ -394,7 +388,7 @@ def notes_to_code(
         .limit(max(0, limit))
         .offset(max(0, offset))
     )
-    return _frame(engine, statement), total
+    return read_frame(engine, statement), total
 
 
 @dataclass(frozen=True)
