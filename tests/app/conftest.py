@@ -52,3 +52,34 @@ def run_page(page: str | None = None, timeout: float = 60) -> AppTest:
         at.switch_page(page)
         at.run()
     return at
+
+
+def open_as(
+    page: str,
+    role: str,
+    *,
+    present: bool = False,
+    query: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> AppTest:
+    """Run app.py as a demo viewer of ``role`` and open ``page`` (no exception allowed)."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.session_state["tandem_demo_role"] = role
+    if present:
+        at.query_params["present"] = "1"
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown_text(at: AppTest) -> str:
+    """Everything a page says in text, captions, markdown and tables, escapes removed."""
+    return " ".join(
+        [m.value for m in at.markdown]
+        + [str(t.value) for t in at.text]
+        + [c.value for c in at.caption]
+        + [str(frame.value.to_dict()) for frame in at.dataframe]
+    ).replace("\\", "")

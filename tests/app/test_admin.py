@@ -17,7 +17,7 @@ from tandem.db import get_engine
 from tandem.models import AuditEntry, PairingHealth, Person
 from tandem.privacy import privacy_threshold
 from tandem.schema import metadata
-from tests.app.conftest import APP
+from tests.app.conftest import open_as
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
 
@@ -42,14 +42,7 @@ def csv_rows(path: Path) -> int:
 
 
 def admin_page(role: str = "admin", *, present: bool = False) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["tandem_demo_role"] = role
-    if present:
-        at.query_params["present"] = "1"
-    at.run()
-    at.switch_page("pages/admin.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_as("pages/admin.py", role, present=present, timeout=90)
 
 
 def count(url: str, statement) -> int:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from tandem.matching import COMPONENTS, MatchConfig, load_match_config
 from tandem.models import AuditEntry, Pairing, Setting
 from tandem.privacy import presenter_key, pseudonym
 from tandem.rebalance import compute_rebalance, load_rebalance_settings
-from tests.app.conftest import APP
+from tests.app.conftest import open_as, shown_text
 from tests.factories import small_program
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -35,14 +35,7 @@ DATASETS = {"empty": None, "small": small_program, "sample": sample, "demo": dem
 
 
 def open_page(role: str = "admin", present: bool = False) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["tandem_demo_role"] = role
-    if present:
-        at.query_params["present"] = "1"
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_as(PAGE, role, present=present)
 
 
 def accept_buttons(at: AppTest) -> list[str]:
@@ -52,16 +45,6 @@ def accept_buttons(at: AppTest) -> list[str]:
 def slider(at: AppTest, label: str):  # type: ignore[no-untyped-def]
     (found,) = [s for s in at.slider if s.label == label]
     return found
-
-
-def shown(at: AppTest) -> str:
-    """Everything the page says, markdown escapes removed."""
-    return " ".join(
-        [m.value for m in at.markdown]
-        + [str(t.value) for t in at.text]
-        + [c.value for c in at.caption]
-        + [str(frame.value.to_dict()) for frame in at.dataframe]
-    ).replace("\\", "")
 
 
 def counts(engine: Engine) -> dict[str, int]:
@@ -109,7 +92,7 @@ def test_a_lead_sees_each_suggestion_with_its_evidence(app_database) -> None:  #
     plan = compute_rebalance(engine)
     assert plan.suggestions
     at = open_page("lead")
-    text = shown(at)
+    text = shown_text(at)
     for s in plan.suggestions:
         assert f"rb_accept_{s.pairing_id}_{s.suggested_mentor_id}" in accept_buttons(at)
         assert f"Pairing {s.pairing_id}" in text
@@ -131,14 +114,14 @@ def test_moving_a_slider_changes_the_plan_without_writing(app_database) -> None:
     at = open_page("lead")
     saved = compute_rebalance(engine)
     before_settings, before_counts = settings_rows(engine), counts(engine)
-    assert f"Objective of the optimal plan: {saved.total_score:.3f}" in shown(at)
+    assert f"Objective of the optimal plan: {saved.total_score:.3f}" in shown_text(at)
 
     slider(at, "Skill complementarity").set_value(0.0).run()
     assert not at.exception
     weights = {**load_match_config(engine).weights, "skills": 0.0}
     expected = compute_rebalance(engine, config=MatchConfig(weights=weights))
     assert expected.total_score != saved.total_score
-    assert f"Objective of the optimal plan: {expected.total_score:.3f}" in shown(at)
+    assert f"Objective of the optimal plan: {expected.total_score:.3f}" in shown_text(at)
     assert any("unsaved" in c.value for c in at.caption)
     assert settings_rows(engine) == before_settings
     assert counts(engine) == before_counts
@@ -146,7 +129,7 @@ def test_moving_a_slider_changes_the_plan_without_writing(app_database) -> None:
     # Reset puts the sliders back at the saved values.
     at.button(key="rb_reset_weights").click().run()
     assert slider(at, "Skill complementarity").value == pytest.approx(0.35)
-    assert f"Objective of the optimal plan: {saved.total_score:.3f}" in shown(at)
+    assert f"Objective of the optimal plan: {saved.total_score:.3f}" in shown_text(at)
 
 
 def test_saving_weights_writes_one_audit_row(app_database) -> None:  # type: ignore[no-untyped-def]
@@ -243,7 +226,7 @@ def test_presenter_mode_is_read_only_and_pseudonymised(app_database) -> None:  #
     assert not accept_buttons(at)
     assert not [b for b in at.button if b.key in ("rb_save_weights", "rb_reset_weights")]
     assert all(s.disabled for s in at.slider)
-    text = shown(at)
+    text = shown_text(at)
     assert "Nuñez, José" not in text and "Ingrid Johansson" not in text
     key = presenter_key(engine)
     for s in plan.suggestions:

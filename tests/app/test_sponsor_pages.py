@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from tandem.bulk import upsert
 from tandem.bundle import import_bundle
 from tandem.models import Cohort, Pairing
-from tests.app.conftest import run_page
+from tests.app.conftest import open_as, run_page, shown_text
 from tests.factories import small_program
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -86,25 +86,7 @@ def test_portfolio_reads_its_filters_from_the_url(app_database) -> None:  # type
 
 
 def open_pairing(pairing_id: str, role: str):  # type: ignore[no-untyped-def]
-    from streamlit.testing.v1 import AppTest
-
-    from tests.app.conftest import APP
-
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["tandem_demo_role"] = role
-    at.query_params["pairing"] = pairing_id
-    at.run()
-    at.switch_page("pages/pairing.py").run()
-    assert not at.exception
-    return at
-
-
-def shown_text(at) -> str:  # type: ignore[no-untyped-def]
-    return " ".join(
-        [str(t.value) for t in at.text]
-        + [c.value for c in at.caption]
-        + [str(frame.value.to_dict()) for frame in at.dataframe]
-    )
+    return open_as("pages/pairing.py", role, query={"pairing": pairing_id})
 
 
 def test_sponsor_sees_the_story_without_private_notes(app_database) -> None:  # type: ignore[no-untyped-def]

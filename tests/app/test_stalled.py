@@ -16,7 +16,7 @@ from tandem.health import health_settings
 from tandem.models import AuditEntry, Flag, Pairing, PairingHealth
 from tandem.queries.stalled import queue_counts, stalled_queue
 from tandem.refresh import refresh_all
-from tests.app.conftest import APP
+from tests.app.conftest import open_as, shown_text
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
 PAGE = "pages/stalled.py"
@@ -28,23 +28,7 @@ def sample(engine: Engine) -> None:
 
 
 def open_page(role: str = "lead", present: bool = False) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["tandem_demo_role"] = role
-    if present:
-        at.query_params["present"] = "1"
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def shown(at: AppTest) -> str:
-    return " ".join(
-        [m.value for m in at.markdown]
-        + [str(t.value) for t in at.text]
-        + [c.value for c in at.caption]
-        + [str(frame.value.to_dict()) for frame in at.dataframe]
-    ).replace("\\", "")
+    return open_as(PAGE, role, present=present)
 
 
 def button(at: AppTest, label: str):  # type: ignore[no-untyped-def]
@@ -118,7 +102,7 @@ def test_sample_bundle_shows_the_queue_worst_first(app_database) -> None:  # typ
     table = at.dataframe[0].value
     assert list(table["Mentee"]) == list(queue.rows["mentee"])
     assert list(table["Health"]) == list(queue.rows["health"])
-    assert "Nuñez, José" in shown(at)  # a lead sees real names
+    assert "Nuñez, José" in shown_text(at)  # a lead sees real names
     # The nudge list is offered as a CSV download.
     assert any(d.label == "Download the nudge list (CSV)" for d in at.get("download_button"))
 
@@ -220,7 +204,7 @@ def test_a_stale_update_shows_the_conflict_and_writes_nothing(app_database) -> N
     button(at, "Save flag").click().run()
     assert not at.exception
     assert any("was changed" in w.value and "not saved" in w.value for w in at.warning)
-    assert "Other Lead" in shown(at)  # the current state is shown
+    assert "Other Lead" in shown_text(at)  # the current state is shown
     assert flag_rows(engine) == before
     assert audit_count(engine, "flag.update") == updates
     # The user's input stays in the form to re-apply.
@@ -261,7 +245,7 @@ def test_resolving_without_a_resolution_is_refused(app_database) -> None:  # typ
 def test_presenter_mode_has_no_names_notes_or_controls(app_database) -> None:  # type: ignore[no-untyped-def]
     engine = get_engine(app_database(sample))
     at = open_page("lead", present=True)
-    text = shown(at)
+    text = shown_text(at)
     with engine.connect() as connection:
         notes = [n for n in connection.execute(select(Flag.note)).scalars() if n]
     assert notes
@@ -315,14 +299,7 @@ def test_recompute_health_now(app_database) -> None:  # type: ignore[no-untyped-
 
 
 def open_detail(pairing_id: str, role: str = "lead") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["tandem_demo_role"] = role
-    at.run()
-    at.switch_page("pages/pairing.py")
-    at.query_params["pairing"] = pairing_id
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_as("pages/pairing.py", role, query={"pairing": pairing_id})
 
 
 def test_the_pairing_detail_page_offers_the_workflow_to_a_lead_only(app_database) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from tandem.db import get_engine
 from tandem.models import AuditEntry, Feedback, FeedbackAnalysis, Theme
 from tandem.refresh import refresh_all
 from tandem.themes.tables import ThemeCandidate, ThemeRefreshRun
-from tests.app.conftest import APP
+from tests.app.conftest import open_as
 from tests.factories import small_program
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -71,14 +71,7 @@ DATASETS = {"empty": None, "small": small_program, "sample": sample}
 
 
 def open_page(role: str = "lead", present: bool = False) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["tandem_demo_role"] = role
-    if present:
-        at.query_params["present"] = "1"
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_as(PAGE, role, present=present)
 
 
 def said(elements) -> list[str]:  # type: ignore[no-untyped-def]
