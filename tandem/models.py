@@ -339,3 +339,62 @@ class PairingHealth(Base):
         Index("ix_pairing_health_stalled", "stalled"),
         Index("ix_pairing_health_health", "health"),
     )
+
+
+class PairingStats(Base):
+    """Per-pairing roll-up of check-ins and ratings, written by the health refresh.
+
+    The sponsor pages read these 1:1 rows instead of re-sorting every check-in
+    on each view (``tandem.queries.pairing_stats``).  Only valid while
+    ``rollup_state`` says so: an import clears both (``tandem.rollups``).
+    ``meetings`` is 0 and the rating columns NULL for a pairing without
+    (rated) check-ins.
+    """
+
+    __tablename__ = "pairing_stats"
+
+    pairing_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE"), primary_key=True
+    )
+    meetings: Mapped[int] = mapped_column(Integer, default=0)
+    first_meeting: Mapped[dt.date | None] = mapped_column(Date)
+    last_meeting: Mapped[dt.date | None] = mapped_column(Date)
+    rated_meetings: Mapped[int] = mapped_column(Integer, default=0)
+    first_rating: Mapped[float | None] = mapped_column(Float)
+    latest_rating: Mapped[float | None] = mapped_column(Float)
+    rating_gain: Mapped[float | None] = mapped_column(Float)
+    latest_clarity: Mapped[int | None] = mapped_column(Integer)
+    latest_confidence: Mapped[int | None] = mapped_column(Integer)
+    latest_influence: Mapped[int | None] = mapped_column(Integer)
+    latest_safety: Mapped[int | None] = mapped_column(Integer)
+    mean_mentor_learning: Mapped[float | None] = mapped_column(Float)
+
+
+class PairingHealthHistory(Base):
+    """Health and stall verdict of each pairing at past month ends (the stall trend).
+
+    Written by the health refresh; cleared with the other roll-ups on import,
+    because back-dated check-ins change the past.
+    """
+
+    __tablename__ = "pairing_health_history"
+
+    month_end: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    pairing_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE"), primary_key=True
+    )
+    health: Mapped[float | None] = mapped_column(Float)
+    stalled: Mapped[bool] = mapped_column(Boolean, default=False)
+    at_risk: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_pairing_health_history_pairing", "pairing_id"),)
+
+
+class RollupState(Base):
+    """Which derived roll-ups are current: a row per roll-up, deleted when data changes."""
+
+    __tablename__ = "rollup_state"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    as_of: Mapped[dt.date | None] = mapped_column(Date)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

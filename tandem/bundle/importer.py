@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
-from tandem import audit
+from tandem import audit, rollups
 from tandem.bulk import deferred_indexes, upsert
 from tandem.bundle.problems import BundleError, ProblemLog
 from tandem.bundle.reader import collect_bundle, collect_bundle_bytes, parse_csv
@@ -209,6 +209,8 @@ def _import_files(
             }
             return report  # leaving the block commits nothing: only reads happened
         loading = [spec.table for spec in FILES if spec.stem in parsed]
+        # What the refresh derived from the old data no longer holds.
+        rollups.invalidate(connection)
         # An empty table gets its secondary indexes built once after the load
         # (measured: twice the import speed at 50,000 pairings on SQLite).
         with _sqlite_cache(connection), deferred_indexes(connection, loading):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, Table, delete, select
 from sqlalchemy.orm import Session
 
-from tandem import audit, bulk
+from tandem import audit, bulk, rollups
 from tandem.db import transaction
 from tandem.demo.story import Story, build_story
 from tandem.schema import metadata
@@ -139,6 +139,7 @@ def generate_demo(
         if replace:
             deleted = clear_program(session)
             say(f"cleared {sum(deleted.values()):,} existing rows")
+        rollups.invalidate(session.connection())
         _write(session, story, say)
         audit.record(
             session,

@@ -1,0 +1,49 @@
+"""Stored roll-ups: derived tables a refresh writes and page views only read.
+
+At enterprise scale (50,000 pairings, about a million check-ins) re-deriving
+per-pairing figures on every page view costs seconds, so the health refresh
+stores them (``pairing_stats``, ``pairing_health_history``).  A stored roll-up
+is only used while it is *current*: the refresh marks it in ``rollup_state``
+once it is complete, and anything that changes the data it was derived from
+(an import) calls :func:`invalidate` in the same transaction.  Readers ask
+:func:`is_current` and fall back to computing live from the source tables
+otherwise, so a stale roll-up can slow a page down but never make it wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select
+
+from tandem.models import PairingHealthHistory, PairingStats, RollupState, utcnow
+
+#: ``pairing_stats``: check-in and rating roll-ups per pairing (date-independent).
+PAIRING_STATS = "pairing_stats"
+#: ``pairing_health_history``: month-end health snapshots for the stall trend.
+HEALTH_HISTORY = "pairing_health_history"
+
+_TABLES = {PAIRING_STATS: PairingStats, HEALTH_HISTORY: PairingHealthHistory}
+
+
+def invalidate(connection: Connection) -> None:
+    """Forget every stored roll-up: call inside the transaction that changes the data."""
+    connection.execute(delete(RollupState))
+    for model in _TABLES.values():
+        connection.execute(delete(model))
+
+
+def is_current(bind: Any, name: str) -> bool:
+    """True when roll-up ``name`` was written completely since the data last changed."""
+    query = select(RollupState.name).where(RollupState.name == name)
+    if isinstance(bind, Connection):
+        return bind.execute(query).first() is not None
+    with bind.connect() as connection:
+        return connection.execute(query).first() is not None
+
+
+def mark_current(connection: Connection, name: str, as_of: dt.date | None = None) -> None:
+    """Record that roll-up ``name`` is complete (inside the transaction that wrote it)."""
+    connection.execute(delete(RollupState).where(RollupState.name == name))
+    connection.execute(insert(RollupState).values(name=name, as_of=as_of, computed_at=utcnow()))
