@@ -131,6 +131,7 @@ def build_sqlite(
     """The cached SQLite demo for ``pairings`` (built, migrated and refreshed if missing)."""
     from tandem.demo import generate_demo
     from tandem.health import refresh_health
+    from tandem.queries.pairing_stats import refresh_pairing_stats
     from tandem.refresh import refresh_all
 
     path = sqlite_path(pairings, today, seed)
@@ -155,6 +156,8 @@ def build_sqlite(
             times.synthetic_themes = True
             synthetic_analysis(engine, progress)
             refresh_health(engine, today=today)
+            with engine.begin() as connection:
+                refresh_pairing_stats(connection, today)
         else:
             refresh_all(engine, today=today, progress=progress)
         times.refresh_seconds = time.perf_counter() - started

@@ -368,6 +368,13 @@ class PairingStats(Base):
     latest_influence: Mapped[int | None] = mapped_column(Integer)
     latest_safety: Mapped[int | None] = mapped_column(Integer)
     mean_mentor_learning: Mapped[float | None] = mapped_column(Float)
+    # Milestone counts as of the refresh day (``rollup_state`` row
+    # ``pairing_milestones`` holds that day): "due" and "overdue" move with the
+    # calendar, so they are read only on that same day.
+    milestones: Mapped[int | None] = mapped_column(Integer)
+    milestones_done: Mapped[int | None] = mapped_column(Integer)
+    milestones_due: Mapped[int | None] = mapped_column(Integer)
+    milestones_overdue: Mapped[int | None] = mapped_column(Integer)
 
 
 class PairingHealthHistory(Base):

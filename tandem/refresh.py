@@ -1,4 +1,5 @@
-"""The explicit refresh: recompute what pages only read (themes, sentiment, health).
+"""The explicit refresh: recompute what pages only read (themes, sentiment, health,
+per-pairing roll-ups).
 
 Order matters: feedback sentiment feeds the health score, so themes first.
 Run by ``python -m tandem refresh``, after every import and after the demo.
@@ -12,7 +13,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from tandem.db import transaction
 from tandem.health import HealthReport, refresh_health
+from tandem.queries.pairing_stats import refresh_pairing_stats
 from tandem.themes.refresh import RefreshReport, refresh_themes
 
 
@@ -20,6 +23,7 @@ from tandem.themes.refresh import RefreshReport, refresh_themes
 class FullRefreshReport:
     themes: RefreshReport
     health: HealthReport
+    pairing_stats: int = 0
 
     def summary(self) -> str:
         return (
@@ -46,4 +50,7 @@ def refresh_all(
     health = refresh_health(
         engine, today=today, progress=lambda n: say(f"health rows written: {n}"), actor=actor
     )
-    return FullRefreshReport(themes=themes, health=health)
+    say("refreshing per-pairing roll-ups")
+    with transaction(engine) as session:
+        stats = refresh_pairing_stats(session.connection(), health.as_of)
+    return FullRefreshReport(themes=themes, health=health, pairing_stats=stats)

@@ -21,6 +21,8 @@ from tandem.models import PairingHealthHistory, PairingStats, RollupState, utcno
 
 #: ``pairing_stats``: check-in and rating roll-ups per pairing (date-independent).
 PAIRING_STATS = "pairing_stats"
+#: ``pairing_stats``' milestone counts, which hold only on the day they were computed.
+PAIRING_MILESTONES = "pairing_milestones"
 #: ``pairing_health_history``: month-end health snapshots for the stall trend.
 HEALTH_HISTORY = "pairing_health_history"
 
@@ -34,9 +36,12 @@ def invalidate(connection: Connection) -> None:
         connection.execute(delete(model))
 
 
-def is_current(bind: Any, name: str) -> bool:
-    """True when roll-up ``name`` was written completely since the data last changed."""
+def is_current(bind: Any, name: str, as_of: dt.date | None = None) -> bool:
+    """True when roll-up ``name`` was written completely since the data last changed
+    (and, given ``as_of``, for that day)."""
     query = select(RollupState.name).where(RollupState.name == name)
+    if as_of is not None:
+        query = query.where(RollupState.as_of == as_of)
     if isinstance(bind, Connection):
         return bind.execute(query).first() is not None
     with bind.connect() as connection:

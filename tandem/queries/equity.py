@@ -78,7 +78,7 @@ def equity_by_group(
         .outerjoin(per_person, per_person.c.person_id == Person.person_id)
         .group_by(group)
     )
-    per = per_pairing_outcomes(filters, today)
+    per = per_pairing_outcomes(engine, filters, today)
     mentee_group = func.coalesce(func.nullif(func.trim(Person.group_name), ""), literal(NOT_STATED))
     outcomes = (
         select(

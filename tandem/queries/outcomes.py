@@ -61,11 +61,11 @@ DIMENSIONS: dict[str, Dimension] = {
 }
 
 
-def per_pairing_outcomes(filters: Filters, today: dt.date):  # type: ignore[no-untyped-def]
+def per_pairing_outcomes(engine: Engine, filters: Filters, today: dt.date):  # type: ignore[no-untyped-def]
     mentor = aliased(Person, name="mentor")
     mentee = aliased(Person, name="mentee")
-    milestones = milestone_stats(today)
-    ratings = rating_endpoints()
+    milestones = milestone_stats(today, engine)
+    ratings = rating_endpoints(engine)
     return (
         select(
             Pairing.pairing_id,
@@ -105,7 +105,7 @@ def outcomes_by(
     """One row per group of ``dimension``: its columns, n, the outcomes, ``suppressed``."""
     today = today or dt.date.today()
     spec = DIMENSIONS[dimension]
-    per = per_pairing_outcomes(filters, today)
+    per = per_pairing_outcomes(engine, filters, today)
     keys = [per.c[column] for column in (*spec.columns, *spec.hidden)]
     statement = (
         select(

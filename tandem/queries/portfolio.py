@@ -39,52 +39,26 @@ class PortfolioPage:
     total: int
 
 
-def _base_query(filters: Filters, today: dt.date, search: str | None) -> tuple[Select, dict]:  # type: ignore[type-arg]
-    mentor = aliased(Person, name="mentor")
-    mentee = aliased(Person, name="mentee")
-    meetings = checkin_stats()
-    ratings = rating_endpoints()
-    milestones = milestone_stats(today)
-    progress = case(
-        (milestones.c.milestones > 0, milestones.c.milestones_done * 1.0 / milestones.c.milestones),
-        else_=None,
-    )
+def _people() -> tuple[type[Person], type[Person]]:
+    return aliased(Person, name="mentor"), aliased(Person, name="mentee")
+
+
+def _scoped(
+    statement: Select,  # type: ignore[type-arg]
+    mentor: type[Person],
+    mentee: type[Person],
+    filters: Filters,
+    search: str | None,
+) -> Select:  # type: ignore[type-arg]
+    """``statement`` over pairings with both people and the cohort, filtered and searched.
+
+    Shared by the page's rows and its count, so the two cannot disagree.
+    """
     statement = (
-        select(
-            Pairing.pairing_id,
-            mentor.name.label("mentor"),
-            mentee.name.label("mentee"),
-            Pairing.mentor_id,
-            Pairing.mentee_id,
-            Pairing.kind,
-            Cohort.name.label("cohort"),
-            Pairing.status,
-            Pairing.start_date,
-            Pairing.ended_date,
-            Pairing.cadence_days,
-            Pairing.objective,
-            func.coalesce(meetings.c.meetings, 0).label("meetings"),
-            meetings.c.last_meeting,
-            func.coalesce(milestones.c.milestones, 0).label("milestones"),
-            func.coalesce(milestones.c.milestones_done, 0).label("milestones_done"),
-            progress.label("milestone_progress"),
-            ratings.c.latest_rating,
-            ratings.c.latest_clarity,
-            ratings.c.latest_confidence,
-            ratings.c.latest_influence,
-            ratings.c.latest_safety,
-            PairingHealth.health,
-            PairingHealth.stalled,
-            PairingHealth.reasons,
-        )
-        .select_from(Pairing)
+        statement.select_from(Pairing)
         .join(mentor, mentor.person_id == Pairing.mentor_id)
         .join(mentee, mentee.person_id == Pairing.mentee_id)
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
-        .outerjoin(meetings, meetings.c.pairing_id == Pairing.pairing_id)
-        .outerjoin(ratings, ratings.c.pairing_id == Pairing.pairing_id)
-        .outerjoin(milestones, milestones.c.pairing_id == Pairing.pairing_id)
-        .outerjoin(PairingHealth, PairingHealth.pairing_id == Pairing.pairing_id)
         .where(filters.clause())
     )
     if search and search.strip():
@@ -98,6 +72,61 @@ def _base_query(filters: Filters, today: dt.date, search: str | None) -> tuple[S
                 func.lower(func.coalesce(Cohort.name, "")).contains(needle, autoescape=True),
             )
         )
+    return statement
+
+
+def _count_query(filters: Filters, search: str | None) -> Select:  # type: ignore[type-arg]
+    """How many pairings match: without the per-pairing roll-ups, which are 1:1 outer
+    joins that never change the count (and cost a scan of every check-in to build)."""
+    mentor, mentee = _people()
+    return _scoped(select(func.count()), mentor, mentee, filters, search)
+
+
+def _base_query(
+    engine: Engine, filters: Filters, today: dt.date, search: str | None
+) -> tuple[Select, dict]:  # type: ignore[type-arg]
+    mentor, mentee = _people()
+    meetings = checkin_stats(engine)
+    ratings = rating_endpoints(engine)
+    milestones = milestone_stats(today, engine)
+    progress = case(
+        (milestones.c.milestones > 0, milestones.c.milestones_done * 1.0 / milestones.c.milestones),
+        else_=None,
+    )
+    columns = select(
+        Pairing.pairing_id,
+        mentor.name.label("mentor"),
+        mentee.name.label("mentee"),
+        Pairing.mentor_id,
+        Pairing.mentee_id,
+        Pairing.kind,
+        Cohort.name.label("cohort"),
+        Pairing.status,
+        Pairing.start_date,
+        Pairing.ended_date,
+        Pairing.cadence_days,
+        Pairing.objective,
+        func.coalesce(meetings.c.meetings, 0).label("meetings"),
+        meetings.c.last_meeting,
+        func.coalesce(milestones.c.milestones, 0).label("milestones"),
+        func.coalesce(milestones.c.milestones_done, 0).label("milestones_done"),
+        progress.label("milestone_progress"),
+        ratings.c.latest_rating,
+        ratings.c.latest_clarity,
+        ratings.c.latest_confidence,
+        ratings.c.latest_influence,
+        ratings.c.latest_safety,
+        PairingHealth.health,
+        PairingHealth.stalled,
+        PairingHealth.reasons,
+    )
+    statement = (
+        _scoped(columns, mentor, mentee, filters, search)
+        .outerjoin(meetings, meetings.c.pairing_id == Pairing.pairing_id)
+        .outerjoin(ratings, ratings.c.pairing_id == Pairing.pairing_id)
+        .outerjoin(milestones, milestones.c.pairing_id == Pairing.pairing_id)
+        .outerjoin(PairingHealth, PairingHealth.pairing_id == Pairing.pairing_id)
+    )
     sort_columns = {
         "health": PairingHealth.health,
         "mentor": mentor.name,
@@ -125,7 +154,7 @@ def portfolio_page(
 ) -> PortfolioPage:
     """One page of the portfolio plus the total row count for the pager."""
     today = today or dt.date.today()
-    statement, sort_columns = _base_query(filters, today, search)
+    statement, sort_columns = _base_query(engine, filters, today, search)
     key = sort_columns.get(sort, sort_columns["health"])
     # NULLs (e.g. health not yet computed) sort last either way.
     ordered = statement.order_by(
@@ -133,7 +162,7 @@ def portfolio_page(
         key.desc() if descending else key.asc(),
         Pairing.pairing_id,
     )
-    count = select(func.count()).select_from(statement.subquery())
+    count = _count_query(filters, search)
     with engine.connect() as connection:
         total = int(connection.execute(count).scalar_one())
         frame = read_frame(connection, ordered.limit(max(1, limit)).offset(max(0, offset)))
@@ -145,7 +174,7 @@ def portfolio_export(
 ) -> Iterator[pd.DataFrame]:
     """Every matching row, in chunks (for the CSV download), ordered by pairing id."""
     today = today or dt.date.today()
-    statement, _ = _base_query(filters, today, search)
+    statement, _ = _base_query(engine, filters, today, search)
     with engine.connect() as connection:
         result = connection.execution_options(yield_per=EXPORT_CHUNK_ROWS).execute(
             statement.order_by(Pairing.pairing_id)

@@ -24,7 +24,7 @@ def learning_by_kind(engine: Engine, filters: Filters, *, threshold: int) -> pd.
     Only pairings with ratings count; kinds with fewer such pairings than the
     threshold are suppressed.
     """
-    ratings = rating_endpoints()
+    ratings = rating_endpoints(engine)
     statement = (
         select(
             Pairing.kind,
