@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from tandem.filters import Filters
 from tandem.milestones import DONE_STATUSES, OVERDUE, STATUS_LABELS, milestone_status_expr
 from tandem.models import Cohort, Milestone, Pairing, Person
+from tandem.queries.pairing_stats import milestone_stats
 from tandem.queries.sql import month, read_frame
 
 UPCOMING_DAYS = 30
@@ -94,9 +95,9 @@ def completion_rates(
     ``n`` counts distinct pairings with a milestone due; groups below the
     privacy threshold are suppressed (values removed).
     """
-    status = milestone_status_expr(today)
-    is_done = status.in_(DONE_STATUSES)
-    counted = or_(is_done, Milestone.due_date <= today)
+    # Per-pairing counts (stored by the refresh for today, else computed live):
+    # "due" there is exactly what is counted here — due by today, or done.
+    per = milestone_stats(today, engine)
     mentee = aliased(Person, name="mentee")
     keys: dict[str, Any] = {
         "cohort": func.coalesce(Cohort.name, literal(NO_COHORT)),
@@ -107,16 +108,16 @@ def completion_rates(
     statement = (
         select(
             key,
-            func.count(func.distinct(Pairing.pairing_id)).label("n"),
-            func.sum(case((is_done, 1), else_=0)).label("done"),
-            func.count().label("due"),
-            func.sum(case((status == OVERDUE, 1), else_=0)).label("overdue"),
+            func.count().label("n"),
+            func.sum(per.c.milestones_done).label("done"),
+            func.sum(per.c.milestones_due).label("due"),
+            func.sum(per.c.milestones_overdue).label("overdue"),
         )
-        .select_from(Milestone)
-        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
+        .select_from(per)
+        .join(Pairing, Pairing.pairing_id == per.c.pairing_id)
         .join(mentee, mentee.person_id == Pairing.mentee_id)
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
-        .where(filters.clause(), counted)
+        .where(filters.clause(), per.c.milestones_due > 0)
         .group_by(keys[dimension])
         .order_by(keys[dimension])
     )
@@ -140,6 +141,10 @@ def at_risk_pairings(
     mentee = aliased(Person, name="mentee")
     overdue = func.sum(case((status == OVERDUE, 1), else_=0))
     oldest = func.min(case((status == OVERDUE, Milestone.due_date)))
+    # Only pairings with an overdue milestone need their milestones read (a
+    # stored roll-up for today names them without a scan).
+    per = milestone_stats(today, engine)
+    late = select(per.c.pairing_id).where(per.c.milestones_overdue > 0)
     statement = (
         select(
             Pairing.pairing_id,
@@ -158,7 +163,11 @@ def at_risk_pairings(
         .join(mentor, mentor.person_id == Pairing.mentor_id)
         .join(mentee, mentee.person_id == Pairing.mentee_id)
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
-        .where(filters.clause(), Pairing.status.in_(("active", "paused")))
+        .where(
+            filters.clause(),
+            Pairing.status.in_(("active", "paused")),
+            Pairing.pairing_id.in_(late),
+        )
         .group_by(
             Pairing.pairing_id,
             mentor.name,

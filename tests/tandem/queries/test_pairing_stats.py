@@ -14,6 +14,11 @@ from tandem.bundle.importer import import_bundle
 from tandem.db import transaction
 from tandem.filters import Filters
 from tandem.models import CheckIn, PairingStats
+from tandem.queries.milestone_progress import (
+    COMPLETION_DIMENSIONS,
+    at_risk_pairings,
+    completion_rates,
+)
 from tandem.queries.outcomes import DIMENSIONS, outcomes_by
 from tandem.queries.pairing_stats import (
     checkin_stats,
@@ -81,6 +86,11 @@ def test_pages_show_the_same_numbers_from_stored_and_live_rollups(engine) -> Non
             outcomes_by(engine, filters, name, threshold=1, today=TODAY) for name in DIMENSIONS
         ]
         frames.append(learning_by_kind(engine, filters, threshold=1))
+        frames += [
+            completion_rates(engine, filters, name, threshold=1, today=TODAY)
+            for name in COMPLETION_DIMENSIONS
+        ]
+        frames.append(at_risk_pairings(engine, filters, today=TODAY))
         return frames
 
     live = snapshot()
