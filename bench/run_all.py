@@ -10,7 +10,8 @@ For each backend and size:
   a SQLite file under ``bench/out/`` so repeated runs do not rebuild it;
 * import: the program exported as a bundle and imported into an empty
   database (rows per second over every file);
-* theme refresh, health refresh and rebalancing on that imported database;
+* theme refresh, health refresh, the per-pairing roll-ups and rebalancing on that
+  imported database;
 * every page in ``components.navigation.PAGES`` run through Streamlit's
   AppTest: cold (``st.cache_data``/``st.cache_resource`` cleared, new
   session) and warm (the same session run again), with the seconds spent in
@@ -262,6 +263,7 @@ def bench_heavy(
     from tandem.bundle import export_bundle, import_bundle
     from tandem.db import get_engine
     from tandem.health import refresh_health
+    from tandem.queries.pairing_stats import refresh_pairing_stats
     from tandem.rebalance import compute_rebalance
     from tandem.themes.refresh import refresh_themes
 
@@ -273,6 +275,7 @@ def bench_heavy(
     imports: list[Timing] = []
     themes: list[Timing] = []
     health: list[Timing] = []
+    stats: list[Timing] = []
     rebalance: list[Timing] = []
     rows = 0
     kept: tuple[str, str | None] | None = None
@@ -298,6 +301,10 @@ def bench_heavy(
             refresh_health(engine, actor="bench")
         health.append(timing)
         _say(f"  health refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
+        with measured() as timing, engine.begin() as connection:
+            refresh_pairing_stats(connection, dt.date.today())
+        stats.append(timing)
+        _say(f"  roll-up refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
         if not skip_rebalancing:
             with measured() as timing:
                 compute_rebalance(engine)
@@ -316,6 +323,7 @@ def bench_heavy(
         "import": import_summary,
         "themes": _summary(themes),
         "health": _summary(health),
+        "pairing_stats": _summary(stats),
         "rebalance": _summary(rebalance),
     }, kept
 
@@ -485,6 +493,15 @@ def _render_entry(entry: dict[str, Any]) -> list[str]:
         _theme_row(heavy["themes"], entry["pairings"]),
         f"| health refresh | {heavy['health']['wall']:.1f} | {heavy['health']['cpu']:.1f} "
         f"| SQL {heavy['health']['sql']:.1f} s, peak RSS {_mib(heavy['health']['peak_rss'])} |",
+        *(
+            [
+                f"| per-pairing roll-ups (pairing_stats) | {heavy['pairing_stats']['wall']:.1f} "
+                f"| {heavy['pairing_stats']['cpu']:.1f} "
+                f"| peak RSS {_mib(heavy['pairing_stats']['peak_rss'])} |"
+            ]
+            if heavy.get("pairing_stats", {}).get("runs")
+            else []
+        ),
         _rebalance_row(heavy["rebalance"]),
     ]
     if demo.get("demo_seconds"):
