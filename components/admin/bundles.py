@@ -1,0 +1,260 @@
+"""Admin: import a bundle (validated like the command line, dry run first) and export one."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from components.admin.common import plain
+from components.database import clear_caches
+from tandem.access import Viewer
+from tandem.admin import (
+    MAX_UPLOAD_MB,
+    UPLOAD_TYPES,
+    actor_of,
+    check_upload,
+    export_bundle_bytes,
+    export_file_name,
+    fingerprint,
+)
+from tandem.bundle import BundleError, import_bundle_bytes
+from tandem.refresh import refresh_all
+
+_IMPORTS = "admin_imports"  # session state: fingerprint -> ImportOutcome
+_DRY_RUNS = "admin_dry_runs"  # session state: (fingerprint, DryRun) of the last upload
+_REQUESTED = "admin_import_requested"  # session state: fingerprint the Import button asked for
+# One import at a time per server: a second session trying while one runs is
+# told to try again, rather than racing the first over the same rows.
+_IMPORT_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What checking an upload found: row counts per file, or every problem."""
+
+    name: str
+    counts: tuple[tuple[str, int], ...] = ()
+    warnings: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    total_problems: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.total_problems == 0
+
+    @property
+    def rows(self) -> int:
+        return sum(count for _, count in self.counts)
+
+
+@dataclass
+class ImportOutcome:
+    summary: str
+    refreshed: bool = False
+    refresh_problem: str | None = None
+
+
+def dry_run(engine: Engine, name: str, data: bytes, actor: str) -> DryRun:
+    """Check an upload exactly as ``python -m tandem import --dry-run`` would; writes nothing."""
+    try:
+        report = import_bundle_bytes(engine, name, data, actor=actor, dry_run=True)
+    except BundleError as error:
+        return DryRun(
+            name,
+            warnings=tuple(error.warnings),
+            problems=tuple(error.lines()),
+            total_problems=error.total,
+        )
+    return DryRun(name, counts=tuple(report.rows.items()), warnings=tuple(report.warnings))
+
+
+def _show_problems(problems: tuple[str, ...] | list[str], total: int) -> None:
+    noun = "problem" if total == 1 else "problems"
+    st.error(
+        f"**{total:,} {noun} found — nothing was written.** Fix the bundle and upload it "
+        "again; each line says FILE:LINE: column COLUMN: what is wrong.",
+        icon=":material/error:",
+    )
+    st.code("\n".join(problems), language=None, wrap_lines=True)
+
+
+def _show_warnings(warnings: tuple[str, ...]) -> None:
+    if warnings:
+        st.warning(f"{len(warnings)} warning(s): the rest of the bundle can still be imported.")
+        st.code("\n".join(warnings), language=None, wrap_lines=True)
+
+
+def _run_import(engine: Engine, viewer: Viewer, name: str, data: bytes, key: str) -> None:
+    imports: dict[str, ImportOutcome] = st.session_state.setdefault(_IMPORTS, {})
+    if not _IMPORT_LOCK.acquire(blocking=False):
+        st.warning("Another import is running. Try again when it has finished.")
+        return
+    try:
+        with st.status("Importing the bundle…", expanded=True) as status:
+            line = st.empty()
+
+            def say(message: str) -> None:
+                line.text(message)
+
+            try:
+                report = import_bundle_bytes(
+                    engine, name, data, actor=actor_of(viewer), progress=say
+                )
+            except BundleError as error:
+                # The database changed since the check (e.g. an e-mail now taken).
+                status.update(label="Import refused", state="error")
+                _show_problems(error.lines(), error.total)
+                return
+            # Recorded before any other Streamlit call: a rerun cannot import it twice.
+            outcome = imports[key] = ImportOutcome(summary=report.summary())
+            clear_caches()
+            _refresh(engine, viewer, outcome, status, say)
+    finally:
+        _IMPORT_LOCK.release()
+
+
+def _refresh(
+    engine: Engine,
+    viewer: Viewer,
+    outcome: ImportOutcome,
+    status: Any,
+    say: Callable[[str], Any],
+) -> None:
+    """Recompute themes, sentiment and health after an import (the import stands either way)."""
+    status.update(label="Refreshing themes and health…")
+    try:
+        refresh_all(engine, actor=actor_of(viewer), progress=say)
+    except Exception as error:  # the import is committed; say what to run instead
+        outcome.refresh_problem = type(error).__name__
+        status.update(label="Imported; the refresh failed", state="error")
+    else:
+        outcome.refreshed = True
+        status.update(label="Imported and refreshed", state="complete", expanded=False)
+    clear_caches()
+
+
+def _show_outcome(outcome: ImportOutcome) -> None:
+    if outcome.refresh_problem:
+        st.warning(
+            "The bundle was imported, but the refresh that follows failed "
+            f"({outcome.refresh_problem}). Run `python -m tandem refresh` to recompute "
+            "themes and health.",
+            icon=":material/sync_problem:",
+        )
+    else:
+        st.success("Imported, and themes and health refreshed.", icon=":material/task_alt:")
+    st.code(outcome.summary, language=None)
+
+
+def import_section(engine: Engine, viewer: Viewer) -> None:
+    st.subheader("Import a bundle")
+    if not viewer.can("import"):
+        st.info(
+            "Importing is not available here"
+            + (" in presenter mode." if viewer.presenting else ".")
+        )
+        return
+    st.caption(
+        f"A .zip of the bundle's CSV files (or a single CSV such as people.csv), at most "
+        f"{MAX_UPLOAD_MB} MB. It is checked first; nothing is written until you press Import, "
+        "and then everything is written or nothing is. Rows with known IDs are updated."
+    )
+    upload = st.file_uploader(
+        "Bundle file",
+        type=list(UPLOAD_TYPES),
+        max_upload_size=MAX_UPLOAD_MB,
+        key="admin_bundle_upload",
+    )
+    if upload is None:
+        st.session_state.pop(_DRY_RUNS, None)
+        return
+    refusal = check_upload(upload.name, upload.size)
+    if refusal is not None:
+        st.error(plain(refusal), icon=":material/block:")
+        return
+    data = upload.getvalue()
+    key = fingerprint(data)
+    imports: dict[str, ImportOutcome] = st.session_state.setdefault(_IMPORTS, {})
+    if key in imports:
+        st.session_state.pop(_REQUESTED, None)
+        outcome = imports[key]
+        if not outcome.refreshed and outcome.refresh_problem is None:
+            # The run was interrupted between the import and the end of its refresh.
+            with st.status("Finishing the refresh…", expanded=True) as status:
+                line = st.empty()
+                _refresh(engine, viewer, outcome, status, lambda message: line.text(message))
+        _show_outcome(outcome)
+        st.caption(
+            "This file has been imported. The same file is not imported twice in one "
+            "session; to import it again, use python -m tandem import."
+        )
+        return
+    cached = st.session_state.get(_DRY_RUNS)
+    if not (isinstance(cached, tuple) and cached[0] == key):
+        with st.spinner("Checking the bundle…"):
+            cached = (key, dry_run(engine, upload.name, data, actor_of(viewer)))
+        st.session_state[_DRY_RUNS] = cached
+    check: DryRun = cached[1]
+    if not check.ok:
+        _show_problems(check.problems, check.total_problems)
+        _show_warnings(check.warnings)
+        return
+    st.success(
+        f"The bundle is valid: {check.rows:,} rows in {len(check.counts)} file(s).",
+        icon=":material/fact_check:",
+    )
+    st.dataframe(
+        pd.DataFrame(check.counts, columns=["File", "Rows"]), hide_index=True, width="content"
+    )
+    _show_warnings(check.warnings)
+    if st.session_state.pop(_REQUESTED, None) == key:
+        _run_import(engine, viewer, upload.name, data, key)
+        st.session_state.pop(_DRY_RUNS, None)
+        if key in imports:
+            _show_outcome(imports[key])
+        return
+    # The click only records the request (a callback runs once per click, before the
+    # script); the import itself runs in the script, where it can show its progress.
+    st.button(
+        f"Import {check.rows:,} rows",
+        type="primary",
+        key="admin_import",
+        on_click=_request_import,
+        args=(key,),
+    )
+
+
+def _request_import(key: str) -> None:
+    st.session_state[_REQUESTED] = key
+
+
+def export_section(engine: Engine, viewer: Viewer) -> None:
+    st.subheader("Export the program")
+    if not viewer.can("import"):
+        # The export holds everything, private notes included: the importer's right.
+        st.info(
+            "Exporting is not available here"
+            + (" in presenter mode." if viewer.presenting else ".")
+        )
+        return
+    st.caption(
+        "Every file of the bundle format as one .zip, with the derived columns as last "
+        "refreshed; importing it into an empty database reproduces the program. Text cells "
+        "are neutralised against spreadsheet formulas."
+    )
+    st.download_button(
+        "Export as a .zip bundle",
+        data=functools.partial(export_bundle_bytes, engine),
+        file_name=export_file_name(),
+        mime="application/zip",
+        icon=":material/download:",
+        key="admin_export",
+        on_click="ignore",
+    )
