@@ -284,13 +284,18 @@ def rate_bars(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     )
     base = alt.Chart(data).encode(y=alt.Y("group:N", title=None, sort=None))
     bars = base.mark_bar(color="#0F6E6E").encode(
+        # Room right of 100% for the "88% · n=32" labels, which would be clipped.
         x=alt.X(
-            "value:Q", title=title, axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])
+            "value:Q",
+            title=title,
+            axis=alt.Axis(format=".0%", values=[0, 0.25, 0.5, 0.75, 1]),
+            scale=alt.Scale(domain=[0, 1.35]),
         ),
         tooltip=["group:N", alt.Tooltip("label:N", title="Completion")],
     )
     text = base.mark_text(align="left", dx=4).encode(x="value:Q", text="label:N")
-    return alt.layer(bars, text).properties(height=max(120, 30 * len(data)))
+    # The height includes the x axis and its title (about 70 px): the bars get the rest.
+    return alt.layer(bars, text).properties(height=70 + 26 * len(data))
 
 
 def milestone_gantt(frame: pd.DataFrame, *, show_titles: bool = True) -> alt.LayerChart:
