@@ -142,7 +142,10 @@ def outcome_bars(
     data[column] = data[column].astype(str)
     select = alt.selection_point(name="cell", fields=[column], on="click")
     # The section heading names the dimension; an axis title would repeat it.
-    base = alt.Chart(data).encode(y=alt.Y(f"{column}:N", title=None, sort=None))
+    # Cohort names share long prefixes ("Executive Pairings 2025/2026"): show them whole.
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{column}:N", title=None, sort=None, axis=alt.Axis(labelLimit=200))
+    )
     bars = (
         base.mark_bar()
         .encode(
@@ -157,7 +160,8 @@ def outcome_bars(
         .add_params(select)
     )
     text = base.mark_text(align="left", dx=4).encode(x="value:Q", text="label:N")
-    return alt.layer(bars, text).properties(height=max(160, 34 * len(data)))
+    # The height includes the x axis and its title (about 70 px): the bars get the rest.
+    return alt.layer(bars, text).properties(height=70 + 30 * len(data))
 
 
 def learning_flow_bars(frame: pd.DataFrame) -> alt.Chart:
@@ -282,7 +286,9 @@ def rate_bars(frame: pd.DataFrame, title: str) -> alt.LayerChart:
         ],
         value=frame["rate"].fillna(0.0),
     )
-    base = alt.Chart(data).encode(y=alt.Y("group:N", title=None, sort=None))
+    base = alt.Chart(data).encode(
+        y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=200))
+    )
     bars = base.mark_bar(color="#0F6E6E").encode(
         # Room right of 100% for the "88% · n=32" labels, which would be clipped.
         x=alt.X(
