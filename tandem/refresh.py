@@ -31,7 +31,8 @@ class FullRefreshReport:
             f"{self.themes.assigned} assigned, {self.themes.unassigned} unassigned, "
             f"{self.themes.candidates} candidate themes\n"
             f"health: {self.health.pairings} pairings scored as of {self.health.as_of}, "
-            f"{self.health.stalled} stalled, {self.health.at_risk} at risk"
+            f"{self.health.stalled} stalled, {self.health.at_risk} at risk\n"
+            f"roll-ups: {self.pairing_stats} pairings' meetings, ratings and milestones stored"
         )
 
 

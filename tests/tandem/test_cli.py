@@ -62,7 +62,8 @@ def test_unreachable_database_is_one_clear_line() -> None:
 def test_import_refreshes_what_pages_read(engine) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
-    from tandem.models import FeedbackAnalysis, Pairing, PairingHealth
+    from tandem import rollups
+    from tandem.models import FeedbackAnalysis, Pairing, PairingHealth, PairingStats
 
     url = engine.url.render_as_string(hide_password=False)
     assert main(["--database-url", url, "import", str(PROJECT_ROOT / "data/sample_bundle")]) == 0
@@ -72,5 +73,7 @@ def test_import_refreshes_what_pages_read(engine) -> None:  # type: ignore[no-un
         analysed = connection.execute(
             select(func.count()).select_from(FeedbackAnalysis)
         ).scalar_one()
+        stored = connection.execute(select(func.count()).select_from(PairingStats)).scalar_one()
     assert pairings > 0 and scored == pairings
     assert analysed > 0
+    assert stored == pairings and rollups.is_current(engine, rollups.PAIRING_STATS)
