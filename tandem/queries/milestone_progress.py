@@ -45,26 +45,35 @@ def burn_up(engine: Engine, filters: Filters, *, threshold: int) -> tuple[pd.Dat
         .where(filters.clause())
         .subquery("scoped")
     )
-    due = select(
-        base.c.c.label("cohort"), month(base.c.due_date).label("month"), func.count().label("due")
-    ).group_by(base.c.c, month(base.c.due_date))
+    # One pass over the milestones: counted by (cohort, month due, month done),
+    # a few hundred rows that pandas folds into the plan and the completions.
     # A milestone marked done without a completion date counts as done on its due date.
-    done_on = func.coalesce(base.c.completed_date, base.c.due_date)
-    completed = (
-        select(
-            base.c.c.label("cohort"), month(done_on).label("month"), func.count().label("completed")
-        )
-        .where(or_(base.c.completed_date.is_not(None), base.c.status == "done"))
-        .group_by(base.c.c, month(done_on))
-    )
+    is_done = or_(base.c.completed_date.is_not(None), base.c.status == "done")
+    done_month = case((is_done, month(func.coalesce(base.c.completed_date, base.c.due_date))))
+    counts = select(
+        base.c.c.label("cohort"),
+        month(base.c.due_date).label("due_month"),
+        done_month.label("done_month"),
+        func.count().label("n"),
+    ).group_by(base.c.c, month(base.c.due_date), done_month)
     sizes = select(
         base.c.c.label("cohort"), func.count(func.distinct(base.c.pairing_id)).label("n")
     ).group_by(base.c.c)
     sized = read_frame(engine, sizes)
     large = set(sized.loc[sized["n"] >= threshold, "cohort"])
     hidden = len(sized) - len(large)
-    plan = read_frame(engine, due)
-    done = read_frame(engine, completed)
+    counted = read_frame(engine, counts)
+    plan = (
+        counted.groupby(["cohort", "due_month"], as_index=False)["n"]
+        .sum()
+        .rename(columns={"due_month": "month", "n": "due"})
+    )
+    done = (
+        counted.dropna(subset=["done_month"])
+        .groupby(["cohort", "done_month"], as_index=False)["n"]
+        .sum()
+        .rename(columns={"done_month": "month", "n": "completed"})
+    )
     plan = plan[plan["cohort"].isin(large)]
     done = done[done["cohort"].isin(large)]
     if plan.empty and done.empty:
@@ -166,7 +175,7 @@ def at_risk_pairings(
         .where(
             filters.clause(),
             Pairing.status.in_(("active", "paused")),
-            Pairing.pairing_id.in_(late),
+            Milestone.pairing_id.in_(late),
         )
         .group_by(
             Pairing.pairing_id,
