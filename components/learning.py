@@ -121,8 +121,14 @@ def equity(engine: Engine, filters: Filters) -> None:
                 )
             else:
                 st.caption("Suppressed for every group.")
+    # Shares shown as whole percentages (the "percent" preset prints 61.7% next
+    # to 48.28%); a suppressed figure is an empty cell, not "None".
+    shown = frame.copy()
+    for measure in MEASURES:
+        values = pd.to_numeric(shown[measure], errors="coerce")
+        shown[measure] = values if measure == "rating_gain" else values * 100
     st.dataframe(
-        frame,
+        shown,
         hide_index=True,
         column_config={
             "group": "Group",
@@ -130,7 +136,7 @@ def equity(engine: Engine, filters: Filters) -> None:
             "suppressed": "Suppressed",
             **{
                 measure: st.column_config.NumberColumn(
-                    label, format="%+.2f" if measure == "rating_gain" else "percent"
+                    label, format="%+.2f" if measure == "rating_gain" else "%.0f%%"
                 )
                 for measure, label in MEASURES.items()
             },
