@@ -6,12 +6,18 @@ tandem.bulk.upsert, then times ``health_frame`` and ``refresh_health`` and
 prints medians.  Run: ``.venv/bin/python bench/bench_health.py [--pairings N]``; add
 ``--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test`` to run the
 same on a throw-away PostgreSQL database.
+
+``--history-of FILE`` instead times the refresh with its month-end history
+(``pairing_health_history``) on a copy of an existing database (e.g. the
+50,000-pairing file of ``bench.build``): every month end (as after an
+import), nothing new (a later day of the same month), and one new month.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import statistics
 import sys
 import tempfile
@@ -25,7 +31,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tandem import bulk
+from tandem import bulk, rollups
 from tandem.db import database_url, dispose_engine, get_engine
 from tandem.health import health_frame, refresh_health
 from tandem.models import (
@@ -186,6 +192,33 @@ def measure(url: str, repeat: int) -> None:
     )
 
 
+def measure_history(source: Path, today: dt.date) -> None:
+    """The refresh with every month end, with none missing, and with one new month."""
+    with tempfile.TemporaryDirectory(prefix="bench-health-") as folder:
+        copy = Path(folder) / "copy.db"
+        shutil.copyfile(source, copy)
+        url_text = f"sqlite:///{copy}"
+        engine = get_engine(url_text)
+        with engine.begin() as connection:
+            rollups.invalidate(connection)  # as an import leaves it
+        next_month = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=2)
+        cases = (
+            ("every month end (after an import)", today),
+            ("nothing missing (same month)", today),
+            ("one new month end", next_month),
+        )
+        for name, day in cases:
+            began, began_cpu = time.perf_counter(), time.process_time()
+            report = refresh_health(engine, today=day)
+            print(
+                f"refresh_health {name:36s} {time.perf_counter() - began:6.2f} s wall, "
+                f"{time.process_time() - began_cpu:6.2f} s CPU "
+                f"({report.pairings:,} pairings, as of {day}, load "
+                f"{Path('/proc/loadavg').read_text().split()[0]})"
+            )
+        dispose_engine(url_text)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pairings", type=int, default=50_000)
@@ -196,7 +229,17 @@ def main() -> int:
         metavar="URL",
         help="run on a throw-away database created (and dropped) on this PostgreSQL server",
     )
+    parser.add_argument(
+        "--history-of",
+        type=Path,
+        metavar="FILE",
+        help="time the refresh with its month-end history on a copy of this SQLite file",
+    )
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
     args = parser.parse_args()
+    if args.history_of:
+        measure_history(args.history_of, args.today)
+        return 0
     if args.postgres:
         admin = create_engine(database_url(args.postgres), isolation_level="AUTOCOMMIT")
         name = f"tandem_bench_{uuid.uuid4().hex[:10]}"

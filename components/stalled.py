@@ -106,11 +106,12 @@ def _distribution(_engine: Engine, url: str, filters: Filters, threshold: int) -
     return queries.health_distribution(_engine, filters, threshold=threshold)
 
 
-# The trend and the nudge list recompute health (one ``health_frame`` per
-# month end; seconds at 5,000 pairings) and do not depend on flags, so they
-# live in a resource cache that a flag write (``clear_caches``) leaves alone.
-# ``computed_at`` of the stored health is part of the key: a refresh — after
-# an import, a settings change, or "Recompute health now" — starts afresh.
+# The trend and the nudge list read the stored health of the day it was
+# scored (``as_of``), and recompute it live only when it is not current (after
+# an import: seconds per month end at scale).  They do not depend on flags, so
+# they live in a resource cache that a flag write (``clear_caches``) leaves
+# alone.  ``computed_at`` of the stored health is part of the key: a refresh —
+# after an import, a settings change, or "Recompute health now" — starts afresh.
 @st.cache_resource(ttl=3600, max_entries=16, show_spinner=False)
 def _trend(
     _engine: Engine, url: str, filters: Filters, today: dt.date, computed_at: dt.datetime | None
@@ -123,6 +124,12 @@ def _nudges(
     _engine: Engine, url: str, filters: Filters, today: dt.date, computed_at: dt.datetime | None
 ) -> pd.DataFrame:
     return queries.filtered_nudge_list(_engine, filters, today)
+
+
+def _scored_day(info: queries.HealthAsOf) -> dt.date:
+    """The day the trend and the nudge list describe: the stored health's day, like the
+    queue above them (today before the first refresh)."""
+    return info.as_of or utcnow().date()
 
 
 def _url(engine: Engine) -> str:
@@ -570,9 +577,9 @@ def health_charts(engine: Engine, filters: Filters, viewer: Viewer) -> None:
             st.altair_chart(chart, width="stretch")
     with right:
         st.markdown("**Stalled and at risk, month by month**")
-        computed_at = _as_of(engine, _url(engine)).computed_at
-        with st.spinner("Recomputing health at each month end…"):
-            trend = _trend(engine, _url(engine), filters, utcnow().date(), computed_at)
+        info = _as_of(engine, _url(engine))
+        with st.spinner("Reading health at each month end…"):
+            trend = _trend(engine, _url(engine), filters, _scored_day(info), info.computed_at)
         long = trend.melt(
             id_vars=["month_end"], value_vars=["stalled", "at_risk"], var_name="verdict"
         )
@@ -592,8 +599,8 @@ def health_charts(engine: Engine, filters: Filters, viewer: Viewer) -> None:
         )
         st.altair_chart(chart, width="stretch")
         st.caption(
-            "Recomputed from the check-ins and milestones on record at each month end, with "
-            "today's rules and pairing statuses (the stored health keeps only the latest day)."
+            "Health at each month end from the check-ins and milestones on record then, and "
+            "on the day the health was last computed; stored by each refresh."
         )
 
 
@@ -604,16 +611,16 @@ def nudge_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
     if viewer.presenting:
         st.caption("The nudge list (names and e-mail addresses) is not shown in presenter mode.")
         return
-    computed_at = _as_of(engine, _url(engine)).computed_at
-    frame = _nudges(engine, _url(engine), filters, utcnow().date(), computed_at)
+    info = _as_of(engine, _url(engine))
+    frame = _nudges(engine, _url(engine), filters, _scored_day(info), info.computed_at)
     if frame.empty:
         st.caption(
             "Nobody to nudge: no pairing under these filters is stalled for lack of contact."
         )
         return
     st.caption(
-        f"{len(frame):,} pairings have not met for longer than the no-contact rule allows; "
-        "remind both people to book a meeting."
+        f"{len(frame):,} pairings had not met for longer than the no-contact rule allows on "
+        f"{_scored_day(info):%Y-%m-%d}; remind both people to book a meeting."
     )
     st.dataframe(
         frame,

@@ -59,6 +59,15 @@ stalled nor at risk; a lead can add ``paused`` in the settings): any of
 **At risk**: scored below ``at_risk_below`` (50), same statuses as stalls.
 
 Every pairing gets reasons in words (``;``-joined in ``pairing_health``).
+
+**Stored.**  ``refresh_health`` writes every pairing's result to
+``pairing_health`` and, in the same transaction, month-end snapshots (health,
+stalled, at risk) of the ``TREND_MONTHS`` trend to ``pairing_health_history``,
+so page views only read them.  A snapshot depends only on what happened up to
+its month end, so a refresh computes only the month ends not stored yet; an
+import (``tandem.rollups.invalidate``) or a changed health setting makes the
+next refresh recompute them all.  Readers fall back to computing live while
+the stored rows are not current for the day asked.
 """
 
 from __future__ import annotations
@@ -73,10 +82,24 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, Float, and_, case, cast, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Float,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import aliased
 
-from tandem import audit, bulk
+from tandem import audit, bulk, rollups
 from tandem.db import transaction
 from tandem.milestones import (
     DONE_LATE,
@@ -93,13 +116,17 @@ from tandem.models import (
     Milestone,
     Pairing,
     PairingHealth,
+    PairingHealthHistory,
     Person,
+    RollupState,
+    Setting,
     utcnow,
 )
 from tandem.settings import SettingsError, get_setting, put_setting, register_validator
 
 SETTINGS_KEY = "health"
 _HEALTH_TABLE = PairingHealth.metadata.tables[PairingHealth.__tablename__]
+_HISTORY_TABLE = PairingHealth.metadata.tables[PairingHealthHistory.__tablename__]
 
 COMPONENTS = ("cadence", "recency", "milestones", "ratings", "engagement", "sentiment")
 COMPONENT_LABELS = {
@@ -475,6 +502,23 @@ def _num(frame: pd.DataFrame, column: str, fill: float = np.nan) -> np.ndarray:
     return pd.to_numeric(frame[column], errors="coerce").fillna(fill).to_numpy(dtype=float)
 
 
+def _cadence(values: pd.Series) -> np.ndarray:
+    """Agreed cadence in days; missing or non-positive means the default."""
+    cadence = pd.to_numeric(values, errors="coerce").fillna(DEFAULT_CADENCE_DAYS).to_numpy(float)
+    return np.where(cadence > 0, cadence, DEFAULT_CADENCE_DAYS)
+
+
+def no_contact_limit(cadence: np.ndarray, stall: dict[str, Any]) -> np.ndarray:
+    """Days without contact a pairing may go before the no-contact stall rule fires.
+
+    The one definition of the rule's threshold: the rule fires when the days
+    since the last check-in (the start, if none) are *more than* this.
+    """
+    return np.maximum(
+        float(stall["no_contact_cadence_multiple"]) * cadence, float(stall["no_contact_min_days"])
+    )
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -500,10 +544,20 @@ def health_frame(
     """
     today = today or utcnow().date()
     settings = settings if settings is not None else health_settings(engine)
-    frame = _pairings(engine, pairing_ids)
-    if frame.empty:
+    return _health_frame_of(engine, today, settings, pairing_ids, _pairings(engine, pairing_ids))
+
+
+def _health_frame_of(
+    engine: Engine,
+    today: dt.date,
+    settings: dict[str, Any],
+    pairing_ids: Sequence[str] | None,
+    pairings: pd.DataFrame,
+) -> pd.DataFrame:
+    """``health_frame`` for the given rows of ``pairings`` (read once for several days)."""
+    if pairings.empty:
         return _empty_frame()
-    frame = frame.merge(_checkin_counts(engine, today, pairing_ids), on="pairing_id", how="left")
+    frame = pairings.merge(_checkin_counts(engine, today, pairing_ids), on="pairing_id", how="left")
     frame = frame.merge(
         _checkin_ends(engine, today, settings, pairing_ids), on="pairing_id", how="left"
     )
@@ -544,8 +598,7 @@ def _combine(frame: pd.DataFrame, today: dt.date, settings: dict[str, Any]) -> p
     ended = _days(frame["ended_date"])
     finished = np.isin(status, ("completed", "ended")) & ~np.isnan(ended) & (ended < today_day)
     ref = np.where(finished, ended, today_day)
-    cadence = _num(frame, "cadence_days", DEFAULT_CADENCE_DAYS)
-    cadence = np.where(cadence > 0, cadence, DEFAULT_CADENCE_DAYS)
+    cadence = _cadence(frame["cadence_days"])
     started = (status != "proposed") & ~np.isnan(start) & (start <= ref)
 
     checkins = _num(frame, "checkins", 0)
@@ -625,9 +678,7 @@ def _combine(frame: pd.DataFrame, today: dt.date, settings: dict[str, Any]) -> p
     health = np.round(health, 1)
 
     watched = np.isin(status, settings["stall_statuses"]) & started
-    limit = np.maximum(
-        float(stall["no_contact_cadence_multiple"]) * cadence, float(stall["no_contact_min_days"])
-    )
+    limit = no_contact_limit(cadence, stall)
     streak = int(stall["one_sided_streak"])
     streak_mentor = _num(frame, "streak_mentor", 0)
     streak_mentee = _num(frame, "streak_mentee", 0)
@@ -735,6 +786,110 @@ class HealthReport:
     seconds: float
 
 
+#: Points of the Stalled page's trend: the stored health's day and the month
+#: ends before it (``trend_days``).  The refresh keeps snapshots of those month
+#: ends in ``pairing_health_history`` so a page view only reads them.
+TREND_MONTHS = 6
+#: ``rollup_state`` name for "``pairing_health`` is current for its ``as_of``":
+#: written in the refresh's transaction, cleared by an import with every roll-up.
+STORED_HEALTH = rollups.HEALTH
+
+
+def trend_days(today: dt.date, months: int = TREND_MONTHS) -> list[dt.date]:
+    """The last ``months`` month ends up to ``today`` (today itself for the current
+    month), oldest first."""
+    days = [today]
+    first = today.replace(day=1)
+    for _ in range(months - 1):
+        end = first - dt.timedelta(days=1)
+        days.append(end)
+        first = end.replace(day=1)
+    return sorted(days)
+
+
+def history_month_ends(today: dt.date, months: int = TREND_MONTHS) -> list[dt.date]:
+    """The month ends of the trend before ``today``: what ``pairing_health_history`` keeps."""
+    return [day for day in trend_days(today, months) if day != today]
+
+
+def _reusable_month_ends(connection: Connection, wanted: Sequence[dt.date]) -> set[dt.date]:
+    """Month ends already stored that a refresh may keep instead of recomputing.
+
+    Only while the history is current (an import clears it: back-dated
+    check-ins change the past) and was written under today's health settings
+    (a changed formula recomputes every month, so the trend does not mix rules).
+    A snapshot depends only on what happened up to its month end, so the day
+    of the previous refresh does not matter.
+    """
+    marker = connection.execute(
+        select(RollupState.computed_at).where(RollupState.name == rollups.HEALTH_HISTORY)
+    ).scalar_one_or_none()
+    if marker is None or not wanted:
+        return set()
+    changed = connection.execute(
+        select(Setting.updated_at).where(Setting.key == SETTINGS_KEY)
+    ).scalar_one_or_none()
+    if changed is not None and changed >= marker:
+        return set()
+    history = PairingHealthHistory.__table__.c
+    return set(
+        connection.execute(
+            select(history.month_end).where(history.month_end.in_(list(wanted))).distinct()
+        ).scalars()
+    )
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """The stored columns of one month end's health (numpy, not a whole frame)."""
+
+    month_end: dt.date
+    pairing_ids: np.ndarray
+    health: np.ndarray
+    stalled: np.ndarray
+    at_risk: np.ndarray
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "month_end": self.month_end,
+                "pairing_id": pairing_id,
+                "health": None if math.isnan(score) else float(score),
+                "stalled": bool(stalled),
+                "at_risk": bool(at_risk),
+            }
+            for pairing_id, score, stalled, at_risk in zip(
+                self.pairing_ids.tolist(),
+                self.health.tolist(),
+                self.stalled.tolist(),
+                self.at_risk.tolist(),
+                strict=True,
+            )
+        ]
+
+
+def _snapshots(
+    engine: Engine, month_ends: Sequence[dt.date], settings: dict[str, Any]
+) -> list[_Snapshot]:
+    """Health of every pairing at each month end (the pairings are read once)."""
+    if not month_ends:
+        return []
+    pairings = _pairings(engine, None)
+    snapshots = []
+    for month_end in month_ends:
+        frame = _health_frame_of(engine, month_end, settings, None, pairings)
+        snapshots.append(
+            _Snapshot(
+                month_end=month_end,
+                pairing_ids=frame["pairing_id"].to_numpy(dtype=object),
+                health=frame["health"].to_numpy(dtype=float),
+                stalled=frame["stalled"].to_numpy(dtype=bool),
+                at_risk=frame["at_risk"].to_numpy(dtype=bool),
+            )
+        )
+    return snapshots
+
+
 def refresh_health(
     engine: Engine,
     *,
@@ -742,14 +897,24 @@ def refresh_health(
     progress: Callable[[int], None] | None = None,
     actor: str = "system",
 ) -> HealthReport:
-    """Compute every pairing and store the result in ``pairing_health`` in one transaction.
+    """Compute every pairing and store the result in ``pairing_health`` in one transaction,
+    with the month-end snapshots of the stall trend in ``pairing_health_history``.
 
-    ``progress`` is called with the number of rows written so far.  Rows of
+    Month ends already stored are kept while the history is current and the
+    health settings have not changed since (a new month adds one); otherwise
+    (after an import, or a changed formula) every month end is recomputed.
+    Month ends the trend no longer shows are dropped.  ``progress`` is called
+    with the number of ``pairing_health`` rows written so far.  Rows of
     pairings that no longer exist go with them (foreign key cascade).
     """
     began = time.perf_counter()
     today = today or utcnow().date()
-    frame = health_frame(engine, today)
+    settings = health_settings(engine)
+    frame = health_frame(engine, today, settings=settings)
+    month_ends = history_month_ends(today)
+    with engine.connect() as connection:
+        kept = _reusable_month_ends(connection, month_ends)
+    snapshots = _snapshots(engine, [day for day in month_ends if day not in kept], settings)
     computed_at = utcnow()
     health = frame["health"].to_numpy(dtype=float)
     rows = [
@@ -780,7 +945,22 @@ def refresh_health(
         seconds=0.0,
     )
     with transaction(engine) as session:
-        bulk.upsert(session.connection(), _HEALTH_TABLE, rows, progress=progress)
+        connection = session.connection()
+        bulk.upsert(connection, _HEALTH_TABLE, rows, progress=progress)
+        # Whatever was computed above saw the data as it was then: if an import
+        # has cleared the history since, what we meant to keep is gone and
+        # nothing is marked current (readers compute live until the next refresh).
+        unchanged = _reusable_month_ends(connection, sorted(kept)) == kept
+        history = _HISTORY_TABLE.c
+        if kept:
+            connection.execute(delete(_HISTORY_TABLE).where(history.month_end.not_in(sorted(kept))))
+        else:
+            connection.execute(delete(_HISTORY_TABLE))
+        for snapshot in snapshots:
+            bulk.upsert(connection, _HISTORY_TABLE, snapshot.rows())
+        if unchanged:
+            rollups.mark_current(connection, rollups.HEALTH_HISTORY, as_of=today)
+            rollups.mark_current(connection, STORED_HEALTH, as_of=today)
         audit.record(
             session,
             actor=actor,
@@ -791,6 +971,7 @@ def refresh_health(
                 "pairings": report.pairings,
                 "stalled": report.stalled,
                 "at_risk": report.at_risk,
+                "month_ends_computed": [snapshot.month_end for snapshot in snapshots],
             },
         )
     return HealthReport(**{**report.__dict__, "seconds": time.perf_counter() - began})
@@ -879,46 +1060,142 @@ def _chunks(values: Sequence[str], size: int = 1000) -> Iterable[Sequence[str]]:
         yield values[start : start + size]
 
 
-def nudge_list(engine: Engine, today: dt.date | None = None) -> pd.DataFrame:
+def nudge_list(
+    engine: Engine,
+    today: dt.date | None = None,
+    *,
+    where: ColumnElement[bool] | None = None,
+) -> pd.DataFrame:
     """Stalled pairings whose problem is no contact, with both people, for a CSV export.
 
     Uses the same no-contact rule as the stall detection (one source of
-    truth); most overdue first.
+    truth); most overdue first.  ``where`` is an extra condition on
+    ``pairings`` (the shared filters' ``Filters.clause()``).
+
+    When the stored health is current for ``today`` (a refresh for that day
+    since the data last changed), only the pairings it marks stalled are
+    examined, in SQL with the filters; otherwise every pairing's health is
+    computed live.  Both give the same rows.
     """
     today = today or utcnow().date()
-    frame = health_frame(engine, today)
-    if frame.empty:
-        return pd.DataFrame(columns=list(NUDGE_COLUMNS))
-    stalled = frame[frame["stall_no_contact"].astype(bool)]
+    settings = health_settings(engine)
+    if rollups.is_current(engine, STORED_HEALTH, as_of=today):
+        return _stored_nudge_list(engine, today, settings, where)
+    return _live_nudge_list(engine, today, settings, where)
+
+
+_PEOPLE_COLUMNS = ["pairing_id", "mentor_name", "mentor_email", "mentee_name", "mentee_email"]
+
+
+def _people_query() -> Any:
     mentor = aliased(Person)
     mentee = aliased(Person)
-    people: list[Any] = []
-    with engine.connect() as connection:
-        for chunk in _chunks(list(stalled["pairing_id"])):
-            query = (
-                select(
-                    Pairing.pairing_id,
-                    mentor.name,
-                    mentor.email,
-                    mentee.name,
-                    mentee.email,
-                )
-                .join(mentor, mentor.person_id == Pairing.mentor_id)
-                .join(mentee, mentee.person_id == Pairing.mentee_id)
-                .where(Pairing.pairing_id.in_(chunk))
-            )
-            people.extend(connection.execute(query).all())
-    names = pd.DataFrame(
-        people, columns=["pairing_id", "mentor_name", "mentor_email", "mentee_name", "mentee_email"]
+    return (
+        select(
+            Pairing.pairing_id,
+            mentor.name,
+            mentor.email,
+            mentee.name,
+            mentee.email,
+        )
+        .join(mentor, mentor.person_id == Pairing.mentor_id)
+        .join(mentee, mentee.person_id == Pairing.mentee_id)
     )
-    result = stalled[["pairing_id", "days_since_contact", "last_checkin", "cadence_days"]].merge(
-        names, on="pairing_id", how="inner"
+
+
+def _nudge_frame(
+    pairing_ids: Sequence[str],
+    days_since: np.ndarray,
+    last_meeting: Sequence[dt.date | None],
+    cadence: np.ndarray,
+    people: pd.DataFrame,
+) -> pd.DataFrame:
+    """The nudge list's columns and order from the no-contact stalls' figures."""
+    stalls = pd.DataFrame(
+        {
+            "pairing_id": list(pairing_ids),
+            "days_since_last_meeting": np.asarray(days_since, dtype=float).astype(int),
+            "last_meeting": np.array(list(last_meeting), dtype=object),
+            "cadence_days": np.asarray(cadence, dtype=float).astype(int),
+        }
     )
-    result = result.rename(
-        columns={"days_since_contact": "days_since_last_meeting", "last_checkin": "last_meeting"}
-    )
-    result["days_since_last_meeting"] = result["days_since_last_meeting"].astype(int)
+    result = stalls.merge(people, on="pairing_id", how="inner")
     result = result.sort_values(
         ["days_since_last_meeting", "pairing_id"], ascending=[False, True], kind="stable"
     )
     return result[list(NUDGE_COLUMNS)].reset_index(drop=True)
+
+
+def _stored_nudge_list(
+    engine: Engine,
+    today: dt.date,
+    settings: dict[str, Any],
+    where: ColumnElement[bool] | None,
+) -> pd.DataFrame:
+    """The nudge list from the stored verdicts: no-contact is one of the stall rules, so
+    only pairings stored as stalled can qualify; the rule itself is re-applied to them."""
+    last = (
+        select(func.max(CheckIn.date))
+        .where(CheckIn.pairing_id == Pairing.pairing_id, CheckIn.date <= today)
+        .correlate(Pairing)
+        .scalar_subquery()
+    )
+    query = (
+        _people_query()
+        .add_columns(Pairing.start_date, Pairing.cadence_days, last.label("last_checkin"))
+        .join(PairingHealth, PairingHealth.pairing_id == Pairing.pairing_id)
+        .where(
+            PairingHealth.stalled,
+            PairingHealth.as_of == today,
+            # The statuses the stall rules watch are never "finished" pairings,
+            # so their days without contact count up to ``today`` (as in _combine).
+            Pairing.status.in_(list(settings["stall_statuses"])),
+            Pairing.start_date <= today,
+            where if where is not None else true(),
+        )
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    columns = [*_PEOPLE_COLUMNS, "start_date", "cadence_days", "last_checkin"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if frame.empty:
+        return pd.DataFrame(columns=list(NUDGE_COLUMNS))
+    today_day = float((today - dt.date(1970, 1, 1)).days)
+    last_day = _days(frame["last_checkin"])
+    last_contact = np.where(np.isnan(last_day), _days(frame["start_date"]), last_day)
+    days_since = np.clip(today_day - last_contact, 0, None)
+    cadence = _cadence(frame["cadence_days"])
+    fired = days_since > no_contact_limit(cadence, settings["stall"])
+    return _nudge_frame(
+        frame["pairing_id"][fired].tolist(),
+        days_since[fired],
+        [day for day, keep in zip(_dates(frame["last_checkin"]), fired, strict=True) if keep],
+        cadence[fired],
+        frame.loc[fired, _PEOPLE_COLUMNS],
+    )
+
+
+def _live_nudge_list(
+    engine: Engine,
+    today: dt.date,
+    settings: dict[str, Any],
+    where: ColumnElement[bool] | None,
+) -> pd.DataFrame:
+    frame = health_frame(engine, today, settings=settings)
+    if frame.empty:
+        return pd.DataFrame(columns=list(NUDGE_COLUMNS))
+    stalled = frame[frame["stall_no_contact"].astype(bool)]
+    people: list[Any] = []
+    with engine.connect() as connection:
+        for chunk in _chunks(list(stalled["pairing_id"])):
+            query = _people_query().where(
+                Pairing.pairing_id.in_(chunk), where if where is not None else true()
+            )
+            people.extend(connection.execute(query).all())
+    return _nudge_frame(
+        list(stalled["pairing_id"]),
+        stalled["days_since_contact"].to_numpy(dtype=float),
+        _dates(stalled["last_checkin"]),
+        stalled["cadence_days"].to_numpy(dtype=float),
+        pd.DataFrame(people, columns=_PEOPLE_COLUMNS),
+    )

@@ -23,6 +23,8 @@ from tandem.models import PairingHealthHistory, PairingStats, RollupState, utcno
 PAIRING_STATS = "pairing_stats"
 #: ``pairing_stats``' milestone counts, which hold only on the day they were computed.
 PAIRING_MILESTONES = "pairing_milestones"
+#: ``pairing_health``: every pairing's health, current for the day it was computed.
+HEALTH = "pairing_health"
 #: ``pairing_health_history``: month-end health snapshots for the stall trend.
 HEALTH_HISTORY = "pairing_health_history"
 

@@ -1,11 +1,12 @@
 """The program lead's queue: stalled, at-risk and flagged pairings, and the health picture.
 
-Everything reads the stored ``pairing_health`` table (the latest
-``refresh_health``), so the queue is a single indexed SQL query paged in the
-database.  The one exception is the trend: ``pairing_health`` keeps only the
-latest refresh, so the trend is recomputed from the check-ins and milestones
-on record with ``health_frame(today=month_end)`` for each month end (see
-``stall_trend``); the page caches it.
+Everything reads what ``refresh_health`` stored, so each part is a single SQL
+query paged or grouped in the database: ``pairing_health`` (the latest
+refresh) for the queue, the counts, the distribution and the nudge list, and
+``pairing_health_history`` (month-end snapshots) for the trend.  The trend
+and the nudge list fall back to computing health live when the stored rows
+are not current for the day asked (before the first refresh, after an
+import); the results are the same either way, only slower.
 """
 
 from __future__ import annotations
@@ -15,12 +16,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, exists, func, or_, select
+from sqlalchemy import Date, Engine, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
+from tandem import rollups
 from tandem.filters import Filters
-from tandem.health import health_frame, health_settings, nudge_list
-from tandem.models import Cohort, Flag, Pairing, PairingHealth, Person, utcnow
+from tandem.health import TREND_MONTHS, health_frame, health_settings, nudge_list, trend_days
+from tandem.models import (
+    Cohort,
+    Flag,
+    Pairing,
+    PairingHealth,
+    PairingHealthHistory,
+    Person,
+    utcnow,
+)
 
 OPEN_STATUSES = ("open", "in_progress")
 BIN_WIDTH = 10
@@ -256,13 +266,7 @@ def health_distribution(engine: Engine, filters: Filters, *, threshold: int = 0)
 
 def _month_ends(today: dt.date, months: int) -> list[dt.date]:
     """The last ``months`` month ends up to ``today`` (today itself for the current month)."""
-    ends = [today]
-    first = today.replace(day=1)
-    for _ in range(months - 1):
-        end = first - dt.timedelta(days=1)
-        ends.append(end)
-        first = end.replace(day=1)
-    return sorted(ends)
+    return trend_days(today, months)
 
 
 def _filtered_ids(engine: Engine, filters: Filters) -> list[str] | None:
@@ -277,23 +281,106 @@ def _filtered_ids(engine: Engine, filters: Filters) -> list[str] | None:
         ]
 
 
+TREND_COLUMNS = ("month_end", "scored", "stalled", "at_risk", "mean_health")
+
+
 def stall_trend(
-    engine: Engine, filters: Filters, *, months: int = 6, today: dt.date | None = None
+    engine: Engine, filters: Filters, *, months: int = TREND_MONTHS, today: dt.date | None = None
 ) -> pd.DataFrame:
     """Stalled and at-risk pairings at each of the last ``months`` month ends.
 
-    ``pairing_health`` holds only the latest refresh, so each point is
-    recomputed with ``health_frame(today=month_end)`` from the check-ins and
-    milestones on record, under today's rules and today's pairing statuses (a
-    pairing that has since ended is not counted as stalled back then).  It
-    costs one health computation per month: the page caches the result.
+    The last point is ``today`` itself.  Each point is the health as computed
+    by ``health_frame(today=point)`` from the check-ins and milestones on
+    record, under the health settings of the refresh.  When the refresh for
+    ``today`` stored them (``pairing_health`` and the month-end snapshots in
+    ``pairing_health_history``), one grouped query counts them under the
+    filters; otherwise each point is recomputed live with today's pairing
+    statuses (seconds per month at scale).  Stored snapshots are kept from
+    refresh to refresh, so a pairing that has since ended still counts as
+    stalled at a month end when it was.
     Columns ``month_end``, ``scored``, ``stalled``, ``at_risk``, ``mean_health``.
     """
     today = today or utcnow().date()
+    days = trend_days(today, months)
+    stored = _stored_trend(engine, filters, today, days)
+    if stored is not None:
+        return stored
+    return _live_trend(engine, filters, days)
+
+
+def _stored_trend(
+    engine: Engine, filters: Filters, today: dt.date, days: list[dt.date]
+) -> pd.DataFrame | None:
+    """The trend from the stored health, or None when it does not cover ``days``."""
+    history = PairingHealthHistory.__table__.c
+    past = [day for day in days if day != today]
+    with engine.connect() as connection:
+        if not rollups.is_current(connection, rollups.HEALTH_HISTORY, as_of=today):
+            return None
+        stored_days = set(
+            connection.execute(
+                select(history.month_end).where(history.month_end.in_(past)).distinct()
+            ).scalars()
+        )
+        if stored_days != set(past):
+            return None
+        # Past month ends from the snapshots, ``today`` from the refresh's own rows.
+        points = union_all(
+            select(
+                history.month_end.label("day"),
+                history.pairing_id,
+                history.health,
+                history.stalled,
+                history.at_risk,
+            ).where(history.month_end.in_(past)),
+            select(
+                literal(today, Date).label("day"),
+                PairingHealth.pairing_id,
+                PairingHealth.health,
+                PairingHealth.stalled,
+                PairingHealth.at_risk,
+            ).where(PairingHealth.as_of == today),
+        ).subquery("points")
+        query = select(
+            points.c.day,
+            func.count(points.c.health),
+            func.sum(case((points.c.stalled, 1), else_=0)),
+            func.sum(case((points.c.at_risk, 1), else_=0)),
+            func.avg(points.c.health),
+        ).group_by(points.c.day)
+        if not filters.is_empty:
+            query = query.join(Pairing, Pairing.pairing_id == points.c.pairing_id).where(
+                filters.clause()
+            )
+        counted = {
+            _as_date(day): (int(scored), int(stalled or 0), int(at_risk or 0), mean)
+            for day, scored, stalled, at_risk, mean in connection.execute(query)
+        }
+    rows = []
+    for day in days:
+        scored, stalled, at_risk, mean = counted.get(day, (0, 0, 0, None))
+        rows.append(
+            {
+                "month_end": day,
+                "scored": scored,
+                "stalled": stalled,
+                "at_risk": at_risk,
+                "mean_health": float(mean) if scored and mean is not None else None,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(TREND_COLUMNS))
+
+
+def _as_date(value: object) -> dt.date:
+    # SQLite hands back the union's dates as text; PostgreSQL as dates.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _live_trend(engine: Engine, filters: Filters, days: list[dt.date]) -> pd.DataFrame:
     ids = _filtered_ids(engine, filters)
     settings = health_settings(engine)
     rows = []
-    for month_end in _month_ends(today, months):
+    for month_end in days:
         if ids is not None and not ids:
             frame = pd.DataFrame(columns=["health", "stalled", "at_risk"])
         else:
@@ -308,21 +395,17 @@ def stall_trend(
                 "mean_health": float(scores.mean()) if scores.notna().any() else None,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(TREND_COLUMNS))
 
 
 def filtered_nudge_list(
     engine: Engine, filters: Filters, today: dt.date | None = None
 ) -> pd.DataFrame:
-    """``tandem.health.nudge_list`` restricted to the pairings under ``filters``.
+    """``tandem.health.nudge_list`` restricted to the pairings under ``filters`` (in SQL).
 
     The no-contact rule itself lives in ``tandem.health`` (one source of truth).
     """
-    frame = nudge_list(engine, today)
-    ids = _filtered_ids(engine, filters)
-    if ids is None or frame.empty:
-        return frame
-    return frame[frame["pairing_id"].isin(set(ids))].reset_index(drop=True)
+    return nudge_list(engine, today, where=None if filters.is_empty else filters.clause())
 
 
 def pairing_flag_rows(engine: Engine, pairing_id: str) -> pd.DataFrame:

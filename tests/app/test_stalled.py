@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select, update
@@ -12,7 +13,7 @@ from tandem.bundle import import_bundle
 from tandem.db import get_engine
 from tandem.filters import Filters
 from tandem.flags import MAX_TEXT
-from tandem.health import health_settings
+from tandem.health import health_settings, nudge_list, trend_days
 from tandem.models import AuditEntry, Flag, Pairing, PairingHealth
 from tandem.queries.stalled import queue_counts, stalled_queue
 from tandem.refresh import refresh_all
@@ -334,3 +335,25 @@ def test_an_untouched_form_follows_another_leads_save(app_database) -> None:  # 
     assert not at.warning or not any("was changed" in w.value for w in at.warning)
     row = next(r for r in flag_rows(engine) if r[0] == flag_id)
     assert (row[4], row[5], row[7]) == ("in_progress", "Other Lead", version + 2)
+
+
+def test_trend_and_nudges_describe_the_stored_health_day(app_database) -> None:  # type: ignore[no-untyped-def]
+    day = dt.date(2026, 3, 10)
+
+    def sample_scored_earlier(engine: Engine) -> None:
+        import_bundle(engine, SAMPLE_BUNDLE)
+        refresh_all(engine, today=day)
+
+    engine = get_engine(app_database(sample_scored_earlier))
+    at = open_page()
+    assert not at.exception, [e.value for e in at.exception]
+    # The trend's points are the stored day and the month ends before it.
+    (chart,) = [c for c in at.get("vega_lite_chart") if "verdict" in c.proto.spec]
+    axis = json.loads(chart.proto.spec)["encoding"]["x"]["sort"]
+    assert axis == [f"{point:%b %Y}" for point in trend_days(day)]
+    # The nudge list is the one of that day (and it is stored: no live recomputation).
+    expected = nudge_list(engine, day)
+    assert not expected.empty
+    (table,) = [d.value for d in at.dataframe if "mentor_email" in d.value.columns]
+    assert list(table["pairing_id"]) == list(expected["pairing_id"])
+    assert list(table["days_since_last_meeting"]) == list(expected["days_since_last_meeting"])

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -13,11 +14,15 @@ from sqlalchemy.orm import Session
 from tandem.bulk import upsert
 from tandem.health import (
     COMPONENTS,
+    STORED_HEALTH,
+    TREND_MONTHS,
     explain_pairing,
     health_frame,
+    history_month_ends,
     nudge_list,
     refresh_health,
     save_health_settings,
+    trend_days,
 )
 from tandem.models import (
     AuditEntry,
@@ -27,8 +32,10 @@ from tandem.models import (
     Milestone,
     Pairing,
     PairingHealth,
+    PairingHealthHistory,
     Person,
 )
+from tandem.rollups import HEALTH_HISTORY, invalidate, is_current
 
 TODAY = dt.date(2025, 6, 15)
 START = dt.date(2025, 1, 1)
@@ -384,3 +391,115 @@ def test_empty_database(engine: Engine) -> None:
     assert health_frame(engine, TODAY).empty
     assert refresh_health(engine, today=TODAY).pairings == 0
     assert nudge_list(engine, TODAY).empty
+
+
+# --- stored month-end history and the stored nudge list -----------------------------
+
+
+def _history(engine: Engine) -> dict[dt.date, dict[str, tuple[float | None, bool, bool]]]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(PairingHealthHistory.__table__)).all()
+    out: dict[dt.date, dict[str, tuple[float | None, bool, bool]]] = {}
+    for row in rows:
+        out.setdefault(row.month_end, {})[row.pairing_id] = (
+            row.health,
+            bool(row.stalled),
+            bool(row.at_risk),
+        )
+    return out
+
+
+def _computed_month_ends(engine: Engine) -> list[str]:
+    """The month ends the latest refresh computed (its audit row says)."""
+    with engine.connect() as connection:
+        after = connection.execute(
+            select(AuditEntry.after)
+            .where(AuditEntry.action == "health.refresh")
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(1)
+        ).scalar_one()
+    return list(after["month_ends_computed"])
+
+
+def _frame_as_stored(frame) -> dict[str, tuple[float | None, bool, bool]]:
+    return {
+        row["pairing_id"]: (
+            None if math.isnan(row["health"]) else row["health"],
+            bool(row["stalled"]),
+            bool(row["at_risk"]),
+        )
+        for row in frame.to_dict("records")
+    }
+
+
+def test_refresh_stores_each_month_end_of_the_trend(engine: Engine, program: set[str]) -> None:
+    refresh_health(engine, today=TODAY)
+    history = _history(engine)
+    ends = history_month_ends(TODAY)
+    assert sorted(history) == ends == trend_days(TODAY)[:-1]
+    assert len(ends) == TREND_MONTHS - 1
+    for month_end in ends:
+        assert history[month_end] == _frame_as_stored(health_frame(engine, month_end))
+    assert is_current(engine, HEALTH_HISTORY, as_of=TODAY)
+
+
+def test_refresh_computes_only_the_missing_month_ends(engine: Engine, program: set[str]) -> None:
+    refresh_health(engine, today=TODAY)
+    assert len(_computed_month_ends(engine)) == TREND_MONTHS - 1
+    # Same month, later day: nothing new to compute.
+    refresh_health(engine, today=TODAY + dt.timedelta(days=3))
+    assert _computed_month_ends(engine) == []
+    # A new month: only its month end; the oldest one is dropped.
+    later = dt.date(2025, 7, 10)
+    refresh_health(engine, today=later)
+    assert _computed_month_ends(engine) == ["2025-06-30"]
+    history = _history(engine)
+    assert sorted(history) == history_month_ends(later)
+    for month_end in history:
+        assert history[month_end] == _frame_as_stored(health_frame(engine, month_end))
+    assert is_current(engine, HEALTH_HISTORY, as_of=later)
+
+
+def test_an_import_or_a_new_formula_recomputes_every_month_end(
+    engine: Engine, program: set[str]
+) -> None:
+    refresh_health(engine, today=TODAY)
+    with engine.begin() as connection:
+        invalidate(connection)
+    assert not is_current(engine, HEALTH_HISTORY)
+    refresh_health(engine, today=TODAY)
+    assert len(_computed_month_ends(engine)) == TREND_MONTHS - 1
+    save_health_settings(engine, {"at_risk_below": 80.0}, "lead")
+    refresh_health(engine, today=TODAY)
+    assert len(_computed_month_ends(engine)) == TREND_MONTHS - 1
+    for month_end, stored in _history(engine).items():
+        assert stored == _frame_as_stored(health_frame(engine, month_end))
+
+
+def test_stored_nudge_list_equals_the_live_one(engine: Engine, program: set[str]) -> None:
+    live = nudge_list(engine, TODAY)
+    refresh_health(engine, today=TODAY)
+    assert is_current(engine, STORED_HEALTH, as_of=TODAY)
+    stored = nudge_list(engine, TODAY)
+    pd.testing.assert_frame_equal(stored, live)
+    assert list(stored["pairing_id"]) == ["gap", "day61", "never14"]
+    only = nudge_list(engine, TODAY, where=Pairing.pairing_id.in_(["never14", "gap"]))
+    assert list(only["pairing_id"]) == ["gap", "never14"]
+
+
+def test_stored_nudge_list_reads_the_stored_verdicts(engine: Engine, program: set[str]) -> None:
+    refresh_health(engine, today=TODAY)
+    # The stored list only examines pairings the refresh found stalled ...
+    with engine.begin() as connection:
+        connection.execute(
+            PairingHealth.__table__.update()
+            .where(PairingHealth.pairing_id == "gap")
+            .values(stalled=False)
+        )
+    assert "gap" not in set(nudge_list(engine, TODAY)["pairing_id"])
+    # ... and only while that refresh is current for the day asked: another day,
+    # or after an import, it computes live.
+    assert "gap" in set(nudge_list(engine, TODAY + dt.timedelta(days=1))["pairing_id"])
+    with engine.begin() as connection:
+        invalidate(connection)
+    assert list(nudge_list(engine, TODAY)["pairing_id"]) == ["gap", "day61", "never14"]

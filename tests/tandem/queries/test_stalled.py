@@ -6,13 +6,15 @@ import datetime as dt
 import itertools
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 
+from tandem import rollups
 from tandem.filters import Filters
 from tandem.flags import raise_flag, update_flag
-from tandem.health import health_frame, nudge_list, refresh_health
-from tandem.models import Flag, PairingHealth
+from tandem.health import TREND_MONTHS, health_frame, nudge_list, refresh_health
+from tandem.models import Flag, PairingHealth, PairingHealthHistory
 from tandem.queries.stalled import (
     filtered_nudge_list,
     health_as_of,
@@ -228,3 +230,67 @@ def test_pairing_flag_rows(engine: Engine, program: dict[str, Any]) -> None:
     assert list(frame["note"]) == ["second", "first"]  # newest first
     assert list(frame["version"]) == [1, 1]
     assert pairing_flag_rows(engine, "no-such-pairing").empty
+
+
+def _live(engine: Engine) -> None:
+    """Make the stored roll-ups not current (as an import does): queries compute live."""
+    with engine.begin() as connection:
+        rollups.invalidate(connection)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(cohorts=("gc0",)),
+        Filters(divisions=("Risk",), statuses=("active", "paused")),
+        Filters(cohorts=("no such cohort",)),
+    ],
+)
+def test_stored_trend_equals_the_live_one(
+    engine: Engine, program: dict[str, Any], filters: Filters
+) -> None:
+    stored = stall_trend(engine, filters, today=TODAY)
+    _live(engine)
+    live = stall_trend(engine, filters, today=TODAY)
+    assert len(stored) == TREND_MONTHS
+    pd.testing.assert_frame_equal(
+        stored.drop(columns="mean_health"), live.drop(columns="mean_health")
+    )
+    for ours, theirs in zip(stored["mean_health"], live["mean_health"], strict=True):
+        assert ours == pytest.approx(theirs, rel=1e-9) if theirs is not None else ours is None
+    if filters.is_empty:
+        assert live["scored"].iloc[-1] > 0 and live["stalled"].sum() > 0
+
+
+def test_stored_trend_reads_the_snapshots(engine: Engine, program: dict[str, Any]) -> None:
+    before = stall_trend(engine, Filters(), today=TODAY)
+    month_end = before["month_end"].iloc[0]
+    with engine.begin() as connection:
+        connection.execute(
+            PairingHealthHistory.__table__.update()
+            .where(PairingHealthHistory.month_end == month_end)
+            .values(stalled=True)
+        )
+    after = stall_trend(engine, Filters(), today=TODAY)
+    stored_rows = before["scored"].iloc[0]
+    assert after["stalled"].iloc[0] >= stored_rows > before["stalled"].iloc[0]
+    assert list(after["stalled"].iloc[1:]) == list(before["stalled"].iloc[1:])
+    # A day the refresh did not store, or more months than it keeps: computed live.
+    longer = stall_trend(engine, Filters(), months=TREND_MONTHS + 1, today=TODAY)
+    assert list(longer["stalled"].iloc[1:]) == list(before["stalled"])
+
+
+def test_stored_nudge_list_equals_the_live_one_under_filters(
+    engine: Engine, program: dict[str, Any]
+) -> None:
+    filters = Filters(cohorts=("gc0",))
+    people = Filters(divisions=("Risk",))
+    stored = filtered_nudge_list(engine, filters, TODAY)
+    by_people = filtered_nudge_list(engine, people, TODAY)
+    everyone = filtered_nudge_list(engine, Filters(), TODAY)
+    _live(engine)
+    pd.testing.assert_frame_equal(stored, filtered_nudge_list(engine, filters, TODAY))
+    pd.testing.assert_frame_equal(by_people, filtered_nudge_list(engine, people, TODAY))
+    pd.testing.assert_frame_equal(everyone, filtered_nudge_list(engine, Filters(), TODAY))
+    assert 0 < len(stored) < len(everyone)
