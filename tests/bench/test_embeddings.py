@@ -50,17 +50,3 @@ def test_similarity_is_the_mean_of_the_k_nearest_prototypes() -> None:
     assert heavier[0, 1] == pytest.approx(1.2)
     empty = embeddings.similarity_to_prototypes(notes[:0], protos, labels, weights, 3)
     assert empty.shape == (0, 3)
-
-
-@pytest.mark.skipif(not embeddings.available(), reason="needs requirements-embeddings.txt")
-def test_real_embeddings_are_unit_length_and_semantic() -> None:
-    vectors = embeddings.embed(
-        ["We keep cancelling our sessions.", "Our meetings keep getting moved."]
-    )
-    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    themes = [
-        CodebookTheme("Scheduling", "meeting, cancelling, rescheduling sessions"),
-        CodebookTheme("Career", "promotion, next role, career progression"),
-    ]
-    scores = embeddings.theme_similarity(["He postponed again.", "I got promoted."], themes)
-    assert scores.argmax(axis=1).tolist() == [0, 1]
