@@ -2,12 +2,16 @@
 
     .venv/bin/python bench/bench_import.py --checkins 200000 [--repeat 3]
         [--database-url postgresql+psycopg://…]
+    .venv/bin/python bench/bench_import.py --bundle /tmp/bundle50k [--repeat 3]
 
 Generates a bundle with the shape of a large program (20 check-ins per
 pairing, a manager for most people, feedback and milestones) in a temporary
 folder, imports it into an empty database ``--repeat`` times and prints the
-median rows/second over all files, then times one export.  Nothing is
-asserted: timings vary with the machine.
+median rows/second over all files, then times one export.  ``--bundle``
+imports an existing bundle instead (e.g. one exported from the 50,000-pairing
+benchmark database with ``python -m tandem export``).  Each run also prints
+its CPU seconds, the load average and the process's peak RSS so far.
+Nothing is asserted: timings vary with the machine.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import argparse
 import csv
 import datetime as dt
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -178,15 +183,21 @@ def write_bundle(folder: Path, checkins: int, seed: int = 7) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkins", type=int, default=200_000)
+    parser.add_argument("--bundle", default=None, help="import this bundle folder instead")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--no-export", action="store_true", help="skip timing the export")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "bundle"
-        folder.mkdir()
-        counts = write_bundle(folder, args.checkins)
-        total = sum(counts.values())
-        print(f"bundle: {counts} ({total:,} rows)")
+        if args.bundle:
+            folder = Path(args.bundle)
+            total = 0
+        else:
+            folder = Path(tmp) / "bundle"
+            folder.mkdir()
+            counts = write_bundle(folder, args.checkins)
+            total = sum(counts.values())
+            print(f"bundle: {counts} ({total:,} rows)")
         timings = []
         url = None
         for run in range(args.repeat):
@@ -194,17 +205,26 @@ def main() -> None:
             engine = tandem_db.get_engine(url)
             metadata.drop_all(engine)
             metadata.create_all(engine)
-            began = time.perf_counter()
-            import_bundle(engine, folder)
+            began, cpu = time.perf_counter(), time.process_time()
+            report = import_bundle(engine, folder)
             timings.append(time.perf_counter() - began)
-            print(f"run {run + 1}: {timings[-1]:.2f} s, {total / timings[-1]:,.0f} rows/s")
+            cpu = time.process_time() - cpu
+            total = sum(report.rows.values())
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            load = Path("/proc/loadavg").read_text().split()[:3]
+            print(
+                f"run {run + 1}: {timings[-1]:.2f} s ({cpu:.2f} CPU s), "
+                f"{total / timings[-1]:,.0f} rows/s, peak RSS {peak:,.0f} MB, load {' '.join(load)}"
+            )
+            engine.dispose()
         median = statistics.median(timings)
-        print(f"import median: {median:.2f} s = {total / median:,.0f} rows/s")
-        engine = tandem_db.get_engine(url)
-        began = time.perf_counter()
-        export_bundle(engine, Path(tmp) / "export")
-        elapsed = time.perf_counter() - began
-        print(f"export: {elapsed:.2f} s = {total / elapsed:,.0f} rows/s")
+        print(f"import median: {median:.2f} s = {total / median:,.0f} rows/s ({total:,} rows)")
+        if not args.no_export:
+            engine = tandem_db.get_engine(url)
+            began = time.perf_counter()
+            export_bundle(engine, Path(tmp) / "export")
+            elapsed = time.perf_counter() - began
+            print(f"export: {elapsed:.2f} s = {total / elapsed:,.0f} rows/s")
         if args.database_url:
             metadata.drop_all(create_engine(args.database_url))
 

@@ -16,9 +16,8 @@ Both give exactly what a plain SQLAlchemy insert would store.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Table
@@ -38,31 +37,80 @@ def upsert(
     *,
     update_columns: Iterable[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    changed_only: bool = False,
+    version_column: str | None = None,
 ) -> int:
     """Insert ``rows`` into ``table``, updating rows whose primary key exists.
 
     Every row must carry the same keys.  ``update_columns`` limits what an
-    existing row has overwritten (default: every non-key column given).
+    existing row has overwritten (default: every non-key column given);
+    ``changed_only`` and ``version_column`` as in :func:`upsert_columns`.
     Returns the number of rows sent.
     """
     if not rows:
         return 0
     given = list(rows[0].keys())
-    primary = [column.name for column in table.primary_key.columns]
-    updatable = [k for k in (update_columns or given) if k not in primary and k in given]
-    defaults = _python_defaults(table, given)
-    if defaults:
-        rows = [{**row, **defaults} for row in rows]
-    keys = [*given, *defaults]
-    load = _upsert_postgresql if connection.dialect.name == "postgresql" else _upsert_sqlite
     sent = 0
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start : start + CHUNK_ROWS]
-        load(connection, table, chunk, keys, primary, updatable)
-        sent += len(chunk)
+        columns = {key: [row[key] for row in chunk] for key in given}
+        sent += upsert_columns(
+            connection,
+            table,
+            columns,
+            update_columns=update_columns,
+            changed_only=changed_only,
+            version_column=version_column,
+        )
         if progress is not None:
             progress(sent)
     return sent
+
+
+def upsert_columns(
+    connection: Connection,
+    table: Table,
+    columns: Mapping[str, Sequence[Any]],
+    *,
+    update_columns: Iterable[str] | None = None,
+    changed_only: bool = False,
+    version_column: str | None = None,
+) -> int:
+    """Like :func:`upsert`, with the values given column by column (equal lengths).
+
+    The importer validates a bundle a column at a time: handing the columns
+    over as they are saves building a dict per row only to take it apart.
+
+    ``changed_only``: an existing row is rewritten only when one of the
+    updated columns differs (``IS DISTINCT FROM``), so re-sending unchanged
+    rows costs no write.  ``version_column`` (implies ``changed_only``): that
+    column is incremented on every row that actually changes, so an edit
+    started from the old version is refused — and only then.
+    Returns the number of rows sent.
+    """
+    given = list(columns.keys())
+    if not given:
+        return 0
+    size = len(columns[given[0]])
+    if size == 0:
+        return 0
+    primary = [column.name for column in table.primary_key.columns]
+    updatable = [
+        k
+        for k in (update_columns or given)
+        if k not in primary and k in given and k != version_column
+    ]
+    defaults = _python_defaults(table, given)
+    values = [columns[key] for key in given] + [[value] * size for value in defaults.values()]
+    keys = [*given, *defaults]
+    conflict = _Conflict(
+        primary, updatable, changed_only or version_column is not None, version_column
+    )
+    if connection.dialect.name == "postgresql":
+        _upsert_postgresql(connection, table, values, keys, conflict)
+    else:
+        _upsert_sqlite(connection, table, values, keys, conflict)
+    return size
 
 
 def _python_defaults(table: Table, given: list[str]) -> dict[str, Any]:
@@ -83,59 +131,65 @@ def _python_defaults(table: Table, given: list[str]) -> dict[str, Any]:
     return values
 
 
-def _conflict_clause(
-    connection: Connection, primary: list[str], updatable: list[str], source: str
-) -> str:
-    target = ", ".join(_quote(connection, name) for name in primary)
-    if not updatable:
-        return f"ON CONFLICT ({target}) DO NOTHING"
-    assignments = ", ".join(
-        f"{_quote(connection, name)} = {source}.{_quote(connection, name)}" for name in updatable
-    )
-    return f"ON CONFLICT ({target}) DO UPDATE SET {assignments}"
+class _Conflict:
+    """What an upsert does with a row whose primary key exists."""
+
+    def __init__(
+        self,
+        primary: list[str],
+        updatable: list[str],
+        changed_only: bool,
+        version_column: str | None,
+    ) -> None:
+        self.primary = primary
+        self.updatable = updatable
+        self.changed_only = changed_only
+        self.version_column = version_column
+
+    def clause(self, connection: Connection, table: Table, source: str) -> str:
+        def q(name: str) -> str:
+            return _quote(connection, name)
+
+        target = ", ".join(q(name) for name in self.primary)
+        if not self.updatable:
+            return f"ON CONFLICT ({target}) DO NOTHING"
+        current = q(table.name)
+        assignments = [f"{q(name)} = {source}.{q(name)}" for name in self.updatable]
+        if self.version_column is not None:
+            version = q(self.version_column)
+            assignments.append(f"{version} = {current}.{version} + 1")
+        sql = f"ON CONFLICT ({target}) DO UPDATE SET {', '.join(assignments)}"
+        if self.changed_only:
+            # Row values: NULL-safe "differs in any column" on both backends
+            # (SQLite spells IS DISTINCT FROM as IS NOT).
+            distinct = "IS DISTINCT FROM" if connection.dialect.name == "postgresql" else "IS NOT"
+            old = ", ".join(f"{current}.{q(name)}" for name in self.updatable)
+            new = ", ".join(f"{source}.{q(name)}" for name in self.updatable)
+            sql += f" WHERE ({old}) {distinct} ({new})"
+        return sql
 
 
 def _upsert_sqlite(
     connection: Connection,
     table: Table,
-    rows: Sequence[dict[str, Any]],
+    columns: list[Sequence[Any]],
     keys: list[str],
-    primary: list[str],
-    updatable: list[str],
+    conflict: _Conflict,
 ) -> None:
     dialect = connection.dialect
-    processors = [table.c[key].type._cached_bind_processor(dialect) for key in keys]
-    columns = ", ".join(_quote(connection, key) for key in keys)
+    memoised = _memoisable(table, keys)
+    converted: list[Sequence[Any]] = []
+    for key, column in zip(keys, columns, strict=True):
+        fn = table.c[key].type._cached_bind_processor(dialect)
+        converted.append(column if fn is None else _converted(column, fn, memo=key in memoised))
+    names = ", ".join(_quote(connection, key) for key in keys)
     placeholders = ", ".join("?" for _ in keys)
     sql = (
-        f"INSERT INTO {_quote(connection, table.name)} ({columns}) VALUES ({placeholders}) "
-        + _conflict_clause(connection, primary, updatable, "excluded")
+        f"INSERT INTO {_quote(connection, table.name)} ({names}) VALUES ({placeholders}) "
+        + conflict.clause(connection, table, "excluded")
     )
-    connection.exec_driver_sql(sql, _tuples(rows, keys, processors, _memoisable(table, keys)))
-
-
-def _tuples(
-    rows: Sequence[dict[str, Any]],
-    keys: list[str],
-    processors: Sequence[Callable[[Any], Any] | None],
-    memoised: frozenset[str] = frozenset(),
-) -> list[tuple[Any, ...]]:
-    """The rows as value tuples in ``keys`` order, converted by ``processors``.
-
-    Built column by column (converting only the columns that need it), then
-    ``zip`` makes the rows in C: faster than a Python loop over rows and values.
-    """
-    if not any(processors):
-        if len(keys) == 1:
-            return [(row[keys[0]],) for row in rows]
-        return list(map(itemgetter(*keys), rows))
-    columns: list[list[Any]] = []
-    for key, fn in zip(keys, processors, strict=True):
-        column = [row[key] for row in rows]
-        if fn is not None:
-            column = _converted(column, fn, memo=key in memoised)
-        columns.append(column)
-    return list(zip(*columns, strict=True))
+    # zip makes the rows in C: faster than a Python loop over rows and values.
+    connection.exec_driver_sql(sql, list(zip(*converted, strict=True)))
 
 
 def _memoisable(table: Table, keys: list[str]) -> frozenset[str]:
@@ -163,7 +217,7 @@ class _Memo(dict[Any, Any]):
         return converted
 
 
-def _converted(column: list[Any], fn: Callable[[Any], Any], *, memo: bool) -> list[Any]:
+def _converted(column: Sequence[Any], fn: Callable[[Any], Any], *, memo: bool) -> list[Any]:
     """``fn`` over the column's values (None stays None); with ``memo`` each distinct one once.
 
     SQLAlchemy's SQLite date processor costs about a microsecond a value; a
@@ -177,42 +231,39 @@ def _converted(column: list[Any], fn: Callable[[Any], Any], *, memo: bool) -> li
 def _upsert_postgresql(
     connection: Connection,
     table: Table,
-    rows: Sequence[dict[str, Any]],
+    columns: list[Sequence[Any]],
     keys: list[str],
-    primary: list[str],
-    updatable: list[str],
+    conflict: _Conflict,
 ) -> None:
     dialect = connection.dialect
     # psycopg adapts dates, numbers and text natively; JSON needs its text form.
-    processors = [
-        table.c[key].type._cached_bind_processor(dialect)
-        if isinstance(table.c[key].type, JSON)
-        else None
-        for key in keys
-    ]
+    converted: list[Sequence[Any]] = []
+    for key, column in zip(keys, columns, strict=True):
+        if isinstance(table.c[key].type, JSON):
+            fn = table.c[key].type._cached_bind_processor(dialect)
+            assert fn is not None
+            converted.append(_converted(column, fn, memo=False))
+        else:
+            converted.append(column)
     name = _quote(connection, table.name)
     staging = _quote(connection, f"_load_{table.name}")
-    columns = ", ".join(_quote(connection, key) for key in keys)
+    names = ", ".join(_quote(connection, key) for key in keys)
     connection.exec_driver_sql(f"DROP TABLE IF EXISTS {staging}")
     connection.exec_driver_sql(
-        f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {columns} FROM {name} WITH NO DATA"
+        f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {names} FROM {name} WITH NO DATA"
     )
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            values = [row[key] for key in keys]
-            for index, fn in enumerate(processors):
-                if fn is not None and values[index] is not None:
-                    values[index] = fn(values[index])
-            copy.write_row(values)
+    with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+        write_row = copy.write_row
+        for row in zip(*converted, strict=True):
+            write_row(row)
     # One statement may not update a row twice: for a key given twice, the
     # last row wins, as it does with SQLite's row-by-row executemany.
-    keys_sql = ", ".join(_quote(connection, key) for key in primary)
+    keys_sql = ", ".join(_quote(connection, key) for key in conflict.primary)
     connection.exec_driver_sql(
-        f"INSERT INTO {name} ({columns}) "
-        f"SELECT DISTINCT ON ({keys_sql}) {columns} FROM {staging} "
-        f"ORDER BY {keys_sql}, ctid DESC "
-        + _conflict_clause(connection, primary, updatable, "EXCLUDED")
+        f"INSERT INTO {name} ({names}) "
+        f"SELECT DISTINCT ON ({keys_sql}) {names} FROM {staging} "
+        f"ORDER BY {keys_sql}, ctid DESC " + conflict.clause(connection, table, "EXCLUDED")
     )
     connection.exec_driver_sql(f"DROP TABLE {staging}")
 

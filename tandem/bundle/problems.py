@@ -59,6 +59,18 @@ class ProblemLog:
             self.problems.append(Problem(file, int(line), column, message))
         self.total += count
 
+    def merge(self, other: ProblemLog) -> None:
+        """Add another log's problems (as far as there is room), count and warnings."""
+        room = max(0, KEEP_CAP - len(self.problems))
+        self.problems.extend(other.problems[:room])
+        self.total += other.total
+        self.warnings.extend(other.warnings)
+
+    def clear(self) -> None:
+        """Forget the problems (not the warnings): a whole-file reread reports them anew."""
+        self.problems.clear()
+        self.total = 0
+
     def warn(self, message: str) -> None:
         self.warnings.append(message)
 

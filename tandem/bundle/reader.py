@@ -10,9 +10,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import operator
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -203,12 +206,198 @@ def _common_folder(entries: list[zipfile.ZipInfo]) -> str:
     return ""
 
 
-def parse_csv(filename: str, data: bytes, log: ProblemLog) -> CsvTable | None:
-    """Decode and split one file; problems go to ``log`` (None when unreadable)."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
+# Records per chunk when a file is read as a stream: big enough that the
+# per-chunk overhead vanishes, small enough that a chunk of feedback (the
+# widest rows) stays in the tens of megabytes.
+CHUNK_ROWS = 50_000
+
+
+@dataclass
+class CsvChunk:
+    """Consecutive records of one file and the line each starts on.
+
+    The records come as ``rows``, or (from a file without quotes) already
+    split into ``columns``; :meth:`column_lists` gives columns either way.
+    """
+
+    rows: list[list[str]] | None
+    lines: np.ndarray  # int64, one per record
+    columns: list[list[str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def column_lists(self, width: int) -> list[list[str]]:
+        if self.columns is not None:
+            return self.columns
+        assert self.rows is not None
+        # One C-level pass per column (zip(*rows) is several times slower).
+        return [list(map(operator.itemgetter(i), self.rows)) for i in range(width)]
+
+    def row_lists(self) -> list[list[str]]:
+        if self.rows is not None:
+            return self.rows
+        assert self.columns is not None
+        return [list(row) for row in zip(*self.columns, strict=True)]
+
+
+class CsvStream:
+    """One file's records, read a chunk at a time (the decoded file is never held whole).
+
+    ``header`` is known once the stream is opened.  Iterating yields
+    :class:`CsvChunk` s; records of the wrong width are logged and left out,
+    blank lines are skipped.  If the file turns out to be unreadable half way
+    (malformed quoting, a byte that is not UTF-8), ``failed`` becomes True,
+    iteration stops, and ``log`` holds exactly the problems a whole-file read
+    reports: the caller must drop whatever it did with the chunks it had.
+    """
+
+    def __init__(
+        self, filename: str, data: bytes, log: ProblemLog, chunk_rows: int | None = None
+    ) -> None:
+        self.filename = filename
+        self.data = data
+        self.log = log
+        self.chunk_rows = chunk_rows or CHUNK_ROWS
+        # Bytes per chunk of a file without quotes (about as many records as chunk_rows).
+        self.chunk_bytes = max(1, self.chunk_rows * 64)
+        self.failed = False
+        self.header: list[str] = []
+        self._reader: Iterator[list[str]] | None = None
+        self._line_num: Callable[[], int] = lambda: 0
+
+    def open(self) -> bool:
+        """Read the header; False (with the problem logged) if the file is unusable."""
+        data = self.data
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+            self.data = data
+        if _maybe_blank(data) or b"\0" in data:
+            # Rare shapes: decode the whole file so every check and message is
+            # exactly the whole-file one (encoding first, then emptiness, then NUL).
+            text = _decode(self.filename, data, self.log)
+            if text is None:
+                return False
+            if not text.strip():
+                self.log.add(self.filename, 1, None, "file is empty, expected a header row")
+                return False
+            nul = text.find("\0")
+            if nul >= 0:
+                line = text.count("\n", 0, nul) + 1
+                self.log.add(
+                    self.filename, line, None, "file contains a NUL byte; is it really a CSV file?"
+                )
+                return False
+        stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+        reader = csv.reader(stream, strict=True)
+        try:
+            header = next(reader)
+        except (csv.Error, UnicodeDecodeError):
+            return self._fail()
+        if not any(cell.strip() for cell in header):
+            # A file that is not UTF-8 says so first, wherever the bad byte is.
+            if _decode(self.filename, data, self.log) is not None:
+                self.log.add(self.filename, 1, None, "line 1 is blank, expected a header row")
+            return False
+        self.header = header
+        self._reader = reader
+        self._line_num = lambda: reader.line_num
+        return True
+
+    def __iter__(self) -> Iterator[CsvChunk]:
+        reader = self._reader
+        if reader is None:
+            return
+        width = len(self.header)
+        data = self.data
+        # Line by line when every record is one line: no quotes, no lone CR.
+        if b'"' not in data and data.count(b"\r") == data.count(b"\r\n"):
+            yield from self._line_chunks(width)
+        else:
+            yield from self._csv_chunks(reader, 0, width)
+
+    def _csv_chunks(
+        self, reader: Iterator[list[str]], offset: int, width: int
+    ) -> Iterator[CsvChunk]:
+        """Chunks as the csv module reads them; ``offset`` lines came before the reader's first."""
+        line_num: Callable[[], int] = lambda: reader.line_num  # type: ignore[attr-defined]  # noqa: E731
+        while True:
+            before = line_num()
+            try:
+                records = list(islice(reader, self.chunk_rows))
+            except (csv.Error, UnicodeDecodeError):
+                self._fail()
+                return
+            if not records:
+                return
+            starts = _start_lines(records, offset + before, line_num() - before)
+            chunk = _regular(self.filename, records, starts, width, self.log)
+            if len(chunk):
+                yield chunk
+
+    def _line_chunks(self, width: int) -> Iterator[CsvChunk]:
+        """Chunks of a file without quotes: every line is one record, split at commas.
+
+        ``str.split`` gives exactly the csv module's fields there, several
+        times faster, and the columns come out by slicing the flat list of
+        fields.  (Tried: the same for the lines without quotes of a file that
+        has some, the others through the csv module: no faster on exported
+        people, pairings and feedback, where quoted lines are common.)
+        """
+        data = self.data
+        start = data.find(b"\n") + 1  # the header is line 1 (one line: no quotes)
+        line = 2
+        if start == 0:
+            return
+        blank = "," * (width - 1)  # the csv module skips a line of only commas
+        while start < len(data):
+            end = data.find(b"\n", start + self.chunk_bytes)
+            end = len(data) if end < 0 else end + 1
+            try:
+                # A cut after a newline never splits a UTF-8 character.
+                text = data[start:end].decode("utf-8")
+            except UnicodeDecodeError:
+                self._fail()
+                return
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            lines = text.split("\n")
+            del text
+            if lines[-1] == "":
+                lines.pop()
+            n = len(lines)
+            starts = np.arange(line, line + n, dtype=np.int64)
+            commas = np.fromiter(map(_COUNT_COMMAS, lines), dtype=np.int64, count=n)
+            if (commas == width - 1).all() and "" not in lines and blank not in lines:
+                flat = ",".join(lines).split(",")
+                yield CsvChunk(None, starts, [flat[i::width] for i in range(width)])
+            else:
+                # Blank or ragged lines: as records, checked like the csv module's.
+                records = [line_.split(",") if line_ else [] for line_ in lines]
+                chunk = _regular(self.filename, records, starts, width, self.log)
+                if len(chunk):
+                    yield chunk
+            start = end
+            line += n
+
+    def _fail(self) -> bool:
+        """Replace this file's problems by a whole-file read's (which stops at the error)."""
+        self.failed = True
+        self._reader = None
+        self.log.clear()
+        _parse_whole(self.filename, self.data, self.log)
+        return False
+
+
+def _maybe_blank(data: bytes) -> bool:
+    """Whether the file might be only whitespace (then it is decoded whole to check)."""
+    stripped = data.strip()
+    return len(stripped) < 64 or not stripped[:64].decode("utf-8", "ignore").strip()
+
+
+def _decode(filename: str, data: bytes, log: ProblemLog) -> str | None:
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         byte = data[error.start]
@@ -220,75 +409,96 @@ def parse_csv(filename: str, data: bytes, log: ProblemLog) -> CsvTable | None:
             "save it as UTF-8 (in Excel: CSV UTF-8)",
         )
         return None
-    if not text.strip():
-        log.add(filename, 1, None, "file is empty, expected a header row")
-        return None
-    nul = text.find("\0")
-    if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        log.add(filename, line, None, "file contains a NUL byte; is it really a CSV file?")
-        return None
-    if '"' not in text:
-        return _split_unquoted(filename, text, log)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+
+
+def _line_breaks(record: list[str]) -> int:
+    """Line breaks inside a record's (quoted) fields: each of \\r\\n, \\r and \\n is one."""
+    joined = "\0".join(record)  # NUL never occurs in a read file: no false \r\n across fields
+    return joined.count("\n") + joined.count("\r") - joined.count("\r\n")
+
+
+def _start_lines(records: list[list[str]], before: int, consumed: int) -> np.ndarray:
+    """The line each record starts on, given the lines read before and for them."""
+    if consumed == len(records):  # the common case: one record per line
+        return np.arange(before + 1, before + 1 + len(records), dtype=np.int64)
+    spans = np.fromiter(map(_line_breaks, records), dtype=np.int64, count=len(records)) + 1
+    starts = np.empty(len(records), dtype=np.int64)
+    starts[0] = before + 1
+    np.cumsum(spans[:-1], out=starts[1:])
+    starts[1:] += before + 1
+    return starts
+
+
+def _regular(
+    filename: str, records: list[list[str]], starts: np.ndarray, width: int, log: ProblemLog
+) -> CsvChunk:
+    """The records of the header's width; others logged (blank lines skipped silently)."""
+    widths = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+    regular = widths == width
+    # A record whose fields are all empty is a blank line (or a line of commas): skipped.
+    # Only records with an empty first field can be blank: check just those.
+    filled = np.ones(len(records), dtype=bool)
+    if widths.min(initial=1) == 0 or "" in map(_FIRST_FIELD, records):
+        for index, record in enumerate(records):
+            if not record or not record[0]:
+                filled[index] = any(record)
+    for index in np.flatnonzero(filled & ~regular).tolist():
+        _irregular(filename, int(starts[index]), records[index], width, log)
+    keep = regular & filled
+    if keep.all():
+        return CsvChunk(records, starts)
+    where = np.flatnonzero(keep)
+    return CsvChunk([records[i] for i in where.tolist()], starts[where])
+
+
+_FIRST_FIELD = operator.itemgetter(0)
+_COUNT_COMMAS = operator.methodcaller("count", ",")
+
+
+def parse_csv(filename: str, data: bytes, log: ProblemLog) -> CsvTable | None:
+    """Decode and split one whole file; problems go to ``log`` (None when unreadable)."""
+    own = ProblemLog()
+    stream = CsvStream(filename, data, own)
     rows: list[list[str]] = []
     lines: list[int] = []
+    if stream.open():
+        for chunk in stream:
+            rows.extend(chunk.row_lists())
+            lines.extend(chunk.lines.tolist())
+    log.merge(own)
+    if not stream.header or stream.failed:
+        return None
+    return CsvTable(filename, stream.header, rows, lines)
+
+
+def _parse_whole(filename: str, data: bytes, log: ProblemLog) -> None:
+    """The record-by-record read, only to report an unreadable file exactly.
+
+    Logs the problems of a file that fails half way: the records of the wrong
+    width before the failure, then the failure itself with its line.
+    """
+    text = _decode(filename, data, log)
+    if text is None:
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     previous = 0
     try:
         header = next(reader)
-        if not any(cell.strip() for cell in header):
-            log.add(filename, 1, None, "line 1 is blank, expected a header row")
-            return None
         width = len(header)
         previous = reader.line_num
         for record in reader:
             start = previous + 1
             previous = reader.line_num
-            if len(record) != width or not any(record):
+            if len(record) != width:
                 _irregular(filename, start, record, width, log)
-                continue
-            rows.append(record)
-            lines.append(start)
     except csv.Error as error:
         log.add(filename, previous + 1, None, f"malformed CSV: {error}")
-        return None
-    return CsvTable(filename, header, rows, lines)
 
 
 def _irregular(filename: str, line: int, record: list[str], width: int, log: ProblemLog) -> None:
     """A record of the wrong width is a problem, unless it is a blank line."""
     if any(record):
         log.add(filename, line, None, f"row has {_fields(len(record))} but the header has {width}")
-
-
-def _split_unquoted(filename: str, text: str, log: ProblemLog) -> CsvTable | None:
-    """Fast path for a file without quotes: every record is exactly one line.
-
-    The csv module still splits the fields (so the rules stay the same), but
-    the line of record ``i`` is simply ``i + 1`` and irregular records are
-    found with one numpy pass instead of a Python loop per row.
-    """
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as error:  # pragma: no cover - without quotes or NULs csv cannot fail
-        log.add(filename, 1, None, f"malformed CSV: {error}")
-        return None
-    header = records[0]
-    if not any(cell.strip() for cell in header):
-        log.add(filename, 1, None, "line 1 is blank, expected a header row")
-        return None
-    width = len(header)
-    body = records[1:]
-    widths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
-    # Records whose fields are all empty are blank lines, skipped like in the slow path.
-    filled = np.fromiter(map(any, body), dtype=bool, count=len(body))
-    regular = widths == width
-    for index in np.flatnonzero(filled & ~regular).tolist():
-        _irregular(filename, index + 2, body[index], width, log)
-    keep = regular & filled
-    lines = np.flatnonzero(keep) + 2
-    rows = body if keep.all() else [body[i] for i in lines - 2]
-    return CsvTable(filename, header, rows, lines.tolist())
 
 
 def _fields(count: int) -> str:

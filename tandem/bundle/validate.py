@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Container, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +22,11 @@ import numpy as np
 
 from tandem.bundle.formulas import QUOTE, restore_formula
 from tandem.bundle.problems import ProblemLog
-from tandem.bundle.reader import CsvTable
 from tandem.bundle.spec import Column, FileSpec
+
+# Distinct raw values remembered per column across a file's chunks; beyond
+# this (timestamps, free lists) the cache starts again rather than grow.
+_CACHE_CAP = 100_000
 
 _DATE_SHAPE = re.compile(
     r"\d{4}-\d{2}-\d{2}"
@@ -53,6 +56,7 @@ class Existing:
 
     ids: dict[str, set[str]] = field(default_factory=dict)  # stem -> ids
     emails: dict[str, str] = field(default_factory=dict)  # lower(email) -> person_id
+    stored_emails: dict[str, str] = field(default_factory=dict)  # lower(email) -> as stored
 
 
 def _show(value: Any, limit: int = 60) -> str:
@@ -62,7 +66,7 @@ def _show(value: Any, limit: int = 60) -> str:
     return repr(text)
 
 
-def _mask(container: Collection[Any], values: Sequence[Any]) -> np.ndarray:
+def _mask(container: Container[Any], values: Sequence[Any]) -> np.ndarray:
     """Row mask: which values are in ``container`` (one C-level pass)."""
     return np.fromiter(map(container.__contains__, values), dtype=bool, count=len(values))
 
@@ -87,10 +91,10 @@ class _Reporter:
         )
 
 
-def map_header(spec: FileSpec, table: CsvTable, log: ProblemLog) -> dict[str, int]:
+def map_header(spec: FileSpec, header: Sequence[str], log: ProblemLog) -> dict[str, int]:
     """Bundle column name → position in the file, with header problems logged."""
     positions: dict[str, int] = {}
-    for index, raw in enumerate(table.header):
+    for index, raw in enumerate(header):
         key = raw.strip().lower()
         if key in spec.by_name:
             if key in positions:
@@ -115,42 +119,240 @@ def map_header(spec: FileSpec, table: CsvTable, log: ProblemLog) -> dict[str, in
     return positions
 
 
-def validate_file(spec: FileSpec, table: CsvTable, log: ProblemLog) -> FileData:
-    """Check and convert every cell of one file (no cross-file checks).
+class FileValidator:
+    """Checks one file a chunk at a time, remembering what spans chunks.
 
-    Consumes ``table``: its rows are released once split into columns.
+    Cells, IDs unique within the file, date order, references into earlier
+    files (or the database), a pairing's two people and emails are checked
+    per chunk; what needs the whole file (references of a file to itself,
+    emails taken from people the bundle does not rewrite) at :meth:`finish`.
+    Every problem goes to ``log`` exactly as a whole-file check reports it.
     """
-    positions = map_header(spec, table, log)
-    data = FileData(spec, np.asarray(table.lines, dtype=np.int64))
-    data.present = set(positions)
-    # Column-wise: one C-level pass per column (zip(*rows) is several times slower).
-    columns = [list(map(operator.itemgetter(i), table.rows)) for i in range(len(table.header))]
-    # The row lists are no longer needed: free them before the conversions
-    # allocate (a million rows of lists is hundreds of MB).
-    table.rows = []
-    report = _Reporter(log, data)
-    n = data.size
-    for column in spec.all_columns:
-        if column.name not in positions:
-            if column not in spec.optional:
-                data.values[column.name] = [column.default] * n
-            continue
-        cells: Sequence[str] = columns[positions[column.name]]
-        data.values[column.name] = _convert(column, cells, report)
-    _check_unique_ids(spec.id_column.name, data, report)
-    for column in spec.columns:
-        if column.not_before and column.name in positions:
-            _check_order(column, data, report)
-    return data
+
+    def __init__(
+        self,
+        spec: FileSpec,
+        header: Sequence[str],
+        log: ProblemLog,
+        *,
+        known: dict[str, set[Any]] | None = None,
+        existing: Existing | None = None,
+        unreadable: Collection[str] = (),
+        formula_quotes: bool = True,
+    ) -> None:
+        self.spec = spec
+        # False when the file has no single quote at all: no cell to restore.
+        self.formula_quotes = formula_quotes
+        self.log = log
+        self.width = len(header)
+        self.positions = map_header(spec, header, log)
+        self.present = set(self.positions)
+        self.known = known if known is not None else {}
+        self.existing = existing if existing is not None else Existing()
+        self.unreadable = unreadable
+        self.size = 0
+        # The chunk each ID first occurred in (a duplicate names its line).
+        self.first_chunk: dict[Any, int] = {}
+        self._chunk_ids: list[tuple[list[Any], np.ndarray]] = []
+        self._parsed: dict[str, _ParseCache] = {}
+        self._self_refs: list[tuple[Column, list[Any], np.ndarray]] = []
+        self._email_first: dict[str, int] = {}
+        self._email_taken: list[tuple[str, str, int]] = []  # (email, owner, line)
+
+    def chunk(self, columns: list[list[str]], lines: np.ndarray) -> FileData:
+        """Check and convert one chunk of records, given column by column (header order)."""
+        spec = self.spec
+        data = FileData(spec, np.asarray(lines, dtype=np.int64))
+        data.present = self.present
+        report = _Reporter(self.log, data)
+        n = data.size
+        for column in spec.all_columns:
+            if column.name not in self.positions:
+                if column not in spec.optional:
+                    data.values[column.name] = [column.default] * n
+                continue
+            cells: Sequence[str] = columns[self.positions[column.name]]
+            columns[self.positions[column.name]] = []  # freed as soon as converted
+            cache = self._parsed.setdefault(column.name, _ParseCache())
+            cache.trim()
+            data.values[column.name] = _convert(
+                column, cells, report, cache, quotes=self.formula_quotes
+            )
+        self._check_unique_ids(data, report)
+        for column in spec.columns:
+            if column.not_before and column.name in self.positions:
+                _check_order(column, data, report)
+        self._check_references(data, report)
+        if spec.stem == "pairings":
+            check_pairs(data, self.log)
+        if spec.stem == "people":
+            self._check_emails(data, report)
+        self.size += n
+        return data
+
+    def finish(self) -> set[Any]:
+        """The whole-file checks; returns the file's IDs."""
+        ids = set(self.first_chunk)
+        for column, values, lines in self._self_refs:
+            data = FileData(self.spec, lines)
+            known = self.known.get(column.ref or "", set())
+            unknown = ~_mask(_Union(known, ids), values)
+            _Reporter(self.log, data).rows(
+                column.name, unknown, _unknown_id(values, f"{column.ref}.csv")
+            )
+        self._self_refs = []
+        if self._email_taken:
+            taken = [(e, o, line) for e, o, line in self._email_taken if o not in ids]
+            self.log.add_rows(
+                self.spec.filename,
+                [line for _e, _o, line in taken],
+                "email",
+                (
+                    f"email {_show(email)} already belongs to person {_show(owner)} in the database"
+                    for email, owner, _line in taken
+                ),
+                len(taken),
+            )
+        self._parsed = {}
+        self.first_chunk = {}
+        self._chunk_ids = []
+        return ids
+
+    def _check_unique_ids(self, data: FileData, report: _Reporter) -> None:
+        name = self.spec.id_column.name
+        ids = data.values[name]
+        first = self.first_chunk
+        number = len(self._chunk_ids)
+        # Kept to find the line of a first occurrence: the IDs are alive
+        # anyway (as keys of first_chunk), this costs a pointer per row.
+        self._chunk_ids.append((ids, data.lines))
+        fresh = dict.fromkeys(ids, number)
+        filled = len(ids)
+        if None in fresh:
+            del fresh[None]
+            filled -= ids.count(None)
+        if len(fresh) == filled and first.keys().isdisjoint(fresh):
+            first.update(fresh)  # the common case: no ID seen before
+            return
+        repeated = np.zeros(len(ids), dtype=bool)
+        earlier: dict[int, int] = {}
+        for index, value in enumerate(ids):
+            if value is None:
+                continue
+            if value in first:
+                repeated[index] = True
+                earlier[index] = self._line_of(value)
+            else:
+                first[value] = number
+        report.rows(
+            name,
+            repeated,
+            lambda i: f"duplicate ID {_show(ids[i])} (first on line {earlier[i]})",
+        )
+
+    def _line_of(self, value: Any) -> int:
+        """The line an ID first occurred on."""
+        ids, lines = self._chunk_ids[self.first_chunk[value]]
+        return int(lines[ids.index(value)])
+
+    def _check_references(self, data: FileData, report: _Reporter) -> None:
+        """References resolve against the bundle's rows or rows already in the database.
+
+        References into a file that could not be read at all are not checked:
+        that file's own problem says it all.  References to the file itself
+        wait for :meth:`finish` (a manager may come later in the file).
+        """
+        for column in self.spec.columns:
+            if column.ref is None or column.name not in self.present:
+                continue
+            if column.ref in self.unreadable:
+                continue
+            values = data.values[column.name]
+            known = self.known.get(column.ref, set())
+            if column.ref == self.spec.stem:
+                unknown = ~_mask(_Union(known, self.first_chunk), values)
+                if unknown.any():
+                    where = np.flatnonzero(unknown)
+                    self._self_refs.append(
+                        (column, [values[i] for i in where.tolist()], data.lines[where])
+                    )
+                continue
+            if None not in known:  # an empty reference is not an unknown one
+                known.add(None)
+            if known.issuperset(values):  # one C-level pass when all resolve
+                continue
+            unknown = ~_mask(known, values)
+            report.rows(column.name, unknown, _unknown_id(values, f"{column.ref}.csv"))
+
+    def _check_emails(self, data: FileData, report: _Reporter) -> None:
+        """Emails are unique (ignoring case) within the bundle and against other people."""
+        if "email" not in self.present:
+            return
+        emails = data.values["email"]
+        lowered = [e.lower() if e is not None else None for e in emails]
+        first = self._email_first
+        repeated = np.zeros(len(emails), dtype=bool)
+        earlier: dict[int, int] = {}
+        lines = data.lines.tolist()
+        for index, value in enumerate(lowered):
+            if value is None:
+                continue
+            if value in first:
+                repeated[index] = True
+                earlier[index] = first[value]
+            else:
+                first[value] = lines[index]
+        report.rows(
+            "email",
+            repeated,
+            lambda i: f"email {_show(emails[i])} is already used on line {earlier[i]}",
+        )
+        owners = self.existing.emails
+        if not owners:
+            return
+        # Only people the bundle does not rewrite keep their email after
+        # import: whether the owner is among them is known at finish().
+        person = data.values["person_id"]
+        for index, value in enumerate(lowered):
+            if value is None or repeated[index]:
+                continue
+            owner = owners.get(value)
+            if owner is not None and owner != person[index]:
+                self._email_taken.append((str(emails[index]), owner, lines[index]))
 
 
-def _convert(column: Column, cells: Sequence[str], report: _Reporter) -> list[Any]:
+class _Union:
+    """Membership in a set or the mapping of IDs seen so far, and None (no reference)."""
+
+    def __init__(self, first: Container[Any], second: Container[Any]) -> None:
+        self.first = first
+        self.second = second
+
+    def __contains__(self, value: Any) -> bool:
+        return value is None or value in self.first or value in self.second
+
+
+def _convert(
+    column: Column,
+    cells: Sequence[str],
+    report: _Reporter,
+    cache: _ParseCache,
+    *,
+    quotes: bool = True,
+) -> list[Any]:
+    # Each converter returns the values and a mask of the empty cells, or
+    # None when no cell is empty (the common case: no mask to build).
     if column.kind == "text":
-        values, missing = _text_values(column, cells, report)
+        values, missing = _text_values(column, cells, report, quotes=quotes)
     elif column.kind == "id":
-        values, missing = _id_values(column, cells, report)
+        values, missing = _id_values(column, cells, report, quotes=quotes)
     else:
-        values, missing = _by_unique(column, cells, report, _PARSERS[column.kind])
+        needed = column.required or column.default is not None
+        values, missing = _by_unique(
+            column, cells, report, _PARSERS[column.kind], cache, missing=needed
+        )
+    if missing is None:
+        return values
     if column.required:
         report.rows(column.name, missing, lambda i: "required value is missing")
     if column.default is not None and missing.any():
@@ -158,17 +360,33 @@ def _convert(column: Column, cells: Sequence[str], report: _Reporter) -> list[An
     return values
 
 
+# The first character of a cell ("" for an empty one), taken in C.
+_FIRST_CHAR = operator.itemgetter(slice(0, 1))
+
+
+def _restored(cells: list[str], quotes: bool = True) -> list[str]:
+    """The cells with formula quotes removed (the list itself when there is none).
+
+    One C-level scan of the first characters finds whether any cell starts
+    with a quote; ``quotes`` False (the file has no quote at all) skips even that.
+    """
+    if quotes and QUOTE in "".join(map(_FIRST_CHAR, cells)):
+        return list(map(restore_formula, cells))
+    return cells
+
+
 def _text_values(
-    column: Column, cells: Sequence[str], report: _Reporter
-) -> tuple[list[Any], np.ndarray]:
+    column: Column, cells: Sequence[str], report: _Reporter, *, quotes: bool = True
+) -> tuple[list[Any], np.ndarray | None]:
     """Text is kept as written (not trimmed); only the formula quote is removed."""
     n = len(cells)
     if column.trim:
         cells = list(map(str.strip, cells))
-    present = np.fromiter(map(bool, map(str.strip, cells)), dtype=bool, count=n)
-    restored = list(map(restore_formula, cells))
-    if column.max_length is not None:
-        lengths = np.fromiter(map(len, restored), dtype=np.int64, count=n)
+    # str.strip returns the cell itself when there is nothing to strip: cheap.
+    stripped = cells if column.trim else list(map(str.strip, cells))
+    values: list[Any] = _restored(list(cells), quotes)
+    if column.max_length is not None and max(map(len, values), default=0) > column.max_length:
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
         report.rows(
             column.name,
             lengths > column.max_length,
@@ -177,25 +395,45 @@ def _text_values(
                 f"at most {column.max_length:,} are allowed"
             ),
         )
-    values = [v if p else None for v, p in zip(restored, present.tolist(), strict=True)]
+    if "" not in stripped:
+        return values, None
+    present = np.fromiter(map(bool, stripped), dtype=bool, count=n)
+    values = [v if p else None for v, p in zip(values, present.tolist(), strict=True)]
     return values, ~present
 
 
 def _id_values(
-    column: Column, cells: Sequence[str], report: _Reporter
-) -> tuple[list[Any], np.ndarray]:
+    column: Column, cells: Sequence[str], report: _Reporter, *, quotes: bool = True
+) -> tuple[list[Any], np.ndarray | None]:
     n = len(cells)
-    stripped = list(map(str.strip, cells))
-    if any(map(operator.methodcaller("startswith", QUOTE), stripped)):
-        stripped = list(map(restore_formula, stripped))
-    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
+    stripped = _restored(list(map(str.strip, cells)), quotes)
     limit = column.max_length or 64
-    report.rows(
-        column.name,
-        lengths > limit,
-        lambda i: f"ID is {int(lengths[i])} characters long; at most {limit} are allowed",
-    )
-    return [s or None for s in stripped], lengths == 0
+    if max(map(len, stripped), default=0) > limit:
+        lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
+        report.rows(
+            column.name,
+            lengths > limit,
+            lambda i: f"ID is {int(lengths[i])} characters long; at most {limit} are allowed",
+        )
+    if "" not in stripped:
+        return stripped, None
+    missing = np.fromiter(map(operator.not_, stripped), dtype=bool, count=n)
+    return [s or None for s in stripped], missing
+
+
+class _ParseCache:
+    """One column's parsed distinct raw values, kept across a file's chunks."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}  # raw -> value (None when empty or invalid)
+        self.errors: dict[str, str] = {}  # raw -> problem
+        self.blank: set[str] = set()  # raw values that are empty
+
+    def trim(self) -> None:
+        if len(self.values) > _CACHE_CAP:
+            self.values.clear()
+            self.errors.clear()
+            self.blank.clear()
 
 
 def _by_unique(
@@ -203,27 +441,34 @@ def _by_unique(
     cells: Sequence[str],
     report: _Reporter,
     parse: Callable[[Column, str], Any],
-) -> tuple[list[Any], np.ndarray]:
-    """Parse each distinct raw value once, then spread results back to the rows."""
-    table: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    blank: set[str] = set()
-    for raw in set(cells):
+    cache: _ParseCache,
+    *,
+    missing: bool = True,
+) -> tuple[list[Any], np.ndarray | None]:
+    """Parse each distinct raw value once (per file), then spread results back to the rows.
+
+    The mask of empty cells is built only when ``missing`` asks for it.
+    """
+    distinct = set(cells)
+    table = cache.values
+    for raw in distinct.difference(table):
         text = raw.strip()
         if not text:
-            blank.add(raw)
+            cache.blank.add(raw)
             table[raw] = None
             continue
         try:
             table[raw] = parse(column, text)
         except ValueError as error:
             table[raw] = None
-            errors[raw] = str(error)
+            cache.errors[raw] = str(error)
     values = list(map(table.__getitem__, cells))
-    if errors:
+    errors = cache.errors
+    if errors and not errors.keys().isdisjoint(distinct):
         report.rows(column.name, _mask(errors, cells), lambda i: errors[cells[i]])
-    missing = _mask(blank, cells) if blank else np.zeros(len(cells), dtype=bool)
-    return values, missing
+    if not missing or cache.blank.isdisjoint(distinct):
+        return values, None
+    return values, _mask(cache.blank, cells)
 
 
 def _fmt(number: float | None) -> str:
@@ -384,37 +629,6 @@ def _check_order(column: Column, data: FileData, report: _Reporter) -> None:
 # --- Across files -------------------------------------------------------------
 
 
-def check_references(
-    files: dict[str, FileData],
-    existing: Existing,
-    log: ProblemLog,
-    *,
-    unreadable: Collection[str] = (),
-) -> None:
-    """References resolve against the bundle's rows or rows already in the database.
-
-    References into a file that could not be read at all (``unreadable``
-    stems) are not checked: that file's own problem says it all.
-    """
-    known: dict[str, set[Any]] = {}
-    for stem, ids in existing.ids.items():
-        known[stem] = set(ids)
-    for data in files.values():
-        known.setdefault(data.spec.stem, set()).update(data.values[data.spec.id_column.name])
-    for targets in known.values():
-        targets.add(None)  # an empty reference is not an unknown one
-    for data in files.values():
-        report = _Reporter(log, data)
-        for column in data.spec.columns:
-            if column.ref is None or column.name not in data.present:
-                continue
-            if column.ref in unreadable:
-                continue
-            values = data.values[column.name]
-            unknown = ~_mask(known.get(column.ref, {None}), values)
-            report.rows(column.name, unknown, _unknown_id(values, f"{column.ref}.csv"))
-
-
 def _unknown_id(values: Sequence[Any], ref_file: str) -> Callable[[int], str]:
     def message(i: int) -> str:
         return f"unknown ID {_show(values[i])}: not in {ref_file} nor in the database"
@@ -434,33 +648,5 @@ def check_pairs(data: FileData, log: ProblemLog) -> None:
         lambda i: (
             f"a person cannot be paired with themself "
             f"(mentor_id and mentee_id are both {_show(mentor[i])})"
-        ),
-    )
-
-
-def check_emails(data: FileData, existing: Existing, log: ProblemLog) -> None:
-    """Emails are unique (ignoring case) within the bundle and against other people."""
-    if "email" not in data.present:
-        return
-    emails = data.values["email"]
-    lowered = [e.lower() if e is not None else None for e in emails]
-    report = _Reporter(log, data)
-    repeated, first = _first_lines(lowered, data)
-    report.rows(
-        "email",
-        repeated,
-        lambda i: f"email {_show(emails[i])} is already used on line {first[lowered[i]]}",
-    )
-    if not existing.emails:
-        return
-    in_bundle = set(data.values["person_id"])
-    # Only people the bundle does not rewrite keep their email after import.
-    others = {e: p for e, p in existing.emails.items() if p not in in_bundle}
-    report.rows(
-        "email",
-        _mask(others, lowered) & ~repeated,
-        lambda i: (
-            f"email {_show(emails[i])} already belongs to person "
-            f"{_show(others[str(lowered[i])])} in the database"
         ),
     )

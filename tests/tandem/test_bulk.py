@@ -108,3 +108,34 @@ def test_json_columns_and_chunks(engine, monkeypatch) -> None:  # type: ignore[n
     with engine.connect() as connection:
         stored = connection.execute(select(AuditEntry.after).where(AuditEntry.id == 5)).scalar_one()
     assert stored == {"n": 5, "name": "Zoë"}
+
+
+def test_columns_with_changed_only_leave_unchanged_rows_and_their_version_alone(
+    engine,  # type: ignore[no-untyped-def]
+) -> None:
+    from tandem.bulk import upsert_columns
+
+    small_program(engine)
+    flags = metadata.tables["flags"]
+    columns = {
+        "flag_id": ["f1", "f2"],
+        "pairing_id": ["x1", "x1"],
+        "raised_by": ["lead", "lead"],
+        "raised_at": [dt.datetime(2026, 5, 1), dt.datetime(2026, 5, 2)],
+        "reason": ["no_contact", "other"],
+        "note": [None, "first"],
+        "status": ["open", "open"],
+    }
+
+    def load(values: dict[str, list[object]]) -> dict[str, tuple[int, str | None]]:
+        with engine.begin() as connection:
+            assert upsert_columns(connection, flags, values, version_column="version") == 2
+        with engine.connect() as connection:
+            rows = connection.execute(select(flags.c.flag_id, flags.c.version, flags.c.note))
+            return {key: (version, note) for key, version, note in rows}
+
+    assert load(columns) == {"f1": (1, None), "f2": (1, "first")}
+    assert load(columns) == {"f1": (1, None), "f2": (1, "first")}  # NULL equals NULL
+    changed = {**columns, "note": ["now set", "first"]}
+    assert load(changed) == {"f1": (2, "now set"), "f2": (1, "first")}
+    assert load({**changed, "note": [None, "first"]}) == {"f1": (3, None), "f2": (1, "first")}

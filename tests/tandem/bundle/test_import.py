@@ -82,8 +82,8 @@ def test_reimport_updates_in_place_and_never_duplicates(
     assert _count(engine, CheckIn) == 43
     assert _get(engine, Person, "p001").name == "Margaret Okafor-Reid"
     assert _get(engine, Person, "p021").max_mentees == 2
-    # Rows the dashboard edits under optimistic concurrency get a new version.
-    assert _get(engine, Pairing, "pr-001").version == 2
+    # Unchanged rows the dashboard edits under optimistic concurrency keep their version.
+    assert _get(engine, Pairing, "pr-001").version == 1
     assert _count(engine, AuditEntry) == 2
 
 

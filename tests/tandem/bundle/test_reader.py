@@ -111,3 +111,42 @@ def test_unquoted_fast_path_skips_blank_lines_and_reports_ragged_rows() -> None:
     assert table is not None
     assert (table.rows, table.lines) == ([["1", "2"], ["4", "5"]], [2, 6])
     assert [str(p) for p in log.problems] == ["x.csv:5: row has 1 field but the header has 2"]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 50_000])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_files_without_quotes_split_like_the_csv_module(chunk_rows: int, newline: str) -> None:
+    """The fast path for quote-free files: blank lines, lines of commas, ragged rows."""
+    from tandem.bundle.reader import CsvStream
+
+    text = newline.join(["a,b", "1,2", "", ",", "3", "4,5", " ,", "6,7,8", "9,"]) + newline
+    log = ProblemLog()
+    stream = CsvStream("x.csv", text.encode(), log, chunk_rows=chunk_rows)
+    stream.chunk_bytes = chunk_rows  # cut the bytes as finely as the rows
+    assert stream.open()
+    rows, lines = [], []
+    for chunk in stream:
+        rows.extend(chunk.row_lists())
+        lines.extend(chunk.lines.tolist())
+    assert rows == [["1", "2"], ["4", "5"], [" ", ""], ["9", ""]]
+    assert lines == [2, 6, 7, 9]
+    assert [str(p) for p in log.problems] == [
+        "x.csv:5: row has 1 field but the header has 2",
+        "x.csv:8: row has 3 fields but the header has 2",
+    ]
+
+
+def test_a_record_over_several_lines_keeps_its_line_across_chunks() -> None:
+    from tandem.bundle.reader import CsvStream
+
+    data = b'id,text\r\na,"one\r\ntwo"\r\nb,"x\ry\nz"\r\nc,last\r\n'
+    log = ProblemLog()
+    stream = CsvStream("x.csv", data, log, chunk_rows=1)
+    assert stream.open()
+    found = [
+        (row, int(line))
+        for chunk in stream
+        for row, line in zip(chunk.row_lists(), chunk.lines, strict=True)
+    ]
+    assert found == [(["a", "one\r\ntwo"], 2), (["b", "x\ry\nz"], 4), (["c", "last"], 7)]
+    assert not log
