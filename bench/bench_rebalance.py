@@ -7,6 +7,9 @@
 * program: a 200-mentee program.
 * ``--db`` also times the whole ``compute_rebalance`` (reading a SQLite file
   written by ``tandem.bulk.upsert``) at both scales.
+* ``--program FILE`` times ``compute_rebalance`` on an existing program (e.g.
+  the cached ``bench/out/demo_p50000_*.db``; it is only read), with the peak
+  memory of the process: run it in a fresh process for a clean peak.
 
 Synthetic data are generated here with a fixed seed; nothing is downloaded.
 """
@@ -142,11 +145,38 @@ def median_time(fn, repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+def time_program(path: str, repeat: int) -> int:
+    """compute_rebalance on an existing SQLite program: wall and CPU medians, peak memory."""
+    import resource
+
+    engine = get_engine(f"sqlite:///{Path(path).resolve()}")  # compute_rebalance only reads
+    walls, cpus = [], []
+    plan = None
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        plan = compute_rebalance(engine)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    assert plan is not None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{Path(path).name}: {plan.movable} movable, {len(plan.suggestions)} moves, "
+        f"total {plan.total_score:.6f} — wall median {statistics.median(walls):.2f}s, "
+        f"CPU median {statistics.median(cpus):.2f}s, peak {peak:.0f} MiB "
+        f"(load {Path('/proc/loadavg').read_text().split()[0]})"
+    )
+    engine.dispose()
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--db", action="store_true", help="also time compute_rebalance on SQLite")
+    parser.add_argument("--program", help="SQLite file of a whole program (read only)")
     args = parser.parse_args()
+    if args.program:
+        return time_program(args.program, args.repeat)
     # Only the stalled pairings move: the fixed ones are random, so many fit poorly.
     config = MatchConfig(poor_fit_threshold=0.0)
     scales = {"program": (300, 200, 150), "enterprise": (10_000, 2_000, 5_000)}

@@ -804,8 +804,9 @@ def pins_and_excludes(engine: Engine, viewer: Viewer) -> None:
         st.rerun()
 
 
-# Measured (bench/findings.md): the plan at 50,000 pairings took minutes and
-# ~9 GB. Above this size a page view does not start it by itself.
+# Measured (bench/findings.md, "Rebalancing at scale (session 2)"): the plan at
+# 50,000 pairings takes about a minute of CPU in under 1 GB (it took minutes and
+# ~9 GB before). Above this size a page view does not start it by itself.
 LIVE_PLAN_LIMIT = 10_000
 _CONFIRMED = "rebalancing_large_confirmed"
 
@@ -819,7 +820,7 @@ def size_guard(engine: Engine) -> bool:
         return True
     st.warning(
         f"This program has {size:,} running pairings. Computing the optimal plan for all of "
-        "them takes minutes and a lot of memory, so it does not start on its own. "
+        "them takes about a minute, so it does not start on its own. "
         "`python -m tandem rebalance` computes it from the command line.",
         icon=":material/hourglass:",
     )

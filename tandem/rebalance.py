@@ -37,20 +37,21 @@ the same total.
 **Exact solving.**  The b-matching becomes an assignment problem by giving
 each mentor one column per open slot, plus one private "unassigned" column of
 value 0 per row; scipy's sparse Jonker–Volgenant solver
-(``min_weight_full_bipartite_matching``) then solves it exactly.
+(``min_weight_full_bipartite_matching``) then solves it exactly (see
+:mod:`tandem.assignment`).
 
-**Exact pruning.**  With R movable pairings, for each row we keep only its
-best mentors, in value order, until their open slots add up to at least R
-(its stay option is always added too: an extra option cannot lower the
-optimum, and a lead wants to see what staying was worth).  This never
-changes the optimum: take an optimal assignment that puts row *i* on a mentor
-outside its kept set T.  The other R − 1 rows occupy at most R − 1 slots, and
-T has at least R, so some slot in T is free; moving *i* there loses nothing,
-because every mentor in T is worth at least as much to *i* as any mentor
-outside T.  Repeating this for every row gives an optimal assignment inside
-the pruned graph.  (Ties at the cut are harmless for the same reason.)  The
-``--explain`` candidates are exactly the pruned options, so a re-solve of
-them reproduces ``total_score``.
+**Exact pruning.**  Every movable pairing is scored against every mentor
+with an open slot once, in bounded blocks, but the solver sees only each
+row's best options holding a few open slots (at 50,000 pairings, ~13,000 ×
+70,000 values: keeping them all took ~9 GB); its stay option is always added
+(an extra option cannot lower the optimum, and a lead wants to see what
+staying was worth).  The answer is then *proved* optimal over all options by a
+linear-programming dual certificate: a row whose left-out options could
+still beat what it has is given more options and the problem is solved
+again (details in :mod:`tandem.assignment`).  The ``--explain`` candidates
+are exactly the options the solver weighed, so a re-solve of them reproduces
+``total_score``.  When several plans reach the same total, which of them is
+returned depends on those candidate lists; each is optimal.
 
 **Known limit.**  A mentee with two movable pairings is two independent
 rows: the solver could in principle send both to the same new mentor (the
@@ -74,12 +75,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from tandem import audit
+from tandem.assignment import SCALE, optimal_assignment, quantise
+from tandem.assignment import solve_b_matching as solve_b_matching  # its historical home
 from tandem.db import transaction
 from tandem.matching import (
     CLOSED_STATUSES,
@@ -101,10 +102,6 @@ from tandem.settings import SettingsError, get_setting, register_validator
 REBALANCE_KEY = "rebalance"
 DEFAULT_REBALANCE: dict[str, Any] = {"pins": [], "excludes": [], "declined": []}
 MOVABLE_STATUSES: tuple[str, ...] = ("active", "paused")
-
-SCALE = 1_000_000  # values are solved in micro-units: exact integer arithmetic
-# Score-matrix cells per chunk: bounds memory whatever the program size.
-CHUNK_CELLS = 1_500_000
 
 
 class SuggestionConflict(RuntimeError):
@@ -309,167 +306,6 @@ class RebalancePlan:
         return out
 
 
-# --- The exact solver -------------------------------------------------------------
-
-
-def solve_b_matching(
-    n_rows: int,
-    edge_rows: np.ndarray,
-    edge_cols: np.ndarray,
-    edge_values: np.ndarray,
-    capacity: np.ndarray,
-) -> np.ndarray:
-    """Max-weight b-matching: the column chosen for each row, -1 for none.
-
-    Each row takes at most one edge, column *c* at most ``capacity[c]``.
-    ``edge_values`` are non-negative integers (micro-units); (row, column)
-    pairs must be unique.  Exact: slot expansion plus one zero-value dummy
-    column per row turns it into a rectangular assignment problem, solved by
-    LAPJVsp.
-    """
-    edge_rows = np.asarray(edge_rows, dtype=np.int64)
-    edge_cols = np.asarray(edge_cols, dtype=np.int64)
-    edge_values = np.asarray(edge_values, dtype=np.int64)
-    assigned = np.full(n_rows, -1, dtype=np.int64)
-    if n_rows == 0 or len(edge_rows) == 0:
-        return assigned
-    if (edge_values < 0).any():
-        raise ValueError("edge values must be non-negative")
-    capacity = np.asarray(capacity, dtype=np.int64)
-    # A column never needs more slots than it has edges.
-    degree = np.bincount(edge_cols, minlength=len(capacity))
-    slots = np.minimum(capacity, degree)
-    keep = slots[edge_cols] > 0
-    edge_rows, edge_cols, edge_values = edge_rows[keep], edge_cols[keep], edge_values[keep]
-    if len(edge_rows) == 0:
-        return assigned
-    offset = np.concatenate(([0], np.cumsum(slots)))
-    total_slots = int(offset[-1])
-    # Expand each edge into one edge per slot of its column, rows in order.
-    order = np.argsort(edge_rows, kind="stable")
-    edge_rows, edge_cols, edge_values = edge_rows[order], edge_cols[order], edge_values[order]
-    repeat = slots[edge_cols]
-    rows = np.repeat(edge_rows, repeat)
-    values = np.repeat(edge_values, repeat)
-    run_start = np.cumsum(repeat) - repeat
-    slot_cols = np.repeat(offset[edge_cols] - run_start, repeat) + np.arange(len(rows))
-    slot_owner = np.repeat(np.arange(len(slots)), slots)
-    # Build the CSR matrix directly: each row's slot edges, then its private
-    # "unassigned" column.  Costs must be non-zero for a sparse matrix, so
-    # every value is shifted below `big` (a constant per row: same optimum).
-    big = int(values.max()) + 1
-    per_row = np.bincount(rows, minlength=n_rows) + 1
-    indptr = np.concatenate(([0], np.cumsum(per_row)))
-    nnz = int(indptr[-1])
-    indices = np.empty(nnz, dtype=np.int64)
-    costs = np.empty(nnz, dtype=np.float64)
-    edge_positions = np.arange(len(rows)) + rows  # one dummy before each later row
-    dummy_positions = indptr[1:] - 1
-    indices[edge_positions] = slot_cols
-    costs[edge_positions] = big - values
-    indices[dummy_positions] = total_slots + np.arange(n_rows)
-    costs[dummy_positions] = big
-    matrix = csr_array((costs, indices, indptr), shape=(n_rows, total_slots + n_rows))
-    row_ind, col_ind = min_weight_full_bipartite_matching(matrix)
-    real = col_ind < total_slots
-    assigned[row_ind[real]] = slot_owner[col_ind[real]]
-    return assigned
-
-
-def _quantise(values: np.ndarray) -> np.ndarray:
-    return np.round(values * SCALE).astype(np.int64)
-
-
-@dataclass
-class _Edges:
-    rows: np.ndarray
-    cols: np.ndarray
-    values: np.ndarray  # int64 micro-units
-
-
-def _candidate_edges(
-    people: People,
-    config: MatchConfig,
-    row_mentees: np.ndarray,
-    row_kinds: np.ndarray,
-    columns: np.ndarray,
-    capacity: np.ndarray,
-    forbid_rows: np.ndarray,
-    forbid_cols: np.ndarray,
-    *,
-    stay_cols: np.ndarray | None = None,
-    stay_values: np.ndarray | None = None,
-    extra_forbidden: Callable[[int, int], np.ndarray] | None = None,
-) -> _Edges:
-    """Score rows × columns chunk by chunk, mask hard rules, keep each row's exact top set."""
-    n_rows, n_cols = len(row_mentees), len(columns)
-    if n_rows == 0 or n_cols == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return _Edges(empty, empty, empty)
-    capacity = np.minimum(np.asarray(capacity, dtype=np.int64), n_rows)
-    order = np.argsort(forbid_rows, kind="stable")
-    forbid_rows, forbid_cols = forbid_rows[order], forbid_cols[order]
-    chunk = max(1, CHUNK_CELLS // n_cols)
-    out_rows: list[np.ndarray] = []
-    out_cols: list[np.ndarray] = []
-    out_values: list[np.ndarray] = []
-    for r0 in range(0, n_rows, chunk):
-        r1 = min(n_rows, r0 + chunk)
-        values = score(
-            people,
-            columns[None, :],
-            row_mentees[r0:r1, None],
-            row_kinds[r0:r1, None],
-            config,
-        )
-        q = _quantise(values)
-        lo, hi = np.searchsorted(forbid_rows, [r0, r1])
-        q[forbid_rows[lo:hi] - r0, forbid_cols[lo:hi]] = -1
-        if extra_forbidden is not None:
-            q[extra_forbidden(r0, r1)] = -1
-        if stay_cols is not None and stay_values is not None:
-            local = np.arange(r0, r1)
-            has = stay_cols[r0:r1] >= 0
-            q[local[has] - r0, stay_cols[r0:r1][has]] = stay_values[r0:r1][has]
-        rows, cols = _prune(q, capacity, n_rows)
-        if stay_cols is not None:
-            # Staying is always shown as an option (extra options never change
-            # the optimum; pruning only may drop options).
-            local_stay = stay_cols[r0:r1]
-            staying = np.nonzero(local_stay >= 0)[0]
-            kept = np.zeros(q.shape, dtype=bool)
-            kept[rows, cols] = True
-            add = staying[~kept[staying, local_stay[staying]]]
-            rows = np.concatenate([rows, add])
-            cols = np.concatenate([cols, local_stay[add]])
-        out_rows.append(rows + r0)
-        out_cols.append(cols)
-        out_values.append(q[rows, cols])
-    return _Edges(np.concatenate(out_rows), np.concatenate(out_cols), np.concatenate(out_values))
-
-
-def _prune(q: np.ndarray, capacity: np.ndarray, need: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the best feasible columns until their capacity reaches ``need`` (exact)."""
-    n_local, n_cols = q.shape
-    # Every kept column has ≥ 1 slot, so at most `need` columns can be needed.
-    k = min(need, n_cols)
-    if k < n_cols:
-        top = np.argpartition(-q, k - 1, axis=1)[:, :k]
-    else:
-        top = np.broadcast_to(np.arange(n_cols), (n_local, n_cols))
-    top_values = np.take_along_axis(q, top, axis=1)
-    order = np.argsort(-top_values, axis=1, kind="stable")
-    top = np.take_along_axis(top, order, axis=1)
-    top_values = np.take_along_axis(top_values, order, axis=1)
-    feasible = top_values >= 0
-    slots = np.where(feasible, capacity[top], 0)
-    cumulative = np.cumsum(slots, axis=1)
-    # Keep a column when the capacity before it is still short of `need`.
-    keep = feasible & ((cumulative - slots) < need)
-    rows, positions = np.nonzero(keep)
-    return rows, top[rows, positions]
-
-
 # --- Loading and planning ------------------------------------------------------------
 
 
@@ -635,7 +471,7 @@ def plan_rebalance(
 
     must_move = np.array([m.must_move for m in movable], dtype=bool)
     stay_cols = np.where(must_move, -1, column_of[row_mentors]) if n_rows else row_mentors
-    current_q = _quantise(np.array([m.current for m in movable]))
+    current_q = quantise(np.array([m.current for m in movable]))
     margin_q = round(config.move_margin * SCALE)
     stay_values = current_q + margin_q
 
@@ -651,7 +487,7 @@ def plan_rebalance(
     forbid_rows = np.concatenate([forbid_rows, np.array(extra_rows, dtype=np.int64)])
     forbid_cols = np.concatenate([forbid_cols, np.array(extra_cols, dtype=np.int64)])
 
-    edges = _candidate_edges(
+    assigned, edges = optimal_assignment(
         people,
         config,
         row_mentees,
@@ -663,7 +499,6 @@ def plan_rebalance(
         stay_cols=stay_cols,
         stay_values=stay_values,
     )
-    assigned = solve_b_matching(n_rows, edges.rows, edges.cols, edges.values, capacity)
 
     # Per-row view of the edges (sorted by row, then by value descending).
     order = np.lexsort((-edges.values, edges.rows))
@@ -1154,18 +989,22 @@ def plan_rotation(
     forbid_rows, forbid_cols = rules.forbidden_pairs(row_mentees, columns)
     seen_divisions = [np.unique(people.division[p]) for _, _, p in rows]
     seen_geographies = [np.unique(people.geography[p]) for _, _, p in rows]
+    # Row × code tables of what each mentee has seen (code -1, unknown, at the end).
+    seen_division = np.zeros((len(rows), len(people.division_names) + 1), dtype=bool)
+    seen_geography = np.zeros((len(rows), len(people.geography_names) + 1), dtype=bool)
+    for r, (_, _, previous) in enumerate(rows):
+        seen_division[r, people.division[previous]] = True
+        seen_geography[r, people.geography[previous]] = True
     column_divisions = people.division[columns]
     column_geographies = people.geography[columns]
 
-    def same_perspective(r0: int, r1: int) -> np.ndarray:
-        mask = np.zeros((r1 - r0, len(columns)), dtype=bool)
-        for r in range(r0, r1):
-            mask[r - r0] = np.isin(column_divisions, seen_divisions[r]) & np.isin(
-                column_geographies, seen_geographies[r]
-            )
-        return mask
+    def same_perspective(pair_rows: np.ndarray, pair_cols: np.ndarray) -> np.ndarray:
+        return (
+            seen_division[pair_rows, column_divisions[pair_cols]]
+            & seen_geography[pair_rows, column_geographies[pair_cols]]
+        )
 
-    edges = _candidate_edges(
+    assigned, edges = optimal_assignment(
         people,
         config,
         row_mentees,
@@ -1176,7 +1015,6 @@ def plan_rotation(
         forbid_cols,
         extra_forbidden=same_perspective,
     )
-    assigned = solve_b_matching(len(rows), edges.rows, edges.cols, edges.values, capacity)
     order = np.lexsort((-edges.values, edges.rows))
     e_rows, e_cols, e_values = edges.rows[order], edges.cols[order], edges.values[order]
     bounds = np.searchsorted(e_rows, np.arange(len(rows) + 1))
