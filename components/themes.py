@@ -61,16 +61,20 @@ def actor_of(viewer: Viewer) -> str:
 # --- cached reads ------------------------------------------------------------------------
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
+def _shares(_engine: Engine, url: str, filters: Filters, limit: int) -> dict[str, pd.DataFrame]:
+    # Prevalence and the four breakdowns come from one database pass (see theme_shares).
+    return queries.theme_shares(_engine, filters, threshold=limit)
+
+
 def _prevalence(_engine: Engine, url: str, filters: Filters, limit: int) -> pd.DataFrame:
-    return queries.prevalence_by_month(_engine, filters, threshold=limit)
+    return _shares(_engine, url, filters, limit)["month"].rename(columns={"group": "month"})
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
 def _breakdown(
     _engine: Engine, url: str, filters: Filters, dimension: str, limit: int
 ) -> pd.DataFrame:
-    return queries.breakdown(_engine, filters, dimension, threshold=limit)
+    return _shares(_engine, url, filters, limit)[dimension]
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)

@@ -20,17 +20,24 @@ single view is brittle.  Three complementary scores are combined:
 A note whose best combined score is below ``threshold``, or that shares no
 content word with the codebook, is left unassigned (``None``) rather than forced
 into a theme.  Everything is vectorised over sparse matrices and the model is
-fitted once per codebook (well under a second), so a chunk of 20,000 notes
-takes a few CPU-seconds.
+fitted once per codebook (well under a second).
+
+Cost is linear in the number of notes: the k-NN step compares each note with
+every training example, so the hand-coded examples are capped per theme
+(``training_sample``: the most recent ``MAX_CODED_PER_THEME``), notes are
+scored ``SUB_CHUNK`` at a time (the dense notes × examples block stays a few
+tens of MB) and identical notes are scored once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -57,6 +64,13 @@ THRESHOLD = 0.18
 MIN_EVIDENCE = 0.1
 # Hand-coded notes are real notes from this program: weigh them above examples.
 CODED_WEIGHT = 2.0
+# The hand-coded notes each theme learns from (the most recent ones).  Without a
+# cap the k-NN step grows with notes × coded notes (quadratic as a program
+# codes more); measured in bench/themes/RESULTS.md, held-out AMI does not drop.
+MAX_CODED_PER_THEME = 100
+# Notes scored at a time: the dense notes × training-examples block of the k-NN
+# step is SUB_CHUNK × (examples + coded) floats (≈ 35 MB at 2,000 × 2,200).
+SUB_CHUNK = 2_000
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,38 @@ class CodebookTheme:
     description: str = ""
     examples: tuple[str, ...] = ()
     theme_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CodedNote:
+    """A note a person coded by hand, as a candidate training example."""
+
+    feedback_id: str
+    date: dt.date | None
+    text: str
+    theme: str
+
+
+def training_sample(
+    coded: Iterable[CodedNote], per_theme: int | None = None
+) -> list[tuple[str, str]]:
+    """The hand-coded examples the model learns from: the ``per_theme`` most recent per theme.
+
+    Recency is the note's date, then its id (both descending), so the choice
+    never depends on row order; the result is sorted (text, theme) pairs.
+    Recent notes are kept because they speak the program's current language.
+    ``per_theme`` defaults to ``MAX_CODED_PER_THEME``.
+    """
+    cap = MAX_CODED_PER_THEME if per_theme is None else per_theme
+    by_theme: dict[str, list[CodedNote]] = {}
+    for note in coded:
+        if note.text.strip():
+            by_theme.setdefault(note.theme, []).append(note)
+    chosen: list[tuple[str, str]] = []
+    for theme, notes in by_theme.items():
+        notes.sort(key=lambda n: (n.date or dt.date.min, n.feedback_id), reverse=True)
+        chosen += [(n.text, theme) for n in notes[: max(0, cap)]]
+    return sorted(chosen)
 
 
 @dataclass(frozen=True)
@@ -108,8 +154,12 @@ def normalise(text: str) -> str:
     return lowered
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to join "cancelled"/"cancels"/"cancelling"."""
+    """A light suffix stripper: enough to join "cancelled"/"cancels"/"cancelling".
+
+    Cached: a program's vocabulary is small next to its word count.
+    """
     if "'" in word:
         return word
     for suffix in _SUFFIXES:
@@ -196,6 +246,13 @@ class ThemeModel:
         words = self._word.fit_transform(normalised)
         chars = self._char.fit_transform(normalised)
         self._train = self._combine(words, chars)
+        # The k-NN view holds the examples grouped by theme (a contiguous slice
+        # per theme), so top-k needs no boolean mask copy per theme.
+        order = np.argsort(self._labels, kind="stable")
+        self._knn_train = self._train[order].T.tocsr()
+        self._knn_weights = self._weights[order]
+        bounds = np.searchsorted(self._labels[order], np.arange(len(self.names) + 1))
+        self._knn_slices = [(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
         # Content-word view (stop words and short tokens masked) for the evidence gate.
         vocabulary = self._word.get_feature_names_out()
         self._content_mask = sp.diags(
@@ -233,36 +290,63 @@ class ThemeModel:
         return np.minimum(counts, CUE_CAP)
 
     def knn_scores(self, features: sp.csr_matrix) -> np.ndarray:
-        """Per theme, the mean cosine similarity of the note to its k nearest examples."""
+        """Per theme, the mean (weighted) cosine similarity of the note to its k nearest examples.
+
+        Computed ``SUB_CHUNK`` notes at a time so the dense similarity block stays small.
+        """
         assert self._train is not None
-        sims = (features @ self._train.T).toarray()
+        features = sp.csr_matrix(features)
         out = np.zeros((features.shape[0], len(self.names)))
-        for j in range(len(self.names)):
-            columns = self._labels == j
-            if not columns.any():
+        for start in range(0, features.shape[0], SUB_CHUNK):
+            stop = min(start + SUB_CHUNK, features.shape[0])
+            out[start:stop] = self._knn_block(features[start:stop])
+        return out
+
+    def _knn_block(self, features: sp.csr_matrix) -> np.ndarray:
+        sims = (features @ self._knn_train).toarray()
+        out = np.zeros((features.shape[0], len(self.names)))
+        for j, (first, last) in enumerate(self._knn_slices):
+            size = last - first
+            if size == 0:
                 continue
-            block = sims[:, columns] * self._weights[columns]
-            k = min(KNN_K, block.shape[1])
-            top = -np.sort(-block, axis=1)[:, :k]
+            block = sims[:, first:last] * self._knn_weights[first:last]
+            k = min(KNN_K, size)
+            if size > k:  # the k largest, unordered: linear instead of a full sort
+                block = np.partition(block, size - k, axis=1)[:, size - k :]
+            # Descending before the mean: the same summation order as a full sort.
+            top = -np.sort(-block, axis=1)
             out[:, j] = top.mean(axis=1)
         return out
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Combined score of every note (rows) against every theme (columns)."""
-        return self._scores(texts)[0]
+        return self._scores([normalise(text) for text in texts])[0]
 
-    def _scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Combined scores, and each note's best content-word similarity to the codebook."""
-        if self._train is None or not texts:
-            return np.zeros((len(texts), len(self.names))), np.zeros(len(texts))
-        normalised = [normalise(text) for text in texts]
+    def _scores(self, normalised: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Combined scores, and each note's best content-word similarity to the codebook.
+
+        Takes normalised texts; scores ``SUB_CHUNK`` notes at a time (every
+        score is per note, so the blocks give exactly the whole's result).
+        """
+        if self._train is None or not normalised:
+            return np.zeros((len(normalised), len(self.names))), np.zeros(len(normalised))
+        totals = np.zeros((len(normalised), len(self.names)))
+        evidence = np.zeros(len(normalised))
+        for start in range(0, len(normalised), SUB_CHUNK):
+            block = normalised[start : start + SUB_CHUNK]
+            totals[start : start + len(block)], evidence[start : start + len(block)] = (
+                self._scores_block(block)
+            )
+        return totals, evidence
+
+    def _scores_block(self, normalised: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         words = self._word.transform(normalised)
         features = self._combine(words, self._char.transform(normalised))
         content = normalize(words @ self._content_mask)
         evidence = (content @ self._train_content).max(axis=1).toarray().ravel()
-        total = self.weight_knn * self.knn_scores(features)
+        total = self.weight_knn * self._knn_block(features)
         if self._nb is not None:
-            proba = np.zeros((len(texts), len(self.names)))
+            proba = np.zeros((len(normalised), len(self.names)))
             proba[:, self._nb.classes_] = self._nb.predict_proba(features)
             total += self.weight_nb * proba
         if self.weight_cue:
@@ -273,7 +357,14 @@ class ThemeModel:
         """The theme each note means, or None where no theme scores above threshold."""
         if not self.names:
             return [Assignment(None, 0.0) for _ in texts]
-        totals, evidence = self._scores(texts)
+        # Identical notes ("Good session.") are scored once.
+        normalised = [normalise(text) for text in texts]
+        unique = list(dict.fromkeys(normalised))
+        totals, evidence = self._scores(unique)
+        if len(unique) < len(normalised):
+            position = {text: i for i, text in enumerate(unique)}
+            rows = np.fromiter((position[t] for t in normalised), dtype=np.intp, count=len(texts))
+            totals, evidence = totals[rows], evidence[rows]
         best = totals.argmax(axis=1)
         top = totals[np.arange(len(texts)), best]
         # Confidence: the best score squashed to 0…1 and discounted by how close

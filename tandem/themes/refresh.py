@@ -4,10 +4,16 @@ Called by the command line (``python -m tandem refresh``) and after an import;
 pages only read ``feedback_analysis``.  The refresh is
 
 * **incremental**: each note's input hash covers its text, its hand-coded theme
-  and the codebook fingerprint (themes, examples, hand-coded notes); only notes
-  whose hash changed are recomputed, unless ``full=True``;
+  and the codebook fingerprint (themes, examples, the hand-coded notes the model
+  learns from); only notes whose hash changed are recomputed, unless
+  ``full=True``.  The database finds them (an anti-join for new notes and the
+  hash compared in SQL), so a refresh after 1,000 new notes never moves every
+  note's text into Python;
 * **deterministic**: the model is fitted on sorted inputs and the engine has no
-  randomness, so the same data gives the same result every run;
+  randomness, so the same data gives the same result every run.  Theme
+  keywords and discovered candidates are recomputed only when their inputs can
+  have changed (checked exactly: see ``_keywords_affected`` and
+  ``_discovery_affected``), so an incremental run leaves them as a full one would;
 * **one transaction** with an audit row and a ``ThemeRefreshRun`` record,
   written in chunks through ``tandem.bulk.upsert``.
 
@@ -27,7 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Connection, Engine, and_, func, select, text, update
 from sqlalchemy.orm import Session
 
 from tandem import audit
@@ -37,15 +43,22 @@ from tandem.models import Feedback, FeedbackAnalysis, Theme, utcnow
 from tandem.themes import discover as discovery
 from tandem.themes import sentiment
 from tandem.themes.codebook import seed_default_codebook
-from tandem.themes.engine import METHOD, CodebookTheme, ThemeModel, fingerprint
+from tandem.themes.engine import (
+    METHOD,
+    CodebookTheme,
+    CodedNote,
+    ThemeModel,
+    fingerprint,
+    training_sample,
+)
 from tandem.themes.store import load_codebook
-from tandem.themes.tables import ThemeRefreshRun
+from tandem.themes.tables import ThemeCandidate, ThemeRefreshRun
 
 CHUNK = 20_000
 KEYWORDS_PER_THEME = 8
 KEYWORD_SAMPLE = 1_000  # notes per theme the keywords are computed from
 CODED_METHOD = "coded"
-# Below this many notes to recompute, worker processes cost more than they save.
+# Below this many distinct texts to analyse, worker processes cost more than they save.
 PARALLEL_MIN = 60_000
 
 ChunkResult = tuple[list[tuple[str | None, float]], list[float]]
@@ -121,6 +134,85 @@ def input_hash(text: str, coded_theme: str | None, codebook_fingerprint: str) ->
     return hashlib.sha256(data.encode()).hexdigest()
 
 
+def _uncoded_hasher(codebook_fingerprint: str) -> Callable[[bytes | None], str]:
+    """``input_hash(text, None, fingerprint)`` of a note's UTF-8 text, as a SQLite callback.
+
+    The shared prefix is hashed once; each call only copies that state (the
+    callback runs once per note, so every microsecond counts at 500,000).
+    """
+    prefix = hashlib.sha256(f"{codebook_fingerprint}\x00\x00".encode())
+    copy = prefix.copy
+
+    def uncoded_hash(text: bytes | None) -> str:
+        digest = copy()
+        if text:
+            digest.update(text)
+        return digest.hexdigest()
+
+    return uncoded_hash
+
+
+# Notes whose stored analysis may be stale: no analysis yet, a hand-coded note,
+# or a stored hash other than the one an *uncoded* note with this text would
+# have.  Hand-coded notes (a few per cent) always come back and are checked
+# exactly in Python (a note coded since the last run still carries its uncoded
+# hash); every other note is settled by the database.  PostgreSQL
+# hashes natively; SQLite calls back into ``_uncoded_hasher`` (registered on the
+# connection), which still spares moving every note's text through SQLAlchemy.
+_STALE = {
+    "postgresql": """
+        SELECT f.feedback_id, f.text, f.coded_theme, a.input_hash, a.feedback_id IS NOT NULL
+        FROM feedback f LEFT JOIN feedback_analysis a ON a.feedback_id = f.feedback_id
+        WHERE a.input_hash IS NULL OR f.coded_theme IS NOT NULL OR a.input_hash <> encode(
+            sha256(:prefix || convert_to(coalesce(f.text, ''), 'UTF8')), 'hex')
+        ORDER BY f.feedback_id""",
+    "sqlite": """
+        SELECT f.feedback_id, f.text, f.coded_theme, a.input_hash, a.feedback_id IS NOT NULL
+        FROM feedback f LEFT JOIN feedback_analysis a ON a.feedback_id = f.feedback_id
+        WHERE a.input_hash IS NULL OR f.coded_theme IS NOT NULL
+           OR a.input_hash <> tandem_uncoded_hash(CAST(f.text AS BLOB))
+        ORDER BY f.feedback_id""",
+}
+_ALL = """
+    SELECT f.feedback_id, f.text, f.coded_theme, a.input_hash, a.feedback_id IS NOT NULL
+    FROM feedback f LEFT JOIN feedback_analysis a ON a.feedback_id = f.feedback_id
+    ORDER BY f.feedback_id"""
+
+
+@dataclass(frozen=True)
+class _Note:
+    """A note to (re)analyse."""
+
+    feedback_id: str
+    text: str
+    coded_theme: str | None
+    analysed_before: bool
+
+
+def _stale_notes(connection: Connection, key: str, *, full: bool) -> list[_Note]:
+    """The notes whose stored analysis is missing or was computed from other inputs."""
+    dialect = connection.dialect.name
+    if full:
+        rows = connection.execute(text(_ALL)).all()
+    elif dialect == "postgresql":
+        prefix = f"{key}\x00\x00".encode()
+        rows = connection.execute(text(_STALE[dialect]), {"prefix": prefix}).all()
+    elif dialect == "sqlite":
+        raw = connection.connection.driver_connection
+        raw.create_function(  # type: ignore[union-attr]
+            "tandem_uncoded_hash", 1, _uncoded_hasher(key), deterministic=True
+        )
+        rows = connection.execute(text(_STALE[dialect])).all()
+    else:  # any other backend: compare every note in Python
+        rows = connection.execute(text(_ALL)).all()
+    notes = []
+    for fid, note_text, coded, stored, analysed in rows:
+        coded_theme = coded.strip() if coded and coded.strip() else None
+        if full or stored != input_hash(note_text or "", coded_theme, key):
+            notes.append(_Note(fid, note_text or "", coded_theme, bool(analysed)))
+    return notes
+
+
 def _ensure_coded_themes(session: Session, names: set[str], actor: str) -> dict[str, int]:
     """Theme ids by lower-cased name, creating (origin "coded") any coded theme missing."""
     themes = session.scalars(select(Theme)).all()
@@ -179,74 +271,90 @@ def refresh_themes(
         say("seeded the default codebook")
 
     with transaction(engine) as session:
-        notes = session.execute(
-            select(
-                Feedback.feedback_id,
-                Feedback.text,
-                Feedback.coded_theme,
-                FeedbackAnalysis.input_hash,
-            )
-            .outerjoin(FeedbackAnalysis, FeedbackAnalysis.feedback_id == Feedback.feedback_id)
-            .order_by(Feedback.feedback_id)
-        ).all()
-        coded_names = {c.strip() for _, _, c, _ in notes if c and c.strip()}
-        theme_ids = _ensure_coded_themes(session, coded_names, actor)
-        themes = load_codebook(session)
-        active = {t.name.lower() for t in themes}
-        coded = sorted(
-            (text, c.strip())
-            for _, text, c, _ in notes
-            if c and c.strip() and c.strip().lower() in active
+        connection = session.connection()
+        coded_rows = [
+            row
+            for row in session.execute(
+                select(Feedback.feedback_id, Feedback.date, Feedback.text, Feedback.coded_theme)
+                .where(Feedback.coded_theme.is_not(None))
+                .order_by(Feedback.feedback_id)
+            ).all()
+            if row.coded_theme.strip()
+        ]
+        theme_ids = _ensure_coded_themes(
+            session, {row.coded_theme.strip() for row in coded_rows}, actor
         )
+        themes = load_codebook(session)
         # Coded names map onto the codebook's spelling of the theme.
         spelling = {t.name.lower(): t.name for t in themes}
-        coded = [(text, spelling[name.lower()]) for text, name in coded]
+        coded = training_sample(
+            CodedNote(row.feedback_id, row.date, row.text or "", spelling[name])
+            for row in coded_rows
+            if (name := row.coded_theme.strip().lower()) in spelling
+        )
         key = fingerprint(themes, coded)
-        say(f"{len(notes)} notes, {len(themes)} active themes")
+        total = int(session.scalar(select(func.count()).select_from(Feedback)) or 0)
+        say(f"{total} notes, {len(themes)} active themes")
 
-        todo = [
-            (fid, text or "", c.strip() if c and c.strip() else None)
-            for fid, text, c, stored in notes
-            if full or stored != input_hash(text or "", c.strip() if c else None, key)
-        ]
-        model = _model_for(key, themes, coded) if todo else None
+        todo = _stale_notes(connection, key, full=full)
+        # Identical texts are analysed once (the engine and sentiment read the text only).
+        texts = list(dict.fromkeys(note.text for note in todo))
+        model = _model_for(key, themes, coded) if texts else None
+        say(f"{len(todo)} notes to analyse ({len(texts)} distinct texts)")
+        results: dict[str, tuple[str | None, float, float]] = {}
+        chunks = [texts[start : start + CHUNK] for start in range(0, len(texts), CHUNK)]
+        analysed = _results(model, chunks, workers) if model else iter(())
+        for chunk, (assignments, scores) in zip(chunks, analysed, strict=True):
+            for note_text, (found, confidence), mood in zip(
+                chunk, assignments, scores, strict=True
+            ):
+                results[note_text] = (found, confidence, mood)
+            say(f"analysed {len(results)}/{len(texts)} distinct texts")
+
         name_to_id = {t.name: t.theme_id for t in themes if t.theme_id is not None}
         now = utcnow()
         table = FeedbackAnalysis.__table__
-        chunks = [todo[start : start + CHUNK] for start in range(0, len(todo), CHUNK)]
-        done = 0
-        results = _results(model, [[t for _, t, _ in c] for c in chunks], workers) if model else []
-        for chunk, (assignments, scores) in zip(chunks, results, strict=True):
+        written: dict[str, tuple[int | None, float]] = {}
+        for start in range(0, len(todo), CHUNK):
             rows = []
-            for (fid, text, coded_theme), (found, score), mood in zip(
-                chunk, assignments, scores, strict=True
-            ):
-                if coded_theme is not None:
-                    theme_id = theme_ids.get(coded_theme.lower())
+            for note in todo[start : start + CHUNK]:
+                found, score, mood = results[note.text]
+                if note.coded_theme is not None:
+                    theme_id = theme_ids.get(note.coded_theme.lower())
                     confidence, method = 1.0, CODED_METHOD
                 else:
                     theme_id = name_to_id.get(found) if found else None
                     confidence, method = score, METHOD
+                written[note.feedback_id] = (theme_id, confidence)
                 rows.append(
                     {
-                        "feedback_id": fid,
+                        "feedback_id": note.feedback_id,
                         "theme_id": theme_id,
                         "confidence": confidence,
                         "sentiment": mood,
-                        "input_hash": input_hash(text, coded_theme, key),
+                        "input_hash": input_hash(note.text, note.coded_theme, key),
                         "method": method,
                         "refreshed_at": now,
                     }
                 )
-            upsert(session.connection(), table, rows)  # type: ignore[arg-type]
-            done += len(chunk)
-            say(f"assigned {done}/{len(todo)} notes")
+            upsert(connection, table, rows)  # type: ignore[arg-type]
+            say(f"stored {min(start + CHUNK, len(todo))}/{len(todo)} notes")
 
-        candidates = 0
-        if todo:
-            _update_keywords(session, {fid: text for fid, text, _, _ in notes})
-            if discover:
-                candidates = _discover(session)
+        # Keywords and candidates are global: recompute them only when their
+        # inputs can have changed.  A note analysed before may leave a theme's
+        # top notes or the discovery sample: any such note means recompute.
+        changed = full or any(note.analysed_before for note in todo)
+        candidates = _open_candidates(session)
+        if todo and (changed or _keywords_affected(session, written)):
+            say("recomputing theme keywords")
+            _update_keywords(session)
+        if (
+            todo
+            and discover
+            and (changed or _discovery_affected(session, written, {n.feedback_id for n in todo}))
+        ):
+            say("looking for candidate themes")
+            candidates = _discover(session)
         totals = dict(
             session.execute(
                 select(FeedbackAnalysis.theme_id.is_(None), func.count()).group_by(
@@ -264,7 +372,7 @@ def refresh_themes(
                 actor=actor,
                 method=METHOD,
                 fingerprint=key,
-                total=len(notes),
+                total=total,
                 recomputed=len(todo),
                 assigned=assigned,
                 seconds=round(seconds, 3),
@@ -276,41 +384,117 @@ def refresh_themes(
             action="refresh_themes",
             entity="feedback_analysis",
             after={
-                "total": len(notes),
+                "total": total,
                 "recomputed": len(todo),
                 "full": full,
                 "fingerprint": key,
                 "candidates": candidates,
             },
         )
-    say(f"done: {len(todo)} of {len(notes)} notes recomputed in {seconds:.1f}s")
+    say(f"done: {len(todo)} of {total} notes recomputed in {seconds:.1f}s")
     return RefreshReport(
-        total=len(notes),
+        total=total,
         recomputed=len(todo),
         assigned=assigned,
         unassigned=unassigned,
-        coded=sum(1 for _, _, c, _ in notes if c and c.strip()),
+        coded=len(coded_rows),
         candidates=candidates,
         fingerprint=key,
         seconds=seconds,
     )
 
 
-def _update_keywords(session: Session, text_by_id: dict[str, str]) -> None:
+def _open_candidates(session: Session) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).select_from(ThemeCandidate).where(ThemeCandidate.status == "open")
+        )
+        or 0
+    )
+
+
+def _keywords_affected(session: Session, written: dict[str, tuple[int | None, float]]) -> bool:
+    """Whether new notes entered some theme's top ``KEYWORD_SAMPLE`` notes (keywords' input).
+
+    Only new notes are asked about (a re-analysed note recomputes anyway).  Per
+    theme, the new note ranked first (confidence, then id) is in the top notes
+    when fewer than ``KEYWORD_SAMPLE`` stored notes rank above it; the count
+    stops at that many, so this is a few small index reads.
+    """
+    best: dict[int, tuple[float, str]] = {}
+    for fid, (theme_id, confidence) in written.items():
+        if theme_id is None:
+            continue
+        rank = (-confidence, fid)
+        if theme_id not in best or rank < (-best[theme_id][0], best[theme_id][1]):
+            best[theme_id] = (confidence, fid)
+    fa = FeedbackAnalysis
+    for theme_id, (confidence, fid) in sorted(best.items()):
+        above = (
+            select(fa.feedback_id)
+            .where(
+                fa.theme_id == theme_id,
+                (fa.confidence > confidence)
+                | and_(fa.confidence == confidence, fa.feedback_id < fid),
+            )
+            .limit(KEYWORD_SAMPLE)
+            .subquery()
+        )
+        if (session.scalar(select(func.count()).select_from(above)) or 0) < KEYWORD_SAMPLE:
+            return True
+    return False
+
+
+def _discovery_affected(
+    session: Session, written: dict[str, tuple[int | None, float]], new_ids: set[str]
+) -> bool:
+    """Whether a new unplaced shareable-or-program note falls in discovery's sample.
+
+    Discovery reads the first ``discovery.MAX_NOTES`` unplaced, non-private notes
+    by id; a new note changes that sample only if fewer notes precede it there.
+    """
+    unplaced = sorted(fid for fid in new_ids if written[fid][0] is None)
+    if not unplaced:
+        return False
+    visible = session.scalars(
+        select(Feedback.feedback_id)
+        .where(Feedback.feedback_id.in_(unplaced[:1000]), Feedback.visibility != "private")
+        .order_by(Feedback.feedback_id)
+        .limit(1)
+    ).first()
+    if visible is None and len(unplaced) > 1000:
+        return True  # rare: over 1,000 private unplaced new notes; recompute rather than page
+    if visible is None:
+        return False
+    before = (
+        select(FeedbackAnalysis.feedback_id)
+        .join(Feedback, Feedback.feedback_id == FeedbackAnalysis.feedback_id)
+        .where(
+            FeedbackAnalysis.theme_id.is_(None),
+            Feedback.visibility != "private",
+            FeedbackAnalysis.feedback_id < visible,
+        )
+        .limit(discovery.MAX_NOTES)
+        .subquery()
+    )
+    return (session.scalar(select(func.count()).select_from(before)) or 0) < discovery.MAX_NOTES
+
+
+def _update_keywords(session: Session) -> None:
     """Theme.keywords: distinctive terms of (a sample of) each theme's notes."""
     # One small indexed query per theme (its most confident notes) rather than
     # sorting every analysis row: cheap even with 500,000 notes.
     members: dict[int, list[str]] = {}
     for theme_id in session.scalars(select(Theme.theme_id).order_by(Theme.theme_id)):
-        fids = session.scalars(
-            select(FeedbackAnalysis.feedback_id)
+        texts = session.scalars(
+            select(Feedback.text)
+            .join(FeedbackAnalysis, FeedbackAnalysis.feedback_id == Feedback.feedback_id)
             .where(FeedbackAnalysis.theme_id == theme_id)
             .order_by(FeedbackAnalysis.confidence.desc(), FeedbackAnalysis.feedback_id)
             .limit(KEYWORD_SAMPLE)
         ).all()
-        texts = [text_by_id.get(fid) or "" for fid in fids]
         if texts:
-            members[theme_id] = texts
+            members[theme_id] = [t or "" for t in texts]
     ids = sorted(members)
     terms = discovery.distinctive_terms([members[i] for i in ids], top=KEYWORDS_PER_THEME)
     keywords = {i: ";".join(t) for i, t in zip(ids, terms, strict=True)}

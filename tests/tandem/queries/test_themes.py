@@ -367,3 +367,38 @@ def test_codebook_and_candidates_withhold_note_text_from_sponsors(engine) -> Non
     assert label.startswith("big cluster [name]") and "Person" not in label
     (keywords,) = shown["keywords"]
     assert keywords.startswith("[name]") and keywords.endswith(", leave")
+
+
+def test_theme_shares_gives_every_grouping_in_one_pass(engine) -> None:  # type: ignore[no-untyped-def]
+    notes = joined(build(engine))
+    cohort_name = {"big": "Big cohort", "small": "Small cohort"}
+    for note in notes:
+        note["cohort"] = cohort_name[note["cohort_id"]]
+    shares = q.theme_shares(engine, Filters(), threshold=5)
+    assert set(shares) == set(q.GROUPINGS)
+    for grouping, frame in shares.items():
+        check_shares(frame, expected_shares(notes, grouping), 5, "group")
+    assert shares["cohort"]["suppressed"].any()  # the small cohort: 3 pairings
+    with pytest.raises(ValueError):
+        q.theme_shares(engine, Filters(), threshold=5, groupings=("division",))
+
+
+def test_theme_shares_applies_pairing_filters_through_the_join(engine) -> None:  # type: ignore[no-untyped-def]
+    rows = build(engine)
+    notes = joined(rows)
+    # Level bands and program types are conditions on the pairing's people and
+    # cohort (subqueries written on ``pairings``): they must reach the joined pairing.
+    level = {f"p{i}": 2 + i % 6 for i in range(30)}  # as build() makes them
+    pairs = {p["pairing_id"]: (p["mentor_id"], p["mentee_id"]) for p in rows["pairings"]}
+    kept = [
+        n
+        for n in notes
+        if n["pairing_id"] and any(6 <= level[who] <= 8 for who in pairs[n["pairing_id"]])
+    ]
+    assert 0 < len({n["pairing_id"] for n in kept}) < len(pairs)
+    filters = Filters(level_bands=("6-8",))
+    frame = q.theme_shares(engine, filters, threshold=1, groupings=("source",))["source"]
+    check_shares(frame, expected_shares(kept, "source"), 1, "group")
+    assert frame.equals(q.breakdown(engine, filters, "source", threshold=1))
+    other = q.theme_shares(engine, Filters(program_types=("corporate",)), threshold=1)
+    assert all(frame.empty for frame in other.values())  # every cohort is "executive"
