@@ -1,13 +1,16 @@
 """Sections of the Rebalancing page: weights, the plan, each suggestion, loads, rotation, pins.
 
-The plan is recomputed live from the sliders' weights without saving them
-(``compute_rebalance(engine, config=…)``) and cached per (configuration, data
-fingerprint), so moving a slider back to a value already seen is instant and a
-write anywhere — by this page, another lead or the command line — yields a
-fresh plan.  Accept, decline and save run in button callbacks: the callback
-receives the suggestion *as it was drawn*, so a pairing changed in the
-meantime is refused by ``accept_suggestion`` instead of a newer suggestion
-being accepted silently.
+For the saved weights the page reads the plan the refresh stored
+(``tandem.rebalance_store``) while it is current: no computation on a page
+view, whatever the program's size.  For unsaved slider weights (or when no
+current plan is stored) it is computed live (``compute_rebalance(engine,
+config=…)``) — above ``LIVE_PLAN_LIMIT`` running pairings only after the lead
+confirms — and cached per (configuration, data fingerprint), so moving a
+slider back to a value already seen is instant and a write anywhere — by this
+page, another lead or the command line — yields a fresh plan.  Accept, decline
+and save run in button callbacks: the callback receives the suggestion *as it
+was drawn*, so a pairing changed in the meantime is refused by
+``accept_suggestion`` instead of a newer suggestion being accepted silently.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from tandem.rebalance import (
     set_excluded,
     set_pinned,
 )
+from tandem.rebalance_store import StoredPlan, load_stored_plan, stored_plan_time
 from tandem.rebalance_view import (
     AFTER,
     BEFORE,
@@ -120,6 +124,18 @@ def _rotation(
     _config: MatchConfig,
 ) -> list[RotationSuggestion]:
     return compute_rotation(_engine, config=_config)
+
+
+@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
+def _stored(
+    _engine: Engine,
+    url: str,
+    key: tuple[tuple[str, float], ...],
+    fingerprint: tuple[Any, ...],
+    _config: MatchConfig,
+) -> StoredPlan | None:
+    # The plan the refresh stored for `_config` (identified by `key`), if current.
+    return load_stored_plan(_engine, _config, fingerprint)
 
 
 @st.cache_data(ttl=300, max_entries=32, show_spinner=False)
@@ -670,15 +686,35 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
     # Open for whoever may tune them; on a shared screen the plan comes first.
     with st.expander("Match weights", expanded=viewer.can("tune_rules"), icon=":material/tune:"):
         config = weights_panel(engine, viewer, saved)
-    plan = _plan(engine, url, config_key(config), fingerprint, config)
-    baseline = (
-        plan
-        if config_key(config) == config_key(saved)
-        else _plan(engine, url, config_key(saved), fingerprint, saved)
-    )
-    rotation = scoped_rotation(
-        _rotation(engine, url, config_key(config), fingerprint, config), scope
-    )
+    is_saved = config_key(config) == config_key(saved)
+    stored = _stored(engine, url, config_key(saved), fingerprint, saved)
+    if is_saved and stored is not None:
+        plan, all_rotation = stored.plan, stored.rotation
+        st.caption(
+            f"Plan computed by the refresh at {stored.computed_at:%Y-%m-%d %H:%M} UTC for the "
+            "saved weights (nothing has changed since)."
+        )
+    else:
+        if not _compute_allowed(engine, "rebalancing_compute_weights"):
+            return
+        plan = _plan(engine, url, config_key(config), fingerprint, config)
+        all_rotation = _rotation(engine, url, config_key(config), fingerprint, config)
+        st.caption(
+            "Plan computed now for these weights"
+            + (
+                "."
+                if not is_saved
+                else " (no current plan stored by the refresh: `python -m tandem refresh` "
+                "stores one)."
+            )
+        )
+    if is_saved:
+        baseline = plan
+    elif stored is not None:
+        baseline = stored.plan
+    else:
+        baseline = _plan(engine, url, config_key(saved), fingerprint, saved)
+    rotation = scoped_rotation(all_rotation, scope)
     suggestions = scoped_suggestions(plan.suggestions, scope)
     visible = (
         set(_open_pairings(engine, url, scope.cohorts, fingerprint)["pairing_id"])
@@ -811,20 +847,36 @@ LIVE_PLAN_LIMIT = 10_000
 _CONFIRMED = "rebalancing_large_confirmed"
 
 
-def size_guard(engine: Engine) -> bool:
-    """Whether the plan may be computed on this view; asks first for very large programs."""
+def _compute_allowed(engine: Engine, button_key: str) -> bool:
+    """Whether a live plan may be computed on this view; asks first for very large programs."""
     from tandem.queries.rebalancing import open_pairing_count
 
+    if st.session_state.get(_CONFIRMED):
+        return True
     size = open_pairing_count(engine)
-    if size <= LIVE_PLAN_LIMIT or st.session_state.get(_CONFIRMED):
+    if size <= LIVE_PLAN_LIMIT:
         return True
     st.warning(
         f"This program has {size:,} running pairings. Computing the optimal plan for all of "
-        "them takes about a minute, so it does not start on its own. "
+        "them takes about a minute, so it does not start on its own. The refresh "
+        "(`python -m tandem refresh`) stores the plan for the saved weights; "
         "`python -m tandem rebalance` computes it from the command line.",
         icon=":material/hourglass:",
     )
-    if st.button("Compute the plan now", key="rebalancing_compute_large"):
+    if st.button("Compute the plan now", key=button_key):
         st.session_state[_CONFIRMED] = True
         st.rerun()
     return False
+
+
+def size_guard(engine: Engine) -> bool:
+    """Whether the page may open: a current stored plan needs no computation; otherwise
+    a very large program asks before computing."""
+    if st.session_state.get(_CONFIRMED):
+        return True
+    url = str(engine.url)
+    fingerprint = queries.data_fingerprint(engine)
+    saved = _saved_config(engine, url, fingerprint)
+    if stored_plan_time(engine, saved, fingerprint) is not None:
+        return True
+    return _compute_allowed(engine, "rebalancing_compute_large")

@@ -405,3 +405,22 @@ class RollupState(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     as_of: Mapped[dt.date | None] = mapped_column(Date)
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StoredRebalancePlan(Base):
+    """A rebalancing plan (or rotation) computed by the refresh, for the saved configuration.
+
+    ``kind`` is ``"rebalance"`` or ``"rotation"``; ``config_key`` a hash of the
+    matching configuration it was computed with; ``fingerprint`` the data
+    fingerprint (``tandem.queries.rebalancing.data_fingerprint``) read before
+    computing.  Read only while ``rollup_state`` says so *and* both still match
+    (``tandem.rebalance_store``); an import clears it (``tandem.rollups``).
+    """
+
+    __tablename__ = "rebalance_plans"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    config_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    plan: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+    fingerprint: Mapped[list] = mapped_column(JSON)  # type: ignore[type-arg]
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

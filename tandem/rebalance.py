@@ -75,10 +75,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from tandem import audit
+from tandem import audit, rollups
 from tandem.assignment import SCALE, optimal_assignment, quantise
 from tandem.assignment import solve_b_matching as solve_b_matching  # its historical home
 from tandem.db import transaction
@@ -96,7 +96,15 @@ from tandem.matching import (
     score,
     score_components,
 )
-from tandem.models import Pairing, PairingHealth, Person, Setting, utcnow
+from tandem.models import (
+    Pairing,
+    PairingHealth,
+    Person,
+    RollupState,
+    Setting,
+    StoredRebalancePlan,
+    utcnow,
+)
 from tandem.settings import SettingsError, get_setting, register_validator
 
 REBALANCE_KEY = "rebalance"
@@ -131,6 +139,14 @@ def _validate_rebalance(value: dict[str, Any]) -> dict[str, Any]:
 register_validator(REBALANCE_KEY, _validate_rebalance)
 
 
+def forget_stored_plan(session: Session) -> None:
+    """Drop the plan the refresh stored (``tandem.rebalance_store``): call inside the
+    transaction of a write that changes what the plan depends on (accept, decline,
+    pin, exclude), so it is gone exactly when the write commits."""
+    session.execute(delete(StoredRebalancePlan))
+    session.execute(delete(RollupState).where(RollupState.name == rollups.REBALANCE_PLAN))
+
+
 def load_rebalance_settings(bind: Engine | Connection | Session) -> dict[str, Any]:
     """Pins, excludes and declined (pairing, mentor) suggestions."""
     return _validate_rebalance(get_setting(bind, REBALANCE_KEY, DEFAULT_REBALANCE))
@@ -153,6 +169,7 @@ def _update_rebalance_settings(
     not lose one of the two.
     """
     row = session.get(Setting, REBALANCE_KEY, with_for_update=True)
+    forget_stored_plan(session)
     before = _validate_rebalance(
         get_setting(session, REBALANCE_KEY, DEFAULT_REBALANCE)
         if row is None
@@ -728,6 +745,8 @@ def accept_suggestion(
     today = today or dt.date.today()
     s = suggestion
     with transaction(engine) as session:
+        # A plan stored by the refresh no longer holds once this commits.
+        forget_stored_plan(session)
         # Lock the target mentor first: concurrent accepts for the same mentor
         # then re-check capacity one after the other (PostgreSQL; SQLite
         # serialises writers anyway).

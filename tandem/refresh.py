@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from tandem.db import transaction
 from tandem.health import HealthReport, refresh_health
 from tandem.queries.pairing_stats import refresh_pairing_stats
+from tandem.rebalance_store import PlanRefreshReport, refresh_rebalance_plan
 from tandem.themes.refresh import RefreshReport, refresh_themes
 
 
@@ -24,6 +25,7 @@ class FullRefreshReport:
     themes: RefreshReport
     health: HealthReport
     pairing_stats: int = 0
+    rebalance: PlanRefreshReport | None = None
 
     def summary(self) -> str:
         return (
@@ -33,6 +35,13 @@ class FullRefreshReport:
             f"health: {self.health.pairings} pairings scored as of {self.health.as_of}, "
             f"{self.health.stalled} stalled, {self.health.at_risk} at risk\n"
             f"roll-ups: {self.pairing_stats} pairings' meetings, ratings and milestones stored"
+            + (
+                f"\nrebalancing: plan stored for the saved weights, {self.rebalance.suggestions} "
+                f"suggested moves, {self.rebalance.rotation} rotations "
+                f"({self.rebalance.seconds:.0f} s)"
+                if self.rebalance
+                else ""
+            )
         )
 
 
@@ -54,4 +63,6 @@ def refresh_all(
     say("refreshing per-pairing roll-ups")
     with transaction(engine) as session:
         stats = refresh_pairing_stats(session.connection(), health.as_of)
-    return FullRefreshReport(themes=themes, health=health, pairing_stats=stats)
+    say("refreshing the rebalancing plan for the saved weights")
+    rebalance = refresh_rebalance_plan(engine, progress=say)
+    return FullRefreshReport(themes=themes, health=health, pairing_stats=stats, rebalance=rebalance)

@@ -17,7 +17,13 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from tandem.models import PairingHealthHistory, PairingStats, RollupState, utcnow
+from tandem.models import (
+    PairingHealthHistory,
+    PairingStats,
+    RollupState,
+    StoredRebalancePlan,
+    utcnow,
+)
 
 #: ``pairing_stats``: check-in and rating roll-ups per pairing (date-independent).
 PAIRING_STATS = "pairing_stats"
@@ -27,8 +33,14 @@ PAIRING_MILESTONES = "pairing_milestones"
 HEALTH = "pairing_health"
 #: ``pairing_health_history``: month-end health snapshots for the stall trend.
 HEALTH_HISTORY = "pairing_health_history"
+#: ``rebalance_plans``: the rebalancing plan and rotation for the saved configuration.
+REBALANCE_PLAN = "rebalance_plan"
 
-_TABLES = {PAIRING_STATS: PairingStats, HEALTH_HISTORY: PairingHealthHistory}
+_TABLES = {
+    PAIRING_STATS: PairingStats,
+    HEALTH_HISTORY: PairingHealthHistory,
+    REBALANCE_PLAN: StoredRebalancePlan,
+}
 
 
 def invalidate(connection: Connection) -> None:

@@ -335,3 +335,114 @@ def test_a_very_large_program_asks_before_computing_the_plan(app_database, monke
     assert not at.exception
     assert not any("does not start on its own" in w.value for w in at.warning)
     assert accept_buttons(at)
+
+
+def stored_sample(engine: Engine) -> None:
+    """The sample program with the plan stored by the refresh."""
+    from tandem.health import refresh_health
+    from tandem.rebalance_store import refresh_rebalance_plan
+
+    sample(engine)
+    refresh_health(engine)
+    refresh_rebalance_plan(engine)
+
+
+def _no_live_plan(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """Make every live computation fail loudly; returns the calls attempted."""
+    import components.rebalancing as rebalancing_component
+
+    calls: list[str] = []
+
+    def refuse(name: str):  # type: ignore[no-untyped-def]
+        def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(name)
+            raise AssertionError(f"{name} called on a page view")
+
+        return run
+
+    monkeypatch.setattr(rebalancing_component, "compute_rebalance", refuse("compute_rebalance"))
+    monkeypatch.setattr(rebalancing_component, "compute_rotation", refuse("compute_rotation"))
+    return calls
+
+
+def test_the_page_reads_the_stored_plan_without_computing(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import components.rebalancing as rebalancing_component
+
+    engine = get_engine(app_database(stored_sample))
+    expected = compute_rebalance(engine)
+    calls = _no_live_plan(monkeypatch)
+    # A "very large" program: a stored plan needs no confirmation either.
+    monkeypatch.setattr(rebalancing_component, "LIVE_PLAN_LIMIT", 1)
+    at = open_page("lead")
+    assert calls == []
+    assert not any("does not start on its own" in w.value for w in at.warning)
+    assert "Plan computed by the refresh at" in shown_text(at)
+    assert accept_buttons(at) == sorted(
+        f"rb_accept_{s.pairing_id}_{s.suggested_mentor_id}" for s in expected.suggestions
+    )
+
+
+def test_moving_a_slider_computes_for_those_weights(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import components.rebalancing as rebalancing_component
+
+    app_database(stored_sample)
+    calls: list[object] = []
+    real = rebalancing_component.compute_rebalance
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(kwargs.get("config"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rebalancing_component, "compute_rebalance", counted)
+    at = open_page("lead")
+    assert calls == []
+    label = slider_labels(at)[0]
+    slider(at, label).set_value(slider(at, label).value + 0.5).run()
+    assert not at.exception
+    assert len(calls) == 1  # only the unsaved weights; the baseline is the stored plan
+    text = shown_text(at)
+    assert "Plan computed now for these weights" in text
+    assert "Plan computed by the refresh" not in text
+
+
+def test_a_very_large_program_asks_before_computing_unsaved_weights(
+    app_database, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import components.rebalancing as rebalancing_component
+
+    app_database(stored_sample)
+    calls = _no_live_plan(monkeypatch)
+    monkeypatch.setattr(rebalancing_component, "LIVE_PLAN_LIMIT", 1)
+    at = open_page("lead")
+    label = slider_labels(at)[0]
+    slider(at, label).set_value(slider(at, label).value + 0.5).run()
+    assert not at.exception
+    assert calls == []
+    assert any("does not start on its own" in w.value for w in at.warning)
+    assert accept_buttons(at) == []
+
+
+@pytest.mark.parametrize("change", ["pin", "save weights"])
+def test_a_change_makes_the_page_compute_again(app_database, monkeypatch, change: str) -> None:  # type: ignore[no-untyped-def]
+    from tandem.rebalance import set_pinned
+
+    engine = get_engine(app_database(stored_sample))
+    if change == "pin":
+        set_pinned(engine, compute_rebalance(engine).suggestions[0].pairing_id, "test")
+    else:
+        saved = load_match_config(engine)
+        weights = {**saved.weights, COMPONENTS[0]: saved.weights[COMPONENTS[0]] + 0.5}
+        from tandem.matching import save_match_config
+
+        save_match_config(engine, MatchConfig(weights=weights), "test")
+    calls = _no_live_plan(monkeypatch)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"))
+    at.session_state["tandem_demo_role"] = "lead"
+    at.run()
+    at.switch_page(PAGE).run()
+    # The stale stored plan is not used: the page tried to compute a live one.
+    assert "compute_rebalance" in calls
+
+
+def slider_labels(at: AppTest) -> list[str]:
+    return [s.label for s in at.slider if s.label not in ("Poor-fit threshold",)]

@@ -1,0 +1,154 @@
+"""The rebalancing plan stored by the refresh: equal to the live plan, never stale."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from tandem import rollups
+from tandem.bundle import import_bundle
+from tandem.health import refresh_health
+from tandem.matching import COMPONENTS, MatchConfig, load_match_config, save_match_config
+from tandem.models import StoredRebalancePlan
+from tandem.rebalance import (
+    accept_suggestion,
+    compute_rebalance,
+    compute_rotation,
+    decline_suggestion,
+    set_excluded,
+    set_pinned,
+)
+from tandem.rebalance_store import (
+    load_stored_plan,
+    plan_from_stored,
+    plan_to_stored,
+    refresh_rebalance_plan,
+    stored_plan_time,
+)
+from tandem.refresh import refresh_all
+
+SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
+
+
+@pytest.fixture
+def refreshed(engine: Engine) -> Engine:
+    """The sample program, health refreshed, plan stored for the saved weights."""
+    import_bundle(engine, SAMPLE_BUNDLE)
+    refresh_health(engine)
+    refresh_rebalance_plan(engine)
+    return engine
+
+
+def current(engine: Engine) -> bool:
+    config = load_match_config(engine)
+    found = load_stored_plan(engine, config) is not None
+    assert found == (stored_plan_time(engine, config) is not None)
+    return found
+
+
+def test_stored_plan_equals_the_computed_one(refreshed: Engine) -> None:
+    stored = load_stored_plan(refreshed, load_match_config(refreshed))
+    assert stored is not None
+    plan = compute_rebalance(refreshed)
+    assert plan.suggestions and stored.plan.suggestions  # something to compare
+    assert stored.plan == plan
+    assert stored.rotation == compute_rotation(refreshed)
+    assert any(r.suggested_mentor_id for r in stored.rotation)
+    assert rollups.is_current(refreshed, rollups.REBALANCE_PLAN)
+
+
+def test_round_trip_through_json_is_lossless(refreshed: Engine) -> None:
+    plan = compute_rebalance(refreshed, explain=True)
+    assert plan.candidates
+    import json
+
+    assert plan_from_stored(json.loads(json.dumps(plan_to_stored(plan)))) == plan
+
+
+def test_other_weights_have_no_stored_plan(refreshed: Engine) -> None:
+    saved = load_match_config(refreshed)
+    other = MatchConfig(weights={**saved.weights, COMPONENTS[0]: saved.weights[COMPONENTS[0]] + 1})
+    assert load_stored_plan(refreshed, other) is None
+    assert load_stored_plan(refreshed, saved) is not None
+
+
+def _accept(engine: Engine) -> None:
+    accept_suggestion(engine, compute_rebalance(engine).suggestions[0], "test")
+
+
+def _decline(engine: Engine) -> None:
+    decline_suggestion(engine, compute_rebalance(engine).suggestions[0], "test")
+
+
+def _pin(engine: Engine) -> None:
+    set_pinned(engine, compute_rebalance(engine).suggestions[0].pairing_id, "test")
+
+
+def _exclude(engine: Engine) -> None:
+    set_excluded(engine, compute_rebalance(engine).suggestions[0].pairing_id, "test")
+
+
+def _save_weights(engine: Engine) -> None:
+    saved = load_match_config(engine)
+    weights = {**saved.weights, COMPONENTS[0]: saved.weights[COMPONENTS[0]] + 0.5}
+    save_match_config(engine, MatchConfig(weights=weights), "test")
+
+
+def _save_same_weights(engine: Engine) -> None:
+    # Same configuration, but a settings write: the fingerprint still moves on.
+    save_match_config(engine, load_match_config(engine), "test")
+
+
+def _import(engine: Engine) -> None:
+    import_bundle(engine, SAMPLE_BUNDLE)
+
+
+def _health_refresh(engine: Engine) -> None:
+    # Stalled pairings are movable: a new health verdict may change the plan.
+    refresh_health(engine)
+
+
+WRITES: dict[str, Callable[[Engine], None]] = {
+    "accept": _accept,
+    "decline": _decline,
+    "pin": _pin,
+    "exclude": _exclude,
+    "save weights": _save_weights,
+    "save same weights": _save_same_weights,
+    "import": _import,
+    "health refresh": _health_refresh,
+}
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_a_write_makes_the_stored_plan_not_current(refreshed: Engine, write: str) -> None:
+    assert current(refreshed)
+    WRITES[write](refreshed)
+    assert not current(refreshed)
+    # The next refresh stores a plan for the new data again, equal to the live one.
+    refresh_rebalance_plan(refreshed)
+    stored = load_stored_plan(refreshed, load_match_config(refreshed))
+    assert stored is not None
+    assert stored.plan == compute_rebalance(refreshed)
+
+
+def test_import_clears_the_stored_rows(refreshed: Engine) -> None:
+    import_bundle(refreshed, SAMPLE_BUNDLE)
+    with refreshed.connect() as connection:
+        rows = connection.execute(select(func.count()).select_from(StoredRebalancePlan))
+        assert rows.scalar_one() == 0
+
+
+def test_refresh_all_stores_the_plan(engine: Engine) -> None:
+    import_bundle(engine, SAMPLE_BUNDLE)
+    assert not current(engine)
+    messages: list[str] = []
+    report = refresh_all(engine, progress=messages.append)
+    assert current(engine)
+    assert report.rebalance is not None
+    assert report.rebalance.suggestions == len(compute_rebalance(engine).suggestions)
+    assert any("rebalancing plan" in message for message in messages)
+    assert "rebalancing: plan stored" in report.summary()
