@@ -25,20 +25,19 @@ names = ["Overview", "Breakdowns", "Quotes"]
 if not viewer.presenting:  # presenter mode: no editing, no raw notes
     names += ["Codebook", "Hand-coding"] if viewer.can("edit_codebook") else ["Codebook"]
     names.append("Discovered")
-tabs = dict(zip(names, st.tabs(names), strict=True))
-with tabs["Overview"]:
-    section.overview(engine, filters)
-with tabs["Breakdowns"]:
-    section.breakdowns(engine, filters)
-with tabs["Quotes"]:
-    section.quotes(engine, filters)
-if "Codebook" in tabs:
-    with tabs["Codebook"]:
-        section.codebook(engine, viewer)
-if "Hand-coding" in tabs:
-    with tabs["Hand-coding"]:
-        section.hand_coding(engine, filters, viewer)
-if "Discovered" in tabs:
-    with tabs["Discovered"]:
-        section.discovered(engine, viewer)
+# Only the open tab runs (its name is in the URL as ?section=…): at 50,000
+# pairings rendering every tab on each view cost seconds.
+tabs = dict(zip(names, st.tabs(names, key="section", bind="query-params"), strict=True))
+sections = {
+    "Overview": lambda: section.overview(engine, filters),
+    "Breakdowns": lambda: section.breakdowns(engine, filters),
+    "Quotes": lambda: section.quotes(engine, filters),
+    "Codebook": lambda: section.codebook(engine, viewer),
+    "Hand-coding": lambda: section.hand_coding(engine, filters, viewer),
+    "Discovered": lambda: section.discovered(engine, viewer),
+}
+for name, tab in tabs.items():
+    if tab.open:
+        with tab:
+            sections[name]()
 briefing_button(engine, "Feedback themes", filters)

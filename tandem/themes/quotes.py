@@ -23,6 +23,7 @@ NAME_TOKEN = "[name]"
 EMAIL_TOKEN = "[email]"
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_PIECES = re.compile(r"['’-]")
 _RUNS = re.compile(r"\[name\](?:[\s.]+\[name\])+")
 MIN_NAME_LENGTH = 2
 
@@ -41,13 +42,11 @@ class Quote:
 def name_words(names: Iterable[str]) -> set[str]:
     """The lower-cased words to redact: each part of each full name (and the parts'
     hyphenated/apostrophe pieces too)."""
-    words: set[str] = set()
-    for name in names:
-        for word in _WORD.findall(name or ""):
-            for piece in {word, *re.split(r"['’-]", word)}:
-                if len(piece) >= MIN_NAME_LENGTH:
-                    words.add(piece.lower())
-    return words
+    # One regex pass over all names joined by newlines (which no word spans):
+    # at 70,000 people, a call per name cost seconds on the Quotes view.
+    found = {word.lower() for word in _WORD.findall("\n".join(name for name in names if name))}
+    pieces = {piece for word in found if not word.isalpha() for piece in _PIECES.split(word)}
+    return {word for word in found | pieces if len(word) >= MIN_NAME_LENGTH}
 
 
 def _is_name(word: str, words: set[str]) -> bool:

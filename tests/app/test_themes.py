@@ -70,8 +70,15 @@ def hostile(engine: Engine) -> None:
 DATASETS = {"empty": None, "small": small_program, "sample": sample}
 
 
-def open_page(role: str = "lead", present: bool = False) -> AppTest:
-    return open_as(PAGE, role, present=present)
+def open_page(role: str = "lead", present: bool = False, section: str | None = None) -> AppTest:
+    """The page as ``role``, with tab ``section`` open (only the open tab runs)."""
+    return open_as(PAGE, role, present=present, query={"section": section} if section else None)
+
+
+def every_section(role: str, present: bool = False) -> list[AppTest]:
+    """The page once per tab the viewer has, each with that tab open."""
+    labels = tab_labels(open_page(role, present))
+    return [open_page(role, present, label) for label in labels]
 
 
 def said(elements) -> list[str]:  # type: ignore[no-untyped-def]
@@ -105,32 +112,40 @@ def test_page_runs_on_every_dataset(app_database, dataset: str, role: str) -> No
         assert any("last refreshed" in c for c in said(at.caption))
     else:
         assert any("not been computed yet" in c for c in said(at.caption))
+    for tab in every_section(role):  # every tab runs without an exception
+        assert tab.title[0].value == "Feedback themes"
 
 
 def test_sponsor_sees_no_edit_controls(app_database) -> None:  # type: ignore[no-untyped-def]
     app_database(sample)
     at = open_page("sponsor")
     assert tab_labels(at) == ["Overview", "Breakdowns", "Quotes", "Codebook", "Discovered"]
-    labels = {b.label for b in at.button}
-    assert not labels & {"Refresh themes now", "Save theme", "Add theme", "Save labels"}
-    assert not labels & {"Promote to the codebook", "Deactivate this theme"}
-    assert not at.text_area and not at.text_input
-    assert any("edited by program leads" in c for c in said(at.caption))
+    for at in every_section("sponsor"):
+        labels = {b.label for b in at.button}
+        assert not labels & {"Refresh themes now", "Save theme", "Add theme", "Save labels"}
+        assert not labels & {"Promote to the codebook", "Deactivate this theme"}
+        assert not at.text_area and not at.text_input
+    codebook = open_page("sponsor", section="Codebook")
+    assert any("edited by program leads" in c for c in said(codebook.caption))
+    # A tab the viewer does not have cannot be opened from the URL.
+    sneaky = open_page("sponsor", section="Hand-coding")
+    assert not any(s.key and s.key.startswith("code_") for s in sneaky.selectbox)
 
 
 def test_presenter_mode_shows_only_the_read_only_tabs(app_database) -> None:  # type: ignore[no-untyped-def]
     app_database(sample)
     at = open_page("lead", present=True)
     assert tab_labels(at) == ["Overview", "Breakdowns", "Quotes"]
-    assert not any(b.label == "Refresh themes now" for b in at.button)
-    keys = {s.key for s in at.selectbox if s.key}
-    assert "codebook_pick" not in keys and not any(k.startswith("code_") for k in keys)
-    assert not at.text_area and not at.text_input
+    for at in [*every_section("lead", present=True), open_page("lead", True, "Codebook")]:
+        assert not any(b.label == "Refresh themes now" for b in at.button)
+        keys = {s.key for s in at.selectbox if s.key}
+        assert "codebook_pick" not in keys and not any(k.startswith("code_") for k in keys)
+        assert not at.text_area and not at.text_input
 
 
 def test_lead_edits_a_theme_with_an_audit_row(app_database) -> None:  # type: ignore[no-untyped-def]
     url = app_database(sample)
-    at = open_page("lead")
+    at = open_page("lead", section="Codebook")
     name = at.selectbox(key="codebook_pick").value
     before = theme_row(url, name)
     key = f"cb_desc_{before.theme_id}_{before.version}"
@@ -156,7 +171,7 @@ def test_lead_edits_a_theme_with_an_audit_row(app_database) -> None:  # type: ig
 
 def test_a_stale_edit_shows_the_conflict_and_writes_nothing(app_database) -> None:  # type: ignore[no-untyped-def]
     url = app_database(sample)
-    at = open_page("lead")
+    at = open_page("lead", section="Codebook")
     name = at.selectbox(key="codebook_pick").value
     before = theme_row(url, name)
     # A colleague saves in between.
@@ -180,7 +195,7 @@ def test_a_stale_edit_shows_the_conflict_and_writes_nothing(app_database) -> Non
 
 def test_lead_adds_a_theme(app_database) -> None:  # type: ignore[no-untyped-def]
     url = app_database(sample)
-    at = open_page("lead")
+    at = open_page("lead", section="Codebook")
     at.text_input(key="cb_new_name").set_value("Board readiness")
     at.text_area(key="cb_new_description").set_value("Preparing to sit on a board.")
     at.text_area(key="cb_new_examples").set_value("board papers\nnon-exec role\n")
@@ -198,7 +213,7 @@ def test_lead_adds_a_theme(app_database) -> None:  # type: ignore[no-untyped-def
 
 def test_hand_coding_a_note_sets_its_coded_theme(app_database) -> None:  # type: ignore[no-untyped-def]
     url = app_database(sample)
-    at = open_page("lead")
+    at = open_page("lead", section="Hand-coding")
     assert "Hand-coding" in tab_labels(at)
     boxes = [s for s in at.selectbox if s.key and s.key.startswith("code_")]
     assert boxes
@@ -229,7 +244,7 @@ def test_hand_coding_a_note_sets_its_coded_theme(app_database) -> None:  # type:
 
 def test_hostile_text_is_quoted_literally(app_database) -> None:  # type: ignore[no-untyped-def]
     app_database(hostile)
-    at = open_page("sponsor")
+    at = open_page("sponsor", section="Quotes")
     texts = [t.value for t in at.text]
     for raw in HOSTILE:
         assert raw in texts, raw
@@ -264,7 +279,7 @@ def test_lead_promotes_a_candidate(app_database) -> None:  # type: ignore[no-unt
                 status="open",
             )
         )
-    at = open_page("lead")
+    at = open_page("lead", section="Discovered")
     at.text_input(key="promote_name").set_value("Returning from leave")
     at.text_area(key="promote_description").set_value("Coming back after parental leave.")
     at.button(key="promote").click().run()
@@ -276,7 +291,7 @@ def test_lead_promotes_a_candidate(app_database) -> None:  # type: ignore[no-unt
 
 def test_lead_deactivates_a_theme(app_database) -> None:  # type: ignore[no-untyped-def]
     url = app_database(sample)
-    at = open_page("lead")
+    at = open_page("lead", section="Codebook")
     name = at.selectbox(key="codebook_pick").value
     before = theme_row(url, name)
     at.button(key=f"cb_deactivate_{before.theme_id}").click().run()
@@ -288,7 +303,12 @@ def test_lead_deactivates_a_theme(app_database) -> None:  # type: ignore[no-unty
             select(AuditEntry.action).where(AuditEntry.entity_id == str(before.theme_id))
         ).scalars()
         assert "deactivate_theme" in set(actions)
-    # Inactive themes leave the quotes and the hand-coding choices.
-    assert name not in {
-        option for s in at.selectbox if s.key and s.key.startswith("code_") for option in s.options
+    # Inactive themes leave the hand-coding choices.
+    coding = open_page("lead", section="Hand-coding")
+    choices = {
+        option
+        for s in coding.selectbox
+        if s.key and s.key.startswith("code_")
+        for option in s.options
     }
+    assert choices and name not in choices
