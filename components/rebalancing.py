@@ -103,7 +103,10 @@ def _saved_config(_engine: Engine, url: str, fingerprint: tuple[Any, ...]) -> Ma
     return load_match_config(_engine)
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
+# Plans are shared read-only (cache_resource: no copy per rerun).  At 50,000
+# pairings unpickling a cache_data copy of the plan cost a second on every
+# rerun.  Keyed by the data fingerprint, so a write never serves a stale plan.
+@st.cache_resource(ttl=300, max_entries=32, show_spinner=False)
 def _plan(
     _engine: Engine,
     url: str,
@@ -115,7 +118,7 @@ def _plan(
     return compute_rebalance(_engine, config=_config)
 
 
-@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=300, max_entries=16, show_spinner=False)
 def _rotation(
     _engine: Engine,
     url: str,
@@ -126,7 +129,7 @@ def _rotation(
     return compute_rotation(_engine, config=_config)
 
 
-@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
+@st.cache_resource(ttl=300, max_entries=4, show_spinner=False)
 def _stored(
     _engine: Engine,
     url: str,
