@@ -261,6 +261,7 @@ def bench_heavy(
     from tandem.health import refresh_health
     from tandem.queries.pairing_stats import refresh_pairing_stats
     from tandem.rebalance import compute_rebalance
+    from tandem.rebalance_store import refresh_rebalance_plan
     from tandem.themes.refresh import refresh_themes
 
     bundle = folder / "bundle"
@@ -306,6 +307,9 @@ def bench_heavy(
                 compute_rebalance(engine)
             rebalance.append(timing)
             _say(f"  rebalancing {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
+        # What a refreshed deployment serves: the plan stored for the saved
+        # weights (the Rebalancing page reads it instead of planning on view).
+        refresh_rebalance_plan(engine)
         if run < repeat - 1:
             _discard(backend, url, name)
         else:
