@@ -162,6 +162,26 @@ def refresh_rebalance_plan(
     )
 
 
+def _current_rows(
+    engine: Engine, config: MatchConfig, fingerprint: tuple[Any, ...] | None, *columns: Any
+) -> dict[str, Any] | None:
+    """The stored plan and rotation rows (``columns``) for ``config``, by kind, if both
+    are current: marked so, and computed from the data as it is now."""
+    fingerprint = data_fingerprint(engine) if fingerprint is None else fingerprint
+    with engine.connect() as connection:
+        if not rollups.is_current(connection, rollups.REBALANCE_PLAN):
+            return None
+        rows = connection.execute(
+            select(StoredRebalancePlan.kind, StoredRebalancePlan.fingerprint, *columns).where(
+                StoredRebalancePlan.config_key == config_hash(config)
+            )
+        ).all()
+    found = {row.kind: row for row in rows if list(row.fingerprint) == list(fingerprint)}
+    if REBALANCE not in found or ROTATION not in found:
+        return None
+    return found
+
+
 def stored_plan_time(
     engine: Engine, config: MatchConfig, fingerprint: tuple[Any, ...] | None = None
 ) -> dt.datetime | None:
@@ -169,19 +189,8 @@ def stored_plan_time(
 
     Cheap (no plan is read): for deciding whether a page view must compute.
     """
-    fingerprint = data_fingerprint(engine) if fingerprint is None else fingerprint
-    with engine.connect() as connection:
-        if not rollups.is_current(connection, rollups.REBALANCE_PLAN):
-            return None
-        rows = connection.execute(
-            select(
-                StoredRebalancePlan.kind,
-                StoredRebalancePlan.fingerprint,
-                StoredRebalancePlan.computed_at,
-            ).where(StoredRebalancePlan.config_key == config_hash(config))
-        ).all()
-    found = {row.kind: row for row in rows if list(row.fingerprint) == list(fingerprint)}
-    if REBALANCE not in found or ROTATION not in found:
+    found = _current_rows(engine, config, fingerprint, StoredRebalancePlan.computed_at)
+    if found is None:
         return None
     computed_at: dt.datetime = found[REBALANCE].computed_at
     return computed_at
@@ -191,20 +200,14 @@ def load_stored_plan(
     engine: Engine, config: MatchConfig, fingerprint: tuple[Any, ...] | None = None
 ) -> StoredPlan | None:
     """The stored plan and rotation for ``config``, or None when none is current."""
-    fingerprint = data_fingerprint(engine) if fingerprint is None else fingerprint
-    with engine.connect() as connection:
-        if not rollups.is_current(connection, rollups.REBALANCE_PLAN):
-            return None
-        rows = connection.execute(
-            select(
-                StoredRebalancePlan.kind,
-                StoredRebalancePlan.plan,
-                StoredRebalancePlan.fingerprint,
-                StoredRebalancePlan.computed_at,
-            ).where(StoredRebalancePlan.config_key == config_hash(config))
-        ).all()
-    found = {row.kind: row for row in rows if list(row.fingerprint) == list(fingerprint)}
-    if REBALANCE not in found or ROTATION not in found:
+    found = _current_rows(
+        engine,
+        config,
+        fingerprint,
+        StoredRebalancePlan.plan,
+        StoredRebalancePlan.computed_at,
+    )
+    if found is None:
         return None
     return StoredPlan(
         plan=plan_from_stored(found[REBALANCE].plan),
