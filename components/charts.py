@@ -128,6 +128,13 @@ def outcome_heatmap(
     return alt.layer(cells, text).properties(height=max(220, 38 * data[y].nunique()))
 
 
+def _bars_height(bars: int, per_bar: int) -> int:
+    """A horizontal bar chart's height: ``per_bar`` pixels a bar plus the x axis and its
+    title (about 70 px), which Vega counts in the height — a fixed height squashed
+    four bars into ~50 px and dropped half their labels."""
+    return 70 + per_bar * bars
+
+
 def outcome_bars(
     frame: pd.DataFrame, column: str, outcome: str, outcome_label: str, title: str
 ) -> alt.LayerChart:
@@ -160,8 +167,7 @@ def outcome_bars(
         .add_params(select)
     )
     text = base.mark_text(align="left", dx=4).encode(x="value:Q", text="label:N")
-    # The height includes the x axis and its title (about 70 px): the bars get the rest.
-    return alt.layer(bars, text).properties(height=70 + 30 * len(data))
+    return alt.layer(bars, text).properties(height=_bars_height(len(data), 30))
 
 
 def learning_flow_bars(frame: pd.DataFrame) -> alt.Chart:
@@ -300,8 +306,7 @@ def rate_bars(frame: pd.DataFrame, title: str) -> alt.LayerChart:
         tooltip=["group:N", alt.Tooltip("label:N", title="Completion")],
     )
     text = base.mark_text(align="left", dx=4).encode(x="value:Q", text="label:N")
-    # The height includes the x axis and its title (about 70 px): the bars get the rest.
-    return alt.layer(bars, text).properties(height=70 + 26 * len(data))
+    return alt.layer(bars, text).properties(height=_bars_height(len(data), 26))
 
 
 def milestone_gantt(frame: pd.DataFrame, *, show_titles: bool = True) -> alt.LayerChart:

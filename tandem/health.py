@@ -790,9 +790,6 @@ class HealthReport:
 #: ends before it (``trend_days``).  The refresh keeps snapshots of those month
 #: ends in ``pairing_health_history`` so a page view only reads them.
 TREND_MONTHS = 6
-#: ``rollup_state`` name for "``pairing_health`` is current for its ``as_of``":
-#: written in the refresh's transaction, cleared by an import with every roll-up.
-STORED_HEALTH = rollups.HEALTH
 
 
 def trend_days(today: dt.date, months: int = TREND_MONTHS) -> list[dt.date]:
@@ -960,7 +957,7 @@ def refresh_health(
             bulk.upsert(connection, _HISTORY_TABLE, snapshot.rows())
         if unchanged:
             rollups.mark_current(connection, rollups.HEALTH_HISTORY, as_of=today)
-            rollups.mark_current(connection, STORED_HEALTH, as_of=today)
+            rollups.mark_current(connection, rollups.HEALTH, as_of=today)
         audit.record(
             session,
             actor=actor,
@@ -1079,7 +1076,7 @@ def nudge_list(
     """
     today = today or utcnow().date()
     settings = health_settings(engine)
-    if rollups.is_current(engine, STORED_HEALTH, as_of=today):
+    if rollups.is_current(engine, rollups.HEALTH, as_of=today):
         return _stored_nudge_list(engine, today, settings, where)
     return _live_nudge_list(engine, today, settings, where)
 

@@ -342,7 +342,7 @@ class PairingHealth(Base):
 
 
 class PairingStats(Base):
-    """Per-pairing roll-up of check-ins and ratings, written by the health refresh.
+    """Per-pairing roll-up of check-ins, ratings and milestones, written by the refresh.
 
     The sponsor pages read these 1:1 rows instead of re-sorting every check-in
     on each view (``tandem.queries.pairing_stats``).  Only valid while

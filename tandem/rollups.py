@@ -1,8 +1,9 @@
 """Stored roll-ups: derived tables a refresh writes and page views only read.
 
 At enterprise scale (50,000 pairings, about a million check-ins) re-deriving
-per-pairing figures on every page view costs seconds, so the health refresh
-stores them (``pairing_stats``, ``pairing_health_history``).  A stored roll-up
+per-pairing figures on every page view costs seconds, so the refresh
+(``tandem.refresh.refresh_all``) stores them: ``pairing_stats``,
+``pairing_health_history`` (with the health refresh), ``rebalance_plans``.  A stored roll-up
 is only used while it is *current*: the refresh marks it in ``rollup_state``
 once it is complete, and anything that changes the data it was derived from
 (an import) calls :func:`invalidate` in the same transaction.  Readers ask

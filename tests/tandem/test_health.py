@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from tandem.bulk import upsert
 from tandem.health import (
     COMPONENTS,
-    STORED_HEALTH,
     TREND_MONTHS,
     explain_pairing,
     health_frame,
@@ -35,7 +34,7 @@ from tandem.models import (
     PairingHealthHistory,
     Person,
 )
-from tandem.rollups import HEALTH_HISTORY, invalidate, is_current
+from tandem.rollups import HEALTH, HEALTH_HISTORY, invalidate, is_current
 
 TODAY = dt.date(2025, 6, 15)
 START = dt.date(2025, 1, 1)
@@ -479,7 +478,7 @@ def test_an_import_or_a_new_formula_recomputes_every_month_end(
 def test_stored_nudge_list_equals_the_live_one(engine: Engine, program: set[str]) -> None:
     live = nudge_list(engine, TODAY)
     refresh_health(engine, today=TODAY)
-    assert is_current(engine, STORED_HEALTH, as_of=TODAY)
+    assert is_current(engine, HEALTH, as_of=TODAY)
     stored = nudge_list(engine, TODAY)
     pd.testing.assert_frame_equal(stored, live)
     assert list(stored["pairing_id"]) == ["gap", "day61", "never14"]
