@@ -62,19 +62,23 @@ def actor_of(viewer: Viewer) -> str:
 
 
 @st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _shares(_engine: Engine, url: str, filters: Filters, limit: int) -> dict[str, pd.DataFrame]:
-    # Prevalence and the four breakdowns come from one database pass (see theme_shares).
-    return queries.theme_shares(_engine, filters, threshold=limit)
+def _shares(
+    _engine: Engine, url: str, filters: Filters, limit: int, groupings: tuple[str, ...]
+) -> dict[str, pd.DataFrame]:
+    # Several groupings come from one database pass (see theme_shares).
+    return queries.theme_shares(_engine, filters, threshold=limit, groupings=groupings)
 
 
 def _prevalence(_engine: Engine, url: str, filters: Filters, limit: int) -> pd.DataFrame:
-    return _shares(_engine, url, filters, limit)["month"].rename(columns={"group": "month"})
+    shares = _shares(_engine, url, filters, limit, ("month",))
+    return shares["month"].rename(columns={"group": "month"})
 
 
 def _breakdown(
     _engine: Engine, url: str, filters: Filters, dimension: str, limit: int
 ) -> pd.DataFrame:
-    return _shares(_engine, url, filters, limit)[dimension]
+    # The Breakdowns tab draws all four dimensions: one pass serves them.
+    return _shares(_engine, url, filters, limit, tuple(queries.DIMENSIONS))[dimension]
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)

@@ -397,6 +397,39 @@ class PairingHealthHistory(Base):
     __table_args__ = (Index("ix_pairing_health_history_pairing", "pairing_id"),)
 
 
+class ThemeNoteFacts(Base):
+    """One row per note with what the theme aggregates group and count by, pre-joined.
+
+    Written by the theme refresh (``tandem.queries.theme_facts``): the note's
+    pairing (or, for a program-level note, the note itself) as the privacy unit,
+    its cohort (the note's own, else its pairing's), date and month, source,
+    author role, pairing kind, theme and sentiment.  The Feedback themes page
+    reads these narrow rows instead of joining ``feedback`` (whose text makes
+    it wide), ``feedback_analysis`` and ``pairings`` on every view.  Only valid
+    while ``rollup_state`` says so: an import clears it (``tandem.rollups``).
+    """
+
+    __tablename__ = "theme_note_facts"
+
+    feedback_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("feedback.feedback_id", ondelete="CASCADE"), primary_key=True
+    )
+    unit: Mapped[str] = mapped_column(ID)
+    pairing_id: Mapped[str | None] = mapped_column(ID)
+    cohort_id: Mapped[str | None] = mapped_column(ID)
+    date: Mapped[dt.date] = mapped_column(Date)
+    month: Mapped[str] = mapped_column(String(7))
+    source: Mapped[str] = mapped_column(String(32))
+    author_role: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    theme_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("themes.theme_id", ondelete="SET NULL")
+    )
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    # No index: every aggregate reads most facts, and a scan of these narrow rows
+    # (0.15 s at 463,000 notes) beats index lookups of half of them (0.36 s).
+
+
 class RollupState(Base):
     """Which derived roll-ups are current: a row per roll-up, deleted when data changes."""
 

@@ -3,7 +3,8 @@
 At enterprise scale (50,000 pairings, about a million check-ins) re-deriving
 per-pairing figures on every page view costs seconds, so the refresh
 (``tandem.refresh.refresh_all``) stores them: ``pairing_stats``,
-``pairing_health_history`` (with the health refresh), ``rebalance_plans``.  A stored roll-up
+``pairing_health_history`` (with the health refresh), ``rebalance_plans``, and
+``theme_note_facts`` (with the theme refresh).  A stored roll-up
 is only used while it is *current*: the refresh marks it in ``rollup_state``
 once it is complete, and anything that changes the data it was derived from
 (an import) calls :func:`invalidate` in the same transaction.  Readers ask
@@ -23,6 +24,7 @@ from tandem.models import (
     PairingStats,
     RollupState,
     StoredRebalancePlan,
+    ThemeNoteFacts,
     utcnow,
 )
 
@@ -36,11 +38,14 @@ HEALTH = "pairing_health"
 HEALTH_HISTORY = "pairing_health_history"
 #: ``rebalance_plans``: the rebalancing plan and rotation for the saved configuration.
 REBALANCE_PLAN = "rebalance_plan"
+#: ``theme_note_facts``: per-note facts the theme aggregates group by (theme refresh).
+THEME_FACTS = "theme_note_facts"
 
 _TABLES = {
     PAIRING_STATS: PairingStats,
     HEALTH_HISTORY: PairingHealthHistory,
     REBALANCE_PLAN: StoredRebalancePlan,
+    THEME_FACTS: ThemeNoteFacts,
 }
 
 

@@ -40,6 +40,7 @@ from tandem import audit
 from tandem.bulk import upsert
 from tandem.db import transaction
 from tandem.models import Feedback, FeedbackAnalysis, Theme, utcnow
+from tandem.queries.theme_facts import update_theme_facts
 from tandem.themes import discover as discovery
 from tandem.themes import sentiment
 from tandem.themes.codebook import seed_default_codebook
@@ -339,6 +340,8 @@ def refresh_themes(
                 )
             upsert(connection, table, rows)  # type: ignore[arg-type]
             say(f"stored {min(start + CHUNK, len(todo))}/{len(todo)} notes")
+        # The theme aggregates' stored per-note facts follow in the same transaction.
+        update_theme_facts(connection, [note.feedback_id for note in todo])
 
         # Keywords and candidates are global: recompute them only when their
         # inputs can have changed.  A note analysed before may leave a theme's
