@@ -25,6 +25,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.database import clear_caches
+from components.formatting import plain
 from components.presenter import NameMask
 from tandem.access import Viewer
 from tandem.matching import (
@@ -77,12 +78,6 @@ ACTED_KEY = "rb_acted"
 PINS_OUTCOME_KEY = "rb_pins_outcome"
 SIDE_COLOURS = {CURRENT: "#9AA5B1", SUGGESTED: "#0F6E6E"}
 LOAD_COLOURS = {BEFORE: "#9AA5B1", AFTER: "#0F6E6E"}
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=")
-
-
-def md(text: object) -> str:
-    """Plain text made inert for st.markdown (every markdown punctuation escaped)."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
 
 
 def actor_of(viewer: Viewer) -> str:
@@ -368,7 +363,7 @@ def outcome_message(fingerprint: tuple[Any, ...]) -> None:
         del st.session_state[OUTCOME_KEY]
         return
     if kind == "success":
-        st.success(md(message), icon=":material/check_circle:")
+        st.success(plain(message), icon=":material/check_circle:")
         if pairing_id:
             st.page_link(
                 DETAIL_PAGE,
@@ -377,9 +372,9 @@ def outcome_message(fingerprint: tuple[Any, ...]) -> None:
                 query_params={"pairing": pairing_id},
             )
     elif kind == "error":
-        st.error(md(message), icon=":material/sync_problem:")
+        st.error(plain(message), icon=":material/sync_problem:")
     else:
-        st.info(md(message))
+        st.info(plain(message))
 
 
 # --- charts ----------------------------------------------------------------------------
@@ -521,11 +516,11 @@ def suggestion_card(
     with st.container(border=True):
         head, gain = st.columns([4, 1])
         head.markdown(
-            f"**{md(names(s.mentee_id))}** · {md(names(s.current_mentor_id))} → "
-            f"**{md(names(s.suggested_mentor_id))}**"
+            f"**{plain(names(s.mentee_id))}** · {plain(names(s.current_mentor_id))} → "
+            f"**{plain(names(s.suggested_mentor_id))}**"
         )
         head.caption(
-            md(
+            plain(
                 f"Pairing {s.pairing_id} · {s.kind} · {s.pairing_status}"
                 + (f" · cohort {s.cohort_id}" if s.cohort_id else "")
             )
@@ -627,7 +622,7 @@ def load_section(changes: pd.DataFrame, names: Names) -> None:
 
 def unresolved_section(plan: RebalancePlan, unresolved: Sequence[Any], names: Names) -> None:
     for warning in plan.warnings:
-        st.warning(md(warning), icon=":material/warning:")
+        st.warning(plain(warning), icon=":material/warning:")
     if not unresolved:
         st.caption("Every pairing that should move has a place.")
         return

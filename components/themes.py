@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from components.briefing import chart as exportable_chart
 from components.charts import SUPPRESSED_COLOUR
 from components.database import clear_caches
+from components.formatting import plain
 from components.outcomes import threshold
 from tandem.access import Viewer
 from tandem.filters import Filters
@@ -41,16 +42,10 @@ from tandem.themes.store import (
 
 CODING_PAGE_SIZE = 20
 LEAVE = "(leave for now)"
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:=&")
 _VERSION = "themes_editing_version_{theme_id}"
 _FLASH = "themes_flash"
 _CONFLICT = "themes_conflict_{theme_id}"
 _REFRESH = "themes_refresh_requested"
-
-
-def plain(text: object) -> str:
-    """Text made inert for captions (which render markdown): every special character escaped."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
 
 
 def actor_of(viewer: Viewer) -> str:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+from components.formatting import plain
 
-
-def plain(text: str) -> str:
-    """``text`` with every markdown character escaped, for st.error / st.success bodies."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+__all__ = ["humanise", "notify", "plain", "show_notice"]
 
 
 def humanise(key: str) -> str:
