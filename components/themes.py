@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from components import notices
 from components.briefing import chart as exportable_chart
 from components.charts import SUPPRESSED_COLOUR
 from components.database import clear_caches
@@ -122,14 +123,12 @@ def _last_refresh(_engine: Engine, url: str) -> queries.LastRefresh | None:
 
 def _notify(kind: str, message: str) -> None:
     """Leave a message for this run's page to show (writes happen in callbacks)."""
-    st.session_state[_FLASH] = (kind, message)
+    notices.leave(_FLASH, kind, plain(message))
 
 
 def flash() -> None:
     """The message left by a write (shown once, at the top of the page)."""
-    kind, message = st.session_state.pop(_FLASH, (None, None))
-    if message:
-        {"success": st.success, "error": st.error, "info": st.info}[kind](plain(message))
+    notices.show(_FLASH)
 
 
 # --- header --------------------------------------------------------------------------
