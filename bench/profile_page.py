@@ -1,6 +1,7 @@
 """Where one page's time goes: a page run under cProfile, with its SQL statements timed.
 
     .venv/bin/python -m bench.profile_page pages/portfolio.py --pairings 50000 [--warm]
+    .venv/bin/python -m bench.profile_page pages/themes.py --database sqlite:////tmp/copy.db
 
 Uses the cached demo database of ``bench.build`` (built if missing).  Prints
 the functions of Tandem's own code (tandem/, components/, pages/) by
@@ -33,10 +34,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm", action="store_true", help="profile the second (warm) run")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--pairing", default=None, help="?pairing= for pages/pairing.py")
+    parser.add_argument(
+        "--database", default=None, help="profile on this database URL instead of the cached demo"
+    )
     args = parser.parse_args(argv)
     os.chdir(PROJECT_ROOT)
-    path, _ = build.build_sqlite(args.pairings, dt.date.today())
-    url = f"sqlite:///{path}"
+    if args.database:
+        url = args.database
+    else:
+        path, _ = build.build_sqlite(args.pairings, dt.date.today())
+        url = f"sqlite:///{path}"
     os.environ["DATABASE_URL"] = url
     install_timed_engine(url)
     import streamlit as st
