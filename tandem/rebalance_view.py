@@ -14,10 +14,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tandem.matching import COMPONENT_LABELS, COMPONENTS, MatchConfig
-from tandem.rebalance import RotationSuggestion, Suggestion, Unresolved
+from tandem.rebalance import RebalancePlan, RotationSuggestion, Suggestion, Unresolved
 
 BEFORE, AFTER = "Before", "After"
 CURRENT, SUGGESTED = "Current mentor", "Suggested mentor"
+#: At most this many mentors in the load chart (46 px each: at 50,000 pairings
+#: ~19,000 mentors' loads change, a chart nobody could read or send).
+LOAD_CHART_MENTORS = 30
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,35 @@ def scoped_rotation(
 def by_gain(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
     """Biggest gain first; pairing id breaks ties, so the order is stable."""
     return sorted(suggestions, key=lambda s: (-s.gain, s.pairing_id))
+
+
+@dataclass(frozen=True)
+class ShapedPlan:
+    """A plan as one viewer's page shows it: worked out once per plan, scope and data,
+    so a rerun (a click, a page of suggestions) only draws."""
+
+    #: the suggestions in scope, biggest gain first (``by_gain``)
+    suggestions: list[Suggestion]
+    #: their total gain
+    gain: float
+    #: the unresolved pairings in scope
+    unresolved: list[Unresolved]
+    #: the current and suggested mentors of ``suggestions``
+    mentors: frozenset[str]
+
+
+def shape_plan(
+    plan: RebalancePlan, scope: Scope, visible_pairing_ids: Collection[str]
+) -> ShapedPlan:
+    """``plan`` scoped to ``scope`` (see :func:`scoped_unresolved` for the ids) and ordered."""
+    suggestions = by_gain(scoped_suggestions(plan.suggestions, scope))
+    return ShapedPlan(
+        suggestions=suggestions,
+        gain=sum(s.gain for s in suggestions),
+        unresolved=scoped_unresolved(plan.unresolved, scope, visible_pairing_ids),
+        mentors=frozenset(s.current_mentor_id for s in suggestions)
+        | frozenset(s.suggested_mentor_id for s in suggestions),
+    )
 
 
 def suggestion_key(suggestion: Suggestion) -> str:
@@ -152,6 +184,26 @@ def load_changes(loads: pd.DataFrame, suggestions: Iterable[Suggestion]) -> pd.D
     frame["over_after"] = frame["after"] > frame["max_mentees"]
     keep = (frame["after"] != frame["before"]) | frame["over_before"]
     return frame.loc[keep, columns].reset_index(drop=True)
+
+
+def chart_load_changes(changes: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The rows of ``load_changes`` the chart draws: all of them when they are at most
+    ``limit`` (default ``LOAD_CHART_MENTORS``); otherwise the ``limit`` mentors with the
+    most to see — over capacity before or after first, then the biggest change — kept
+    in the order of ``changes``."""
+    limit = LOAD_CHART_MENTORS if limit is None else limit
+    if len(changes) <= limit:
+        return changes
+    order = pd.DataFrame(
+        {
+            "over": changes["over_before"] | changes["over_after"],
+            "change": (changes["after"] - changes["before"]).abs(),
+            "row": range(len(changes)),
+        },
+        index=changes.index,
+    )
+    top = order.sort_values(["over", "change", "row"], ascending=[False, False, True]).head(limit)
+    return changes[changes.index.isin(top.index)]
 
 
 def load_long(changes: pd.DataFrame) -> pd.DataFrame:

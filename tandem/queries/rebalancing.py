@@ -86,23 +86,35 @@ def mentor_loads(engine: Engine, mentor_ids: Collection[str]) -> pd.DataFrame:
     active, paused, proposed), the same rule the solver uses.  Columns:
     person_id, name, max_mentees, load; ordered by name.
     """
+    held = Pairing.status.in_(LOAD_STATUSES)
     load = (
         select(Pairing.mentor_id.label("person_id"), func.count().label("load"))
-        .where(Pairing.status.in_(LOAD_STATUSES))
+        .where(held)
         .group_by(Pairing.mentor_id)
         .subquery()
     )
-    load_value = func.coalesce(load.c.load, 0)
-    base = select(Person.person_id, Person.name, Person.max_mentees, load_value.label("load"))
-    base = base.outerjoin(load, load.c.person_id == Person.person_id)
+    # The overloaded mentors: one grouped pass over the pairings.
+    overloaded = select(Person.person_id, Person.name, Person.max_mentees, load.c.load).join(
+        load, load.c.person_id == Person.person_id
+    )
+    overloaded = overloaded.where(load.c.load > Person.max_mentees)
+    # The wanted ones by id, each load counted on its own through ix_pairings_mentor:
+    # a grouped subquery here would be recomputed for every chunk of ids (at 50,000
+    # pairings, ~20,000 mentors in 23 chunks: 1.2 s instead of 0.14 s).
+    own_load = (
+        select(func.count())
+        .where(Pairing.mentor_id == Person.person_id, held)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+    by_id = select(Person.person_id, Person.name, Person.max_mentees, own_load.label("load"))
     wanted = sorted({str(p) for p in mentor_ids if p})
     rows: dict[str, tuple[Any, ...]] = {}
     with engine.connect() as connection:
-        overloaded = base.where(load_value > Person.max_mentees)
         for row in connection.execute(overloaded):
             rows[row.person_id] = tuple(row)
         for chunk in _chunks(wanted):
-            for row in connection.execute(base.where(Person.person_id.in_(chunk))):
+            for row in connection.execute(by_id.where(Person.person_id.in_(chunk))):
                 rows[row.person_id] = tuple(row)
     frame = pd.DataFrame(list(rows.values()), columns=LOAD_COLUMNS)
     if frame.empty:

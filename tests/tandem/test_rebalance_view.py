@@ -9,7 +9,7 @@ import pytest
 from tandem.bundle import import_bundle
 from tandem.matching import COMPONENT_LABELS, COMPONENTS, MatchConfig
 from tandem.queries.rebalancing import mentor_loads
-from tandem.rebalance import Suggestion, Unresolved, compute_rebalance
+from tandem.rebalance import RebalancePlan, Suggestion, Unresolved, compute_rebalance
 from tandem.rebalance_view import (
     AFTER,
     BEFORE,
@@ -17,6 +17,7 @@ from tandem.rebalance_view import (
     SUGGESTED,
     Scope,
     by_gain,
+    chart_load_changes,
     component_frame,
     config_key,
     config_with,
@@ -24,6 +25,7 @@ from tandem.rebalance_view import (
     load_long,
     scoped_suggestions,
     scoped_unresolved,
+    shape_plan,
     suggestion_key,
     weight_shares,
 )
@@ -101,6 +103,50 @@ def test_scope_limits_suggestions_and_unresolved_to_the_leads_cohorts() -> None:
     unresolved = [Unresolved("a", "e", "m", ["x"]), Unresolved("z", "e", "m", ["y"])]
     assert scoped_unresolved(unresolved, Scope(), set()) == unresolved
     assert [u.pairing_id for u in scoped_unresolved(unresolved, Scope(("c1",)), {"a"})] == ["a"]
+
+
+def test_chart_load_changes_keeps_the_mentors_with_most_to_see() -> None:
+    import pandas as pd
+
+    loads = pd.DataFrame(
+        {
+            "person_id": ["m1", "m2", "m3", "m4", "m5"],
+            "name": ["A", "B", "C", "D", "E"],
+            "max_mentees": [5, 5, 1, 5, 5],
+            "load": [1, 1, 2, 4, 3],
+        }
+    )
+    # m1 +1, m2 −1, m4 −2, m5 +2; m3 over capacity and unchanged.
+    moves = [
+        suggestion("p1", None, 0.1, current_mentor_id="m2", suggested_mentor_id="m1"),
+        suggestion("p2", None, 0.1, current_mentor_id="m4", suggested_mentor_id="m5"),
+        suggestion("p3", None, 0.1, current_mentor_id="m4", suggested_mentor_id="m5"),
+    ]
+    changes = load_changes(loads, moves)
+    assert list(changes["person_id"]) == ["m1", "m2", "m3", "m4", "m5"]
+    assert chart_load_changes(changes, 5) is changes  # all fit: all drawn
+    # m3 is over capacity (first), then the biggest changes (m4 −2, m5 +2), in name order.
+    assert list(chart_load_changes(changes, 3)["person_id"]) == ["m3", "m4", "m5"]
+    assert list(chart_load_changes(changes, 1)["person_id"]) == ["m3"]
+
+
+def test_shape_plan_scopes_orders_and_totals_once() -> None:
+    items = [
+        suggestion("a", "c1", 0.1, suggested_mentor_id="m3"),
+        suggestion("b", "c2", 0.2),
+        suggestion("c", "c1", 0.3),
+    ]
+    unresolved = [Unresolved("x", "e", "m", ["r"]), Unresolved("y", "e", "m", ["r"])]
+    plan = RebalancePlan(items, unresolved, 1.0, [], {}, movable=5, stays=0)
+    everything = shape_plan(plan, Scope(), set())
+    assert [s.pairing_id for s in everything.suggestions] == ["c", "b", "a"]
+    assert everything.gain == pytest.approx(0.6)
+    assert everything.unresolved == unresolved
+    assert everything.mentors == {"m1", "m2", "m3"}
+    mine = shape_plan(plan, Scope(("c1",)), {"y"})
+    assert [s.pairing_id for s in mine.suggestions] == ["c", "a"]
+    assert mine.gain == pytest.approx(0.4)
+    assert [u.pairing_id for u in mine.unresolved] == ["y"]
 
 
 def test_suggestions_by_gain_and_their_keys() -> None:
