@@ -49,7 +49,12 @@ from tandem.rebalance import (
     set_excluded,
     set_pinned,
 )
-from tandem.rebalance_store import StoredPlan, load_stored_plan, stored_plan_time
+from tandem.rebalance_store import (
+    StoredOutline,
+    load_stored_outline,
+    stored_plan_time,
+    stored_suggestions,
+)
 from tandem.rebalance_view import (
     AFTER,
     BEFORE,
@@ -65,6 +70,7 @@ from tandem.rebalance_view import (
     load_long,
     scoped_rotation,
     shape_plan,
+    suggestion_frame,
     suggestion_key,
     weight_shares,
 )
@@ -137,9 +143,22 @@ def _stored(
     key: tuple[tuple[str, float], ...],
     fingerprint: tuple[Any, ...],
     _config: MatchConfig,
-) -> StoredPlan | None:
-    # The plan the refresh stored for `_config` (identified by `key`), if current.
-    return load_stored_plan(_engine, _config, fingerprint)
+) -> StoredOutline | None:
+    # The plan the refresh stored for `_config` (identified by `key`), if current;
+    # its suggestions' details are read a page of cards at a time (`_stored_cards`).
+    return load_stored_outline(_engine, _config, fingerprint)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _stored_cards(
+    _engine: Engine,
+    url: str,
+    key: tuple[tuple[str, float], ...],
+    fingerprint: tuple[Any, ...],
+    pairing_ids: tuple[str, ...],
+    _config: MatchConfig,
+) -> list[Suggestion]:
+    return stored_suggestions(_engine, _config, pairing_ids)
 
 
 @st.cache_data(ttl=300, max_entries=32, show_spinner=False)
@@ -178,12 +197,14 @@ def _shaped(
     fingerprint: tuple[Any, ...],
     cohorts: tuple[str, ...],
     _plan: RebalancePlan,
+    _suggestions: pd.DataFrame | None,
 ) -> ShapedPlan:
-    # `key` and `fingerprint` identify `_plan` (see `_plan` and `_stored`).
+    # `key` and `fingerprint` identify `_plan` (see `_plan` and `_stored`);
+    # `_suggestions`: the stored plan's outline, None for a plan computed live.
+    frame = suggestion_frame(_plan.suggestions) if _suggestions is None else _suggestions
     visible = _visible(_engine, Scope(cohorts))
-    return shape_plan(
-        _plan, Scope(cohorts), set() if visible is None else set(visible["pairing_id"])
-    )
+    ids = set() if visible is None else set(visible["pairing_id"])
+    return shape_plan(_plan, frame, Scope(cohorts), ids)
 
 
 @dataclass(frozen=True)
@@ -191,6 +212,9 @@ class PlanView:
     """The suggestions, loads, unresolved pairings and rotation the tabs draw."""
 
     shaped: ShapedPlan
+    #: the suggestions of a plan computed live, by pairing; None: read them from
+    #: the stored plan a page at a time
+    live: dict[str, Suggestion] | None
     rotation: list[RotationSuggestion]
     #: load before and after every suggestion in scope (``load_changes``)
     changes: pd.DataFrame
@@ -208,16 +232,17 @@ def _view(
     fingerprint: tuple[Any, ...],
     cohorts: tuple[str, ...],
     _plan: RebalancePlan,
+    _suggestions: pd.DataFrame | None,
     _rotation: list[RotationSuggestion],
 ) -> PlanView:
     scope = Scope(cohorts)
-    shaped = _shaped(_engine, url, key, fingerprint, cohorts, _plan)
+    shaped = _shaped(_engine, url, key, fingerprint, cohorts, _plan, _suggestions)
     rotation = scoped_rotation(_rotation, scope)
     loads = queries.mentor_loads(_engine, shaped.mentors)
     visible = _visible(_engine, scope)
     if visible is not None and not loads.empty:
         loads = loads[loads["person_id"].isin(shaped.mentors | set(visible["mentor_id"]))]
-    changes = load_changes(loads, shaped.suggestions)
+    changes = load_changes(loads, shaped.suggestions)  # the frame: every move in scope
     people: set[str] = set(chart_load_changes(changes)["person_id"])
     for u in shaped.unresolved:
         people |= {u.mentee_id, u.current_mentor_id}
@@ -226,6 +251,7 @@ def _view(
         people |= set(r.previous_mentor_ids)
     return PlanView(
         shaped=shaped,
+        live=None if _suggestions is not None else {s.pairing_id: s for s in _plan.suggestions},
         rotation=rotation,
         changes=changes,
         capacity=dict(zip(loads["person_id"], loads["max_mentees"].astype(int), strict=True)),
@@ -644,16 +670,31 @@ def suggestion_card(
             )
 
 
+def _page_of_cards(
+    engine: Engine,
+    view: PlanView,
+    pairing_ids: list[str],
+    config: MatchConfig,
+    fingerprint: tuple[Any, ...],
+) -> list[Suggestion]:
+    """The suggestions of one page: from the live plan, or read from the stored one."""
+    if view.live is not None:
+        return [view.live[p] for p in pairing_ids]
+    key = config_key(config)
+    url = str(engine.url)
+    return _stored_cards(engine, url, key, fingerprint, tuple(pairing_ids), config)
+
+
 def suggestions_list(
     engine: Engine,
-    ordered: Sequence[Suggestion],
-    capacity: Mapping[str, int],
+    view: PlanView,
     config: MatchConfig,
     viewer: Viewer,
     fingerprint: tuple[Any, ...],
 ) -> None:
-    """One page of suggestions (``ordered``: biggest gain first), as cards."""
-    if not ordered:
+    """One page of suggestions (biggest gain first), as cards."""
+    ordered = view.shaped.suggestions
+    if ordered.empty:
         st.success("No move would improve the program under these weights.")
         return
     pages = -(-len(ordered) // PAGE_SIZE)
@@ -664,7 +705,9 @@ def suggestions_list(
             f"Suggestions {start + 1}–{min(len(ordered), start + PAGE_SIZE)} of {len(ordered)}, "
             "biggest gain first."
         )
-    shown = ordered[start : start + PAGE_SIZE]
+    ids = list(ordered["pairing_id"].iloc[start : start + PAGE_SIZE])
+    shown = _page_of_cards(engine, view, ids, config, fingerprint)
+    capacity = view.capacity
     people: set[str] = set()
     for s in shown:
         people |= {s.mentee_id, s.current_mentor_id, s.suggested_mentor_id}
@@ -774,8 +817,9 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
         config = weights_panel(engine, viewer, saved)
     is_saved = config_key(config) == config_key(saved)
     stored = _stored(engine, url, config_key(saved), fingerprint, saved)
+    outline: pd.DataFrame | None = None  # the stored plan's suggestions, when it is shown
     if is_saved and stored is not None:
-        plan, all_rotation = stored.plan, stored.rotation
+        plan, outline, all_rotation = stored.plan, stored.suggestions, stored.rotation
         st.caption(
             f"Plan computed by the refresh at {stored.computed_at:%Y-%m-%d %H:%M} UTC for the "
             "saved weights (nothing has changed since)."
@@ -800,11 +844,20 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
         baseline = stored.plan
     else:
         baseline = _plan(engine, url, config_key(saved), fingerprint, saved)
-    view = _view(engine, url, config_key(config), fingerprint, scope.cohorts, plan, all_rotation)
+    key = config_key(config)
+    view = _view(engine, url, key, fingerprint, scope.cohorts, plan, outline, all_rotation)
     saved_view = (
         view.shaped
         if baseline is plan
-        else _shaped(engine, url, config_key(saved), fingerprint, scope.cohorts, baseline)
+        else _shaped(
+            engine,
+            url,
+            config_key(saved),
+            fingerprint,
+            scope.cohorts,
+            baseline,
+            None if stored is None else stored.suggestions,
+        )
     )
     summary(plan, view.shaped, baseline, saved_view, scope)
     names = Names(view.names, NameMask(engine, viewer))
@@ -818,7 +871,7 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
         ]
     )
     with tabs[0]:
-        suggestions_list(engine, shaped.suggestions, view.capacity, config, viewer, fingerprint)
+        suggestions_list(engine, view, config, viewer, fingerprint)
     with tabs[1]:
         load_section(view.changes, names)
     with tabs[2]:
