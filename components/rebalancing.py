@@ -6,10 +6,12 @@ view, whatever the program's size — an outline of its suggestions (what they
 are ordered, scoped, totalled and counted by) and the full suggestions of the
 page of cards shown.  What a plan shows for a viewer's scope (ordered
 suggestions, totals, load changes, names) is worked out once per plan and
-data fingerprint and shared read-only, so a rerun only draws.  For unsaved slider weights (or when no
-current plan is stored) it is computed live (``compute_rebalance(engine,
-config=…)``) — above ``LIVE_PLAN_LIMIT`` running pairings only after the lead
-confirms — and cached per (configuration, data fingerprint), so moving a
+data fingerprint and shared read-only, so a rerun only draws.
+
+For unsaved slider weights (or when no current plan is stored) it is computed
+live (``compute_rebalance(engine, config=…)``) — above ``LIVE_PLAN_LIMIT``
+running pairings only after the lead confirms — and cached per
+(configuration, data fingerprint), so moving a
 slider back to a value already seen is instant and a write anywhere — by this
 page, another lead or the command line — yields a fresh plan.  Accept, decline
 and save run in button callbacks: the callback receives the suggestion *as it
