@@ -457,3 +457,25 @@ class StoredRebalancePlan(Base):
     plan: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
     fingerprint: Mapped[list] = mapped_column(JSON)  # type: ignore[type-arg]
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StoredRebalanceSuggestion(Base):
+    """One suggestion of the stored rebalancing plan, a row each (``tandem.rebalance_store``).
+
+    The plan's ``rebalance_plans`` row holds everything else; its suggestions
+    live here so the Rebalancing page reads the few columns it orders, scopes
+    and totals by, and the whole suggestion (``suggestion``, every field) only
+    for the page of cards it shows.  ``position`` is the suggestion's place in
+    the plan.  Written and deleted together with the ``rebalance_plans`` rows.
+    """
+
+    __tablename__ = "rebalance_suggestions"
+
+    config_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pairing_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    cohort_id: Mapped[str | None] = mapped_column(ID)
+    gain: Mapped[float] = mapped_column(Float)
+    current_mentor_id: Mapped[str] = mapped_column(ID)
+    suggested_mentor_id: Mapped[str] = mapped_column(ID)
+    suggestion: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
