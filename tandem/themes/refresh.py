@@ -24,6 +24,7 @@ confidence 1, and teaches the engine as an extra example.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import multiprocessing
 import os
@@ -32,8 +33,19 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, select, text, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    and_,
+    bindparam,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from tandem import audit
@@ -159,24 +171,36 @@ def _uncoded_hasher(codebook_fingerprint: str) -> Callable[[bytes | None], str]:
 # hash); every other note is settled by the database.  PostgreSQL
 # hashes natively; SQLite calls back into ``_uncoded_hasher`` (registered on the
 # connection), which still spares moving every note's text through SQLAlchemy.
+# ``{changed}`` narrows this to the notes stamped since the last run settled
+# them (an index range: see ``_stale_notes``), or is empty to check every note.
 _STALE = {
     "postgresql": """
         SELECT f.feedback_id, f.text, f.coded_theme, a.input_hash, a.feedback_id IS NOT NULL
         FROM feedback f LEFT JOIN feedback_analysis a ON a.feedback_id = f.feedback_id
-        WHERE a.input_hash IS NULL OR f.coded_theme IS NOT NULL OR a.input_hash <> encode(
-            sha256(:prefix || convert_to(coalesce(f.text, ''), 'UTF8')), 'hex')
+        WHERE {changed} (a.input_hash IS NULL OR f.coded_theme IS NOT NULL
+           OR a.input_hash <> encode(
+               sha256(:prefix || convert_to(coalesce(f.text, ''), 'UTF8')), 'hex'))
         ORDER BY f.feedback_id""",
     "sqlite": """
         SELECT f.feedback_id, f.text, f.coded_theme, a.input_hash, a.feedback_id IS NOT NULL
         FROM feedback f LEFT JOIN feedback_analysis a ON a.feedback_id = f.feedback_id
-        WHERE a.input_hash IS NULL OR f.coded_theme IS NOT NULL
-           OR a.input_hash <> tandem_uncoded_hash(CAST(f.text AS BLOB))
+        WHERE {changed} (a.input_hash IS NULL OR f.coded_theme IS NOT NULL
+           OR a.input_hash <> tandem_uncoded_hash(CAST(f.text AS BLOB)))
         ORDER BY f.feedback_id""",
 }
+# Two index reads (an OR would have SQLite scan every note in id order instead).
+_CHANGED = """f.feedback_id IN (
+            SELECT feedback_id FROM feedback WHERE updated_at >= :since
+            UNION ALL SELECT feedback_id FROM feedback WHERE updated_at IS NULL) AND"""
 _ALL = """
     SELECT f.feedback_id, f.text, f.coded_theme, a.input_hash, a.feedback_id IS NOT NULL
     FROM feedback f LEFT JOIN feedback_analysis a ON a.feedback_id = f.feedback_id
     ORDER BY f.feedback_id"""
+# How long a write may take to commit after stamping its notes (plus any clock
+# difference between the hosts that write and refresh).  A run settles only
+# the notes stamped this long before it started: a note stamped by a
+# transaction still open when the run read the notes is read again next time.
+SETTLE_MARGIN = dt.timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -189,22 +213,60 @@ class _Note:
     analysed_before: bool
 
 
-def _stale_notes(connection: Connection, key: str, *, full: bool) -> list[_Note]:
-    """The notes whose stored analysis is missing or was computed from other inputs."""
+@dataclass(frozen=True)
+class _LastRun:
+    fingerprint: str
+    settled_before: dt.datetime | None
+
+
+def _last_run(session: Session) -> _LastRun | None:
+    """The most recent refresh run: its codebook fingerprint and what it settled."""
+    row = session.execute(
+        select(ThemeRefreshRun.fingerprint, ThemeRefreshRun.settled_before)
+        .order_by(ThemeRefreshRun.finished_at.desc(), ThemeRefreshRun.run_id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else _LastRun(row.fingerprint, row.settled_before)
+
+
+def _stale_notes(
+    connection: Connection, key: str, *, full: bool, last: _LastRun | None = None
+) -> list[_Note]:
+    """The notes whose stored analysis is missing or was computed from other inputs.
+
+    Every note, when ``full`` or when the codebook fingerprint differs from the
+    last run's (every stored result was computed from another model).
+    Otherwise the notes whose input hash differs, checked only among the notes
+    stamped (``feedback.updated_at``) since the last run's ``settled_before``,
+    and those without a stamp: every other note was analysed from its current
+    text by an earlier run.  A last run without ``settled_before`` (made before
+    stamps existed) settles nothing, so every note is checked.
+    """
     dialect = connection.dialect.name
-    if full:
-        rows = connection.execute(text(_ALL)).all()
-    elif dialect == "postgresql":
-        prefix = f"{key}\x00\x00".encode()
-        rows = connection.execute(text(_STALE[dialect]), {"prefix": prefix}).all()
+    if full or last is None or last.fingerprint != key:
+        return _notes(connection.execute(text(_ALL)).all(), key, full=True)
+    changed, params = "", dict[str, object]()
+    if last.settled_before is not None:
+        changed, params = _CHANGED, {"since": last.settled_before}
+    since = bindparam("since", type_=DateTime)
+    if dialect == "postgresql":
+        params["prefix"] = f"{key}\x00\x00".encode()
+        statement = text(_STALE[dialect].format(changed=changed))
     elif dialect == "sqlite":
         raw = connection.connection.driver_connection
         raw.create_function(  # type: ignore[union-attr]
             "tandem_uncoded_hash", 1, _uncoded_hasher(key), deterministic=True
         )
-        rows = connection.execute(text(_STALE[dialect])).all()
+        statement = text(_STALE[dialect].format(changed=changed))
     else:  # any other backend: compare every note in Python
-        rows = connection.execute(text(_ALL)).all()
+        return _notes(connection.execute(text(_ALL)).all(), key, full=False)
+    if changed:
+        statement = statement.bindparams(since)
+    return _notes(connection.execute(statement, params).all(), key, full=False)
+
+
+def _notes(rows: Sequence[Sequence[Any]], key: str, *, full: bool) -> list[_Note]:
+    """The rows to recompute: all with ``full``, else those whose input hash differs."""
     notes = []
     for fid, note_text, coded, stored, analysed in rows:
         coded_theme = coded.strip() if coded and coded.strip() else None
@@ -296,7 +358,7 @@ def refresh_themes(
         total = int(session.scalar(select(func.count()).select_from(Feedback)) or 0)
         say(f"{total} notes, {len(themes)} active themes")
 
-        todo = _stale_notes(connection, key, full=full)
+        todo = _stale_notes(connection, key, full=full, last=_last_run(session))
         # Identical texts are analysed once (the engine and sentiment read the text only).
         texts = list(dict.fromkeys(note.text for note in todo))
         model = _model_for(key, themes, coded) if texts else None
@@ -376,6 +438,7 @@ def refresh_themes(
                 recomputed=len(todo),
                 assigned=assigned,
                 seconds=round(seconds, 3),
+                settled_before=started - SETTLE_MARGIN,
             )
         )
         audit.record(
