@@ -417,15 +417,17 @@ def refresh_themes(
         ):
             say("looking for candidate themes")
             candidates = _discover(session)
-        totals = dict(
-            session.execute(
-                select(FeedbackAnalysis.theme_id.is_(None), func.count()).group_by(
-                    FeedbackAnalysis.theme_id.is_(None)
-                )
-            ).all()
+        # Two index counts (grouping by "is null" sorted every row).
+        unassigned = int(
+            session.scalar(
+                select(func.count())
+                .select_from(FeedbackAnalysis)
+                .where(FeedbackAnalysis.theme_id.is_(None))
+            )
+            or 0
         )
-        unassigned = int(totals.get(True, 0))
-        assigned = int(totals.get(False, 0))
+        analysed = session.scalar(select(func.count()).select_from(FeedbackAnalysis)) or 0
+        assigned = int(analysed) - unassigned
         seconds = time.perf_counter() - clock
         session.add(
             ThemeRefreshRun(
