@@ -6,9 +6,10 @@ pages only read ``feedback_analysis``.  The refresh is
 * **incremental**: each note's input hash covers its text, its hand-coded theme
   and the codebook fingerprint (themes, examples, the hand-coded notes the model
   learns from); only notes whose hash changed are recomputed, unless
-  ``full=True``.  The database finds them (an anti-join for new notes and the
-  hash compared in SQL), so a refresh after 1,000 new notes never moves every
-  note's text into Python;
+  ``full=True``.  A new fingerprint recomputes every note.  Otherwise only the
+  notes written since the last run settled them (``feedback.updated_at``, an
+  index range) are hash-checked, in SQL: a refresh after 1,000 new notes
+  neither hashes nor moves every note's text (see ``_stale_notes``);
 * **deterministic**: the model is fitted on sorted inputs and the engine has no
   randomness, so the same data gives the same result every run.  Theme
   keywords and discovered candidates are recomputed only when their inputs can
@@ -426,8 +427,8 @@ def refresh_themes(
             )
             or 0
         )
-        analysed = session.scalar(select(func.count()).select_from(FeedbackAnalysis)) or 0
-        assigned = int(analysed) - unassigned
+        stored = session.scalar(select(func.count()).select_from(FeedbackAnalysis)) or 0
+        assigned = int(stored) - unassigned
         seconds = time.perf_counter() - clock
         session.add(
             ThemeRefreshRun(
