@@ -202,6 +202,8 @@ _ALL = """
 # the notes stamped this long before it started: a note stamped by a
 # transaction still open when the run read the notes is read again next time.
 SETTLE_MARGIN = dt.timedelta(minutes=15)
+# PostgreSQL advisory lock held by a refresh's transaction ("tandem:themes").
+_LOCK_KEY = int.from_bytes(b"tandem:T", "big")
 
 
 @dataclass(frozen=True)
@@ -335,6 +337,10 @@ def refresh_themes(
 
     with transaction(engine) as session:
         connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            # One run at a time: each relies on what the last one settled (on
+            # SQLite, a run whose reads an overlapping run outdated cannot write).
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
         coded_rows = [
             row
             for row in session.execute(

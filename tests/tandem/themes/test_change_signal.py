@@ -8,6 +8,8 @@ margin, notes written in the last minutes are checked by their text anyway).
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -194,3 +196,37 @@ def test_migrating_keeps_results_and_checks_every_note_once(db_url: str) -> None
         k: v for k, v in before.items() if k != "f4"
     }
     assert refresh_themes(engine).recomputed == 0
+
+
+def test_refreshes_take_turns_on_postgresql(engine: Engine, add_notes: AddNotes) -> None:
+    """Each run relies on what the last one settled: a second run waits for the first."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers itself")
+    add_notes(NOTES)
+    holder = engine.connect()
+    holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": refresh_module._LOCK_KEY})
+    reports: list[refresh_module.RefreshReport] = []
+    worker = threading.Thread(target=lambda: reports.append(refresh_themes(engine)))
+    worker.start()
+    try:
+        waiting = False
+        for _ in range(200):
+            with engine.connect() as probe:
+                waiting = bool(
+                    probe.scalar(
+                        text(
+                            "SELECT count(*) FROM pg_locks "
+                            "WHERE locktype = 'advisory' AND NOT granted"
+                        )
+                    )
+                )
+            if waiting or not worker.is_alive():
+                break
+            time.sleep(0.05)
+        assert waiting and not reports
+    finally:
+        holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": refresh_module._LOCK_KEY})
+        holder.commit()
+        holder.close()
+        worker.join(timeout=120)
+    assert reports and reports[0].recomputed == len(NOTES)
