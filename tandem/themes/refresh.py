@@ -278,6 +278,24 @@ def _notes(rows: Sequence[Sequence[Any]], key: str, *, full: bool) -> list[_Note
     return notes
 
 
+def _one_run_at_a_time(connection: Connection) -> None:
+    """Make the refresh's transaction exclusive among refreshes, before it reads anything.
+
+    Each run relies on what the last one settled and on its fingerprint
+    covering every stored result.  PostgreSQL: an advisory lock held until
+    commit.  SQLite: the write lock from the start (``BEGIN IMMEDIATE``; the
+    driver would otherwise read outside any transaction and take the lock
+    only at the first write), which also keeps an import from committing
+    between the run's reads and its writes.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        driver = connection.connection.driver_connection
+        if not getattr(driver, "in_transaction", True):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _ensure_coded_themes(session: Session, names: set[str], actor: str) -> dict[str, int]:
     """Theme ids by lower-cased name, creating (origin "coded") any coded theme missing."""
     themes = session.scalars(select(Theme)).all()
@@ -337,10 +355,7 @@ def refresh_themes(
 
     with transaction(engine) as session:
         connection = session.connection()
-        if connection.dialect.name == "postgresql":
-            # One run at a time: each relies on what the last one settled (on
-            # SQLite, a run whose reads an overlapping run outdated cannot write).
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        _one_run_at_a_time(connection)
         coded_rows = [
             row
             for row in session.execute(

@@ -201,7 +201,7 @@ def test_migrating_keeps_results_and_checks_every_note_once(db_url: str) -> None
 def test_refreshes_take_turns_on_postgresql(engine: Engine, add_notes: AddNotes) -> None:
     """Each run relies on what the last one settled: a second run waits for the first."""
     if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite serialises writers itself")
+        pytest.skip("on SQLite a run takes the write lock when it starts (BEGIN IMMEDIATE)")
     add_notes(NOTES)
     holder = engine.connect()
     holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": refresh_module._LOCK_KEY})
