@@ -16,7 +16,7 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, func, select, text, update
 
-from tandem import migrate
+from tandem import bulk, migrate
 from tandem.bundle import import_bundle
 from tandem.db import get_engine, transaction
 from tandem.models import Feedback, FeedbackAnalysis, Theme
@@ -81,6 +81,34 @@ def test_every_write_path_stamps_the_note(engine: Engine, add_notes: AddNotes) -
     assert second["f1"] > first["f1"] and second["f2"] > first["f2"]  # type: ignore[operator]
     code_note(engine, "f2", "Delegation", actor="lead")  # the same label: nothing changes
     assert _stamps(engine)["f2"] == second["f2"]
+
+
+def test_bulk_upserts_stamp_new_and_changed_rows(engine: Engine) -> None:
+    def row(fid: str, note: str) -> dict[str, object]:
+        return {
+            "feedback_id": fid,
+            "date": dt.date(2026, 3, 1),
+            "source": "checkin_note",
+            "author_role": "mentee",
+            "visibility": "program",
+            "text": note,
+            "coded_theme": None,
+        }
+
+    table = Feedback.__table__
+
+    def upsert(rows: list[dict[str, object]], **options: bool) -> None:
+        with transaction(engine) as session:
+            bulk.upsert(session.connection(), table, rows, **options)  # type: ignore[arg-type]
+
+    upsert([row("a", "One."), row("b", "Two.")])
+    first = _stamps(engine)
+    assert first["a"] is not None and first["a"] == first["b"]
+    upsert([row("a", "One."), row("b", "Two, edited.")], changed_only=True)
+    second = _stamps(engine)
+    assert second["a"] == first["a"] and second["b"] > first["b"]  # type: ignore[operator]
+    upsert([row("a", "One.")])  # without changed_only every sent row is rewritten
+    assert _stamps(engine)["a"] > first["a"]  # type: ignore[operator]
 
 
 def test_reimport_recomputes_changed_notes_only(engine: Engine, tmp_path: Path) -> None:
