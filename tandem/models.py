@@ -200,11 +200,19 @@ class Feedback(Base):
     visibility: Mapped[str] = mapped_column(String(16), default=DEFAULT_VISIBILITY)
     text: Mapped[str] = mapped_column(Text)
     coded_theme: Mapped[str | None] = mapped_column(Text)
+    # When the row was written or last changed (the theme refresh's change
+    # signal).  Set by the ORM and by ``tandem.bulk`` on every insert and on
+    # every update that changes a value; NULL only for rows written by other
+    # means, which the refresh then checks by their text.
+    updated_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow
+    )
 
     __table_args__ = (
         Index("ix_feedback_pairing", "pairing_id"),
         Index("ix_feedback_cohort", "cohort_id"),
         Index("ix_feedback_date", "date"),
+        Index("ix_feedback_updated_at", "updated_at"),
     )
 
 
@@ -317,6 +325,16 @@ class FeedbackAnalysis(Base):
     refreshed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     __table_args__ = (Index("ix_feedback_analysis_theme", "theme_id"),)
+
+
+# A theme's notes most confident first, ties by id (the theme refresh's keyword
+# sample, the quotes): a range read instead of sorting every note of the theme.
+Index(
+    "ix_feedback_analysis_theme_rank",
+    FeedbackAnalysis.theme_id,
+    FeedbackAnalysis.confidence.desc(),
+    FeedbackAnalysis.feedback_id,
+)
 
 
 class PairingHealth(Base):
