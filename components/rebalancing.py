@@ -75,6 +75,9 @@ from tandem.rebalance_view import (
     config_with,
     load_changes,
     load_long,
+    page_count,
+    page_of,
+    pins_rows,
     scoped_rotation,
     shape_plan,
     suggestion_frame,
@@ -89,6 +92,7 @@ GENERATION_KEY = "rb_slider_generation"
 OUTCOME_KEY = "rb_outcome"
 ACTED_KEY = "rb_acted"
 PINS_OUTCOME_KEY = "rb_pins_outcome"
+PINS_SHOWN = ["pairing_id", "cohort", "mentee", "mentor", "status", "pinned", "excluded"]
 SIDE_COLOURS = {CURRENT: "#9AA5B1", SUGGESTED: "#0F6E6E"}
 LOAD_COLOURS = {BEFORE: "#9AA5B1", AFTER: "#0F6E6E"}
 
@@ -169,7 +173,9 @@ def _names(
     return queries.person_names(_engine, ids)
 
 
-@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
+# Shared read-only (cache_resource): a cache_data copy of ~35,000 rows at 50,000
+# pairings was unpickled on every rerun.  Callers never change the frame.
+@st.cache_resource(ttl=300, max_entries=16, show_spinner=False)
 def _open_pairings(
     _engine: Engine, url: str, cohorts: tuple[str, ...], fingerprint: tuple[Any, ...]
 ) -> pd.DataFrame:
@@ -905,6 +911,10 @@ def _apply_pin_changes(
 def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ...]) -> None:
     """Pairings a lead keeps out of the plan: pinned (never moved) or excluded (never looked at).
 
+    The editor lists one page (``tandem.rebalance_view.PINS_PAGE_SIZE``) of the open
+    pairings that match a search, or only the kept ones: at 50,000 pairings there are
+    ~35,000, which nobody can scroll and which cost more to send on every view than
+    the plan.
     ``fingerprint``: :func:`data_fingerprint` read by this run of the page.
     """
     scope = scope_of(viewer)
@@ -917,12 +927,7 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
         st.caption("No active or paused pairings.")
         return
     settings = _rebalance_settings(engine, url, fingerprint)
-    frame = NameMask(engine, viewer).frame(frame, {"mentor": "mentor_id", "mentee": "mentee_id"})
-    frame = frame.assign(
-        pinned=frame["pairing_id"].isin(settings["pins"]),
-        excluded=frame["pairing_id"].isin(settings["excludes"]),
-    )
-    shown = ["pairing_id", "cohort", "mentee", "mentor", "status", "pinned", "excluded"]
+    mask = NameMask(engine, viewer)
     labels: dict[str, Any] = {
         "pairing_id": "Pairing",
         "cohort": "Cohort",
@@ -935,23 +940,53 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
         ),
     }
     if not viewer.can("rebalance"):
-        kept = frame[frame["pinned"] | frame["excluded"]]
+        kept = pins_rows(frame, settings["pins"], settings["excludes"], kept_only=True)
         if kept.empty:
             st.caption("No pairing is pinned or excluded.")
         else:
-            st.dataframe(kept[shown], hide_index=True, column_config=labels)
+            kept = mask.frame(kept, {"mentor": "mentor_id", "mentee": "mentee_id"})
+            st.dataframe(kept[PINS_SHOWN], hide_index=True, column_config=labels)
         return
+    search_column, kept_column = st.columns([3, 1], vertical_alignment="bottom")
+    search = search_column.text_input(
+        "Find pairings",
+        key="rb_pins_search",
+        placeholder="Pairing id, cohort, mentee or mentor",
+    )
+    kept_only = kept_column.toggle("Only pinned or excluded", key="rb_pins_kept")
+    # Names are searched as shown (pseudonyms in presenter mode).
+    shown = mask.frame(frame, {"mentor": "mentor_id", "mentee": "mentee_id"})
+    rows = pins_rows(shown, settings["pins"], settings["excludes"], search, kept_only)
+    if rows.empty:
+        st.caption("No open pairing matches.")
+        return
+    pages = page_count(len(rows))
+    page = st.pagination(pages, key="rb_pins_page") if pages > 1 else 1
+    page_rows = page_of(rows, page)
+    st.caption(
+        f"{len(rows):,} open pairing(s)"
+        + (
+            f"; {page_rows.index[0] + 1}–{page_rows.index[-1] + 1} shown. "
+            "Save before turning the page."
+            if pages > 1
+            else "."
+        )
+        + f" Pinned: {len(settings['pins'])}, excluded: {len(settings['excludes'])} in all."
+    )
+    page_rows = page_rows.reset_index(drop=True)
+    # A key per list shown: an editor's ticks are kept by row position.
+    editor_key = f"rb_pins_editor_{page}_{kept_only}_{search.strip().casefold()}"
     with st.form("rb_pins_form", border=False):
         edited = st.data_editor(
-            frame[shown],
+            page_rows[PINS_SHOWN],
             hide_index=True,
             column_config=labels,
             disabled=["pairing_id", "cohort", "mentee", "mentor", "status"],
-            key="rb_pins_editor",
+            key=editor_key,
         )
         submitted = st.form_submit_button("Save pins and exclusions", icon=":material/push_pin:")
     if submitted:
-        count = _apply_pin_changes(engine, frame, edited, actor_of(viewer))
+        count = _apply_pin_changes(engine, page_rows, edited, actor_of(viewer))
         clear_caches()
         st.session_state[PINS_OUTCOME_KEY] = (
             f"Saved {count} change(s); the plan above now reflects them."

@@ -291,6 +291,41 @@ def test_pins_and_excludes_are_saved_one_audited_change_each(app_database) -> No
     assert int(ticked["pinned"].sum()) == 1 and int(ticked["excluded"].sum()) == 1
 
 
+def editor_ids(at: AppTest) -> list[str]:
+    (editor,) = [d.value for d in at.dataframe if "pinned" in d.value.columns]
+    return list(editor["pairing_id"])
+
+
+def test_the_pins_editor_shows_a_page_of_the_pairings_found(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tandem.rebalance_view
+    from tandem.queries.rebalancing import open_pairings
+    from tandem.rebalance import set_pinned
+
+    engine = get_engine(app_database(sample))
+    every = list(open_pairings(engine)["pairing_id"])
+    assert len(every) > 3
+    set_pinned(engine, every[-1], "lead@example.com", True)
+    monkeypatch.setattr(tandem.rebalance_view, "PINS_PAGE_SIZE", 2)
+    at = open_page("lead")
+    assert not at.exception
+    assert editor_ids(at) == every[:2]
+    assert any(f"{len(every)} open pairing(s); 1–2 shown" in c.value for c in at.caption)
+    # Only the kept ones, wherever they are in the list.
+    at.toggle(key="rb_pins_kept").set_value(True).run()
+    assert editor_ids(at) == [every[-1]]
+    at.toggle(key="rb_pins_kept").set_value(False).run()
+    # A search finds it by pairing id (ticked), or by words of the names shown.
+    at.text_input(key="rb_pins_search").input(every[-1].upper()).run()
+    (editor,) = [d.value for d in at.dataframe if "pinned" in d.value.columns]
+    assert list(editor["pairing_id"]) == [every[-1]] and bool(editor["pinned"].iloc[0])
+    mentee = str(open_pairings(engine)["mentee"].iloc[0])
+    at.text_input(key="rb_pins_search").input(mentee.lower()).run()
+    assert every[0] in editor_ids(at)
+    at.text_input(key="rb_pins_search").input("no such pairing").run()
+    assert not [d for d in at.dataframe if "pinned" in d.value.columns]
+    assert any(c.value == "No open pairing matches." for c in at.caption)
+
+
 def _accept_twice() -> None:
     """Script for AppTest.from_function: the same suggestion accepted twice in one session."""
     import os
