@@ -26,7 +26,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
@@ -484,71 +483,88 @@ def outcome_message(fingerprint: tuple[Any, ...]) -> None:
 # --- charts ----------------------------------------------------------------------------
 
 
-def component_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Grouped bars: each component's value for the current and the suggested mentor."""
-    return (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y("component:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)),
-            yOffset=alt.YOffset("side:N", sort=[CURRENT, SUGGESTED]),
-            x=alt.X("value:Q", title="Component (0–1)", scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color(
-                "side:N",
+# Vega-Lite specs written out rather than built with Altair: Altair validates a
+# chart against the Vega-Lite schema each time it is drawn, and with ten cards
+# that was ~40 % of a warm run at 50,000 pairings (bench/findings.md).  The specs
+# are what Altair produced for the same charts.
+
+
+def _field(name: str, kind: str, **extra: Any) -> dict[str, Any]:
+    return {"field": name, "type": kind, **extra}
+
+
+def component_spec() -> dict[str, Any]:
+    """Grouped bars: each component's value for the current and the suggested mentor.
+
+    Draws a ``component_frame`` (component, side, value, share).
+    """
+    return {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": _field("component", "nominal", title=None, sort=None, axis={"labelLimit": 200}),
+            "yOffset": _field("side", "nominal", sort=[CURRENT, SUGGESTED]),
+            "x": _field("value", "quantitative", title="Component (0–1)", scale={"domain": [0, 1]}),
+            "color": _field(
+                "side",
+                "nominal",
                 title=None,
-                scale=alt.Scale(domain=list(SIDE_COLOURS), range=list(SIDE_COLOURS.values())),
+                scale={"domain": list(SIDE_COLOURS), "range": list(SIDE_COLOURS.values())},
             ),
-            tooltip=[
-                alt.Tooltip("component:N", title="Component"),
-                alt.Tooltip("side:N", title="Mentor"),
-                alt.Tooltip("value:Q", title="Value", format=".2f"),
-                alt.Tooltip("share:Q", title="Weight share", format=".0%"),
+            "tooltip": [
+                _field("component", "nominal", title="Component"),
+                _field("side", "nominal", title="Mentor"),
+                _field("value", "quantitative", title="Value", format=".2f"),
+                _field("share", "quantitative", title="Weight share", format=".0%"),
             ],
-        )
+        },
         # A legend above or below would squeeze the plot: Streamlit fits the
         # whole chart, legend included, into this height.
-        .properties(height=200)
-    )
+        "height": 200,
+    }
 
 
-def load_chart(long: pd.DataFrame) -> alt.LayerChart:
-    """Mentor load before and after the suggestions, with each mentor's capacity as a tick."""
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=200))
-    bars = (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            y=y,
-            yOffset=alt.YOffset("when:N", sort=[BEFORE, AFTER]),
-            x=alt.X(
-                "load:Q",
+def load_spec(long: pd.DataFrame) -> dict[str, Any]:
+    """Mentor load before and after the suggestions, with each mentor's capacity as a tick.
+
+    Draws a ``load_long`` frame with a ``label`` column (the name shown).
+    """
+    y = _field("label", "nominal", title=None, sort=None, axis={"labelLimit": 200})
+    bars = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": y,
+            "yOffset": _field("when", "nominal", sort=[BEFORE, AFTER]),
+            "x": _field(
+                "load",
+                "quantitative",
                 title="Mentees (active, paused, proposed)",
-                axis=alt.Axis(tickMinStep=1, format="d"),
+                axis={"tickMinStep": 1, "format": "d"},
             ),
-            color=alt.Color(
-                "when:N",
+            "color": _field(
+                "when",
+                "nominal",
                 title=None,
-                scale=alt.Scale(domain=list(LOAD_COLOURS), range=list(LOAD_COLOURS.values())),
+                scale={"domain": list(LOAD_COLOURS), "range": list(LOAD_COLOURS.values())},
             ),
-            tooltip=[
-                alt.Tooltip("label:N", title="Mentor"),
-                alt.Tooltip("when:N", title="When"),
-                alt.Tooltip("load:Q", title="Mentees"),
-                alt.Tooltip("max_mentees:Q", title="Capacity"),
+            "tooltip": [
+                _field("label", "nominal", title="Mentor"),
+                _field("when", "nominal", title="When"),
+                _field("load", "quantitative", title="Mentees"),
+                _field("max_mentees", "quantitative", title="Capacity"),
             ],
-        )
-    )
-    capacity = (
-        alt.Chart(long.drop_duplicates("label"))
-        .mark_tick(color="#C0392B", thickness=3, size=30)
-        .encode(
-            y=y,
-            x=alt.X("max_mentees:Q"),
-            tooltip=[alt.Tooltip("max_mentees:Q", title="Capacity (max mentees)")],
-        )
-    )
-    height = max(120, 46 * long["label"].nunique())
-    return alt.layer(bars, capacity).properties(height=height)  # type: ignore[return-value]
+        },
+    }
+    capacity = {
+        # one tick per mentor: the capacity is on both of its rows
+        "transform": [{"filter": {"field": "when", "equal": BEFORE}}],
+        "mark": {"type": "tick", "color": "#C0392B", "thickness": 3, "size": 30},
+        "encoding": {
+            "y": y,
+            "x": _field("max_mentees", "quantitative"),
+            "tooltip": [_field("max_mentees", "quantitative", title="Capacity (max mentees)")],
+        },
+    }
+    return {"layer": [bars, capacity], "height": max(120, 46 * long["label"].nunique())}
 
 
 # --- sections --------------------------------------------------------------------------
@@ -632,7 +648,7 @@ def suggestion_card(
         )
         gain.metric("Gain", f"{s.gain:+.3f}", label_visibility="visible")
         chart_column, facts = st.columns([3, 2])
-        chart_column.altair_chart(component_chart(component_frame(s, config)), width="stretch")
+        chart_column.vega_lite_chart(component_frame(s, config), component_spec(), width="stretch")
 
         def load_line(person_id: str, before: int, after: int) -> str:
             cap = capacity.get(person_id)
@@ -742,7 +758,7 @@ def load_section(changes: pd.DataFrame, names: Names) -> None:
     drawn = chart_load_changes(changes)
     long = load_long(drawn)
     long["label"] = [names(pid) for pid in long["person_id"]]
-    st.altair_chart(load_chart(long), width="stretch")
+    st.vega_lite_chart(long, load_spec(long), width="stretch")
     over_after = int(changes["over_after"].sum())
     st.caption(
         "Load counts active, paused and proposed pairings; the red tick is each mentor's "
