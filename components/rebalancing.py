@@ -33,6 +33,7 @@ from sqlalchemy import Engine
 from components.database import clear_caches
 from components.formatting import plain
 from components.presenter import NameMask
+from tandem import rebalance_view
 from tandem.access import Viewer
 from tandem.matching import (
     COMPONENT_LABELS,
@@ -75,7 +76,6 @@ from tandem.rebalance_view import (
     load_changes,
     load_long,
     page_count,
-    page_of,
     pins_rows,
     scoped_rotation,
     shape_plan,
@@ -170,15 +170,6 @@ def _names(
     _engine: Engine, url: str, ids: tuple[str, ...], fingerprint: tuple[Any, ...]
 ) -> dict[str, str]:
     return queries.person_names(_engine, ids)
-
-
-# Shared read-only (cache_resource): a cache_data copy of ~35,000 rows at 50,000
-# pairings was unpickled on every rerun.  Callers never change the frame.
-@st.cache_resource(ttl=300, max_entries=16, show_spinner=False)
-def _open_pairings(
-    _engine: Engine, url: str, cohorts: tuple[str, ...], fingerprint: tuple[Any, ...]
-) -> pd.DataFrame:
-    return queries.open_pairings(_engine, cohorts)
 
 
 @st.cache_data(ttl=300, max_entries=8, show_spinner=False)
@@ -924,13 +915,35 @@ def _apply_pin_changes(
     return changes
 
 
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _pins_page(
+    _engine: Engine,
+    url: str,
+    cohorts: tuple[str, ...],
+    fingerprint: tuple[Any, ...],
+    search: str,
+    search_names: bool,
+    only: tuple[str, ...] | None,
+    page: int,
+) -> tuple[int, pd.DataFrame]:
+    return queries.open_pairings_page(
+        _engine,
+        cohorts,
+        search=search,
+        search_names=search_names,
+        only=only,
+        page=page,
+        size=rebalance_view.PINS_PAGE_SIZE,
+    )
+
+
 def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ...]) -> None:
     """Pairings a lead keeps out of the plan: pinned (never moved) or excluded (never looked at).
 
     The editor lists one page (``tandem.rebalance_view.PINS_PAGE_SIZE``) of the open
-    pairings that match a search, or only the kept ones: at 50,000 pairings there are
-    ~35,000, which nobody can scroll and which cost more to send on every view than
-    the plan.
+    pairings that match a search, or only the kept ones, read a page at a time: at
+    50,000 pairings there are ~35,000, which nobody can scroll and which cost more
+    to read and send on every view than the plan.
     ``fingerprint``: :func:`data_fingerprint` read by this run of the page.
     """
     scope = scope_of(viewer)
@@ -938,11 +951,8 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
     outcome = st.session_state.pop(PINS_OUTCOME_KEY, None)
     if outcome:
         st.success(outcome, icon=":material/check_circle:")
-    frame = _open_pairings(engine, url, scope.cohorts, fingerprint)
-    if frame.empty:
-        st.caption("No active or paused pairings.")
-        return
     settings = _rebalance_settings(engine, url, fingerprint)
+    kept_ids = tuple(sorted(set(settings["pins"]) | set(settings["excludes"])))
     mask = NameMask(engine, viewer)
     labels: dict[str, Any] = {
         "pairing_id": "Pairing",
@@ -955,54 +965,73 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
             "Excluded", help="Never considered by the plan; it keeps its slot."
         ),
     }
-    if not viewer.can("rebalance"):
-        kept = pins_rows(frame, settings["pins"], settings["excludes"], kept_only=True)
-        if kept.empty:
-            st.caption("No pairing is pinned or excluded.")
-        else:
-            kept = mask.frame(kept, {"mentor": "mentor_id", "mentee": "mentee_id"})
-            st.dataframe(kept[PINS_SHOWN], hide_index=True, column_config=labels)
-        return
-    search_column, kept_column = st.columns([3, 1], vertical_alignment="bottom")
-    search = search_column.text_input(
-        "Find pairings",
-        key="rb_pins_search",
-        placeholder="Pairing id, cohort, mentee or mentor",
+    can_edit = viewer.can("rebalance")
+    if can_edit:
+        search_column, kept_column = st.columns([3, 1], vertical_alignment="bottom")
+        search = search_column.text_input(
+            "Find pairings",
+            key="rb_pins_search",
+            placeholder="Pairing id, cohort, mentee or mentor",
+        ).strip()
+        kept_only = kept_column.toggle("Only pinned or excluded", key="rb_pins_kept")
+    else:
+        search, kept_only = "", True
+    # A pager (and an editor) per list shown: a new search starts at its first page,
+    # and an editor's ticks, kept by row position, never land on another list's rows.
+    list_key = f"{kept_only}_{search.casefold()}"
+    page_key = f"rb_pins_page_{list_key}"
+    page = int(st.session_state.get(page_key, 1))
+    total, rows = _pins_page(
+        engine,
+        url,
+        scope.cohorts,
+        fingerprint,
+        search,
+        not mask.active,  # pseudonyms on screen: real names are not searched
+        kept_ids if kept_only else None,
+        page,
     )
-    kept_only = kept_column.toggle("Only pinned or excluded", key="rb_pins_kept")
-    # Names are searched as shown (pseudonyms in presenter mode).
-    shown = mask.frame(frame, {"mentor": "mentor_id", "mentee": "mentee_id"})
-    rows = pins_rows(shown, settings["pins"], settings["excludes"], search, kept_only)
-    if rows.empty:
-        st.caption("No open pairing matches.")
+    if total == 0:
+        st.caption(
+            "No pairing is pinned or excluded."
+            if kept_only and not search
+            else "No open pairing matches."
+            if search or kept_only
+            else "No active or paused pairings."
+        )
         return
-    pages = page_count(len(rows))
-    page = st.pagination(pages, key="rb_pins_page") if pages > 1 else 1
-    page_rows = page_of(rows, page)
+    rows = pins_rows(
+        mask.frame(rows, {"mentor": "mentor_id", "mentee": "mentee_id"}),
+        settings["pins"],
+        settings["excludes"],
+    )
+    pages = page_count(total)
+    if pages > 1:
+        page = st.pagination(pages, key=page_key)
+    first = (min(page, pages) - 1) * rebalance_view.PINS_PAGE_SIZE + 1
     st.caption(
-        f"{len(rows):,} open pairing(s)"
+        f"{total:,} open pairing(s)"
         + (
-            f"; {page_rows.index[0] + 1}–{page_rows.index[-1] + 1} shown. "
-            "Save before turning the page."
+            f"; {first}–{first + len(rows) - 1} shown. Save before turning the page."
             if pages > 1
             else "."
         )
         + f" Pinned: {len(settings['pins'])}, excluded: {len(settings['excludes'])} in all."
     )
-    page_rows = page_rows.reset_index(drop=True)
-    # A key per list shown: an editor's ticks are kept by row position.
-    editor_key = f"rb_pins_editor_{page}_{kept_only}_{search.strip().casefold()}"
+    if not can_edit:
+        st.dataframe(rows[PINS_SHOWN], hide_index=True, column_config=labels)
+        return
     with st.form("rb_pins_form", border=False):
         edited = st.data_editor(
-            page_rows[PINS_SHOWN],
+            rows[PINS_SHOWN],
             hide_index=True,
             column_config=labels,
             disabled=["pairing_id", "cohort", "mentee", "mentor", "status"],
-            key=editor_key,
+            key=f"rb_pins_editor_{page}_{list_key}",
         )
         submitted = st.form_submit_button("Save pins and exclusions", icon=":material/push_pin:")
     if submitted:
-        count = _apply_pin_changes(engine, page_rows, edited, actor_of(viewer))
+        count = _apply_pin_changes(engine, rows, edited, actor_of(viewer))
         clear_caches()
         st.session_state[PINS_OUTCOME_KEY] = (
             f"Saved {count} change(s); the plan above now reflects them."

@@ -251,49 +251,20 @@ def load_long(changes: pd.DataFrame) -> pd.DataFrame:
 #: Rows per page of the pins editor: at 50,000 pairings there are ~35,000 open
 #: pairings, an editor nobody can use and that cost more to send than the plan.
 PINS_PAGE_SIZE = 50
-#: The columns ``pins_rows`` searches (as shown: names are masked before, if at all).
-PINS_SEARCHED = ("pairing_id", "cohort", "mentee", "mentor")
 
 
 def pins_rows(
-    frame: pd.DataFrame,
-    pins: Collection[str],
-    excludes: Collection[str],
-    search: str = "",
-    kept_only: bool = False,
+    frame: pd.DataFrame, pins: Collection[str], excludes: Collection[str]
 ) -> pd.DataFrame:
-    """The open pairings the pins editor lists, with ``pinned`` and ``excluded`` columns.
-
-    ``frame``: open pairings (``tandem.queries.rebalancing.open_pairings``, names as
-    shown).  ``search``: every word must occur, case-insensitively, in the pairing
-    id, cohort, mentee or mentor; ``kept_only``: only the pinned or excluded ones.
-    The order of ``frame`` is kept.
-    """
-    kept = frame.assign(
+    """``frame`` (open pairings) with ``pinned`` and ``excluded`` columns; ``frame`` is not
+    changed."""
+    return frame.assign(
         pinned=frame["pairing_id"].isin(list(pins)),
         excluded=frame["pairing_id"].isin(list(excludes)),
     )
-    if kept_only:
-        kept = kept[kept["pinned"] | kept["excluded"]]
-    words = search.casefold().split()
-    if words and not kept.empty:
-        columns = [kept[c].fillna("").astype(str) for c in PINS_SEARCHED]
-        text = columns[0].str.cat(columns[1:], sep=" ").str.casefold()
-        for word in words:
-            kept = kept[text.str.contains(word, regex=False)]
-            text = text[kept.index]
-    return kept.reset_index(drop=True)
 
 
 def page_count(rows: int, size: int | None = None) -> int:
     """Pages of ``size`` rows (default ``PINS_PAGE_SIZE``) that ``rows`` rows fill (at least 1)."""
     size = PINS_PAGE_SIZE if size is None else size
     return max(1, -(-rows // size))
-
-
-def page_of(frame: pd.DataFrame, page: int, size: int | None = None) -> pd.DataFrame:
-    """Page ``page`` (from 1; out of range: the nearest) of ``frame``, ``size`` rows a page
-    (default ``PINS_PAGE_SIZE``); the index of ``frame`` is kept."""
-    size = PINS_PAGE_SIZE if size is None else size
-    page = min(max(1, page), page_count(len(frame), size))
-    return frame.iloc[(page - 1) * size : page * size]
