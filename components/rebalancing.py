@@ -33,7 +33,7 @@ from sqlalchemy import Engine
 from components.database import clear_caches
 from components.formatting import plain
 from components.presenter import NameMask
-from tandem import rebalance_view
+from tandem import rebalance_store, rebalance_view
 from tandem.access import Viewer
 from tandem.matching import (
     COMPONENT_LABELS,
@@ -67,9 +67,9 @@ from tandem.rebalance_view import (
     BEFORE,
     CURRENT,
     SUGGESTED,
+    LoadSummary,
     Scope,
     ShapedPlan,
-    chart_load_changes,
     component_frame,
     config_key,
     config_with,
@@ -81,6 +81,7 @@ from tandem.rebalance_view import (
     shape_plan,
     suggestion_frame,
     suggestion_key,
+    summarise_loads,
     weight_shares,
 )
 from tandem.settings import SettingsError
@@ -213,12 +214,27 @@ class PlanView:
     #: the stored plan a page at a time
     live: dict[str, Suggestion] | None
     rotation: list[RotationSuggestion]
-    #: load before and after every suggestion in scope (``load_changes``)
-    changes: pd.DataFrame
-    #: each mentor's capacity (the mentors of the suggestions and the overloaded)
-    capacity: dict[str, int]
+    #: the Mentor load tab: counts over every mentor concerned, the chart's rows
+    loads: LoadSummary
     #: names of the people of the load chart, the unresolved and the rotation
     names: dict[str, str]
+
+
+def _load_summary(
+    engine: Engine,
+    config: MatchConfig,
+    scope: Scope,
+    shaped: ShapedPlan,
+    stored: bool,
+) -> LoadSummary:
+    """The Mentor load tab: in SQL from the stored suggestions, or from a live plan's."""
+    if stored:
+        return rebalance_store.stored_load_summary(engine, config, scope.cohorts)
+    loads = queries.mentor_loads(engine, shaped.mentors)
+    visible = _visible(engine, scope)
+    if visible is not None and not loads.empty:
+        loads = loads[loads["person_id"].isin(shaped.mentors | set(visible["mentor_id"]))]
+    return summarise_loads(load_changes(loads, shaped.suggestions))
 
 
 @st.cache_resource(ttl=300, max_entries=8, show_spinner=False)
@@ -231,16 +247,15 @@ def _view(
     _plan: RebalancePlan,
     _suggestions: pd.DataFrame | None,
     _rotation: list[RotationSuggestion],
+    _config: MatchConfig,
 ) -> PlanView:
+    # `_suggestions`: the stored plan's outline (the plan for `_config` the refresh
+    # stored), None for a plan computed live.
     scope = Scope(cohorts)
     shaped = _shaped(_engine, url, key, fingerprint, cohorts, _plan, _suggestions)
     rotation = scoped_rotation(_rotation, scope)
-    loads = queries.mentor_loads(_engine, shaped.mentors)
-    visible = _visible(_engine, scope)
-    if visible is not None and not loads.empty:
-        loads = loads[loads["person_id"].isin(shaped.mentors | set(visible["mentor_id"]))]
-    changes = load_changes(loads, shaped.suggestions)  # the frame: every move in scope
-    people: set[str] = set(chart_load_changes(changes)["person_id"])
+    loads = _load_summary(_engine, _config, scope, shaped, stored=_suggestions is not None)
+    people: set[str] = set(loads.drawn["person_id"])
     for u in shaped.unresolved:
         people |= {u.mentee_id, u.current_mentor_id}
     for r in rotation:
@@ -250,10 +265,16 @@ def _view(
         shaped=shaped,
         live=None if _suggestions is not None else {s.pairing_id: s for s in _plan.suggestions},
         rotation=rotation,
-        changes=changes,
-        capacity=dict(zip(loads["person_id"], loads["max_mentees"].astype(int), strict=True)),
+        loads=loads,
         names=queries.person_names(_engine, people),
     )
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _capacities(
+    _engine: Engine, url: str, ids: tuple[str, ...], fingerprint: tuple[Any, ...]
+) -> dict[str, int]:
+    return queries.capacities(_engine, ids)
 
 
 # --- names -----------------------------------------------------------------------------
@@ -721,11 +742,13 @@ def suggestions_list(
         )
     ids = list(ordered["pairing_id"].iloc[start : start + PAGE_SIZE])
     shown = _page_of_cards(engine, view, ids, config, fingerprint)
-    capacity = view.capacity
     people: set[str] = set()
+    mentors: set[str] = set()
     for s in shown:
         people |= {s.mentee_id, s.current_mentor_id, s.suggested_mentor_id}
         people |= {s.runner_up_mentor_id or ""}
+        mentors |= {s.current_mentor_id, s.suggested_mentor_id}
+    capacity = _capacities(engine, str(engine.url), tuple(sorted(mentors)), fingerprint)
     # NameMask built from the arguments, not components.shell.name_mask(): a
     # fragment rerun has no run context, and asking for it reruns the whole app.
     names = _names_for(engine, fingerprint, people, NameMask(engine, viewer))
@@ -742,23 +765,22 @@ def suggestions_list(
         )
 
 
-def load_section(changes: pd.DataFrame, names: Names) -> None:
-    if changes.empty:
+def load_section(loads: LoadSummary, names: Names) -> None:
+    if loads.concerned == 0:
         st.caption("No mentor's load changes and nobody is over capacity.")
         return
-    drawn = chart_load_changes(changes)
+    drawn = loads.drawn
     long = load_long(drawn)
     long["label"] = [names(pid) for pid in long["person_id"]]
     st.vega_lite_chart(long, load_spec(long), width="stretch")
-    over_after = int(changes["over_after"].sum())
     st.caption(
         "Load counts active, paused and proposed pairings; the red tick is each mentor's "
-        f"capacity. Over capacity before: {int(changes['over_before'].sum())}, "
-        f"after accepting every suggestion shown: {over_after}."
+        f"capacity. Over capacity before: {loads.over_before}, "
+        f"after accepting every suggestion shown: {loads.over_after}."
         + (
-            f" The chart shows {len(drawn)} of the {len(changes):,} mentors concerned: "
+            f" The chart shows {len(drawn)} of the {loads.concerned:,} mentors concerned: "
             "those over capacity, then the biggest changes."
-            if len(drawn) < len(changes)
+            if len(drawn) < loads.concerned
             else ""
         )
     )
@@ -859,7 +881,7 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
     else:
         baseline = _plan(engine, url, config_key(saved), fingerprint, saved)
     key = config_key(config)
-    view = _view(engine, url, key, fingerprint, scope.cohorts, plan, outline, all_rotation)
+    view = _view(engine, url, key, fingerprint, scope.cohorts, plan, outline, all_rotation, config)
     saved_view = (
         view.shaped
         if baseline is plan
@@ -887,7 +909,7 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
     with tabs[0]:
         suggestions_list(engine, view, config, viewer, fingerprint)
     with tabs[1]:
-        load_section(view.changes, names)
+        load_section(view.loads, names)
     with tabs[2]:
         unresolved_section(plan, shaped.unresolved, names)
     with tabs[3]:

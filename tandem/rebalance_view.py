@@ -198,7 +198,7 @@ def load_changes(loads: pd.DataFrame, suggestions: pd.DataFrame) -> pd.DataFrame
     ``over_before`` / ``over_after`` flags; mentors whose load does not change
     and who are not overloaded are dropped (nothing to see).
     """
-    columns = ["person_id", "name", "max_mentees", "before", "after", "over_before", "over_after"]
+    columns = LOAD_CHANGE_COLUMNS
     if loads.empty:
         return pd.DataFrame(columns=columns)
     delta = (
@@ -232,6 +232,47 @@ def chart_load_changes(changes: pd.DataFrame, limit: int | None = None) -> pd.Da
     )
     top = order.sort_values(["over", "change", "row"], ascending=[False, False, True]).head(limit)
     return changes[changes.index.isin(top.index)]
+
+
+#: The columns of ``load_changes`` (and of ``LoadSummary.drawn``).
+LOAD_CHANGE_COLUMNS = [
+    "person_id",
+    "name",
+    "max_mentees",
+    "before",
+    "after",
+    "over_before",
+    "over_after",
+]
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    """What the Mentor load tab shows of ``load_changes``: its counts and the chart's rows.
+
+    Worked out by :func:`summarise_loads` for a plan computed live and in SQL for
+    the stored plan (``tandem.rebalance_store.stored_load_summary``); the two
+    agree (a test compares them).
+    """
+
+    #: mentors whose load changes, or who are over capacity before
+    concerned: int
+    #: of them, over capacity before / after accepting every suggestion
+    over_before: int
+    over_after: int
+    #: the rows the chart draws (``chart_load_changes``), ordered by name then id
+    drawn: pd.DataFrame
+
+
+def summarise_loads(changes: pd.DataFrame, limit: int | None = None) -> LoadSummary:
+    """The counts of ``changes`` (``load_changes``) and its ``chart_load_changes`` rows."""
+    drawn = chart_load_changes(changes, limit)
+    return LoadSummary(
+        concerned=len(changes),
+        over_before=int(changes["over_before"].sum()),
+        over_after=int(changes["over_after"].sum()),
+        drawn=drawn.reset_index(drop=True),
+    )
 
 
 def load_long(changes: pd.DataFrame) -> pd.DataFrame:

@@ -82,6 +82,18 @@ def person_names(engine: Engine, person_ids: Collection[str]) -> dict[str, str]:
     return names
 
 
+def capacities(engine: Engine, person_ids: Collection[str]) -> dict[str, int]:
+    """Capacity (``max_mentees``) of each of ``person_ids`` (unknown ids are left out)."""
+    wanted = sorted({str(p) for p in person_ids if p})
+    found: dict[str, int] = {}
+    statement = select(Person.person_id, Person.max_mentees).where(Person.person_id.in_(_IDS))
+    with engine.connect() as connection:
+        for chunk in _chunks(wanted):
+            rows = connection.execute(statement, {"ids": list(chunk)}).all()
+            found.update({str(pid): int(cap) for pid, cap in rows})
+    return found
+
+
 def mentor_loads(engine: Engine, mentor_ids: Collection[str]) -> pd.DataFrame:
     """Load and capacity of ``mentor_ids`` and of every overloaded mentor.
 

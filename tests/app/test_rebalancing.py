@@ -483,10 +483,15 @@ def slider_labels(at: AppTest) -> list[str]:
     return [s.label for s in at.slider if s.label not in ("Poor-fit threshold",)]
 
 
-def test_the_load_chart_draws_the_mentors_with_most_to_see(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("stored", [False, True], ids=["live", "stored"])
+def test_the_load_chart_draws_the_mentors_with_most_to_see(
+    app_database, monkeypatch, stored
+) -> None:  # type: ignore[no-untyped-def]
+    import streamlit as st
+
     import tandem.rebalance_view
 
-    engine = get_engine(app_database(sample))
+    engine = get_engine(app_database(stored_sample if stored else sample))
     plan = compute_rebalance(engine)
     touched = {s.current_mentor_id for s in plan.suggestions} | {
         s.suggested_mentor_id for s in plan.suggestions
@@ -495,6 +500,7 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(app_database, monkeyp
     at = open_page("lead")
     assert not any("The chart shows" in c.value for c in at.caption)  # all of them fit
     monkeypatch.setattr(tandem.rebalance_view, "LOAD_CHART_MENTORS", 2)
+    st.cache_resource.clear()  # what a plan shows is worked out once per plan and data
     at = open_page("lead")
     assert not at.exception
     (caption,) = [c.value for c in at.caption if "The chart shows" in c.value]
@@ -506,17 +512,17 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(app_database, monkeyp
 
 
 def test_a_rerun_draws_what_the_first_run_worked_out(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import tandem.queries.rebalancing
+    import tandem.rebalance_store
 
     app_database(stored_sample)
     calls: list[int] = []
-    real = tandem.queries.rebalancing.mentor_loads
+    real = tandem.rebalance_store.stored_load_summary
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tandem.queries.rebalancing, "mentor_loads", counted)
+    monkeypatch.setattr(tandem.rebalance_store, "stored_load_summary", counted)
     at = open_page("lead")
     text = shown_text(at)
     assert calls == [1]
