@@ -454,12 +454,11 @@ def stored_load_summary(
         .limit(limit)
     )
     with engine.connect() as connection:
-        rows = connection.execute(top).all()
+        found = connection.execute(top).all()
     concerned, over_before, over_after = (
-        (rows[0].concerned, rows[0].over_before, rows[0].over_after) if rows else (0, 0, 0)
+        (found[0].concerned, found[0].over_before, found[0].over_after) if found else (0, 0, 0)
     )
-    rows = [tuple(r)[:5] for r in rows]
-    drawn = pd.DataFrame(rows, columns=LOAD_CHANGE_COLUMNS[:5])
+    drawn = pd.DataFrame([tuple(r)[:5] for r in found], columns=LOAD_CHANGE_COLUMNS[:5])
     for column in ("max_mentees", "before", "after"):
         drawn[column] = drawn[column].astype("int64")
     drawn["over_before"] = drawn["before"] > drawn["max_mentees"]
