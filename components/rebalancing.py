@@ -1003,16 +1003,24 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
     list_key = f"{kept_only}_{search.casefold()}"
     page_key = f"rb_pins_page_{list_key}"
     page = int(st.session_state.get(page_key, 1))
-    total, rows = _pins_page(
-        engine,
-        url,
-        scope.cohorts,
-        fingerprint,
-        search,
-        not mask.active,  # pseudonyms on screen: real names are not searched
-        kept_ids if kept_only else None,
-        page,
-    )
+
+    def read(page: int) -> tuple[int, pd.DataFrame]:
+        return _pins_page(
+            engine,
+            url,
+            scope.cohorts,
+            fingerprint,
+            search,
+            not mask.active,  # pseudonyms on screen: real names are not searched
+            kept_ids if kept_only else None,
+            page,
+        )
+
+    total, rows = read(page)
+    if page > page_count(total):  # the list shrank since (a save): back to its first page
+        st.session_state.pop(page_key, None)
+        page = 1
+        total, rows = read(page)
     if total == 0:
         st.caption(
             "No pairing is pinned or excluded."
@@ -1030,7 +1038,7 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
     pages = page_count(total)
     if pages > 1:
         page = st.pagination(pages, key=page_key)
-    first = (min(page, pages) - 1) * rebalance_view.PINS_PAGE_SIZE + 1
+    first = (page - 1) * rebalance_view.PINS_PAGE_SIZE + 1
     st.caption(
         f"{total:,} open pairing(s)"
         + (

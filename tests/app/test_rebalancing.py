@@ -310,6 +310,10 @@ def test_the_pins_editor_shows_a_page_of_the_pairings_found(app_database, monkey
     assert not at.exception
     assert editor_ids(at) == every[:2]
     assert any(f"{len(every)} open pairing(s); 1–2 shown" in c.value for c in at.caption)
+    at.session_state["rb_pins_page_False_"] = 2  # the pager's second page
+    at.run()
+    assert editor_ids(at) == every[2:4]
+    assert any(f"{len(every)} open pairing(s); 3–4 shown" in c.value for c in at.caption)
     # Only the kept ones, wherever they are in the list.
     at.toggle(key="rb_pins_kept").set_value(True).run()
     assert editor_ids(at) == [every[-1]]
@@ -324,6 +328,31 @@ def test_the_pins_editor_shows_a_page_of_the_pairings_found(app_database, monkey
     at.text_input(key="rb_pins_search").input("no such pairing").run()
     assert not [d for d in at.dataframe if "pinned" in d.value.columns]
     assert any(c.value == "No open pairing matches." for c in at.caption)
+
+
+def test_the_pins_pager_goes_back_to_the_first_page_when_its_list_shrinks(  # type: ignore[no-untyped-def]
+    app_database, monkeypatch
+) -> None:
+    import tandem.rebalance_view
+    from tandem.queries.rebalancing import open_pairings
+    from tandem.rebalance import set_pinned
+
+    engine = get_engine(app_database(sample))
+    every = list(open_pairings(engine)["pairing_id"])
+    for pairing_id in every[:4]:
+        set_pinned(engine, pairing_id, "lead@example.com", True)
+    monkeypatch.setattr(tandem.rebalance_view, "PINS_PAGE_SIZE", 1)
+    at = open_page("lead")
+    at.toggle(key="rb_pins_kept").set_value(True).run()
+    at.session_state["rb_pins_page_True_"] = 4
+    at.run()
+    assert editor_ids(at) == [every[3]]
+    set_pinned(engine, every[2], "lead@example.com", False)
+    set_pinned(engine, every[3], "lead@example.com", False)
+    at.run()  # two pages left
+    assert not at.exception
+    assert editor_ids(at) == [every[0]]
+    assert any("2 open pairing(s); 1–1 shown" in c.value for c in at.caption)
 
 
 def _accept_twice() -> None:
