@@ -26,7 +26,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
@@ -34,6 +33,7 @@ from sqlalchemy import Engine
 from components.database import clear_caches
 from components.formatting import plain
 from components.presenter import NameMask
+from tandem import rebalance_store, rebalance_view
 from tandem.access import Viewer
 from tandem.matching import (
     COMPONENT_LABELS,
@@ -67,18 +67,21 @@ from tandem.rebalance_view import (
     BEFORE,
     CURRENT,
     SUGGESTED,
+    LoadSummary,
     Scope,
     ShapedPlan,
-    chart_load_changes,
     component_frame,
     config_key,
     config_with,
     load_changes,
     load_long,
+    page_count,
+    pins_rows,
     scoped_rotation,
     shape_plan,
     suggestion_frame,
     suggestion_key,
+    summarise_loads,
     weight_shares,
 )
 from tandem.settings import SettingsError
@@ -89,6 +92,7 @@ GENERATION_KEY = "rb_slider_generation"
 OUTCOME_KEY = "rb_outcome"
 ACTED_KEY = "rb_acted"
 PINS_OUTCOME_KEY = "rb_pins_outcome"
+PINS_SHOWN = ["pairing_id", "cohort", "mentee", "mentor", "status", "pinned", "excluded"]
 SIDE_COLOURS = {CURRENT: "#9AA5B1", SUGGESTED: "#0F6E6E"}
 LOAD_COLOURS = {BEFORE: "#9AA5B1", AFTER: "#0F6E6E"}
 
@@ -169,13 +173,6 @@ def _names(
     return queries.person_names(_engine, ids)
 
 
-@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
-def _open_pairings(
-    _engine: Engine, url: str, cohorts: tuple[str, ...], fingerprint: tuple[Any, ...]
-) -> pd.DataFrame:
-    return queries.open_pairings(_engine, cohorts)
-
-
 @st.cache_data(ttl=300, max_entries=8, show_spinner=False)
 def _rebalance_settings(_engine: Engine, url: str, fingerprint: tuple[Any, ...]) -> dict[str, Any]:
     return load_rebalance_settings(_engine)
@@ -217,12 +214,27 @@ class PlanView:
     #: the stored plan a page at a time
     live: dict[str, Suggestion] | None
     rotation: list[RotationSuggestion]
-    #: load before and after every suggestion in scope (``load_changes``)
-    changes: pd.DataFrame
-    #: each mentor's capacity (the mentors of the suggestions and the overloaded)
-    capacity: dict[str, int]
+    #: the Mentor load tab: counts over every mentor concerned, the chart's rows
+    loads: LoadSummary
     #: names of the people of the load chart, the unresolved and the rotation
     names: dict[str, str]
+
+
+def _load_summary(
+    engine: Engine,
+    config: MatchConfig,
+    scope: Scope,
+    shaped: ShapedPlan,
+    stored: bool,
+) -> LoadSummary:
+    """The Mentor load tab: in SQL from the stored suggestions, or from a live plan's."""
+    if stored:
+        return rebalance_store.stored_load_summary(engine, config, scope.cohorts)
+    loads = queries.mentor_loads(engine, shaped.mentors)
+    visible = _visible(engine, scope)
+    if visible is not None and not loads.empty:
+        loads = loads[loads["person_id"].isin(shaped.mentors | set(visible["mentor_id"]))]
+    return summarise_loads(load_changes(loads, shaped.suggestions))
 
 
 @st.cache_resource(ttl=300, max_entries=8, show_spinner=False)
@@ -235,16 +247,15 @@ def _view(
     _plan: RebalancePlan,
     _suggestions: pd.DataFrame | None,
     _rotation: list[RotationSuggestion],
+    _config: MatchConfig,
 ) -> PlanView:
+    # `_suggestions`: the stored plan's outline (the plan for `_config` the refresh
+    # stored), None for a plan computed live.
     scope = Scope(cohorts)
     shaped = _shaped(_engine, url, key, fingerprint, cohorts, _plan, _suggestions)
     rotation = scoped_rotation(_rotation, scope)
-    loads = queries.mentor_loads(_engine, shaped.mentors)
-    visible = _visible(_engine, scope)
-    if visible is not None and not loads.empty:
-        loads = loads[loads["person_id"].isin(shaped.mentors | set(visible["mentor_id"]))]
-    changes = load_changes(loads, shaped.suggestions)  # the frame: every move in scope
-    people: set[str] = set(chart_load_changes(changes)["person_id"])
+    loads = _load_summary(_engine, _config, scope, shaped, stored=_suggestions is not None)
+    people: set[str] = set(loads.drawn["person_id"])
     for u in shaped.unresolved:
         people |= {u.mentee_id, u.current_mentor_id}
     for r in rotation:
@@ -254,10 +265,16 @@ def _view(
         shaped=shaped,
         live=None if _suggestions is not None else {s.pairing_id: s for s in _plan.suggestions},
         rotation=rotation,
-        changes=changes,
-        capacity=dict(zip(loads["person_id"], loads["max_mentees"].astype(int), strict=True)),
+        loads=loads,
         names=queries.person_names(_engine, people),
     )
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _capacities(
+    _engine: Engine, url: str, ids: tuple[str, ...], fingerprint: tuple[Any, ...]
+) -> dict[str, int]:
+    return queries.capacities(_engine, ids)
 
 
 # --- names -----------------------------------------------------------------------------
@@ -478,71 +495,88 @@ def outcome_message(fingerprint: tuple[Any, ...]) -> None:
 # --- charts ----------------------------------------------------------------------------
 
 
-def component_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Grouped bars: each component's value for the current and the suggested mentor."""
-    return (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y("component:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)),
-            yOffset=alt.YOffset("side:N", sort=[CURRENT, SUGGESTED]),
-            x=alt.X("value:Q", title="Component (0–1)", scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color(
-                "side:N",
+# Vega-Lite specs written out rather than built with Altair: Altair validates a
+# chart against the Vega-Lite schema each time it is drawn, and with ten cards
+# that was ~40 % of a warm run at 50,000 pairings (bench/findings.md).  The specs
+# are what Altair produced for the same charts.
+
+
+def _field(name: str, kind: str, **extra: Any) -> dict[str, Any]:
+    return {"field": name, "type": kind, **extra}
+
+
+def component_spec() -> dict[str, Any]:
+    """Grouped bars: each component's value for the current and the suggested mentor.
+
+    Draws a ``component_frame`` (component, side, value, share).
+    """
+    return {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": _field("component", "nominal", title=None, sort=None, axis={"labelLimit": 200}),
+            "yOffset": _field("side", "nominal", sort=[CURRENT, SUGGESTED]),
+            "x": _field("value", "quantitative", title="Component (0–1)", scale={"domain": [0, 1]}),
+            "color": _field(
+                "side",
+                "nominal",
                 title=None,
-                scale=alt.Scale(domain=list(SIDE_COLOURS), range=list(SIDE_COLOURS.values())),
+                scale={"domain": list(SIDE_COLOURS), "range": list(SIDE_COLOURS.values())},
             ),
-            tooltip=[
-                alt.Tooltip("component:N", title="Component"),
-                alt.Tooltip("side:N", title="Mentor"),
-                alt.Tooltip("value:Q", title="Value", format=".2f"),
-                alt.Tooltip("share:Q", title="Weight share", format=".0%"),
+            "tooltip": [
+                _field("component", "nominal", title="Component"),
+                _field("side", "nominal", title="Mentor"),
+                _field("value", "quantitative", title="Value", format=".2f"),
+                _field("share", "quantitative", title="Weight share", format=".0%"),
             ],
-        )
+        },
         # A legend above or below would squeeze the plot: Streamlit fits the
         # whole chart, legend included, into this height.
-        .properties(height=200)
-    )
+        "height": 200,
+    }
 
 
-def load_chart(long: pd.DataFrame) -> alt.LayerChart:
-    """Mentor load before and after the suggestions, with each mentor's capacity as a tick."""
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=200))
-    bars = (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            y=y,
-            yOffset=alt.YOffset("when:N", sort=[BEFORE, AFTER]),
-            x=alt.X(
-                "load:Q",
+def load_spec(long: pd.DataFrame) -> dict[str, Any]:
+    """Mentor load before and after the suggestions, with each mentor's capacity as a tick.
+
+    Draws a ``load_long`` frame with a ``label`` column (the name shown).
+    """
+    y = _field("label", "nominal", title=None, sort=None, axis={"labelLimit": 200})
+    bars = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": y,
+            "yOffset": _field("when", "nominal", sort=[BEFORE, AFTER]),
+            "x": _field(
+                "load",
+                "quantitative",
                 title="Mentees (active, paused, proposed)",
-                axis=alt.Axis(tickMinStep=1, format="d"),
+                axis={"tickMinStep": 1, "format": "d"},
             ),
-            color=alt.Color(
-                "when:N",
+            "color": _field(
+                "when",
+                "nominal",
                 title=None,
-                scale=alt.Scale(domain=list(LOAD_COLOURS), range=list(LOAD_COLOURS.values())),
+                scale={"domain": list(LOAD_COLOURS), "range": list(LOAD_COLOURS.values())},
             ),
-            tooltip=[
-                alt.Tooltip("label:N", title="Mentor"),
-                alt.Tooltip("when:N", title="When"),
-                alt.Tooltip("load:Q", title="Mentees"),
-                alt.Tooltip("max_mentees:Q", title="Capacity"),
+            "tooltip": [
+                _field("label", "nominal", title="Mentor"),
+                _field("when", "nominal", title="When"),
+                _field("load", "quantitative", title="Mentees"),
+                _field("max_mentees", "quantitative", title="Capacity"),
             ],
-        )
-    )
-    capacity = (
-        alt.Chart(long.drop_duplicates("label"))
-        .mark_tick(color="#C0392B", thickness=3, size=30)
-        .encode(
-            y=y,
-            x=alt.X("max_mentees:Q"),
-            tooltip=[alt.Tooltip("max_mentees:Q", title="Capacity (max mentees)")],
-        )
-    )
-    height = max(120, 46 * long["label"].nunique())
-    return alt.layer(bars, capacity).properties(height=height)  # type: ignore[return-value]
+        },
+    }
+    capacity = {
+        # one tick per mentor: the capacity is on both of its rows
+        "transform": [{"filter": {"field": "when", "equal": BEFORE}}],
+        "mark": {"type": "tick", "color": "#C0392B", "thickness": 3, "size": 30},
+        "encoding": {
+            "y": y,
+            "x": _field("max_mentees", "quantitative"),
+            "tooltip": [_field("max_mentees", "quantitative", title="Capacity (max mentees)")],
+        },
+    }
+    return {"layer": [bars, capacity], "height": max(120, 46 * long["label"].nunique())}
 
 
 # --- sections --------------------------------------------------------------------------
@@ -626,7 +660,7 @@ def suggestion_card(
         )
         gain.metric("Gain", f"{s.gain:+.3f}", label_visibility="visible")
         chart_column, facts = st.columns([3, 2])
-        chart_column.altair_chart(component_chart(component_frame(s, config)), width="stretch")
+        chart_column.vega_lite_chart(component_frame(s, config), component_spec(), width="stretch")
 
         def load_line(person_id: str, before: int, after: int) -> str:
             cap = capacity.get(person_id)
@@ -708,11 +742,13 @@ def suggestions_list(
         )
     ids = list(ordered["pairing_id"].iloc[start : start + PAGE_SIZE])
     shown = _page_of_cards(engine, view, ids, config, fingerprint)
-    capacity = view.capacity
     people: set[str] = set()
+    mentors: set[str] = set()
     for s in shown:
         people |= {s.mentee_id, s.current_mentor_id, s.suggested_mentor_id}
         people |= {s.runner_up_mentor_id or ""}
+        mentors |= {s.current_mentor_id, s.suggested_mentor_id}
+    capacity = _capacities(engine, str(engine.url), tuple(sorted(mentors)), fingerprint)
     # NameMask built from the arguments, not components.shell.name_mask(): a
     # fragment rerun has no run context, and asking for it reruns the whole app.
     names = _names_for(engine, fingerprint, people, NameMask(engine, viewer))
@@ -729,23 +765,22 @@ def suggestions_list(
         )
 
 
-def load_section(changes: pd.DataFrame, names: Names) -> None:
-    if changes.empty:
+def load_section(loads: LoadSummary, names: Names) -> None:
+    if loads.concerned == 0:
         st.caption("No mentor's load changes and nobody is over capacity.")
         return
-    drawn = chart_load_changes(changes)
+    drawn = loads.drawn
     long = load_long(drawn)
     long["label"] = [names(pid) for pid in long["person_id"]]
-    st.altair_chart(load_chart(long), width="stretch")
-    over_after = int(changes["over_after"].sum())
+    st.vega_lite_chart(long, load_spec(long), width="stretch")
     st.caption(
         "Load counts active, paused and proposed pairings; the red tick is each mentor's "
-        f"capacity. Over capacity before: {int(changes['over_before'].sum())}, "
-        f"after accepting every suggestion shown: {over_after}."
+        f"capacity. Over capacity before: {loads.over_before}, "
+        f"after accepting every suggestion shown: {loads.over_after}."
         + (
-            f" The chart shows {len(drawn)} of the {len(changes):,} mentors concerned: "
+            f" The chart shows {len(drawn)} of the {loads.concerned:,} mentors concerned: "
             "those over capacity, then the biggest changes."
-            if len(drawn) < len(changes)
+            if len(drawn) < loads.concerned
             else ""
         )
     )
@@ -846,7 +881,7 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
     else:
         baseline = _plan(engine, url, config_key(saved), fingerprint, saved)
     key = config_key(config)
-    view = _view(engine, url, key, fingerprint, scope.cohorts, plan, outline, all_rotation)
+    view = _view(engine, url, key, fingerprint, scope.cohorts, plan, outline, all_rotation, config)
     saved_view = (
         view.shaped
         if baseline is plan
@@ -874,7 +909,7 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
     with tabs[0]:
         suggestions_list(engine, view, config, viewer, fingerprint)
     with tabs[1]:
-        load_section(view.changes, names)
+        load_section(view.loads, names)
     with tabs[2]:
         unresolved_section(plan, shaped.unresolved, names)
     with tabs[3]:
@@ -902,9 +937,35 @@ def _apply_pin_changes(
     return changes
 
 
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _pins_page(
+    _engine: Engine,
+    url: str,
+    cohorts: tuple[str, ...],
+    fingerprint: tuple[Any, ...],
+    search: str,
+    search_names: bool,
+    only: tuple[str, ...] | None,
+    page: int,
+) -> tuple[int, pd.DataFrame]:
+    return queries.open_pairings_page(
+        _engine,
+        cohorts,
+        search=search,
+        search_names=search_names,
+        only=only,
+        page=page,
+        size=rebalance_view.PINS_PAGE_SIZE,
+    )
+
+
 def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ...]) -> None:
     """Pairings a lead keeps out of the plan: pinned (never moved) or excluded (never looked at).
 
+    The editor lists one page (``tandem.rebalance_view.PINS_PAGE_SIZE``) of the open
+    pairings that match a search, or only the kept ones, read a page at a time: at
+    50,000 pairings there are ~35,000, which nobody can scroll and which cost more
+    to read and send on every view than the plan.
     ``fingerprint``: :func:`data_fingerprint` read by this run of the page.
     """
     scope = scope_of(viewer)
@@ -912,17 +973,9 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
     outcome = st.session_state.pop(PINS_OUTCOME_KEY, None)
     if outcome:
         st.success(outcome, icon=":material/check_circle:")
-    frame = _open_pairings(engine, url, scope.cohorts, fingerprint)
-    if frame.empty:
-        st.caption("No active or paused pairings.")
-        return
     settings = _rebalance_settings(engine, url, fingerprint)
-    frame = NameMask(engine, viewer).frame(frame, {"mentor": "mentor_id", "mentee": "mentee_id"})
-    frame = frame.assign(
-        pinned=frame["pairing_id"].isin(settings["pins"]),
-        excluded=frame["pairing_id"].isin(settings["excludes"]),
-    )
-    shown = ["pairing_id", "cohort", "mentee", "mentor", "status", "pinned", "excluded"]
+    kept_ids = tuple(sorted(set(settings["pins"]) | set(settings["excludes"])))
+    mask = NameMask(engine, viewer)
     labels: dict[str, Any] = {
         "pairing_id": "Pairing",
         "cohort": "Cohort",
@@ -934,24 +987,81 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
             "Excluded", help="Never considered by the plan; it keeps its slot."
         ),
     }
-    if not viewer.can("rebalance"):
-        kept = frame[frame["pinned"] | frame["excluded"]]
-        if kept.empty:
-            st.caption("No pairing is pinned or excluded.")
-        else:
-            st.dataframe(kept[shown], hide_index=True, column_config=labels)
+    can_edit = viewer.can("rebalance")
+    if can_edit:
+        search_column, kept_column = st.columns([3, 1], vertical_alignment="bottom")
+        search = search_column.text_input(
+            "Find pairings",
+            key="rb_pins_search",
+            placeholder="Pairing id, cohort, mentee or mentor",
+        ).strip()
+        kept_only = kept_column.toggle("Only pinned or excluded", key="rb_pins_kept")
+    else:
+        search, kept_only = "", True
+    # A pager (and an editor) per list shown: a new search starts at its first page,
+    # and an editor's ticks, kept by row position, never land on another list's rows.
+    list_key = f"{kept_only}_{search.casefold()}"
+    page_key = f"rb_pins_page_{list_key}"
+    page = int(st.session_state.get(page_key, 1))
+
+    def read(page: int) -> tuple[int, pd.DataFrame]:
+        return _pins_page(
+            engine,
+            url,
+            scope.cohorts,
+            fingerprint,
+            search,
+            not mask.active,  # pseudonyms on screen: real names are not searched
+            kept_ids if kept_only else None,
+            page,
+        )
+
+    total, rows = read(page)
+    if page > page_count(total):  # the list shrank since (a save): back to its first page
+        st.session_state.pop(page_key, None)
+        page = 1
+        total, rows = read(page)
+    if total == 0:
+        st.caption(
+            "No pairing is pinned or excluded."
+            if kept_only and not search
+            else "No open pairing matches."
+            if search or kept_only
+            else "No active or paused pairings."
+        )
+        return
+    rows = pins_rows(
+        mask.frame(rows, {"mentor": "mentor_id", "mentee": "mentee_id"}),
+        settings["pins"],
+        settings["excludes"],
+    )
+    pages = page_count(total)
+    if pages > 1:
+        page = st.pagination(pages, key=page_key)
+    first = (page - 1) * rebalance_view.PINS_PAGE_SIZE + 1
+    st.caption(
+        f"{total:,} open pairing(s)"
+        + (
+            f"; {first}–{first + len(rows) - 1} shown. Save before turning the page."
+            if pages > 1
+            else "."
+        )
+        + f" Pinned: {len(settings['pins'])}, excluded: {len(settings['excludes'])} in all."
+    )
+    if not can_edit:
+        st.dataframe(rows[PINS_SHOWN], hide_index=True, column_config=labels)
         return
     with st.form("rb_pins_form", border=False):
         edited = st.data_editor(
-            frame[shown],
+            rows[PINS_SHOWN],
             hide_index=True,
             column_config=labels,
             disabled=["pairing_id", "cohort", "mentee", "mentor", "status"],
-            key="rb_pins_editor",
+            key=f"rb_pins_editor_{page}_{list_key}",
         )
         submitted = st.form_submit_button("Save pins and exclusions", icon=":material/push_pin:")
     if submitted:
-        count = _apply_pin_changes(engine, frame, edited, actor_of(viewer))
+        count = _apply_pin_changes(engine, rows, edited, actor_of(viewer))
         clear_caches()
         st.session_state[PINS_OUTCOME_KEY] = (
             f"Saved {count} change(s); the plan above now reflects them."

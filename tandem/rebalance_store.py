@@ -37,12 +37,23 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from tandem import rollups
 from tandem.db import transaction
-from tandem.matching import MatchConfig, load_match_config
-from tandem.models import StoredRebalancePlan, StoredRebalanceSuggestion
+from tandem.matching import LOAD_STATUSES, MatchConfig, load_match_config
+from tandem.models import Pairing, Person, StoredRebalancePlan, StoredRebalanceSuggestion
 from tandem.queries.rebalancing import data_fingerprint
 from tandem.rebalance import (
     Candidate,
@@ -53,7 +64,12 @@ from tandem.rebalance import (
     compute_rebalance,
     compute_rotation,
 )
-from tandem.rebalance_view import SUGGESTION_COLUMNS, config_key
+from tandem.rebalance_view import (
+    LOAD_CHANGE_COLUMNS,
+    SUGGESTION_COLUMNS,
+    LoadSummary,
+    config_key,
+)
 
 REBALANCE = "rebalance"
 ROTATION = "rotation"
@@ -339,3 +355,119 @@ def stored_suggestions(
         ).all()
     found = {pairing_id: Suggestion(**value) for pairing_id, value in rows}
     return [found[p] for p in wanted if p in found]
+
+
+def stored_load_summary(
+    engine: Engine, config: MatchConfig, cohorts: Sequence[str] = (), limit: int | None = None
+) -> LoadSummary:
+    """The Mentor load tab of the stored plan for ``config``, worked out in SQL.
+
+    The rule of ``tandem.rebalance_view.load_changes`` and ``summarise_loads``
+    over the stored suggestions in ``cohorts`` (empty: all): each mentor's load
+    (``LOAD_STATUSES``) before and after accepting every suggestion; a mentor
+    counts when the load changes or was over capacity (with ``cohorts``: an
+    overloaded mentor of a suggestion or of an open pairing in them); the chart
+    takes at most ``limit`` (default ``LOAD_CHART_MENTORS``): over capacity
+    before or after first, then the biggest change, then by name and id.  Only
+    the counts and those rows leave the database (at 50,000 pairings ~19,000
+    mentors are concerned).
+    """
+    from tandem import rebalance_view  # the limit is read when called (tests lower it)
+    from tandem.rebalance import MOVABLE_STATUSES
+
+    limit = rebalance_view.LOAD_CHART_MENTORS if limit is None else limit
+    stored = StoredRebalanceSuggestion
+    where = [stored.config_key == config_hash(config)]
+    if cohorts:
+        where.append(stored.cohort_id.in_(list(cohorts)))
+    moves = union_all(
+        select(stored.suggested_mentor_id.label("mentor_id"), literal(1).label("d")).where(*where),
+        select(stored.current_mentor_id.label("mentor_id"), literal(-1).label("d")).where(*where),
+    ).subquery("moves")
+    delta = (
+        select(moves.c.mentor_id, func.sum(moves.c.d).label("delta"))
+        .group_by(moves.c.mentor_id)
+        .subquery("delta")
+    )
+    held = Pairing.status.in_(LOAD_STATUSES)
+    # The mentors of the suggestions: each one's load counted through ix_pairings_mentor.
+    own_load = (
+        select(func.count())
+        .where(Pairing.mentor_id == Person.person_id, held)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+    touched = (
+        select(
+            Person.person_id,
+            Person.name,
+            Person.max_mentees,
+            own_load.label("before"),
+            delta.c.delta,
+        )
+        .join(delta, delta.c.mentor_id == Person.person_id)
+        # computed once (not flattened into each use of `before`)
+        .cte("touched")
+        .prefix_with("MATERIALIZED")
+    )
+    t = touched.c
+    moved = select(
+        t.person_id, t.name, t.max_mentees, t.before, (t.before + t.delta).label("after")
+    ).where(or_(t.delta != 0, t.before > t.max_mentees))
+    # The others over capacity: one grouped pass over the pairings.
+    load = (
+        select(Pairing.mentor_id, func.count().label("load"))
+        .where(held)
+        .group_by(Pairing.mentor_id)
+        .subquery("load")
+    )
+    overloaded = (
+        select(Person.person_id, Person.name, Person.max_mentees, load.c.load, load.c.load)
+        .join(load, load.c.mentor_id == Person.person_id)
+        .where(load.c.load > Person.max_mentees, Person.person_id.not_in(select(delta.c.mentor_id)))
+    )
+    if cohorts:
+        visible = select(Pairing.mentor_id).where(
+            Pairing.status.in_(MOVABLE_STATUSES), Pairing.cohort_id.in_(list(cohorts))
+        )
+        overloaded = overloaded.where(Person.person_id.in_(visible))
+    changes = union_all(moved, overloaded).cte("changes").prefix_with("MATERIALIZED")
+    c = changes.c
+
+    def flag(condition: Any) -> Any:
+        return case((condition, 1), else_=0)
+
+    over = flag(or_(c.before > c.max_mentees, c.after > c.max_mentees))
+    # One statement: the counts over every row (window sums), the first `limit` rows.
+    top = (
+        select(
+            c.person_id,
+            c.name,
+            c.max_mentees,
+            c.before,
+            c.after,
+            func.count().over().label("concerned"),
+            func.sum(flag(c.before > c.max_mentees)).over().label("over_before"),
+            func.sum(flag(c.after > c.max_mentees)).over().label("over_after"),
+        )
+        .order_by(over.desc(), func.abs(c.after - c.before).desc(), c.name, c.person_id)
+        .limit(limit)
+    )
+    with engine.connect() as connection:
+        found = connection.execute(top).all()
+    concerned, over_before, over_after = (
+        (found[0].concerned, found[0].over_before, found[0].over_after) if found else (0, 0, 0)
+    )
+    drawn = pd.DataFrame([tuple(r)[:5] for r in found], columns=LOAD_CHANGE_COLUMNS[:5])
+    for column in ("max_mentees", "before", "after"):
+        drawn[column] = drawn[column].astype("int64")
+    drawn["over_before"] = drawn["before"] > drawn["max_mentees"]
+    drawn["over_after"] = drawn["after"] > drawn["max_mentees"]
+    # Shown in the order of load_changes: by name, then id (Python's order).
+    drawn = drawn.sort_values(["name", "person_id"], kind="stable").reset_index(drop=True)
+    return LoadSummary(
+        concerned=int(concerned),
+        over_before=int(over_before),
+        over_after=int(over_after),
+        drawn=drawn,
+    )

@@ -198,7 +198,7 @@ def load_changes(loads: pd.DataFrame, suggestions: pd.DataFrame) -> pd.DataFrame
     ``over_before`` / ``over_after`` flags; mentors whose load does not change
     and who are not overloaded are dropped (nothing to see).
     """
-    columns = ["person_id", "name", "max_mentees", "before", "after", "over_before", "over_after"]
+    columns = LOAD_CHANGE_COLUMNS
     if loads.empty:
         return pd.DataFrame(columns=columns)
     delta = (
@@ -234,6 +234,47 @@ def chart_load_changes(changes: pd.DataFrame, limit: int | None = None) -> pd.Da
     return changes[changes.index.isin(top.index)]
 
 
+#: The columns of ``load_changes`` (and of ``LoadSummary.drawn``).
+LOAD_CHANGE_COLUMNS = [
+    "person_id",
+    "name",
+    "max_mentees",
+    "before",
+    "after",
+    "over_before",
+    "over_after",
+]
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    """What the Mentor load tab shows of ``load_changes``: its counts and the chart's rows.
+
+    Worked out by :func:`summarise_loads` for a plan computed live and in SQL for
+    the stored plan (``tandem.rebalance_store.stored_load_summary``); the two
+    agree (a test compares them).
+    """
+
+    #: mentors whose load changes, or who are over capacity before
+    concerned: int
+    #: of them, over capacity before / after accepting every suggestion
+    over_before: int
+    over_after: int
+    #: the rows the chart draws (``chart_load_changes``), ordered by name then id
+    drawn: pd.DataFrame
+
+
+def summarise_loads(changes: pd.DataFrame, limit: int | None = None) -> LoadSummary:
+    """The counts of ``changes`` (``load_changes``) and its ``chart_load_changes`` rows."""
+    drawn = chart_load_changes(changes, limit)
+    return LoadSummary(
+        concerned=len(changes),
+        over_before=int(changes["over_before"].sum()),
+        over_after=int(changes["over_after"].sum()),
+        drawn=drawn.reset_index(drop=True),
+    )
+
+
 def load_long(changes: pd.DataFrame) -> pd.DataFrame:
     """``load_changes`` as one row per mentor and moment (Before / After), for grouped bars."""
     if changes.empty:
@@ -246,3 +287,25 @@ def load_long(changes: pd.DataFrame) -> pd.DataFrame:
     )
     long["when"] = long["when"].map({"before": BEFORE, "after": AFTER})
     return long
+
+
+#: Rows per page of the pins editor: at 50,000 pairings there are ~35,000 open
+#: pairings, an editor nobody can use and that cost more to send than the plan.
+PINS_PAGE_SIZE = 50
+
+
+def pins_rows(
+    frame: pd.DataFrame, pins: Collection[str], excludes: Collection[str]
+) -> pd.DataFrame:
+    """``frame`` (open pairings) with ``pinned`` and ``excluded`` columns; ``frame`` is not
+    changed."""
+    return frame.assign(
+        pinned=frame["pairing_id"].isin(list(pins)),
+        excluded=frame["pairing_id"].isin(list(excludes)),
+    )
+
+
+def page_count(rows: int, size: int | None = None) -> int:
+    """Pages of ``size`` rows (default ``PINS_PAGE_SIZE``) that ``rows`` rows fill (at least 1)."""
+    size = PINS_PAGE_SIZE if size is None else size
+    return max(1, -(-rows // size))

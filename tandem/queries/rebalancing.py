@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import BindParameter, Engine, bindparam, func, select
+from sqlalchemy import BindParameter, Engine, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from tandem.matching import LOAD_STATUSES
@@ -80,6 +80,18 @@ def person_names(engine: Engine, person_ids: Collection[str]) -> dict[str, str]:
             rows = connection.execute(statement, {"ids": list(chunk)}).all()
             names.update({str(pid): str(name) for pid, name in rows})
     return names
+
+
+def capacities(engine: Engine, person_ids: Collection[str]) -> dict[str, int]:
+    """Capacity (``max_mentees``) of each of ``person_ids`` (unknown ids are left out)."""
+    wanted = sorted({str(p) for p in person_ids if p})
+    found: dict[str, int] = {}
+    statement = select(Person.person_id, Person.max_mentees).where(Person.person_id.in_(_IDS))
+    with engine.connect() as connection:
+        for chunk in _chunks(wanted):
+            rows = connection.execute(statement, {"ids": list(chunk)}).all()
+            found.update({str(pid): int(cap) for pid, cap in rows})
+    return found
 
 
 def mentor_loads(engine: Engine, mentor_ids: Collection[str]) -> pd.DataFrame:
@@ -158,6 +170,74 @@ def open_pairings(engine: Engine, cohorts: Sequence[str] = ()) -> pd.DataFrame:
     with engine.connect() as connection:
         rows = connection.execute(statement).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=OPEN_PAIRING_COLUMNS)
+
+
+def open_pairings_page(
+    engine: Engine,
+    cohorts: Sequence[str] = (),
+    *,
+    search: str = "",
+    search_names: bool = True,
+    only: Collection[str] | None = None,
+    page: int = 1,
+    size: int = 50,
+) -> tuple[int, pd.DataFrame]:
+    """One page of :func:`open_pairings` (same columns and order), and how many match.
+
+    ``search``: every word must occur, ignoring case, in the pairing id, the
+    cohort's name or — with ``search_names`` — the mentee's or mentor's name
+    (presenter mode shows pseudonyms, so it searches ids and cohorts only).
+    ``only``: just these pairing ids (the pinned and excluded ones).  ``page``
+    counts from 1; past the last page, the last page.  Only the page is fetched:
+    at 50,000 pairings there are ~35,000 open pairings.
+    """
+    mentor = aliased(Person)
+    mentee = aliased(Person)
+    conditions: list[Any] = [Pairing.status.in_(MOVABLE_STATUSES)]
+    if cohorts:
+        conditions.append(Pairing.cohort_id.in_(list(cohorts)))
+    if only is not None:
+        kept = sorted({str(p) for p in only})
+        if not kept:
+            return 0, pd.DataFrame(columns=OPEN_PAIRING_COLUMNS)
+        # Pins and exclusions are a lead's hand-picked list: one IN (...) is enough.
+        conditions.append(Pairing.pairing_id.in_(kept))
+    searched = [Pairing.pairing_id, Cohort.name] + (
+        [mentee.name, mentor.name] if search_names else []
+    )
+    # Lower-cased here too: SQLite's lower() folds ASCII letters only ("TOMÁS").
+    for word in search.lower().split():
+        conditions.append(or_(*(column.icontains(word, autoescape=True) for column in searched)))
+    people = select(Pairing.pairing_id).outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
+    if search.split() and search_names:
+        people = people.join(mentor, mentor.person_id == Pairing.mentor_id).join(
+            mentee, mentee.person_id == Pairing.mentee_id
+        )
+    count_statement = select(func.count()).select_from(people.where(*conditions).subquery())
+    statement = (
+        select(
+            Pairing.pairing_id,
+            Pairing.cohort_id,
+            Cohort.name.label("cohort"),
+            Pairing.status,
+            Pairing.kind,
+            Pairing.mentor_id,
+            mentor.name.label("mentor"),
+            Pairing.mentee_id,
+            mentee.name.label("mentee"),
+        )
+        .join(mentor, mentor.person_id == Pairing.mentor_id)
+        .join(mentee, mentee.person_id == Pairing.mentee_id)
+        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
+        .where(*conditions)
+        .order_by(Cohort.name, mentee.name, Pairing.pairing_id)
+    )
+    with engine.connect() as connection:
+        total = int(connection.execute(count_statement).scalar_one())
+        last = max(1, -(-total // size))
+        offset = (min(max(1, page), last) - 1) * size
+        rows = connection.execute(statement.limit(size).offset(offset)).all()
+    return total, pd.DataFrame([tuple(r) for r in rows], columns=OPEN_PAIRING_COLUMNS)
 
 
 def open_pairing_count(engine: Engine) -> int:

@@ -291,6 +291,70 @@ def test_pins_and_excludes_are_saved_one_audited_change_each(app_database) -> No
     assert int(ticked["pinned"].sum()) == 1 and int(ticked["excluded"].sum()) == 1
 
 
+def editor_ids(at: AppTest) -> list[str]:
+    (editor,) = [d.value for d in at.dataframe if "pinned" in d.value.columns]
+    return list(editor["pairing_id"])
+
+
+def test_the_pins_editor_shows_a_page_of_the_pairings_found(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tandem.rebalance_view
+    from tandem.queries.rebalancing import open_pairings
+    from tandem.rebalance import set_pinned
+
+    engine = get_engine(app_database(sample))
+    every = list(open_pairings(engine)["pairing_id"])
+    assert len(every) > 3
+    set_pinned(engine, every[-1], "lead@example.com", True)
+    monkeypatch.setattr(tandem.rebalance_view, "PINS_PAGE_SIZE", 2)
+    at = open_page("lead")
+    assert not at.exception
+    assert editor_ids(at) == every[:2]
+    assert any(f"{len(every)} open pairing(s); 1–2 shown" in c.value for c in at.caption)
+    at.session_state["rb_pins_page_False_"] = 2  # the pager's second page
+    at.run()
+    assert editor_ids(at) == every[2:4]
+    assert any(f"{len(every)} open pairing(s); 3–4 shown" in c.value for c in at.caption)
+    # Only the kept ones, wherever they are in the list.
+    at.toggle(key="rb_pins_kept").set_value(True).run()
+    assert editor_ids(at) == [every[-1]]
+    at.toggle(key="rb_pins_kept").set_value(False).run()
+    # A search finds it by pairing id (ticked), or by words of the names shown.
+    at.text_input(key="rb_pins_search").input(every[-1].upper()).run()
+    (editor,) = [d.value for d in at.dataframe if "pinned" in d.value.columns]
+    assert list(editor["pairing_id"]) == [every[-1]] and bool(editor["pinned"].iloc[0])
+    mentee = str(open_pairings(engine)["mentee"].iloc[0])
+    at.text_input(key="rb_pins_search").input(mentee.lower()).run()
+    assert every[0] in editor_ids(at)
+    at.text_input(key="rb_pins_search").input("no such pairing").run()
+    assert not [d for d in at.dataframe if "pinned" in d.value.columns]
+    assert any(c.value == "No open pairing matches." for c in at.caption)
+
+
+def test_the_pins_pager_goes_back_to_the_first_page_when_its_list_shrinks(  # type: ignore[no-untyped-def]
+    app_database, monkeypatch
+) -> None:
+    import tandem.rebalance_view
+    from tandem.queries.rebalancing import open_pairings
+    from tandem.rebalance import set_pinned
+
+    engine = get_engine(app_database(sample))
+    every = list(open_pairings(engine)["pairing_id"])
+    for pairing_id in every[:4]:
+        set_pinned(engine, pairing_id, "lead@example.com", True)
+    monkeypatch.setattr(tandem.rebalance_view, "PINS_PAGE_SIZE", 1)
+    at = open_page("lead")
+    at.toggle(key="rb_pins_kept").set_value(True).run()
+    at.session_state["rb_pins_page_True_"] = 4
+    at.run()
+    assert editor_ids(at) == [every[3]]
+    set_pinned(engine, every[2], "lead@example.com", False)
+    set_pinned(engine, every[3], "lead@example.com", False)
+    at.run()  # two pages left
+    assert not at.exception
+    assert editor_ids(at) == [every[0]]
+    assert any("2 open pairing(s); 1–1 shown" in c.value for c in at.caption)
+
+
 def _accept_twice() -> None:
     """Script for AppTest.from_function: the same suggestion accepted twice in one session."""
     import os
@@ -448,10 +512,15 @@ def slider_labels(at: AppTest) -> list[str]:
     return [s.label for s in at.slider if s.label not in ("Poor-fit threshold",)]
 
 
-def test_the_load_chart_draws_the_mentors_with_most_to_see(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("stored", [False, True], ids=["live", "stored"])
+def test_the_load_chart_draws_the_mentors_with_most_to_see(
+    app_database, monkeypatch, stored
+) -> None:  # type: ignore[no-untyped-def]
+    import streamlit as st
+
     import tandem.rebalance_view
 
-    engine = get_engine(app_database(sample))
+    engine = get_engine(app_database(stored_sample if stored else sample))
     plan = compute_rebalance(engine)
     touched = {s.current_mentor_id for s in plan.suggestions} | {
         s.suggested_mentor_id for s in plan.suggestions
@@ -460,6 +529,7 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(app_database, monkeyp
     at = open_page("lead")
     assert not any("The chart shows" in c.value for c in at.caption)  # all of them fit
     monkeypatch.setattr(tandem.rebalance_view, "LOAD_CHART_MENTORS", 2)
+    st.cache_resource.clear()  # what a plan shows is worked out once per plan and data
     at = open_page("lead")
     assert not at.exception
     (caption,) = [c.value for c in at.caption if "The chart shows" in c.value]
@@ -471,17 +541,17 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(app_database, monkeyp
 
 
 def test_a_rerun_draws_what_the_first_run_worked_out(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import tandem.queries.rebalancing
+    import tandem.rebalance_store
 
     app_database(stored_sample)
     calls: list[int] = []
-    real = tandem.queries.rebalancing.mentor_loads
+    real = tandem.rebalance_store.stored_load_summary
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tandem.queries.rebalancing, "mentor_loads", counted)
+    monkeypatch.setattr(tandem.rebalance_store, "stored_load_summary", counted)
     at = open_page("lead")
     text = shown_text(at)
     assert calls == [1]

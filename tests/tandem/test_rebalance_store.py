@@ -31,10 +31,11 @@ from tandem.rebalance_store import (
     plan_from_stored,
     plan_to_stored,
     refresh_rebalance_plan,
+    stored_load_summary,
     stored_plan_time,
     stored_suggestions,
 )
-from tandem.rebalance_view import suggestion_frame
+from tandem.rebalance_view import load_changes, suggestion_frame, summarise_loads
 from tandem.refresh import refresh_all
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -184,6 +185,42 @@ def test_the_page_reads_an_outline_and_a_page_of_suggestions(refreshed: Engine) 
     set_pinned(refreshed, plan.suggestions[0].pairing_id, "test")
     assert load_stored_outline(refreshed, config) is None
     assert stored_suggestions(refreshed, config, wanted) == []
+
+
+@pytest.mark.parametrize("limit", [None, 2, 1])
+def test_the_stored_load_summary_follows_the_rule_of_live_plans(
+    refreshed: Engine, limit: int | None
+) -> None:
+    from tandem.queries.rebalancing import mentor_loads, open_pairings
+
+    config = load_match_config(refreshed)
+    plan = compute_rebalance(refreshed, config=config)
+    frame = suggestion_frame(plan.suggestions)
+    assert len(frame) >= 3
+    cohort = str(frame["cohort_id"].dropna().iloc[0])
+    for cohorts in ((), (cohort,)):
+        scoped = frame[frame["cohort_id"].isin(cohorts)] if cohorts else frame
+        mentors = set(scoped["current_mentor_id"]) | set(scoped["suggested_mentor_id"])
+        loads = mentor_loads(refreshed, mentors)
+        if cohorts:
+            visible = set(open_pairings(refreshed, cohorts)["mentor_id"])
+            loads = loads[loads["person_id"].isin(mentors | visible)]
+        live = summarise_loads(load_changes(loads, scoped), limit)
+        stored = stored_load_summary(refreshed, config, cohorts, limit)
+        assert live.concerned > 0
+        if limit is not None and not cohorts:
+            assert len(live.drawn) == limit < live.concerned  # the chart leaves some out
+        assert (stored.concerned, stored.over_before, stored.over_after) == (
+            live.concerned,
+            live.over_before,
+            live.over_after,
+        )
+        pd.testing.assert_frame_equal(stored.drawn, live.drawn, check_dtype=False)
+    assert stored_load_summary(refreshed, config).over_before > 0  # the sample has one
+    # Nothing stored for other weights: nothing moves, only the overloaded count.
+    other = replace(config, move_margin=config.move_margin + 0.01)
+    summary = stored_load_summary(refreshed, other)
+    assert summary.concerned == summary.over_before == summary.over_after
 
 
 def test_a_plan_stored_before_revision_0007_is_moved_to_rows(db_url: str, tmp_path: Path) -> None:

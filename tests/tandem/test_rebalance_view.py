@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tandem.bundle import import_bundle
@@ -23,6 +24,8 @@ from tandem.rebalance_view import (
     config_with,
     load_changes,
     load_long,
+    page_count,
+    pins_rows,
     scoped_suggestions,
     scoped_unresolved,
     shape_plan,
@@ -191,3 +194,17 @@ def test_config_with_validates_and_keys_identify_configurations() -> None:
     shares = weight_shares(changed)
     assert shares["share"].sum() == pytest.approx(1.0)
     assert shares.set_index("component").loc["skill complementarity", "share"] == 0.0
+
+
+def test_pins_rows_tick_the_kept_pairings() -> None:
+    frame = pd.DataFrame({"pairing_id": ["pr-1", "pr-2", "pr-3", "pr-4"]})
+    rows = pins_rows(frame, pins=["pr-2"], excludes=["pr-4"])
+    assert list(rows["pairing_id"]) == ["pr-1", "pr-2", "pr-3", "pr-4"]  # order kept
+    assert list(rows["pinned"]) == [False, True, False, False]
+    assert list(rows["excluded"]) == [False, False, False, True]
+    assert "pinned" not in frame.columns  # the shared frame is not changed
+
+
+def test_pages_of_the_pins_editor() -> None:
+    assert [page_count(n, 3) for n in (0, 1, 3, 4, 7)] == [1, 1, 1, 2, 3]
+    assert page_count(50) == 1 and page_count(51) == 2  # default page size 50

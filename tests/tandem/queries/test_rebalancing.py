@@ -11,7 +11,13 @@ from tandem.bulk import upsert
 from tandem.bundle import import_bundle
 from tandem.matching import LOAD_STATUSES
 from tandem.models import Pairing, PairingHealth, Person
-from tandem.queries.rebalancing import data_fingerprint, mentor_loads, open_pairings, person_names
+from tandem.queries.rebalancing import (
+    data_fingerprint,
+    mentor_loads,
+    open_pairings,
+    open_pairings_page,
+    person_names,
+)
 from tandem.rebalance import accept_suggestion, compute_rebalance, set_pinned
 from tests.factories import TODAY
 
@@ -62,6 +68,48 @@ def test_open_pairings_are_the_movable_ones_in_scope(engine) -> None:  # type: i
     _, _, names = independent_loads(engine)
     for row in everything.itertuples():
         assert row.mentor == names[row.mentor_id] and row.mentee == names[row.mentee_id]
+
+
+def test_open_pairings_page_is_a_page_of_the_search(engine) -> None:  # type: ignore[no-untyped-def]
+    import_bundle(engine, SAMPLE_BUNDLE)
+    every = open_pairings(engine)
+    assert len(every) > 5
+    total, first = open_pairings_page(engine, size=3)
+    assert total == len(every)
+    assert first.equals(every.head(3))
+    total, last = open_pairings_page(engine, page=99, size=3)  # past the end: the last page
+    assert last.equals(every.iloc[(total - 1) // 3 * 3 :].reset_index(drop=True))
+    # every word, ignoring case, in the pairing id, cohort, mentee or mentor
+    row = every.iloc[len(every) // 2]
+    word = str(row["mentee"]).split()[0]
+    expected = every[
+        every[["pairing_id", "cohort", "mentee", "mentor"]]
+        .fillna("")
+        .apply(lambda r: any(word.casefold() in str(v).casefold() for v in r), axis=1)
+    ]
+    total, found = open_pairings_page(engine, search=f"  {word.upper()} ", size=100)
+    assert total == len(expected) and list(found["pairing_id"]) == list(expected["pairing_id"])
+    total, found = open_pairings_page(engine, search=f"{word} {row['pairing_id']}")
+    assert total == 1 and list(found["pairing_id"]) == [row["pairing_id"]]
+    # names are not searched when they are shown as pseudonyms
+    if word.casefold() not in f"{row['pairing_id']} {row['cohort']}".casefold():
+        total, found = open_pairings_page(
+            engine, search=row["pairing_id"] + " " + word, search_names=False
+        )
+        assert total == 0 and found.empty
+    # wildcards are searched as text
+    assert open_pairings_page(engine, search="%")[0] == 0
+    assert open_pairings_page(engine, search="_")[0] == 0
+    # only the kept ones, in scope
+    kept = [every.iloc[0]["pairing_id"], every.iloc[-1]["pairing_id"], "no-such-pairing"]
+    total, found = open_pairings_page(engine, only=kept)
+    assert total == 2 and list(found["pairing_id"]) == kept[:2]
+    assert open_pairings_page(engine, only=[])[0] == 0
+    cohort = every.iloc[0]["cohort_id"]
+    total, found = open_pairings_page(engine, [cohort], only=kept)
+    assert list(found["pairing_id"]) == [
+        p for p in kept[:2] if p in set(every[every["cohort_id"] == cohort]["pairing_id"])
+    ]
 
 
 def test_person_names_skip_unknown_ids_and_handle_long_lists(engine) -> None:  # type: ignore[no-untyped-def]
