@@ -318,8 +318,9 @@ def _import_file(
         formula_quotes=b"'" in raw,
     )
     writer = _Writer(connection, spec, context.existing) if context.write else None
+    wanted = frozenset(validator.positions.values())  # columns the validator reads
     for chunk in stream:
-        data = validator.chunk(chunk.column_lists(len(stream.header)), chunk.lines)
+        data = validator.chunk(chunk.column_lists(len(stream.header), wanted), chunk.lines)
         del chunk
         _say(context.progress, f"checking {spec.filename}: {validator.size:,} rows")
         if writer is not None and not log and not own:
