@@ -9,6 +9,14 @@ import streamlit as st
 from tandem.queries.headlines import Headline
 
 NOT_COMPUTED = "not yet computed"
+# Every character markdown (or Streamlit's HTML-ish extensions) could read as syntax.
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=&")
+
+
+def plain(text: object) -> str:
+    """``text`` made inert for anything that renders markdown (captions, st.markdown,
+    st.error / st.success bodies): every special character escaped."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
 
 
 def metric_row(headlines: list[Headline], previous_label: str) -> None:

@@ -2,10 +2,16 @@
 
 For the saved weights the page reads the plan the refresh stored
 (``tandem.rebalance_store``) while it is current: no computation on a page
-view, whatever the program's size.  For unsaved slider weights (or when no
-current plan is stored) it is computed live (``compute_rebalance(engine,
-config=…)``) — above ``LIVE_PLAN_LIMIT`` running pairings only after the lead
-confirms — and cached per (configuration, data fingerprint), so moving a
+view, whatever the program's size — an outline of its suggestions (what they
+are ordered, scoped, totalled and counted by) and the full suggestions of the
+page of cards shown.  What a plan shows for a viewer's scope (ordered
+suggestions, totals, load changes, names) is worked out once per plan and
+data fingerprint and shared read-only, so a rerun only draws.
+
+For unsaved slider weights (or when no current plan is stored) it is computed
+live (``compute_rebalance(engine, config=…)``) — above ``LIVE_PLAN_LIMIT``
+running pairings only after the lead confirms — and cached per
+(configuration, data fingerprint), so moving a
 slider back to a value already seen is instant and a write anywhere — by this
 page, another lead or the command line — yields a fresh plan.  Accept, decline
 and save run in button callbacks: the callback receives the suggestion *as it
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -25,6 +32,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.database import clear_caches
+from components.formatting import plain
 from components.presenter import NameMask
 from tandem.access import Viewer
 from tandem.matching import (
@@ -48,22 +56,28 @@ from tandem.rebalance import (
     set_excluded,
     set_pinned,
 )
-from tandem.rebalance_store import StoredPlan, load_stored_plan, stored_plan_time
+from tandem.rebalance_store import (
+    StoredOutline,
+    load_stored_outline,
+    stored_plan_time,
+    stored_suggestions,
+)
 from tandem.rebalance_view import (
     AFTER,
     BEFORE,
     CURRENT,
     SUGGESTED,
     Scope,
-    by_gain,
+    ShapedPlan,
+    chart_load_changes,
     component_frame,
     config_key,
     config_with,
     load_changes,
     load_long,
     scoped_rotation,
-    scoped_suggestions,
-    scoped_unresolved,
+    shape_plan,
+    suggestion_frame,
     suggestion_key,
     weight_shares,
 )
@@ -77,12 +91,6 @@ ACTED_KEY = "rb_acted"
 PINS_OUTCOME_KEY = "rb_pins_outcome"
 SIDE_COLOURS = {CURRENT: "#9AA5B1", SUGGESTED: "#0F6E6E"}
 LOAD_COLOURS = {BEFORE: "#9AA5B1", AFTER: "#0F6E6E"}
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=")
-
-
-def md(text: object) -> str:
-    """Plain text made inert for st.markdown (every markdown punctuation escaped)."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
 
 
 def actor_of(viewer: Viewer) -> str:
@@ -136,9 +144,22 @@ def _stored(
     key: tuple[tuple[str, float], ...],
     fingerprint: tuple[Any, ...],
     _config: MatchConfig,
-) -> StoredPlan | None:
-    # The plan the refresh stored for `_config` (identified by `key`), if current.
-    return load_stored_plan(_engine, _config, fingerprint)
+) -> StoredOutline | None:
+    # The plan the refresh stored for `_config` (identified by `key`), if current;
+    # its suggestions' details are read a page of cards at a time (`_stored_cards`).
+    return load_stored_outline(_engine, _config, fingerprint)
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _stored_cards(
+    _engine: Engine,
+    url: str,
+    key: tuple[tuple[str, float], ...],
+    fingerprint: tuple[Any, ...],
+    pairing_ids: tuple[str, ...],
+    _config: MatchConfig,
+) -> list[Suggestion]:
+    return stored_suggestions(_engine, _config, pairing_ids)
 
 
 @st.cache_data(ttl=300, max_entries=32, show_spinner=False)
@@ -146,13 +167,6 @@ def _names(
     _engine: Engine, url: str, ids: tuple[str, ...], fingerprint: tuple[Any, ...]
 ) -> dict[str, str]:
     return queries.person_names(_engine, ids)
-
-
-@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _loads(
-    _engine: Engine, url: str, ids: tuple[str, ...], fingerprint: tuple[Any, ...]
-) -> pd.DataFrame:
-    return queries.mentor_loads(_engine, ids)
 
 
 @st.cache_data(ttl=300, max_entries=16, show_spinner=False)
@@ -165,6 +179,85 @@ def _open_pairings(
 @st.cache_data(ttl=300, max_entries=8, show_spinner=False)
 def _rebalance_settings(_engine: Engine, url: str, fingerprint: tuple[Any, ...]) -> dict[str, Any]:
     return load_rebalance_settings(_engine)
+
+
+def _visible(engine: Engine, scope: Scope) -> pd.DataFrame | None:
+    """The open pairings in a limited scope (None: the scope is everything)."""
+    return queries.open_pairings(engine, scope.cohorts) if scope.limited else None
+
+
+# What a plan shows for one scope and one state of the data, worked out once and
+# shared read-only (cache_resource): a rerun then only draws.  Keyed by small
+# values only; hashing the ~20,000 ids of a 50,000-pairing plan on every rerun
+# cost more than drawing the page.
+@st.cache_resource(ttl=300, max_entries=16, show_spinner=False)
+def _shaped(
+    _engine: Engine,
+    url: str,
+    key: tuple[tuple[str, float], ...],
+    fingerprint: tuple[Any, ...],
+    cohorts: tuple[str, ...],
+    _plan: RebalancePlan,
+    _suggestions: pd.DataFrame | None,
+) -> ShapedPlan:
+    # `key` and `fingerprint` identify `_plan` (see `_plan` and `_stored`);
+    # `_suggestions`: the stored plan's outline, None for a plan computed live.
+    frame = suggestion_frame(_plan.suggestions) if _suggestions is None else _suggestions
+    visible = _visible(_engine, Scope(cohorts))
+    ids = set() if visible is None else set(visible["pairing_id"])
+    return shape_plan(_plan, frame, Scope(cohorts), ids)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The suggestions, loads, unresolved pairings and rotation the tabs draw."""
+
+    shaped: ShapedPlan
+    #: the suggestions of a plan computed live, by pairing; None: read them from
+    #: the stored plan a page at a time
+    live: dict[str, Suggestion] | None
+    rotation: list[RotationSuggestion]
+    #: load before and after every suggestion in scope (``load_changes``)
+    changes: pd.DataFrame
+    #: each mentor's capacity (the mentors of the suggestions and the overloaded)
+    capacity: dict[str, int]
+    #: names of the people of the load chart, the unresolved and the rotation
+    names: dict[str, str]
+
+
+@st.cache_resource(ttl=300, max_entries=8, show_spinner=False)
+def _view(
+    _engine: Engine,
+    url: str,
+    key: tuple[tuple[str, float], ...],
+    fingerprint: tuple[Any, ...],
+    cohorts: tuple[str, ...],
+    _plan: RebalancePlan,
+    _suggestions: pd.DataFrame | None,
+    _rotation: list[RotationSuggestion],
+) -> PlanView:
+    scope = Scope(cohorts)
+    shaped = _shaped(_engine, url, key, fingerprint, cohorts, _plan, _suggestions)
+    rotation = scoped_rotation(_rotation, scope)
+    loads = queries.mentor_loads(_engine, shaped.mentors)
+    visible = _visible(_engine, scope)
+    if visible is not None and not loads.empty:
+        loads = loads[loads["person_id"].isin(shaped.mentors | set(visible["mentor_id"]))]
+    changes = load_changes(loads, shaped.suggestions)  # the frame: every move in scope
+    people: set[str] = set(chart_load_changes(changes)["person_id"])
+    for u in shaped.unresolved:
+        people |= {u.mentee_id, u.current_mentor_id}
+    for r in rotation:
+        people |= {r.mentee_id, r.suggested_mentor_id or "", r.runner_up_mentor_id or ""}
+        people |= set(r.previous_mentor_ids)
+    return PlanView(
+        shaped=shaped,
+        live=None if _suggestions is not None else {s.pairing_id: s for s in _plan.suggestions},
+        rotation=rotation,
+        changes=changes,
+        capacity=dict(zip(loads["person_id"], loads["max_mentees"].astype(int), strict=True)),
+        names=queries.person_names(_engine, people),
+    )
 
 
 # --- names -----------------------------------------------------------------------------
@@ -368,7 +461,7 @@ def outcome_message(fingerprint: tuple[Any, ...]) -> None:
         del st.session_state[OUTCOME_KEY]
         return
     if kind == "success":
-        st.success(md(message), icon=":material/check_circle:")
+        st.success(plain(message), icon=":material/check_circle:")
         if pairing_id:
             st.page_link(
                 DETAIL_PAGE,
@@ -377,9 +470,9 @@ def outcome_message(fingerprint: tuple[Any, ...]) -> None:
                 query_params={"pairing": pairing_id},
             )
     elif kind == "error":
-        st.error(md(message), icon=":material/sync_problem:")
+        st.error(plain(message), icon=":material/sync_problem:")
     else:
-        st.info(md(message))
+        st.info(plain(message))
 
 
 # --- charts ----------------------------------------------------------------------------
@@ -455,7 +548,13 @@ def load_chart(long: pd.DataFrame) -> alt.LayerChart:
 # --- sections --------------------------------------------------------------------------
 
 
-def summary(plan: RebalancePlan, baseline: RebalancePlan, scope: Scope, visible: set[str]) -> None:
+def summary(
+    plan: RebalancePlan,
+    shown: ShapedPlan,
+    baseline: RebalancePlan,
+    saved: ShapedPlan,
+    scope: Scope,
+) -> None:
     """Headline numbers; deltas against the plan under the saved weights (the live effect).
 
     A lead limited to cohorts sees the numbers of their cohorts' suggestions
@@ -463,10 +562,6 @@ def summary(plan: RebalancePlan, baseline: RebalancePlan, scope: Scope, visible:
     program's (the optimisation is global).
     """
     same = plan is baseline
-    shown, saved = (
-        scoped_suggestions(plan.suggestions, scope),
-        scoped_suggestions(baseline.suggestions, scope),
-    )
     columns = st.columns(4)
 
     def delta(new: float, old: float, fmt: str) -> str | None:
@@ -474,15 +569,14 @@ def summary(plan: RebalancePlan, baseline: RebalancePlan, scope: Scope, visible:
 
     columns[0].metric(
         "Suggestions",
-        len(shown),
-        delta=delta(len(shown), len(saved), "+d"),
+        len(shown.suggestions),
+        delta=delta(len(shown.suggestions), len(saved.suggestions), "+d"),
         help="Moves in the optimal plan. The change is against the saved weights.",
     )
-    gain = sum(s.gain for s in shown)
     columns[1].metric(
         "Total gain",
-        f"{gain:+.3f}",
-        delta=delta(gain, sum(s.gain for s in saved), "+.3f"),
+        f"{shown.gain:+.3f}",
+        delta=delta(shown.gain, saved.gain, "+.3f"),
         help="Sum of (suggested − current) match scores over the suggested moves.",
     )
     columns[2].metric(
@@ -492,11 +586,11 @@ def summary(plan: RebalancePlan, baseline: RebalancePlan, scope: Scope, visible:
         help="In the whole program: inside a reporting line, with an overloaded mentor, "
         "stalled, or a poor fit.",
     )
-    unresolved = len(scoped_unresolved(plan.unresolved, scope, visible))
+    unresolved = len(shown.unresolved)
     columns[3].metric(
         "Unresolved",
         unresolved,
-        delta=delta(unresolved, len(scoped_unresolved(baseline.unresolved, scope, visible)), "+d"),
+        delta=delta(unresolved, len(saved.unresolved), "+d"),
         delta_color="inverse",
         help="Pairings that should move but have no acceptable place; they stay as they are.",
     )
@@ -521,11 +615,11 @@ def suggestion_card(
     with st.container(border=True):
         head, gain = st.columns([4, 1])
         head.markdown(
-            f"**{md(names(s.mentee_id))}** · {md(names(s.current_mentor_id))} → "
-            f"**{md(names(s.suggested_mentor_id))}**"
+            f"**{plain(names(s.mentee_id))}** · {plain(names(s.current_mentor_id))} → "
+            f"**{plain(names(s.suggested_mentor_id))}**"
         )
         head.caption(
-            md(
+            plain(
                 f"Pairing {s.pairing_id} · {s.kind} · {s.pairing_status}"
                 + (f" · cohort {s.cohort_id}" if s.cohort_id else "")
             )
@@ -577,18 +671,33 @@ def suggestion_card(
             )
 
 
+def _page_of_cards(
+    engine: Engine,
+    view: PlanView,
+    pairing_ids: list[str],
+    config: MatchConfig,
+    fingerprint: tuple[Any, ...],
+) -> list[Suggestion]:
+    """The suggestions of one page: from the live plan, or read from the stored one."""
+    if view.live is not None:
+        return [view.live[p] for p in pairing_ids]
+    key = config_key(config)
+    url = str(engine.url)
+    return _stored_cards(engine, url, key, fingerprint, tuple(pairing_ids), config)
+
+
 def suggestions_list(
     engine: Engine,
-    suggestions: Sequence[Suggestion],
-    names: Names,
-    capacity: Mapping[str, int],
+    view: PlanView,
     config: MatchConfig,
     viewer: Viewer,
+    fingerprint: tuple[Any, ...],
 ) -> None:
-    if not suggestions:
+    """One page of suggestions (biggest gain first), as cards."""
+    ordered = view.shaped.suggestions
+    if ordered.empty:
         st.success("No move would improve the program under these weights.")
         return
-    ordered = by_gain(suggestions)
     pages = -(-len(ordered) // PAGE_SIZE)
     page = st.pagination(pages, key="rb_suggestion_page") if pages > 1 else 1
     start = (page - 1) * PAGE_SIZE
@@ -597,8 +706,18 @@ def suggestions_list(
             f"Suggestions {start + 1}–{min(len(ordered), start + PAGE_SIZE)} of {len(ordered)}, "
             "biggest gain first."
         )
+    ids = list(ordered["pairing_id"].iloc[start : start + PAGE_SIZE])
+    shown = _page_of_cards(engine, view, ids, config, fingerprint)
+    capacity = view.capacity
+    people: set[str] = set()
+    for s in shown:
+        people |= {s.mentee_id, s.current_mentor_id, s.suggested_mentor_id}
+        people |= {s.runner_up_mentor_id or ""}
+    # NameMask built from the arguments, not components.shell.name_mask(): a
+    # fragment rerun has no run context, and asking for it reruns the whole app.
+    names = _names_for(engine, fingerprint, people, NameMask(engine, viewer))
     can_act = viewer.can("rebalance")
-    for suggestion in ordered[start : start + PAGE_SIZE]:
+    for suggestion in shown:
         suggestion_card(
             suggestion,
             names,
@@ -614,7 +733,8 @@ def load_section(changes: pd.DataFrame, names: Names) -> None:
     if changes.empty:
         st.caption("No mentor's load changes and nobody is over capacity.")
         return
-    long = load_long(changes)
+    drawn = chart_load_changes(changes)
+    long = load_long(drawn)
     long["label"] = [names(pid) for pid in long["person_id"]]
     st.altair_chart(load_chart(long), width="stretch")
     over_after = int(changes["over_after"].sum())
@@ -622,12 +742,19 @@ def load_section(changes: pd.DataFrame, names: Names) -> None:
         "Load counts active, paused and proposed pairings; the red tick is each mentor's "
         f"capacity. Over capacity before: {int(changes['over_before'].sum())}, "
         f"after accepting every suggestion shown: {over_after}."
+        + (
+            f" The chart shows {len(drawn)} of the {len(changes):,} mentors concerned: "
+            "those over capacity, then the biggest changes."
+            if len(drawn) < len(changes)
+            else ""
+        )
     )
 
 
 def unresolved_section(plan: RebalancePlan, unresolved: Sequence[Any], names: Names) -> None:
+    """The plan's warnings and the pairings that stay for want of a place (all of them)."""
     for warning in plan.warnings:
-        st.warning(md(warning), icon=":material/warning:")
+        st.warning(plain(warning), icon=":material/warning:")
     if not unresolved:
         st.caption("Every pairing that should move has a place.")
         return
@@ -691,8 +818,9 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
         config = weights_panel(engine, viewer, saved)
     is_saved = config_key(config) == config_key(saved)
     stored = _stored(engine, url, config_key(saved), fingerprint, saved)
+    outline: pd.DataFrame | None = None  # the stored plan's suggestions, when it is shown
     if is_saved and stored is not None:
-        plan, all_rotation = stored.plan, stored.rotation
+        plan, outline, all_rotation = stored.plan, stored.suggestions, stored.rotation
         st.caption(
             f"Plan computed by the refresh at {stored.computed_at:%Y-%m-%d %H:%M} UTC for the "
             "saved weights (nothing has changed since)."
@@ -717,50 +845,38 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
         baseline = stored.plan
     else:
         baseline = _plan(engine, url, config_key(saved), fingerprint, saved)
-    rotation = scoped_rotation(all_rotation, scope)
-    suggestions = scoped_suggestions(plan.suggestions, scope)
-    visible = (
-        set(_open_pairings(engine, url, scope.cohorts, fingerprint)["pairing_id"])
-        if scope.limited
-        else set()
+    key = config_key(config)
+    view = _view(engine, url, key, fingerprint, scope.cohorts, plan, outline, all_rotation)
+    saved_view = (
+        view.shaped
+        if baseline is plan
+        else _shaped(
+            engine,
+            url,
+            config_key(saved),
+            fingerprint,
+            scope.cohorts,
+            baseline,
+            None if stored is None else stored.suggestions,
+        )
     )
-    unresolved = scoped_unresolved(plan.unresolved, scope, visible)
-    summary(plan, baseline, scope, visible)
-
-    mentors = {s.current_mentor_id for s in suggestions} | {
-        s.suggested_mentor_id for s in suggestions
-    }
-    loads = _loads(engine, url, tuple(sorted(mentors)), fingerprint)
-    if scope.limited and not loads.empty:
-        in_scope = set(_open_pairings(engine, url, scope.cohorts, fingerprint)["mentor_id"])
-        loads = loads[loads["person_id"].isin(mentors | in_scope)]
-    capacity = dict(zip(loads["person_id"], loads["max_mentees"].astype(int), strict=True))
-    people: set[str] = set(mentors) | set(loads["person_id"])
-    for item in suggestions:
-        people |= {item.mentee_id, item.runner_up_mentor_id or ""}
-    for u in unresolved:
-        people |= {u.mentee_id, u.current_mentor_id}
-    for r in rotation:
-        people |= {r.mentee_id, r.suggested_mentor_id or "", r.runner_up_mentor_id or ""}
-        people |= set(r.previous_mentor_ids)
-    # NameMask built from the arguments, not components.shell.name_mask(): a
-    # fragment rerun has no run context, and asking for it reruns the whole app.
-    names = _names_for(engine, fingerprint, people, NameMask(engine, viewer))
-
+    summary(plan, view.shaped, baseline, saved_view, scope)
+    names = Names(view.names, NameMask(engine, viewer))
+    shaped, rotation = view.shaped, view.rotation
     tabs = st.tabs(
         [
-            f"Suggestions ({len(suggestions)})",
+            f"Suggestions ({len(shaped.suggestions)})",
             "Mentor load",
-            f"Unresolved ({len(unresolved)})",
+            f"Unresolved ({len(shaped.unresolved)})",
             f"Rotation ({sum(1 for r in rotation if r.suggested_mentor_id)})",
         ]
     )
     with tabs[0]:
-        suggestions_list(engine, suggestions, names, capacity, config, viewer)
+        suggestions_list(engine, view, config, viewer, fingerprint)
     with tabs[1]:
-        load_section(load_changes(loads, suggestions), names)
+        load_section(view.changes, names)
     with tabs[2]:
-        unresolved_section(plan, unresolved, names)
+        unresolved_section(plan, shaped.unresolved, names)
     with tabs[3]:
         rotation_section(rotation, names)
 
@@ -786,11 +902,13 @@ def _apply_pin_changes(
     return changes
 
 
-def pins_and_excludes(engine: Engine, viewer: Viewer) -> None:
-    """Pairings a lead keeps out of the plan: pinned (never moved) or excluded (never looked at)."""
+def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ...]) -> None:
+    """Pairings a lead keeps out of the plan: pinned (never moved) or excluded (never looked at).
+
+    ``fingerprint``: :func:`data_fingerprint` read by this run of the page.
+    """
     scope = scope_of(viewer)
     url = str(engine.url)
-    fingerprint = queries.data_fingerprint(engine)
     outcome = st.session_state.pop(PINS_OUTCOME_KEY, None)
     if outcome:
         st.success(outcome, icon=":material/check_circle:")
@@ -872,13 +990,18 @@ def _compute_allowed(engine: Engine, button_key: str) -> bool:
     return False
 
 
-def size_guard(engine: Engine) -> bool:
+def data_fingerprint(engine: Engine) -> tuple[Any, ...]:
+    """The data fingerprint, read once per run of the page and handed to the sections
+    outside the workbench (the workbench reads its own: a fragment reruns alone)."""
+    return queries.data_fingerprint(engine)
+
+
+def size_guard(engine: Engine, fingerprint: tuple[Any, ...]) -> bool:
     """Whether the page may open: a current stored plan needs no computation; otherwise
     a very large program asks before computing."""
     if st.session_state.get(_CONFIRMED):
         return True
     url = str(engine.url)
-    fingerprint = queries.data_fingerprint(engine)
     saved = _saved_config(engine, url, fingerprint)
     if stored_plan_time(engine, saved, fingerprint) is not None:
         return True

@@ -27,6 +27,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from components import notices
 from components.database import clear_caches
 from components.formatting import NOT_COMPUTED
 from components.shell import name_mask, page_viewer
@@ -137,9 +138,7 @@ def _url(engine: Engine) -> str:
 
 
 def show_outcome() -> None:
-    message = st.session_state.pop(OUTCOME_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
+    notices.show(OUTCOME_KEY)
 
 
 # --- health data: as of, recompute, headline counts -------------------------
@@ -148,9 +147,11 @@ def show_outcome() -> None:
 def _recompute(engine: Engine, viewer: Viewer) -> None:
     report = refresh_health(engine, actor=actor_of(viewer))
     clear_caches()
-    st.session_state[OUTCOME_KEY] = (
+    notices.leave(
+        OUTCOME_KEY,
+        "success",
         f"Health recomputed as of {report.as_of:%Y-%m-%d}: {report.scored} pairings scored, "
-        f"{report.stalled} stalled, {report.at_risk} at risk."
+        f"{report.stalled} stalled, {report.at_risk} at risk.",
     )
 
 
@@ -344,14 +345,7 @@ def _message_key(prefix: str, name: str) -> str:
 
 def _show_message(prefix: str, name: str) -> None:
     """A form's one-shot message (error or info), written by its submit callback."""
-    message = st.session_state.pop(_message_key(prefix, name), None)
-    if message is None:
-        return
-    kind, text = message
-    if kind == "error":
-        st.error(text, icon=":material/error:")
-    else:
-        st.info(text, icon=":material/info:")
+    notices.show(_message_key(prefix, name))
 
 
 def _raise_form(engine: Engine, pairing_id: str, viewer: Viewer, prefix: str) -> None:
@@ -417,7 +411,9 @@ def _on_raise(
         return
     state[f"{prefix}_raise_gen_{pairing_id}"] = state.get(f"{prefix}_raise_gen_{pairing_id}", 0) + 1
     clear_caches()
-    state[OUTCOME_KEY] = f"Flag {flag.flag_id} raised ({REASON_LABELS[flag.reason]})."
+    notices.leave(
+        OUTCOME_KEY, "success", f"Flag {flag.flag_id} raised ({REASON_LABELS[flag.reason]})."
+    )
 
 
 def _base_key(prefix: str, flag_id: str) -> str:
@@ -547,7 +543,7 @@ def _on_update(engine: Engine, flag_id: str, viewer: Viewer, prefix: str, key: s
     for stale in (_base_key, _conflict_key, _unsaved_key):
         state.pop(stale(prefix, flag_id), None)
     clear_caches()
-    state[OUTCOME_KEY] = f"Flag {flag_id} saved."
+    notices.leave(OUTCOME_KEY, "success", f"Flag {flag_id} saved.")
 
 
 # --- health distribution and trend ----------------------------------------------
@@ -739,4 +735,4 @@ def _on_save_formula(engine: Engine, viewer: Viewer, tag: str) -> None:
         report = refresh_health(engine, actor=actor_of(viewer))
         message += f" Recomputed: {report.stalled} stalled, {report.at_risk} at risk."
     clear_caches()
-    state[OUTCOME_KEY] = message
+    notices.leave(OUTCOME_KEY, "success", message)

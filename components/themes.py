@@ -18,9 +18,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from components import notices
 from components.briefing import chart as exportable_chart
 from components.charts import SUPPRESSED_COLOUR
 from components.database import clear_caches
+from components.formatting import plain
 from components.outcomes import threshold
 from tandem.access import Viewer
 from tandem.filters import Filters
@@ -41,16 +43,10 @@ from tandem.themes.store import (
 
 CODING_PAGE_SIZE = 20
 LEAVE = "(leave for now)"
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:=&")
 _VERSION = "themes_editing_version_{theme_id}"
 _FLASH = "themes_flash"
 _CONFLICT = "themes_conflict_{theme_id}"
 _REFRESH = "themes_refresh_requested"
-
-
-def plain(text: object) -> str:
-    """Text made inert for captions (which render markdown): every special character escaped."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
 
 
 def actor_of(viewer: Viewer) -> str:
@@ -62,19 +58,23 @@ def actor_of(viewer: Viewer) -> str:
 
 
 @st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _shares(_engine: Engine, url: str, filters: Filters, limit: int) -> dict[str, pd.DataFrame]:
-    # Prevalence and the four breakdowns come from one database pass (see theme_shares).
-    return queries.theme_shares(_engine, filters, threshold=limit)
+def _shares(
+    _engine: Engine, url: str, filters: Filters, limit: int, groupings: tuple[str, ...]
+) -> dict[str, pd.DataFrame]:
+    # Several groupings come from one database pass (see theme_shares).
+    return queries.theme_shares(_engine, filters, threshold=limit, groupings=groupings)
 
 
 def _prevalence(_engine: Engine, url: str, filters: Filters, limit: int) -> pd.DataFrame:
-    return _shares(_engine, url, filters, limit)["month"].rename(columns={"group": "month"})
+    shares = _shares(_engine, url, filters, limit, ("month",))
+    return shares["month"].rename(columns={"group": "month"})
 
 
 def _breakdown(
     _engine: Engine, url: str, filters: Filters, dimension: str, limit: int
 ) -> pd.DataFrame:
-    return _shares(_engine, url, filters, limit)[dimension]
+    # The Breakdowns tab draws all four dimensions: one pass serves them.
+    return _shares(_engine, url, filters, limit, tuple(queries.DIMENSIONS))[dimension]
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
@@ -123,14 +123,12 @@ def _last_refresh(_engine: Engine, url: str) -> queries.LastRefresh | None:
 
 def _notify(kind: str, message: str) -> None:
     """Leave a message for this run's page to show (writes happen in callbacks)."""
-    st.session_state[_FLASH] = (kind, message)
+    notices.leave(_FLASH, kind, plain(message))
 
 
 def flash() -> None:
     """The message left by a write (shown once, at the top of the page)."""
-    kind, message = st.session_state.pop(_FLASH, (None, None))
-    if message:
-        {"success": st.success, "error": st.error, "info": st.info}[kind](plain(message))
+    notices.show(_FLASH)
 
 
 # --- header --------------------------------------------------------------------------

@@ -18,7 +18,8 @@ st.caption(
     "is always optimised over every pairing"
     + (" (you see and act on the suggestions in your cohorts)." if viewer.cohorts else ".")
 )
-if not section.size_guard(engine):
+fingerprint = section.data_fingerprint(engine)
+if not section.size_guard(engine, fingerprint):
     st.stop()
 section.workbench(engine, viewer)
 st.subheader("Pinned and excluded pairings")
@@ -26,4 +27,4 @@ st.caption(
     "A pinned pairing is never moved; an excluded one is left out of the plan altogether. "
     "Both keep their mentor's slot."
 )
-section.pins_and_excludes(engine, viewer)
+section.pins_and_excludes(engine, viewer, fingerprint)

@@ -110,6 +110,15 @@ def upsert_columns(
     conflict = _Conflict(
         primary, updatable, changed_only or version_column is not None, version_column
     )
+    # Columns with an ``onupdate`` (``feedback.updated_at``) are set, as an ORM
+    # update would set them, on every existing row that is rewritten: with
+    # ``changed_only``, only rows that really change.  Their value for new and
+    # changed rows alike is the column's default, filled in above.
+    conflict.stamped = [
+        column.name
+        for column in table.columns
+        if column.onupdate is not None and column.name not in given and column.name in defaults
+    ]
     if connection.dialect.name == "postgresql":
         _upsert_postgresql(connection, table, values, keys, conflict)
     else:
@@ -149,6 +158,7 @@ class _Conflict:
         self.updatable = updatable
         self.changed_only = changed_only
         self.version_column = version_column
+        self.stamped: list[str] = []
 
     def clause(self, connection: Connection, table: Table, source: str) -> str:
         def q(name: str) -> str:
@@ -162,6 +172,7 @@ class _Conflict:
         if self.version_column is not None:
             version = q(self.version_column)
             assignments.append(f"{version} = {current}.{version} + 1")
+        assignments += [f"{q(name)} = {source}.{q(name)}" for name in self.stamped]
         sql = f"ON CONFLICT ({target}) DO UPDATE SET {', '.join(assignments)}"
         if self.changed_only:
             # Row values: NULL-safe "differs in any column" on both backends

@@ -103,6 +103,7 @@ from tandem.models import (
     RollupState,
     Setting,
     StoredRebalancePlan,
+    StoredRebalanceSuggestion,
     utcnow,
 )
 from tandem.settings import SettingsError, get_setting, register_validator
@@ -144,6 +145,7 @@ def forget_stored_plan(session: Session) -> None:
     transaction of a write that changes what the plan depends on (accept, decline,
     pin, exclude), so it is gone exactly when the write commits."""
     session.execute(delete(StoredRebalancePlan))
+    session.execute(delete(StoredRebalanceSuggestion))
     session.execute(delete(RollupState).where(RollupState.name == rollups.REBALANCE_PLAN))
 
 

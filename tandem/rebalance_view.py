@@ -14,10 +14,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tandem.matching import COMPONENT_LABELS, COMPONENTS, MatchConfig
-from tandem.rebalance import RotationSuggestion, Suggestion, Unresolved
+from tandem.rebalance import RebalancePlan, RotationSuggestion, Suggestion, Unresolved
 
 BEFORE, AFTER = "Before", "After"
 CURRENT, SUGGESTED = "Current mentor", "Suggested mentor"
+#: What the page orders, scopes and totals suggestions by: one row per suggestion
+#: (``suggestion_frame``; ``tandem.rebalance_store`` stores these as columns).
+SUGGESTION_COLUMNS = ["pairing_id", "cohort_id", "gain", "current_mentor_id", "suggested_mentor_id"]
+#: At most this many mentors in the load chart (46 px each: at 50,000 pairings
+#: ~19,000 mentors' loads change, a chart nobody could read or send).
+LOAD_CHART_MENTORS = 30
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,58 @@ def scoped_rotation(
 def by_gain(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
     """Biggest gain first; pairing id breaks ties, so the order is stable."""
     return sorted(suggestions, key=lambda s: (-s.gain, s.pairing_id))
+
+
+def suggestion_frame(suggestions: Iterable[Suggestion]) -> pd.DataFrame:
+    """``SUGGESTION_COLUMNS`` of each suggestion, in their order."""
+    frame = pd.DataFrame(
+        [
+            (s.pairing_id, s.cohort_id, float(s.gain), s.current_mentor_id, s.suggested_mentor_id)
+            for s in suggestions
+        ],
+        columns=SUGGESTION_COLUMNS,
+    )
+    frame["gain"] = frame["gain"].astype("float64")
+    return frame
+
+
+@dataclass(frozen=True)
+class ShapedPlan:
+    """A plan as one viewer's page shows it: worked out once per plan, scope and data,
+    so a rerun (a click, a page of suggestions) only draws."""
+
+    #: the suggestions in scope (``SUGGESTION_COLUMNS``), biggest gain first, then by
+    #: pairing id (the order of ``by_gain``); the cards read the rest a page at a time
+    suggestions: pd.DataFrame
+    #: their total gain
+    gain: float
+    #: the unresolved pairings in scope
+    unresolved: list[Unresolved]
+    #: the current and suggested mentors of ``suggestions``
+    mentors: frozenset[str]
+
+
+def shape_plan(
+    plan: RebalancePlan,
+    suggestions: pd.DataFrame,
+    scope: Scope,
+    visible_pairing_ids: Collection[str],
+) -> ShapedPlan:
+    """``plan``, whose suggestions are ``suggestions`` (``suggestion_frame``), scoped to
+    ``scope`` (see :func:`scoped_unresolved` for the ids) and ordered."""
+    frame = suggestions
+    if scope.limited:
+        frame = frame[frame["cohort_id"].isin(list(scope.cohorts))]
+    # Python's string order for the tie-break (as by_gain), not the database's collation.
+    frame = frame.sort_values(
+        ["gain", "pairing_id"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+    return ShapedPlan(
+        suggestions=frame,
+        gain=float(frame["gain"].sum()),
+        unresolved=scoped_unresolved(plan.unresolved, scope, visible_pairing_ids),
+        mentors=frozenset(frame["current_mentor_id"]) | frozenset(frame["suggested_mentor_id"]),
+    )
 
 
 def suggestion_key(suggestion: Suggestion) -> str:
@@ -130,28 +188,50 @@ def component_frame(suggestion: Suggestion, config: MatchConfig) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["component", "side", "value", "share"])
 
 
-def load_changes(loads: pd.DataFrame, suggestions: Iterable[Suggestion]) -> pd.DataFrame:
+def load_changes(loads: pd.DataFrame, suggestions: pd.DataFrame) -> pd.DataFrame:
     """Load before and after accepting every one of ``suggestions``, per mentor.
 
     ``loads`` has person_id, name, max_mentees, load (see
-    ``tandem.queries.rebalancing.mentor_loads``).  Returns one row per mentor
-    with ``before``, ``after`` and ``max_mentees``, plus ``over_before`` /
-    ``over_after`` flags; mentors whose load does not change and who are not
-    overloaded are dropped (nothing to see).
+    ``tandem.queries.rebalancing.mentor_loads``); ``suggestions`` has
+    current_mentor_id and suggested_mentor_id (``suggestion_frame``).  Returns
+    one row per mentor with ``before``, ``after`` and ``max_mentees``, plus
+    ``over_before`` / ``over_after`` flags; mentors whose load does not change
+    and who are not overloaded are dropped (nothing to see).
     """
     columns = ["person_id", "name", "max_mentees", "before", "after", "over_before", "over_after"]
     if loads.empty:
         return pd.DataFrame(columns=columns)
-    delta: dict[str, int] = {}
-    for s in suggestions:
-        delta[s.current_mentor_id] = delta.get(s.current_mentor_id, 0) - 1
-        delta[s.suggested_mentor_id] = delta.get(s.suggested_mentor_id, 0) + 1
+    delta = (
+        suggestions["suggested_mentor_id"]
+        .value_counts()
+        .sub(suggestions["current_mentor_id"].value_counts(), fill_value=0)
+    )
     frame = loads.rename(columns={"load": "before"}).copy()
     frame["after"] = frame["before"] + frame["person_id"].map(delta).fillna(0).astype("int64")
     frame["over_before"] = frame["before"] > frame["max_mentees"]
     frame["over_after"] = frame["after"] > frame["max_mentees"]
     keep = (frame["after"] != frame["before"]) | frame["over_before"]
     return frame.loc[keep, columns].reset_index(drop=True)
+
+
+def chart_load_changes(changes: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The rows of ``load_changes`` the chart draws: all of them when they are at most
+    ``limit`` (default ``LOAD_CHART_MENTORS``); otherwise the ``limit`` mentors with the
+    most to see — over capacity before or after first, then the biggest change — kept
+    in the order of ``changes``."""
+    limit = LOAD_CHART_MENTORS if limit is None else limit
+    if len(changes) <= limit:
+        return changes
+    order = pd.DataFrame(
+        {
+            "over": changes["over_before"] | changes["over_after"],
+            "change": (changes["after"] - changes["before"]).abs(),
+            "row": range(len(changes)),
+        },
+        index=changes.index,
+    )
+    top = order.sort_values(["over", "change", "row"], ascending=[False, False, True]).head(limit)
+    return changes[changes.index.isin(top.index)]
 
 
 def load_long(changes: pd.DataFrame) -> pd.DataFrame:

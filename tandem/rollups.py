@@ -3,7 +3,9 @@
 At enterprise scale (50,000 pairings, about a million check-ins) re-deriving
 per-pairing figures on every page view costs seconds, so the refresh
 (``tandem.refresh.refresh_all``) stores them: ``pairing_stats``,
-``pairing_health_history`` (with the health refresh), ``rebalance_plans``.  A stored roll-up
+``pairing_health_history`` (with the health refresh), ``rebalance_plans`` and
+``rebalance_suggestions``, and ``theme_note_facts`` (with the theme refresh).
+A stored roll-up
 is only used while it is *current*: the refresh marks it in ``rollup_state``
 once it is complete, and anything that changes the data it was derived from
 (an import) calls :func:`invalidate` in the same transaction.  Readers ask
@@ -23,6 +25,8 @@ from tandem.models import (
     PairingStats,
     RollupState,
     StoredRebalancePlan,
+    StoredRebalanceSuggestion,
+    ThemeNoteFacts,
     utcnow,
 )
 
@@ -34,21 +38,26 @@ PAIRING_MILESTONES = "pairing_milestones"
 HEALTH = "pairing_health"
 #: ``pairing_health_history``: month-end health snapshots for the stall trend.
 HEALTH_HISTORY = "pairing_health_history"
-#: ``rebalance_plans``: the rebalancing plan and rotation for the saved configuration.
+#: ``rebalance_plans`` and ``rebalance_suggestions``: the rebalancing plan and
+#: rotation for the saved configuration.
 REBALANCE_PLAN = "rebalance_plan"
+#: ``theme_note_facts``: per-note facts the theme aggregates group by (theme refresh).
+THEME_FACTS = "theme_note_facts"
 
-_TABLES = {
-    PAIRING_STATS: PairingStats,
-    HEALTH_HISTORY: PairingHealthHistory,
-    REBALANCE_PLAN: StoredRebalancePlan,
+_TABLES: dict[str, tuple[Any, ...]] = {
+    PAIRING_STATS: (PairingStats,),
+    HEALTH_HISTORY: (PairingHealthHistory,),
+    REBALANCE_PLAN: (StoredRebalancePlan, StoredRebalanceSuggestion),
+    THEME_FACTS: (ThemeNoteFacts,),
 }
 
 
 def invalidate(connection: Connection) -> None:
     """Forget every stored roll-up: call inside the transaction that changes the data."""
     connection.execute(delete(RollupState))
-    for model in _TABLES.values():
-        connection.execute(delete(model))
+    for models in _TABLES.values():
+        for model in models:
+            connection.execute(delete(model))
 
 
 def is_current(bind: Any, name: str, as_of: dt.date | None = None) -> bool:

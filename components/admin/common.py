@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-import re
+from components import notices
+from components.formatting import plain
 
-import streamlit as st
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
-
-
-def plain(text: str) -> str:
-    """``text`` with every markdown character escaped, for st.error / st.success bodies."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+__all__ = ["humanise", "notify", "plain", "show_notice"]
 
 
 def humanise(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
-# Saves run in on_click callbacks: a callback runs exactly once per click, before
-# the script, so a rerun (or a second click on a stale screen) cannot repeat it.
-# It leaves its outcome here for the section to show.
+# Saves run in on_click callbacks and leave their outcome for the section
+# (components.notices).
 
 
 def notify(section: str, kind: str, text: str) -> None:
-    st.session_state[f"admin_notice_{section}"] = (kind, text)
+    notices.leave(f"admin_notice_{section}", kind, text)
 
 
 def show_notice(section: str) -> None:
-    notice = st.session_state.pop(f"admin_notice_{section}", None)
-    if not notice:
-        return
-    kind, text = notice
-    if kind == "error":
-        st.error(text, icon=":material/error:")
-    else:
-        st.success(text, icon=":material/task_alt:")
+    notices.show(f"admin_notice_{section}")

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import BindParameter, Engine, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from tandem.matching import LOAD_STATUSES
@@ -22,6 +22,10 @@ from tandem.rebalance import MOVABLE_STATUSES
 
 # Bound parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
 _IN_CHUNK = 900
+# One expanding parameter for such a list: the statement is compiled once, not
+# once per chunk with 900 literals coerced each time (at 50,000 pairings ~20,000
+# ids: 0.1 s of Python).
+_IDS: BindParameter[str] = bindparam("ids", expanding=True)
 
 LOAD_COLUMNS = ["person_id", "name", "max_mentees", "load"]
 OPEN_PAIRING_COLUMNS = [
@@ -70,11 +74,10 @@ def person_names(engine: Engine, person_ids: Collection[str]) -> dict[str, str]:
     """Name of each of ``person_ids`` (ids that do not exist are left out)."""
     wanted = sorted({str(p) for p in person_ids if p})
     names: dict[str, str] = {}
+    statement = select(Person.person_id, Person.name).where(Person.person_id.in_(_IDS))
     with engine.connect() as connection:
         for chunk in _chunks(wanted):
-            rows = connection.execute(
-                select(Person.person_id, Person.name).where(Person.person_id.in_(chunk))
-            )
+            rows = connection.execute(statement, {"ids": list(chunk)}).all()
             names.update({str(pid): str(name) for pid, name in rows})
     return names
 
@@ -86,25 +89,37 @@ def mentor_loads(engine: Engine, mentor_ids: Collection[str]) -> pd.DataFrame:
     active, paused, proposed), the same rule the solver uses.  Columns:
     person_id, name, max_mentees, load; ordered by name.
     """
+    held = Pairing.status.in_(LOAD_STATUSES)
     load = (
         select(Pairing.mentor_id.label("person_id"), func.count().label("load"))
-        .where(Pairing.status.in_(LOAD_STATUSES))
+        .where(held)
         .group_by(Pairing.mentor_id)
         .subquery()
     )
-    load_value = func.coalesce(load.c.load, 0)
-    base = select(Person.person_id, Person.name, Person.max_mentees, load_value.label("load"))
-    base = base.outerjoin(load, load.c.person_id == Person.person_id)
+    # The overloaded mentors: one grouped pass over the pairings.
+    overloaded = select(Person.person_id, Person.name, Person.max_mentees, load.c.load).join(
+        load, load.c.person_id == Person.person_id
+    )
+    overloaded = overloaded.where(load.c.load > Person.max_mentees)
+    # The wanted ones by id, each load counted on its own through ix_pairings_mentor:
+    # a grouped subquery here would be recomputed for every chunk of ids (at 50,000
+    # pairings, ~20,000 mentors in 23 chunks: 1.2 s instead of 0.14 s).
+    own_load = (
+        select(func.count())
+        .where(Pairing.mentor_id == Person.person_id, held)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+    by_id = select(Person.person_id, Person.name, Person.max_mentees, own_load.label("load"))
+    by_id = by_id.where(Person.person_id.in_(_IDS))
     wanted = sorted({str(p) for p in mentor_ids if p})
-    rows: dict[str, tuple[Any, ...]] = {}
     with engine.connect() as connection:
-        overloaded = base.where(load_value > Person.max_mentees)
-        for row in connection.execute(overloaded):
-            rows[row.person_id] = tuple(row)
+        # fetched whole (.all()): one call per chunk instead of one per row
+        found = [tuple(row) for row in connection.execute(overloaded).all()]
         for chunk in _chunks(wanted):
-            for row in connection.execute(base.where(Person.person_id.in_(chunk))):
-                rows[row.person_id] = tuple(row)
-    frame = pd.DataFrame(list(rows.values()), columns=LOAD_COLUMNS)
+            rows = connection.execute(by_id, {"ids": list(chunk)}).all()
+            found.extend(tuple(row) for row in rows)
+    frame = pd.DataFrame(found, columns=LOAD_COLUMNS).drop_duplicates("person_id")
     if frame.empty:
         return frame
     frame["max_mentees"] = frame["max_mentees"].astype("int64")

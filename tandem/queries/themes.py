@@ -1,8 +1,9 @@
 """Feedback themes across the portfolio: prevalence, breakdowns, sentiment, change, coding.
 
-Every aggregate is computed by the database from ``feedback`` and the stored
-``feedback_analysis`` (a page view never runs the theme engine) and returns
-only the rows a chart draws.
+Every aggregate is computed by the database from the notes' facts
+(``tandem.queries.theme_facts``: stored by the theme refresh, else joined live
+from ``feedback``, ``feedback_analysis`` and ``pairings``; a page view never
+runs the theme engine) and returns only the rows a chart draws.
 
 Scope.  A note written about a pairing counts when its pairing matches the
 shared filters; a program-level note (no pairing) counts only when the filters
@@ -46,7 +47,8 @@ from tandem.db import transaction
 from tandem.filters import Filters
 from tandem.models import Cohort, Feedback, FeedbackAnalysis, Pairing, Person, Theme
 from tandem.privacy import suppress_small
-from tandem.queries.sql import month, read_frame
+from tandem.queries.sql import read_frame
+from tandem.queries.theme_facts import note_facts
 from tandem.themes.discover import list_candidates
 from tandem.themes.quotes import name_words, redact
 from tandem.themes.sentiment import NEUTRAL_BAND
@@ -77,74 +79,89 @@ def program_notes_count(filters: Filters) -> bool:
     return rest.is_empty
 
 
-def scope(filters: Filters, *, dates: bool = True) -> ColumnElement[bool]:
-    """The notes the filters select (a condition on ``feedback``).
+def _scope(
+    filters: Filters,
+    pairing_id: Any,
+    cohort_id: Any,
+    date: Any,
+    *,
+    dates: bool = True,
+) -> ColumnElement[bool]:
+    """The notes the filters select, given a note's pairing, cohort and date columns.
 
-    The EXISTS names ``pairings`` itself (``Filters.clause`` is written on it), so
-    a query that also joins pairings for a column must join an alias.
+    The pairing condition is an EXISTS on ``pairings`` itself (``Filters.clause``
+    is written on it), so a query that also joins pairings for a column must
+    join an alias.  With no filter at all it is left out: every note's pairing
+    exists (a foreign key), and the lookup per note costs more than the rest.
     """
-    pairing_matches = and_(
-        Feedback.pairing_id.is_not(None),
-        exists(
-            select(Pairing.pairing_id).where(
-                Pairing.pairing_id == Feedback.pairing_id, filters.clause()
-            )
-        ),
-    )
+    pairing_matches: ColumnElement[bool] = pairing_id.is_not(None)
+    if not filters.is_empty:
+        pairing_matches = and_(
+            pairing_matches,
+            exists(
+                select(Pairing.pairing_id).where(Pairing.pairing_id == pairing_id, filters.clause())
+            ),
+        )
     conditions: list[ColumnElement[bool]] = []
     if program_notes_count(filters):
-        program: ColumnElement[bool] = Feedback.pairing_id.is_(None)
+        program: ColumnElement[bool] = pairing_id.is_(None)
         if filters.cohorts:
-            program = and_(program, Feedback.cohort_id.in_(filters.cohorts))
+            program = and_(program, cohort_id.in_(filters.cohorts))
         conditions.append(or_(pairing_matches, program))
     else:
         conditions.append(pairing_matches)
     if dates and filters.date_from is not None:
-        conditions.append(Feedback.date >= filters.date_from)
+        conditions.append(date >= filters.date_from)
     if dates and filters.date_to is not None:
-        conditions.append(Feedback.date <= filters.date_to)
+        conditions.append(date <= filters.date_to)
     return and_(true(), *conditions)
+
+
+def scope(filters: Filters, *, dates: bool = True) -> ColumnElement[bool]:
+    """The notes the filters select (a condition on ``feedback``)."""
+    return _scope(filters, Feedback.pairing_id, Feedback.cohort_id, Feedback.date, dates=dates)
 
 
 GROUPINGS = ("month", *DIMENSIONS)
 
 
-def _notes(filters: Filters, group: str | None = None, *, dates: bool = True) -> Any:
-    """One row per note in scope: its unit (pairing or note), theme, sentiment, group."""
-    pairing = aliased(Pairing, name="note_pairing")
+def _scoped_facts(
+    engine: Engine,
+    filters: Filters,
+    groupings: Sequence[str] = (),
+    *,
+    dates: bool = True,
+    within: tuple[dt.date, dt.date] | None = None,
+) -> Any:
+    """The notes in scope as facts (``tandem.queries.theme_facts``), as a common table
+    expression: unit, theme_id, sentiment, date, and a column per grouping asked for.
+
+    ``dates=False`` ignores the filters' date range for the notes (not for the
+    pairings: the range still selects pairings running in it); ``within`` keeps
+    only notes dated inside the given inclusive range.
+    """
+    facts = note_facts(engine)
     cohort = aliased(Cohort, name="note_cohort")
-    date_column: Any = Feedback.date
-    groups: dict[str, Any] = {
-        "month": month(date_column),
-        "source": Feedback.source,
-        "author_role": Feedback.author_role,
+    grouping_columns: dict[str, Any] = {
+        "month": facts.c.month,
+        "source": facts.c.source,
+        "author_role": facts.c.author_role,
         "cohort": func.coalesce(cohort.name, literal(NO_COHORT)),
-        "kind": func.coalesce(pairing.kind, literal(PROGRAM_LEVEL)),
+        "kind": func.coalesce(facts.c.kind, literal(PROGRAM_LEVEL)),
     }
-    columns: list[Any] = [
-        func.coalesce(Feedback.pairing_id, Feedback.feedback_id).label("unit"),
-        Feedback.date.label("date"),
-        FeedbackAnalysis.theme_id.label("theme_id"),
-        FeedbackAnalysis.sentiment.label("sentiment"),
-    ]
-    if group is not None:
-        columns.append(groups[group].label("grp"))
-    statement = (
-        select(*columns)
-        .select_from(Feedback)
-        .outerjoin(FeedbackAnalysis, FeedbackAnalysis.feedback_id == Feedback.feedback_id)
-        .where(scope(filters, dates=dates))
-    )
-    if group == "kind":
-        statement = statement.outerjoin(pairing, pairing.pairing_id == Feedback.pairing_id)
-    if group == "cohort":
-        note_pairing = aliased(Pairing, name="cohort_pairing")
-        statement = statement.outerjoin(
-            note_pairing, note_pairing.pairing_id == Feedback.pairing_id
-        ).outerjoin(
-            cohort, cohort.cohort_id == func.coalesce(Feedback.cohort_id, note_pairing.cohort_id)
-        )
-    return statement.subquery("notes")
+    statement = select(
+        facts.c.unit,
+        facts.c.theme_id,
+        facts.c.sentiment,
+        facts.c.date,
+        *(grouping_columns[name].label(name) for name in groupings),
+    ).select_from(facts)
+    if "cohort" in groupings:
+        statement = statement.outerjoin(cohort, cohort.cohort_id == facts.c.cohort_id)
+    where = _scope(filters, facts.c.pairing_id, facts.c.cohort_id, facts.c.date, dates=dates)
+    if within is not None:
+        where = and_(where, facts.c.date.between(*within))
+    return statement.where(where).cte("scoped_notes")
 
 
 _EMPTY_SHARES = {
@@ -163,48 +180,6 @@ def _empty_shares() -> pd.DataFrame:
 def _share_by_group(engine: Engine, filters: Filters, group: str, threshold: int) -> pd.DataFrame:
     """Share of each theme among all notes of each group; n = the group's pairings."""
     return theme_shares(engine, filters, threshold=threshold, groupings=(group,))[group]
-
-
-def _scoped_notes(filters: Filters) -> Any:
-    """The notes in scope with every grouping's value, as a common table expression.
-
-    Same scope as ``scope`` (see the module doc), written as an outer join of
-    ``pairings`` instead of an EXISTS per note: the join also gives the
-    pairing's kind and cohort, and ``Filters.clause()`` (written on
-    ``pairings``) applies to the joined row.
-    """
-    cohort = aliased(Cohort, name="note_cohort")
-    pairing_matches = and_(Pairing.pairing_id.is_not(None), filters.clause())
-    where: list[ColumnElement[bool]] = []
-    if program_notes_count(filters):
-        program: ColumnElement[bool] = Feedback.pairing_id.is_(None)
-        if filters.cohorts:
-            program = and_(program, Feedback.cohort_id.in_(filters.cohorts))
-        where.append(or_(pairing_matches, program))
-    else:
-        where.append(pairing_matches)
-    if filters.date_from is not None:
-        where.append(Feedback.date >= filters.date_from)
-    if filters.date_to is not None:
-        where.append(Feedback.date <= filters.date_to)
-    date_column: Any = Feedback.date
-    return (
-        select(
-            func.coalesce(Feedback.pairing_id, Feedback.feedback_id).label("unit"),
-            FeedbackAnalysis.theme_id.label("theme_id"),
-            month(date_column).label("month"),
-            Feedback.source.label("source"),
-            Feedback.author_role.label("author_role"),
-            func.coalesce(cohort.name, literal(NO_COHORT)).label("cohort"),
-            func.coalesce(Pairing.kind, literal(PROGRAM_LEVEL)).label("kind"),
-        )
-        .select_from(Feedback)
-        .outerjoin(FeedbackAnalysis, FeedbackAnalysis.feedback_id == Feedback.feedback_id)
-        .outerjoin(Pairing, Pairing.pairing_id == Feedback.pairing_id)
-        .outerjoin(cohort, cohort.cohort_id == func.coalesce(Feedback.cohort_id, Pairing.cohort_id))
-        .where(and_(true(), *where))
-        .cte("scoped_notes")
-    )
 
 
 # Groupings whose distinct-pairing counts are taken from one shared distinct set
@@ -228,18 +203,18 @@ def theme_shares(
     absent), so a line or a heatmap has no misleading gaps.
 
     Why one statement: the notes in scope are read once; their counts per
-    (month, source, role, cohort, kind, theme) — a few thousand cells — give
-    every grouping's shares, and three distinct (pairing, group) sets give the
-    privacy counts.  Five separate queries scanned the notes fifteen times
-    (≈ 15 CPU-s at 50,000 pairings).
+    combination of the groupings asked for and theme — a few thousand cells —
+    give every grouping's shares, and one distinct (pairing, group) set per
+    pair of groupings gives the privacy counts.
     """
     unknown = [g for g in groupings if g not in GROUPINGS]
     if unknown:
         raise ValueError(f"unknown grouping {unknown[0]!r}; expected one of {list(GROUPINGS)}")
-    notes = _scoped_notes(filters)
+    groupings = [g for g in GROUPINGS if g in groupings]
+    notes = _scoped_facts(engine, filters, groupings)
     cube = (
-        select(*(notes.c[g] for g in GROUPINGS), notes.c.theme_id, func.count().label("notes"))
-        .group_by(*(notes.c[g] for g in GROUPINGS), notes.c.theme_id)
+        select(*(notes.c[g] for g in groupings), notes.c.theme_id, func.count().label("notes"))
+        .group_by(*(notes.c[g] for g in groupings), notes.c.theme_id)
         .cte("theme_cube")
     )
     parts: list[Any] = []
@@ -332,7 +307,7 @@ def sentiment_by_theme(engine: Engine, filters: Filters, *, threshold: int) -> p
 
     A note reads negative below ``-NEUTRAL_BAND`` (the sentiment model's own band).
     """
-    notes = _notes(filters)
+    notes = _scoped_facts(engine, filters)
     negative = case((notes.c.sentiment < -NEUTRAL_BAND, 1.0), else_=0.0)
     statement = (
         select(
@@ -388,28 +363,48 @@ def emerging_fading(
     (either period below the threshold), sorted by change, biggest rise first.
     """
     span = periods(filters, today)
-    notes = _notes(filters, dates=False)
+    notes = _scoped_facts(
+        engine, filters, dates=False, within=(span.previous_start, span.current_end)
+    )
     period = case(
         (notes.c.date >= span.current_start, literal("current")), else_=literal("previous")
-    ).label("period")
-    in_span = notes.c.date.between(span.previous_start, span.current_end)
-    totals = read_frame(
-        engine,
-        select(
-            period,
-            func.count().label("notes"),
-            func.count(func.distinct(notes.c.unit)).label("n"),
-        )
-        .where(in_span)
-        .group_by(period),
     )
-    hits = read_frame(
-        engine,
-        select(Theme.name.label("theme"), period, func.count().label("hits"))
-        .select_from(notes)
-        .join(Theme, Theme.theme_id == notes.c.theme_id)
-        .where(in_span)
-        .group_by(Theme.name, period),
+    # One pass over the span's notes: per (period, theme) counts, and per period
+    # the distinct pairings (rows with is_units = 1).
+    statement = union_all(
+        select(
+            period.label("period"),
+            notes.c.theme_id,
+            func.count().label("value"),
+            literal(0).label("is_units"),
+        ).group_by(period, notes.c.theme_id),
+        select(period, literal(None), func.count(func.distinct(notes.c.unit)), literal(1)).group_by(
+            period
+        ),
+    )
+    with engine.connect() as connection:
+        counts = pd.DataFrame(
+            connection.execute(statement).all(), columns=["period", "theme_id", "value", "is_units"]
+        )
+        names = {int(i): str(n) for i, n in connection.execute(select(Theme.theme_id, Theme.name))}
+    cells = counts[counts["is_units"] == 0]
+    units = counts[counts["is_units"] == 1].set_index("period")["value"]
+    notes_per_period = cells.groupby("period")["value"].sum()
+    totals = pd.DataFrame(
+        {
+            "period": list(units.index),
+            "notes": [int(notes_per_period.get(p, 0)) for p in units.index],
+            "n": [int(v) for v in units],
+        }
+    )
+    named = cells.dropna(subset=["theme_id"])
+    named = named[named["theme_id"].astype(int).isin(list(names))]
+    hits = pd.DataFrame(
+        {
+            "theme": [names[int(t)] for t in named["theme_id"]],
+            "period": list(named["period"]),
+            "hits": [int(v) for v in named["value"]],
+        }
     )
     columns = ["theme", "share_current", "share_previous", "change", "n_current", "n_previous"]
     if hits.empty:

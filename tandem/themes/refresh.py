@@ -6,9 +6,10 @@ pages only read ``feedback_analysis``.  The refresh is
 * **incremental**: each note's input hash covers its text, its hand-coded theme
   and the codebook fingerprint (themes, examples, the hand-coded notes the model
   learns from); only notes whose hash changed are recomputed, unless
-  ``full=True``.  The database finds them (an anti-join for new notes and the
-  hash compared in SQL), so a refresh after 1,000 new notes never moves every
-  note's text into Python;
+  ``full=True``.  A new fingerprint recomputes every note.  Otherwise only the
+  notes written since the last run settled them (``feedback.updated_at``, an
+  index range) are hash-checked, in SQL: a refresh after 1,000 new notes
+  neither hashes nor moves every note's text (see ``_stale_notes``);
 * **deterministic**: the model is fitted on sorted inputs and the engine has no
   randomness, so the same data gives the same result every run.  Theme
   keywords and discovered candidates are recomputed only when their inputs can
@@ -24,6 +25,7 @@ confidence 1, and teaches the engine as an extra example.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import multiprocessing
 import os
@@ -32,14 +34,26 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, select, text, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    and_,
+    bindparam,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from tandem import audit
 from tandem.bulk import upsert
 from tandem.db import transaction
 from tandem.models import Feedback, FeedbackAnalysis, Theme, utcnow
+from tandem.queries.theme_facts import update_theme_facts
 from tandem.themes import discover as discovery
 from tandem.themes import sentiment
 from tandem.themes.codebook import seed_default_codebook
@@ -159,24 +173,38 @@ def _uncoded_hasher(codebook_fingerprint: str) -> Callable[[bytes | None], str]:
 # hash); every other note is settled by the database.  PostgreSQL
 # hashes natively; SQLite calls back into ``_uncoded_hasher`` (registered on the
 # connection), which still spares moving every note's text through SQLAlchemy.
+# ``{changed}`` narrows this to the notes stamped since the last run settled
+# them (an index range: see ``_stale_notes``), or is empty to check every note.
 _STALE = {
     "postgresql": """
         SELECT f.feedback_id, f.text, f.coded_theme, a.input_hash, a.feedback_id IS NOT NULL
         FROM feedback f LEFT JOIN feedback_analysis a ON a.feedback_id = f.feedback_id
-        WHERE a.input_hash IS NULL OR f.coded_theme IS NOT NULL OR a.input_hash <> encode(
-            sha256(:prefix || convert_to(coalesce(f.text, ''), 'UTF8')), 'hex')
+        WHERE {changed} (a.input_hash IS NULL OR f.coded_theme IS NOT NULL
+           OR a.input_hash <> encode(
+               sha256(:prefix || convert_to(coalesce(f.text, ''), 'UTF8')), 'hex'))
         ORDER BY f.feedback_id""",
     "sqlite": """
         SELECT f.feedback_id, f.text, f.coded_theme, a.input_hash, a.feedback_id IS NOT NULL
         FROM feedback f LEFT JOIN feedback_analysis a ON a.feedback_id = f.feedback_id
-        WHERE a.input_hash IS NULL OR f.coded_theme IS NOT NULL
-           OR a.input_hash <> tandem_uncoded_hash(CAST(f.text AS BLOB))
+        WHERE {changed} (a.input_hash IS NULL OR f.coded_theme IS NOT NULL
+           OR a.input_hash <> tandem_uncoded_hash(CAST(f.text AS BLOB)))
         ORDER BY f.feedback_id""",
 }
+# Two index reads (an OR would have SQLite scan every note in id order instead).
+_CHANGED = """f.feedback_id IN (
+            SELECT feedback_id FROM feedback WHERE updated_at >= :since
+            UNION ALL SELECT feedback_id FROM feedback WHERE updated_at IS NULL) AND"""
 _ALL = """
     SELECT f.feedback_id, f.text, f.coded_theme, a.input_hash, a.feedback_id IS NOT NULL
     FROM feedback f LEFT JOIN feedback_analysis a ON a.feedback_id = f.feedback_id
     ORDER BY f.feedback_id"""
+# How long a write may take to commit after stamping its notes (plus any clock
+# difference between the hosts that write and refresh).  A run settles only
+# the notes stamped this long before it started: a note stamped by a
+# transaction still open when the run read the notes is read again next time.
+SETTLE_MARGIN = dt.timedelta(minutes=15)
+# PostgreSQL advisory lock held by a refresh's transaction ("tandem:themes").
+_LOCK_KEY = int.from_bytes(b"tandem:T", "big")
 
 
 @dataclass(frozen=True)
@@ -189,28 +217,84 @@ class _Note:
     analysed_before: bool
 
 
-def _stale_notes(connection: Connection, key: str, *, full: bool) -> list[_Note]:
-    """The notes whose stored analysis is missing or was computed from other inputs."""
+@dataclass(frozen=True)
+class _LastRun:
+    fingerprint: str
+    settled_before: dt.datetime | None
+
+
+def _last_run(session: Session) -> _LastRun | None:
+    """The most recent refresh run: its codebook fingerprint and what it settled."""
+    row = session.execute(
+        select(ThemeRefreshRun.fingerprint, ThemeRefreshRun.settled_before)
+        .order_by(ThemeRefreshRun.finished_at.desc(), ThemeRefreshRun.run_id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else _LastRun(row.fingerprint, row.settled_before)
+
+
+def _stale_notes(
+    connection: Connection, key: str, *, full: bool, last: _LastRun | None = None
+) -> list[_Note]:
+    """The notes whose stored analysis is missing or was computed from other inputs.
+
+    Every note, when ``full`` or when the codebook fingerprint differs from the
+    last run's (every stored result was computed from another model).
+    Otherwise the notes whose input hash differs, checked only among the notes
+    stamped (``feedback.updated_at``) since the last run's ``settled_before``,
+    and those without a stamp: every other note was analysed from its current
+    text by an earlier run.  A last run without ``settled_before`` (made before
+    stamps existed) settles nothing, so every note is checked.
+    """
     dialect = connection.dialect.name
-    if full:
-        rows = connection.execute(text(_ALL)).all()
-    elif dialect == "postgresql":
-        prefix = f"{key}\x00\x00".encode()
-        rows = connection.execute(text(_STALE[dialect]), {"prefix": prefix}).all()
+    if full or last is None or last.fingerprint != key:
+        return _notes(connection.execute(text(_ALL)).all(), key, full=True)
+    changed, params = "", dict[str, object]()
+    if last.settled_before is not None:
+        changed, params = _CHANGED, {"since": last.settled_before}
+    since = bindparam("since", type_=DateTime)
+    if dialect == "postgresql":
+        params["prefix"] = f"{key}\x00\x00".encode()
+        statement = text(_STALE[dialect].format(changed=changed))
     elif dialect == "sqlite":
         raw = connection.connection.driver_connection
         raw.create_function(  # type: ignore[union-attr]
             "tandem_uncoded_hash", 1, _uncoded_hasher(key), deterministic=True
         )
-        rows = connection.execute(text(_STALE[dialect])).all()
+        statement = text(_STALE[dialect].format(changed=changed))
     else:  # any other backend: compare every note in Python
-        rows = connection.execute(text(_ALL)).all()
+        return _notes(connection.execute(text(_ALL)).all(), key, full=False)
+    if changed:
+        statement = statement.bindparams(since)
+    return _notes(connection.execute(statement, params).all(), key, full=False)
+
+
+def _notes(rows: Sequence[Sequence[Any]], key: str, *, full: bool) -> list[_Note]:
+    """The rows to recompute: all with ``full``, else those whose input hash differs."""
     notes = []
     for fid, note_text, coded, stored, analysed in rows:
         coded_theme = coded.strip() if coded and coded.strip() else None
         if full or stored != input_hash(note_text or "", coded_theme, key):
             notes.append(_Note(fid, note_text or "", coded_theme, bool(analysed)))
     return notes
+
+
+def _one_run_at_a_time(connection: Connection) -> None:
+    """Make the refresh's transaction exclusive among refreshes, before it reads anything.
+
+    Each run relies on what the last one settled and on its fingerprint
+    covering every stored result.  PostgreSQL: an advisory lock held until
+    commit.  SQLite: the write lock from the start (``BEGIN IMMEDIATE``; the
+    driver would otherwise read outside any transaction and take the lock
+    only at the first write), which also keeps an import from committing
+    between the run's reads and its writes.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        driver = connection.connection.driver_connection
+        if not getattr(driver, "in_transaction", True):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _ensure_coded_themes(session: Session, names: set[str], actor: str) -> dict[str, int]:
@@ -272,6 +356,7 @@ def refresh_themes(
 
     with transaction(engine) as session:
         connection = session.connection()
+        _one_run_at_a_time(connection)
         coded_rows = [
             row
             for row in session.execute(
@@ -296,7 +381,7 @@ def refresh_themes(
         total = int(session.scalar(select(func.count()).select_from(Feedback)) or 0)
         say(f"{total} notes, {len(themes)} active themes")
 
-        todo = _stale_notes(connection, key, full=full)
+        todo = _stale_notes(connection, key, full=full, last=_last_run(session))
         # Identical texts are analysed once (the engine and sentiment read the text only).
         texts = list(dict.fromkeys(note.text for note in todo))
         model = _model_for(key, themes, coded) if texts else None
@@ -339,6 +424,8 @@ def refresh_themes(
                 )
             upsert(connection, table, rows)  # type: ignore[arg-type]
             say(f"stored {min(start + CHUNK, len(todo))}/{len(todo)} notes")
+        # The theme aggregates' stored per-note facts follow in the same transaction.
+        update_theme_facts(connection, [note.feedback_id for note in todo])
 
         # Keywords and candidates are global: recompute them only when their
         # inputs can have changed.  A note analysed before may leave a theme's
@@ -355,15 +442,17 @@ def refresh_themes(
         ):
             say("looking for candidate themes")
             candidates = _discover(session)
-        totals = dict(
-            session.execute(
-                select(FeedbackAnalysis.theme_id.is_(None), func.count()).group_by(
-                    FeedbackAnalysis.theme_id.is_(None)
-                )
-            ).all()
+        # Two index counts (grouping by "is null" sorted every row).
+        unassigned = int(
+            session.scalar(
+                select(func.count())
+                .select_from(FeedbackAnalysis)
+                .where(FeedbackAnalysis.theme_id.is_(None))
+            )
+            or 0
         )
-        unassigned = int(totals.get(True, 0))
-        assigned = int(totals.get(False, 0))
+        stored = session.scalar(select(func.count()).select_from(FeedbackAnalysis)) or 0
+        assigned = int(stored) - unassigned
         seconds = time.perf_counter() - clock
         session.add(
             ThemeRefreshRun(
@@ -376,6 +465,7 @@ def refresh_themes(
                 recomputed=len(todo),
                 assigned=assigned,
                 seconds=round(seconds, 3),
+                settled_before=started - SETTLE_MARGIN,
             )
         )
         audit.record(

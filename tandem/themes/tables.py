@@ -54,3 +54,8 @@ class ThemeRefreshRun(Base):
     recomputed: Mapped[int] = mapped_column(Integer)
     assigned: Mapped[int] = mapped_column(Integer)
     seconds: Mapped[float] = mapped_column(Float)
+    # Every note whose ``feedback.updated_at`` is before this time had its
+    # current text analysed when the run committed, so the next incremental run
+    # need only look at notes changed since (see ``tandem.themes.refresh``).
+    # NULL for runs made before the column existed: the next run checks all.
+    settled_before: Mapped[dt.datetime | None] = mapped_column(DateTime)

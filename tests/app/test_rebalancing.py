@@ -446,3 +446,45 @@ def test_a_change_makes_the_page_compute_again(app_database, monkeypatch, change
 
 def slider_labels(at: AppTest) -> list[str]:
     return [s.label for s in at.slider if s.label not in ("Poor-fit threshold",)]
+
+
+def test_the_load_chart_draws_the_mentors_with_most_to_see(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tandem.rebalance_view
+
+    engine = get_engine(app_database(sample))
+    plan = compute_rebalance(engine)
+    touched = {s.current_mentor_id for s in plan.suggestions} | {
+        s.suggested_mentor_id for s in plan.suggestions
+    }
+    assert len(touched) > 2
+    at = open_page("lead")
+    assert not any("The chart shows" in c.value for c in at.caption)  # all of them fit
+    monkeypatch.setattr(tandem.rebalance_view, "LOAD_CHART_MENTORS", 2)
+    at = open_page("lead")
+    assert not at.exception
+    (caption,) = [c.value for c in at.caption if "The chart shows" in c.value]
+    assert caption.endswith(
+        f"The chart shows 2 of the {len(touched)} mentors concerned: "
+        "those over capacity, then the biggest changes."
+    )
+    assert "Over capacity before: " in caption  # the counts are still over every mentor
+
+
+def test_a_rerun_draws_what_the_first_run_worked_out(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tandem.queries.rebalancing
+
+    app_database(stored_sample)
+    calls: list[int] = []
+    real = tandem.queries.rebalancing.mentor_loads
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tandem.queries.rebalancing, "mentor_loads", counted)
+    at = open_page("lead")
+    text = shown_text(at)
+    assert calls == [1]
+    at.run()
+    assert not at.exception
+    assert calls == [1] and shown_text(at) == text

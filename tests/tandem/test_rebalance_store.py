@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 
 from tandem import rollups
 from tandem.bundle import import_bundle
 from tandem.health import refresh_health
 from tandem.matching import COMPONENTS, MatchConfig, load_match_config, save_match_config
-from tandem.models import StoredRebalancePlan
+from tandem.models import StoredRebalancePlan, StoredRebalanceSuggestion
 from tandem.rebalance import (
     accept_suggestion,
     compute_rebalance,
@@ -22,12 +26,15 @@ from tandem.rebalance import (
     set_pinned,
 )
 from tandem.rebalance_store import (
+    load_stored_outline,
     load_stored_plan,
     plan_from_stored,
     plan_to_stored,
     refresh_rebalance_plan,
     stored_plan_time,
+    stored_suggestions,
 )
+from tandem.rebalance_view import suggestion_frame
 from tandem.refresh import refresh_all
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -46,6 +53,7 @@ def current(engine: Engine) -> bool:
     config = load_match_config(engine)
     found = load_stored_plan(engine, config) is not None
     assert found == (stored_plan_time(engine, config) is not None)
+    assert found == (load_stored_outline(engine, config) is not None)
     return found
 
 
@@ -136,10 +144,14 @@ def test_a_write_makes_the_stored_plan_not_current(refreshed: Engine, write: str
 
 
 def test_import_clears_the_stored_rows(refreshed: Engine) -> None:
+    with refreshed.connect() as connection:
+        rows = connection.execute(select(func.count()).select_from(StoredRebalanceSuggestion))
+        assert rows.scalar_one() == len(compute_rebalance(refreshed).suggestions) > 0
     import_bundle(refreshed, SAMPLE_BUNDLE)
     with refreshed.connect() as connection:
-        rows = connection.execute(select(func.count()).select_from(StoredRebalancePlan))
-        assert rows.scalar_one() == 0
+        for model in (StoredRebalancePlan, StoredRebalanceSuggestion):
+            rows = connection.execute(select(func.count()).select_from(model))
+            assert rows.scalar_one() == 0
 
 
 def test_refresh_all_stores_the_plan(engine: Engine) -> None:
@@ -152,3 +164,84 @@ def test_refresh_all_stores_the_plan(engine: Engine) -> None:
     assert report.rebalance.suggestions == len(compute_rebalance(engine).suggestions)
     assert any("rebalancing plan" in message for message in messages)
     assert "rebalancing: plan stored" in report.summary()
+
+
+def test_the_page_reads_an_outline_and_a_page_of_suggestions(refreshed: Engine) -> None:
+    config = load_match_config(refreshed)
+    plan = compute_rebalance(refreshed)
+    outline = load_stored_outline(refreshed, config)
+    assert outline is not None and len(plan.suggestions) > 2
+    assert outline.plan == replace(plan, suggestions=[])
+    assert outline.rotation == compute_rotation(refreshed)
+    expected = suggestion_frame(plan.suggestions)
+    pd.testing.assert_frame_equal(outline.suggestions, expected)
+    wanted = [plan.suggestions[2].pairing_id, plan.suggestions[0].pairing_id, "no-such-pairing"]
+    assert stored_suggestions(refreshed, config, wanted) == [
+        plan.suggestions[2],
+        plan.suggestions[0],
+    ]
+    # Forgotten by a write: no outline, and no suggestion left to read.
+    set_pinned(refreshed, plan.suggestions[0].pairing_id, "test")
+    assert load_stored_outline(refreshed, config) is None
+    assert stored_suggestions(refreshed, config, wanted) == []
+
+
+def test_a_plan_stored_before_revision_0007_is_moved_to_rows(db_url: str, tmp_path: Path) -> None:
+    """Upgrading keeps a stored plan current (its suggestions become rows); a downgrade
+    puts them back into the document."""
+    from sqlalchemy import text
+
+    from tandem import migrate
+    from tandem.db import dispose_engine, get_engine
+    from tandem.rebalance_store import config_hash, rotation_to_stored
+    from tandem.schema import metadata
+
+    source_url = f"sqlite:///{tmp_path / 'source.db'}"
+    source = get_engine(source_url)
+    metadata.create_all(source)
+    import_bundle(source, SAMPLE_BUNDLE)
+    plan = compute_rebalance(source)
+    config = load_match_config(source)
+    dispose_engine(source_url)
+    assert plan.suggestions
+    legacy = plan_to_stored(plan)  # the 0004 document: every suggestion inside
+
+    engine = get_engine(db_url)
+    migrate.upgrade(engine, "0004")
+    with engine.begin() as connection:
+        connection.execute(
+            insert(StoredRebalancePlan.__table__),
+            [
+                {
+                    "kind": kind,
+                    "config_key": config_hash(config),
+                    "plan": value,
+                    "fingerprint": ["f"],
+                    "computed_at": dt.datetime(2026, 11, 1),
+                }
+                for kind, value in (("rebalance", legacy), ("rotation", rotation_to_stored([])))
+            ],
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        items = connection.execute(
+            select(StoredRebalanceSuggestion.suggestion).order_by(
+                StoredRebalanceSuggestion.position
+            )
+        ).scalars()
+        assert list(items) == legacy["suggestions"]
+        document = connection.execute(
+            select(StoredRebalancePlan.plan).where(StoredRebalancePlan.kind == "rebalance")
+        ).scalar_one()
+    assert document["suggestions"] == [] and document["suggestion_rows"] == len(plan.suggestions)
+    assert plan_from_stored({**document, "suggestions": legacy["suggestions"]}) == plan
+
+    from alembic import command
+
+    command.downgrade(migrate.alembic_config(engine), "0004")
+    with engine.connect() as connection:
+        document = connection.execute(
+            text("SELECT plan FROM rebalance_plans WHERE kind = 'rebalance'")
+        ).scalar_one()
+    document = json.loads(document) if isinstance(document, str) else document
+    assert document == legacy

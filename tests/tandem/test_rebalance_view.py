@@ -9,7 +9,7 @@ import pytest
 from tandem.bundle import import_bundle
 from tandem.matching import COMPONENT_LABELS, COMPONENTS, MatchConfig
 from tandem.queries.rebalancing import mentor_loads
-from tandem.rebalance import Suggestion, Unresolved, compute_rebalance
+from tandem.rebalance import RebalancePlan, Suggestion, Unresolved, compute_rebalance
 from tandem.rebalance_view import (
     AFTER,
     BEFORE,
@@ -17,6 +17,7 @@ from tandem.rebalance_view import (
     SUGGESTED,
     Scope,
     by_gain,
+    chart_load_changes,
     component_frame,
     config_key,
     config_with,
@@ -24,6 +25,8 @@ from tandem.rebalance_view import (
     load_long,
     scoped_suggestions,
     scoped_unresolved,
+    shape_plan,
+    suggestion_frame,
     suggestion_key,
     weight_shares,
 )
@@ -63,7 +66,8 @@ def test_load_changes_agree_with_the_plan(engine) -> None:  # type: ignore[no-un
     touched = {s.current_mentor_id for s in plan.suggestions} | {
         s.suggested_mentor_id for s in plan.suggestions
     }
-    changes = load_changes(mentor_loads(engine, touched), plan.suggestions).set_index("person_id")
+    moves = suggestion_frame(plan.suggestions)
+    changes = load_changes(mentor_loads(engine, touched), moves).set_index("person_id")
     for s in plan.suggestions:
         assert changes.loc[s.current_mentor_id, "before"] == s.current_mentor_load_before
         assert changes.loc[s.current_mentor_id, "after"] == s.current_mentor_load_after
@@ -87,7 +91,8 @@ def test_load_changes_drop_mentors_with_nothing_to_show() -> None:
             "load": [3, 0, 1, 2],
         }
     )
-    changes = load_changes(loads, [suggestion("p1", None, 0.1)]).set_index("person_id")
+    moves = suggestion_frame([suggestion("p1", None, 0.1)])
+    changes = load_changes(loads, moves).set_index("person_id")
     # m3 unchanged and within capacity: dropped; m4 unchanged but overloaded: kept.
     assert list(changes.index) == ["m1", "m2", "m4"]
     assert changes.loc["m1", "after"] == 2 and changes.loc["m2", "after"] == 1
@@ -101,6 +106,57 @@ def test_scope_limits_suggestions_and_unresolved_to_the_leads_cohorts() -> None:
     unresolved = [Unresolved("a", "e", "m", ["x"]), Unresolved("z", "e", "m", ["y"])]
     assert scoped_unresolved(unresolved, Scope(), set()) == unresolved
     assert [u.pairing_id for u in scoped_unresolved(unresolved, Scope(("c1",)), {"a"})] == ["a"]
+
+
+def test_chart_load_changes_keeps_the_mentors_with_most_to_see() -> None:
+    import pandas as pd
+
+    loads = pd.DataFrame(
+        {
+            "person_id": ["m1", "m2", "m3", "m4", "m5"],
+            "name": ["A", "B", "C", "D", "E"],
+            "max_mentees": [5, 5, 1, 5, 5],
+            "load": [1, 1, 2, 4, 3],
+        }
+    )
+    # m1 +1, m2 −1, m4 −2, m5 +2; m3 over capacity and unchanged.
+    moves = [
+        suggestion("p1", None, 0.1, current_mentor_id="m2", suggested_mentor_id="m1"),
+        suggestion("p2", None, 0.1, current_mentor_id="m4", suggested_mentor_id="m5"),
+        suggestion("p3", None, 0.1, current_mentor_id="m4", suggested_mentor_id="m5"),
+    ]
+    changes = load_changes(loads, suggestion_frame(moves))
+    assert list(changes["person_id"]) == ["m1", "m2", "m3", "m4", "m5"]
+    assert chart_load_changes(changes, 5) is changes  # all fit: all drawn
+    # m3 is over capacity (first), then the biggest changes (m4 −2, m5 +2), in name order.
+    assert list(chart_load_changes(changes, 3)["person_id"]) == ["m3", "m4", "m5"]
+    assert list(chart_load_changes(changes, 1)["person_id"]) == ["m3"]
+
+
+def test_shape_plan_scopes_orders_and_totals_once() -> None:
+    items = [
+        suggestion("a", "c1", 0.1, suggested_mentor_id="m3"),
+        suggestion("b", "c2", 0.2),
+        suggestion("c", "c1", 0.3),
+    ]
+    unresolved = [Unresolved("x", "e", "m", ["r"]), Unresolved("y", "e", "m", ["r"])]
+    plan = RebalancePlan(items, unresolved, 1.0, [], {}, movable=5, stays=0)
+    frame = suggestion_frame(items)
+    assert list(frame["pairing_id"]) == ["a", "b", "c"] and list(frame["gain"]) == [0.1, 0.2, 0.3]
+    everything = shape_plan(plan, frame, Scope(), set())
+    # The order of by_gain, ties by pairing id.
+    tie = suggestion_frame([*items, suggestion("B", "c2", 0.2)])
+    assert list(shape_plan(plan, tie, Scope(), set()).suggestions["pairing_id"]) == [
+        s.pairing_id for s in by_gain([*items, suggestion("B", "c2", 0.2)])
+    ]
+    assert list(everything.suggestions["pairing_id"]) == ["c", "b", "a"]
+    assert everything.gain == pytest.approx(0.6)
+    assert everything.unresolved == unresolved
+    assert everything.mentors == {"m1", "m2", "m3"}
+    mine = shape_plan(plan, frame, Scope(("c1",)), {"y"})
+    assert list(mine.suggestions["pairing_id"]) == ["c", "a"]
+    assert mine.gain == pytest.approx(0.4)
+    assert [u.pairing_id for u in mine.unresolved] == ["y"]
 
 
 def test_suggestions_by_gain_and_their_keys() -> None:

@@ -18,12 +18,14 @@ def dump(engine: Engine) -> dict[str, list[dict[str, Any]]]:
 
     Sorting here rather than in SQL keeps the order independent of the
     backend's collation, so dumps from SQLite and PostgreSQL compare equal.
+    ``feedback.updated_at`` (when the row was written) is left out.
     """
     out: dict[str, list[dict[str, Any]]] = {}
     with engine.connect() as connection:
         for name in PROGRAM_TABLES:
             table = metadata.tables[name]
             key = next(iter(table.primary_key.columns)).name
-            rows = [dict(row._mapping) for row in connection.execute(select(table))]
+            columns = [c for c in table.columns if (name, c.name) != ("feedback", "updated_at")]
+            rows = [dict(row._mapping) for row in connection.execute(select(*columns))]
             out[name] = sorted(rows, key=lambda row: row[key])
     return out

@@ -1,4 +1,9 @@
-"""Feedback theme aggregates against an independent computation on a known program."""
+"""Feedback theme aggregates against an independent computation on a known program.
+
+Every test runs twice: with the notes' facts computed live, and with them
+stored by the theme refresh's roll-up (``tandem.queries.theme_facts``) — both
+must give the independently computed numbers.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,11 @@ import pytest
 from sqlalchemy import Engine
 
 from tandem.bulk import upsert
+from tandem.db import transaction
 from tandem.filters import Filters
 from tandem.models import Cohort, Feedback, FeedbackAnalysis, Pairing, Person, Theme
 from tandem.queries import themes as q
+from tandem.queries.theme_facts import note_facts, rewrite_theme_facts
 from tandem.themes.sentiment import NEUTRAL_BAND
 from tests.factories import person
 
@@ -23,6 +30,12 @@ THEMES = {1: "Time pressure", 2: "Stakeholder influence", 3: "Digital fluency"}
 SOURCES = ("checkin_note", "survey", "journal")
 ROLES = ("mentor", "mentee")
 VISIBILITIES = ("private", "program", "shareable")
+_FACTS = {"stored": False}
+
+
+@pytest.fixture(autouse=True, params=["live facts", "stored facts"])
+def facts_mode(request: pytest.FixtureRequest) -> None:
+    _FACTS["stored"] = request.param == "stored facts"
 
 
 def build(engine: Engine, seed: int = 7) -> dict[str, list[dict[str, Any]]]:
@@ -109,6 +122,11 @@ def build(engine: Engine, seed: int = 7) -> dict[str, list[dict[str, Any]]]:
         upsert(connection, Feedback.__table__, feedback)  # type: ignore[arg-type]
         upsert(connection, Theme.__table__, themes)  # type: ignore[arg-type]
         upsert(connection, FeedbackAnalysis.__table__, analysis)  # type: ignore[arg-type]
+    if _FACTS["stored"]:
+        with transaction(engine) as session:
+            assert rewrite_theme_facts(session.connection()) == len(feedback)
+    # The aggregates below read what this mode says (stored rows, or the live join).
+    assert ("theme_note_facts" in str(note_facts(engine).element)) == _FACTS["stored"]
     return {"pairings": pairings, "feedback": feedback, "analysis": analysis}
 
 

@@ -9,12 +9,20 @@ import pytest
 from sklearn.metrics import adjusted_mutual_info_score
 
 from tandem.themes.codebook import DEFAULT_THEMES
-from tandem.themes.engine import CodebookTheme, ThemeModel, default_codebook, fingerprint
+from tandem.themes.engine import (
+    CodebookTheme,
+    ThemeModel,
+    default_codebook,
+    fingerprint,
+    reference_notes,
+)
 
 BENCH = Path(__file__).resolve().parents[3] / "bench" / "themes"
-# Measured AMI on the held-out set is reported in bench/themes/RESULTS.md; the
-# floor sits a little below it so that a regression fails.
-TEST_AMI_FLOOR = 0.52
+# Measured AMI on the blind set holdout3_notes.csv is reported in
+# bench/themes/RESULTS.md (0.667); the floor sits a little below it so that a
+# regression fails.  (test_notes.csv is now among the engine's reference notes,
+# so it can no longer serve as a held-out set.)
+HOLDOUT_AMI_FLOOR = 0.6
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +122,32 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def test_ami_floor_on_held_out_notes(model: ThemeModel) -> None:
-    rows = _rows("test_notes.csv")
+    rows = _rows("holdout3_notes.csv")
+    reference = {text for text, _ in reference_notes()}
+    assert not reference & {row["text"] for row in rows}  # held out indeed
     found = model.assign([row["text"] for row in rows])
     predicted = [a.theme or "(unassigned)" for a in found]
     ami = adjusted_mutual_info_score([row["theme"] for row in rows], predicted)
-    assert ami >= TEST_AMI_FLOOR
+    assert ami >= HOLDOUT_AMI_FLOOR
+
+
+def test_reference_notes_cover_every_default_theme() -> None:
+    names = {spec.name for spec in DEFAULT_THEMES}
+    per_theme = {name: 0 for name in names}
+    for _, theme in reference_notes():
+        per_theme[theme] += 1  # a KeyError here: a note labelled with an unknown theme
+    assert min(per_theme.values()) >= 30
+
+
+def test_reference_notes_only_teach_themes_in_the_codebook() -> None:
+    # A lead's codebook with two of the default themes: the reference notes of
+    # the other ten are ignored, so their notes go to one of the two or nowhere.
+    themes = default_codebook()[:2]
+    kept = {t.name for t in themes}
+    texts = [text for text, theme in reference_notes() if theme not in kept][:50]
+    found = ThemeModel(themes).assign(texts)
+    assert {a.theme for a in found} <= kept | {None}
+    # The same notes are read as their own themes when those are in the codebook.
+    full = ThemeModel(default_codebook()).assign(texts)
+    truth = dict(reference_notes())
+    assert sum(a.theme == truth[t] for a, t in zip(full, texts, strict=True)) >= 40
