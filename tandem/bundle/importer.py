@@ -8,7 +8,10 @@ it straight away while no problem has been found so far.  Once one is found,
 writing stops but checking goes on, so that every problem is reported, and
 the transaction is rolled back.  Only a bundle without any problem gets its
 audit row and is committed; any error while writing rolls back too, to
-exactly the database as it was.
+exactly the database as it was.  On SQLite a writing import's transaction
+takes the write lock before its first read and runs without the connection's
+foreign-key checks, which its own reference checks make redundant
+(:func:`_import_transaction`).
 """
 
 from __future__ import annotations
