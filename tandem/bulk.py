@@ -16,14 +16,18 @@ Both give exactly what a plain SQLAlchemy insert would store.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Table
 from sqlalchemy.sql import sqltypes
 
 CHUNK_ROWS = 20_000
+# Rows per INSERT statement on SQLite (within its limit on parameters).
+SQLITE_ROWS_PER_STATEMENT = 256
 
 
 def _quote(connection: Connection, name: str) -> str:
@@ -194,13 +198,36 @@ def _upsert_sqlite(
         fn = table.c[key].type._cached_bind_processor(dialect)
         converted.append(column if fn is None else _converted(column, fn, memo=key in memoised))
     names = ", ".join(_quote(connection, key) for key in keys)
-    placeholders = ", ".join("?" for _ in keys)
-    sql = (
-        f"INSERT INTO {_quote(connection, table.name)} ({names}) VALUES ({placeholders}) "
-        + conflict.clause(connection, table, "excluded")
-    )
-    # zip makes the rows in C: faster than a Python loop over rows and values.
-    connection.exec_driver_sql(sql, list(zip(*converted, strict=True)))
+    one = "(" + ", ".join("?" for _ in keys) + ")"
+    clause = conflict.clause(connection, table, "excluded")
+
+    def statement(rows: int) -> str:
+        values = ", ".join([one] * rows)
+        return f"INSERT INTO {_quote(connection, table.name)} ({names}) VALUES {values} {clause}"
+
+    # Many rows per statement: the driver's per-statement cost (step, reset,
+    # bookkeeping) was as much as SQLite's own insert.  Rows go in the order
+    # given, so for a key given twice the last row still wins.
+    width = len(keys)
+    per = max(1, min(SQLITE_ROWS_PER_STATEMENT, _sqlite_max_variables(connection) // width))
+    size = len(columns[0])
+    full = size - size % per
+    # zip makes the rows in C, the grouper zip the parameter sets of `per` rows.
+    flat = chain.from_iterable(zip(*converted, strict=True))
+    if full:
+        head = islice(flat, full * width)  # leaves the rest in `flat`
+        connection.exec_driver_sql(statement(per), list(zip(*[head] * (per * width), strict=True)))
+    if full < size:
+        connection.exec_driver_sql(statement(size - full), tuple(flat))
+
+
+def _sqlite_max_variables(connection: Connection) -> int:
+    """How many ``?`` one statement may have (SQLite's limit, 32,766 by default)."""
+    driver = connection.connection.driver_connection
+    getlimit = getattr(driver, "getlimit", None)
+    if getlimit is None:  # pragma: no cover - Python < 3.11
+        return 999
+    return int(getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
 
 
 def _memoisable(table: Table, keys: list[str]) -> frozenset[str]:

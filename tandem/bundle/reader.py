@@ -13,7 +13,7 @@ import io
 import operator
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path, PurePosixPath
@@ -216,29 +216,40 @@ CHUNK_ROWS = 50_000
 class CsvChunk:
     """Consecutive records of one file and the line each starts on.
 
-    The records come as ``rows``, or (from a file without quotes) already
-    split into ``columns``; :meth:`column_lists` gives columns either way.
+    The records come as ``rows``, or (from a file without quotes) as one flat
+    list of ``fields``, ``width`` per record; :meth:`column_lists` gives
+    columns either way.
     """
 
     rows: list[list[str]] | None
     lines: np.ndarray  # int64, one per record
-    columns: list[list[str]] | None = None
+    fields: list[str] | None = None
+    width: int = 0  # of each record in ``fields``
 
     def __len__(self) -> int:
         return len(self.lines)
 
-    def column_lists(self, width: int) -> list[list[str]]:
-        if self.columns is not None:
-            return self.columns
+    def column_lists(self, width: int, wanted: Collection[int] | None = None) -> list[list[str]]:
+        """The columns in header order; only those ``wanted`` (positions) are filled, if given.
+
+        The validator ignores the columns it does not know (an export's
+        derived ones): not building them saves a pass over every cell.
+        """
+        keep = range(width) if wanted is None else wanted
+        if self.fields is not None:
+            fields = self.fields
+            return [fields[i::width] if i in keep else [] for i in range(width)]
         assert self.rows is not None
+        rows = self.rows
         # One C-level pass per column (zip(*rows) is several times slower).
-        return [list(map(operator.itemgetter(i), self.rows)) for i in range(width)]
+        return [list(map(operator.itemgetter(i), rows)) if i in keep else [] for i in range(width)]
 
     def row_lists(self) -> list[list[str]]:
         if self.rows is not None:
             return self.rows
-        assert self.columns is not None
-        return [list(row) for row in zip(*self.columns, strict=True)]
+        assert self.fields is not None
+        fields, width = self.fields, self.width
+        return [fields[i : i + width] for i in range(0, len(fields), width)]
 
 
 class CsvStream:
@@ -369,8 +380,7 @@ class CsvStream:
             starts = np.arange(line, line + n, dtype=np.int64)
             commas = np.fromiter(map(_COUNT_COMMAS, lines), dtype=np.int64, count=n)
             if (commas == width - 1).all() and "" not in lines and blank not in lines:
-                flat = ",".join(lines).split(",")
-                yield CsvChunk(None, starts, [flat[i::width] for i in range(width)])
+                yield CsvChunk(None, starts, ",".join(lines).split(","), width)
             else:
                 # Blank or ragged lines: as records, checked like the csv module's.
                 records = [line_.split(",") if line_ else [] for line_ in lines]
@@ -390,9 +400,24 @@ class CsvStream:
 
 
 def _maybe_blank(data: bytes) -> bool:
-    """Whether the file might be only whitespace (then it is decoded whole to check)."""
-    stripped = data.strip()
-    return len(stripped) < 64 or not stripped[:64].decode("utf-8", "ignore").strip()
+    """Whether the file might be only whitespace (then it is decoded whole to check).
+
+    True when ``data.strip()`` is under 64 bytes or its first 64 bytes decode
+    to whitespace only; found without copying a large file to strip it.
+    """
+    first = _NOT_SPACE.search(data)
+    if first is None:
+        return True
+    start = first.start()
+    window = max(start, len(data) - 128)
+    tail = data[window:].rstrip()
+    # (Only a whitespace tail longer than the window makes it strip the rest.)
+    end = window + len(tail) if tail else start + len(data[start:window].rstrip())
+    return end - start < 64 or not data[start : start + 64].decode("utf-8", "ignore").strip()
+
+
+# What bytes.strip() keeps: anything but ASCII whitespace.
+_NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 
 def _decode(filename: str, data: bytes, log: ProblemLog) -> str | None:

@@ -151,9 +151,12 @@ class FileValidator:
         self.existing = existing if existing is not None else Existing()
         self.unreadable = unreadable
         self.size = 0
-        # The chunk each ID first occurred in (a duplicate names its line).
-        self.first_chunk: dict[Any, int] = {}
+        self.ids: set[Any] = set()  # the file's IDs so far
+        # Each chunk's IDs and lines, to name the line a repeated ID first
+        # occurred on: indexed (``_first_line``) only once a repeat is found.
         self._chunk_ids: list[tuple[list[Any], np.ndarray]] = []
+        self._first_line: dict[Any, int] = {}
+        self._indexed = 0  # chunks _first_line covers
         self._parsed: dict[str, _ParseCache] = {}
         self._self_refs: list[tuple[Column, list[Any], np.ndarray]] = []
         self._email_first: dict[str, int] = {}
@@ -192,7 +195,7 @@ class FileValidator:
 
     def finish(self) -> set[Any]:
         """The whole-file checks; returns the file's IDs."""
-        ids = set(self.first_chunk)
+        ids = self.ids
         for column, values, lines in self._self_refs:
             data = FileData(self.spec, lines)
             known = self.known.get(column.ref or "", set())
@@ -214,46 +217,50 @@ class FileValidator:
                 len(taken),
             )
         self._parsed = {}
-        self.first_chunk = {}
+        self.ids = set()
         self._chunk_ids = []
+        self._first_line = {}
         return ids
 
     def _check_unique_ids(self, data: FileData, report: _Reporter) -> None:
         name = self.spec.id_column.name
         ids = data.values[name]
-        first = self.first_chunk
-        number = len(self._chunk_ids)
+        seen = self.ids
         # Kept to find the line of a first occurrence: the IDs are alive
-        # anyway (as keys of first_chunk), this costs a pointer per row.
+        # anyway (in ``seen``), this costs a pointer per row.
         self._chunk_ids.append((ids, data.lines))
-        fresh = dict.fromkeys(ids, number)
+        before = len(seen)
+        seen.update(ids)  # the common case: every ID new, one C-level pass
+        added = len(seen) - before
         filled = len(ids)
-        if None in fresh:
-            del fresh[None]
+        if None in seen:  # a missing ID (reported as missing) is no ID
+            seen.discard(None)
+            added -= 1
             filled -= ids.count(None)
-        if len(fresh) == filled and first.keys().isdisjoint(fresh):
-            first.update(fresh)  # the common case: no ID seen before
+        if added == filled:
             return
+        # Some ID repeats: name each repeat and the line the ID first occurred on.
+        first = self._first_line
+        for earlier_ids, earlier_lines in self._chunk_ids[self._indexed : -1]:
+            for value, line in zip(earlier_ids, earlier_lines.tolist(), strict=True):
+                if value is not None:
+                    first.setdefault(value, line)
+        self._indexed = len(self._chunk_ids)
         repeated = np.zeros(len(ids), dtype=bool)
         earlier: dict[int, int] = {}
-        for index, value in enumerate(ids):
+        for index, (value, line) in enumerate(zip(ids, data.lines.tolist(), strict=True)):
             if value is None:
                 continue
             if value in first:
                 repeated[index] = True
-                earlier[index] = self._line_of(value)
+                earlier[index] = first[value]
             else:
-                first[value] = number
+                first[value] = line
         report.rows(
             name,
             repeated,
             lambda i: f"duplicate ID {_show(ids[i])} (first on line {earlier[i]})",
         )
-
-    def _line_of(self, value: Any) -> int:
-        """The line an ID first occurred on."""
-        ids, lines = self._chunk_ids[self.first_chunk[value]]
-        return int(lines[ids.index(value)])
 
     def _check_references(self, data: FileData, report: _Reporter) -> None:
         """References resolve against the bundle's rows or rows already in the database.
@@ -270,7 +277,7 @@ class FileValidator:
             values = data.values[column.name]
             known = self.known.get(column.ref, set())
             if column.ref == self.spec.stem:
-                unknown = ~_mask(_Union(known, self.first_chunk), values)
+                unknown = ~_mask(_Union(known, self.ids), values)
                 if unknown.any():
                     where = np.flatnonzero(unknown)
                     self._self_refs.append(
@@ -449,21 +456,30 @@ def _by_unique(
 
     The mask of empty cells is built only when ``missing`` asks for it.
     """
-    distinct = set(cells)
     table = cache.values
-    for raw in distinct.difference(table):
-        text = raw.strip()
-        if not text:
-            cache.blank.add(raw)
-            table[raw] = None
-            continue
-        try:
-            table[raw] = parse(column, text)
-        except ValueError as error:
-            table[raw] = None
-            cache.errors[raw] = str(error)
-    values = list(map(table.__getitem__, cells))
+    distinct: set[str] | None = None
+    try:
+        # The common case after a file's first chunk: every raw value is known.
+        values = list(map(table.__getitem__, cells))
+    except KeyError:
+        distinct = set(cells)
+        for raw in distinct.difference(table):
+            text = raw.strip()
+            if not text:
+                cache.blank.add(raw)
+                table[raw] = None
+                continue
+            try:
+                table[raw] = parse(column, text)
+            except ValueError as error:
+                table[raw] = None
+                cache.errors[raw] = str(error)
+        values = list(map(table.__getitem__, cells))
     errors = cache.errors
+    if not errors and (not missing or not cache.blank):
+        return values, None  # no invalid cell in the file so far, nor an empty one that matters
+    if distinct is None:
+        distinct = set(cells)
     if errors and not errors.keys().isdisjoint(distinct):
         report.rows(column.name, _mask(errors, cells), lambda i: errors[cells[i]])
     if not missing or cache.blank.isdisjoint(distinct):

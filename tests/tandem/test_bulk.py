@@ -139,3 +139,34 @@ def test_columns_with_changed_only_leave_unchanged_rows_and_their_version_alone(
     changed = {**columns, "note": ["now set", "first"]}
     assert load(changed) == {"f1": (2, "now set"), "f2": (1, "first")}
     assert load({**changed, "note": [None, "first"]}) == {"f1": (3, None), "f2": (1, "first")}
+
+
+def test_many_rows_per_statement_keep_the_order_of_the_rows(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """SQLite sends many rows per statement: a key given again, in the same
+    statement or a later one, still ends with its last row; nothing is lost
+    at the seams between statements."""
+    import tandem.bulk as bulk
+
+    audit = metadata.tables["audit_log"]
+    for per in (1, 4, 256):
+        monkeypatch.setattr(bulk, "SQLITE_ROWS_PER_STATEMENT", per)
+        rows = [
+            {
+                "id": 1 + i % 7 if i % 3 else 100 + i,  # repeats, and rows seen once
+                "at": dt.datetime(2026, 1, 1, 0, i),
+                "actor": f"{per}",
+                "action": "a",
+                "entity": "e",
+                "entity_id": str(i),
+                "before": None,
+                "after": {"i": i},
+            }
+            for i in range(59)
+        ]
+        last = {row["id"]: row for row in rows}
+        with engine.begin() as connection:
+            connection.execute(audit.delete())
+            assert upsert(connection, audit, rows) == 59
+        with engine.connect() as connection:
+            stored = connection.execute(select(audit).order_by(audit.c.id)).mappings().all()
+        assert [dict(row) for row in stored] == [last[key] for key in sorted(last)]

@@ -150,3 +150,22 @@ def test_a_record_over_several_lines_keeps_its_line_across_chunks() -> None:
     ]
     assert found == [(["a", "one\r\ntwo"], 2), (["b", "x\ry\nz"], 4), (["c", "last"], 7)]
     assert not log
+
+
+def test_blank_file_check_agrees_with_stripping_the_whole_file() -> None:
+    """``_maybe_blank`` avoids copying a big file to strip it; it must decide the same."""
+    import random
+
+    from tandem.bundle.reader import _maybe_blank
+
+    def by_stripping(data: bytes) -> bool:
+        stripped = data.strip()
+        return len(stripped) < 64 or not stripped[:64].decode("utf-8", "ignore").strip()
+
+    rng = random.Random(9)
+    pieces = [b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", b"a", b",", b"\xc2\xa0", b"\x85"]
+    for _ in range(20_000):
+        data = b"".join(rng.choices(pieces, k=rng.choice([0, 1, 63, 64, 65, 130, 300])))
+        if rng.random() < 0.3:
+            data = b" " * rng.randint(0, 300) + data + b"\n" * rng.randint(0, 300)
+        assert _maybe_blank(data) == by_stripping(data), data
