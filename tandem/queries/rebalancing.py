@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import BindParameter, Engine, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Engine, Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from tandem.matching import LOAD_STATUSES
@@ -139,15 +139,10 @@ def mentor_loads(engine: Engine, mentor_ids: Collection[str]) -> pd.DataFrame:
     return frame.sort_values(["name", "person_id"], kind="stable").reset_index(drop=True)
 
 
-def open_pairings(engine: Engine, cohorts: Sequence[str] = ()) -> pd.DataFrame:
-    """Active and paused pairings (the ones rebalancing may move), with names.
-
-    ``cohorts`` limits them to those cohorts (a lead's scope); empty means all.
-    Columns: see ``OPEN_PAIRING_COLUMNS``; ordered by cohort, mentee, pairing.
-    """
-    mentor = aliased(Person)
-    mentee = aliased(Person)
-    statement = (
+def _open_pairings_statement(mentor: Any, mentee: Any) -> Select[Any]:
+    """Pairings with their cohort's and people's names, in the open-pairings order
+    (``OPEN_PAIRING_COLUMNS``; cohort, mentee, pairing); callers add the WHERE."""
+    return (
         select(
             Pairing.pairing_id,
             Pairing.cohort_id,
@@ -162,8 +157,18 @@ def open_pairings(engine: Engine, cohorts: Sequence[str] = ()) -> pd.DataFrame:
         .join(mentor, mentor.person_id == Pairing.mentor_id)
         .join(mentee, mentee.person_id == Pairing.mentee_id)
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
-        .where(Pairing.status.in_(MOVABLE_STATUSES))
         .order_by(Cohort.name, mentee.name, Pairing.pairing_id)
+    )
+
+
+def open_pairings(engine: Engine, cohorts: Sequence[str] = ()) -> pd.DataFrame:
+    """Active and paused pairings (the ones rebalancing may move), with names.
+
+    ``cohorts`` limits them to those cohorts (a lead's scope); empty means all.
+    Columns: see ``OPEN_PAIRING_COLUMNS``; ordered by cohort, mentee, pairing.
+    """
+    statement = _open_pairings_statement(aliased(Person), aliased(Person)).where(
+        Pairing.status.in_(MOVABLE_STATUSES)
     )
     if cohorts:
         statement = statement.where(Pairing.cohort_id.in_(list(cohorts)))
@@ -214,24 +219,7 @@ def open_pairings_page(
             mentee, mentee.person_id == Pairing.mentee_id
         )
     count_statement = select(func.count()).select_from(people.where(*conditions).subquery())
-    statement = (
-        select(
-            Pairing.pairing_id,
-            Pairing.cohort_id,
-            Cohort.name.label("cohort"),
-            Pairing.status,
-            Pairing.kind,
-            Pairing.mentor_id,
-            mentor.name.label("mentor"),
-            Pairing.mentee_id,
-            mentee.name.label("mentee"),
-        )
-        .join(mentor, mentor.person_id == Pairing.mentor_id)
-        .join(mentee, mentee.person_id == Pairing.mentee_id)
-        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
-        .where(*conditions)
-        .order_by(Cohort.name, mentee.name, Pairing.pairing_id)
-    )
+    statement = _open_pairings_statement(mentor, mentee).where(*conditions)
     with engine.connect() as connection:
         total = int(connection.execute(count_statement).scalar_one())
         last = max(1, -(-total // size))
