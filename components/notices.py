@@ -7,6 +7,10 @@ screen) cannot repeat it.  It leaves its outcome under a key of its own
 that owns the key shows it where it belongs (:func:`show`), which also
 forgets it.  The text is rendered as markdown: callers escape what they did
 not write themselves (``components.formatting.plain``).
+
+Not for the Rebalancing page's accept/decline outcome, which must survive
+Streamlit's extra runs after a click and goes only when the data changes
+(``components.rebalancing.outcome_message``).
 """
 
 from __future__ import annotations

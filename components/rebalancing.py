@@ -30,6 +30,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from components import notices
 from components.database import clear_caches
 from components.formatting import plain
 from components.presenter import NameMask
@@ -970,9 +971,7 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
     """
     scope = scope_of(viewer)
     url = str(engine.url)
-    outcome = st.session_state.pop(PINS_OUTCOME_KEY, None)
-    if outcome:
-        st.success(outcome, icon=":material/check_circle:")
+    notices.show(PINS_OUTCOME_KEY)
     settings = _rebalance_settings(engine, url, fingerprint)
     kept_ids = tuple(sorted(set(settings["pins"]) | set(settings["excludes"])))
     mask = NameMask(engine, viewer)
@@ -1063,10 +1062,12 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
     if submitted:
         count = _apply_pin_changes(engine, rows, edited, actor_of(viewer))
         clear_caches()
-        st.session_state[PINS_OUTCOME_KEY] = (
+        notices.leave(
+            PINS_OUTCOME_KEY,
+            "success",
             f"Saved {count} change(s); the plan above now reflects them."
             if count
-            else "Nothing changed."
+            else "Nothing changed.",
         )
         st.rerun()
 
