@@ -93,6 +93,8 @@ GENERATION_KEY = "rb_slider_generation"
 OUTCOME_KEY = "rb_outcome"
 ACTED_KEY = "rb_acted"
 PINS_OUTCOME_KEY = "rb_pins_outcome"
+#: Rows of the rotation table per page.
+ROTATION_PAGE_SIZE = 50
 PINS_SHOWN = ["pairing_id", "cohort", "mentee", "mentor", "status", "pinned", "excluded"]
 SIDE_COLOURS = {CURRENT: "#9AA5B1", SUGGESTED: "#0F6E6E"}
 LOAD_COLOURS = {BEFORE: "#9AA5B1", AFTER: "#0F6E6E"}
@@ -217,7 +219,8 @@ class PlanView:
     rotation: list[RotationSuggestion]
     #: the Mentor load tab: counts over every mentor concerned, the chart's rows
     loads: LoadSummary
-    #: names of the people of the load chart, the unresolved and the rotation
+    #: names of the people of the load chart and the unresolved (the rotation
+    #: tab reads the names of the page it shows)
     names: dict[str, str]
 
 
@@ -259,9 +262,6 @@ def _view(
     people: set[str] = set(loads.drawn["person_id"])
     for u in shaped.unresolved:
         people |= {u.mentee_id, u.current_mentor_id}
-    for r in rotation:
-        people |= {r.mentee_id, r.suggested_mentor_id or "", r.runner_up_mentor_id or ""}
-        people |= set(r.previous_mentor_ids)
     return PlanView(
         shaped=shaped,
         live=None if _suggestions is not None else {s.pairing_id: s for s in _plan.suggestions},
@@ -805,25 +805,43 @@ def unresolved_section(plan: RebalancePlan, unresolved: Sequence[Any], names: Na
     st.dataframe(frame, hide_index=True)
 
 
-def rotation_section(rotation: Sequence[RotationSuggestion], names: Names) -> None:
+def rotation_section(
+    engine: Engine,
+    rotation: Sequence[RotationSuggestion],
+    viewer: Viewer,
+    fingerprint: tuple[Any, ...],
+) -> None:
+    """The mentees waiting for a next mentor, a page at a time (at 50,000 pairings
+    ~4,600 of them: only the page shown is named and sent to the browser)."""
     if not rotation:
         st.caption(
             "No mentee is waiting for a next mentor: rotation looks at mentees whose "
             "pairing completed and who have no open pairing."
         )
         return
+    pages = -(-len(rotation) // ROTATION_PAGE_SIZE)
+    page = st.pagination(pages, key="rb_rotation_page") if pages > 1 else 1
+    start = (page - 1) * ROTATION_PAGE_SIZE
+    shown = list(rotation[start : start + ROTATION_PAGE_SIZE])
+    if pages > 1:
+        st.caption(f"Mentees {start + 1}–{start + len(shown)} of {len(rotation)}.")
+    people: set[str] = set()
+    for r in shown:
+        people |= {r.mentee_id, r.suggested_mentor_id or "", r.runner_up_mentor_id or ""}
+        people |= set(r.previous_mentor_ids)
+    names = _names_for(engine, fingerprint, people, NameMask(engine, viewer))
     frame = pd.DataFrame(
         {
-            "Mentee": [names(r.mentee_id) for r in rotation],
+            "Mentee": [names(r.mentee_id) for r in shown],
             "Previous mentor(s)": [
-                ", ".join(names(m) for m in r.previous_mentor_ids) for r in rotation
+                ", ".join(names(m) for m in r.previous_mentor_ids) for r in shown
             ],
-            "Kind": [r.kind for r in rotation],
-            "Next mentor": [names(r.suggested_mentor_id) for r in rotation],
-            "Score": [r.score for r in rotation],
-            "Runner-up": [names(r.runner_up_mentor_id) for r in rotation],
-            "Runner-up score": [r.runner_up_score for r in rotation],
-            "Why": ["; ".join(r.reasons) for r in rotation],
+            "Kind": [r.kind for r in shown],
+            "Next mentor": [names(r.suggested_mentor_id) for r in shown],
+            "Score": [r.score for r in shown],
+            "Runner-up": [names(r.runner_up_mentor_id) for r in shown],
+            "Runner-up score": [r.runner_up_score for r in shown],
+            "Why": ["; ".join(r.reasons) for r in shown],
         }
     )
     st.dataframe(
@@ -914,7 +932,7 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
     with tabs[2]:
         unresolved_section(plan, shaped.unresolved, names)
     with tabs[3]:
-        rotation_section(rotation, names)
+        rotation_section(engine, rotation, viewer, fingerprint)
 
 
 # --- pins and exclusions -----------------------------------------------------------------

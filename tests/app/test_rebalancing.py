@@ -558,3 +558,27 @@ def test_a_rerun_draws_what_the_first_run_worked_out(app_database, monkeypatch) 
     at.run()
     assert not at.exception
     assert calls == [1] and shown_text(at) == text
+
+
+def test_rotation_is_shown_a_page_at_a_time(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import components.rebalancing as rebalancing_component
+    from tandem.rebalance import compute_rotation
+
+    engine = get_engine(app_database(demo))
+    waiting = compute_rotation(engine)
+    assert len(waiting) > 2  # the demo has mentees waiting for a next mentor
+    monkeypatch.setattr(rebalancing_component, "ROTATION_PAGE_SIZE", 2)
+
+    def rotation_table(at: AppTest):  # type: ignore[no-untyped-def]
+        [frame] = [f.value for f in at.dataframe if "Next mentor" in f.value.columns]
+        return frame
+
+    at = open_page()
+    assert f"Mentees 1–2 of {len(waiting)}." in [c.value for c in at.caption]
+    assert len(rotation_table(at)) == 2
+    first = list(rotation_table(at)["Mentee"])
+    at.session_state["rb_rotation_page"] = 2
+    at.run()
+    assert f"Mentees 3–4 of {len(waiting)}." in [c.value for c in at.caption]
+    second = list(rotation_table(at)["Mentee"])
+    assert len(second) == 2 and not set(second) & set(first)
