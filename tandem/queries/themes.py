@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Engine,
     Select,
     and_,
@@ -187,6 +188,10 @@ def _share_by_group(engine: Engine, filters: Filters, group: str, threshold: int
 _UNIT_SETS = (("month",), ("source", "author_role"), ("cohort", "kind"))
 
 
+def _theme_names(connection: Connection) -> dict[int, str]:
+    return {int(i): str(n) for i, n in connection.execute(select(Theme.theme_id, Theme.name))}
+
+
 def theme_shares(
     engine: Engine,
     filters: Filters,
@@ -250,7 +255,7 @@ def theme_shares(
             )
     with engine.connect() as connection:
         rows = connection.execute(union_all(*parts)).all()
-        names = {int(i): str(n) for i, n in connection.execute(select(Theme.theme_id, Theme.name))}
+        names = _theme_names(connection)
     counts = pd.DataFrame(rows, columns=["grouping", "grp", "theme_id", "value", "is_units"])
     present = sorted(
         {int(t) for t in counts["theme_id"].dropna() if int(t) in names}, key=lambda t: names[t]
@@ -344,6 +349,9 @@ class Periods:
         )
 
 
+_PERIODS = ("current", "previous")
+
+
 def periods(filters: Filters, today: dt.date | None = None) -> Periods:
     """The filters' date range (or the last 90 days to today) and the period before it."""
     end = filters.date_to or today or dt.date.today()
@@ -386,35 +394,22 @@ def emerging_fading(
         counts = pd.DataFrame(
             connection.execute(statement).all(), columns=["period", "theme_id", "value", "is_units"]
         )
-        names = {int(i): str(n) for i, n in connection.execute(select(Theme.theme_id, Theme.name))}
+        names = _theme_names(connection)
     cells = counts[counts["is_units"] == 0]
     units = counts[counts["is_units"] == 1].set_index("period")["value"]
     notes_per_period = cells.groupby("period")["value"].sum()
-    totals = pd.DataFrame(
-        {
-            "period": list(units.index),
-            "notes": [int(notes_per_period.get(p, 0)) for p in units.index],
-            "n": [int(v) for v in units],
-        }
-    )
+    # Notes and distinct pairings of each period.
+    current_notes, previous_notes = (int(notes_per_period.get(p, 0)) for p in _PERIODS)
+    n_current, n_previous = (int(units.get(p, 0)) for p in _PERIODS)
     named = cells.dropna(subset=["theme_id"])
     named = named[named["theme_id"].astype(int).isin(list(names))]
-    hits = pd.DataFrame(
-        {
-            "theme": [names[int(t)] for t in named["theme_id"]],
-            "period": list(named["period"]),
-            "hits": [int(v) for v in named["value"]],
-        }
-    )
     columns = ["theme", "share_current", "share_previous", "change", "n_current", "n_previous"]
-    if hits.empty:
+    if named.empty:
         return pd.DataFrame(columns=[*columns, "suppressed"]), span
-    size = {row.period: (int(row.notes), int(row.n)) for row in totals.itertuples()}
-    wide = hits.pivot_table(index="theme", columns="period", values="hits", fill_value=0)
+    hits = named.assign(theme=[names[int(t)] for t in named["theme_id"]])
+    wide = hits.pivot_table(index="theme", columns="period", values="value", fill_value=0)
     rows = []
     for theme, counts in wide.iterrows():
-        current_notes, n_current = size.get("current", (0, 0))
-        previous_notes, n_previous = size.get("previous", (0, 0))
         share_current = counts.get("current", 0) / current_notes if current_notes else 0.0
         share_previous = counts.get("previous", 0) / previous_notes if previous_notes else 0.0
         rows.append(
