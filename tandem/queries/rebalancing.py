@@ -9,11 +9,11 @@ so a cached plan is recomputed as soon as anything it reads has changed.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import BindParameter, Engine, Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Connection, Engine, Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from tandem.matching import LOAD_STATUSES
@@ -65,33 +65,30 @@ def data_fingerprint(engine: Engine) -> tuple[Any, ...]:
     return tuple(str(value) if value is not None else None for value in row)
 
 
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(values), _IN_CHUNK):
-        yield values[start : start + _IN_CHUNK]
+def _rows_for_ids(connection: Connection, statement: Any, ids: Collection[str]) -> list[Any]:
+    """The rows of ``statement`` (an ``IN :ids`` query, see ``_IDS``) for every id,
+    asked ``_IN_CHUNK`` ids at a time; each chunk fetched whole (one call, not one per row)."""
+    wanted = sorted({str(i) for i in ids if i})
+    rows: list[Any] = []
+    for start in range(0, len(wanted), _IN_CHUNK):
+        rows.extend(connection.execute(statement, {"ids": wanted[start : start + _IN_CHUNK]}).all())
+    return rows
 
 
 def person_names(engine: Engine, person_ids: Collection[str]) -> dict[str, str]:
     """Name of each of ``person_ids`` (ids that do not exist are left out)."""
-    wanted = sorted({str(p) for p in person_ids if p})
-    names: dict[str, str] = {}
     statement = select(Person.person_id, Person.name).where(Person.person_id.in_(_IDS))
     with engine.connect() as connection:
-        for chunk in _chunks(wanted):
-            rows = connection.execute(statement, {"ids": list(chunk)}).all()
-            names.update({str(pid): str(name) for pid, name in rows})
-    return names
+        rows = _rows_for_ids(connection, statement, person_ids)
+    return {str(pid): str(name) for pid, name in rows}
 
 
 def capacities(engine: Engine, person_ids: Collection[str]) -> dict[str, int]:
     """Capacity (``max_mentees``) of each of ``person_ids`` (unknown ids are left out)."""
-    wanted = sorted({str(p) for p in person_ids if p})
-    found: dict[str, int] = {}
     statement = select(Person.person_id, Person.max_mentees).where(Person.person_id.in_(_IDS))
     with engine.connect() as connection:
-        for chunk in _chunks(wanted):
-            rows = connection.execute(statement, {"ids": list(chunk)}).all()
-            found.update({str(pid): int(cap) for pid, cap in rows})
-    return found
+        rows = _rows_for_ids(connection, statement, person_ids)
+    return {str(pid): int(cap) for pid, cap in rows}
 
 
 def mentor_loads(engine: Engine, mentor_ids: Collection[str]) -> pd.DataFrame:
@@ -124,13 +121,9 @@ def mentor_loads(engine: Engine, mentor_ids: Collection[str]) -> pd.DataFrame:
     )
     by_id = select(Person.person_id, Person.name, Person.max_mentees, own_load.label("load"))
     by_id = by_id.where(Person.person_id.in_(_IDS))
-    wanted = sorted({str(p) for p in mentor_ids if p})
     with engine.connect() as connection:
-        # fetched whole (.all()): one call per chunk instead of one per row
         found = [tuple(row) for row in connection.execute(overloaded).all()]
-        for chunk in _chunks(wanted):
-            rows = connection.execute(by_id, {"ids": list(chunk)}).all()
-            found.extend(tuple(row) for row in rows)
+        found.extend(tuple(row) for row in _rows_for_ids(connection, by_id, mentor_ids))
     frame = pd.DataFrame(found, columns=LOAD_COLUMNS).drop_duplicates("person_id")
     if frame.empty:
         return frame
