@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.charts import outcome_bars, outcome_heatmap
 from tandem import db as tandem_db
+from tandem.access.privacy import presenter_key, privacy_threshold
 from tandem.briefing import (
     Briefing,
     ChartSpec,
@@ -36,7 +37,6 @@ from tandem.briefing import (
 )
 from tandem.demo import generate_demo
 from tandem.filters import Filters
-from tandem.privacy import presenter_key, privacy_threshold
 from tandem.queries.headlines import headline_metrics
 from tandem.queries.outcomes import DIMENSIONS, OUTCOMES, outcomes_by
 from tandem.queries.portfolio import portfolio_page

@@ -26,6 +26,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.navigation import RunContext, run_context
+from tandem.access.privacy import SUPPRESSED_NOTE, presenter_key, privacy_threshold
 from tandem.briefing import (
     Briefing,
     ChartSpec,
@@ -38,7 +39,6 @@ from tandem.briefing import (
     pairings_table,
 )
 from tandem.filters import Filters
-from tandem.privacy import SUPPRESSED_NOTE, presenter_key, privacy_threshold
 from tandem.queries.headlines import headline_metrics
 from tandem.queries.portfolio import portfolio_page
 

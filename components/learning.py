@@ -12,8 +12,8 @@ from components.briefing import chart as exportable_chart
 from components.charts import equity_bars, learning_flow_bars, level_heatmap
 from components.outcomes import threshold
 from components.shell import name_mask
+from tandem.access.privacy import SUPPRESSED_NOTE
 from tandem.filters import Filters
-from tandem.privacy import SUPPRESSED_NOTE
 from tandem.queries.equity import MEASURES, equity_by_group, has_groups
 from tandem.queries.reciprocity import hidden_experts, learning_by_kind, level_matrix
 

@@ -12,9 +12,9 @@ from components.briefing import chart as exportable_chart
 from components.charts import burn_up_chart, milestone_gantt, rate_bars
 from components.outcomes import threshold
 from components.shell import name_mask
+from tandem.access.privacy import SUPPRESSED_NOTE
 from tandem.downloads import csv_bytes
 from tandem.filters import Filters
-from tandem.privacy import SUPPRESSED_NOTE
 from tandem.queries import milestone_progress as progress
 from tandem.queries.portfolio import filter_options
 

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from components.briefing import chart as exportable_chart
 from components.charts import outcome_bars, outcome_heatmap
 from components.filter_bar import set_filters
+from tandem.access.privacy import SUPPRESSED_NOTE, privacy_threshold
 from tandem.filters import Filters
-from tandem.privacy import SUPPRESSED_NOTE, privacy_threshold
 from tandem.queries.outcomes import DIMENSIONS, OUTCOMES, drill_down, outcomes_by
 
 PORTFOLIO_PAGE = "pages/portfolio.py"

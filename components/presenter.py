@@ -9,7 +9,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from tandem.access import Viewer
-from tandem.privacy import presenter_key, pseudonym
+from tandem.access.privacy import presenter_key, pseudonym
 
 # Static styling of our own (no untrusted text): larger type and strong contrast
 # for a projector. The sidebar (filters) starts collapsed; see app.py.

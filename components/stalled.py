@@ -32,6 +32,7 @@ from components.database import clear_caches
 from components.formatting import NOT_COMPUTED
 from components.shell import name_mask, page_viewer
 from tandem.access import Viewer
+from tandem.access.privacy import privacy_threshold
 from tandem.admin import actor_of
 from tandem.downloads import csv_bytes
 from tandem.filters import Filters
@@ -53,7 +54,6 @@ from tandem.health import (
     save_health_settings,
 )
 from tandem.models import FLAG_REASONS, utcnow
-from tandem.privacy import privacy_threshold
 from tandem.queries import stalled as queries
 from tandem.settings import SettingsError
 

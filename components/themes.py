@@ -25,8 +25,8 @@ from components.database import clear_caches
 from components.formatting import plain
 from components.outcomes import threshold
 from tandem.access import Viewer
+from tandem.access.privacy import SUPPRESSED_NOTE
 from tandem.filters import Filters
-from tandem.privacy import SUPPRESSED_NOTE
 from tandem.queries import themes as queries
 from tandem.themes.discover import promote_candidate
 from tandem.themes.engine import active_mode

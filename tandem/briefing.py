@@ -29,7 +29,7 @@ import pandas as pd
 import vl_convert
 from fpdf import FPDF
 
-from tandem.privacy import pseudonym
+from tandem.access.privacy import pseudonym
 from tandem.queries.headlines import Headline
 
 # At most this many charts share the page; more would be too small to read on a slide.

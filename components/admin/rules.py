@@ -13,12 +13,12 @@ from components.admin.common import humanise, notify, plain, show_notice
 from components.database import clear_caches
 from tandem import matching
 from tandem.access import Viewer
+from tandem.access.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY, privacy_threshold
 from tandem.admin import (
     actor_of,
 )
 from tandem.health import COMPONENT_LABELS as HEALTH_LABELS
 from tandem.health import STALLABLE_STATUSES, health_settings, save_health_settings
-from tandem.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY, privacy_threshold
 from tandem.refresh import refresh_all
 from tandem.settings import SettingsError, put_setting
 

@@ -24,9 +24,9 @@ import pandas as pd
 from sqlalchemy import Engine, Float, Integer, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
+from tandem.access.privacy import suppress_small
 from tandem.filters import Filters
 from tandem.models import Cohort, Pairing, Person
-from tandem.privacy import suppress_small
 from tandem.queries.pairing_stats import milestone_stats, rating_endpoints
 from tandem.queries.sql import read_frame
 

@@ -6,9 +6,9 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import aliased
 
+from tandem.access.privacy import suppress_small
 from tandem.filters import Filters
 from tandem.models import Pairing, Person
-from tandem.privacy import suppress_small
 from tandem.queries.pairing_stats import rating_endpoints
 from tandem.queries.sql import read_frame
 

@@ -44,10 +44,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from tandem.access.privacy import suppress_small
 from tandem.db import transaction
 from tandem.filters import Filters
 from tandem.models import Cohort, Feedback, FeedbackAnalysis, Pairing, Person, Theme
-from tandem.privacy import suppress_small
 from tandem.queries.sql import read_frame
 from tandem.queries.theme_facts import note_facts
 from tandem.themes.discover import list_candidates

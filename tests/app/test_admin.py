@@ -13,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from components.admin import SECTIONS
 from tandem.access import list_users
+from tandem.access.privacy import privacy_threshold
 from tandem.db import get_engine
 from tandem.models import AuditEntry, PairingHealth, Person
-from tandem.privacy import privacy_threshold
 from tandem.schema import metadata
 from tests.app.conftest import open_as
 

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from streamlit.testing.v1 import AppTest
 
+from tandem.access.privacy import presenter_key, pseudonym
 from tandem.bundle import import_bundle
 from tandem.db import get_engine
 from tandem.matching import COMPONENTS, MatchConfig, load_match_config
 from tandem.models import AuditEntry, Pairing, Setting
-from tandem.privacy import presenter_key, pseudonym
 from tandem.rebalance import compute_rebalance, load_rebalance_settings
 from tests.app.conftest import open_as, shown_text
 from tests.factories import small_program

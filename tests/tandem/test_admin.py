@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 
 from tandem.access import Viewer, list_users, save_user
+from tandem.access.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY
 from tandem.admin import (
     MAX_UPLOAD_BYTES,
     actor_of,
@@ -21,7 +22,6 @@ from tandem.admin import (
 )
 from tandem.bundle import import_bundle, import_bundle_bytes
 from tandem.models import Person
-from tandem.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY
 from tandem.settings import put_setting
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine, select
 
 from tandem import briefing as module
+from tandem.access.privacy import presenter_key, pseudonym
 from tandem.briefing import (
     EMAIL_REPLACEMENT,
     MAX_CHARTS,
@@ -30,7 +31,6 @@ from tandem.briefing import (
 )
 from tandem.filters import Filters
 from tandem.models import Feedback, Milestone, Pairing, Person
-from tandem.privacy import presenter_key, pseudonym
 from tandem.queries.headlines import Headline, headline_metrics
 from tandem.queries.portfolio import portfolio_page
 from tests.factories import TODAY, small_program

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-import tandem.privacy  # noqa: F401  (registers the real "privacy" validator, as in the app)
+import tandem.access.privacy  # noqa: F401  (registers the real "privacy" validator, as in the app)
 from tandem.health import (
     DEFAULT_HEALTH_SETTINGS,
     SETTINGS_KEY,
