@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.charts import outcome_bars, outcome_heatmap
 from tandem import db as tandem_db
+from tandem.access import EVERYTHING
 from tandem.access.privacy import presenter_key, privacy_threshold
 from tandem.briefing import (
     Briefing,
@@ -63,7 +64,7 @@ def main() -> int:
         engine = tandem_db.get_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
         metadata.create_all(engine)
         generate_demo(engine, pairings=args.pairings, today=TODAY)
-        filters = Filters()
+        filters = Filters(scope=EVERYTHING)
         limit = privacy_threshold(engine)
         charts = []
         for dimension in ("division_pair", "level_gap", "kind", "geography"):

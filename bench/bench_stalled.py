@@ -33,6 +33,7 @@ from sqlalchemy import Engine
 
 from tandem import db as tandem_db
 from tandem import rollups
+from tandem.access import EVERYTHING
 from tandem.demo import generate_demo
 from tandem.filters import Filters
 from tandem.health import refresh_health
@@ -52,7 +53,7 @@ def _median(work: Callable[[], object], repeat: int) -> float:
 
 
 def _measure(engine: Engine, repeat: int) -> None:
-    everything = Filters()
+    everything = Filters(scope=EVERYTHING)
     cases: dict[str, Callable[[], object]] = {
         "queue page (50 rows + total)": lambda: queries.stalled_queue(engine, everything),
         "headline counts": lambda: queries.queue_counts(engine, everything),

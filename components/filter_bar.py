@@ -16,6 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.navigation import run_context
+from tandem.access import Scope
 from tandem.filters import LEVEL_BAND_LABELS, LEVEL_BANDS, URL_PARAMS, Filters
 from tandem.models import PAIRING_KINDS, PAIRING_STATUSES, PROGRAM_TYPES
 from tandem.queries.portfolio import filter_options
@@ -25,8 +26,8 @@ _WIDGET = "filter_"
 
 
 @st.cache_data(ttl=300, max_entries=16, show_spinner=False)
-def _options(_engine: Engine, url: str) -> dict[str, list[tuple[str, str]]]:
-    return filter_options(_engine)
+def _options(_engine: Engine, url: str, scope: Scope) -> dict[str, list[tuple[str, str]]]:
+    return filter_options(_engine, scope)
 
 
 def _url_params() -> dict[str, list[str]]:
@@ -36,7 +37,8 @@ def _url_params() -> dict[str, list[str]]:
 def current_filters() -> Filters:
     """The filters in force (from the URL when the session starts)."""
     if _STATE not in st.session_state:
-        st.session_state[_STATE] = Filters.from_query_params(_url_params())
+        scope = run_context().viewer.scope
+        st.session_state[_STATE] = Filters.from_query_params(_url_params(), scope)
     return st.session_state[_STATE]  # type: ignore[no-any-return]
 
 
@@ -93,7 +95,7 @@ def _clear_drill_down() -> None:
 
 
 def _clear() -> None:
-    set_filters(Filters())
+    set_filters(Filters(scope=current_filters().scope))
 
 
 def _multiselect(
@@ -133,7 +135,7 @@ def _date(label: str, name: str, filters: Filters) -> None:
 def filter_bar(engine: Engine) -> Filters:
     """Render the filter bar in the sidebar and return the filters in force."""
     filters = current_filters()
-    options = _options(engine, str(engine.url))
+    options = _options(engine, str(engine.url), run_context().viewer.scope)
     with st.sidebar:
         st.subheader("Filters")
         if filters.ignored:
@@ -161,7 +163,9 @@ def filter_bar(engine: Engine) -> Filters:
         if not drill_down.is_empty:
             st.caption(f"From a chart: {drill_down.describe()}")
             st.button("Clear chart selection", on_click=_clear_drill_down, width="stretch")
-        st.button("Clear filters", on_click=_clear, disabled=filters.is_empty, width="stretch")
+        st.button(
+            "Clear filters", on_click=_clear, disabled=filters.nothing_chosen, width="stretch"
+        )
     filters = current_filters()
     _sync_url(filters)
     # A lead sees the pairings of their cohorts only, whatever the filter says.

@@ -12,6 +12,7 @@ from components.briefing import chart as exportable_chart
 from components.charts import burn_up_chart, milestone_gantt, rate_bars
 from components.outcomes import threshold
 from components.shell import name_mask
+from tandem.access import Scope
 from tandem.access.privacy import SUPPRESSED_NOTE
 from tandem.downloads import csv_bytes
 from tandem.filters import Filters
@@ -52,9 +53,11 @@ def _gaps(_engine: Engine, url: str, filters: Filters) -> pd.DataFrame:
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
 def _timeline(
-    _engine: Engine, url: str, cohort_id: str, today: dt.date, offset: int
+    _engine: Engine, url: str, cohort_id: str, scope: Scope, today: dt.date, offset: int
 ) -> tuple[pd.DataFrame, int]:
-    return progress.timeline(_engine, cohort_id, today=today, limit=GANTT_PAGE_SIZE, offset=offset)
+    return progress.timeline(
+        _engine, cohort_id, scope, today=today, limit=GANTT_PAGE_SIZE, offset=offset
+    )
 
 
 def burn_up(engine: Engine, filters: Filters) -> None:
@@ -116,14 +119,14 @@ def at_risk(engine: Engine, filters: Filters) -> None:
     st.caption("Select a row to open the pairing.")
 
 
-def timeline(engine: Engine) -> None:
-    cohorts = filter_options(engine)["cohorts"]
+def timeline(engine: Engine, scope: Scope) -> None:
+    cohorts = filter_options(engine, scope)["cohorts"]
     if not cohorts:
         st.caption("No cohorts defined.")
         return
     names = dict(cohorts)
     cohort_id = st.selectbox("Cohort", list(names), format_func=names.__getitem__)
-    first, total = _timeline(engine, str(engine.url), cohort_id, dt.date.today(), 0)
+    first, total = _timeline(engine, str(engine.url), cohort_id, scope, dt.date.today(), 0)
     if total == 0:
         st.caption("This cohort has no pairings yet.")
         return
@@ -133,7 +136,12 @@ def timeline(engine: Engine) -> None:
         first
         if page == 1
         else _timeline(
-            engine, str(engine.url), cohort_id, dt.date.today(), (page - 1) * GANTT_PAGE_SIZE
+            engine,
+            str(engine.url),
+            cohort_id,
+            scope,
+            dt.date.today(),
+            (page - 1) * GANTT_PAGE_SIZE,
         )[0]
     )
     start = (page - 1) * GANTT_PAGE_SIZE + 1

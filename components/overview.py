@@ -6,22 +6,23 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from tandem.access import Scope
 from tandem.queries.overview import ProgramTotals, pairings_by_cohort, program_totals
 
 
 @st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _totals(_engine: Engine, url: str) -> ProgramTotals:
-    return program_totals(_engine)
+def _totals(_engine: Engine, url: str, scope: Scope) -> ProgramTotals:
+    return program_totals(_engine, scope)
 
 
 @st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _cohorts(_engine: Engine, url: str) -> pd.DataFrame:
-    rows = pairings_by_cohort(_engine)
+def _cohorts(_engine: Engine, url: str, scope: Scope) -> pd.DataFrame:
+    rows = pairings_by_cohort(_engine, scope)
     return pd.DataFrame(rows, columns=["Cohort", "Program type", "Pairings", "Active"])
 
 
-def totals_row(engine: Engine) -> ProgramTotals:
-    totals = _totals(engine, str(engine.url))
+def totals_row(engine: Engine, scope: Scope) -> ProgramTotals:
+    totals = _totals(engine, str(engine.url), scope)
     columns = st.columns(5)
     columns[0].metric("People", f"{totals.people:,}")
     columns[1].metric("Cohorts", f"{totals.cohorts:,}")
@@ -48,8 +49,8 @@ def empty_program_notice() -> None:
     )
 
 
-def cohort_table(engine: Engine) -> None:
-    frame = _cohorts(engine, str(engine.url))
+def cohort_table(engine: Engine, scope: Scope) -> None:
+    frame = _cohorts(engine, str(engine.url), scope)
     if frame.empty:
         st.caption("No cohorts defined: pairings are not grouped into waves yet.")
         return

@@ -12,18 +12,16 @@ from components.charts import pairing_timeline
 from components.formatting import NOT_COMPUTED
 from components.presenter import NameMask
 from components.stalled import flag_workflow
-from tandem.access import Viewer
+from tandem.access import Scope, Viewer
 from tandem.competencies import parse_list
 from tandem.queries.pairing_detail import (
     PairingStory,
-    all_person_names,
     pairing_checkins,
     pairing_feedback,
     pairing_flags,
     pairing_milestones,
     private_note_count,
 )
-from tandem.themes.quotes import redact
 
 
 def requested_pairing_id() -> str | None:
@@ -31,9 +29,15 @@ def requested_pairing_id() -> str | None:
     return value.strip()[:64] if value and value.strip() else None
 
 
-@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
-def _names(_engine: Engine, url: str) -> list[str]:
-    return all_person_names(_engine)
+def out_of_scope_notice() -> None:
+    """What a lead sees for a pairing of another cohort: no story, only why."""
+    st.warning(
+        "**This pairing is not in your cohorts.** Its story, notes and flags are shown to "
+        "the leads of its cohort and to administrators. Ask an administrator if you "
+        "should be able to see it.",
+        icon=":material/lock:",
+    )
+    st.page_link("pages/portfolio.py", label="Open your portfolio", icon=":material/table:")
 
 
 def _person(column: Any, role: str, person: dict[str, Any], mask: NameMask) -> None:
@@ -102,11 +106,10 @@ def health_summary(story: PairingStory, mask: NameMask) -> None:
             st.text(f"• {reason.strip()}")
 
 
-def timeline(engine: Engine, pairing_id: str, today: dt.date, mask: NameMask) -> None:
-    checkins = pairing_checkins(engine, pairing_id)
-    milestones = pairing_milestones(engine, pairing_id, today)
-    if mask.active:  # milestone titles and criteria are free text
-        milestones = milestones.assign(title="(milestone)", success_criteria=None)
+def timeline(engine: Engine, pairing_id: str, today: dt.date, viewer: Viewer) -> None:
+    checkins = pairing_checkins(engine, pairing_id, viewer.scope)
+    # Presenting, the core withholds milestone titles and criteria (free text).
+    milestones = pairing_milestones(engine, pairing_id, today, viewer.scope)
     chart = pairing_timeline(checkins, milestones)
     if chart is None:
         st.info("No check-ins or milestones recorded yet.")
@@ -114,7 +117,7 @@ def timeline(engine: Engine, pairing_id: str, today: dt.date, mask: NameMask) ->
         st.altair_chart(chart, width="stretch")
     if not milestones.empty:
         columns = ["title", "due_date", "completed_date", "status_label", "success_criteria"]
-        if mask.active:
+        if viewer.presenting:
             columns = ["due_date", "completed_date", "status_label"]
         st.dataframe(
             milestones[columns],
@@ -130,18 +133,17 @@ def timeline(engine: Engine, pairing_id: str, today: dt.date, mask: NameMask) ->
 
 
 def notes(engine: Engine, pairing_id: str, viewer: Viewer) -> None:
-    include_private = viewer.can("view_private_notes")
-    frame = pairing_feedback(
-        engine, pairing_id, include_private=include_private, shareable_only=viewer.presenting
-    )
+    # The core decides what may be read: never private text; presenting, shareable
+    # notes only, with names redacted.
+    frame = pairing_feedback(engine, pairing_id, viewer.scope)
     if viewer.presenting:
-        # Only shareable notes, and never with a name in them.
-        names = set(_names(engine, str(engine.url)))
-        frame = frame.assign(text=[redact(text, names) for text in frame["text"]])
         st.caption("Presenter mode: only shareable notes, with names redacted.")
-    hidden = 0 if include_private else private_note_count(engine, pairing_id)
+    hidden = private_note_count(engine, pairing_id, viewer.scope)
     if hidden:
-        st.caption(f"{hidden} private note(s) stay within the pair and are not shown.")
+        st.caption(
+            f"{hidden:,} private {'note stays' if hidden == 1 else 'notes stay'} within the "
+            "pair: counted in themes and sentiment, never shown."
+        )
     if frame.empty:
         st.caption("No notes you may see.")
         return
@@ -153,8 +155,8 @@ def notes(engine: Engine, pairing_id: str, viewer: Viewer) -> None:
     )
 
 
-def flags(engine: Engine, pairing_id: str, mask: NameMask) -> None:
-    flag_rows, history = pairing_flags(engine, pairing_id)
+def flags(engine: Engine, pairing_id: str, mask: NameMask, scope: Scope) -> None:
+    flag_rows, history = pairing_flags(engine, pairing_id, scope)
     if flag_rows.empty:
         st.caption("No flags raised on this pairing.")
         flag_workflow(engine, pairing_id, prefix="detail")  # leads only, never presenting

@@ -35,7 +35,7 @@ from components.database import clear_caches
 from components.formatting import plain
 from components.presenter import NameMask
 from tandem import rebalance_store, rebalance_view
-from tandem.access import Viewer
+from tandem.access import OutOfScope, Scope, Viewer
 from tandem.matching import (
     COMPONENT_LABELS,
     COMPONENTS,
@@ -69,7 +69,6 @@ from tandem.rebalance_view import (
     CURRENT,
     SUGGESTED,
     LoadSummary,
-    Scope,
     ShapedPlan,
     component_frame,
     config_key,
@@ -103,11 +102,6 @@ LOAD_COLOURS = {BEFORE: "#9AA5B1", AFTER: "#0F6E6E"}
 def actor_of(viewer: Viewer) -> str:
     """Who the audit log names for a write from this page."""
     return viewer.email or viewer.name or f"demo {viewer.role}"
-
-
-def scope_of(viewer: Viewer) -> Scope:
-    """A lead limited to cohorts sees and acts on those cohorts only."""
-    return Scope(viewer.cohorts if viewer.role == "lead" else ())
 
 
 # --- cached reads (keyed on the data fingerprint, so any write invalidates) -------------
@@ -410,7 +404,7 @@ def weights_panel(engine: Engine, viewer: Viewer, saved: MatchConfig) -> MatchCo
 # --- accept / decline ------------------------------------------------------------------
 
 
-def _accept(engine: Engine, suggestion: Suggestion, actor: str) -> None:
+def _accept(engine: Engine, scope: Scope, suggestion: Suggestion, actor: str) -> None:
     """Button callback: runs with the suggestion as it was drawn (see the module docstring)."""
     acted: dict[str, str] = st.session_state.setdefault(ACTED_KEY, {})
     key = suggestion_key(suggestion)
@@ -418,7 +412,9 @@ def _accept(engine: Engine, suggestion: Suggestion, actor: str) -> None:
         _report(engine, "info", "This suggestion was already handled.")
         return
     try:
-        new_id = accept_suggestion(engine, suggestion, actor)
+        new_id = accept_suggestion(engine, scope, suggestion, actor)
+    except OutOfScope as error:
+        _report(engine, "error", f"Not accepted: {error}")
     except SuggestionConflict as error:
         _report(
             engine,
@@ -438,13 +434,17 @@ def _accept(engine: Engine, suggestion: Suggestion, actor: str) -> None:
     clear_caches()
 
 
-def _decline(engine: Engine, suggestion: Suggestion, actor: str) -> None:
+def _decline(engine: Engine, scope: Scope, suggestion: Suggestion, actor: str) -> None:
     acted: dict[str, str] = st.session_state.setdefault(ACTED_KEY, {})
     key = suggestion_key(suggestion)
     if key in acted:
         _report(engine, "info", "This suggestion was already handled.")
         return
-    decline_suggestion(engine, suggestion, actor)
+    try:
+        decline_suggestion(engine, scope, suggestion, actor)
+    except OutOfScope as error:
+        _report(engine, "error", f"Not declined: {error}")
+        return
     acted[key] = ""
     _report(
         engine,
@@ -645,6 +645,7 @@ def suggestion_card(
     can_act: bool,
     engine: Engine,
     actor: str,
+    scope: Scope,
 ) -> None:
     s = suggestion
     with st.container(border=True):
@@ -693,7 +694,7 @@ def suggestion_card(
                 type="primary",
                 icon=":material/check:",
                 on_click=_accept,
-                args=(engine, s, actor),
+                args=(engine, scope, s, actor),
                 help="End the current pairing and create a proposed one with this mentor.",
             )
             decline_column.button(
@@ -701,7 +702,7 @@ def suggestion_card(
                 key=f"rb_decline_{ident}",
                 icon=":material/close:",
                 on_click=_decline,
-                args=(engine, s, actor),
+                args=(engine, scope, s, actor),
                 help="Keep the pairing; this mentor will not be suggested for it again.",
             )
 
@@ -763,6 +764,7 @@ def suggestions_list(
             can_act=can_act,
             engine=engine,
             actor=actor_of(viewer),
+            scope=viewer.scope,
         )
 
 
@@ -862,7 +864,7 @@ def rotation_section(
 @st.fragment
 def workbench(engine: Engine, viewer: Viewer) -> None:
     """Sliders and everything they change, rerun on their own (the pins list below is not)."""
-    scope = scope_of(viewer)
+    scope = viewer.scope
     url = str(engine.url)
     fingerprint = queries.data_fingerprint(engine)
     saved = _saved_config(engine, url, fingerprint)
@@ -939,7 +941,7 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
 
 
 def _apply_pin_changes(
-    engine: Engine, before: pd.DataFrame, after: pd.DataFrame, actor: str
+    engine: Engine, scope: Scope, before: pd.DataFrame, after: pd.DataFrame, actor: str
 ) -> int:
     """Write each changed pin / exclusion (each one its own audited transaction)."""
     changes = 0
@@ -948,10 +950,10 @@ def _apply_pin_changes(
     )
     for pairing_id, row in merged.set_index("pairing_id").iterrows():
         if bool(row["pinned"]) != bool(row["pinned_new"]):
-            set_pinned(engine, str(pairing_id), actor, bool(row["pinned_new"]))
+            set_pinned(engine, scope, str(pairing_id), actor, bool(row["pinned_new"]))
             changes += 1
         if bool(row["excluded"]) != bool(row["excluded_new"]):
-            set_excluded(engine, str(pairing_id), actor, bool(row["excluded_new"]))
+            set_excluded(engine, scope, str(pairing_id), actor, bool(row["excluded_new"]))
             changes += 1
     return changes
 
@@ -987,7 +989,7 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
     to read and send on every view than the plan.
     ``fingerprint``: :func:`data_fingerprint` read by this run of the page.
     """
-    scope = scope_of(viewer)
+    scope = viewer.scope
     url = str(engine.url)
     notices.show(PINS_OUTCOME_KEY)
     settings = _rebalance_settings(engine, url, fingerprint)
@@ -1078,7 +1080,7 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
         )
         submitted = st.form_submit_button("Save pins and exclusions", icon=":material/push_pin:")
     if submitted:
-        count = _apply_pin_changes(engine, rows, edited, actor_of(viewer))
+        count = _apply_pin_changes(engine, viewer.scope, rows, edited, actor_of(viewer))
         clear_caches()
         notices.leave(
             PINS_OUTCOME_KEY,

@@ -31,7 +31,7 @@ from components import notices
 from components.database import clear_caches
 from components.formatting import NOT_COMPUTED
 from components.shell import name_mask, page_viewer
-from tandem.access import Viewer
+from tandem.access import Scope, Viewer
 from tandem.access.privacy import privacy_threshold
 from tandem.admin import actor_of
 from tandem.downloads import csv_bytes
@@ -283,7 +283,7 @@ def flag_panel(engine: Engine, rows: pd.DataFrame, viewer: Viewer) -> None:
             query_params={"pairing": pairing_id},
         )
     with left:
-        flag_list(engine, pairing_id)
+        flag_list(engine, pairing_id, viewer.scope)
     flag_workflow(engine, pairing_id, viewer, prefix="stalled")
 
 
@@ -303,8 +303,8 @@ def _flag_table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def flag_list(engine: Engine, pairing_id: str) -> None:
-    frame = queries.pairing_flag_rows(engine, pairing_id)
+def flag_list(engine: Engine, pairing_id: str, scope: Scope) -> None:
+    frame = queries.pairing_flag_rows(engine, pairing_id, scope)
     if frame.empty:
         st.caption("No flags raised on this pairing yet.")
         return
@@ -322,7 +322,7 @@ def flag_workflow(
     if viewer.presenting or not viewer.can("edit_flags"):
         return
     show_outcome()
-    frame = queries.pairing_flag_rows(engine, pairing_id)
+    frame = queries.pairing_flag_rows(engine, pairing_id, viewer.scope)
     for flag in frame.itertuples():
         label = f"Update flag {flag.flag_id} · {REASON_LABELS.get(flag.reason, flag.reason)}"
         conflict = _conflict_key(prefix, str(flag.flag_id)) in st.session_state
@@ -392,6 +392,7 @@ def _on_raise(
     try:
         flag = raise_flag(
             engine,
+            viewer.scope,
             pairing_id,
             reason,
             note,
@@ -528,6 +529,7 @@ def _on_update(engine: Engine, flag_id: str, viewer: Viewer, prefix: str, key: s
     try:
         update_flag(
             engine,
+            viewer.scope,
             flag_id,
             expected_version=int(base["version"]),
             actor=actor_of(viewer),

@@ -107,13 +107,13 @@ def _to_code(_engine: Engine, url: str, filters: Filters, offset: int) -> tuple[
 
 
 @st.cache_data(ttl=300, max_entries=8, show_spinner=False)
-def _codebook_table(_engine: Engine, url: str, private_ok: bool) -> pd.DataFrame:
-    return queries.codebook_table(_engine, private_ok=private_ok)
+def _codebook_table(_engine: Engine, url: str) -> pd.DataFrame:
+    return queries.codebook_table(_engine)
 
 
 @st.cache_data(ttl=300, max_entries=8, show_spinner=False)
-def _candidates(_engine: Engine, url: str, private_ok: bool, limit: int) -> pd.DataFrame:
-    return queries.candidates_table(_engine, private_ok=private_ok, min_size=limit)
+def _candidates(_engine: Engine, url: str, limit: int) -> pd.DataFrame:
+    return queries.candidates_table(_engine, min_size=limit)
 
 
 @st.cache_data(ttl=60, max_entries=8, show_spinner=False)
@@ -400,8 +400,7 @@ def quotes(engine: Engine, filters: Filters) -> None:
 
 
 def codebook(engine: Engine, viewer: Viewer) -> None:
-    private_ok = viewer.can("view_private_notes")
-    table = _codebook_table(engine, str(engine.url), private_ok)
+    table = _codebook_table(engine, str(engine.url))
     if table.empty:
         st.info("The codebook is empty: the first refresh seeds the default themes.")
     else:
@@ -603,8 +602,7 @@ def discovered(engine: Engine, viewer: Viewer) -> None:
         "Clusters of notes no theme fits, found at the last refresh, with their most "
         "distinctive words. Promote one to add it to the codebook."
     )
-    private_ok = viewer.can("view_private_notes")
-    candidates = _candidates(engine, str(engine.url), private_ok, threshold(engine))
+    candidates = _candidates(engine, str(engine.url), threshold(engine))
     if candidates.empty:
         st.info("No candidate themes: every cluster of notes fits the codebook.")
         return

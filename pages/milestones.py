@@ -28,5 +28,5 @@ with right:
 st.subheader("Learning contracts that are not yet real")
 section.contract_gaps(engine, filters)
 st.subheader("Milestone timeline")
-section.timeline(engine)
+section.timeline(engine, filters.scope)
 briefing_button(engine, "Milestone progress", filters)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from components.overview import cohort_table, empty_program_notice, totals_row
-from components.shell import page_setup
+from components.shell import page_setup, page_viewer
 
 engine = page_setup("Overview", "Your mentorship program at a glance.")
-totals = totals_row(engine)
+scope = page_viewer().scope
+totals = totals_row(engine, scope)
 if totals.is_empty:
     empty_program_notice()
     st.stop()
 st.subheader("Cohorts")
-cohort_table(engine)
+cohort_table(engine, scope)

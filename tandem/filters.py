@@ -5,6 +5,10 @@ Every page filters pairings the same way, so the meaning lives here once:
 to its WHERE, and ``to_query_params`` / ``from_query_params`` make a link
 reproduce the exact view.  Parsing a URL never fails: values that do not
 parse (a hand-edited or stale link) are dropped, and ``ignored`` says which.
+
+Filters always carry the viewer's ``Scope`` (a required argument: there is no
+unscoped default to forget), and ``clause()`` applies it, so every query that
+takes filters shows a lead only their cohorts whatever the URL asks for.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.orm import aliased
 
+from tandem.access.scope import Scope
 from tandem.models import PAIRING_KINDS, PAIRING_STATUSES, PROGRAM_TYPES, Cohort, Pairing, Person
 
 # Level bands as a sponsor thinks of them (spec: 1 IC … 4 director … 6 VP … 8 CEO).
@@ -63,7 +68,9 @@ MAX_VALUES = 100
 
 @dataclass(frozen=True)
 class Filters:
-    """What the viewer selected; an empty tuple means "all"."""
+    """What the viewer selected (an empty tuple means "all"), within their scope."""
+
+    scope: Scope = field(kw_only=True)
 
     cohorts: tuple[str, ...] = ()
     program_types: tuple[str, ...] = ()
@@ -81,8 +88,14 @@ class Filters:
     ignored: tuple[str, ...] = field(default=(), compare=False)
 
     @property
+    def nothing_chosen(self) -> bool:
+        """Whether the viewer chose no filter at all (their scope may still limit)."""
+        return self == Filters(scope=self.scope)
+
+    @property
     def is_empty(self) -> bool:
-        return self == Filters()
+        """Whether these filters select every pairing: nothing chosen, no cohort scope."""
+        return self.nothing_chosen and not self.scope.limited
 
     def to_query_params(self) -> dict[str, list[str]]:
         """URL parameters for this state (only what is set)."""
@@ -96,7 +109,7 @@ class Filters:
         return params
 
     @classmethod
-    def from_query_params(cls, params: Mapping[str, Any]) -> Filters:
+    def from_query_params(cls, params: Mapping[str, Any], scope: Scope) -> Filters:
         """Rebuild the state from URL parameters, dropping what does not parse."""
         values: dict[str, Any] = {}
         ignored: list[str] = []
@@ -126,7 +139,7 @@ class Filters:
             and values["date_from"] > values["date_to"]
         ):
             values["date_from"], values["date_to"] = values["date_to"], values["date_from"]
-        return cls(**values, ignored=tuple(ignored))
+        return cls(**values, ignored=tuple(ignored), scope=scope)
 
     def without_ignored(self) -> Filters:
         return replace(self, ignored=())
@@ -139,7 +152,7 @@ class Filters:
         every pairing Wealth takes part in.  The date range keeps pairings
         that were running at any time inside it.
         """
-        conditions: list[ColumnElement[bool]] = []
+        conditions: list[ColumnElement[bool]] = [self.scope.pairing_condition()]
         if self.cohorts:
             conditions.append(Pairing.cohort_id.in_(self.cohorts))
         if self.program_types:
@@ -227,6 +240,7 @@ class Filters:
     def drill_down(self) -> Filters:
         """Only the drill-down part of this state."""
         return Filters(
+            scope=self.scope,
             mentor_divisions=self.mentor_divisions,
             mentee_divisions=self.mentee_divisions,
             level_gaps=self.level_gaps,
@@ -237,7 +251,7 @@ class Filters:
         """One line saying what is filtered, for captions and briefings."""
         parts: list[str] = []
         for item in fields(self):
-            if item.name == "ignored":
+            if item.name in ("ignored", "scope"):
                 continue
             value = getattr(self, item.name)
             if isinstance(value, dt.date):

@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from tandem import audit
+from tandem.access.scope import OutOfScope, Scope
 from tandem.db import is_sqlite, transaction
 from tandem.models import FLAG_REASONS, FLAG_STATUSES, AuditEntry, Flag, Pairing, utcnow
 
@@ -157,6 +158,7 @@ def _load(session: Session, flag_id: str) -> Flag | None:
 
 def raise_flag(
     engine: Engine,
+    scope: Scope,
     pairing_id: str,
     reason: str,
     note: str | None,
@@ -167,7 +169,8 @@ def raise_flag(
     """Open a flag on a pairing (one transaction, audited) and return it.
 
     A second call with the same ``request_id``, or an identical open flag
-    raised within the last minute, returns the existing flag instead.
+    raised within the last minute, returns the existing flag instead.  A pairing
+    outside ``scope`` (a lead's cohorts) is refused like one that does not exist.
     """
     if reason not in FLAG_REASONS:
         raise FlagError(f"unknown reason {reason!r}; choose one of: " + ", ".join(FLAG_REASONS))
@@ -179,11 +182,14 @@ def raise_flag(
 
     def attempt() -> Flag:
         with transaction(engine) as session:
-            if session.get(Pairing, pairing_id) is None:
+            pairing = session.get(Pairing, pairing_id)
+            if pairing is None:
                 raise FlagError(
                     f"pairing {pairing_id!r} does not exist (it may have been removed by a "
                     "re-import); the flag was not raised"
                 )
+            if not scope.allows(pairing.cohort_id):
+                raise FlagError(f"{OutOfScope()} The flag was not raised.")
             now = utcnow()
             if request_id is not None:
                 flag_id = _request_flag_id(str(request_id))
@@ -262,6 +268,7 @@ _UNSET: Any = object()
 
 def update_flag(
     engine: Engine,
+    scope: Scope,
     flag_id: str,
     *,
     expected_version: int,
@@ -295,6 +302,8 @@ def update_flag(
             current = _load(session, flag_id)
             if current is None:
                 raise FlagError(f"flag {flag_id!r} does not exist (it may have been removed)")
+            if scope.limited and not scope.includes_pairing(session, current.pairing_id):
+                raise FlagError(f"{OutOfScope('The pairing of this flag')} Nothing was changed.")
             if current.version != expected_version:
                 raise StaleFlagError(current, expected_version, _last_actor(session, flag_id))
             target = status or current.status

@@ -79,6 +79,7 @@ from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tandem import audit, rollups
+from tandem.access.scope import OutOfScope, Scope
 from tandem.assignment import SCALE, optimal_assignment, quantise
 from tandem.assignment import solve_b_matching as solve_b_matching  # its historical home
 from tandem.db import transaction
@@ -196,9 +197,18 @@ def _update_rebalance_settings(
 
 
 def _set_membership(
-    engine: Engine, list_key: str, pairing_id: str, member: bool, actor: str, action: str
+    engine: Engine,
+    scope: Scope,
+    list_key: str,
+    pairing_id: str,
+    member: bool,
+    actor: str,
+    action: str,
 ) -> None:
-    """Add ``pairing_id`` to (or remove it from) one list of the rebalance settings; audited."""
+    """Add ``pairing_id`` to (or remove it from) one list of the rebalance settings; audited.
+
+    Raises ``OutOfScope`` for a pairing outside ``scope`` (a lead's cohorts).
+    """
 
     def change(value: dict[str, Any]) -> dict[str, Any]:
         members = set(value[list_key])
@@ -207,21 +217,26 @@ def _set_membership(
         return value
 
     with transaction(engine) as session:
+        scope.require_pairing(session, pairing_id)
         _update_rebalance_settings(
             session, change, actor=actor, action=action, entity_id=pairing_id
         )
 
 
-def set_pinned(engine: Engine, pairing_id: str, actor: str, pinned: bool = True) -> None:
+def set_pinned(
+    engine: Engine, scope: Scope, pairing_id: str, actor: str, pinned: bool = True
+) -> None:
     """Pin (never move) or unpin a pairing; audited."""
     action = "rebalance.pin" if pinned else "rebalance.unpin"
-    _set_membership(engine, "pins", pairing_id, pinned, actor, action)
+    _set_membership(engine, scope, "pins", pairing_id, pinned, actor, action)
 
 
-def set_excluded(engine: Engine, pairing_id: str, actor: str, excluded: bool = True) -> None:
+def set_excluded(
+    engine: Engine, scope: Scope, pairing_id: str, actor: str, excluded: bool = True
+) -> None:
     """Exclude (never consider) or re-include a pairing; audited."""
     action = "rebalance.exclude" if excluded else "rebalance.include"
-    _set_membership(engine, "excludes", pairing_id, excluded, actor, action)
+    _set_membership(engine, scope, "excludes", pairing_id, excluded, actor, action)
 
 
 # --- Results --------------------------------------------------------------------
@@ -735,14 +750,20 @@ def _pairing_row(pairing: Pairing) -> dict[str, Any]:
 
 
 def accept_suggestion(
-    engine: Engine, suggestion: Suggestion, actor: str, *, today: dt.date | None = None
+    engine: Engine,
+    scope: Scope,
+    suggestion: Suggestion,
+    actor: str,
+    *,
+    today: dt.date | None = None,
 ) -> str:
     """End the old pairing and propose the new one, in one audited transaction.
 
     Returns the new pairing's id.  Raises :class:`SuggestionConflict` (and
     writes nothing) when the pairing changed since the suggestion was made
     (version, status or mentor), or when the target mentor can no longer take
-    the mentee (capacity, or a hard rule that now applies).
+    the mentee (capacity, or a hard rule that now applies); ``OutOfScope`` when
+    the pairing lies outside ``scope``.
     """
     today = today or dt.date.today()
     s = suggestion
@@ -760,6 +781,8 @@ def accept_suggestion(
         old = session.get(Pairing, s.pairing_id)
         if old is None:
             raise SuggestionConflict(f"pairing {s.pairing_id} no longer exists")
+        if not scope.allows(old.cohort_id):
+            raise OutOfScope()
         before = _pairing_row(old)
         ended = session.execute(
             update(Pairing)
@@ -856,7 +879,12 @@ def accept_suggestion(
 
 
 def decline_suggestion(
-    engine: Engine, suggestion: Suggestion, actor: str, *, today: dt.date | None = None
+    engine: Engine,
+    scope: Scope,
+    suggestion: Suggestion,
+    actor: str,
+    *,
+    today: dt.date | None = None,
 ) -> None:
     """Record that a lead declined this move; it will not be suggested again.
 
@@ -868,6 +896,7 @@ def decline_suggestion(
     s = suggestion
 
     with transaction(engine) as session:
+        scope.require_pairing(session, s.pairing_id)
         open_ids = set(
             session.execute(
                 select(Pairing.pairing_id).where(Pairing.status.in_(MOVABLE_STATUSES))

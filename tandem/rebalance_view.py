@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tandem.access.scope import Scope
 from tandem.matching import COMPONENT_LABELS, COMPONENTS, MatchConfig
 from tandem.rebalance import RebalancePlan, RotationSuggestion, Suggestion, Unresolved
 
@@ -24,21 +25,6 @@ SUGGESTION_COLUMNS = ["pairing_id", "cohort_id", "gain", "current_mentor_id", "s
 #: At most this many mentors in the load chart (46 px each: at 50,000 pairings
 #: ~19,000 mentors' loads change, a chart nobody could read or send).
 LOAD_CHART_MENTORS = 30
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The cohorts a viewer may see (empty: everything)."""
-
-    cohorts: tuple[str, ...] = ()
-
-    @property
-    def limited(self) -> bool:
-        return bool(self.cohorts)
-
-    def allows(self, cohort_id: str | None) -> bool:
-        # A pairing outside every cohort belongs to no lead's scope.
-        return not self.cohorts or (cohort_id is not None and cohort_id in self.cohorts)
 
 
 def scoped_suggestions(suggestions: Iterable[Suggestion], scope: Scope) -> list[Suggestion]:

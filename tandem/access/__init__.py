@@ -5,7 +5,6 @@ Every other domain asks this package; none decides access on its own.
 
 from tandem.access.roles import (
     CAPABILITIES,
-    NO_COHORT_MATCH,
     PAGE_CAPABILITY,
     PRESENTER_WITHHOLDS,
     ROLES,
@@ -16,14 +15,18 @@ from tandem.access.roles import (
     remove_user,
     save_user,
 )
+from tandem.access.scope import EVERYTHING, NO_COHORT_MATCH, OutOfScope, Scope
 
 __all__ = [
     "CAPABILITIES",
+    "EVERYTHING",
     "NO_COHORT_MATCH",
     "PAGE_CAPABILITY",
     "PRESENTER_WITHHOLDS",
     "ROLES",
     "AccessError",
+    "OutOfScope",
+    "Scope",
     "Viewer",
     "find_user",
     "list_users",

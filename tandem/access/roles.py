@@ -2,10 +2,15 @@
 
 Three roles (issue "safe to show a room"):
 
-- ``sponsor``: aggregates, health, themes and shareable quotes; no private
-  notes, no flag editing, no rebalancing;
-- ``lead``: everything about the pairings of their cohorts, flags, rebalancing;
+- ``sponsor``: aggregates, health, themes and shareable quotes; no flag
+  editing, no rebalancing;
+- ``lead``: everything about the pairings of their cohorts (``Viewer.scope``),
+  flags, rebalancing;
 - ``admin``: everything, including import and settings.
+
+No role reads ``private`` notes: their text never leaves the pair (who do not
+use this dashboard); they count in aggregates and the pairing page says how
+many there are.
 
 The rules live here, as data, so navigation, every page's re-check and the
 tests read the same table.
@@ -20,6 +25,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tandem import audit
+from tandem.access.scope import Scope
 from tandem.db import transaction
 from tandem.filters import Filters
 from tandem.models import AppUser, utcnow
@@ -30,7 +36,6 @@ _LEAD = frozenset(
     {
         "view",
         "open_lead_pages",
-        "view_private_notes",
         "edit_flags",
         "rebalance",
         "edit_codebook",
@@ -42,11 +47,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "lead": _LEAD,
     "admin": _LEAD | {"open_admin_pages", "import", "settings"},
 }
-# Presenter mode is read-only and shows no private text, whatever the role:
-# a screen shared with a room must not be a place to edit or to read notes.
+# Presenter mode is read-only, whatever the role: a screen shared with a room
+# must not be a place to edit (what it may show is decided by ``Scope.presenting``).
 PRESENTER_WITHHOLDS = frozenset(
     {
-        "view_private_notes",
         "edit_flags",
         "rebalance",
         "edit_codebook",
@@ -70,9 +74,6 @@ PAGE_CAPABILITY: dict[str, str] = {
     "rebalancing": "open_lead_pages",
     "admin": "open_admin_pages",
 }
-
-# Matches nothing: a lead whose cohorts and the chosen filter do not overlap.
-NO_COHORT_MATCH = "\x00none"
 
 
 class AccessError(ValueError):
@@ -105,14 +106,16 @@ class Viewer:
         who = self.name or self.email or "demo viewer"
         return f"{who} ({self.role})"
 
+    @property
+    def scope(self) -> Scope:
+        """What this viewer may see: a lead's cohorts (others: all), and whether presenting."""
+        cohorts = self.cohorts if self.role == "lead" else ()
+        return Scope(cohorts=cohorts, presenting=self.presenting)
+
     def restrict(self, filters: Filters) -> Filters:
-        """``filters`` narrowed to what this viewer may see (a lead's cohorts)."""
-        if self.role != "lead" or not self.cohorts:
-            return filters
-        if not filters.cohorts:
-            return replace(filters, cohorts=self.cohorts)
-        allowed = tuple(c for c in filters.cohorts if c in self.cohorts)
-        return replace(filters, cohorts=allowed or (NO_COHORT_MATCH,))
+        """``filters`` within this viewer's scope (the cohort choice narrowed, never widened)."""
+        scope = self.scope
+        return replace(filters, scope=scope, cohorts=scope.narrow(filters.cohorts))
 
 
 def _normalise_email(email: str) -> str:

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, Float, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from tandem.access.scope import Scope
 from tandem.filters import Filters
 from tandem.milestones import DONE_STATUSES, OVERDUE, STATUS_LABELS, milestone_status_expr
 from tandem.models import Cohort, Milestone, Pairing, Person
@@ -236,6 +237,7 @@ def upcoming(engine: Engine, filters: Filters, *, today: dt.date) -> pd.DataFram
 def timeline(
     engine: Engine,
     cohort_id: str,
+    scope: Scope,
     *,
     today: dt.date,
     limit: int = 25,
@@ -246,7 +248,7 @@ def timeline(
     mentee = aliased(Person, name="mentee")
     pairings = (
         select(Pairing.pairing_id)
-        .where(Pairing.cohort_id == cohort_id)
+        .where(Pairing.cohort_id == cohort_id, scope.pairing_condition())
         .order_by(Pairing.start_date, Pairing.pairing_id)
     )
     status = milestone_status_expr(today)

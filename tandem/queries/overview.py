@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, case, func, or_, select, true, union
 
+from tandem.access.scope import Scope
 from tandem.models import CheckIn, Cohort, Feedback, Milestone, Pairing, Person
 
 
@@ -26,45 +28,62 @@ class ProgramTotals:
         return self.people == 0 and self.pairings == 0
 
 
-def program_totals(engine: Engine, today: dt.date | None = None) -> ProgramTotals:
-    """Counts across the whole program, one round trip per table."""
+def program_totals(engine: Engine, scope: Scope, today: dt.date | None = None) -> ProgramTotals:
+    """Counts across the program as far as ``scope`` reaches, one round trip per table.
+
+    A lead limited to some cohorts counts their cohorts, the pairings in them,
+    the people taking part in those pairings, and their check-ins, milestones
+    and notes (program-level notes of those cohorts included).
+    """
     today = today or dt.date.today()
     since = today - dt.timedelta(days=90)
     done = (Milestone.completed_date.is_not(None)) | (Milestone.status == "done")
+    in_scope = select(Pairing.pairing_id).where(scope.pairing_condition())
+
+    def of_pairings_in_scope(column: Any) -> Any:
+        # Unscoped: no condition at all (a per-row IN would cost on 50,000 pairings).
+        return column.in_(in_scope) if scope.limited else true()
+
+    if scope.limited:
+        people = select(func.count()).select_from(
+            union(
+                select(Pairing.mentor_id.label("person_id")).where(scope.pairing_condition()),
+                select(Pairing.mentee_id.label("person_id")).where(scope.pairing_condition()),
+            ).subquery()
+        )
+        notes = or_(
+            Feedback.pairing_id.in_(in_scope),
+            Feedback.pairing_id.is_(None) & scope.cohort_condition(Feedback.cohort_id),
+        )
+    else:
+        people = select(func.count()).select_from(Person)
+        notes = true()
+    pairing_rows = scope.pairing_condition()
     with engine.connect() as connection:
 
         def scalar(statement: object) -> int:
             return int(connection.execute(statement).scalar_one() or 0)  # type: ignore[call-overload]
 
+        def count(model: object, *where: object) -> int:
+            statement = select(func.count()).select_from(model)  # type: ignore[arg-type]
+            return scalar(statement.where(*where))  # type: ignore[arg-type]
+
+        checkins_in_scope = of_pairings_in_scope(CheckIn.pairing_id)
+        milestones_in_scope = of_pairings_in_scope(Milestone.pairing_id)
         return ProgramTotals(
-            people=scalar(select(func.count()).select_from(Person)),
-            cohorts=scalar(select(func.count()).select_from(Cohort)),
-            pairings=scalar(select(func.count()).select_from(Pairing)),
-            active_pairings=scalar(
-                select(func.count()).select_from(Pairing).where(Pairing.status == "active")
-            ),
-            checkins_last_90_days=scalar(
-                select(func.count()).select_from(CheckIn).where(CheckIn.date >= since)
-            ),
-            milestones=scalar(select(func.count()).select_from(Milestone)),
-            milestones_done=scalar(select(func.count()).select_from(Milestone).where(done)),
-            feedback_notes=scalar(select(func.count()).select_from(Feedback)),
+            people=scalar(people),
+            cohorts=count(Cohort, scope.cohort_condition(Cohort.cohort_id)),
+            pairings=count(Pairing, pairing_rows),
+            active_pairings=count(Pairing, pairing_rows, Pairing.status == "active"),
+            checkins_last_90_days=count(CheckIn, CheckIn.date >= since, checkins_in_scope),
+            milestones=count(Milestone, milestones_in_scope),
+            milestones_done=count(Milestone, done, milestones_in_scope),
+            feedback_notes=count(Feedback, notes),
         )
 
 
-def pairings_by_status(engine: Engine) -> list[tuple[str, int]]:
-    """(status, count) for every status present, most common first."""
-    statement = (
-        select(Pairing.status, func.count())
-        .group_by(Pairing.status)
-        .order_by(func.count().desc(), Pairing.status)
-    )
-    with engine.connect() as connection:
-        return [(status, int(count)) for status, count in connection.execute(statement)]
-
-
-def pairings_by_cohort(engine: Engine) -> list[tuple[str, str, int, int]]:
-    """(cohort name, program type, pairings, active pairings) per cohort."""
+def pairings_by_cohort(engine: Engine, scope: Scope) -> list[tuple[str, str, int, int]]:
+    """(cohort name, program type, pairings, active pairings) per cohort in ``scope``."""
     active = func.sum(case((Pairing.status == "active", 1), else_=0))
     statement = (
         select(
@@ -75,6 +94,7 @@ def pairings_by_cohort(engine: Engine) -> list[tuple[str, str, int, int]]:
         )
         .select_from(Cohort)
         .outerjoin(Pairing, Pairing.cohort_id == Cohort.cohort_id)
+        .where(scope.cohort_condition(Cohort.cohort_id))
         .group_by(Cohort.cohort_id, Cohort.name, Cohort.program_type)
         .order_by(Cohort.start_date.desc(), Cohort.name)
     )

@@ -1,4 +1,11 @@
-"""One pairing's story: the two people, the contract, check-ins, milestones, notes, flags."""
+"""One pairing's story: the two people, the contract, check-ins, milestones, notes, flags.
+
+Every function takes the viewer's ``Scope``: a pairing outside a lead's cohorts
+raises ``OutOfScope`` (the page says so instead of telling its story), and the
+notes obey the rules of confidentiality here, not on the screen: ``private``
+text is never returned to anyone (only counted), and a room (presenting) gets
+``shareable`` notes only, with people's names redacted.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from tandem.access.scope import OutOfScope, Scope
 from tandem.competencies import overlap, parse_list
 from tandem.milestones import STATUS_LABELS, milestone_status_expr
 from tandem.models import (
@@ -23,6 +31,11 @@ from tandem.models import (
     Person,
 )
 from tandem.queries.sql import read_frame
+from tandem.themes.quotes import name_words, redact
+
+# Visibilities whose text a viewer may read on a pairing's page: never "private".
+READABLE_VISIBILITIES = ("program", "shareable")
+WITHHELD_TITLE = "(milestone)"
 
 PERSON_FIELDS = (
     "person_id",
@@ -63,18 +76,29 @@ class PairingStory:
         return [goal for goal in goals if goal.lower() not in covered]
 
 
+def people_name_words(engine: Engine) -> set[str]:
+    """The words of every person's name, for redacting notes shown to a room."""
+    with engine.connect() as connection:
+        return name_words(connection.execute(select(Person.name)).scalars())
+
+
 def _row(connection: Any, statement: Any) -> dict[str, Any] | None:
     row = connection.execute(statement).mappings().first()
     return dict(row) if row is not None else None
 
 
-def pairing_story(engine: Engine, pairing_id: str) -> PairingStory | None:
-    """Everything about one pairing except its time series; None if it does not exist."""
+def pairing_story(engine: Engine, pairing_id: str, scope: Scope) -> PairingStory | None:
+    """Everything about one pairing except its time series; None if it does not exist.
+
+    Raises ``OutOfScope`` when it exists outside ``scope``.
+    """
     people_columns = [getattr(Person, name) for name in PERSON_FIELDS]
     with engine.connect() as connection:
         pairing = _row(connection, select(Pairing).where(Pairing.pairing_id == pairing_id))
         if pairing is None:
             return None
+        if not scope.allows(pairing["cohort_id"]):
+            raise OutOfScope()
         cohort = None
         if pairing["cohort_id"]:
             cohort = _row(
@@ -93,7 +117,8 @@ def pairing_story(engine: Engine, pairing_id: str) -> PairingStory | None:
     return PairingStory(pairing, cohort, mentor, mentee, health)
 
 
-def pairing_checkins(engine: Engine, pairing_id: str) -> pd.DataFrame:
+def pairing_checkins(engine: Engine, pairing_id: str, scope: Scope) -> pd.DataFrame:
+    scope.require_pairing(engine, pairing_id)
     statement = (
         select(
             CheckIn.checkin_id,
@@ -112,7 +137,11 @@ def pairing_checkins(engine: Engine, pairing_id: str) -> pd.DataFrame:
     return read_frame(engine, statement)
 
 
-def pairing_milestones(engine: Engine, pairing_id: str, today: dt.date) -> pd.DataFrame:
+def pairing_milestones(
+    engine: Engine, pairing_id: str, today: dt.date, scope: Scope
+) -> pd.DataFrame:
+    """The pairing's milestones; presenting, their free text (title, criteria) is withheld."""
+    scope.require_pairing(engine, pairing_id)
     statement = (
         select(
             Milestone.milestone_id,
@@ -128,14 +157,16 @@ def pairing_milestones(engine: Engine, pairing_id: str, today: dt.date) -> pd.Da
     with engine.connect() as connection:
         frame = read_frame(connection, statement)
     frame["status_label"] = frame["status"].map(STATUS_LABELS).fillna(frame["status"])
+    if scope.presenting:
+        frame = frame.assign(title=WITHHELD_TITLE, success_criteria=None)
     return frame
 
 
-def pairing_feedback(
-    engine: Engine, pairing_id: str, *, include_private: bool, shareable_only: bool = False
-) -> pd.DataFrame:
-    """The pairing's notes the viewer may see: private ones only when ``include_private``,
-    and only ``shareable`` ones when ``shareable_only`` (presenter mode)."""
+def pairing_feedback(engine: Engine, pairing_id: str, scope: Scope) -> pd.DataFrame:
+    """The pairing's notes a viewer may read: never ``private`` ones; presenting, only
+    ``shareable`` ones, with people's names redacted."""
+    scope.require_pairing(engine, pairing_id)
+    shown = ("shareable",) if scope.presenting else READABLE_VISIBILITIES
     statement = (
         select(
             Feedback.feedback_id,
@@ -145,23 +176,19 @@ def pairing_feedback(
             Feedback.visibility,
             Feedback.text,
         )
-        .where(Feedback.pairing_id == pairing_id)
+        .where(Feedback.pairing_id == pairing_id, Feedback.visibility.in_(shown))
         .order_by(Feedback.date.desc(), Feedback.feedback_id)
     )
-    if shareable_only:
-        statement = statement.where(Feedback.visibility == "shareable")
-    elif not include_private:
-        statement = statement.where(Feedback.visibility != "private")
-    return read_frame(engine, statement)
+    frame = read_frame(engine, statement)
+    if scope.presenting and not frame.empty:
+        words = people_name_words(engine)
+        frame = frame.assign(text=[redact(text or "", words) for text in frame["text"]])
+    return frame
 
 
-def all_person_names(engine: Engine) -> list[str]:
-    """Every name in the program, for redacting quotes."""
-    with engine.connect() as connection:
-        return [str(name) for name in connection.execute(select(Person.name)).scalars()]
-
-
-def private_note_count(engine: Engine, pairing_id: str) -> int:
+def private_note_count(engine: Engine, pairing_id: str, scope: Scope) -> int:
+    """How many private notes the pairing has (their text stays with the pair)."""
+    scope.require_pairing(engine, pairing_id)
     with engine.connect() as connection:
         return int(
             connection.execute(
@@ -172,8 +199,11 @@ def private_note_count(engine: Engine, pairing_id: str) -> int:
         )
 
 
-def pairing_flags(engine: Engine, pairing_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def pairing_flags(
+    engine: Engine, pairing_id: str, scope: Scope
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The pairing's flags and their change history (from the audit log)."""
+    scope.require_pairing(engine, pairing_id)
     with engine.connect() as connection:
         flags = read_frame(
             connection,

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine, Select, case, func, or_, select
 from sqlalchemy.orm import aliased
 
+from tandem.access.scope import Scope
 from tandem.filters import Filters
 from tandem.models import Cohort, Pairing, PairingHealth, Person
 from tandem.queries.pairing_stats import checkin_stats, milestone_stats, rating_endpoints
@@ -201,11 +202,16 @@ def _derive(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     return frame
 
 
-def filter_options(engine: Engine) -> dict[str, list[tuple[str, str]]]:
-    """Choices for the filter bar: (value, label) per dimension, from the data."""
+def filter_options(engine: Engine, scope: Scope) -> dict[str, list[tuple[str, str]]]:
+    """Choices for the filter bar: (value, label) per dimension, from the data.
+
+    Cohorts outside ``scope`` are not offered (their names are not the viewer's to see).
+    """
     with engine.connect() as connection:
         cohorts = connection.execute(
-            select(Cohort.cohort_id, Cohort.name).order_by(Cohort.start_date.desc(), Cohort.name)
+            select(Cohort.cohort_id, Cohort.name)
+            .where(scope.cohort_condition(Cohort.cohort_id))
+            .order_by(Cohort.start_date.desc(), Cohort.name)
         ).all()
         divisions = connection.execute(
             select(Person.division).distinct().order_by(Person.division)

@@ -20,6 +20,7 @@ from sqlalchemy import Date, Engine, and_, case, exists, func, literal, or_, sel
 from sqlalchemy.orm import aliased
 
 from tandem import rollups
+from tandem.access.scope import Scope
 from tandem.filters import Filters
 from tandem.health import TREND_MONTHS, health_frame, health_settings, nudge_list, trend_days
 from tandem.models import (
@@ -408,8 +409,9 @@ def filtered_nudge_list(
     return nudge_list(engine, today, where=None if filters.is_empty else filters.clause())
 
 
-def pairing_flag_rows(engine: Engine, pairing_id: str) -> pd.DataFrame:
+def pairing_flag_rows(engine: Engine, pairing_id: str, scope: Scope) -> pd.DataFrame:
     """Every flag of one pairing with its version, unresolved first, newest first."""
+    scope.require_pairing(engine, pairing_id)
     unresolved = case((Flag.status.in_(OPEN_STATUSES), 0), else_=1)
     with engine.connect() as connection:
         result = connection.execute(
@@ -418,23 +420,3 @@ def pairing_flag_rows(engine: Engine, pairing_id: str) -> pd.DataFrame:
             .order_by(unresolved, Flag.raised_at.desc(), Flag.flag_id)
         )
         return pd.DataFrame(result.fetchall(), columns=list(FLAG_COLUMNS))
-
-
-def pairing_choice_label(engine: Engine, pairing_id: str) -> dict[str, Any] | None:
-    """Mentor and mentee (names and ids) of one pairing, or None when it does not exist."""
-    mentor = aliased(Person)
-    mentee = aliased(Person)
-    with engine.connect() as connection:
-        row = connection.execute(
-            select(
-                Pairing.pairing_id,
-                mentor.name.label("mentor"),
-                Pairing.mentor_id,
-                mentee.name.label("mentee"),
-                Pairing.mentee_id,
-            )
-            .join(mentor, and_(mentor.person_id == Pairing.mentor_id))
-            .join(mentee, mentee.person_id == Pairing.mentee_id)
-            .where(Pairing.pairing_id == pairing_id)
-        ).one_or_none()
-    return dict(row._mapping) if row is not None else None

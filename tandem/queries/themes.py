@@ -64,7 +64,7 @@ DEFAULT_PERIOD_DAYS = 90
 CODABLE_VISIBILITIES = ("program", "shareable")
 
 NO_COHORT = "(no cohort)"
-WITHHELD = "(taken from notes: shown to program leads)"
+WITHHELD = "(taken from notes: withheld)"
 PROGRAM_LEVEL = "(program-level)"
 DIMENSIONS = {
     "source": "Source",
@@ -77,7 +77,7 @@ DIMENSIONS = {
 def program_notes_count(filters: Filters) -> bool:
     """Whether program-level notes (no pairing) belong in this view (see module doc)."""
     rest = replace(filters, cohorts=(), date_from=None, date_to=None, ignored=())
-    return rest.is_empty
+    return rest.nothing_chosen
 
 
 def _scope(
@@ -105,7 +105,9 @@ def _scope(
         )
     conditions: list[ColumnElement[bool]] = []
     if program_notes_count(filters):
-        program: ColumnElement[bool] = pairing_id.is_(None)
+        program: ColumnElement[bool] = and_(
+            pairing_id.is_(None), filters.scope.cohort_condition(cohort_id)
+        )
         if filters.cohorts:
             program = and_(program, cohort_id.in_(filters.cohorts))
         conditions.append(or_(pairing_matches, program))
@@ -595,30 +597,25 @@ def _people_words(engine: Engine) -> set[str]:
         return name_words(connection.execute(select(Person.name)).scalars())
 
 
-def codebook_table(engine: Engine, *, private_ok: bool) -> pd.DataFrame:
+def codebook_table(engine: Engine) -> pd.DataFrame:
     """The codebook as a read-only table (one row per theme, inactive ones too).
 
-    A promoted candidate's examples are copies of real notes (possibly private
-    ones), and keywords are distilled from notes: a viewer who may not read
-    private notes gets those examples withheld and names redacted from the rest.
+    A promoted candidate's examples may be copies of real notes (candidates made
+    before discovery skipped private notes may hold private ones), and keywords are
+    distilled from notes: no viewer reads private text, so discovered themes'
+    examples are withheld and names are redacted from the rest, for every role.
     """
     themes = list_themes(engine, include_inactive=True)
-    words = set() if private_ok else _people_words(engine)
-
-    def clean(text: str) -> str:
-        return text if private_ok else redact(text, words)
-
+    words = _people_words(engine)
     return pd.DataFrame(
         {
             "theme": [t.name for t in themes],
             "description": [t.description for t in themes],
             "examples": [
-                WITHHELD
-                if not private_ok and t.origin == "discovered"
-                else clean(" / ".join(t.examples))
+                WITHHELD if t.origin == "discovered" else redact(" / ".join(t.examples), words)
                 for t in themes
             ],
-            "keywords": [clean(", ".join(t.keywords)) for t in themes],
+            "keywords": [redact(", ".join(t.keywords), words) for t in themes],
             "origin": [t.origin for t in themes],
             "active": [t.active for t in themes],
             "notes": [t.feedback_count for t in themes],
@@ -627,25 +624,23 @@ def codebook_table(engine: Engine, *, private_ok: bool) -> pd.DataFrame:
     )
 
 
-def candidates_table(engine: Engine, *, private_ok: bool, min_size: int) -> pd.DataFrame:
+def candidates_table(engine: Engine, *, min_size: int) -> pd.DataFrame:
     """Open candidate themes: candidate_id, label, keywords, size (biggest first).
 
-    Candidates are distilled from unplaced notes, private ones included: for a
-    viewer who may not read private notes, clusters smaller than ``min_size``
-    (the privacy threshold) are left out and names are redacted.
+    Candidates are distilled from unplaced notes, private ones included (they
+    count in aggregates): clusters smaller than ``min_size`` (the privacy
+    threshold) are left out and names are redacted, for every viewer.
     """
     candidates = list_candidates(engine)
-    words = set() if private_ok else _people_words(engine)
+    words = _people_words(engine)
     rows = [
         {
             "candidate_id": c.candidate_id,
-            "label": c.label if private_ok else redact(c.label, words),
-            "keywords": (c.keywords if private_ok else redact(c.keywords, words)).replace(
-                ";", ", "
-            ),
+            "label": redact(c.label, words),
+            "keywords": redact(c.keywords, words).replace(";", ", "),
             "size": c.size,
         }
         for c in candidates
-        if private_ok or c.size >= min_size
+        if c.size >= min_size
     ]
     return pd.DataFrame(rows, columns=["candidate_id", "label", "keywords", "size"])

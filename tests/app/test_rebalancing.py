@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from streamlit.testing.v1 import AppTest
 
+from tandem.access import EVERYTHING
 from tandem.access.privacy import presenter_key, pseudonym
 from tandem.bundle import import_bundle
 from tandem.db import get_engine
@@ -275,7 +276,7 @@ def test_pins_and_excludes_are_saved_one_audited_change_each(app_database) -> No
     )
     after = before.assign(pinned=[True, False, False], excluded=[False, True, False])
     audit_before = counts(engine)["audit"]
-    assert _apply_pin_changes(engine, before, after, "lead@example.com") == 2
+    assert _apply_pin_changes(engine, EVERYTHING, before, after, "lead@example.com") == 2
     settings = load_rebalance_settings(engine)
     assert settings["pins"] == ["pr-002"] and settings["excludes"] == ["pr-004"]
     assert counts(engine)["audit"] == audit_before + 2
@@ -304,7 +305,7 @@ def test_the_pins_editor_shows_a_page_of_the_pairings_found(app_database, monkey
     engine = get_engine(app_database(sample))
     every = list(open_pairings(engine)["pairing_id"])
     assert len(every) > 3
-    set_pinned(engine, every[-1], "lead@example.com", True)
+    set_pinned(engine, EVERYTHING, every[-1], "lead@example.com", True)
     monkeypatch.setattr(tandem.rebalance_view, "PINS_PAGE_SIZE", 2)
     at = open_page("lead")
     assert not at.exception
@@ -340,15 +341,15 @@ def test_the_pins_pager_goes_back_to_the_first_page_when_its_list_shrinks(  # ty
     engine = get_engine(app_database(sample))
     every = list(open_pairings(engine)["pairing_id"])
     for pairing_id in every[:4]:
-        set_pinned(engine, pairing_id, "lead@example.com", True)
+        set_pinned(engine, EVERYTHING, pairing_id, "lead@example.com", True)
     monkeypatch.setattr(tandem.rebalance_view, "PINS_PAGE_SIZE", 1)
     at = open_page("lead")
     at.toggle(key="rb_pins_kept").set_value(True).run()
     at.session_state["rb_pins_page_True_"] = 4
     at.run()
     assert editor_ids(at) == [every[3]]
-    set_pinned(engine, every[2], "lead@example.com", False)
-    set_pinned(engine, every[3], "lead@example.com", False)
+    set_pinned(engine, EVERYTHING, every[2], "lead@example.com", False)
+    set_pinned(engine, EVERYTHING, every[3], "lead@example.com", False)
     at.run()  # two pages left
     assert not at.exception
     assert editor_ids(at) == [every[0]]
@@ -362,13 +363,14 @@ def _accept_twice() -> None:
     import streamlit as st
 
     from components.rebalancing import OUTCOME_KEY, _accept
+    from tandem.access import EVERYTHING
     from tandem.db import get_engine
     from tandem.rebalance import compute_rebalance
 
     engine = get_engine(os.environ["DATABASE_URL"])
     if "first" not in st.session_state:
         st.session_state["first"] = max(compute_rebalance(engine).suggestions, key=lambda s: s.gain)
-    _accept(engine, st.session_state["first"], "lead@example.com")
+    _accept(engine, EVERYTHING, st.session_state["first"], "lead@example.com")
     st.text(st.session_state[OUTCOME_KEY][1])
 
 
@@ -492,7 +494,7 @@ def test_a_change_makes_the_page_compute_again(app_database, monkeypatch, change
 
     engine = get_engine(app_database(stored_sample))
     if change == "pin":
-        set_pinned(engine, compute_rebalance(engine).suggestions[0].pairing_id, "test")
+        set_pinned(engine, EVERYTHING, compute_rebalance(engine).suggestions[0].pairing_id, "test")
     else:
         saved = load_match_config(engine)
         weights = {**saved.weights, COMPONENTS[0]: saved.weights[COMPONENTS[0]] + 0.5}

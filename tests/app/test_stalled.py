@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, update
 from streamlit.testing.v1 import AppTest
 
+from tandem.access import EVERYTHING
 from tandem.bundle import import_bundle
 from tandem.db import get_engine
 from tandem.filters import Filters
@@ -91,7 +92,7 @@ def test_empty_database(app_database) -> None:  # type: ignore[no-untyped-def]
 def test_sample_bundle_shows_the_queue_worst_first(app_database) -> None:  # type: ignore[no-untyped-def]
     engine = get_engine(app_database(sample))
     at = open_page()
-    counts = queue_counts(engine, Filters())
+    counts = queue_counts(engine, Filters(scope=EVERYTHING))
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {
         "Stalled": str(counts.stalled),
@@ -99,7 +100,7 @@ def test_sample_bundle_shows_the_queue_worst_first(app_database) -> None:  # typ
         "Open flags": str(counts.open_flags),
         "Unowned flags": str(counts.unowned_flags),
     }
-    queue = stalled_queue(engine, Filters())
+    queue = stalled_queue(engine, Filters(scope=EVERYTHING))
     table = at.dataframe[0].value
     assert list(table["Mentee"]) == list(queue.rows["mentee"])
     assert list(table["Health"]) == list(queue.rows["health"])

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine, select
 
 from tandem import briefing as module
+from tandem.access import EVERYTHING
 from tandem.access.privacy import presenter_key, pseudonym
 from tandem.briefing import (
     EMAIL_REPLACEMENT,
@@ -67,7 +68,7 @@ def bars(labels: list[str], *, hidden: str = "kept out") -> str:
 def sample_briefing(**changes: object) -> Briefing:
     values: dict[str, object] = {
         "title": "What works",
-        "filters": Filters(kinds=("reverse",), cohorts=("c1",)).describe(),
+        "filters": Filters(scope=EVERYTHING, kinds=("reverse",), cohorts=("c1",)).describe(),
         "date": dt.date(2026, 6, 1),
         "headlines": (Figure("Active pairings", "118", "+4"), Figure("Mean rating", "3.91")),
         "charts": (ChartSpec("By kind", bars(["reverse", "traditional"])),),
@@ -215,7 +216,7 @@ def private_text(engine: Engine) -> list[str]:
 
 def test_the_portfolio_briefing_shows_pseudonyms_and_no_private_text(engine: Engine) -> None:
     small_program(engine)
-    filters = Filters(cohorts=("c1",))
+    filters = Filters(scope=EVERYTHING, cohorts=("c1",))
     _, metrics = headline_metrics(engine, filters, TODAY)
     rows = portfolio_page(engine, filters, today=TODAY, sort="health", limit=20).rows
     key = presenter_key(engine)

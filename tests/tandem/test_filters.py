@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tandem.access import EVERYTHING
 from tandem.filters import Filters
 from tandem.queries.portfolio import portfolio_page
 from tests.factories import TODAY, grid_program, small_program
@@ -11,6 +12,7 @@ from tests.factories import TODAY, grid_program, small_program
 
 def test_url_round_trip_reproduces_the_state() -> None:
     state = Filters(
+        scope=EVERYTHING,
         cohorts=("c1", "c 2"),
         program_types=("executive",),
         kinds=("reverse", "peer"),
@@ -22,9 +24,9 @@ def test_url_round_trip_reproduces_the_state() -> None:
         date_to=dt.date(2026, 3, 31),
         level_gaps=("-2",),
     )
-    assert Filters.from_query_params(state.to_query_params()) == state
-    assert Filters.from_query_params({}) == Filters()
-    assert Filters().to_query_params() == {}
+    assert Filters.from_query_params(state.to_query_params(), EVERYTHING) == state
+    assert Filters.from_query_params({}, EVERYTHING) == Filters(scope=EVERYTHING)
+    assert Filters(scope=EVERYTHING).to_query_params() == {}
 
 
 def test_bad_links_are_tolerated_and_reported() -> None:
@@ -35,7 +37,8 @@ def test_bad_links_are_tolerated_and_reported() -> None:
             "from": "2026-02-30",
             "level": ["9-10"],
             "cohort": ["x" * 500, "ok"],
-        }
+        },
+        EVERYTHING,
     )
     assert parsed.kinds == ("reverse",)
     assert parsed.statuses == ("active",)
@@ -46,7 +49,7 @@ def test_bad_links_are_tolerated_and_reported() -> None:
 
 
 def test_reversed_dates_are_swapped() -> None:
-    parsed = Filters.from_query_params({"from": "2026-05-01", "to": "2026-01-01"})
+    parsed = Filters.from_query_params({"from": "2026-05-01", "to": "2026-01-01"}, EVERYTHING)
     assert parsed.date_from == dt.date(2026, 1, 1)
     assert parsed.date_to == dt.date(2026, 5, 1)
 
@@ -65,31 +68,35 @@ def test_clause_selects_the_expected_pairings(engine) -> None:  # type: ignore[n
     def total(filters: Filters) -> int:
         return portfolio_page(engine, filters, today=TODAY).total
 
-    assert total(Filters()) == len(rows["pairings"])
-    assert total(Filters(divisions=("Wealth",))) == expected(
+    assert total(Filters(scope=EVERYTHING)) == len(rows["pairings"])
+    assert total(Filters(scope=EVERYTHING, divisions=("Wealth",))) == expected(
         lambda p, a, b: "Wealth" in (a["division"], b["division"])
     )
-    assert total(Filters(level_bands=("6-8",))) == expected(
+    assert total(Filters(scope=EVERYTHING, level_bands=("6-8",))) == expected(
         lambda p, a, b: a["level"] >= 6 or b["level"] >= 6
     )
-    assert total(Filters(kinds=("reverse",), statuses=("active",))) == expected(
+    assert total(Filters(scope=EVERYTHING, kinds=("reverse",), statuses=("active",))) == expected(
         lambda p, a, b: p["kind"] == "reverse" and p["status"] == "active"
     )
-    assert total(Filters(cohorts=("gc0",))) == expected(lambda p, a, b: p["cohort_id"] == "gc0")
-    assert total(Filters(program_types=("executive",))) == expected(
+    assert total(Filters(scope=EVERYTHING, cohorts=("gc0",))) == expected(
+        lambda p, a, b: p["cohort_id"] == "gc0"
+    )
+    assert total(Filters(scope=EVERYTHING, program_types=("executive",))) == expected(
         lambda p, a, b: p["cohort_id"] is not None
     )
     cutoff = dt.date(2025, 9, 1)
-    assert total(Filters(date_to=cutoff)) == expected(lambda p, a, b: p["start_date"] <= cutoff)
-    assert total(Filters(geography_match=("same",))) == expected(
+    assert total(Filters(scope=EVERYTHING, date_to=cutoff)) == expected(
+        lambda p, a, b: p["start_date"] <= cutoff
+    )
+    assert total(Filters(scope=EVERYTHING, geography_match=("same",))) == expected(
         lambda p, a, b: a["geography"] == b["geography"]
     )
 
 
 def test_search_is_literal_and_case_insensitive(engine) -> None:  # type: ignore[no-untyped-def]
     small_program(engine)
-    assert portfolio_page(engine, Filters(), search="ZOË").total == 1
-    assert portfolio_page(engine, Filters(), search="smith, alex").total == 1
-    assert portfolio_page(engine, Filters(), search="%").total == 0
-    assert portfolio_page(engine, Filters(), search="_").total == 0
-    assert portfolio_page(engine, Filters(), search="Executive Pairings").total == 2
+    assert portfolio_page(engine, Filters(scope=EVERYTHING), search="ZOË").total == 1
+    assert portfolio_page(engine, Filters(scope=EVERYTHING), search="smith, alex").total == 1
+    assert portfolio_page(engine, Filters(scope=EVERYTHING), search="%").total == 0
+    assert portfolio_page(engine, Filters(scope=EVERYTHING), search="_").total == 0
+    assert portfolio_page(engine, Filters(scope=EVERYTHING), search="Executive Pairings").total == 2

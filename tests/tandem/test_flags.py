@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tandem import flags as flags_module
+from tandem.access import EVERYTHING
 from tandem.bulk import upsert
 from tandem.flags import (
     MAX_TEXT,
@@ -76,7 +77,7 @@ def _flag_audits(engine: Engine, flag_id: str, action: str | None = None) -> int
 
 
 def test_raise_flag_writes_flag_and_audit(pairings: Engine) -> None:
-    flag = raise_flag(pairings, "p1", "no_contact", "  silent since May  ", "lead@x")
+    flag = raise_flag(pairings, EVERYTHING, "p1", "no_contact", "  silent since May  ", "lead@x")
     assert flag.flag_id.startswith("F-")
     assert (flag.status, flag.version, flag.note, flag.owner) == (
         "open",
@@ -92,10 +93,13 @@ def test_raise_flag_writes_flag_and_audit(pairings: Engine) -> None:
 
 
 def test_note_is_optional_and_limited(pairings: Engine) -> None:
-    assert raise_flag(pairings, "p1", "other", "", "lead").note is None
-    assert raise_flag(pairings, "p1", "conduct", "x" * MAX_TEXT, "lead").note == "x" * MAX_TEXT
+    assert raise_flag(pairings, EVERYTHING, "p1", "other", "", "lead").note is None
+    assert (
+        raise_flag(pairings, EVERYTHING, "p1", "conduct", "x" * MAX_TEXT, "lead").note
+        == "x" * MAX_TEXT
+    )
     with pytest.raises(FlagError, match="10,001 characters long; the limit is 10,000"):
-        raise_flag(pairings, "p1", "capacity", "x" * (MAX_TEXT + 1), "lead")
+        raise_flag(pairings, EVERYTHING, "p1", "capacity", "x" * (MAX_TEXT + 1), "lead")
     assert _count(pairings, Flag) == 2
 
 
@@ -111,33 +115,35 @@ def test_raise_refuses_bad_input_and_writes_nothing(
     pairings: Engine, pairing_id: str, reason: str, raised_by: str, message: str
 ) -> None:
     with pytest.raises(FlagError, match=message):
-        raise_flag(pairings, pairing_id, reason, "note", raised_by)
+        raise_flag(pairings, EVERYTHING, pairing_id, reason, "note", raised_by)
     assert _count(pairings, Flag) == 0
     assert _count(pairings, AuditEntry) == 0
 
 
 def test_double_submit_with_request_id_returns_the_same_flag(pairings: Engine) -> None:
-    first = raise_flag(pairings, "p1", "low_ratings", "a", "lead", request_id="req-1")
+    first = raise_flag(pairings, EVERYTHING, "p1", "low_ratings", "a", "lead", request_id="req-1")
     # a later click of the same form, even after a status change, is still the same request
-    update_flag(pairings, first.flag_id, expected_version=1, actor="lead", status="in_progress")
-    again = raise_flag(pairings, "p1", "low_ratings", "a", "lead", request_id="req-1")
+    update_flag(
+        pairings, EVERYTHING, first.flag_id, expected_version=1, actor="lead", status="in_progress"
+    )
+    again = raise_flag(pairings, EVERYTHING, "p1", "low_ratings", "a", "lead", request_id="req-1")
     assert again.flag_id == first.flag_id
     assert _count(pairings, Flag) == 1
     assert _flag_audits(pairings, first.flag_id, "flag.raise") == 1
     with pytest.raises(FlagError, match="another pairing"):
-        raise_flag(pairings, "p2", "low_ratings", "a", "lead", request_id="req-1")
+        raise_flag(pairings, EVERYTHING, "p2", "low_ratings", "a", "lead", request_id="req-1")
 
 
 def test_identical_flag_within_a_minute_is_not_duplicated(pairings: Engine) -> None:
-    first = raise_flag(pairings, "p1", "mismatch", "styles clash", "lead")
-    second = raise_flag(pairings, "p1", "mismatch", "styles clash ", "other lead")
+    first = raise_flag(pairings, EVERYTHING, "p1", "mismatch", "styles clash", "lead")
+    second = raise_flag(pairings, EVERYTHING, "p1", "mismatch", "styles clash ", "other lead")
     assert second.flag_id == first.flag_id
-    different = raise_flag(pairings, "p1", "mismatch", "another note", "lead")
+    different = raise_flag(pairings, EVERYTHING, "p1", "mismatch", "another note", "lead")
     assert different.flag_id != first.flag_id
     # an identical flag raised more than a minute ago is a new concern
     with Session(pairings) as session, session.begin():
         session.get_one(Flag, first.flag_id).raised_at = utcnow() - dt.timedelta(minutes=5)
-    third = raise_flag(pairings, "p1", "mismatch", "styles clash", "lead")
+    third = raise_flag(pairings, EVERYTHING, "p1", "mismatch", "styles clash", "lead")
     assert third.flag_id not in (first.flag_id, different.flag_id)
     assert _count(pairings, Flag) == 3
 
@@ -164,22 +170,31 @@ def test_generated_ids_do_not_collide_with_imported_ones(
         )
     sequence = iter([taken, free])
     monkeypatch.setattr(flags_module.uuid, "uuid4", lambda: next(sequence))
-    flag = raise_flag(pairings, "p2", "other", None, "lead")
+    flag = raise_flag(pairings, EVERYTHING, "p2", "other", None, "lead")
     assert flag.flag_id == "F-" + free.hex[:10].upper()
     assert _count(pairings, Flag) == 2
 
 
 def test_workflow_to_resolved_and_reopened(pairings: Engine) -> None:
-    flag = raise_flag(pairings, "p1", "missed_milestones", None, "lead")
+    flag = raise_flag(pairings, EVERYTHING, "p1", "missed_milestones", None, "lead")
     flag = update_flag(
-        pairings, flag.flag_id, expected_version=1, actor="ana", status="in_progress", owner="ana"
+        pairings,
+        EVERYTHING,
+        flag.flag_id,
+        expected_version=1,
+        actor="ana",
+        status="in_progress",
+        owner="ana",
     )
     assert (flag.status, flag.owner, flag.version) == ("in_progress", "ana", 2)
     with pytest.raises(FlagError, match="resolution note is required"):
-        update_flag(pairings, flag.flag_id, expected_version=2, actor="ana", status="resolved")
+        update_flag(
+            pairings, EVERYTHING, flag.flag_id, expected_version=2, actor="ana", status="resolved"
+        )
     with pytest.raises(FlagError, match="resolution note is required"):
         update_flag(
             pairings,
+            EVERYTHING,
             flag.flag_id,
             expected_version=2,
             actor="ana",
@@ -187,9 +202,12 @@ def test_workflow_to_resolved_and_reopened(pairings: Engine) -> None:
             resolution=" ",
         )
     with pytest.raises(FlagError, match="only be given when the flag is resolved"):
-        update_flag(pairings, flag.flag_id, expected_version=2, actor="ana", resolution="done")
+        update_flag(
+            pairings, EVERYTHING, flag.flag_id, expected_version=2, actor="ana", resolution="done"
+        )
     flag = update_flag(
         pairings,
+        EVERYTHING,
         flag.flag_id,
         expected_version=2,
         actor="ana",
@@ -199,8 +217,17 @@ def test_workflow_to_resolved_and_reopened(pairings: Engine) -> None:
     assert flag.status == "resolved" and flag.resolution == "agreed new dates"
     assert flag.resolved_at is not None and flag.version == 3
     with pytest.raises(FlagError, match="cannot go from resolved to in_progress"):
-        update_flag(pairings, flag.flag_id, expected_version=3, actor="ana", status="in_progress")
-    flag = update_flag(pairings, flag.flag_id, expected_version=3, actor="ben", status="open")
+        update_flag(
+            pairings,
+            EVERYTHING,
+            flag.flag_id,
+            expected_version=3,
+            actor="ana",
+            status="in_progress",
+        )
+    flag = update_flag(
+        pairings, EVERYTHING, flag.flag_id, expected_version=3, actor="ben", status="open"
+    )
     assert (flag.status, flag.resolution, flag.resolved_at, flag.version) == ("open", None, None, 4)
     history = flag_history(pairings, flag.flag_id)
     assert [h["actor"] for h in history] == ["lead", "ana", "ana", "ben"]
@@ -211,23 +238,33 @@ def test_workflow_to_resolved_and_reopened(pairings: Engine) -> None:
 
 
 def test_update_refuses_bad_input(pairings: Engine) -> None:
-    flag = raise_flag(pairings, "p1", "other", None, "lead")
+    flag = raise_flag(pairings, EVERYTHING, "p1", "other", None, "lead")
     with pytest.raises(FlagError, match="does not exist"):
-        update_flag(pairings, "F-NOPE", expected_version=1, actor="x", status="in_progress")
+        update_flag(
+            pairings, EVERYTHING, "F-NOPE", expected_version=1, actor="x", status="in_progress"
+        )
     with pytest.raises(FlagError, match="unknown status 'closed'"):
-        update_flag(pairings, flag.flag_id, expected_version=1, actor="x", status="closed")
+        update_flag(
+            pairings, EVERYTHING, flag.flag_id, expected_version=1, actor="x", status="closed"
+        )
     with pytest.raises(FlagError, match="limit is 10,000"):
-        update_flag(pairings, flag.flag_id, expected_version=1, actor="x", note="y" * 10_001)
+        update_flag(
+            pairings, EVERYTHING, flag.flag_id, expected_version=1, actor="x", note="y" * 10_001
+        )
     current = get_flag(pairings, flag.flag_id)
     assert current is not None and current.version == 1 and current.note is None
     assert _flag_audits(pairings, flag.flag_id) == 1
 
 
 def test_stale_update_is_refused_with_the_current_state(pairings: Engine) -> None:
-    flag = raise_flag(pairings, "p1", "capacity", None, "lead")
-    update_flag(pairings, flag.flag_id, expected_version=1, actor="ana", note="ana's note")
+    flag = raise_flag(pairings, EVERYTHING, "p1", "capacity", None, "lead")
+    update_flag(
+        pairings, EVERYTHING, flag.flag_id, expected_version=1, actor="ana", note="ana's note"
+    )
     with pytest.raises(StaleFlagError) as caught:
-        update_flag(pairings, flag.flag_id, expected_version=1, actor="ben", owner="ben")
+        update_flag(
+            pairings, EVERYTHING, flag.flag_id, expected_version=1, actor="ben", owner="ben"
+        )
     assert caught.value.current.version == 2
     assert caught.value.current.note == "ana's note"
     assert "changed by ana" in str(caught.value) and "not saved" in str(caught.value)
@@ -236,17 +273,25 @@ def test_stale_update_is_refused_with_the_current_state(pairings: Engine) -> Non
 
 
 def test_update_without_changes_writes_nothing(pairings: Engine) -> None:
-    flag = raise_flag(pairings, "p1", "capacity", "n", "lead")
-    same = update_flag(pairings, flag.flag_id, expected_version=1, actor="ana", note="n")
+    flag = raise_flag(pairings, EVERYTHING, "p1", "capacity", "n", "lead")
+    same = update_flag(
+        pairings, EVERYTHING, flag.flag_id, expected_version=1, actor="ana", note="n"
+    )
     assert same.version == 1
     assert _flag_audits(pairings, flag.flag_id) == 1
 
 
 def test_open_flags_lists_unresolved(pairings: Engine) -> None:
-    a = raise_flag(pairings, "p1", "other", "a", "lead")
-    b = raise_flag(pairings, "p2", "other", "b", "lead")
+    a = raise_flag(pairings, EVERYTHING, "p1", "other", "a", "lead")
+    b = raise_flag(pairings, EVERYTHING, "p2", "other", "b", "lead")
     update_flag(
-        pairings, a.flag_id, expected_version=1, actor="l", status="resolved", resolution="r"
+        pairings,
+        EVERYTHING,
+        a.flag_id,
+        expected_version=1,
+        actor="l",
+        status="resolved",
+        resolution="r",
     )
     assert [f.flag_id for f in open_flags(pairings)] == [b.flag_id]
     assert open_flags(pairings, ["p1"]) == []
@@ -259,7 +304,7 @@ def _edit(
     gate.wait()
     try:
         outcomes[who] = update_flag(
-            engine, flag_id, expected_version=1, actor=who, note=f"{who} was here"
+            engine, EVERYTHING, flag_id, expected_version=1, actor=who, note=f"{who} was here"
         )
     except Exception as error:  # collected and asserted by the test
         outcomes[who] = error
@@ -267,7 +312,7 @@ def _edit(
 
 def test_concurrent_edits_exactly_one_wins(pairings: Engine) -> None:
     for round_number in range(5):
-        flag = raise_flag(pairings, "p1", "other", f"round {round_number}", "lead")
+        flag = raise_flag(pairings, EVERYTHING, "p1", "other", f"round {round_number}", "lead")
         barrier = threading.Barrier(2)
         outcomes: dict[str, object] = {}
         threads = [
@@ -291,7 +336,7 @@ def test_write_between_read_and_update_is_caught_by_the_version_guard(
     pairings: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Deterministic race: ana saves after ben's read but before ben's guarded UPDATE."""
-    flag = raise_flag(pairings, "p1", "other", None, "lead")
+    flag = raise_flag(pairings, EVERYTHING, "p1", "other", None, "lead")
     original_load = flags_module._load
     calls: list[str] = []
 
@@ -299,12 +344,14 @@ def test_write_between_read_and_update_is_caught_by_the_version_guard(
         current = original_load(session, flag_id)
         calls.append(flag_id)
         if len(calls) == 1:  # only ben's first read; ana's own reads pass through
-            update_flag(pairings, flag_id, expected_version=1, actor="ana", owner="ana")
+            update_flag(pairings, EVERYTHING, flag_id, expected_version=1, actor="ana", owner="ana")
         return current
 
     monkeypatch.setattr(flags_module, "_load", load_then_let_ana_save)
     with pytest.raises(StaleFlagError) as caught:
-        update_flag(pairings, flag.flag_id, expected_version=1, actor="ben", owner="ben")
+        update_flag(
+            pairings, EVERYTHING, flag.flag_id, expected_version=1, actor="ben", owner="ben"
+        )
     assert caught.value.current.owner == "ana" and caught.value.current.version == 2
     assert "changed by ana" in str(caught.value)
     monkeypatch.undo()
@@ -318,7 +365,9 @@ def _raise(
 ) -> None:
     gate.wait()
     try:
-        outcomes.append(raise_flag(engine, "p2", "conduct", "x", "lead", request_id=request_id))
+        outcomes.append(
+            raise_flag(engine, EVERYTHING, "p2", "conduct", "x", "lead", request_id=request_id)
+        )
     except Exception as error:  # collected and asserted by the test
         outcomes.append(error)
 

@@ -13,6 +13,7 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 from sqlalchemy import Engine, func, select, text
 
+from tandem.access import EVERYTHING
 from tandem.bulk import upsert
 from tandem.cli import main
 from tandem.matching import HardRules, MatchConfig, People, kind_code, load_people, score
@@ -421,8 +422,8 @@ def test_a_move_must_beat_staying_by_the_margin(engine: Engine) -> None:
 
 
 def test_pins_and_excludes_are_respected(program: Engine) -> None:
-    set_pinned(program, "line", actor="lead")
-    set_excluded(program, "b1", actor="lead")
+    set_pinned(program, EVERYTHING, "line", actor="lead")
+    set_excluded(program, EVERYTHING, "b1", actor="lead")
     stored = load_rebalance_settings(program)
     assert stored["pins"] == ["line"] and stored["excludes"] == ["b1"]
 
@@ -434,7 +435,7 @@ def test_pins_and_excludes_are_respected(program: Engine) -> None:
     assert sum(1 for s in plan.suggestions if s.current_mentor_id == "busy") >= 2
     assert_hard_rules_hold(program, plan.suggestions)
 
-    set_pinned(program, "line", actor="lead", pinned=False)
+    set_pinned(program, EVERYTHING, "line", actor="lead", pinned=False)
     assert "line" in {s.pairing_id for s in compute_rebalance(program).suggestions}
 
 
@@ -452,7 +453,9 @@ def test_accept_ends_one_pairing_and_proposes_one_then_refuses_a_stale_repeat(
     suggestion = next(s for s in plan.suggestions if s.pairing_id == "line")
     pairings_before, audits_before = count_rows(program)
 
-    new_id = accept_suggestion(program, suggestion, actor="lead@example.com", today=TODAY)
+    new_id = accept_suggestion(
+        program, EVERYTHING, suggestion, actor="lead@example.com", today=TODAY
+    )
 
     with program.connect() as connection:
         old = connection.execute(select(Pairing).where(Pairing.pairing_id == "line")).one()
@@ -480,7 +483,7 @@ def test_accept_ends_one_pairing_and_proposes_one_then_refuses_a_stale_repeat(
     assert all(a.actor == "lead@example.com" for a in audits)
 
     with pytest.raises(SuggestionConflict, match="changed since"):
-        accept_suggestion(program, suggestion, actor="lead@example.com", today=TODAY)
+        accept_suggestion(program, EVERYTHING, suggestion, actor="lead@example.com", today=TODAY)
     assert count_rows(program) == (pairings_before + 1, audits_before + 2)
 
 
@@ -499,7 +502,7 @@ def test_accept_refuses_when_the_target_mentor_filled_up_meanwhile(program: Engi
         )
     before = count_rows(program)
     with pytest.raises(SuggestionConflict, match="capacity"):
-        accept_suggestion(program, suggestion, actor="lead", today=TODAY)
+        accept_suggestion(program, EVERYTHING, suggestion, actor="lead", today=TODAY)
     assert count_rows(program) == before
     with program.connect() as connection:
         status, version = connection.execute(
@@ -510,7 +513,7 @@ def test_accept_refuses_when_the_target_mentor_filled_up_meanwhile(program: Engi
 
 def test_declined_suggestions_are_not_proposed_again(program: Engine) -> None:
     first = {s.pairing_id: s for s in compute_rebalance(program).suggestions}["line"]
-    decline_suggestion(program, first, actor="lead", today=TODAY)
+    decline_suggestion(program, EVERYTHING, first, actor="lead", today=TODAY)
     again = {s.pairing_id: s for s in compute_rebalance(program).suggestions}
     assert again["line"].suggested_mentor_id != first.suggested_mentor_id
     with program.connect() as connection:

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 
 from tandem import rollups
+from tandem.access import EVERYTHING
 from tandem.bundle import import_bundle
 from tandem.health import refresh_health
 from tandem.matching import COMPONENTS, MatchConfig, load_match_config, save_match_config
@@ -85,19 +86,19 @@ def test_other_weights_have_no_stored_plan(refreshed: Engine) -> None:
 
 
 def _accept(engine: Engine) -> None:
-    accept_suggestion(engine, compute_rebalance(engine).suggestions[0], "test")
+    accept_suggestion(engine, EVERYTHING, compute_rebalance(engine).suggestions[0], "test")
 
 
 def _decline(engine: Engine) -> None:
-    decline_suggestion(engine, compute_rebalance(engine).suggestions[0], "test")
+    decline_suggestion(engine, EVERYTHING, compute_rebalance(engine).suggestions[0], "test")
 
 
 def _pin(engine: Engine) -> None:
-    set_pinned(engine, compute_rebalance(engine).suggestions[0].pairing_id, "test")
+    set_pinned(engine, EVERYTHING, compute_rebalance(engine).suggestions[0].pairing_id, "test")
 
 
 def _exclude(engine: Engine) -> None:
-    set_excluded(engine, compute_rebalance(engine).suggestions[0].pairing_id, "test")
+    set_excluded(engine, EVERYTHING, compute_rebalance(engine).suggestions[0].pairing_id, "test")
 
 
 def _save_weights(engine: Engine) -> None:
@@ -182,7 +183,7 @@ def test_the_page_reads_an_outline_and_a_page_of_suggestions(refreshed: Engine) 
         plan.suggestions[0],
     ]
     # Forgotten by a write: no outline, and no suggestion left to read.
-    set_pinned(refreshed, plan.suggestions[0].pairing_id, "test")
+    set_pinned(refreshed, EVERYTHING, plan.suggestions[0].pairing_id, "test")
     assert load_stored_outline(refreshed, config) is None
     assert stored_suggestions(refreshed, config, wanted) == []
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tandem.access import Scope
 from tandem.bundle import import_bundle
 from tandem.matching import COMPONENT_LABELS, COMPONENTS, MatchConfig
 from tandem.queries.rebalancing import mentor_loads
@@ -16,7 +17,6 @@ from tandem.rebalance_view import (
     BEFORE,
     CURRENT,
     SUGGESTED,
-    Scope,
     by_gain,
     chart_load_changes,
     component_frame,

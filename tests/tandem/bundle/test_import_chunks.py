@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from tandem.access import EVERYTHING
 from tandem.bundle import BundleError, import_bundle
 from tandem.bundle import reader as bundle_reader
 from tandem.models import Flag, Pairing
@@ -61,7 +62,9 @@ def test_an_edit_started_before_reimporting_the_same_bundle_still_saves(engine: 
     import_bundle(engine, SAMPLE)
     version = _versions(engine, Flag)["fl-001"]
     import_bundle(engine, SAMPLE)  # a nightly re-import of the unchanged HR export
-    update_flag(engine, "fl-001", expected_version=version, actor="lead", status="in_progress")
+    update_flag(
+        engine, EVERYTHING, "fl-001", expected_version=version, actor="lead", status="in_progress"
+    )
     assert _versions(engine, Flag)["fl-001"] == version + 1
 
 

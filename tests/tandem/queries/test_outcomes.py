@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pytest
 
+from tandem.access import EVERYTHING
 from tandem.filters import Filters
 from tandem.milestones import DONE_STATUSES, milestone_status
 from tandem.queries.outcomes import DIMENSIONS, drill_down, outcomes_by
@@ -67,7 +68,9 @@ def test_outcomes_match_independent_computation(engine, dimension: str) -> None:
     rows = grid_program(engine)
     columns = DIMENSIONS[dimension].columns
     threshold = 3
-    frame = outcomes_by(engine, Filters(), dimension, threshold=threshold, today=TODAY)
+    frame = outcomes_by(
+        engine, Filters(scope=EVERYTHING), dimension, threshold=threshold, today=TODAY
+    )
     expected = expected_groups(rows, lambda c: tuple(c[name] for name in columns))
     assert len(frame) == len(expected)
     for _, row in frame.iterrows():
@@ -92,17 +95,19 @@ def test_outcomes_match_independent_computation(engine, dimension: str) -> None:
 def test_no_cell_below_the_threshold_carries_a_number(engine) -> None:  # type: ignore[no-untyped-def]
     grid_program(engine)
     for dimension in DIMENSIONS:
-        frame = outcomes_by(engine, Filters(), dimension, threshold=8, today=TODAY)
+        frame = outcomes_by(engine, Filters(scope=EVERYTHING), dimension, threshold=8, today=TODAY)
         small = frame[frame["suppressed"]]
         assert small[["n", "completion_rate", "rating_gain", "active_share"]].isna().all().all()
 
 
 def test_clicking_a_cell_narrows_the_portfolio_to_that_cell(engine) -> None:  # type: ignore[no-untyped-def]
     rows = grid_program(engine)
-    frame = outcomes_by(engine, Filters(), "division_pair", threshold=1, today=TODAY)
+    frame = outcomes_by(
+        engine, Filters(scope=EVERYTHING), "division_pair", threshold=1, today=TODAY
+    )
     for _, cell in frame.iterrows():
         narrowed = drill_down(
-            Filters(),
+            Filters(scope=EVERYTHING),
             "division_pair",
             {
                 "mentor_division": cell["mentor_division"],
@@ -110,8 +115,10 @@ def test_clicking_a_cell_narrows_the_portfolio_to_that_cell(engine) -> None:  # 
             },
         )
         assert portfolio_page(engine, narrowed, today=TODAY).total == cell["n"]
-    gaps = outcomes_by(engine, Filters(), "level_gap", threshold=1, today=TODAY)
+    gaps = outcomes_by(engine, Filters(scope=EVERYTHING), "level_gap", threshold=1, today=TODAY)
     for _, cell in gaps.iterrows():
-        narrowed = drill_down(Filters(), "level_gap", {"level_gap": cell["level_gap"]})
+        narrowed = drill_down(
+            Filters(scope=EVERYTHING), "level_gap", {"level_gap": cell["level_gap"]}
+        )
         assert portfolio_page(engine, narrowed, today=TODAY).total == cell["n"]
     assert sum(gaps["n"]) == len(rows["pairings"])

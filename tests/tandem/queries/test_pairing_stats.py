@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import func, insert, select
 
 from tandem import rollups
+from tandem.access import EVERYTHING
 from tandem.bundle.importer import import_bundle
 from tandem.db import transaction
 from tandem.filters import Filters
@@ -75,7 +76,7 @@ def test_stored_rollups_hold_exactly_the_live_rows(engine) -> None:  # type: ign
 
 def test_pages_show_the_same_numbers_from_stored_and_live_rollups(engine) -> None:  # type: ignore[no-untyped-def]
     grid_program(engine)
-    filters = Filters()
+    filters = Filters(scope=EVERYTHING)
 
     def snapshot() -> list[pd.DataFrame]:
         frames = [

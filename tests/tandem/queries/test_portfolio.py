@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tandem.access import EVERYTHING
 from tandem.bulk import upsert
 from tandem.downloads import csv_bytes
 from tandem.filters import Filters
@@ -15,7 +16,7 @@ from tests.factories import TODAY, grid_program, small_program
 
 def test_rows_carry_meetings_milestones_and_ratings(engine) -> None:  # type: ignore[no-untyped-def]
     small_program(engine)
-    page = portfolio_page(engine, Filters(), today=TODAY, sort="mentor")
+    page = portfolio_page(engine, Filters(scope=EVERYTHING), today=TODAY, sort="mentor")
     first = page.rows.set_index("pairing_id").loc["x1"]
     assert first["mentor"] == "Zoë Ångström"
     assert first["meetings"] == 4
@@ -33,11 +34,15 @@ def test_paging_and_sorting_cover_every_row_once(engine) -> None:  # type: ignor
     rows = grid_program(engine)
     seen: list[str] = []
     for offset in range(0, 40, 7):
-        page = portfolio_page(engine, Filters(), today=TODAY, sort="mentee", limit=7, offset=offset)
+        page = portfolio_page(
+            engine, Filters(scope=EVERYTHING), today=TODAY, sort="mentee", limit=7, offset=offset
+        )
         assert page.total == len(rows["pairings"])
         seen.extend(page.rows["pairing_id"])
     assert sorted(seen) == sorted(p["pairing_id"] for p in rows["pairings"])
-    names = portfolio_page(engine, Filters(), today=TODAY, sort="mentee", limit=100).rows["mentee"]
+    names = portfolio_page(
+        engine, Filters(scope=EVERYTHING), today=TODAY, sort="mentee", limit=100
+    ).rows["mentee"]
     assert list(names) == sorted(names)
 
 
@@ -59,7 +64,9 @@ def test_uncomputed_health_sorts_last_both_ways(engine) -> None:  # type: ignore
             ],
         )
     for descending in (False, True):
-        page = portfolio_page(engine, Filters(), today=TODAY, sort="health", descending=descending)
+        page = portfolio_page(
+            engine, Filters(scope=EVERYTHING), today=TODAY, sort="health", descending=descending
+        )
         assert list(page.rows["pairing_id"]) == ["x2", "x1"]
 
 
@@ -69,7 +76,7 @@ def test_export_streams_every_row_formula_safe(engine) -> None:  # type: ignore[
         connection.exec_driver_sql(
             "UPDATE pairings SET objective = '=HYPERLINK(\"http://x\")' WHERE pairing_id = 'x2'"
         )
-    frames = list(portfolio_export(engine, Filters(), today=TODAY))
+    frames = list(portfolio_export(engine, Filters(scope=EVERYTHING), today=TODAY))
     assert sum(len(f) for f in frames) == 2
     text = csv_bytes(frames).decode("utf-8-sig")
     assert "'=HYPERLINK" in text
@@ -80,7 +87,7 @@ def test_headlines_compare_with_the_previous_period(engine) -> None:  # type: ig
     small_program(engine)
     import datetime as dt
 
-    filters = Filters(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 4, 30))
+    filters = Filters(scope=EVERYTHING, date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 4, 30))
     period, metrics = headline_metrics(engine, filters, today=TODAY)
     assert period == period_for(filters, TODAY)
     assert period.previous.end == dt.date(2026, 2, 28)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select, update
 
+from tandem.access import EVERYTHING
 from tandem.bulk import upsert
 from tandem.bundle import import_bundle
 from tandem.matching import LOAD_STATUSES
@@ -125,10 +126,10 @@ def test_the_fingerprint_changes_with_every_input_of_the_plan(engine) -> None:  
     assert data_fingerprint(engine) == seen[0]  # nothing changed, same value
 
     first = compute_rebalance(engine).suggestions[0]
-    accept_suggestion(engine, first, "lead@example.com", today=TODAY)
+    accept_suggestion(engine, EVERYTHING, first, "lead@example.com", today=TODAY)
     seen.append(data_fingerprint(engine))
 
-    set_pinned(engine, "pr-001", "lead@example.com")
+    set_pinned(engine, EVERYTHING, "pr-001", "lead@example.com")
     seen.append(data_fingerprint(engine))
 
     with engine.begin() as connection:  # an unaudited write still shows in the versions

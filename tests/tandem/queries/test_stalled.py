@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tandem import rollups
+from tandem.access import EVERYTHING
 from tandem.filters import Filters
 from tandem.flags import raise_flag, update_flag
 from tandem.health import TREND_MONTHS, health_frame, nudge_list, refresh_health
@@ -34,14 +35,24 @@ def program(engine: Engine) -> dict[str, Any]:
     pairings = [p["pairing_id"] for p in rows["pairings"]]
     # Flags in every state: two open on one pairing (the newest one's owner
     # counts), one unowned, one in progress, one resolved (not counted).
-    raise_flag(engine, pairings[0], "no_contact", "first", "lead", owner="Old Owner")
-    newest = raise_flag(engine, pairings[0], "capacity", "second", "lead", owner="New Owner")
-    raise_flag(engine, pairings[1], "other", None, "lead")
-    moved = raise_flag(engine, pairings[2], "mismatch", "m", "lead", owner="Ana")
-    update_flag(engine, moved.flag_id, expected_version=1, actor="lead", status="in_progress")
-    done = raise_flag(engine, pairings[3], "conduct", "c", "lead", owner="Bo")
+    raise_flag(engine, EVERYTHING, pairings[0], "no_contact", "first", "lead", owner="Old Owner")
+    newest = raise_flag(
+        engine, EVERYTHING, pairings[0], "capacity", "second", "lead", owner="New Owner"
+    )
+    raise_flag(engine, EVERYTHING, pairings[1], "other", None, "lead")
+    moved = raise_flag(engine, EVERYTHING, pairings[2], "mismatch", "m", "lead", owner="Ana")
     update_flag(
-        engine, done.flag_id, expected_version=1, actor="lead", status="resolved", resolution="ok"
+        engine, EVERYTHING, moved.flag_id, expected_version=1, actor="lead", status="in_progress"
+    )
+    done = raise_flag(engine, EVERYTHING, pairings[3], "conduct", "c", "lead", owner="Bo")
+    update_flag(
+        engine,
+        EVERYTHING,
+        done.flag_id,
+        expected_version=1,
+        actor="lead",
+        status="resolved",
+        resolution="ok",
     )
     # Make the two flags of pairing 0 ordered by time without relying on the clock.
     with engine.begin() as connection:
@@ -121,7 +132,7 @@ def _actual(frame: Any) -> list[dict]:
 
 def test_queue_order_and_content(engine: Engine, program: dict[str, Any]) -> None:
     expected = _expected(engine, program)
-    page = stalled_queue(engine, Filters(), limit=1000)
+    page = stalled_queue(engine, Filters(scope=EVERYTHING), limit=1000)
     assert page.total == len(expected)
     assert _actual(page.rows) == expected
     # The fixture really exercises every tier and the flag columns.
@@ -134,26 +145,28 @@ def test_queue_order_and_content(engine: Engine, program: dict[str, Any]) -> Non
 def test_queue_pages_in_sql(engine: Engine, program: dict[str, Any]) -> None:
     expected = _expected(engine, program)
     assert len(expected) > 5
-    pages = [stalled_queue(engine, Filters(), limit=4, offset=o) for o in range(0, 40, 4)]
+    pages = [
+        stalled_queue(engine, Filters(scope=EVERYTHING), limit=4, offset=o) for o in range(0, 40, 4)
+    ]
     assert all(p.total == len(expected) for p in pages)
     stitched = [r for p in pages for r in _actual(p.rows)]
     assert stitched == expected
 
 
 def test_queue_obeys_the_filters(engine: Engine, program: dict[str, Any]) -> None:
-    filters = Filters(cohorts=("gc1",))
+    filters = Filters(scope=EVERYTHING, cohorts=("gc1",))
     keep = {p["pairing_id"] for p in program["pairings"] if p["cohort_id"] == "gc1"}
     expected = _expected(engine, program, keep)
     page = stalled_queue(engine, filters, limit=1000)
     assert _actual(page.rows) == expected
-    assert page.total < stalled_queue(engine, Filters(), limit=1000).total
+    assert page.total < stalled_queue(engine, Filters(scope=EVERYTHING), limit=1000).total
 
 
 def test_counts(engine: Engine, program: dict[str, Any]) -> None:
     with engine.connect() as connection:
         health = connection.execute(select(PairingHealth)).all()
         flags = connection.execute(select(Flag)).all()
-    counts = queue_counts(engine, Filters())
+    counts = queue_counts(engine, Filters(scope=EVERYTHING))
     assert counts.stalled == sum(1 for h in health if h.stalled)
     assert counts.at_risk == sum(1 for h in health if h.at_risk)
     unresolved = [f for f in flags if f.status != "resolved"]
@@ -164,7 +177,7 @@ def test_counts(engine: Engine, program: dict[str, Any]) -> None:
 def test_distribution_bins(engine: Engine, program: dict[str, Any]) -> None:
     with engine.connect() as connection:
         health = connection.execute(select(PairingHealth)).all()
-    bins = health_distribution(engine, Filters())
+    bins = health_distribution(engine, Filters(scope=EVERYTHING))
     assert next(iter(bins["band"])) == "0–9" and list(bins["band"])[-1] == "90–100"
     for row in bins.itertuples():
         members = [
@@ -178,7 +191,7 @@ def test_distribution_bins(engine: Engine, program: dict[str, Any]) -> None:
         assert row.stalled == sum(1 for h in members if h.stalled)
     assert bins["pairings"].sum() == sum(1 for h in health if h.health is not None)
     # With a privacy threshold, small bands are blanked and marked.
-    suppressed = health_distribution(engine, Filters(), threshold=1000)
+    suppressed = health_distribution(engine, Filters(scope=EVERYTHING), threshold=1000)
     shown = suppressed[~suppressed["suppressed"]]
     assert (shown["pairings"].fillna(0) == 0).all()
     assert suppressed["suppressed"].sum() == (bins["pairings"] > 0).sum()
@@ -193,12 +206,12 @@ def test_as_of(engine: Engine, program: dict[str, Any]) -> None:
 def test_as_of_before_any_refresh(engine: Engine) -> None:
     info = health_as_of(engine)
     assert (info.as_of, info.pairings) == (None, 0)
-    assert stalled_queue(engine, Filters()).total == 0
-    assert health_distribution(engine, Filters())["pairings"].sum() == 0
+    assert stalled_queue(engine, Filters(scope=EVERYTHING)).total == 0
+    assert health_distribution(engine, Filters(scope=EVERYTHING))["pairings"].sum() == 0
 
 
 def test_trend_matches_health_at_each_month_end(engine: Engine, program: dict[str, Any]) -> None:
-    trend = stall_trend(engine, Filters(), months=3, today=TODAY)
+    trend = stall_trend(engine, Filters(scope=EVERYTHING), months=3, today=TODAY)
     ends = list(trend["month_end"])
     assert ends[-1] == TODAY and len(ends) == 3
     for earlier, later in itertools.pairwise(ends):
@@ -209,7 +222,9 @@ def test_trend_matches_health_at_each_month_end(engine: Engine, program: dict[st
         assert row.stalled == int(frame["stalled"].sum())
         assert row.at_risk == int(frame["at_risk"].sum())
     keep = {p["pairing_id"] for p in program["pairings"] if p["cohort_id"] == "gc0"}
-    filtered = stall_trend(engine, Filters(cohorts=("gc0",)), months=1, today=TODAY)
+    filtered = stall_trend(
+        engine, Filters(scope=EVERYTHING, cohorts=("gc0",)), months=1, today=TODAY
+    )
     frame = health_frame(engine, TODAY)
     assert filtered["stalled"].iloc[0] == int(
         frame[frame["pairing_id"].isin(keep)]["stalled"].sum()
@@ -219,17 +234,17 @@ def test_trend_matches_health_at_each_month_end(engine: Engine, program: dict[st
 def test_nudge_list_obeys_the_filters(engine: Engine, program: dict[str, Any]) -> None:
     everyone = nudge_list(engine, TODAY)
     keep = {p["pairing_id"] for p in program["pairings"] if p["cohort_id"] == "gc0"}
-    filtered = filtered_nudge_list(engine, Filters(cohorts=("gc0",)), TODAY)
+    filtered = filtered_nudge_list(engine, Filters(scope=EVERYTHING, cohorts=("gc0",)), TODAY)
     assert list(filtered["pairing_id"]) == [p for p in everyone["pairing_id"] if p in keep]
     assert len(filtered) < len(everyone)
 
 
 def test_pairing_flag_rows(engine: Engine, program: dict[str, Any]) -> None:
     first = program["pairings"][0]["pairing_id"]
-    frame = pairing_flag_rows(engine, first)
+    frame = pairing_flag_rows(engine, first, EVERYTHING)
     assert list(frame["note"]) == ["second", "first"]  # newest first
     assert list(frame["version"]) == [1, 1]
-    assert pairing_flag_rows(engine, "no-such-pairing").empty
+    assert pairing_flag_rows(engine, "no-such-pairing", EVERYTHING).empty
 
 
 def _live(engine: Engine) -> None:
@@ -241,10 +256,10 @@ def _live(engine: Engine) -> None:
 @pytest.mark.parametrize(
     "filters",
     [
-        Filters(),
-        Filters(cohorts=("gc0",)),
-        Filters(divisions=("Risk",), statuses=("active", "paused")),
-        Filters(cohorts=("no such cohort",)),
+        Filters(scope=EVERYTHING),
+        Filters(scope=EVERYTHING, cohorts=("gc0",)),
+        Filters(scope=EVERYTHING, divisions=("Risk",), statuses=("active", "paused")),
+        Filters(scope=EVERYTHING, cohorts=("no such cohort",)),
     ],
 )
 def test_stored_trend_equals_the_live_one(
@@ -264,7 +279,7 @@ def test_stored_trend_equals_the_live_one(
 
 
 def test_stored_trend_reads_the_snapshots(engine: Engine, program: dict[str, Any]) -> None:
-    before = stall_trend(engine, Filters(), today=TODAY)
+    before = stall_trend(engine, Filters(scope=EVERYTHING), today=TODAY)
     month_end = before["month_end"].iloc[0]
     with engine.begin() as connection:
         connection.execute(
@@ -272,25 +287,27 @@ def test_stored_trend_reads_the_snapshots(engine: Engine, program: dict[str, Any
             .where(PairingHealthHistory.month_end == month_end)
             .values(stalled=True)
         )
-    after = stall_trend(engine, Filters(), today=TODAY)
+    after = stall_trend(engine, Filters(scope=EVERYTHING), today=TODAY)
     stored_rows = before["scored"].iloc[0]
     assert after["stalled"].iloc[0] >= stored_rows > before["stalled"].iloc[0]
     assert list(after["stalled"].iloc[1:]) == list(before["stalled"].iloc[1:])
     # A day the refresh did not store, or more months than it keeps: computed live.
-    longer = stall_trend(engine, Filters(), months=TREND_MONTHS + 1, today=TODAY)
+    longer = stall_trend(engine, Filters(scope=EVERYTHING), months=TREND_MONTHS + 1, today=TODAY)
     assert list(longer["stalled"].iloc[1:]) == list(before["stalled"])
 
 
 def test_stored_nudge_list_equals_the_live_one_under_filters(
     engine: Engine, program: dict[str, Any]
 ) -> None:
-    filters = Filters(cohorts=("gc0",))
-    people = Filters(divisions=("Risk",))
+    filters = Filters(scope=EVERYTHING, cohorts=("gc0",))
+    people = Filters(scope=EVERYTHING, divisions=("Risk",))
     stored = filtered_nudge_list(engine, filters, TODAY)
     by_people = filtered_nudge_list(engine, people, TODAY)
-    everyone = filtered_nudge_list(engine, Filters(), TODAY)
+    everyone = filtered_nudge_list(engine, Filters(scope=EVERYTHING), TODAY)
     _live(engine)
     pd.testing.assert_frame_equal(stored, filtered_nudge_list(engine, filters, TODAY))
     pd.testing.assert_frame_equal(by_people, filtered_nudge_list(engine, people, TODAY))
-    pd.testing.assert_frame_equal(everyone, filtered_nudge_list(engine, Filters(), TODAY))
+    pd.testing.assert_frame_equal(
+        everyone, filtered_nudge_list(engine, Filters(scope=EVERYTHING), TODAY)
+    )
     assert 0 < len(stored) < len(everyone)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from tandem.access import EVERYTHING
 from tandem.bulk import upsert
 from tandem.db import transaction
 from tandem.filters import Filters
@@ -181,7 +182,7 @@ def check_shares(frame, expected, threshold: int, group_column: str) -> None:  #
 
 def test_prevalence_by_month_matches(engine) -> None:  # type: ignore[no-untyped-def]
     notes = joined(build(engine))
-    frame = q.prevalence_by_month(engine, Filters(), threshold=5)
+    frame = q.prevalence_by_month(engine, Filters(scope=EVERYTHING), threshold=5)
     check_shares(frame, expected_shares(notes, "month"), 5, "month")
     assert frame["suppressed"].any() or frame["n"].min() >= 5
 
@@ -189,7 +190,7 @@ def test_prevalence_by_month_matches(engine) -> None:  # type: ignore[no-untyped
 @pytest.mark.parametrize("dimension", ["source", "author_role", "kind"])
 def test_breakdown_matches(engine, dimension: str) -> None:  # type: ignore[no-untyped-def]
     notes = joined(build(engine))
-    frame = q.breakdown(engine, Filters(), dimension, threshold=5)
+    frame = q.breakdown(engine, Filters(scope=EVERYTHING), dimension, threshold=5)
     check_shares(frame, expected_shares(notes, dimension), 5, "group")
 
 
@@ -198,7 +199,7 @@ def test_breakdown_by_cohort_suppresses_the_small_cohort(engine) -> None:  # typ
     cohort_name = {"big": "Big cohort", "small": "Small cohort"}
     for note in notes:
         note["cohort"] = cohort_name[note["cohort_id"]]
-    frame = q.breakdown(engine, Filters(), "cohort", threshold=5)
+    frame = q.breakdown(engine, Filters(scope=EVERYTHING), "cohort", threshold=5)
     check_shares(frame, expected_shares(notes, "cohort"), 5, "group")
     small = frame[frame["group"] == "Small cohort"]
     assert not small.empty and small["suppressed"].all()  # 3 pairings < 5
@@ -208,23 +209,27 @@ def test_filters_scope_pairings_and_program_notes(engine) -> None:  # type: igno
     notes = joined(build(engine))
     # A kind filter: only notes of reverse pairings; program-level notes drop out.
     reverse = [n for n in notes if n["kind"] == "reverse"]
-    frame = q.breakdown(engine, Filters(kinds=("reverse",)), "source", threshold=2)
+    frame = q.breakdown(
+        engine, Filters(scope=EVERYTHING, kinds=("reverse",)), "source", threshold=2
+    )
     check_shares(frame, expected_shares(reverse, "source"), 2, "group")
     # A cohort filter keeps program-level notes of that cohort.
     big = [n for n in notes if n["cohort_id"] == "big"]
     assert any(n["pairing_id"] is None for n in big)
-    frame = q.breakdown(engine, Filters(cohorts=("big",)), "kind", threshold=2)
+    frame = q.breakdown(engine, Filters(scope=EVERYTHING, cohorts=("big",)), "kind", threshold=2)
     check_shares(frame, expected_shares(big, "kind"), 2, "group")
     # A date range restricts the notes' own dates.
     start, end = dt.date(2026, 3, 1), dt.date(2026, 5, 31)
     dated = [n for n in notes if start <= n["date"] <= end]
-    frame = q.breakdown(engine, Filters(date_from=start, date_to=end), "author_role", threshold=2)
+    frame = q.breakdown(
+        engine, Filters(scope=EVERYTHING, date_from=start, date_to=end), "author_role", threshold=2
+    )
     check_shares(frame, expected_shares(dated, "author_role"), 2, "group")
 
 
 def test_private_notes_count_in_aggregates(engine) -> None:  # type: ignore[no-untyped-def]
     notes = joined(build(engine))
-    frame = q.breakdown(engine, Filters(), "author_role", threshold=1)
+    frame = q.breakdown(engine, Filters(scope=EVERYTHING), "author_role", threshold=1)
     total_units = {
         role: len({n["unit"] for n in notes if n["author_role"] == role}) for role in ROLES
     }
@@ -241,7 +246,7 @@ def test_private_notes_count_in_aggregates(engine) -> None:  # type: ignore[no-u
 
 def test_sentiment_by_theme_matches(engine) -> None:  # type: ignore[no-untyped-def]
     notes = joined(build(engine))
-    frame = q.sentiment_by_theme(engine, Filters(), threshold=5)
+    frame = q.sentiment_by_theme(engine, Filters(scope=EVERYTHING), threshold=5)
     assert set(frame["theme"]) == {n["theme"] for n in notes if n["theme"]}
     for row in frame.itertuples():
         scored = [n for n in notes if n["theme"] == row.theme and n["sentiment"] is not None]
@@ -252,14 +257,14 @@ def test_sentiment_by_theme_matches(engine) -> None:  # type: ignore[no-untyped-
         assert row.mean_sentiment == pytest.approx(mean)
         assert row.share_negative == pytest.approx(negative)
     # Filter down to the small cohort: 3 pairings per theme at most, all suppressed.
-    small = q.sentiment_by_theme(engine, Filters(cohorts=("small",)), threshold=5)
+    small = q.sentiment_by_theme(engine, Filters(scope=EVERYTHING, cohorts=("small",)), threshold=5)
     assert not small.empty and small["suppressed"].all()
     assert small["mean_sentiment"].isna().all()
 
 
 def test_emerging_fading_matches(engine) -> None:  # type: ignore[no-untyped-def]
     notes = joined(build(engine))
-    frame, span = q.emerging_fading(engine, Filters(), threshold=5, today=TODAY)
+    frame, span = q.emerging_fading(engine, Filters(scope=EVERYTHING), threshold=5, today=TODAY)
     assert span.current_end == TODAY
     assert (span.current_end - span.current_start).days == q.DEFAULT_PERIOD_DAYS - 1
     assert span.previous_end == span.current_start - dt.timedelta(days=1)
@@ -278,7 +283,7 @@ def test_emerging_fading_matches(engine) -> None:  # type: ignore[no-untyped-def
 
 def test_emerging_fading_uses_the_filter_range_and_suppresses(engine) -> None:  # type: ignore[no-untyped-def]
     build(engine)
-    filters = Filters(date_from=dt.date(2026, 6, 1), date_to=dt.date(2026, 6, 30))
+    filters = Filters(scope=EVERYTHING, date_from=dt.date(2026, 6, 1), date_to=dt.date(2026, 6, 30))
     _, span = q.emerging_fading(engine, filters, threshold=5, today=TODAY)
     assert (span.current_start, span.current_end) == (filters.date_from, filters.date_to)
     assert (span.previous_start, span.previous_end) == (dt.date(2026, 5, 2), dt.date(2026, 5, 31))
@@ -295,8 +300,8 @@ def test_notes_to_code_never_returns_private_notes(engine) -> None:  # type: ign
         and n["coded_theme"] is None
         and (n["theme_id"] is None or n["confidence"] is None or n["confidence"] < q.LOW_CONFIDENCE)
     ]
-    first, total = q.notes_to_code(engine, Filters(), limit=10)
-    rest, again = q.notes_to_code(engine, Filters(), limit=1000, offset=10)
+    first, total = q.notes_to_code(engine, Filters(scope=EVERYTHING), limit=10)
+    rest, again = q.notes_to_code(engine, Filters(scope=EVERYTHING), limit=1000, offset=10)
     assert total == again == len(wanted)
     returned = list(first["feedback_id"]) + list(rest["feedback_id"])
     assert sorted(returned) == sorted(n["feedback_id"] for n in wanted)
@@ -317,7 +322,9 @@ def test_filtered_quotes_are_shareable_redacted_and_scoped(engine) -> None:  # t
             .values(text=Feedback.text + " thanks Person3")
         )
     notes = joined(rows)
-    quotes = q.filtered_quotes(engine, Filters(kinds=("reverse",)), list(THEMES), limit=3)
+    quotes = q.filtered_quotes(
+        engine, Filters(scope=EVERYTHING, kinds=("reverse",)), list(THEMES), limit=3
+    )
     assert quotes
     for theme_id in THEMES:
         found = quotes.get(theme_id, [])
@@ -335,18 +342,18 @@ def test_filtered_quotes_are_shareable_redacted_and_scoped(engine) -> None:  # t
 
 
 def test_empty_database_gives_empty_frames(engine) -> None:  # type: ignore[no-untyped-def]
-    assert q.prevalence_by_month(engine, Filters(), threshold=5).empty
-    assert q.breakdown(engine, Filters(), "kind", threshold=5).empty
-    assert q.sentiment_by_theme(engine, Filters(), threshold=5).empty
-    assert q.emerging_fading(engine, Filters(), threshold=5, today=TODAY)[0].empty
-    assert q.notes_to_code(engine, Filters())[1] == 0
-    assert q.filtered_quotes(engine, Filters(), [1]) == {}
+    assert q.prevalence_by_month(engine, Filters(scope=EVERYTHING), threshold=5).empty
+    assert q.breakdown(engine, Filters(scope=EVERYTHING), "kind", threshold=5).empty
+    assert q.sentiment_by_theme(engine, Filters(scope=EVERYTHING), threshold=5).empty
+    assert q.emerging_fading(engine, Filters(scope=EVERYTHING), threshold=5, today=TODAY)[0].empty
+    assert q.notes_to_code(engine, Filters(scope=EVERYTHING))[1] == 0
+    assert q.filtered_quotes(engine, Filters(scope=EVERYTHING), [1]) == {}
     assert q.last_refresh(engine) is None
     with pytest.raises(ValueError):
-        q.breakdown(engine, Filters(), "division", threshold=5)
+        q.breakdown(engine, Filters(scope=EVERYTHING), "division", threshold=5)
 
 
-def test_codebook_and_candidates_withhold_note_text_from_sponsors(engine) -> None:  # type: ignore[no-untyped-def]
+def test_codebook_and_candidates_withhold_note_text_from_everyone(engine) -> None:  # type: ignore[no-untyped-def]
     from tandem.themes.tables import ThemeCandidate
 
     build(engine)
@@ -370,17 +377,17 @@ def test_codebook_and_candidates_withhold_note_text_from_sponsors(engine) -> Non
                     label=label, keywords="person5;leave", size=size, example_ids="", status="open"
                 )
             )
-    lead = q.codebook_table(engine, private_ok=True).set_index("theme")
-    sponsor = q.codebook_table(engine, private_ok=False).set_index("theme")
-    assert lead.loc["Promoted", "examples"] == "Person4 told me in private"
-    assert sponsor.loc["Promoted", "examples"] == q.WITHHELD
-    assert "person4" not in sponsor.loc["Promoted", "keywords"].lower()
-    assert list(sponsor.index) == sorted([*THEMES.values(), "Promoted"])
-    assert sponsor.loc["Time pressure", "notes"] == lead.loc["Time pressure", "notes"] > 0
+    # No role reads private text: one safe table for everyone.
+    table = q.codebook_table(engine).set_index("theme")
+    assert table.loc["Promoted", "examples"] == q.WITHHELD
+    assert "person4" not in table.loc["Promoted", "keywords"].lower()
+    assert list(table.index) == sorted([*THEMES.values(), "Promoted"])
+    assert table.loc["Time pressure", "notes"] > 0
 
-    everyone = q.candidates_table(engine, private_ok=True, min_size=5)
-    assert list(everyone["label"]) == ["big cluster Person5", "tiny cluster"]
-    shown = q.candidates_table(engine, private_ok=False, min_size=5)
+    everyone = q.candidates_table(engine, min_size=1)
+    assert list(everyone["label"].str[:11]) == ["big cluster", "tiny cluster"[:11]]
+    assert "Person" not in " ".join(everyone["label"])
+    shown = q.candidates_table(engine, min_size=5)
     (label,) = shown["label"]
     assert label.startswith("big cluster [name]") and "Person" not in label
     (keywords,) = shown["keywords"]
@@ -392,13 +399,13 @@ def test_theme_shares_gives_every_grouping_in_one_pass(engine) -> None:  # type:
     cohort_name = {"big": "Big cohort", "small": "Small cohort"}
     for note in notes:
         note["cohort"] = cohort_name[note["cohort_id"]]
-    shares = q.theme_shares(engine, Filters(), threshold=5)
+    shares = q.theme_shares(engine, Filters(scope=EVERYTHING), threshold=5)
     assert set(shares) == set(q.GROUPINGS)
     for grouping, frame in shares.items():
         check_shares(frame, expected_shares(notes, grouping), 5, "group")
     assert shares["cohort"]["suppressed"].any()  # the small cohort: 3 pairings
     with pytest.raises(ValueError):
-        q.theme_shares(engine, Filters(), threshold=5, groupings=("division",))
+        q.theme_shares(engine, Filters(scope=EVERYTHING), threshold=5, groupings=("division",))
 
 
 def test_theme_shares_applies_pairing_filters_through_the_join(engine) -> None:  # type: ignore[no-untyped-def]
@@ -414,9 +421,11 @@ def test_theme_shares_applies_pairing_filters_through_the_join(engine) -> None: 
         if n["pairing_id"] and any(6 <= level[who] <= 8 for who in pairs[n["pairing_id"]])
     ]
     assert 0 < len({n["pairing_id"] for n in kept}) < len(pairs)
-    filters = Filters(level_bands=("6-8",))
+    filters = Filters(scope=EVERYTHING, level_bands=("6-8",))
     frame = q.theme_shares(engine, filters, threshold=1, groupings=("source",))["source"]
     check_shares(frame, expected_shares(kept, "source"), 1, "group")
     assert frame.equals(q.breakdown(engine, filters, "source", threshold=1))
-    other = q.theme_shares(engine, Filters(program_types=("corporate",)), threshold=1)
+    other = q.theme_shares(
+        engine, Filters(scope=EVERYTHING, program_types=("corporate",)), threshold=1
+    )
     assert all(frame.empty for frame in other.values())  # every cohort is "executive"
