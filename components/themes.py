@@ -24,7 +24,7 @@ from components.charts import SUPPRESSED_COLOUR
 from components.database import clear_caches
 from components.formatting import plain
 from components.outcomes import threshold
-from tandem.access import Viewer
+from tandem.access import OutOfScope, Viewer
 from tandem.access.privacy import SUPPRESSED_NOTE
 from tandem.filters import Filters
 from tandem.queries import themes as queries
@@ -585,8 +585,8 @@ def _save_labels(engine: Engine, viewer: Viewer, feedback_ids: Sequence[str]) ->
         return
     try:
         for feedback_id, name in chosen.items():
-            code_note(engine, feedback_id, name, actor_of(viewer))
-    except UnknownThemeError as error:
+            code_note(engine, viewer.scope, feedback_id, name, actor_of(viewer))
+    except (UnknownThemeError, OutOfScope) as error:
         _notify("error", f"Not saved: {error}.")
         return
     finally:

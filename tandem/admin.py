@@ -65,12 +65,14 @@ def actor_of(viewer: Viewer) -> str:
 def export_bundle_bytes(engine: Engine) -> bytes:
     """The whole program as a zip bundle, in memory (for a browser download).
 
-    Written through a temporary file because the exporter streams to a path;
-    the file is gone when this returns.
+    Private notes are left out: their text never leaves the pair, and a download
+    is a screen of its own. ``python -m tandem export`` on the server writes the
+    full backup.  Written through a temporary file because the exporter streams
+    to a path; the file is gone when this returns.
     """
     with tempfile.TemporaryDirectory(prefix="tandem-export-") as folder:
         path = Path(folder) / "tandem-bundle.zip"
-        export_bundle(engine, path)
+        export_bundle(engine, path, private_notes=False)
         return path.read_bytes()
 
 

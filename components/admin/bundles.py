@@ -238,7 +238,7 @@ def _request_import(key: str) -> None:
 def export_section(engine: Engine, viewer: Viewer) -> None:
     st.subheader("Export the program")
     if not viewer.can("import"):
-        # The export holds everything, private notes included: the importer's right.
+        # Exporting is the importer's right (an admin's, never in presenter mode).
         st.info(
             "Exporting is not available here"
             + (" in presenter mode." if viewer.presenting else ".")
@@ -246,8 +246,9 @@ def export_section(engine: Engine, viewer: Viewer) -> None:
         return
     st.caption(
         "Every file of the bundle format as one .zip, with the derived columns as last "
-        "refreshed; importing it into an empty database reproduces the program. Text cells "
-        "are neutralised against spreadsheet formulas."
+        "refreshed. Private notes are left out (their text never leaves the pair): for a "
+        "full backup, run `python -m tandem export` on the server. Text cells are "
+        "neutralised against spreadsheet formulas."
     )
     st.download_button(
         "Export as a .zip bundle",

@@ -110,7 +110,9 @@ def _derived(spec: FileSpec) -> tuple[list[str], list[Any], list[Callable[[Any],
     return [], [], []
 
 
-def _query(spec: FileSpec) -> tuple[list[str], Select[Any], list[Callable[[Any], str]]]:
+def _query(
+    spec: FileSpec, *, private_notes: bool = True
+) -> tuple[list[str], Select[Any], list[Callable[[Any], str]]]:
     table = spec.table
     columns = list(spec.all_columns)
     names = [c.name for c in columns]
@@ -131,6 +133,8 @@ def _query(spec: FileSpec) -> tuple[list[str], Select[Any], list[Callable[[Any],
         .select_from(source)
         .order_by(table.c[spec.id_column.db_name])
     )
+    if spec is FEEDBACK and not private_notes:
+        statement = statement.where(table.c.visibility != "private")
     return names + extra_names, statement, formatters + extra_formatters
 
 
@@ -144,9 +148,14 @@ def _stream(connection: Connection, statement: Select[Any]) -> Iterator[Any]:
 
 
 def _write_file(
-    connection: Connection, spec: FileSpec, handle: IO[str], progress: Progress | None
+    connection: Connection,
+    spec: FileSpec,
+    handle: IO[str],
+    progress: Progress | None,
+    *,
+    private_notes: bool = True,
 ) -> int:
-    names, statement, formatters = _query(spec)
+    names, statement, formatters = _query(spec, private_notes=private_notes)
     writer = csv.writer(handle)
     writer.writerow(names)
     count = 0
@@ -231,9 +240,18 @@ def _zip_sink(path: Path) -> Iterator[Callable[[str], Any]]:
 
 
 def export_bundle(
-    engine: Engine, path: str | Path, *, progress: Progress | None = None
+    engine: Engine,
+    path: str | Path,
+    *,
+    progress: Progress | None = None,
+    private_notes: bool = True,
 ) -> ExportReport:
-    """Write the whole program to ``path`` (a folder, or a zip if it ends in ``.zip``)."""
+    """Write the whole program to ``path`` (a folder, or a zip if it ends in ``.zip``).
+
+    ``private_notes=False`` leaves private notes out of feedback.csv: a download
+    from the dashboard must not carry text that never leaves the pair. The
+    command line's export (on the server, a full backup) keeps them.
+    """
     path = Path(path)
     report = ExportReport(path=str(path))
     sink = _zip_sink(path) if path.suffix.lower() == ".zip" else _folder_sink(path)
@@ -243,7 +261,9 @@ def export_bundle(
             if progress is not None:
                 progress(f"writing {spec.filename}")
             with open_file(spec.filename) as handle:
-                report.files[spec.filename] = _write_file(connection, spec, handle, progress)
+                report.files[spec.filename] = _write_file(
+                    connection, spec, handle, progress, private_notes=private_notes
+                )
         with open_file(THEMES_FILENAME) as handle:
             report.files[THEMES_FILENAME] = _write_themes(connection, handle)
     return report

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tandem import audit
+from tandem.access.scope import OutOfScope, Scope
 from tandem.db import transaction
 from tandem.models import Feedback, FeedbackAnalysis, Theme, utcnow
 from tandem.themes.engine import CodebookTheme
@@ -187,16 +188,24 @@ def deactivate_theme(
         )
 
 
-def code_note(engine: Engine, feedback_id: str, theme_name: str | None, actor: str) -> None:
+def code_note(
+    engine: Engine, scope: Scope, feedback_id: str, theme_name: str | None, actor: str
+) -> None:
     """Set (or clear, with None) the hand-coded theme of one note, with an audit row.
 
-    The next refresh keeps it as the note's theme and learns from it.
+    The next refresh keeps it as the note's theme and learns from it.  A note
+    outside ``scope`` raises ``OutOfScope``; a private note cannot be coded (nobody
+    may read it to code it).
     """
     value = theme_name.strip() if theme_name and theme_name.strip() else None
     with transaction(engine) as session:
         note = session.get(Feedback, feedback_id)
-        if note is None:
-            raise UnknownThemeError(f"no feedback {feedback_id!r}")
+        if note is None or note.visibility == "private":
+            raise UnknownThemeError(f"no feedback {feedback_id!r} that may be coded")
+        if note.pairing_id is not None:
+            scope.require_pairing(session, note.pairing_id)
+        elif not scope.allows(note.cohort_id):
+            raise OutOfScope("This note")
         before = {"coded_theme": note.coded_theme}
         note.coded_theme = value
         audit.record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from pathlib import Path
@@ -58,6 +59,17 @@ def test_export_as_bytes_imports_back(engine: Engine) -> None:
     with engine.connect() as connection:
         people = connection.execute(select(func.count()).select_from(Person)).scalar_one()
     assert report.rows["people.csv"] == people
+
+
+def test_the_dashboards_export_leaves_private_notes_out(engine: Engine) -> None:
+    import_bundle(engine, SAMPLE_BUNDLE)
+    with zipfile.ZipFile(io.BytesIO(export_bundle_bytes(engine))) as archive:
+        rows = list(csv.DictReader(io.TextIOWrapper(archive.open("feedback.csv"), "utf-8")))
+    sample = list(csv.DictReader((SAMPLE_BUNDLE / "feedback.csv").open(encoding="utf-8")))
+    private = {row["feedback_id"] for row in sample if row["visibility"] == "private"}
+    assert private and not private & {row["feedback_id"] for row in rows}
+    assert len(rows) == len(sample) - len(private)
+    assert all("P&L presentation because a deal slipped" not in row["text"] for row in rows)
 
 
 def test_recent_audit_is_newest_first_filtered_and_bounded(engine: Engine) -> None:

@@ -17,6 +17,7 @@ from alembic import command
 from sqlalchemy import Engine, func, select, text, update
 
 from tandem import bulk, migrate
+from tandem.access import EVERYTHING
 from tandem.bundle import import_bundle
 from tandem.db import get_engine, transaction
 from tandem.models import Feedback, FeedbackAnalysis, Theme
@@ -76,10 +77,12 @@ def test_every_write_path_stamps_the_note(engine: Engine, add_notes: AddNotes) -
     assert all(first.values())
     with transaction(engine) as session:  # Core update
         session.execute(update(Feedback).where(Feedback.feedback_id == "f1").values(text="New."))
-    code_note(engine, "f2", "Delegation", actor="lead")  # ORM update
+    code_note(engine, EVERYTHING, "f2", "Delegation", actor="lead")  # ORM update
     second = _stamps(engine)
     assert second["f1"] > first["f1"] and second["f2"] > first["f2"]  # type: ignore[operator]
-    code_note(engine, "f2", "Delegation", actor="lead")  # the same label: nothing changes
+    code_note(
+        engine, EVERYTHING, "f2", "Delegation", actor="lead"
+    )  # the same label: nothing changes
     assert _stamps(engine)["f2"] == second["f2"]
 
 
@@ -164,11 +167,11 @@ def test_hand_coding_recomputes_that_note(
     monkeypatch.setattr(theme_engine, "MAX_CODED_PER_THEME", 1)
     add_notes([*NOTES, ("z9", "I handed the board pack to my deputy.")], coded={"z9": "Delegation"})
     first = refresh_themes(engine)
-    code_note(engine, "f4", "Delegation", actor="lead")
+    code_note(engine, EVERYTHING, "f4", "Delegation", actor="lead")
     coded = refresh_themes(engine)
     assert coded.recomputed == 1 and coded.fingerprint == first.fingerprint
     assert _analysis(engine)["f4"][:2] == ("Delegation", 1.0)
-    code_note(engine, "f4", None, actor="lead")
+    code_note(engine, EVERYTHING, "f4", None, actor="lead")
     assert refresh_themes(engine).recomputed == 1
     assert _analysis(engine)["f4"][0] is None
 

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from tandem import rollups
+from tandem.access import EVERYTHING
 from tandem.bundle.importer import import_bundle
 from tandem.queries.sql import read_frame
 from tandem.queries.theme_facts import note_facts
@@ -58,7 +59,7 @@ def test_a_refresh_stores_facts_and_updates_those_of_recomputed_notes(
 
     # Hand-coding a note changes what the engine learns from: every note is
     # recomputed, and the coded theme replaces the engine's "unassigned".
-    code_note(engine, "f4", "Digital skills and reverse mentoring", actor="lead")
+    code_note(engine, EVERYTHING, "f4", "Digital skills and reverse mentoring", actor="lead")
     assert refresh_themes(engine, discover=False, workers=1).recomputed == 5
     third = _assert_stored_equals_live(engine)
     assert pd.isna(first.set_index("feedback_id")["theme_id"]["f4"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, func, select
 
+from tandem.access import EVERYTHING
 from tandem.db import transaction
 from tandem.models import AuditEntry, FeedbackAnalysis, Theme
 from tandem.themes.codebook import DEFAULT_THEMES, seed_default_codebook
@@ -102,7 +103,7 @@ def test_hand_coded_label_is_kept_and_teaches(engine: Engine, add_notes: AddNote
 def test_coding_a_note_recomputes_and_is_audited(engine: Engine, add_notes: AddNotes) -> None:
     add_notes(NOTES)
     refresh_themes(engine)
-    code_note(engine, "f4", "Brand new theme", actor="lead@example.com")
+    code_note(engine, EVERYTHING, "f4", "Brand new theme", actor="lead@example.com")
     report = refresh_themes(engine)
     assert report.recomputed == 5  # the model learnt from a new example: all notes rechecked
     assert _analysis(engine)["f4"][:2] == ("Brand new theme", "coded")

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine, select, update
 
+from tandem.access import EVERYTHING
 from tandem.db import transaction
 from tandem.models import Feedback, FeedbackAnalysis, Theme
 from tandem.themes import engine as theme_engine
@@ -159,7 +160,7 @@ def test_edited_text_and_hand_coding_are_found_without_a_full_recompute(
     assert theme == "Scheduling and engagement"
     # Coding an older note of Delegation leaves the model's example (the most
     # recent) as it was: that note alone is redone, and keeps its label.
-    code_note(engine, "f01", "Delegation", actor="lead@example.com")
+    code_note(engine, EVERYTHING, "f01", "Delegation", actor="lead@example.com")
     coded = refresh_themes(engine)
     assert coded.recomputed == 1 and coded.fingerprint == first.fingerprint
     assert _analysis(engine)["f01"][4] == "coded"
@@ -168,7 +169,7 @@ def test_edited_text_and_hand_coding_are_found_without_a_full_recompute(
         session.execute(
             update(Feedback).where(Feedback.feedback_id == "f03").values(date=dt.date(2026, 6, 1))
         )
-    code_note(engine, "f03", "Delegation", actor="lead@example.com")
+    code_note(engine, EVERYTHING, "f03", "Delegation", actor="lead@example.com")
     newer = refresh_themes(engine)
     assert newer.recomputed == len(NOTES) and newer.fingerprint != first.fingerprint
 
