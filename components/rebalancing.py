@@ -775,7 +775,10 @@ def load_section(loads: LoadSummary, names: Names) -> None:
     drawn = loads.drawn
     long = load_long(drawn)
     long["label"] = [names(pid) for pid in long["person_id"]]
-    st.vega_lite_chart(long, load_spec(long), width="stretch")
+    # Only what the chart draws goes to the browser: in presenter mode the label is a
+    # pseudonym, and the real name and id must not travel in the chart's data.
+    chart_data = long[["label", "when", "load", "max_mentees"]]
+    st.vega_lite_chart(chart_data, load_spec(chart_data), width="stretch")
     st.caption(
         "Load counts active, paused and proposed pairings; the red tick is each mentor's "
         f"capacity. Over capacity before: {loads.over_before}, "

@@ -1,0 +1,347 @@
+"""Confidentiality on every screen (issue #14): every page as every role, scoped and not,
+presenting and not, over a program built to leak.
+
+The program has two cohorts; names that are also words ("Will Long", "Grace May");
+shareable notes that name the pair; private and program notes whose text carries a
+marker; flags. Each page is run through AppTest and *everything* its elements would
+send to the browser is collected — markdown, captions, labels, options, table cells,
+chart data (decoded from Arrow) — then searched for what that viewer must not see:
+
+- private note text: never, for anyone;
+- a scoped lead (cohort Alpha only): no pairing id, person name, cohort name or note
+  of cohort Bravo;
+- presenting: no real name, no person id, no program note, no private word.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from google.protobuf.message import Message
+from streamlit.testing.v1 import AppTest
+
+import components.navigation as navigation
+from components import viewer as viewer_module
+from components.navigation import PAGES
+from tandem.access import Viewer
+from tandem.bundle import import_bundle
+from tandem.refresh import refresh_all
+from tests.app.conftest import APP
+
+TODAY = dt.date.today()
+
+# People: cohort Alpha's pairs, cohort Bravo's pairs. Several names are words first.
+ALPHA_PEOPLE = {
+    "emp-a01": "Will Long",
+    "emp-a02": "Grace May",
+    "emp-a03": "Do-yun Kim",
+    "emp-a04": "Mark Rose",
+    "emp-a05": "Siobhán O'Connor",
+    "emp-a06": "Hope Frank",
+}
+BRAVO_PEOPLE = {
+    "emp-b01": "Priya Natarajan",
+    "emp-b02": "Zoë Álvarez-Núñez",
+    "emp-b03": "Bartholomew Quince",
+    "emp-b04": "Ingrid Halvorsen",
+}
+ALPHA_PAIRINGS = {"pr-alpha-1": ("emp-a01", "emp-a02"), "pr-alpha-2": ("emp-a03", "emp-a04")}
+ALPHA_PAIRINGS["pr-alpha-3"] = ("emp-a05", "emp-a06")
+BRAVO_PAIRINGS = {"pr-bravo-1": ("emp-b01", "emp-b02"), "pr-bravo-2": ("emp-b03", "emp-b04")}
+PRIVATE_MARK = "Kumquat"  # a word only private notes use
+PROGRAM_MARK = "Tamarind"  # a word only program notes use
+BRAVO_MARK = "Persimmon"  # a word only Bravo's (shareable) notes use
+BRAVO_COHORT_NAME = "Bravo Circle"
+
+# Surnames and name parts that are never ordinary words: none may reach a room.
+UNMISTAKABLE = ("Natarajan", "Álvarez", "Núñez", "Quince", "Halvorsen", "O'Connor", "Siobhán")
+
+
+def _write(folder: Path, name: str, header: list[str], rows: list[list[Any]]) -> None:
+    with (folder / name).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _bundle(folder: Path) -> Path:
+    """A realistic bundle written as CSV, imported like any other."""
+    folder.mkdir()
+    people = {**ALPHA_PEOPLE, **BRAVO_PEOPLE}
+    _write(
+        folder,
+        "people.csv",
+        ["person_id", "name", "email", "level", "division", "geography", "max_mentees"],
+        [
+            [pid, name, f"{pid}@example.com", 6 if i % 2 == 0 else 3, "Wealth", "UK", 1]
+            for i, (pid, name) in enumerate(people.items())
+        ],
+    )
+    start = TODAY - dt.timedelta(days=200)
+    _write(
+        folder,
+        "cohorts.csv",
+        ["cohort_id", "name", "program_type", "start_date"],
+        [
+            ["c-alpha", "Alpha Cohort", "executive", start.isoformat()],
+            ["c-bravo", BRAVO_COHORT_NAME, "executive", start.isoformat()],
+        ],
+    )
+    pairings = [
+        [pid, cohort, mentor, mentee, "traditional", "active", start.isoformat(), 30]
+        for cohort, table in (("c-alpha", ALPHA_PAIRINGS), ("c-bravo", BRAVO_PAIRINGS))
+        for pid, (mentor, mentee) in table.items()
+    ]
+    _write(
+        folder,
+        "pairings.csv",
+        [
+            "pairing_id",
+            "cohort_id",
+            "mentor_id",
+            "mentee_id",
+            "kind",
+            "status",
+            "start_date",
+            "cadence_days",
+        ],
+        pairings,
+    )
+    checkins, milestones, notes, flags = [], [], [], []
+    for pid, cohort, mentor, mentee, *_ in pairings:
+        for k in range(3):
+            day = start + dt.timedelta(days=30 * k + 5)
+            checkins.append([f"{pid}-k{k}", pid, day.isoformat(), 45, 3 + k % 2, 4, 3])
+        milestones.append(
+            [f"{pid}-m1", pid, "Lead the quarterly review", (start + dt.timedelta(90)).isoformat()]
+        )
+        mentor_name, mentee_name = people[mentor], people[mentee]
+        first = mentor_name.split()[0]
+        extra = f" {BRAVO_MARK}." if cohort == "c-bravo" else ""
+        for n, (visibility, text) in enumerate(
+            (
+                (
+                    "shareable",
+                    f"{mentee_name} said {first}'s advice on the board deck worked; "
+                    f"we will do it again, with grace, all day long.{extra}",
+                ),
+                ("shareable", f"I can tell {first} is squeezing our sessions in.{extra}"),
+                ("private", f"{PRIVATE_MARK}: I am thinking of leaving; do not tell anyone."),
+                ("program", f"{PROGRAM_MARK}: scheduling is hard this quarter.{extra}"),
+            )
+        ):
+            day = start + dt.timedelta(days=20 * n + 10)
+            notes.append(
+                [
+                    f"{pid}-f{n}",
+                    pid,
+                    cohort,
+                    day.isoformat(),
+                    "checkin_note",
+                    "mentee",
+                    visibility,
+                    text,
+                ]
+            )
+        flags.append(
+            [f"{pid}-flag", pid, "lead@example.com", TODAY.isoformat(), "no_contact", "open"]
+        )
+    _write(
+        folder,
+        "checkins.csv",
+        ["checkin_id", "pairing_id", "date", "duration_minutes", "clarity", "confidence", "safety"],
+        checkins,
+    )
+    _write(
+        folder, "milestones.csv", ["milestone_id", "pairing_id", "title", "due_date"], milestones
+    )
+    _write(
+        folder,
+        "feedback.csv",
+        [
+            "feedback_id",
+            "pairing_id",
+            "cohort_id",
+            "date",
+            "source",
+            "author_role",
+            "visibility",
+            "text",
+        ],
+        notes,
+    )
+    _write(
+        folder,
+        "flags.csv",
+        ["flag_id", "pairing_id", "raised_by", "raised_at", "reason", "status"],
+        flags,
+    )
+    return folder
+
+
+@pytest.fixture
+def leaky_program(app_database, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
+    def fill(engine: Any) -> None:
+        import_bundle(engine, _bundle(tmp_path / "bundle"), actor="test")
+        refresh_all(engine, today=TODAY)
+
+    return app_database(fill)  # type: ignore[no-any-return]
+
+
+# --- everything a page sends ----------------------------------------------------------
+
+
+def _arrow_text(data: bytes) -> str | None:
+    try:
+        table = pa.ipc.open_stream(data).read_all()
+    except Exception:
+        return None
+    return table.to_pandas().to_csv() + " ".join(table.column_names)
+
+
+def _message_texts(message: Message) -> Iterator[str]:
+    for _field, value in message.ListFields():
+        single = isinstance(value, str | bytes | Message) or not hasattr(value, "__iter__")
+        values = [value] if single else value
+        for item in values:
+            if isinstance(item, Message):
+                yield from _message_texts(item)
+            elif isinstance(item, str):
+                yield item
+            elif isinstance(item, bytes):
+                yield _arrow_text(item) or item.decode("utf-8", "ignore")
+
+
+def everything_sent(at: AppTest) -> str:
+    """Every string and table cell in the page's element protos (what reaches a browser)."""
+    texts: list[str] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        for message in [proto] if isinstance(proto, Message) else (proto or []):
+            texts.extend(_message_texts(message))
+        children = getattr(node, "children", None) or {}
+        for child in children.values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(texts)
+
+
+# --- viewers ----------------------------------------------------------------------------
+
+
+VIEWERS = {
+    "sponsor": Viewer(role="sponsor", email="sponsor@example.com"),
+    "lead": Viewer(role="lead", email="lead@example.com"),
+    "scoped lead": Viewer(role="lead", email="alpha@example.com", cohorts=("c-alpha",)),
+    "admin": Viewer(role="admin", email="admin@example.com"),
+}
+
+
+def _open(
+    monkeypatch: pytest.MonkeyPatch,
+    who: str,
+    page: str,
+    *,
+    present: bool,
+    query: dict[str, str] | None = None,
+) -> AppTest:
+    """Run the app as ``who`` (a signed-in viewer, as st.login would resolve it)."""
+
+    def resolve(engine: Any) -> Viewer:
+        return replace(VIEWERS[who], presenting=viewer_module.presenting())
+
+    monkeypatch.setattr(navigation, "resolve_viewer", resolve)
+    at = AppTest.from_file(APP, default_timeout=90)
+    if present:
+        at.query_params["present"] = "1"
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _forbidden(who: str, present: bool) -> dict[str, str]:
+    """What ``who`` must not be sent, each with why."""
+    words = {PRIVATE_MARK: "private note text"}
+    if who == "scoped lead":
+        words |= {pid: "another cohort's pairing" for pid in BRAVO_PAIRINGS}
+        words |= {name: "another cohort's person" for name in BRAVO_PEOPLE.values()}
+        words |= {BRAVO_COHORT_NAME: "another cohort's name", BRAVO_MARK: "another cohort's note"}
+    if present:
+        people = {**ALPHA_PEOPLE, **BRAVO_PEOPLE}
+        words |= {name: "a real name in presenter mode" for name in people.values()}
+        words |= {part: "a name part in presenter mode" for part in UNMISTAKABLE}
+        words |= {pid: "a person id in presenter mode" for pid in people}
+        words |= {PROGRAM_MARK: "a program note in presenter mode"}
+    return words
+
+
+PAGE_SCRIPTS = [entry.script for entry in PAGES if entry.key not in ("pairing", "admin")]
+
+
+def _check(at: AppTest, who: str, present: bool, where: str) -> None:
+    sent = everything_sent(at)
+    leaks = {word: why for word, why in _forbidden(who, present).items() if word in sent}
+    assert not leaks, f"{where} as {who}{' presenting' if present else ''}: {leaks}"
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["normal", "presenting"])
+@pytest.mark.parametrize("who", list(VIEWERS))
+def test_no_page_sends_what_its_viewer_may_not_see(
+    leaky_program: str, monkeypatch: pytest.MonkeyPatch, who: str, present: bool
+) -> None:
+    for script in PAGE_SCRIPTS + (["pages/admin.py"] if who == "admin" else []):
+        at = _open(monkeypatch, who, script, present=present)
+        _check(at, who, present, script)
+    for pairing_id in [*ALPHA_PAIRINGS, *BRAVO_PAIRINGS]:
+        at = _open(
+            monkeypatch, who, "pages/pairing.py", present=present, query={"pairing": pairing_id}
+        )
+        _check(at, who, present, f"pairing {pairing_id}")
+
+
+def test_a_scoped_lead_gets_no_story_of_another_cohort(
+    leaky_program: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = _open(
+        monkeypatch,
+        "scoped lead",
+        "pages/pairing.py",
+        present=False,
+        query={"pairing": "pr-bravo-1"},
+    )
+    assert any("not in your cohorts" in w.value for w in other.warning)
+    assert not other.expander  # no flag forms: nothing to raise a flag with
+    own = _open(
+        monkeypatch,
+        "scoped lead",
+        "pages/pairing.py",
+        present=False,
+        query={"pairing": "pr-alpha-1"},
+    )
+    sent = everything_sent(own)
+    assert "Will Long" in sent and "Grace May" in sent  # the lead's own pairing tells its story
+    assert "1 private note stays within the pair" in sent
+
+
+def test_the_check_would_catch_a_leak(leaky_program: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The collector sees table cells and chart data, not only visible text."""
+    at = _open(
+        monkeypatch, "admin", "pages/pairing.py", present=False, query={"pairing": "pr-bravo-1"}
+    )
+    sent = everything_sent(at)
+    assert PROGRAM_MARK in sent  # a program note, only in the notes grid's cells
+    assert "Priya Natarajan" in sent and BRAVO_MARK in sent
+    portfolio = everything_sent(_open(monkeypatch, "lead", "pages/portfolio.py", present=False))
+    assert "pr-bravo-1" in portfolio or "Priya Natarajan" in portfolio
