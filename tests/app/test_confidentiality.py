@@ -15,12 +15,10 @@ chart data (decoded from Arrow) — then searched for what that viewer must not 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pytest
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
@@ -45,6 +43,7 @@ from tests.leaky_program import (
     UNMISTAKABLE,
     write_bundle,
 )
+from tests.sent import message_texts
 
 
 @pytest.fixture
@@ -59,27 +58,6 @@ def leaky_program(app_database, tmp_path: Path) -> str:  # type: ignore[no-untyp
 # --- everything a page sends ----------------------------------------------------------
 
 
-def _arrow_text(data: bytes) -> str | None:
-    try:
-        table = pa.ipc.open_stream(data).read_all()
-    except Exception:
-        return None
-    return table.to_pandas().to_csv() + " ".join(table.column_names)
-
-
-def _message_texts(message: Message) -> Iterator[str]:
-    for _field, value in message.ListFields():
-        single = isinstance(value, str | bytes | Message) or not hasattr(value, "__iter__")
-        values = [value] if single else value
-        for item in values:
-            if isinstance(item, Message):
-                yield from _message_texts(item)
-            elif isinstance(item, str):
-                yield item
-            elif isinstance(item, bytes):
-                yield _arrow_text(item) or item.decode("utf-8", "ignore")
-
-
 def everything_sent(at: AppTest) -> str:
     """Every string and table cell in the page's element protos (what reaches a browser)."""
     texts: list[str] = []
@@ -87,7 +65,7 @@ def everything_sent(at: AppTest) -> str:
     def walk(node: Any) -> None:
         proto = getattr(node, "proto", None)
         for message in [proto] if isinstance(proto, Message) else (proto or []):
-            texts.extend(_message_texts(message))
+            texts.extend(message_texts(message))
         children = getattr(node, "children", None) or {}
         for child in children.values():
             walk(child)

@@ -6,15 +6,18 @@ moment it is registered.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from components.navigation import PAGES
 from tests.browser.conftest import RunningApp, serve, wait_for_app
+from tests.sent import message_texts
 
 pytestmark = pytest.mark.browser
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -42,8 +45,29 @@ def test_page_loads_without_an_exception(app: RunningApp, page, screenshot, key:
     screenshot(page, f"page-{key}")
 
 
+def _sample_people() -> dict[str, str]:
+    with (SAMPLE_BUNDLE / "people.csv").open(encoding="utf-8") as handle:
+        return {row["person_id"]: row["name"] for row in csv.DictReader(handle)}
+
+
+def _sent_text(frames: list[bytes]) -> str:
+    """Everything the server sent over the websocket: strings, table cells, chart data."""
+    texts: list[str] = []
+    for frame in frames:
+        texts.extend(message_texts(ForwardMsg.FromString(frame)))
+    return "\n".join(texts)
+
+
 @pytest.mark.parametrize("key", [entry.key for entry in PAGES])
 def test_presenter_mode_shows_no_real_name(app: RunningApp, page, screenshot, key: str) -> None:  # type: ignore[no-untyped-def]
+    frames: list[bytes] = []
+    page.on(
+        "websocket",
+        lambda socket: socket.on(
+            "framereceived",
+            lambda payload: frames.append(payload) if isinstance(payload, bytes) else None,
+        ),
+    )
     separator = "&" if "?" in page_path(key) else "?"
     page.goto(app.url + page_path(key) + separator + "present=1")
     wait_for_app(page)
@@ -55,6 +79,13 @@ def test_presenter_mode_shows_no_real_name(app: RunningApp, page, screenshot, ke
     body = main.inner_text()
     for name in REAL_NAMES:
         assert name not in body, f"{name} shown on {key} in presenter mode"
+    # Not only what is visible: grid cells and chart data travel in the messages.
+    sent = _sent_text(frames)
+    assert "Presenter mode" in sent  # the frames were read
+    for person_id, name in _sample_people().items():
+        assert name not in sent, f"{name} sent to the browser on {key} in presenter mode"
+        assert not re.search(rf"\b{person_id}\b", sent), f"{person_id} sent on {key}"
+    assert "@example.com" not in sent
 
 
 def test_ten_sessions_at_once(app: RunningApp, browser) -> None:  # type: ignore[no-untyped-def]
