@@ -137,17 +137,18 @@ def screenshot() -> Callable[[object, str], Path]:
     return take
 
 
-def wait_for_app(page: object, settle_ms: int = 400) -> None:
+def wait_for_app(page: object, settle_ms: int = 400, timeout: int = 60_000) -> None:
     """Wait until Streamlit has finished running the script (and any rerun it asked for).
 
     The app root carries ``data-test-script-state``: ``initial`` before the
-    first run, ``running`` during one, ``notRunning`` after.
+    first run, ``running`` during one, ``notRunning`` after.  ``timeout`` is a
+    ceiling for a run that does real work (an import), not an expected duration.
     """
     idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
     for _ in range(2):  # a run may end in st.rerun / st.switch_page: wait it out too
-        page.wait_for_selector(idle, state="attached", timeout=60_000)  # type: ignore[attr-defined]
+        page.wait_for_selector(idle, state="attached", timeout=timeout)  # type: ignore[attr-defined]
         page.wait_for_timeout(settle_ms)  # type: ignore[attr-defined]
-    page.wait_for_selector(idle, state="attached", timeout=60_000)  # type: ignore[attr-defined]
+    page.wait_for_selector(idle, state="attached", timeout=timeout)  # type: ignore[attr-defined]
 
 
 SAMPLE_BUNDLE = PROJECT_ROOT / "data" / "sample_bundle"

@@ -68,10 +68,13 @@ def test_upload_check_then_import_once(  # type: ignore[no-untyped-def]
 
     # A double click must not import twice.
     page.get_by_role("button", name=f"Import {total:,} rows").dblclick()
-    expect(page.get_by_text("Imported, and themes and health refreshed")).to_be_visible(
-        timeout=60_000
+    # The import and its refresh run in the script: wait for the run to end (a loaded
+    # machine takes minutes), then the message must be there.
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='running']", state="attached"
     )
-    wait_for_app(page)
+    wait_for_app(page, timeout=600_000)
+    expect(page.get_by_text("Imported, and themes and health refreshed")).to_be_visible()
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     screenshot(page, "admin-imported")
     assert scalar(app.database_url, select(func.count()).select_from(Person)) == data_rows(
