@@ -3,6 +3,14 @@
 Every other domain asks this package; none decides access on its own.
 """
 
+from tandem.access.redaction import (
+    EMAIL_TOKEN,
+    NAME_TOKEN,
+    NameIndex,
+    name_index,
+    people_index,
+    redact,
+)
 from tandem.access.roles import (
     CAPABILITIES,
     NO_COHORT_MATCH,
@@ -19,14 +27,20 @@ from tandem.access.roles import (
 
 __all__ = [
     "CAPABILITIES",
+    "EMAIL_TOKEN",
+    "NAME_TOKEN",
     "NO_COHORT_MATCH",
     "PAGE_CAPABILITY",
     "PRESENTER_WITHHOLDS",
     "ROLES",
     "AccessError",
+    "NameIndex",
     "Viewer",
     "find_user",
     "list_users",
+    "name_index",
+    "people_index",
+    "redact",
     "remove_user",
     "save_user",
 ]
