@@ -13,6 +13,7 @@ from components.formatting import NOT_COMPUTED
 from components.presenter import NameMask
 from components.stalled import flag_workflow
 from tandem.access import Viewer
+from tandem.access.redaction import name_index, redact
 from tandem.competencies import parse_list
 from tandem.queries.pairing_detail import (
     PairingStory,
@@ -23,7 +24,6 @@ from tandem.queries.pairing_detail import (
     pairing_milestones,
     private_note_count,
 )
-from tandem.themes.quotes import redact
 
 
 def requested_pairing_id() -> str | None:
@@ -136,8 +136,8 @@ def notes(engine: Engine, pairing_id: str, viewer: Viewer) -> None:
     )
     if viewer.presenting:
         # Only shareable notes, and never with a name in them.
-        names = set(_names(engine, str(engine.url)))
-        frame = frame.assign(text=[redact(text, names) for text in frame["text"]])
+        index = name_index(_names(engine, str(engine.url)))
+        frame = frame.assign(text=[redact(text, index) for text in frame["text"]])
         st.caption("Presenter mode: only shareable notes, with names redacted.")
     hidden = 0 if include_private else private_note_count(engine, pairing_id)
     if hidden:

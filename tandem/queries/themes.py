@@ -45,13 +45,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from tandem.access.privacy import suppress_small
+from tandem.access.redaction import NameIndex, people_index, redact
 from tandem.db import transaction
 from tandem.filters import Filters
-from tandem.models import Cohort, Feedback, FeedbackAnalysis, Pairing, Person, Theme
+from tandem.models import Cohort, Feedback, FeedbackAnalysis, Pairing, Theme
 from tandem.queries.sql import read_frame
 from tandem.queries.theme_facts import note_facts
 from tandem.themes.discover import list_candidates
-from tandem.themes.quotes import name_words, redact
 from tandem.themes.sentiment import NEUTRAL_BAND
 from tandem.themes.store import list_themes
 from tandem.themes.tables import ThemeRefreshRun
@@ -510,7 +510,7 @@ def filtered_quotes(
     """Up to ``limit`` most confident ``shareable`` notes per theme, names redacted.
 
     The same selection as ``tandem.themes.quotes.representative_quotes`` (shareable
-    only, most confident first, redacted with its ``redact``), restricted to the
+    only, most confident first, redacted by ``tandem.access.redaction``), restricted to the
     shared filters — which that function's single cohort/pairing cannot express —
     and fetched for all themes in one query.
     """
@@ -549,13 +549,13 @@ def filtered_quotes(
         rows = session.execute(statement).all()
         if not rows:
             return {}
-        words = name_words(session.scalars(select(Person.name)))
+        index = people_index(session)
     quotes: dict[int, list[ThemeQuote]] = {}
     for row in rows:
         quotes.setdefault(row.theme_id, []).append(
             ThemeQuote(
                 feedback_id=row.feedback_id,
-                text=redact(row.text or "", words),
+                text=redact(row.text or "", index),
                 date=row.date,
                 author_role=row.author_role,
                 confidence=row.confidence,
@@ -590,9 +590,9 @@ def last_refresh(engine: Engine) -> LastRefresh | None:
     return LastRefresh(row.finished_at, row.method, int(row.total), int(row.assigned))
 
 
-def _people_words(engine: Engine) -> set[str]:
-    with engine.connect() as connection:
-        return name_words(connection.execute(select(Person.name)).scalars())
+def _clean(text: str, index: NameIndex | None, *, case_lost: bool = False) -> str:
+    """``text`` as is for a viewer who may read private notes (``index`` None), else redacted."""
+    return text if index is None else redact(text, index, case_lost=case_lost)
 
 
 def codebook_table(engine: Engine, *, private_ok: bool) -> pd.DataFrame:
@@ -603,11 +603,7 @@ def codebook_table(engine: Engine, *, private_ok: bool) -> pd.DataFrame:
     private notes gets those examples withheld and names redacted from the rest.
     """
     themes = list_themes(engine, include_inactive=True)
-    words = set() if private_ok else _people_words(engine)
-
-    def clean(text: str) -> str:
-        return text if private_ok else redact(text, words)
-
+    index = None if private_ok else people_index(engine)
     return pd.DataFrame(
         {
             "theme": [t.name for t in themes],
@@ -615,10 +611,11 @@ def codebook_table(engine: Engine, *, private_ok: bool) -> pd.DataFrame:
             "examples": [
                 WITHHELD
                 if not private_ok and t.origin == "discovered"
-                else clean(" / ".join(t.examples))
+                else _clean(" / ".join(t.examples), index)
                 for t in themes
             ],
-            "keywords": [clean(", ".join(t.keywords)) for t in themes],
+            # Keywords are lower-cased: every name word goes, ordinary or not.
+            "keywords": [_clean(", ".join(t.keywords), index, case_lost=True) for t in themes],
             "origin": [t.origin for t in themes],
             "active": [t.active for t in themes],
             "notes": [t.feedback_count for t in themes],
@@ -635,14 +632,13 @@ def candidates_table(engine: Engine, *, private_ok: bool, min_size: int) -> pd.D
     (the privacy threshold) are left out and names are redacted.
     """
     candidates = list_candidates(engine)
-    words = set() if private_ok else _people_words(engine)
+    index = None if private_ok else people_index(engine)
     rows = [
         {
             "candidate_id": c.candidate_id,
-            "label": c.label if private_ok else redact(c.label, words),
-            "keywords": (c.keywords if private_ok else redact(c.keywords, words)).replace(
-                ";", ", "
-            ),
+            # Labels and keywords are made of lower-cased terms: every name word goes.
+            "label": _clean(c.label, index, case_lost=True),
+            "keywords": _clean(c.keywords, index, case_lost=True).replace(";", ", "),
             "size": c.size,
         }
         for c in candidates
