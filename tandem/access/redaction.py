@@ -21,8 +21,10 @@ dictionary (english-words' Webster's list) *and* is used as a common word
 often enough (pyspellchecker's counts of non-proper-noun uses in subtitles,
 at least ``ORDINARY_MIN_COUNT``) — is judged by where it stands:
 
-- in lower case (or in capitals, as an acronym) it is the word: "we will",
-  "what to do", "with grace";
+- in lower case (or in capitals inside mixed-case text: an acronym or
+  emphasis) it is the word: "we will", "what to do", "with grace" — except in
+  a note written all in lower case, where it is a name when followed by what
+  follows a person ("grace cancelled twice");
 - capitalised inside a sentence it is a name ("I owe Will a coffee"), unless
   it is a month in a date ("since June", "by mid-May");
 - capitalised at the start of a sentence (or a line, a bullet, after a colon)
@@ -30,9 +32,14 @@ at least ``ORDINARY_MIN_COUNT``) — is judged by where it stands:
   ("Grace Okafor"), a possessive ("Grace's"), a courtesy title before it, or a
   finite verb after it ("Will moved", "Long asked", "Grace is", "Hope
   role-played", "Mark sends" — but not "Long sessions don't", a plural
-  subject), "and I" after it ("Joy and I"), or "to" in a bullet ("- May to
-  send the list"); otherwise it is the word ("Will see how it goes", "Long
-  story short", "Mark the date", "Do we need…").
+  subject), "and I" after it ("Joy and I"), "to" in a bullet or numbered item
+  ("- May to send the list"), or a comma, colon or "!" right after it ("Will,
+  thanks", "Grace: great session"; a month before a colon is a heading);
+  otherwise it is the word ("Will see how it goes", "Long story short", "Mark
+  the date", "Do we need…").
+
+A note written all in capitals, and text whose case was lost on the way
+(``case_lost=True``: theme keywords and labels), lose every name word.
 
 The word lists that context reads are data (``redaction_words.toml``); the
 rules were chosen by measuring them on a labelled set (bench/redaction/).
@@ -73,6 +80,7 @@ _POSSESSIVE = re.compile(r"^(.+?)['’]s$", re.IGNORECASE)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _INITIAL_GAP = re.compile(r"\s+[A-Z]\.\s+")
 _RUNS = re.compile(r"\[name\](?:(?:[ \t]+|-)\[name\])+")
+_NUMBERED = re.compile(r"\d{1,3}[.)]")
 _OPENERS = "\"'“‘([{«"
 _BULLETS = "-*•–—>"
 _FOLD = str.maketrans(
@@ -284,11 +292,12 @@ class _Reader:
         self, text: str, words: list[re.Match[str]], index: NameIndex, *, case_lost: bool
     ) -> None:
         self.text = text
-        self.case_lost = case_lost
         self.words = words
         self.index = index
         self.context = _context()
         self.lower_case = not any(ch.isupper() for ch in text)
+        # A note in capitals says nothing by case: every name word is taken.
+        self.case_lost = case_lost or not any(ch.islower() for ch in text)
 
     # --- one word ---------------------------------------------------------
 
@@ -368,6 +377,13 @@ class _Reader:
     def _subject(self, i: int, bullet: bool) -> bool:
         """At a sentence start: is the word followed by what follows a person?"""
         ctx = self.context
+        end = self.words[i].end()
+        stop = self.words[i + 1].start() if i + 1 < len(self.words) else len(self.text)
+        gap = self.text[end:stop].strip()
+        if gap[:1] in (",", ":", "!", "?") or gap == ".":
+            # "Will, thanks for…", "Grace: great session", "Grace!" — addressed or
+            # named on their own; but "May: two sessions" is a month.
+            return not (gap[:1] == ":" and fold(self.words[i].group(0)) in ctx.months)
         following = self._next(i)
         if following is None:
             return False
@@ -477,7 +493,9 @@ class _Reader:
         line_start = i == 0 or "\n" in gap
         if line_start:
             head = gap.rsplit("\n", 1)[-1].strip(" \t" + _OPENERS)
-            return True, bool(head) and head[0] in _BULLETS
+            return True, bool(head) and (
+                head[0] in _BULLETS or _NUMBERED.fullmatch(head) is not None
+            )
         gap = gap.strip(" \t" + _OPENERS)
         return (bool(gap) and gap[-1] in ".!?:;…"), False
 

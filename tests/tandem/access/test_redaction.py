@@ -188,6 +188,9 @@ def test_sentence_start_word_stays(index: NameIndex, text: str) -> None:
         ('"Frank is right," I said.', '"[name] is right," I said.'),
         ("He Wei came. Wei He too.", "[name] came. [name] too."),
         ("Ms Long chaired it.", "Ms [name] chaired it."),
+        ("Will, thanks for the intro.", "[name], thanks for the intro."),
+        ("Grace: great session today.", "[name]: great session today."),
+        ("1. Will to send the deck", "1. [name] to send the deck"),
     ],
 )
 def test_sentence_start_name_is_taken(index: NameIndex, text: str, expected: str) -> None:
@@ -203,6 +206,15 @@ def test_months_in_dates_stay_and_people_called_june_do_not(index: NameIndex) ->
     )
     assert taken("Since June, June and I have met.", index) == "Since June, [name] and I have met."
     assert taken("June helped me draft it.", index) == "[name] helped me draft it."
+
+
+def test_a_note_in_capitals_takes_every_name_word(index: NameIndex) -> None:
+    assert taken("GRACE SAID WE WILL SEE", index) == "[name] SAID WE [name] SEE"
+    assert taken("We WILL get there", index) == "We WILL get there"  # emphasis, not a name
+
+
+def test_a_month_heading_stays(index: NameIndex) -> None:
+    assert taken("May: two sessions, both good.", index) == "May: two sessions, both good."
 
 
 def test_a_note_written_in_lower_case(index: NameIndex) -> None:
