@@ -39,6 +39,7 @@ from tandem.access.redaction import NameIndex, fold, name_spans, ordinary_words
 
 HERE = Path(__file__).resolve().parent
 NOTES = HERE / "labelled_notes.csv"
+HOLDOUT = HERE / "holdout_notes.csv"
 PEOPLE = HERE / "people.csv"
 RESULTS = HERE / "RESULTS.md"
 _MARK = re.compile(r"\{([^}]*)\}")
@@ -358,6 +359,26 @@ def report(write: bool) -> None:
             f"| {_pct(result.kept_share)} ({result.kept}/{result.ordinary}) "
             f"| {_pct(result.name_words_share)} ({result.name_words_kept}/{result.name_words}) |"
         )
+    holdout = score(load_notes(HOLDOUT), index)
+    lines += [
+        "",
+        "The rules were then tuned on this set, so its figures are in-sample.  "
+        f"`holdout_notes.csv` ({holdout.names} name tokens, {holdout.ordinary} ordinary "
+        "words) was written after tuning and not tuned on:",
+        "",
+        "| held-out set | recall of names | recall of promised names | ordinary words kept "
+        "| name-words used as words, kept |",
+        "|---|---|---|---|---|",
+        f"| this rule | {_pct(holdout.recall)} ({holdout.caught}/{holdout.names}) "
+        f"| {_pct(holdout.promised_recall)} "
+        f"| {_pct(holdout.kept_share)} ({holdout.kept}/{holdout.ordinary}) "
+        f"| {_pct(holdout.name_words_share)} "
+        f"({holdout.name_words_kept}/{holdout.name_words}) |",
+        "",
+        "Held-out misses and over-redactions: "
+        + ("; ".join(holdout.missed + holdout.over) or "none")
+        + ".",
+    ]
     lines += ["", "### Names missed", ""]
     lines += [f"- {line}" for line in main.missed] or ["None."]
     lines += ["", "### Ordinary words redacted", ""]

@@ -61,6 +61,14 @@ def test_labelled_set_takes_every_promised_name_and_keeps_ordinary_words() -> No
     assert result.kept_share > previous.kept_share
 
 
+def test_held_out_notes_too() -> None:
+    notes = evaluate.load_notes(evaluate.HOLDOUT)
+    result = evaluate.score(notes, NameIndex.from_names(evaluate.load_people()))
+    assert result.names > 40
+    assert result.promised_recall == 1.0, result.missed
+    assert result.kept_share >= 0.99, result.over
+
+
 def test_no_shareable_demo_note_keeps_a_real_name() -> None:
     counts = evaluate.demo_check(pairings=120, seed=7)
     assert counts["shareable"] > 100 and counts["before"] > 20
