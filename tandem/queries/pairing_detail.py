@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from tandem.access.redaction import people_index, redact
 from tandem.access.scope import OutOfScope, Scope
 from tandem.competencies import overlap, parse_list
 from tandem.milestones import STATUS_LABELS, milestone_status_expr
@@ -31,7 +32,6 @@ from tandem.models import (
     Person,
 )
 from tandem.queries.sql import read_frame
-from tandem.themes.quotes import name_words, redact
 
 # Visibilities whose text a viewer may read on a pairing's page: never "private".
 READABLE_VISIBILITIES = ("program", "shareable")
@@ -74,12 +74,6 @@ class PairingStory:
         covered = {item.lower() for item in self.mentor_covers}
         goals = parse_list(self.mentee.get("development_goals"))
         return [goal for goal in goals if goal.lower() not in covered]
-
-
-def people_name_words(engine: Engine) -> set[str]:
-    """The words of every person's name, for redacting notes shown to a room."""
-    with engine.connect() as connection:
-        return name_words(connection.execute(select(Person.name)).scalars())
 
 
 def _row(connection: Any, statement: Any) -> dict[str, Any] | None:
@@ -181,8 +175,8 @@ def pairing_feedback(engine: Engine, pairing_id: str, scope: Scope) -> pd.DataFr
     )
     frame = read_frame(engine, statement)
     if scope.presenting and not frame.empty:
-        words = people_name_words(engine)
-        frame = frame.assign(text=[redact(text or "", words) for text in frame["text"]])
+        index = people_index(engine)
+        frame = frame.assign(text=[redact(text or "", index) for text in frame["text"]])
     return frame
 
 

@@ -45,13 +45,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from tandem.access.privacy import suppress_small
+from tandem.access.redaction import people_index, redact
 from tandem.db import transaction
 from tandem.filters import Filters
-from tandem.models import Cohort, Feedback, FeedbackAnalysis, Pairing, Person, Theme
+from tandem.models import Cohort, Feedback, FeedbackAnalysis, Pairing, Theme
 from tandem.queries.sql import read_frame
 from tandem.queries.theme_facts import note_facts
 from tandem.themes.discover import list_candidates
-from tandem.themes.quotes import name_words, redact
 from tandem.themes.sentiment import NEUTRAL_BAND
 from tandem.themes.store import list_themes
 from tandem.themes.tables import ThemeRefreshRun
@@ -512,7 +512,7 @@ def filtered_quotes(
     """Up to ``limit`` most confident ``shareable`` notes per theme, names redacted.
 
     The same selection as ``tandem.themes.quotes.representative_quotes`` (shareable
-    only, most confident first, redacted with its ``redact``), restricted to the
+    only, most confident first, redacted by ``tandem.access.redaction``), restricted to the
     shared filters — which that function's single cohort/pairing cannot express —
     and fetched for all themes in one query.
     """
@@ -551,13 +551,13 @@ def filtered_quotes(
         rows = session.execute(statement).all()
         if not rows:
             return {}
-        words = name_words(session.scalars(select(Person.name)))
+        index = people_index(session)
     quotes: dict[int, list[ThemeQuote]] = {}
     for row in rows:
         quotes.setdefault(row.theme_id, []).append(
             ThemeQuote(
                 feedback_id=row.feedback_id,
-                text=redact(row.text or "", words),
+                text=redact(row.text or "", index),
                 date=row.date,
                 author_role=row.author_role,
                 confidence=row.confidence,
@@ -592,11 +592,6 @@ def last_refresh(engine: Engine) -> LastRefresh | None:
     return LastRefresh(row.finished_at, row.method, int(row.total), int(row.assigned))
 
 
-def _people_words(engine: Engine) -> set[str]:
-    with engine.connect() as connection:
-        return name_words(connection.execute(select(Person.name)).scalars())
-
-
 def codebook_table(engine: Engine) -> pd.DataFrame:
     """The codebook as a read-only table (one row per theme, inactive ones too).
 
@@ -606,16 +601,17 @@ def codebook_table(engine: Engine) -> pd.DataFrame:
     examples are withheld and names are redacted from the rest, for every role.
     """
     themes = list_themes(engine, include_inactive=True)
-    words = _people_words(engine)
+    index = people_index(engine)
     return pd.DataFrame(
         {
             "theme": [t.name for t in themes],
             "description": [t.description for t in themes],
             "examples": [
-                WITHHELD if t.origin == "discovered" else redact(" / ".join(t.examples), words)
+                WITHHELD if t.origin == "discovered" else redact(" / ".join(t.examples), index)
                 for t in themes
             ],
-            "keywords": [redact(", ".join(t.keywords), words) for t in themes],
+            # Keywords are lower-cased: every name word goes, ordinary or not.
+            "keywords": [redact(", ".join(t.keywords), index, case_lost=True) for t in themes],
             "origin": [t.origin for t in themes],
             "active": [t.active for t in themes],
             "notes": [t.feedback_count for t in themes],
@@ -632,12 +628,13 @@ def candidates_table(engine: Engine, *, min_size: int) -> pd.DataFrame:
     threshold) are left out and names are redacted, for every viewer.
     """
     candidates = list_candidates(engine)
-    words = _people_words(engine)
+    index = people_index(engine)
     rows = [
         {
             "candidate_id": c.candidate_id,
-            "label": redact(c.label, words),
-            "keywords": redact(c.keywords, words).replace(";", ", "),
+            # Labels and keywords are made of lower-cased terms: every name word goes.
+            "label": redact(c.label, index, case_lost=True),
+            "keywords": redact(c.keywords, index, case_lost=True).replace(";", ", "),
             "size": c.size,
         }
         for c in candidates

@@ -1,31 +1,22 @@
-"""Confidentiality helpers: quotes that may be shown, with people's names removed.
+"""Quotes that may be shown: shareable notes, with people's names removed.
 
 Only notes whose author marked them ``shareable`` are ever quoted (``private``
 and ``program`` notes feed the counts, never the quotes), and every quote is
-redacted: names of people in the program (full name, first name or surname, as
-whole words, any case) become "[name]" and e-mail addresses "[email]".
-Over-redaction (a colleague called "Will") is the safe side of this trade-off.
+redacted by ``tandem.access.redaction`` (names of people in the program become
+"[name]" and e-mail addresses "[email]"; ordinary words that are also
+somebody's name stay).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 
+from tandem.access.redaction import people_index, redact
 from tandem.db import transaction
-from tandem.models import Feedback, FeedbackAnalysis, Person
-
-NAME_TOKEN = "[name]"
-EMAIL_TOKEN = "[email]"
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_PIECES = re.compile(r"['’-]")
-_RUNS = re.compile(r"\[name\](?:[\s.]+\[name\])+")
-MIN_NAME_LENGTH = 2
+from tandem.models import Feedback, FeedbackAnalysis
 
 
 @dataclass(frozen=True)
@@ -37,33 +28,6 @@ class Quote:
     confidence: float | None
     date: dt.date
     author_role: str
-
-
-def name_words(names: Iterable[str]) -> set[str]:
-    """The lower-cased words to redact: each part of each full name (and the parts'
-    hyphenated/apostrophe pieces too)."""
-    # One regex pass over all names joined by newlines (which no word spans):
-    # at 70,000 people, a call per name cost seconds on the Quotes view.
-    found = {word.lower() for word in _WORD.findall("\n".join(name for name in names if name))}
-    pieces = {piece for word in found if not word.isalpha() for piece in _PIECES.split(word)}
-    return {word for word in found | pieces if len(word) >= MIN_NAME_LENGTH}
-
-
-def _is_name(word: str, words: set[str]) -> bool:
-    lowered = word.lower()
-    # "Priya's" is Priya: check the part before a possessive apostrophe too.
-    return lowered in words or re.split(r"['’]", lowered)[0] in words
-
-
-def redact(text: str, names: Iterable[str]) -> str:
-    """``text`` with e-mail addresses and any word of any of ``names`` replaced.
-
-    Pure function: ``names`` are full names as in the people table.
-    """
-    words = names if isinstance(names, set) else name_words(names)
-    out = _EMAIL.sub(EMAIL_TOKEN, text)
-    out = _WORD.sub(lambda m: NAME_TOKEN if _is_name(m.group(0), words) else m.group(0), out)
-    return _RUNS.sub(NAME_TOKEN, out)
 
 
 def representative_quotes(
@@ -102,11 +66,11 @@ def representative_quotes(
         rows = session.execute(query).all()
         if not rows:
             return []
-        words = name_words(session.scalars(select(Person.name)))
+        index = people_index(session)
     return [
         Quote(
             feedback_id=fid,
-            text=redact(text or "", words),
+            text=redact(text or "", index),
             confidence=conf,
             date=date,
             author_role=role,
