@@ -32,7 +32,7 @@ from components.database import clear_caches
 from components.formatting import NOT_COMPUTED
 from components.shell import name_mask, page_viewer
 from tandem.access import Scope, Viewer
-from tandem.access.privacy import privacy_threshold
+from tandem.access.privacy import threshold_for
 from tandem.admin import actor_of
 from tandem.downloads import csv_bytes
 from tandem.filters import Filters
@@ -103,8 +103,12 @@ def _as_of(_engine: Engine, url: str) -> queries.HealthAsOf:
 
 
 @st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _distribution(_engine: Engine, url: str, filters: Filters, threshold: int) -> pd.DataFrame:
-    return queries.health_distribution(_engine, filters, threshold=threshold)
+def _distribution(
+    _engine: Engine, url: str, filters: Filters, threshold: int, at_risk_below: float
+) -> pd.DataFrame:
+    return queries.health_distribution(
+        _engine, filters, threshold=threshold, at_risk_below=at_risk_below
+    )
 
 
 # The trend and the nudge list read the stored health of the day it was
@@ -552,8 +556,10 @@ def _on_update(engine: Engine, flag_id: str, viewer: Viewer, prefix: str, key: s
 
 
 def health_charts(engine: Engine, filters: Filters, viewer: Viewer) -> None:
-    threshold = privacy_threshold(engine) if viewer.role == "sponsor" else 0
-    bins = _distribution(engine, _url(engine), filters, threshold)
+    at_risk_below = float(health_settings(engine)["at_risk_below"])
+    bins = _distribution(
+        engine, _url(engine), filters, threshold_for(engine, viewer), at_risk_below
+    )
     left, right = st.columns(2)
     with left:
         st.markdown("**Health distribution**")
@@ -567,7 +573,7 @@ def health_charts(engine: Engine, filters: Filters, viewer: Viewer) -> None:
                     x=alt.X("band:O", title="Health", sort=list(bins["band"])),
                     y=alt.Y("pairings:Q", title="Pairings", axis=alt.Axis(tickMinStep=1)),
                     color=alt.condition(
-                        alt.datum.low < 50, alt.value("#c0392b"), alt.value("#2e86c1")
+                        alt.datum.below_at_risk_line, alt.value("#c0392b"), alt.value("#2e86c1")
                     ),
                     tooltip=["band", "pairings", "stalled"],
                 )

@@ -110,6 +110,7 @@ from tandem.milestones import (
 )
 from tandem.models import (
     DEFAULT_CADENCE_DAYS,
+    RUNNING_STATUSES,
     CheckIn,
     Feedback,
     FeedbackAnalysis,
@@ -139,7 +140,7 @@ COMPONENT_LABELS = {
 }
 STALL_RULES = ("no_contact", "milestones", "ratings", "one_sided")
 #: Statuses a lead may choose to watch for stalls.
-STALLABLE_STATUSES = ("active", "paused")
+STALLABLE_STATUSES = RUNNING_STATUSES
 RATING_COLUMNS = ("clarity", "confidence", "influence", "safety")
 
 DEFAULT_HEALTH_SETTINGS: dict[str, Any] = {

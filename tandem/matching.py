@@ -70,7 +70,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
-from tandem.models import PAIRING_KINDS, Pairing, Person
+from tandem.models import CLOSED_STATUSES, OPEN_STATUSES, PAIRING_KINDS, Pairing, Person
 from tandem.settings import SettingsError, get_setting, put_setting, register_validator
 
 SETTING_KEY = "matching"
@@ -92,8 +92,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 # Pairing statuses that hold a mentor slot, and those that forbid a repeat.
-LOAD_STATUSES: tuple[str, ...] = ("active", "paused", "proposed")
-CLOSED_STATUSES: tuple[str, ...] = ("ended", "completed")
+LOAD_STATUSES: tuple[str, ...] = OPEN_STATUSES
 
 KIND_CODES: dict[str, int] = {kind: code for code, kind in enumerate(PAIRING_KINDS)}
 # Acceptable level-gap band (mentor level − mentee level) per kind, by kind code.

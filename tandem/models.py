@@ -35,6 +35,13 @@ ID = String(64)
 PROGRAM_TYPES = ("executive", "reciprocal", "reverse", "peer")
 PAIRING_KINDS = ("traditional", "reverse", "reciprocal", "peer")
 PAIRING_STATUSES = ("proposed", "active", "paused", "completed", "ended")
+# The one definition of a pairing's life stages; every rule that needs one names it.
+# Running: the pair meets (or has paused) — what health scores and what may be moved.
+RUNNING_STATUSES = ("active", "paused")
+# Open: holds a mentor's slot — running, or proposed and about to start.
+OPEN_STATUSES = ("proposed", *RUNNING_STATUSES)
+# Closed: over, for good.
+CLOSED_STATUSES = ("ended", "completed")
 MILESTONE_STATUSES = ("planned", "in_progress", "done", "missed")
 SUBMITTERS = ("mentor", "mentee", "both")
 FEEDBACK_SOURCES = ("checkin_note", "after_action_review", "journal", "360", "survey", "other")

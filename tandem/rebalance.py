@@ -98,6 +98,7 @@ from tandem.matching import (
     score_components,
 )
 from tandem.models import (
+    RUNNING_STATUSES,
     Pairing,
     PairingHealth,
     Person,
@@ -111,7 +112,7 @@ from tandem.settings import SettingsError, get_setting, register_validator
 
 REBALANCE_KEY = "rebalance"
 DEFAULT_REBALANCE: dict[str, Any] = {"pins": [], "excludes": [], "declined": []}
-MOVABLE_STATUSES: tuple[str, ...] = ("active", "paused")
+MOVABLE_STATUSES: tuple[str, ...] = RUNNING_STATUSES
 
 
 class SuggestionConflict(RuntimeError):

@@ -7,13 +7,16 @@ before it reaches a chart, a table or a download, never merely hidden.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from tandem.settings import SettingsError, get_setting, register_validator
+
+if TYPE_CHECKING:
+    from tandem.access.roles import Viewer
 
 SETTINGS_KEY = "privacy"
 DEFAULT_PRIVACY_SETTINGS: dict[str, Any] = {"threshold": 5}
@@ -40,6 +43,16 @@ def privacy_threshold(bind: Engine | Connection | Session) -> int:
     return int(get_setting(bind, SETTINGS_KEY, DEFAULT_PRIVACY_SETTINGS)["threshold"])
 
 
+def threshold_for(bind: Engine | Connection | Session, viewer: Viewer) -> int:
+    """The smallest group ``viewer`` may see an aggregate of (0: no suppression).
+
+    Leads and admins work with named pairings, so suppressing their own queue's
+    counts protects nobody; sponsors, and any screen shared with a room, get the
+    privacy threshold (``Viewer.can("see_small_groups")`` says which).
+    """
+    return 0 if viewer.can("see_small_groups") else privacy_threshold(bind)
+
+
 def suppress_small(
     frame: pd.DataFrame, count_column: str, threshold: int, value_columns: list[str]
 ) -> pd.DataFrame:
@@ -54,11 +67,6 @@ def suppress_small(
     for column in [*value_columns, count_column]:
         result[column] = result[column].astype("float64").where(~small)
     return result
-
-
-def drop_small(frame: pd.DataFrame, count_column: str, threshold: int) -> pd.DataFrame:
-    """Only the rows at or above the threshold (for downloads and plain tables)."""
-    return frame[frame[count_column] >= threshold].reset_index(drop=True)
 
 
 # --- Pseudonyms for presenter mode -------------------------------------------

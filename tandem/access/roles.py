@@ -35,6 +35,8 @@ ROLES = ("sponsor", "lead", "admin")
 _LEAD = frozenset(
     {
         "view",
+        # aggregates of fewer pairings than the privacy threshold (their own queue)
+        "see_small_groups",
         "open_lead_pages",
         "edit_flags",
         "rebalance",
@@ -51,6 +53,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 # must not be a place to edit (what it may show is decided by ``Scope.presenting``).
 PRESENTER_WITHHOLDS = frozenset(
     {
+        "see_small_groups",
         "edit_flags",
         "rebalance",
         "edit_codebook",

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from tandem.access.scope import Scope
 from tandem.filters import Filters
 from tandem.milestones import DONE_STATUSES, OVERDUE, STATUS_LABELS, milestone_status_expr
-from tandem.models import Cohort, Milestone, Pairing, Person
+from tandem.models import OPEN_STATUSES, RUNNING_STATUSES, Cohort, Milestone, Pairing, Person
 from tandem.queries.pairing_stats import milestone_stats
 from tandem.queries.sql import month, read_frame
 
@@ -175,7 +175,7 @@ def at_risk_pairings(
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
         .where(
             filters.clause(),
-            Pairing.status.in_(("active", "paused")),
+            Pairing.status.in_(RUNNING_STATUSES),
             Milestone.pairing_id.in_(late),
         )
         .group_by(
@@ -335,7 +335,7 @@ def contract_gaps(engine: Engine, filters: Filters, *, limit: int = 500) -> pd.D
         .outerjoin(counts, counts.c.pairing_id == Pairing.pairing_id)
         .where(
             filters.clause(),
-            Pairing.status.in_(("proposed", "active", "paused")),
+            Pairing.status.in_(OPEN_STATUSES),
             or_(
                 no_objective,
                 counts.c.milestones.is_(None),

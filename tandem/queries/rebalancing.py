@@ -228,6 +228,6 @@ def open_pairing_count(engine: Engine) -> int:
             connection.execute(
                 select(func.count())
                 .select_from(Pairing)
-                .where(Pairing.status.in_(("active", "paused")))
+                .where(Pairing.status.in_(MOVABLE_STATUSES))
             ).scalar_one()
         )

@@ -220,13 +220,15 @@ def health_as_of(engine: Engine) -> HealthAsOf:
     return HealthAsOf(as_of=as_of, computed_at=computed_at, pairings=int(count))
 
 
-def health_distribution(engine: Engine, filters: Filters, *, threshold: int = 0) -> pd.DataFrame:
+def health_distribution(
+    engine: Engine, filters: Filters, *, threshold: int = 0, at_risk_below: float = 50.0
+) -> pd.DataFrame:
     """Scored pairings per 10-point health band, counted in SQL; every band present.
 
     Columns ``low``, ``high``, ``band`` ("0–9" … "90–100"), ``pairings``,
-    ``stalled`` and ``suppressed``.  Bands with fewer than ``threshold``
-    pairings are blanked (pass the privacy threshold for a sponsor; a lead's
-    own queue needs none).
+    ``stalled``, ``suppressed`` and ``below_at_risk_line`` (the band starts under
+    the health settings' ``at_risk_below``).  Bands with fewer than ``threshold``
+    pairings are blanked (``tandem.access.privacy.threshold_for`` decides it).
     """
     bands = 100 // BIN_WIDTH
     band = case(
@@ -260,14 +262,10 @@ def health_distribution(engine: Engine, filters: Filters, *, threshold: int = 0)
                 "pairings": None if small else pairings,
                 "stalled": None if small else stalled,
                 "suppressed": small,
+                "below_at_risk_line": low < at_risk_below,
             }
         )
     return pd.DataFrame(rows)
-
-
-def _month_ends(today: dt.date, months: int) -> list[dt.date]:
-    """The last ``months`` month ends up to ``today`` (today itself for the current month)."""
-    return trend_days(today, months)
 
 
 def _filtered_ids(engine: Engine, filters: Filters) -> list[str] | None:

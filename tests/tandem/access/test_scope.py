@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from tandem.access import EVERYTHING, OutOfScope, Scope, Viewer
+from tandem.access.privacy import privacy_threshold, threshold_for
 from tandem.bundle import import_bundle
 from tandem.filters import Filters
 from tandem.flags import FlagError, raise_flag, update_flag
@@ -132,3 +133,12 @@ def test_writes_refuse_a_pairing_outside_the_scope(program: Engine) -> None:
             select(func.count()).select_from(Flag).where(Flag.pairing_id == "pr-bravo-1")
         ).scalar_one()
     assert bravo_flags == 1  # only the imported one
+
+
+def test_who_sees_small_groups(program: Engine) -> None:
+    threshold = privacy_threshold(program)
+    assert threshold_for(program, Viewer("sponsor")) == threshold
+    assert threshold_for(program, Viewer("lead")) == 0
+    assert threshold_for(program, Viewer("admin")) == 0
+    # A room never sees a small group, whoever presents.
+    assert threshold_for(program, Viewer("lead", presenting=True)) == threshold

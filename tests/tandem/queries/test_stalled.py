@@ -195,6 +195,10 @@ def test_distribution_bins(engine: Engine, program: dict[str, Any]) -> None:
     shown = suppressed[~suppressed["suppressed"]]
     assert (shown["pairings"].fillna(0) == 0).all()
     assert suppressed["suppressed"].sum() == (bins["pairings"] > 0).sum()
+    # The at-risk line comes from the settings, not from the chart.
+    assert list(bins["below_at_risk_line"]) == [low < 50 for low in bins["low"]]
+    higher = health_distribution(engine, Filters(scope=EVERYTHING), at_risk_below=60)
+    assert list(higher["below_at_risk_line"]) == [low < 60 for low in bins["low"]]
 
 
 def test_as_of(engine: Engine, program: dict[str, Any]) -> None:
