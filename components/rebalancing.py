@@ -99,11 +99,6 @@ SIDE_COLOURS = {CURRENT: "#9AA5B1", SUGGESTED: "#0F6E6E"}
 LOAD_COLOURS = {BEFORE: "#9AA5B1", AFTER: "#0F6E6E"}
 
 
-def actor_of(viewer: Viewer) -> str:
-    """Who the audit log names for a write from this page."""
-    return viewer.email or viewer.name or f"demo {viewer.role}"
-
-
 # --- cached reads (keyed on the data fingerprint, so any write invalidates) -------------
 
 
@@ -389,7 +384,7 @@ def weights_panel(engine: Engine, viewer: Viewer, saved: MatchConfig) -> MatchCo
             icon=":material/save:",
             disabled=not changed,
             on_click=_save_weights,
-            args=(engine, config, actor_of(viewer)),
+            args=(engine, config, viewer.actor),
         )
         reset_column.button(
             "Reset to saved",
@@ -763,7 +758,7 @@ def suggestions_list(
             config,
             can_act=can_act,
             engine=engine,
-            actor=actor_of(viewer),
+            actor=viewer.actor,
             scope=viewer.scope,
         )
 
@@ -1083,7 +1078,7 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
         )
         submitted = st.form_submit_button("Save pins and exclusions", icon=":material/push_pin:")
     if submitted:
-        count = _apply_pin_changes(engine, viewer.scope, rows, edited, actor_of(viewer))
+        count = _apply_pin_changes(engine, viewer.scope, rows, edited, viewer.actor)
         clear_caches()
         notices.leave(
             PINS_OUTCOME_KEY,

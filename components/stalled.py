@@ -33,7 +33,6 @@ from components.formatting import NOT_COMPUTED
 from components.shell import name_mask, page_viewer
 from tandem.access import Scope, Viewer
 from tandem.access.privacy import threshold_for
-from tandem.admin import actor_of
 from tandem.downloads import csv_bytes
 from tandem.filters import Filters
 from tandem.flags import (
@@ -149,7 +148,7 @@ def show_outcome() -> None:
 
 
 def _recompute(engine: Engine, viewer: Viewer) -> None:
-    report = refresh_health(engine, actor=actor_of(viewer))
+    report = refresh_health(engine, actor=viewer.actor)
     clear_caches()
     notices.leave(
         OUTCOME_KEY,
@@ -400,7 +399,7 @@ def _on_raise(
             pairing_id,
             reason,
             note,
-            actor_of(viewer),
+            viewer.actor,
             owner=owner or None,
             request_id=_request_id(base, content),
         )
@@ -536,7 +535,7 @@ def _on_update(engine: Engine, flag_id: str, viewer: Viewer, prefix: str, key: s
             viewer.scope,
             flag_id,
             expected_version=int(base["version"]),
-            actor=actor_of(viewer),
+            actor=viewer.actor,
             **changes,
         )
     except StaleFlagError as error:
@@ -734,13 +733,13 @@ def _on_save_formula(engine: Engine, viewer: Viewer, tag: str) -> None:
         "stall": {name: state[f"stalled_s_{name}_{tag}"] for name in STALL_LABELS},
     }
     try:
-        save_health_settings(engine, value, actor_of(viewer))
+        save_health_settings(engine, value, viewer.actor)
     except SettingsError as error:
         state[_message_key("stalled", "formula")] = ("error", f"Not saved: {error}")
         return
     message = "Health formula saved."
     if state.get(f"stalled_recompute_{tag}"):
-        report = refresh_health(engine, actor=actor_of(viewer))
+        report = refresh_health(engine, actor=viewer.actor)
         message += f" Recomputed: {report.stalled} stalled, {report.at_risk} at risk."
     clear_caches()
     notices.leave(OUTCOME_KEY, "success", message)

@@ -49,11 +49,6 @@ _CONFLICT = "themes_conflict_{theme_id}"
 _REFRESH = "themes_refresh_requested"
 
 
-def actor_of(viewer: Viewer) -> str:
-    """Who the audit log names for a write from this page."""
-    return viewer.email or viewer.name or f"demo {viewer.role}"
-
-
 # --- cached reads ------------------------------------------------------------------------
 
 
@@ -170,7 +165,7 @@ def refresh_button(engine: Engine, viewer: Viewer) -> None:
             line.text(message)
 
         try:
-            report = refresh_themes(engine, progress=say, actor=actor_of(viewer))
+            report = refresh_themes(engine, progress=say, actor=viewer.actor)
         except Exception as error:  # shown, not raised: nothing half-written (one transaction)
             status.update(label=f"The refresh failed ({type(error).__name__})", state="error")
             return
@@ -482,7 +477,7 @@ def _save_theme(
     description = str(st.session_state.get(fields[0]) or "")
     examples = str(st.session_state.get(fields[1]) or "").splitlines()
     try:
-        upsert_theme(engine, name, description, examples, actor_of(viewer), version)
+        upsert_theme(engine, name, description, examples, viewer.actor, version)
     except StaleThemeError as error:
         clear_caches()
         st.session_state[_CONFLICT.format(theme_id=theme_id)] = (
@@ -498,7 +493,7 @@ def _deactivate_theme(
     engine: Engine, viewer: Viewer, theme_id: int, name: str, version: int
 ) -> None:
     try:
-        deactivate_theme(engine, theme_id, actor_of(viewer), expected_version=version)
+        deactivate_theme(engine, theme_id, viewer.actor, expected_version=version)
     except (StaleThemeError, UnknownThemeError) as error:
         clear_caches()
         _notify("error", f"Not deactivated: {error}. Reload the page and try again.")
@@ -525,7 +520,7 @@ def _create_theme(engine: Engine, viewer: Viewer) -> None:
     name, description, examples = (str(st.session_state.get(k) or "") for k in _NEW)
     try:
         # expected_version=0: create only; an existing name is refused, not edited.
-        upsert_theme(engine, name, description, examples.splitlines(), actor_of(viewer), 0)
+        upsert_theme(engine, name, description, examples.splitlines(), viewer.actor, 0)
     except StaleThemeError:
         _notify("error", f"A theme named “{name.strip()}” already exists: edit it instead.")
         return
@@ -585,7 +580,7 @@ def _save_labels(engine: Engine, viewer: Viewer, feedback_ids: Sequence[str]) ->
         return
     try:
         for feedback_id, name in chosen.items():
-            code_note(engine, viewer.scope, feedback_id, name, actor_of(viewer))
+            code_note(engine, viewer.scope, feedback_id, name, viewer.actor)
     except (UnknownThemeError, OutOfScope) as error:
         _notify("error", f"Not saved: {error}.")
         return
@@ -631,7 +626,7 @@ def _promote(engine: Engine, viewer: Viewer) -> None:
     try:
         candidate_id = int(str(chosen))
         promote_candidate(
-            engine, candidate_id, str(name or ""), str(description or ""), actor_of(viewer)
+            engine, candidate_id, str(name or ""), str(description or ""), viewer.actor
         )
     except (ValueError, LookupError, TypeError) as error:
         _notify("error", f"Not promoted: {error}.")

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from tandem.access import Viewer
 from tandem.bundle import export_bundle
 from tandem.models import AuditEntry, Cohort
 
@@ -53,13 +52,6 @@ def check_upload(name: str, size: int) -> str | None:
 def fingerprint(data: bytes) -> str:
     """A stable identity for an upload: the same bytes are never imported twice in a row."""
     return hashlib.sha256(data).hexdigest()
-
-
-def actor_of(viewer: Viewer) -> str:
-    """Who the audit log names for a write made by ``viewer``."""
-    if viewer.email:
-        return viewer.email
-    return f"demo {viewer.role}" if viewer.demo else viewer.role
 
 
 def export_bundle_bytes(engine: Engine) -> bytes:

@@ -18,7 +18,6 @@ from tandem.access import Viewer
 from tandem.admin import (
     MAX_UPLOAD_MB,
     UPLOAD_TYPES,
-    actor_of,
     check_upload,
     export_bundle_bytes,
     export_file_name,
@@ -104,9 +103,7 @@ def _run_import(engine: Engine, viewer: Viewer, name: str, data: bytes, key: str
                 line.text(message)
 
             try:
-                report = import_bundle_bytes(
-                    engine, name, data, actor=actor_of(viewer), progress=say
-                )
+                report = import_bundle_bytes(engine, name, data, actor=viewer.actor, progress=say)
             except BundleError as error:
                 # The database changed since the check (e.g. an e-mail now taken).
                 status.update(label="Import refused", state="error")
@@ -130,7 +127,7 @@ def _refresh(
     """Recompute themes, sentiment and health after an import (the import stands either way)."""
     status.update(label="Refreshing themes and health…")
     try:
-        refresh_all(engine, actor=actor_of(viewer), progress=say)
+        refresh_all(engine, actor=viewer.actor, progress=say)
     except Exception as error:  # the import is committed; say what to run instead
         outcome.refresh_problem = type(error).__name__
         status.update(label="Imported; the refresh failed", state="error")
@@ -199,7 +196,7 @@ def import_section(engine: Engine, viewer: Viewer) -> None:
     cached = st.session_state.get(_DRY_RUNS)
     if not (isinstance(cached, tuple) and cached[0] == key):
         with st.spinner("Checking the bundle…"):
-            cached = (key, dry_run(engine, upload.name, data, actor_of(viewer)))
+            cached = (key, dry_run(engine, upload.name, data, viewer.actor))
         st.session_state[_DRY_RUNS] = cached
     check: DryRun = cached[1]
     if not check.ok:

@@ -14,9 +14,6 @@ from components.database import clear_caches
 from tandem import matching
 from tandem.access import Viewer
 from tandem.access.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY, privacy_threshold
-from tandem.admin import (
-    actor_of,
-)
 from tandem.health import COMPONENT_LABELS as HEALTH_LABELS
 from tandem.health import STALLABLE_STATUSES, health_settings, save_health_settings
 from tandem.refresh import refresh_all
@@ -88,7 +85,7 @@ def _refresh_now(engine: Engine, viewer: Viewer) -> None:
             line.text(message)
 
         try:
-            report = refresh_all(engine, actor=actor_of(viewer), progress=say)
+            report = refresh_all(engine, actor=viewer.actor, progress=say)
         except Exception as error:  # shown, not raised: the rules themselves were saved
             status.update(label=f"The refresh failed ({type(error).__name__})", state="error")
             return
@@ -133,7 +130,7 @@ def _save_privacy(engine: Engine, viewer: Viewer) -> None:
     _save_setting(
         "Privacy threshold",
         lambda: put_setting(
-            engine, SETTINGS_KEY, value, actor_of(viewer), default=DEFAULT_PRIVACY_SETTINGS
+            engine, SETTINGS_KEY, value, viewer.actor, default=DEFAULT_PRIVACY_SETTINGS
         ),
     )
 
@@ -183,7 +180,7 @@ def _health(engine: Engine, viewer: Viewer, can_edit: bool) -> None:
 def _save_health(engine: Engine, viewer: Viewer, template: dict[str, Any]) -> None:
     value = _from_keys(template, "admin_health")
     value["stall_statuses"] = list(st.session_state.get("admin_health_statuses") or [])
-    _save_setting("Health rules", lambda: save_health_settings(engine, value, actor_of(viewer)))
+    _save_setting("Health rules", lambda: save_health_settings(engine, value, viewer.actor))
 
 
 def _matching(engine: Engine, viewer: Viewer, can_edit: bool) -> None:
@@ -223,5 +220,5 @@ def _matching(engine: Engine, viewer: Viewer, can_edit: bool) -> None:
 def _save_matching(engine: Engine, viewer: Viewer, template: dict[str, Any]) -> None:
     value = _from_keys(template, "admin_match")
     _save_setting(
-        "Matching weights", lambda: matching.save_match_config(engine, value, actor_of(viewer))
+        "Matching weights", lambda: matching.save_match_config(engine, value, viewer.actor)
     )

@@ -10,7 +10,6 @@ from components.admin.common import notify, plain, show_notice
 from components.database import clear_caches
 from tandem.access import ROLES, AccessError, Viewer, list_users, remove_user, save_user
 from tandem.admin import (
-    actor_of,
     cohort_choices,
 )
 from tandem.models import AppUser
@@ -129,7 +128,7 @@ def _save_user(engine: Engine, viewer: Viewer, slot: str) -> None:
             engine,
             email,
             role,
-            actor=actor_of(viewer),
+            actor=viewer.actor,
             cohorts=list(state.get(keys["cohorts"]) or []) if role == "lead" else (),
             display_name=name or None,
         )
@@ -163,7 +162,7 @@ def _do_remove_user(engine: Engine, viewer: Viewer) -> None:
     if viewer.email and email == viewer.email.strip().lower():
         notify("users", "error", "You cannot remove your own access; ask another admin.")
         return
-    removed = remove_user(engine, email, actor=actor_of(viewer))
+    removed = remove_user(engine, email, actor=viewer.actor)
     clear_caches()
     notify(
         "users",

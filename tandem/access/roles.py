@@ -105,6 +105,14 @@ class Viewer:
         return self.can(PAGE_CAPABILITY.get(page_key, "open_admin_pages"))
 
     @property
+    def actor(self) -> str:
+        """Who the audit log names for a write by this viewer: the signed-in e-mail,
+        else the name, else the role (``demo admin`` in demo mode)."""
+        if self.email or self.name:
+            return str(self.email or self.name)
+        return f"demo {self.role}" if self.demo else self.role
+
+    @property
     def label(self) -> str:
         who = self.name or self.email or "demo viewer"
         return f"{who} ({self.role})"

@@ -13,7 +13,6 @@ from tandem.access import Viewer, list_users, save_user
 from tandem.access.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY
 from tandem.admin import (
     MAX_UPLOAD_BYTES,
-    actor_of,
     audit_entities,
     check_upload,
     cohort_choices,
@@ -45,8 +44,9 @@ def test_fingerprint_tells_uploads_apart() -> None:
 
 
 def test_actor_names_the_signed_in_person_or_the_demo_role() -> None:
-    assert actor_of(Viewer("admin", email="ada@example.com")) == "ada@example.com"
-    assert actor_of(Viewer("admin", demo=True)) == "demo admin"
+    assert Viewer("admin", email="ada@example.com").actor == "ada@example.com"
+    assert Viewer("admin", demo=True).actor == "demo admin"
+    assert Viewer("lead", name="Ada").actor == "Ada"
 
 
 def test_export_as_bytes_imports_back(engine: Engine) -> None:
