@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from tandem.queries.headlines import Headline
@@ -23,21 +21,10 @@ def metric_row(headlines: list[Headline], previous_label: str) -> None:
     """A row of st.metric, each with its change against the previous period."""
     columns = st.columns(len(headlines))
     for column, headline in zip(columns, headlines, strict=True):
-        value = headline.value
-        change = headline.change
-        if value is None:
-            shown = "–"
-        elif headline.label == "Mean rating":
-            shown = f"{value:.2f}"
-        else:
-            shown = f"{value:,.0f}"
-        delta = None
-        if change is not None and not math.isclose(change, 0.0):
-            delta = f"{change:+.2f}" if headline.label == "Mean rating" else f"{change:+,.0f}"
         column.metric(
             headline.label,
-            shown,
-            delta=delta,
+            headline.shown,
+            delta=headline.change_shown,
             help=f"{headline.help} Change against {previous_label}.",
         )
 

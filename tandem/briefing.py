@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -154,15 +153,8 @@ def chart_svg(spec: str | dict[str, Any]) -> str:
 
 
 def format_headline(headline: Headline) -> Figure:
-    """A headline as the Portfolio page prints it (ratings to 2 places, counts whole)."""
-    rating = headline.label == "Mean rating"
-    value = headline.value
-    shown = "–" if value is None else (f"{value:.2f}" if rating else f"{value:,.0f}")
-    change = headline.change
-    delta = None
-    if change is not None and not math.isclose(change, 0.0):
-        delta = f"{change:+.2f}" if rating else f"{change:+,.0f}"
-    return Figure(headline.label, shown, delta)
+    """A headline as the Portfolio page prints it (``Headline.shown``)."""
+    return Figure(headline.label, headline.shown, headline.change_shown)
 
 
 def pairings_table(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine, and_, func, or_, select
@@ -22,12 +23,27 @@ class Headline:
     previous: float | None
     help: str
     is_share: bool = False
+    # Places after the point, for the value and its change: ratings 2, counts 0.
+    decimals: int = 0
 
     @property
     def change(self) -> float | None:
         if self.value is None or self.previous is None:
             return None
         return self.value - self.previous
+
+    @property
+    def shown(self) -> str:
+        """The value as every screen and briefing prints it ("–" when unknown)."""
+        return "–" if self.value is None else f"{self.value:,.{self.decimals}f}"
+
+    @property
+    def change_shown(self) -> str | None:
+        """The signed change against the previous period; None when none or zero."""
+        change = self.change
+        if change is None or math.isclose(change, 0.0):
+            return None
+        return f"{change:+,.{self.decimals}f}"
 
 
 @dataclass(frozen=True)
@@ -104,7 +120,10 @@ def headline_metrics(
         "Mean of clarity, confidence, influence and safety at check-ins in the period.",
     ]
     labels = ["Active pairings", "Meetings held", "Milestones completed", "Mean rating"]
+    decimals = [0, 0, 0, 2]
     return period, [
-        Headline(label, value, previous, help_text)
-        for label, value, previous, help_text in zip(labels, now, before, helps, strict=True)
+        Headline(label, value, previous, help_text, decimals=places)
+        for label, value, previous, help_text, places in zip(
+            labels, now, before, helps, decimals, strict=True
+        )
     ]

@@ -157,7 +157,7 @@ def test_hostile_text_in_a_label_is_escaped_in_the_svg() -> None:
 
 
 def test_headlines_are_formatted_as_on_the_page() -> None:
-    rating = format_headline(Headline("Mean rating", 3.914, 3.8, "help"))
+    rating = format_headline(Headline("Mean rating", 3.914, 3.8, "help", decimals=2))
     assert rating == Figure("Mean rating", "3.91", "+0.11")
     count = format_headline(Headline("Active pairings", 1204.0, 1204.0, "help"))
     assert count == Figure("Active pairings", "1,204", None)
