@@ -29,7 +29,6 @@ from tandem.access.privacy import SUPPRESSED_NOTE
 from tandem.filters import Filters
 from tandem.queries import themes as queries
 from tandem.themes.discover import promote_candidate
-from tandem.themes.engine import active_mode
 from tandem.themes.refresh import refresh_themes
 from tandem.themes.store import (
     StaleThemeError,
@@ -132,13 +131,13 @@ def flash() -> None:
 def engine_status(engine: Engine) -> None:
     """Which theme engine is in use and how fresh its results are (system values only)."""
     last = _last_refresh(engine, str(engine.url))
-    when = (
-        "themes have not been computed yet"
-        if last is None
-        else f"last refreshed {last.finished_at:%Y-%m-%d %H:%M} UTC "
-        f"({last.assigned} of {last.total} notes placed, method {last.method})"
+    if last is None:
+        st.caption("Themes have not been computed yet.")
+        return
+    st.caption(
+        f"Theme engine {last.method} · last refreshed {last.finished_at:%Y-%m-%d %H:%M} UTC "
+        f"({last.assigned:,} of {last.total:,} notes placed)."
     )
-    st.caption(f"Theme engine: {active_mode()} mode · {when}.")
 
 
 def refresh_button(engine: Engine, viewer: Viewer) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Float, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Engine, and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from tandem.access.scope import Scope
@@ -363,20 +363,3 @@ def contract_gaps(engine: Engine, filters: Filters, *, limit: int = 500) -> pd.D
         )
     ]
     return frame
-
-
-def milestone_share_done(engine: Engine, filters: Filters, today: dt.date) -> float | None:
-    """Share of milestones due by today (or done) that are done, for the headline."""
-    status = milestone_status_expr(today)
-    statement = (
-        select(
-            cast(func.sum(case((status.in_(DONE_STATUSES), 1), else_=0)), Float)
-            / func.nullif(func.count(), 0)
-        )
-        .select_from(Milestone)
-        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
-        .where(filters.clause(), or_(status.in_(DONE_STATUSES), Milestone.due_date <= today))
-    )
-    with engine.connect() as connection:
-        value = connection.execute(statement).scalar_one()
-    return float(value) if value is not None else None

@@ -429,18 +429,3 @@ def fingerprint(themes: Iterable[CodebookTheme], coded: Iterable[tuple[str, str]
     for text, name in sorted(coded):
         digest.update(b"\x00C" + name.encode() + b"\x00" + text.encode())
     return digest.hexdigest()
-
-
-def assign_texts(
-    texts: Sequence[str],
-    themes: Sequence[CodebookTheme] | None = None,
-    coded: Sequence[tuple[str, str]] = (),
-) -> list[Assignment]:
-    """Convenience: fit on ``themes`` (default codebook) and assign ``texts``."""
-    model = ThemeModel(list(themes) if themes is not None else default_codebook(), list(coded))
-    return model.assign(texts)
-
-
-def active_mode() -> str:
-    """Which engine is in use: always the lexical default in this build."""
-    return "lexical"

@@ -107,9 +107,10 @@ def test_page_runs_on_every_dataset(app_database, dataset: str, role: str) -> No
     app_database(DATASETS[dataset])
     at = open_page(role)
     assert at.title[0].value == "Feedback themes"
-    assert any("Theme engine: lexical mode" in c for c in said(at.caption))
+    captions = said(at.caption)
+    assert any("Theme engine lexical" in c or "not been computed yet" in c for c in captions)
     if dataset == "sample":
-        assert any("last refreshed" in c for c in said(at.caption))
+        assert any("Theme engine lexical" in c and "last refreshed" in c for c in captions)
     else:
         assert any("not been computed yet" in c for c in said(at.caption))
     for tab in every_section(role):  # every tab runs without an exception
