@@ -57,7 +57,7 @@ def _charts_this_run(context: RunContext) -> list[ChartSpec]:
     if getattr(_drawn, "owner", None) is not context:
         _drawn.owner = context
         _drawn.charts = []
-    return _drawn.charts  # type: ignore[no-any-return]
+    return _drawn.charts
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -22,8 +22,11 @@ MILESTONE_COLOURS = {
     "Missed": "#6D2E46",
 }
 
+# What ``alt.layer(...).properties(...)`` is typed to return.
+LayeredChart = alt.LayerChart | alt.FacetChart
 
-def pairing_timeline(checkins: pd.DataFrame, milestones: pd.DataFrame) -> alt.LayerChart | None:
+
+def pairing_timeline(checkins: pd.DataFrame, milestones: pd.DataFrame) -> LayeredChart | None:
     """Rating lines over time with the milestones on the same time axis."""
     layers: list[alt.Chart] = []
     if not checkins.empty:
@@ -93,7 +96,7 @@ def outcome_heatmap(
     outcome_label: str,
     x_title: str,
     y_title: str,
-) -> alt.LayerChart:
+) -> LayeredChart:
     """Cells coloured by the outcome, each labelled with its n; suppressed cells grey."""
     data = frame.assign(
         label=[
@@ -137,7 +140,7 @@ def _bars_height(bars: int, per_bar: int) -> int:
 
 def outcome_bars(
     frame: pd.DataFrame, column: str, outcome: str, outcome_label: str, title: str
-) -> alt.LayerChart:
+) -> LayeredChart:
     """One bar per group with its n; suppressed groups shown as empty, labelled."""
     data = frame.assign(
         label=[
@@ -201,7 +204,7 @@ def learning_flow_bars(frame: pd.DataFrame) -> alt.Chart:
     )
 
 
-def level_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
+def level_heatmap(frame: pd.DataFrame) -> LayeredChart:
     """Pairings by mentor level × mentee level; suppressed cells grey and unlabelled."""
     data = frame.assign(
         label=[
@@ -282,7 +285,7 @@ def burn_up_chart(frame: pd.DataFrame) -> alt.FacetChart:
     )
 
 
-def rate_bars(frame: pd.DataFrame, title: str) -> alt.LayerChart:
+def rate_bars(frame: pd.DataFrame, title: str) -> LayeredChart:
     data = frame.assign(
         label=[
             "suppressed" if hidden else f"{rate:.0%} · n={int(n)}"
@@ -309,7 +312,7 @@ def rate_bars(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     return alt.layer(bars, text).properties(height=_bars_height(len(data), 26))
 
 
-def milestone_gantt(frame: pd.DataFrame, *, show_titles: bool = True) -> alt.LayerChart:
+def milestone_gantt(frame: pd.DataFrame, *, show_titles: bool = True) -> LayeredChart:
     """Each pairing a row; its milestones at their due dates, coloured by status."""
     data = frame.assign(
         due=pd.to_datetime(frame["due_date"]),

@@ -39,7 +39,7 @@ def current_filters() -> Filters:
     if _STATE not in st.session_state:
         scope = run_context().viewer.scope
         st.session_state[_STATE] = Filters.from_query_params(_url_params(), scope)
-    return st.session_state[_STATE]  # type: ignore[no-any-return]
+    return st.session_state[_STATE]
 
 
 def _set(filters: Filters) -> None:

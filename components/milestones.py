@@ -113,7 +113,7 @@ def at_risk(engine: Engine, filters: Filters) -> None:
             "days_overdue": st.column_config.NumberColumn("Oldest overdue (days)"),
         },
     )
-    rows = event.selection.rows if event is not None else []  # type: ignore[union-attr]
+    rows = event.selection.rows if event is not None else []
     if rows:
         st.switch_page(DETAIL_PAGE, query_params={"pairing": frame.iloc[rows[0]]["pairing_id"]})
     st.caption("Select a row to open the pairing.")

@@ -143,10 +143,10 @@ def run_context() -> RunContext:
     """
     context = getattr(_run_state, "context", None)
     if context is not None:
-        return context  # type: ignore[no-any-return]
+        return context
     ctx = get_script_run_ctx()
     if ctx is not None and ctx.fragment_ids_this_run and _FRAGMENT_CONTEXT in st.session_state:
-        return st.session_state[_FRAGMENT_CONTEXT]  # type: ignore[no-any-return]
+        return st.session_state[_FRAGMENT_CONTEXT]
     if _served_by_a_real_server():
         build_navigation(None)
         st.rerun()
@@ -154,7 +154,7 @@ def run_context() -> RunContext:
     token = id(ctx.cursors) if ctx is not None else None
     cached = getattr(_run_state, "inline", None)
     if cached is not None and cached[0] == token:
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
     inline, _ = _prepare()
     assert inline is not None
     context = RunContext(inline.engine, inline.viewer, _current_script_key())

@@ -36,7 +36,7 @@ def threshold(engine: Engine) -> int:
 
 
 def choose_outcome() -> str:
-    return st.segmented_control(  # type: ignore[no-any-return]
+    return st.segmented_control(
         "Outcome",
         list(OUTCOMES),
         format_func=OUTCOMES.__getitem__,

@@ -54,7 +54,7 @@ def _page(
 
 
 @st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _headlines(_engine: Engine, url: str, filters: Filters, today: dt.date):  # type: ignore[no-untyped-def]
+def _headlines(_engine: Engine, url: str, filters: Filters, today: dt.date):
     return headline_metrics(_engine, filters, today)
 
 
@@ -155,7 +155,7 @@ def portfolio_table(engine: Engine, filters: Filters) -> None:
             ),
         },
     )
-    selected = event.selection.rows if event is not None else []  # type: ignore[union-attr]
+    selected = event.selection.rows if event is not None else []
     if selected:
         pairing_id = str(page.rows.iloc[selected[0]]["pairing_id"])
         st.switch_page(DETAIL_PAGE, query_params={"pairing": pairing_id})

@@ -258,8 +258,8 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str | None] = mapped_column(Text)
-    before: Mapped[dict | None] = mapped_column(JSON)  # type: ignore[type-arg]
-    after: Mapped[dict | None] = mapped_column(JSON)  # type: ignore[type-arg]
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
 
     __table_args__ = (
         Index("ix_audit_entity", "entity", "entity_id"),
@@ -273,7 +273,7 @@ class Setting(Base):
     __tablename__ = "settings"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+    value: Mapped[dict] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(Text, default="system")
 
@@ -479,8 +479,8 @@ class StoredRebalancePlan(Base):
 
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     config_key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    plan: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
-    fingerprint: Mapped[list] = mapped_column(JSON)  # type: ignore[type-arg]
+    plan: Mapped[dict] = mapped_column(JSON)
+    fingerprint: Mapped[list] = mapped_column(JSON)
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -503,4 +503,4 @@ class StoredRebalanceSuggestion(Base):
     gain: Mapped[float] = mapped_column(Float)
     current_mentor_id: Mapped[str] = mapped_column(ID)
     suggested_mentor_id: Mapped[str] = mapped_column(ID)
-    suggestion: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+    suggestion: Mapped[dict] = mapped_column(JSON)

@@ -58,7 +58,7 @@ class Scope:
         """A SQL condition keeping the rows whose ``column`` (a cohort id) is in scope."""
         if not self.cohorts:
             return true()
-        return column.in_(self.cohorts)  # type: ignore[no-any-return]
+        return column.in_(self.cohorts)
 
     def pairing_condition(self) -> ColumnElement[bool]:
         """A SQL condition on ``pairings`` keeping the pairings in scope."""

@@ -82,7 +82,7 @@ def _values(engine: Engine, filters: Filters, period: Period, today: dt.date) ->
             select(func.count()).select_from(Pairing).where(scope, running)
         ).scalar_one()
         meetings, rating = connection.execute(
-            select(func.count(), func.avg(mean_rating_expr()))  # type: ignore[arg-type]
+            select(func.count(), func.avg(mean_rating_expr()))
             .select_from(CheckIn)
             .join(Pairing, Pairing.pairing_id == CheckIn.pairing_id)
             .where(scope, in_period)

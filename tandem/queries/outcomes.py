@@ -61,7 +61,7 @@ DIMENSIONS: dict[str, Dimension] = {
 }
 
 
-def per_pairing_outcomes(engine: Engine, filters: Filters, today: dt.date):  # type: ignore[no-untyped-def]
+def per_pairing_outcomes(engine: Engine, filters: Filters, today: dt.date):
     mentor = aliased(Person, name="mentor")
     mentee = aliased(Person, name="mentee")
     milestones = milestone_stats(today, engine)

@@ -45,12 +45,12 @@ def _people() -> tuple[type[Person], type[Person]]:
 
 
 def _scoped(
-    statement: Select,  # type: ignore[type-arg]
+    statement: Select,
     mentor: type[Person],
     mentee: type[Person],
     filters: Filters,
     search: str | None,
-) -> Select:  # type: ignore[type-arg]
+) -> Select:
     """``statement`` over pairings with both people and the cohort, filtered and searched.
 
     Shared by the page's rows and its count, so the two cannot disagree.
@@ -76,7 +76,7 @@ def _scoped(
     return statement
 
 
-def _count_query(filters: Filters, search: str | None) -> Select:  # type: ignore[type-arg]
+def _count_query(filters: Filters, search: str | None) -> Select:
     """How many pairings match: without the per-pairing roll-ups, which are 1:1 outer
     joins that never change the count (and cost a scan of every check-in to build)."""
     mentor, mentee = _people()
@@ -85,7 +85,7 @@ def _count_query(filters: Filters, search: str | None) -> Select:  # type: ignor
 
 def _base_query(
     engine: Engine, filters: Filters, today: dt.date, search: str | None
-) -> tuple[Select, dict]:  # type: ignore[type-arg]
+) -> tuple[Select, dict]:
     mentor, mentee = _people()
     meetings = checkin_stats(engine)
     ratings = rating_endpoints(engine)

@@ -13,7 +13,7 @@ from tandem.queries.pairing_stats import rating_endpoints
 from tandem.queries.sql import read_frame
 
 
-def _is_reverse():  # type: ignore[no-untyped-def]
+def _is_reverse():
     # CASE rather than CAST(boolean AS float), which PostgreSQL refuses.
     return case((Pairing.kind == "reverse", 1.0), else_=0.0)
 
