@@ -5,9 +5,10 @@ what happens to comparable colleagues who took no part, so the demo needs both:
 
 * **Comparison colleagues**: for every cohort, new people who take part in no
   pairing, drawn to look like that cohort's mentees (level, division,
-  geography and tenure spread), ``COMPARISON_PER_MENTEE`` per mentee, between
-  ``COMPARISON_MIN`` and ``COMPARISON_MAX`` per cohort, so the count grows with
-  the cohorts, never with the square of the program.
+  geography and tenure spread, as they are today: a level at a cohort's start
+  is today's level minus the promotions since), ``COMPARISON_PER_MENTEE`` per
+  mentee, between ``COMPARISON_MIN`` and ``COMPARISON_MAX`` per cohort, so the
+  count grows with the cohorts, never with the square of the program.
 * **Events** (``career_events``) for everyone: a ``hired`` event from each
   person's tenure, and over the HR system's history (the last
   ``HISTORY_YEARS`` years) ``promoted`` (with the new level), ``moved`` and
@@ -250,7 +251,6 @@ def make_events(
     tenure_years: np.ndarray,
     pr: _Pairings,
     plans: list[_CohortPlan],
-    today: dt.date,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Everyone's career events as day offsets; returns (events, tenure in years).
 
@@ -281,7 +281,7 @@ def make_events(
     for plan in plans:  # sponsors see their cohorts through
         end = 0 if plan.end is None or plan.end >= 0 else plan.end
         stay_until[plan.sponsor] = max(stay_until[plan.sponsor], end)
-    stay_until[0] = 0  # the CEO
+    stay_until[0] = 0  # the CEO (the organisation is ordered by level, highest first)
     must_stay = stay_until >= 0
 
     # Hired: from tenure, and always before a first pairing (30 to 400 days).
@@ -439,9 +439,7 @@ def build_careers(
     extra = make_comparison_people(rng, table.columns, people, pr, plans)
     level = np.array(table.columns["level"] + extra["level"], dtype=np.int64)
     tenure = np.array(table.columns["tenure_years"] + extra["tenure_years"], dtype=float)
-    events, tenure_out = make_events(
-        np.random.default_rng([seed, 21]), level, tenure, pr, plans, today
-    )
+    events, tenure_out = make_events(np.random.default_rng([seed, 21]), level, tenure, pr, plans)
     ids = table.columns["person_id"] + extra["person_id"]
     m = len(events["person"])
     width = max(6, len(str(m)))
