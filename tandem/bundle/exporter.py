@@ -86,11 +86,17 @@ def _formatter(column: Column) -> Callable[[Any], str]:
         return _date
     if column.kind == "datetime":
         return format_datetime
+    if column.kind == "bool":
+        return _optional_bool
     return _plain  # int, enum
 
 
 def _bool(value: bool | None) -> str:
     return "true" if value else "false"
+
+
+def _optional_bool(value: bool | None) -> str:
+    return "" if value is None else _bool(value)
 
 
 def _derived(spec: FileSpec) -> tuple[list[str], list[Any], list[Callable[[Any], str]]]:

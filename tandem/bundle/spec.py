@@ -15,7 +15,7 @@ from sqlalchemy import Table
 
 from tandem import models
 
-Kind = Literal["id", "text", "int", "number", "date", "datetime", "enum", "list"]
+Kind = Literal["id", "text", "int", "number", "date", "datetime", "enum", "list", "bool"]
 
 MAX_ID_LENGTH = 64
 MAX_FEEDBACK_TEXT = 10_000
@@ -210,8 +210,31 @@ FLAGS = FileSpec(
     optional=(Column("owner", "text"),),
 )
 
+EVENTS = FileSpec(
+    "events",
+    models.CareerEvent,
+    (
+        _id("event_id", required=True),
+        _id("person_id", required=True, ref="people"),
+        Column("date", "date", required=True),
+        _enum("kind", models.EVENT_KINDS, required=True),
+        # Only for ``promoted`` / ``left`` events (``validate.check_events``).
+        _int("new_level", 1, 8),
+        Column("voluntary", "bool"),
+    ),
+)
+
 # Dependency order: a file only references files before it.
-FILES: tuple[FileSpec, ...] = (PEOPLE, COHORTS, PAIRINGS, MILESTONES, CHECKINS, FEEDBACK, FLAGS)
+FILES: tuple[FileSpec, ...] = (
+    PEOPLE,
+    COHORTS,
+    PAIRINGS,
+    MILESTONES,
+    CHECKINS,
+    FEEDBACK,
+    FLAGS,
+    EVENTS,
+)
 BY_FILENAME: dict[str, FileSpec] = {spec.filename: spec for spec in FILES}
 BY_STEM: dict[str, FileSpec] = {spec.stem: spec for spec in FILES}
 

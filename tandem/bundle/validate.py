@@ -188,6 +188,8 @@ class FileValidator:
         self._check_references(data, report)
         if spec.stem == "pairings":
             check_pairs(data, self.log)
+        if spec.stem == "events":
+            check_events(data, self.log)
         if spec.stem == "people":
             self._check_emails(data, report)
         self.size += n
@@ -589,6 +591,16 @@ def _parse_list(column: Column, text: str) -> str | None:
     return normalise_list(restore_formula(text))
 
 
+_BOOLEANS = {"true": True, "false": False}
+
+
+def _parse_bool(column: Column, text: str) -> bool:
+    value = _BOOLEANS.get(text.lower())
+    if value is None:
+        raise ValueError(f"expected true or false, got {_show(text)}")
+    return value
+
+
 _PARSERS: dict[str, Callable[[Column, str], Any]] = {
     "int": _parse_int,
     "number": _parse_number,
@@ -596,6 +608,7 @@ _PARSERS: dict[str, Callable[[Column, str], Any]] = {
     "datetime": _parse_datetime,
     "enum": _parse_enum,
     "list": _parse_list,
+    "bool": _parse_bool,
 }
 
 
@@ -666,3 +679,38 @@ def check_pairs(data: FileData, log: ProblemLog) -> None:
             f"(mentor_id and mentee_id are both {_show(mentor[i])})"
         ),
     )
+
+
+# A value that belongs to one kind of event only: (column, the kind it belongs to).
+EVENT_DETAILS = (("new_level", "promoted"), ("voluntary", "left"))
+
+
+def check_events(data: FileData, log: ProblemLog) -> None:
+    """``new_level`` only on a ``promoted`` event, ``voluntary`` only on a ``left`` one.
+
+    Given on another kind the value means nothing (most likely a shifted
+    column), so it is refused rather than silently dropped.  An event whose
+    kind is itself invalid is reported for its kind only.
+    """
+    kinds = data.values["kind"]
+    report = _Reporter(log, data)
+    for column, kind in EVENT_DETAILS:
+        if column not in data.present:
+            continue
+        values = data.values[column]
+        stray = np.fromiter(
+            (
+                v is not None and k is not None and k != kind
+                for v, k in zip(values, kinds, strict=True)
+            ),
+            dtype=bool,
+            count=data.size,
+        )
+        report.rows(column, stray, _stray_detail(column, kind, kinds))
+
+
+def _stray_detail(column: str, kind: str, kinds: Sequence[Any]) -> Callable[[int], str]:
+    def message(i: int) -> str:
+        return f"{column} is only for {kind} events; this event is {kinds[i]}"
+
+    return message

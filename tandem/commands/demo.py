@@ -42,7 +42,8 @@ def register(subparsers: Any) -> None:
         help="fill the database with a realistic demo program",
         description=(
             "Generate a seeded demo mentorship program (people, cohorts, pairings, "
-            "milestones, check-ins, feedback, flags) with healthy and stalled pairings, "
+            "milestones, check-ins, feedback, flags, career events) with healthy and "
+            "stalled pairings, colleagues to compare careers with, "
             "an overloaded mentor and one pairing inside a reporting line. The same "
             "--seed and --today always give the same data."
         ),

@@ -33,7 +33,16 @@ __all__ = [
 
 MAX_PAIRINGS = 100_000
 #: The bundle's tables, parents first (the order they are written in).
-PROGRAM_TABLES = ("people", "cohorts", "pairings", "milestones", "checkins", "feedback", "flags")
+PROGRAM_TABLES = (
+    "people",
+    "cohorts",
+    "pairings",
+    "milestones",
+    "checkins",
+    "feedback",
+    "flags",
+    "career_events",
+)
 WRITE_CHUNK_ROWS = 20_000
 
 
@@ -61,6 +70,9 @@ class DemoSummary:
     #: falling_ratings, one_sided.
     stalled_pairing_ids: tuple[str, ...]
     stalled_by_kind: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Colleagues who take part in no pairing, drawn alike to each cohort's
+    #: mentees, for the impact estimate to compare with (``tandem.demo.careers``).
+    comparison_person_ids: tuple[str, ...] = ()
     seconds: float = 0.0
 
     @property
@@ -118,7 +130,9 @@ def generate_demo(
     """Write a demo program of ``pairings`` pairings into ``engine``, in one transaction.
 
     Volumes scale with ``pairings``: about 1.6 people, 20 check-ins and 10
-    feedback notes per pairing.  Refuses (``DemoError``) to write into a
+    feedback notes per pairing, plus 50 to 300 colleagues per cohort who take
+    part in nothing (to compare careers with) and about two career events per
+    person.  Refuses (``DemoError``) to write into a
     database that already holds a program unless ``replace`` is true, in
     which case the program tables are cleared first, in the same transaction.
     """
@@ -167,6 +181,7 @@ def generate_demo(
         watch_pairing_ids=story.watch_pairing_ids,
         stalled_pairing_ids=story.stalled_pairing_ids,
         stalled_by_kind=story.stalled_by_kind,
+        comparison_person_ids=story.comparison_person_ids,
         seconds=seconds,
     )
 

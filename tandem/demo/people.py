@@ -384,12 +384,19 @@ _INITIALS = "ABCDEFGHJKLMNPRSTW"
 
 
 def compose_names(
-    rng: np.random.Generator, geography_index: np.ndarray
+    rng: np.random.Generator,
+    geography_index: np.ndarray,
+    *,
+    taken: set[str] | None = None,
+    used: dict[str, int] | None = None,
 ) -> tuple[list[str], list[str], list[str]]:
     """Full names, first names and unique e-mails for people in the given geographies.
 
     Returns ``(names, first_names, emails)``.  Each person's culture is drawn
     from the cultures common in their geography (65%) or from anywhere (35%).
+    ``taken`` (names) and ``used`` (e-mail local part → how many have it) carry
+    on from an earlier batch, so a second batch stays unique against the first;
+    both are updated in place.
     """
     n = len(geography_index)
     local_pick = rng.random(n) < 0.65
@@ -410,8 +417,8 @@ def compose_names(
     names: list[str] = []
     firsts: list[str] = []
     emails: list[str] = []
-    used: dict[str, int] = {}
-    taken: set[str] = set()
+    used = {} if used is None else used
+    taken = set() if taken is None else taken
     for i in range(n):
         c = CULTURES[culture[i]]
         name, first_display, email_words = _compose(c, draws[i], retry=False)

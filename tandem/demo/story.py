@@ -30,6 +30,7 @@ import numpy as np
 
 from tandem.demo import people as vocab
 from tandem.demo import text as words
+from tandem.demo.careers import build_careers
 
 # Health classes of a pairing in the story.
 HEALTHY, WATCH, STALLED, OTHER = 0, 1, 2, 3
@@ -81,6 +82,8 @@ class Story:
     watch_pairing_ids: tuple[str, ...] = ()
     stalled_pairing_ids: tuple[str, ...] = ()
     stalled_by_kind: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Colleagues who take part in nothing, drawn alike to the mentees (``careers``).
+    comparison_person_ids: tuple[str, ...] = ()
 
 
 class _Days:
@@ -1302,6 +1305,15 @@ def build_story(
     feedback_table = _make_feedback(seed, pr, checkins, people, plans, days)
     flag_table = _make_flags(seed, pr, people, days)
     say(f"generated {len(feedback_table):,} feedback notes and {len(flag_table)} flags")
+    careers = build_careers(seed, people_table, people, pr, plans, today)
+    for name, values in careers.people.items():
+        people_table.columns[name] = people_table.columns[name] + values
+    people_table.columns["tenure_years"] = careers.tenure_years
+    event_table = Table("career_events", careers.events)
+    say(
+        f"generated {len(careers.comparison_ids):,} colleagues to compare with "
+        f"and {len(event_table):,} career events"
+    )
 
     def ids_where(mask: np.ndarray) -> tuple[str, ...]:
         return tuple(pr.ids[i] for i in np.flatnonzero(mask).tolist())
@@ -1315,6 +1327,7 @@ def build_story(
             checkin_table,
             feedback_table,
             flag_table,
+            event_table,
         ],
         overloaded_mentor_id=(
             people.ids[pr.overloaded_mentor] if pr.overloaded_mentor is not None else None
@@ -1329,4 +1342,5 @@ def build_story(
         stalled_by_kind={
             name: ids_where(pr.stall_kind == k) for k, name in enumerate(STALL_KIND_NAMES)
         },
+        comparison_person_ids=tuple(careers.comparison_ids),
     )

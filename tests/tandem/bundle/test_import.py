@@ -23,6 +23,7 @@ SAMPLE_ROWS = {
     "checkins.csv": 43,
     "feedback.csv": 25,
     "flags.csv": 4,
+    "events.csv": 11,
 }
 
 

@@ -48,7 +48,13 @@ def test_counts_grow_with_the_knob_at_the_documented_ratios(engine: Engine) -> N
     for summary in (small, large):
         pairings = summary.counts["pairings"]
         assert summary.counts["pairings"] in (60, 180)
-        assert 1.5 <= summary.counts["people"] / pairings <= 1.7
+        # The organisation around the pairings, plus colleagues to compare
+        # careers with: 50 to 300 per cohort, never growing with the square.
+        comparison = len(summary.comparison_person_ids)
+        assert 1.5 <= (summary.counts["people"] - comparison) / pairings <= 1.7
+        cohorts = summary.counts["cohorts"]
+        assert 50 * cohorts <= comparison <= 300 * cohorts
+        assert 1.5 <= summary.counts["career_events"] / summary.counts["people"] <= 3
         assert 15 <= summary.counts["checkins"] / pairings <= 25
         assert 7 <= summary.counts["feedback"] / pairings <= 13
         assert 2 <= summary.counts["milestones"] / pairings <= 4.5
