@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.themes import embeddings  # noqa: E402
-from tandem.themes.codebook import _IMPLIED  # noqa: E402
+from tandem.themes.codebook import EXAMPLES_BY_PASS  # noqa: E402
 from tandem.themes.engine import CodebookTheme, ThemeModel, default_codebook  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -64,7 +64,8 @@ def main() -> int:
     parser.add_argument(
         "--without-fifth-pass",
         action="store_true",
-        help="codebook without the examples written from the dev misreadings (codebook._IMPLIED),"
+        help="codebook without the examples written from the dev misreadings "
+        "(the 'implied' pass of codebook.toml),"
         " so that dev is a fairer set on which to choose the hybrid weight",
     )
     args = parser.parse_args()
@@ -80,7 +81,9 @@ def main() -> int:
             CodebookTheme(
                 theme.name,
                 theme.description,
-                tuple(e for e in theme.examples if e not in _IMPLIED.get(theme.name, ())),
+                tuple(
+                    e for e in theme.examples if e not in EXAMPLES_BY_PASS[theme.name]["implied"]
+                ),
             )
             for theme in codebook
         ]
