@@ -36,11 +36,10 @@ class ThemeSpec:
     examples: tuple[str, ...]
 
 
-def _load(
-    path: Path,
-) -> tuple[
-    tuple[ThemeSpec, ...], dict[str, tuple[str, ...]], dict[str, dict[str, tuple[str, ...]]]
-]:
+Patterns = dict[str, tuple[str, ...]]
+
+
+def _load(path: Path) -> tuple[tuple[ThemeSpec, ...], Patterns, dict[str, Patterns]]:
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     themes: list[ThemeSpec] = []
