@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -103,6 +103,17 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: committed whole on success, rolled back whole on error."""
     with session_factory(engine)() as session, session.begin():
         yield session
+
+
+@contextmanager
+def connected(bind: Engine | Connection | Session) -> Iterator[Connection | Session]:
+    """Something to execute on: ``bind`` itself when it is a connection or session
+    (the caller's transaction), else a connection of the engine for this block."""
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            yield connection
+    else:
+        yield bind
 
 
 def is_sqlite(engine: Engine) -> bool:

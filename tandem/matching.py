@@ -70,6 +70,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
+from tandem.db import connected
 from tandem.models import CLOSED_STATUSES, OPEN_STATUSES, PAIRING_KINDS, Pairing, Person
 from tandem.settings import SettingsError, get_setting, put_setting, register_validator
 
@@ -404,11 +405,8 @@ PERSON_COLUMNS = (
 def load_people(bind: Engine | Connection | Session) -> People:
     """Read and encode everyone (ordered by id, so positions are deterministic)."""
     statement = select(*PERSON_COLUMNS).order_by(Person.person_id)
-    if isinstance(bind, Engine):
-        with bind.connect() as connection:
-            rows = [dict(r._mapping) for r in connection.execute(statement)]
-    else:
-        rows = [dict(r._mapping) for r in bind.execute(statement)]
+    with connected(bind) as connection:
+        rows = [dict(r._mapping) for r in connection.execute(statement)]
     return People.from_rows(rows)
 
 
@@ -626,11 +624,8 @@ class HardRules:
 
         closed: set[tuple[int, int]] = set()
         opened: set[tuple[int, int]] = set()
-        if isinstance(bind, Engine):
-            with bind.connect() as connection:
-                run(connection)
-        else:
-            run(bind)
+        with connected(bind) as connection:
+            run(connection)
         return cls(people=people, load=load_of, closed_pairs=closed, open_pairs=opened)
 
     def free_capacity(self) -> np.ndarray:

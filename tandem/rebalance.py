@@ -82,7 +82,7 @@ from tandem import audit, rollups
 from tandem.access.scope import OutOfScope, Scope
 from tandem.assignment import SCALE, optimal_assignment, quantise
 from tandem.assignment import solve_b_matching as solve_b_matching  # its historical home
-from tandem.db import transaction
+from tandem.db import connected, transaction
 from tandem.matching import (
     CLOSED_STATUSES,
     COMPONENTS,
@@ -394,10 +394,8 @@ def load_open_pairings(bind: Engine | Connection | Session) -> list[OpenPairing]
             for r in connection.execute(statement)
         ]
 
-    if isinstance(bind, Engine):
-        with bind.connect() as connection:
-            return run(connection)
-    return run(bind)
+    with connected(bind) as connection:
+        return run(connection)
 
 
 def compute_rebalance(
@@ -991,10 +989,8 @@ def load_closed_pairings(bind: Engine | Connection | Session) -> list[ClosedPair
             for r in connection.execute(statement)
         ]
 
-    if isinstance(bind, Engine):
-        with bind.connect() as connection:
-            return run(connection)
-    return run(bind)
+    with connected(bind) as connection:
+        return run(connection)
 
 
 def compute_rotation(

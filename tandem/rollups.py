@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
+from tandem.db import connected
 from tandem.models import (
     PairingHealthHistory,
     PairingStats,
@@ -66,9 +67,7 @@ def is_current(bind: Any, name: str, as_of: dt.date | None = None) -> bool:
     query = select(RollupState.name).where(RollupState.name == name)
     if as_of is not None:
         query = query.where(RollupState.as_of == as_of)
-    if isinstance(bind, Connection):
-        return bind.execute(query).first() is not None
-    with bind.connect() as connection:
+    with connected(bind) as connection:
         return connection.execute(query).first() is not None
 
 

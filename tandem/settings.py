@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from tandem import audit
-from tandem.db import transaction
+from tandem.db import connected, transaction
 from tandem.models import Setting, utcnow
 
 Validator = Callable[[dict[str, Any]], dict[str, Any]]
@@ -71,11 +71,8 @@ def merge(default: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, A
 
 def _stored_value(bind: Engine | Connection | Session, key: str) -> dict[str, Any] | None:
     statement = select(Setting.value).where(Setting.key == key)
-    if isinstance(bind, Engine):
-        with bind.connect() as connection:
-            value = connection.execute(statement).scalar_one_or_none()
-    else:
-        value = bind.execute(statement).scalar_one_or_none()
+    with connected(bind) as connection:
+        value = connection.execute(statement).scalar_one_or_none()
     return value if isinstance(value, dict) else None
 
 

@@ -59,6 +59,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
+from tandem.db import connected
 from tandem.models import Person
 
 NAME_TOKEN = "[name]"
@@ -219,10 +220,8 @@ def name_index(full_names: Iterable[str]) -> NameIndex:
 def people_index(bind: Engine | Connection | Session) -> NameIndex:
     """The index of everyone in the program's people table (cached while they are the same)."""
     statement = select(Person.name)
-    if isinstance(bind, Engine):
-        with bind.connect() as connection:
-            return name_index(connection.execute(statement).scalars())
-    return name_index(bind.execute(statement).scalars())
+    with connected(bind) as connection:
+        return name_index(connection.execute(statement).scalars())
 
 
 def redact(text: str, index: NameIndex, *, case_lost: bool = False) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -27,8 +28,10 @@ from sqlalchemy.orm import Session
 from tandem import audit
 from tandem.access.scope import Scope
 from tandem.db import transaction
-from tandem.filters import Filters
 from tandem.models import AppUser, utcnow
+
+if TYPE_CHECKING:  # filters carry a Scope: importing them here would be circular
+    from tandem.filters import Filters
 
 ROLES = ("sponsor", "lead", "admin")
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Connection, Engine, select, true
 from sqlalchemy.orm import Session
 
+from tandem.db import connected
 from tandem.models import Pairing
 
 if TYPE_CHECKING:
@@ -76,11 +77,8 @@ class Scope:
     def includes_pairing(self, bind: Engine | Connection | Session, pairing_id: str) -> bool:
         """Whether ``pairing_id`` exists and lies in scope."""
         statement = select(Pairing.cohort_id).where(Pairing.pairing_id == pairing_id)
-        if isinstance(bind, Engine):
-            with bind.connect() as connection:
-                row = connection.execute(statement).first()
-        else:
-            row = bind.execute(statement).first()
+        with connected(bind) as connection:
+            row = connection.execute(statement).first()
         return row is not None and self.allows(row[0])
 
     def require_pairing(self, bind: Engine | Connection | Session, pairing_id: str) -> None:

@@ -9,6 +9,8 @@ from sqlalchemy import Connection, Engine, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, Executable, FunctionElement
 
+from tandem.db import connected
+
 
 class month_of(FunctionElement[str]):
     """``YYYY-MM`` of a date column, as text, on either backend."""
@@ -36,8 +38,6 @@ def month(column: ColumnElement[Any]) -> month_of:
 
 def read_frame(bind: Engine | Connection, statement: Executable) -> pd.DataFrame:
     """The rows of ``statement`` as a DataFrame named by the statement's columns."""
-    if isinstance(bind, Engine):
-        with bind.connect() as connection:
-            return read_frame(connection, statement)
-    result = bind.execute(statement)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    with connected(bind) as connection:
+        result = connection.execute(statement)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
