@@ -20,6 +20,7 @@ from dataclasses import replace
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.formatting import plain
 from tandem.access import ROLES, Viewer, find_user
 
 _DEMO_ROLE = "tandem_demo_role"
@@ -147,8 +148,18 @@ def sign_in_screen(engine: Engine | None) -> None:
         st.write("Sign in to see your mentorship programs.")
         st.button("Sign in", on_click=st.login, type="primary")
         return
-    email = str(st.user.get("email") or "no e-mail")
-    st.error(f"Your account ({email}) has no role in Tandem yet. Ask an administrator to add you.")
+    email = str(st.user.get("email") or "")
+    if email:
+        st.error(
+            f"Your account ({plain(email)}) has no role in Tandem yet. "
+            "Ask an administrator to add you."
+        )
+    else:
+        st.error(
+            "Your identity provider did not send an e-mail address for your account, "
+            "so Tandem cannot look up your role. Ask your administrator to release the "
+            "`email` claim to Tandem (see docs/sign-in.md)."
+        )
     st.button("Sign out", on_click=st.logout)
 
 
@@ -183,7 +194,7 @@ def viewer_controls(viewer: Viewer) -> None:
                 on_change=_remember_demo_role,
             )
         else:
-            st.caption(f"Signed in as {viewer.label}")
+            st.caption(f"Signed in as {plain(viewer.label)}")
             st.button("Sign out", on_click=st.logout)
         st.button(
             "Presenter mode",

@@ -31,7 +31,8 @@ def test_a_button_click_is_not_swallowed_by_a_rerun(app_database) -> None:  # ty
 
 
 def _shown(at: AppTest) -> str:
-    return " ".join(str(element.value) for element in [*at.caption, *at.markdown, *at.error])
+    shown = " ".join(str(element.value) for element in [*at.caption, *at.markdown, *at.error])
+    return shown.replace("\\", "")
 
 
 def _opened(at: AppTest, page: str) -> AppTest:
@@ -94,3 +95,28 @@ def test_only_admins_see_where_the_database_is(app_database, role: str, shown: b
     assert any(c.startswith("Database: ") for c in captions) is shown, captions
     at = open_as("pages/overview.py", role, present=True)
     assert not any(c.value.startswith("Database: ") for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("user", "said"),
+    [
+        (
+            {"email": "Nobody_*Here*@example.com"},
+            "Your account (Nobody_*Here*@example.com) has no role in Tandem yet. "
+            "Ask an administrator to add you.",
+        ),
+        ({"name": "No Mail"}, "did not send an e-mail address for your account"),
+    ],
+    ids=["unlisted", "no-email-claim"],
+)
+def test_a_signed_in_person_without_a_role_is_told_why(app_database, user, said: str) -> None:  # type: ignore[no-untyped-def]
+    app_database(small_program)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, **user}
+    at.run()
+    assert not at.exception
+    # Rendered as plain text: the e-mail's markdown characters stay as typed.
+    shown = " ".join(e.value for e in at.error).replace("\\", "")
+    assert said in shown
+    assert any(b.label == "Sign out" for b in at.button)
