@@ -30,7 +30,7 @@ def page_setup(title: str, caption: str | None = None) -> Engine:
     st.title(title)
     if caption:
         st.caption(caption)
-    if not viewer.presenting:
+    if viewer.can("see_deployment"):
         with st.sidebar:
             st.caption(f"Database: {database_label()}")
     return context.engine

@@ -50,7 +50,8 @@ _LEAD = frozenset(
 CAPABILITIES: dict[str, frozenset[str]] = {
     "sponsor": frozenset({"view"}),
     "lead": _LEAD,
-    "admin": _LEAD | {"open_admin_pages", "import", "settings"},
+    # see_deployment: where the data lives (the database's address), for admins only.
+    "admin": _LEAD | {"open_admin_pages", "import", "settings", "see_deployment"},
 }
 # Presenter mode is read-only, whatever the role: a screen shared with a room
 # must not be a place to edit (what it may show is decided by ``Scope.presenting``).
@@ -63,6 +64,7 @@ PRESENTER_WITHHOLDS = frozenset(
         "tune_rules",
         "import",
         "settings",
+        "see_deployment",
     }
 )
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -49,8 +49,18 @@ class RunningApp:
         return self.log_path.read_text(errors="replace")
 
 
-def start_app(database_url: str, log_path: Path) -> RunningApp:
-    port = _free_port()
+def start_app(
+    database_url: str,
+    log_path: Path,
+    *,
+    port: int | None = None,
+    extra_args: Sequence[str] = (),
+) -> RunningApp:
+    """``streamlit run app.py`` on ``port`` (a free one by default), once it answers.
+
+    ``extra_args`` are more command-line options, e.g. ``--secrets.files PATH``.
+    """
+    port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     log = log_path.open("wb")
     process = subprocess.Popen(
@@ -70,6 +80,7 @@ def start_app(database_url: str, log_path: Path) -> RunningApp:
             "false",
             "--server.fileWatcherType",
             "none",
+            *extra_args,
         ],
         cwd=PROJECT_ROOT,
         env=env,
