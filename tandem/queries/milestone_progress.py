@@ -18,6 +18,7 @@ from tandem.filters import Filters
 from tandem.milestones import DONE_STATUSES, OVERDUE, STATUS_LABELS, milestone_status_expr
 from tandem.models import OPEN_STATUSES, RUNNING_STATUSES, Cohort, Milestone, Pairing, Person
 from tandem.queries.pairing_stats import milestone_stats
+from tandem.queries.people import PairingPeople
 from tandem.queries.sql import month, read_frame
 
 UPCOMING_DAYS = 30
@@ -147,8 +148,7 @@ def at_risk_pairings(
 ) -> pd.DataFrame:
     """Pairings with overdue milestones, worst first (most overdue, then oldest due date)."""
     status = milestone_status_expr(today)
-    mentor = aliased(Person, name="mentor")
-    mentee = aliased(Person, name="mentee")
+    people = PairingPeople()
     overdue = func.sum(case((status == OVERDUE, 1), else_=0))
     oldest = func.min(case((status == OVERDUE, Milestone.due_date)))
     # Only pairings with an overdue milestone need their milestones read (a
@@ -158,10 +158,7 @@ def at_risk_pairings(
     statement = (
         select(
             Pairing.pairing_id,
-            mentor.name.label("mentor"),
-            mentee.name.label("mentee"),
-            Pairing.mentor_id,
-            Pairing.mentee_id,
+            *people.columns,
             func.coalesce(Cohort.name, literal(NO_COHORT)).label("cohort"),
             Pairing.status,
             overdue.label("overdue"),
@@ -170,8 +167,8 @@ def at_risk_pairings(
         )
         .select_from(Milestone)
         .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
-        .join(mentor, mentor.person_id == Pairing.mentor_id)
-        .join(mentee, mentee.person_id == Pairing.mentee_id)
+        .join(people.mentor, people.mentor_on)
+        .join(people.mentee, people.mentee_on)
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
         .where(
             filters.clause(),
@@ -180,8 +177,8 @@ def at_risk_pairings(
         )
         .group_by(
             Pairing.pairing_id,
-            mentor.name,
-            mentee.name,
+            people.mentor.name,
+            people.mentee.name,
             Pairing.mentor_id,
             Pairing.mentee_id,
             Cohort.name,
@@ -203,25 +200,21 @@ def at_risk_pairings(
 def upcoming(engine: Engine, filters: Filters, *, today: dt.date) -> pd.DataFrame:
     """Open milestones due in the next 30 days, soonest first."""
     status = milestone_status_expr(today)
-    mentor = aliased(Person, name="mentor")
-    mentee = aliased(Person, name="mentee")
+    people = PairingPeople()
     statement = (
         select(
             Milestone.due_date,
             Milestone.title,
             Milestone.success_criteria,
-            mentor.name.label("mentor"),
-            mentee.name.label("mentee"),
-            Pairing.mentor_id,
-            Pairing.mentee_id,
+            *people.columns,
             func.coalesce(Cohort.name, literal(NO_COHORT)).label("cohort"),
             Pairing.pairing_id,
             Milestone.milestone_id,
         )
         .select_from(Milestone)
         .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
-        .join(mentor, mentor.person_id == Pairing.mentor_id)
-        .join(mentee, mentee.person_id == Pairing.mentee_id)
+        .join(people.mentor, people.mentor_on)
+        .join(people.mentee, people.mentee_on)
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
         .where(
             filters.clause(),
@@ -244,8 +237,7 @@ def timeline(
     offset: int = 0,
 ) -> tuple[pd.DataFrame, int]:
     """Milestones of one page of a cohort's pairings (a Gantt-like chart), and the pairing count."""
-    mentor = aliased(Person, name="mentor")
-    mentee = aliased(Person, name="mentee")
+    people = PairingPeople()
     pairings = (
         select(Pairing.pairing_id)
         .where(Pairing.cohort_id == cohort_id, scope.pairing_condition())
@@ -260,10 +252,7 @@ def timeline(
     statement = (
         select(
             Pairing.pairing_id,
-            mentor.name.label("mentor"),
-            mentee.name.label("mentee"),
-            Pairing.mentor_id,
-            Pairing.mentee_id,
+            *people.columns,
             Pairing.start_date,
             Milestone.title,
             Milestone.due_date,
@@ -272,8 +261,8 @@ def timeline(
         )
         .select_from(Milestone)
         .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
-        .join(mentor, mentor.person_id == Pairing.mentor_id)
-        .join(mentee, mentee.person_id == Pairing.mentee_id)
+        .join(people.mentor, people.mentor_on)
+        .join(people.mentee, people.mentee_on)
         .where(Pairing.pairing_id.in_(page_ids))
         .order_by(Pairing.start_date, Pairing.pairing_id, Milestone.due_date)
     )
@@ -292,8 +281,7 @@ def with_pair_label(frame: pd.DataFrame) -> pd.DataFrame:
 def contract_gaps(engine: Engine, filters: Filters, *, limit: int = 500) -> pd.DataFrame:
     """Learning contracts that are not yet real: no objective, no milestones, or
     milestones without success criteria.  One row per pairing, with what is missing."""
-    mentor = aliased(Person, name="mentor")
-    mentee = aliased(Person, name="mentee")
+    people = PairingPeople()
     counts = (
         select(
             Milestone.pairing_id,
@@ -318,10 +306,7 @@ def contract_gaps(engine: Engine, filters: Filters, *, limit: int = 500) -> pd.D
     statement = (
         select(
             Pairing.pairing_id,
-            mentor.name.label("mentor"),
-            mentee.name.label("mentee"),
-            Pairing.mentor_id,
-            Pairing.mentee_id,
+            *people.columns,
             func.coalesce(Cohort.name, literal(NO_COHORT)).label("cohort"),
             Pairing.status,
             case((no_objective, True), else_=False).label("no_objective"),
@@ -329,8 +314,8 @@ def contract_gaps(engine: Engine, filters: Filters, *, limit: int = 500) -> pd.D
             func.coalesce(counts.c.without_criteria, 0).label("without_criteria"),
         )
         .select_from(Pairing)
-        .join(mentor, mentor.person_id == Pairing.mentor_id)
-        .join(mentee, mentee.person_id == Pairing.mentee_id)
+        .join(people.mentor, people.mentor_on)
+        .join(people.mentee, people.mentee_on)
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
         .outerjoin(counts, counts.c.pairing_id == Pairing.pairing_id)
         .where(
