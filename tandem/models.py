@@ -1,10 +1,10 @@
 """The database schema: typed SQLAlchemy 2 models.
 
-The first seven tables mirror the bundle format (``shared/spec/bundle-format.md``)
-one column for one column, so that import and export are mechanical.  Column
-defaults the spec states (``kind`` traditional, ``cadence_days`` 30,
-``visibility`` program, ``max_mentees`` 2) are applied on import and stored,
-so every query sees the effective value.
+The first seven tables and ``career_events`` mirror the bundle format
+(``shared/spec/bundle-format.md``) one column for one column, so that import
+and export are mechanical.  Column defaults the spec states (``kind``
+traditional, ``cadence_days`` 30, ``visibility`` program, ``max_mentees`` 2)
+are applied on import and stored, so every query sees the effective value.
 
 The remaining tables are what the dashboard itself writes: the audit log and
 tunable settings.  Derived results of the analytic engines (health, themes)
@@ -50,6 +50,7 @@ FLAG_REASONS = (
     "other",
 )
 FLAG_STATUSES = ("open", "in_progress", "resolved")
+EVENT_KINDS = ("hired", "promoted", "moved", "left")
 
 DEFAULT_KIND = "traditional"
 DEFAULT_CADENCE_DAYS = 30
@@ -237,6 +238,38 @@ class Flag(Base):
     __table_args__ = (
         Index("ix_flags_pairing", "pairing_id"),
         Index("ix_flags_status", "status"),
+    )
+
+
+class CareerEvent(Base):
+    """A fact about a career from the HR system (events.csv): hired, promoted, moved, left.
+
+    Not about mentoring: the impact estimate compares what happens to
+    participants with comparable colleagues who took no part.  ``new_level``
+    is the level after a ``promoted`` event, ``voluntary`` whether a ``left``
+    was the person's choice; both stay NULL for the other kinds.  No
+    ``version`` column: the dashboard never edits events (only pairings and
+    flags are edited under optimistic concurrency), an import upserts them by
+    ``event_id`` like check-ins.
+    """
+
+    __tablename__ = "career_events"
+
+    event_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ID, ForeignKey("people.person_id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    new_level: Mapped[int | None] = mapped_column(Integer)
+    voluntary: Mapped[bool | None] = mapped_column(Boolean)
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ({})".format(", ".join(f"'{kind}'" for kind in EVENT_KINDS)),
+            name="ck_career_events_kind",
+        ),
+        CheckConstraint("new_level BETWEEN 1 AND 8", name="ck_career_events_new_level"),
+        Index("ix_career_events_person", "person_id"),
+        Index("ix_career_events_kind_date", "kind", "date"),
     )
 
 
