@@ -340,6 +340,16 @@ def points(value: float) -> str:
     return f"{rounded:+d} point" + ("" if abs(rounded) == 1 else "s")
 
 
+def interval_text(low: float, high: float) -> str:
+    """A 95 % interval of a difference of rates, in points ("-4 to +6 points")."""
+
+    def signed(value: float) -> str:
+        rounded = round(value * 100)
+        return "0" if rounded == 0 else f"{rounded:+d}"
+
+    return f"{signed(low)} to {signed(high)} points"
+
+
 _DID = {
     ("promotion", True): "were promoted more often than",
     ("promotion", False): "were promoted less often than",
@@ -362,7 +372,7 @@ def verdict(result: Estimate) -> str:
     if result.adjusted_difference is None or result.interval is None:
         return "No interval could be computed, so no verdict."
     low, high = result.interval
-    span = f"(95 % interval {points(low)} to {points(high)})"
+    span = f"(95 % interval {interval_text(low, high)})"
     what = "promotion" if result.outcome == "promotion" else "retention"
     if not result.is_effect:
         return (
