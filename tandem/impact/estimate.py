@@ -284,7 +284,7 @@ def estimate(
         if n_c < threshold:
             reasons.append(f"{_people('comparable colleagues', n_c)} who took no part")
         refused = (
-            f"Not estimated: only {' and '.join(reasons)}, fewer than the privacy "
+            f"Not estimated: {' and '.join(reasons)}, fewer than the privacy "
             f"threshold of {threshold}."
         )
         if not_yet:
@@ -313,7 +313,7 @@ def estimate(
     }
     if matched < threshold or matched_comparison < threshold:
         values["not_adjusted"] = (
-            f"Not adjusted: only {_people(label, matched)} and "
+            f"Not adjusted: {_people(label, matched)} and "
             f"{_people('colleagues', matched_comparison)} share a level, division, geography "
             f"and tenure band, fewer than the privacy threshold of {threshold}."
         )
