@@ -318,10 +318,14 @@ def estimate(
             f"and tenure band, fewer than the privacy threshold of {threshold}."
         )
         return Estimate(**values)  # type: ignore[arg-type]
-    ones_p, ones_c = np.ones(n_p), np.ones(len(c))
+    # Colleagues in strata without a participant never enter the adjusted difference
+    # (nor any bootstrap replicate): leave them out of the arithmetic.
+    useful = np.isin(strata_c, strata_p)
+    strata_c, y_c = strata_c[useful], y_c[useful]
+    ones_p, ones_c = np.ones(n_p), np.ones(len(y_c))
     att = _att(strata_p, y_p, ones_p, strata_c, y_c, ones_c, size)
     assert att is not None
-    person_c = c["person_id"].astype("category").cat.codes.to_numpy()
+    person_c = c["person_id"][useful].astype("category").cat.codes.to_numpy()
     interval = _bootstrap(strata_p, y_p, strata_c, y_c, person_c, size) if bootstrap else None
     values.update(
         matched_participant_rate=att[0],
