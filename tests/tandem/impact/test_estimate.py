@@ -169,3 +169,23 @@ def test_points_read_as_words() -> None:
     assert points(0.083) == "+8 points"
     assert points(-0.01) == "-1 point"
     assert points(0.001) == "0 points"
+
+
+def test_too_few_matched_withholds_the_adjusted_difference() -> None:
+    units = synthetic(effect=0.0, n=600)
+    participants = units["arm"] == "participant"
+    # Every participant but four sits where no colleague is.
+    moved = units.index[participants][4:]
+    units.loc[moved, "geography"] = "Atlantis"
+    result = run(units)
+    assert result.refused is None and result.not_adjusted
+    assert result.matched == 4 and result.unmatched == participants.sum() - 4
+    assert result.naive_difference is not None and result.adjusted_difference is None
+    assert not result.is_effect
+    assert "says nothing about what the program did" in verdict(result)
+
+
+def test_a_harmful_difference_is_said_plainly() -> None:
+    result = run(synthetic(effect=0.25, outcome="retention"), outcome="retention")
+    assert result.adjusted_difference < 0 and result.is_effect
+    assert verdict(result).startswith("Mentees left more often than comparable colleagues")
