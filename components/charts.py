@@ -386,7 +386,7 @@ def retention_curves(
                 "side:N",
                 title=None,
                 scale=alt.Scale(domain=domain, range=[PARTICIPANT_COLOUR, COMPARISON_COLOUR]),
-                legend=alt.Legend(orient="top"),
+                legend=alt.Legend(orient="top", labelLimit=0, labelFontSize=14, symbolSize=300),
             ),
             strokeDash=alt.StrokeDash(
                 "side:N", scale=alt.Scale(domain=domain, range=[[1, 0], [6, 4]]), legend=None
@@ -400,5 +400,13 @@ def retention_curves(
             ],
         )
         .properties(width=360, height=240)
-        .facet(column=alt.Column("group:N", title=None, sort=["Mentees", "Mentors"]))
+        .facet(
+            column=alt.Column(
+                "group:N",
+                title=None,
+                sort=["Mentees", "Mentors"],
+                header=alt.Header(labelFontSize=15, labelFontWeight="bold"),
+            )
+        )
+        .configure_axis(labelFontSize=13, titleFontSize=14)
     )

@@ -49,9 +49,8 @@ def test_one_cohort_and_a_longer_window(app_database: Callable[..., str]) -> Non
     at.select_slider(key="impact_months").set_value(24).run()
     assert not at.exception
     text = shown_text(at)
-    # c-b started 2025-01-15: judged at 24 months only from 2027 on, or it is already.
-    assert "Leaders 2025" in text
-    assert "Not estimated" in text or "Adjusted" in text
+    assert "Leaders 2025" in text and "24 months" in text
+    assert "Leaders 2024" not in text
 
 
 def test_without_career_events_the_page_says_how_to_add_them(
