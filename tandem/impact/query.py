@@ -26,7 +26,11 @@ at each participant index date.
   after the index date.  A person with no ``left`` event is still employed.
 
 The output holds person ids for the estimator only: nothing here reaches a
-screen; the report (``tandem.impact.report``) keeps aggregates.
+screen; the report (``tandem.impact.report``) keeps aggregates.  Unlike the
+sponsor pages' queries this one returns a row per person rather than
+aggregating in the database, because matching pairs people up by their
+characteristics at a date; the work is bounded by people × index dates (one
+per cohort), and the page caches the report.
 """
 
 from __future__ import annotations
