@@ -213,7 +213,13 @@ def report_sections(report: ImpactReport) -> None:
     if not report.has_events:
         st.info(plain(NO_EVENTS), icon=":material/work_history:")
         return
-    st.caption(plain(f"Careers of {report.scope_label}'s participants, data to {report.as_of}."))
+    st.caption(
+        plain(
+            f"Careers of {report.scope_label}'s participants. The career data reach "
+            f"{report.as_of:%d %B %Y} (the last event recorded): a window ending later is "
+            "not yet observable."
+        )
+    )
     for group in GROUPS:
         group_section(report, group)
     curves_section(report)

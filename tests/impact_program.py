@@ -70,6 +70,12 @@ def career_program(engine: Engine, *, boost: float = 0.5, events: bool = True) -
         if rng.random() < 0.12:
             when = COHORT_A + dt.timedelta(days=int(rng.integers(20, 700)))
             rows.append(_event(f"{pid}-l", pid, when, "left", voluntary=True))
+    # The extract's last day: a new joiner, so the data reach AS_OF.
+    ids.append("n001")
+    final_level = np.append(final_level, 2)
+    division = np.append(division, "Risk")
+    tenure = np.append(tenure, 0.0)
+    rows.append(_event("n001-h", "n001", AS_OF, "hired"))
     people = [
         person(
             pid,

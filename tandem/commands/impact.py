@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
         type=dt.date.fromisoformat,
         default=None,
         metavar="YYYY-MM-DD",
-        help="the date the data stop (default: today)",
+        help="judge as of this date (default: today); never later than the last career event",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(func=run)

@@ -62,11 +62,24 @@ def tenure_band(years: pd.Series) -> pd.Series:
 
 def has_career_events(bind: Engine | Connection) -> bool:
     """Whether the database holds any career event (events.csv was imported)."""
-    statement = select(func.count()).select_from(CareerEvent)
+    return data_through(bind) is not None
+
+
+def data_through(bind: Engine | Connection) -> dt.date | None:
+    """The date of the last career event recorded: how far the HR data reach.
+
+    A window ending after it is not observed, whatever today's date: a
+    departure next month of an extract taken last month is simply not there.
+    """
+    statement = select(func.max(CareerEvent.date))
     if isinstance(bind, Engine):
         with bind.connect() as connection:
-            return bool(connection.execute(statement).scalar_one())
-    return bool(bind.execute(statement).scalar_one())
+            value = connection.execute(statement).scalar_one()
+    else:
+        value = bind.execute(statement).scalar_one()
+    if value is None:
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def cohorts_in_scope(bind: Engine | Connection, scope: Scope) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from tandem.impact.estimate import (
     Estimate,
     estimate,
 )
-from tandem.impact.query import cohorts_in_scope, has_career_events, impact_units
+from tandem.impact.query import cohorts_in_scope, data_through, impact_units
 from tandem.impact.survival import survival_curves
 
 MIN_MONTHS, MAX_MONTHS = 3, 60
@@ -103,13 +103,19 @@ def impact_report(
     as_of: dt.date | None = None,
     bootstrap: bool = True,
 ) -> ImpactReport:
-    """Promotion and retention for mentees and mentors of ``cohort_id`` (None: all in scope)."""
-    as_of = as_of or dt.date.today()
+    """Promotion and retention for mentees and mentors of ``cohort_id`` (None: all in scope).
+
+    The data are taken to stop at the last career event recorded, or at
+    ``as_of`` (default: today) when that is earlier: an outcome window that
+    ends after the data stop is not yet observable.
+    """
     months = clamp_months(months)
     threshold = privacy_threshold(engine)
     with engine.connect() as connection:
         names = cohorts_in_scope(connection, scope)
-        events = has_career_events(connection)
+        through = data_through(connection)
+        events = through is not None
+        as_of = min(as_of or dt.date.today(), through or dt.date.max)
         if cohort_id is not None and cohort_id not in set(names["cohort_id"]):
             raise OutOfScope("This cohort")
         name = (

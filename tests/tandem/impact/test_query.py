@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from tandem.access import EVERYTHING, OutOfScope, Scope
 from tandem.bulk import upsert
 from tandem.impact import has_career_events, impact_report, impact_units
-from tandem.impact.query import tenure_band
+from tandem.impact.query import data_through, tenure_band
 from tandem.models import CareerEvent, Person
 from tests.factories import person
 from tests.impact_program import AS_OF, COHORT_A, _event, career_program
@@ -111,3 +111,18 @@ def test_without_events_the_report_says_so(engine: Engine) -> None:
     assert not has_career_events(engine)
     report = impact_report(engine, EVERYTHING, as_of=AS_OF)
     assert not report.has_events and report.estimates == ()
+
+
+def test_the_data_stop_at_the_last_event_not_today(engine: Engine) -> None:
+    career_program(engine)
+    with engine.begin() as connection:
+        connection.execute(CareerEvent.__table__.delete().where(CareerEvent.event_id == "n001-h"))
+    last = data_through(engine)
+    assert last is not None and last < AS_OF
+    report = impact_report(engine, EVERYTHING, as_of=dt.date(2030, 1, 1), bootstrap=False)
+    assert report.as_of == last
+    # The last event is a departure early in January 2026; c-b's year ends on
+    # 2026-01-15: after the data stop, so not yet observable.
+    assert last < dt.date(2026, 1, 15)
+    promotion = report.get("mentees", "promotion")
+    assert promotion is not None and promotion.not_yet_observable == 10
