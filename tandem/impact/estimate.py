@@ -278,6 +278,12 @@ def estimate(
     }
     label = GROUPS.get(group, group).lower()
     if n_p < threshold or n_c < threshold:
+        if n_p == 0 and not_yet:
+            refused = (
+                f"Not yet: all {_people(label, not_yet)} started less than {months} months "
+                "before the career data end, so none can be judged. A shorter window can be."
+            )
+            return Estimate(**base, matched=0, unmatched=0, matched_comparison=0, refused=refused)  # type: ignore[arg-type]
         reasons = []
         if n_p < threshold:
             reasons.append(f"{_people(label, n_p)} observed for {months} months")
@@ -348,8 +354,12 @@ def interval_text(low: float, high: float) -> str:
     """A 95 % interval of a difference of rates, in points ("-4 to +6 points")."""
 
     def signed(value: float) -> str:
+        # A bound just off zero keeps a decimal: "+0.3 to +21" must not read "0 to +21"
+        # next to a verdict that the interval excludes zero.
+        if value == 0:
+            return "0"
         rounded = round(value * 100)
-        return "0" if rounded == 0 else f"{rounded:+d}"
+        return f"{value * 100:+.1f}" if rounded == 0 else f"{rounded:+d}"
 
     return f"{signed(low)} to {signed(high)} points"
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tandem.impact import estimate, points, verdict
+from tandem.impact import estimate, interval_text, points, verdict
 from tandem.impact.estimate import matched_weights
 
 INDEX = dt.date(2024, 1, 15)
@@ -163,6 +163,12 @@ def test_matching_weights_balance_each_stratum() -> None:
 def test_the_interval_is_reproducible() -> None:
     units = synthetic(effect=0.05, n=1500)
     assert run(units).interval == run(units).interval
+
+
+def test_a_bound_near_zero_keeps_a_decimal() -> None:
+    assert interval_text(0.003, 0.21) == "+0.3 to +21 points"
+    assert interval_text(0.0, 0.21) == "0 to +21 points"
+    assert interval_text(-0.04, 0.06) == "-4 to +6 points"
 
 
 def test_points_read_as_words() -> None:
