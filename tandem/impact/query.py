@@ -173,7 +173,9 @@ def _first(events: pd.DataFrame, mask: pd.Series, column: str, last: bool = Fals
     return grouped.last() if last else grouped.first()
 
 
-def _describe(units: pd.DataFrame, people: pd.DataFrame, events: pd.DataFrame, as_of: dt.date):  # type: ignore[no-untyped-def]
+def _describe(
+    units: pd.DataFrame, people: pd.DataFrame, events: pd.DataFrame, as_of: dt.date
+) -> pd.DataFrame:
     """``units`` with what was known at each index date and what happened after it."""
     units = units.reset_index(drop=True)
     units["unit"] = np.arange(len(units))
