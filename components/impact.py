@@ -126,7 +126,7 @@ def _caption(estimates: list[Estimate], label: str) -> str:
     if item.not_yet_observable:
         parts.append(
             f"{item.not_yet_observable:,} {label.lower()} started less than {item.months} "
-            "months ago and are left out until they can be judged."
+            "months before the career data end and are left out until they can be judged."
         )
     return " ".join(parts)
 

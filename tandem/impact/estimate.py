@@ -295,8 +295,8 @@ def estimate(
         )
         if not_yet:
             refused += (
-                f" {_people(label, not_yet)} started less than {months} months ago and "
-                "cannot be judged yet."
+                f" {_people(label, not_yet)} started less than {months} months before the career "
+                "data end and cannot be judged yet."
             )
         return Estimate(**base, matched=0, unmatched=0, matched_comparison=0, refused=refused)  # type: ignore[arg-type]
 
