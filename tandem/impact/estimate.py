@@ -388,14 +388,21 @@ def verdict(result: Estimate) -> str:
     low, high = result.interval
     span = f"(95 % interval {interval_text(low, high)})"
     what = "promotion" if result.outcome == "promotion" else "retention"
+    # Whom the adjusted difference describes, when not every participant had a match.
+    among = (
+        f" The adjusted difference covers the {result.matched:,} of "
+        f"{result.participants:,} {who.lower()} who had a comparable colleague."
+        if result.unmatched
+        else ""
+    )
     if not result.is_effect:
         return (
             f"No detectable difference in {what} {within} between {who.lower()} and comparable "
             f"colleagues: {points(result.adjusted_difference)} {span}, an interval that "
-            "includes zero."
+            f"includes zero.{among}"
         )
     more = result.adjusted_difference > 0
     return (
         f"{who} {_DID[(result.outcome, more)]} comparable colleagues {within}: "
-        f"{points(result.adjusted_difference)} {span}."
+        f"{points(result.adjusted_difference)} {span}.{among}"
     )

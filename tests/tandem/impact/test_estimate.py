@@ -142,6 +142,10 @@ def test_participants_without_a_comparable_colleague_are_dropped_and_counted() -
     assert result.matched == result.participants - 6
     weights = matched_weights(units)
     assert (weights[odd] == 0).all()
+    assert verdict(result).endswith(
+        f"The adjusted difference covers the {result.matched:,} of "
+        f"{result.participants:,} mentees who had a comparable colleague."
+    )
 
 
 def test_matching_weights_balance_each_stratum() -> None:
