@@ -351,3 +351,65 @@ def milestone_gantt(frame: pd.DataFrame, *, show_titles: bool = True) -> Layered
         )
     )
     return alt.layer(span, points).properties(height=max(160, 26 * len(pairs)))
+
+
+PARTICIPANT_COLOUR = "#0F6E6E"
+COMPARISON_COLOUR = "#9AA5B1"
+
+
+def retention_curves(
+    frame: pd.DataFrame, participant_label: str, comparison_label: str, months: int
+) -> alt.FacetChart:
+    """Kaplan–Meier curves, one panel per group: those who took part against colleagues."""
+    data = frame.assign(
+        side=[
+            comparison_label if series == comparison_label else participant_label
+            for series in frame["series"]
+        ]
+    )
+    domain = [participant_label, comparison_label]
+    low = float(data["survival"].min()) if len(data) else 0.0
+    return (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after", strokeWidth=2.5)
+        .encode(
+            x=alt.X(
+                "month:Q",
+                title="Months after the start",
+                scale=alt.Scale(domain=[0, months]),
+                axis=alt.Axis(tickMinStep=1),
+            ),
+            y=alt.Y(
+                "survival:Q",
+                title="Still employed",
+                axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(domain=[min(0.8, max(0.0, low - 0.05)), 1.0]),
+            ),
+            color=alt.Color(
+                "side:N",
+                title=None,
+                scale=alt.Scale(domain=domain, range=[PARTICIPANT_COLOUR, COMPARISON_COLOUR]),
+                legend=alt.Legend(orient="top", labelLimit=0, labelFontSize=14, symbolSize=300),
+            ),
+            strokeDash=alt.StrokeDash(
+                "side:N", scale=alt.Scale(domain=domain, range=[[1, 0], [6, 4]]), legend=None
+            ),
+            tooltip=[
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("series:N", title="Who"),
+                alt.Tooltip("month:Q", title="Months after the start", format=".1f"),
+                alt.Tooltip("survival:Q", title="Still employed", format=".0%"),
+                alt.Tooltip("at_risk:Q", title="Still observed", format=","),
+            ],
+        )
+        .properties(width=360, height=240)
+        .facet(
+            column=alt.Column(
+                "group:N",
+                title=None,
+                sort=["Mentees", "Mentors"],
+                header=alt.Header(labelFontSize=15, labelFontWeight="bold"),
+            )
+        )
+        .configure_axis(labelFontSize=13, titleFontSize=14)
+    )

@@ -49,6 +49,7 @@ PAGES: list[PageEntry] = [
     PageEntry("Sponsor view", "pages/equity.py", "Equity of access", ":material/balance:"),
     PageEntry("Sponsor view", "pages/milestones.py", "Milestone progress", ":material/flag:"),
     PageEntry("Sponsor view", "pages/themes.py", "Feedback themes", ":material/forum:"),
+    PageEntry("Sponsor view", "pages/impact.py", "Impact", ":material/trending_up:"),
     # Reached from a portfolio row, not from the menu.
     PageEntry("Sponsor view", "pages/pairing.py", "Pairing", ":material/handshake:", False),
     PageEntry("Program lead", "pages/stalled.py", "Stalled pairings", ":material/crisis_alert:"),

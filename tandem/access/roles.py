@@ -78,6 +78,7 @@ PAGE_CAPABILITY: dict[str, str] = {
     "milestones": "view",
     "pairing": "view",
     "themes": "view",
+    "impact": "view",
     "stalled": "open_lead_pages",
     "rebalancing": "open_lead_pages",
     "admin": "open_admin_pages",

@@ -23,6 +23,7 @@ PAGES = [
     "pages/equity.py",
     "pages/milestones.py",
     "pages/pairing.py",
+    "pages/impact.py",
 ]
 
 

@@ -1,0 +1,61 @@
+"""Impact: the careers of participants against comparable colleagues who took no part.
+
+``impact_report`` reads a cohort (or the whole program) within the viewer's
+scope and returns, for mentees and mentors, the promotion and retention
+estimates and the retention curves; ``verdict`` says in words what an estimate
+shows.  The estimator itself (``tandem.impact.estimate``) works on plain frames.
+"""
+
+from tandem.impact.estimate import (
+    DEFAULT_MONTHS,
+    GROUPS,
+    N_BOOT,
+    OUTCOMES,
+    SEED,
+    Estimate,
+    estimate,
+    interval_text,
+    points,
+    verdict,
+)
+from tandem.impact.query import cohorts_in_scope, has_career_events, impact_units
+from tandem.impact.report import (
+    CANNOT_CONTROL_FOR,
+    CONTROLS_FOR,
+    INTERVAL_METHOD,
+    MAX_MONTHS,
+    MIN_MONTHS,
+    NO_EVENTS,
+    ImpactReport,
+    clamp_months,
+    impact_report,
+)
+from tandem.impact.survival import COMPARISON_LABEL, kaplan_meier, survival_curves
+
+__all__ = [
+    "CANNOT_CONTROL_FOR",
+    "COMPARISON_LABEL",
+    "CONTROLS_FOR",
+    "DEFAULT_MONTHS",
+    "GROUPS",
+    "INTERVAL_METHOD",
+    "MAX_MONTHS",
+    "MIN_MONTHS",
+    "NO_EVENTS",
+    "N_BOOT",
+    "OUTCOMES",
+    "SEED",
+    "Estimate",
+    "ImpactReport",
+    "clamp_months",
+    "cohorts_in_scope",
+    "estimate",
+    "has_career_events",
+    "impact_report",
+    "impact_units",
+    "interval_text",
+    "kaplan_meier",
+    "points",
+    "survival_curves",
+    "verdict",
+]

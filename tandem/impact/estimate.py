@@ -1,0 +1,408 @@
+"""Did taking part change careers? Participants against comparable colleagues.
+
+Pure functions on frames, testable without a database.  The input is one row
+per *unit* — a person at an index date — with the columns of ``UNIT_COLUMNS``:
+
+- ``arm``: ``participant`` (a mentee or a mentor of the program, at the start
+  of their cohort) or ``comparison`` (a colleague who took part in no pairing
+  around that date, at the same date);
+- ``index_date``: when the program started for the participant; a comparison
+  unit is the same colleague looked at from that date;
+- ``level``, ``division``, ``geography``, ``tenure_band``: what was known
+  *before* the index date (see ``tandem.impact.query``);
+- ``promoted_at``, ``left_at``: the first promotion and the first departure
+  after the index date (missing: none recorded).
+
+Outcomes, ``months`` after the index date (the horizon):
+
+- **promotion**: promoted on or before the horizon (a person who left first
+  and was not promoted counts as not promoted);
+- **retention**: no departure on or before the horizon.
+
+**Incomplete windows are excluded and counted, never guessed.**  A unit whose
+horizon lies after ``as_of`` (the data's date) has not been observed for
+``months`` yet: it is left out of both rates, for participants and colleagues
+alike, and ``not_yet_observable`` says how many participants that was.  (Only
+keeping those who already left or were promoted would flatter one side.)
+The Kaplan–Meier curves (``survival_curves``) use those units too, censored
+where their observation ends.
+
+**Adjustment: coarsened exact matching.**  Participants and colleagues are
+grouped into strata by index date, level, division, geography and tenure band
+(tenure coarsened into bands; the rest exact).  Within each stratum holding at
+least one of each, the participants' outcome is compared with the colleagues'
+mean outcome; the adjusted difference is the average of those differences over
+matched participants (the effect on those who took part).  Colleagues are
+weighted so each stratum counts as often as it has participants.  Matching,
+rather than weighting by a fitted propensity model, because the four
+characteristics are categorical and few, so exact strata need no model that
+could be wrong, a sponsor can be told in one sentence what "comparable" means,
+no weight can explode on a rare profile, and a participant with no comparable
+colleague is *dropped and counted* (``unmatched``) instead of extrapolated.
+
+**Interval: bootstrap, percentile, fixed seed.**  ``N_BOOT`` replicates
+resample participants and colleagues (by person: one colleague may stand at
+several index dates) with replacement; matching is redone in every replicate,
+so the interval also carries the uncertainty of who found a match.  The seed is
+fixed (``SEED``), so the same data always give the same interval.
+
+**Honesty rules** live here, not on the screen: an estimate is refused, with a
+reason in words, when participants or colleagues with a complete window are
+fewer than the privacy threshold; the adjusted difference is withheld when
+the matched participants or matched colleagues are fewer than it; and
+``verdict`` calls a difference an effect only when the adjusted 95 % interval
+excludes zero — never from the naive difference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+UNIT_COLUMNS = (
+    "person_id",
+    "arm",
+    "index_date",
+    "level",
+    "division",
+    "geography",
+    "tenure_band",
+    "promoted_at",
+    "left_at",
+)
+MATCH_ON = ("index_date", "level", "division", "geography", "tenure_band")
+OUTCOMES = {"promotion": "Promoted", "retention": "Still employed"}
+GROUPS = {"mentees": "Mentees", "mentors": "Mentors"}
+DEFAULT_MONTHS = 12
+N_BOOT = 1000
+SEED = 16_2026
+PARTICIPANT = "participant"
+COMPARISON = "comparison"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One outcome for one group: rates, naive and adjusted differences, interval."""
+
+    group: str
+    outcome: str
+    months: int
+    threshold: int
+    #: Participants (comparison colleagues) whose window is complete.
+    participants: int
+    comparison: int
+    #: Participants left out because ``months`` have not passed yet.
+    not_yet_observable: int
+    #: Participants with at least one comparable colleague, and those without.
+    matched: int
+    unmatched: int
+    #: Distinct colleagues in the matched strata.
+    matched_comparison: int
+    participant_rate: float | None = None
+    comparison_rate: float | None = None
+    matched_participant_rate: float | None = None
+    matched_comparison_rate: float | None = None
+    adjusted_difference: float | None = None
+    interval: tuple[float, float] | None = None
+    #: Why nothing is estimated (too few participants or colleagues), in words.
+    refused: str | None = None
+    #: Why the adjusted difference is withheld while the counts are shown.
+    not_adjusted: str | None = None
+
+    @property
+    def naive_difference(self) -> float | None:
+        if self.participant_rate is None or self.comparison_rate is None:
+            return None
+        return self.participant_rate - self.comparison_rate
+
+    @property
+    def is_effect(self) -> bool:
+        """Whether the adjusted 95 % interval excludes zero (never the naive one)."""
+        if self.adjusted_difference is None or self.interval is None:
+            return False
+        low, high = self.interval
+        return low > 0 or high < 0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "group": self.group,
+            "outcome": self.outcome,
+            "months": self.months,
+            "participants": self.participants,
+            "comparison": self.comparison,
+            "not_yet_observable": self.not_yet_observable,
+            "matched": self.matched,
+            "unmatched": self.unmatched,
+            "matched_comparison": self.matched_comparison,
+            "participant_rate": self.participant_rate,
+            "comparison_rate": self.comparison_rate,
+            "naive_difference": self.naive_difference,
+            "matched_participant_rate": self.matched_participant_rate,
+            "matched_comparison_rate": self.matched_comparison_rate,
+            "adjusted_difference": self.adjusted_difference,
+            "interval_95": list(self.interval) if self.interval else None,
+            "interval_method": f"bootstrap percentile, {N_BOOT} replicates, seed {SEED}",
+            "refused": self.refused,
+            "not_adjusted": self.not_adjusted,
+            "verdict": verdict(self),
+        }
+
+
+def horizon(index_dates: pd.Series, months: int) -> pd.Series:
+    """The date ``months`` calendar months after each index date."""
+    return pd.to_datetime(index_dates) + pd.DateOffset(months=months)
+
+
+def outcome_frame(units: pd.DataFrame, outcome: str, months: int, as_of: dt.date) -> pd.DataFrame:
+    """``units`` with ``complete`` (window observed) and ``y`` (1/0; NaN when incomplete)."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
+    if months < 1:
+        raise ValueError("months must be at least 1")
+    frame = units.copy()
+    end = horizon(frame["index_date"], months)
+    complete = end <= pd.Timestamp(as_of)
+    if outcome == "promotion":
+        event = pd.to_datetime(frame["promoted_at"])
+        y = (event.notna() & (event <= end)).astype("float64")
+    else:
+        left = pd.to_datetime(frame["left_at"])
+        y = (left.isna() | (left > end)).astype("float64")
+    frame["complete"] = complete.to_numpy()
+    frame["y"] = y.where(complete).to_numpy()
+    return frame
+
+
+def _strata(frame: pd.DataFrame) -> np.ndarray:
+    keys = frame[list(MATCH_ON)].astype(str)
+    return keys.groupby(list(MATCH_ON), sort=False).ngroup().to_numpy()
+
+
+def matched_weights(units: pd.DataFrame) -> np.ndarray:
+    """Each row's matching weight: 1 for a matched participant, ``participants ÷
+    colleagues`` of its stratum for a matched colleague, 0 for anyone unmatched."""
+    if units.empty:
+        return np.zeros(0)
+    strata = _strata(units)
+    is_p = (units["arm"] == PARTICIPANT).to_numpy()
+    size = int(strata.max()) + 1
+    n_p = np.bincount(strata[is_p], minlength=size).astype(float)
+    n_c = np.bincount(strata[~is_p], minlength=size).astype(float)
+    matched = (n_p > 0) & (n_c > 0)
+    ratio = np.divide(n_p, n_c, out=np.zeros(size), where=n_c > 0)
+    return np.where(matched[strata], np.where(is_p, 1.0, ratio[strata]), 0.0)
+
+
+def _att(
+    strata_p: np.ndarray,
+    y_p: np.ndarray,
+    w_p: np.ndarray,
+    strata_c: np.ndarray,
+    y_c: np.ndarray,
+    w_c: np.ndarray,
+    size: int,
+) -> tuple[float, float, float] | None:
+    """(matched participant rate, matched comparison rate, difference), weights as counts."""
+    n_p = np.bincount(strata_p, weights=w_p, minlength=size)
+    s_p = np.bincount(strata_p, weights=w_p * y_p, minlength=size)
+    n_c = np.bincount(strata_c, weights=w_c, minlength=size)
+    s_c = np.bincount(strata_c, weights=w_c * y_c, minlength=size)
+    both = (n_p > 0) & (n_c > 0)
+    total = n_p[both].sum()
+    if total == 0:
+        return None
+    rate_p = s_p[both].sum() / total
+    rate_c = float((n_p[both] * (s_c[both] / n_c[both])).sum() / total)
+    return float(rate_p), rate_c, float(rate_p - rate_c)
+
+
+def _bootstrap(
+    strata_p: np.ndarray,
+    y_p: np.ndarray,
+    strata_c: np.ndarray,
+    y_c: np.ndarray,
+    person_c: np.ndarray,
+    size: int,
+) -> tuple[float, float] | None:
+    rng = np.random.default_rng(SEED)
+    people = int(person_c.max()) + 1 if len(person_c) else 0
+    draws = np.empty(N_BOOT)
+    for b in range(N_BOOT):
+        w_p = np.bincount(rng.integers(0, len(y_p), len(y_p)), minlength=len(y_p))
+        w_c = np.bincount(rng.integers(0, people, people), minlength=people)[person_c]
+        result = _att(strata_p, y_p, w_p.astype(float), strata_c, y_c, w_c.astype(float), size)
+        draws[b] = np.nan if result is None else result[2]
+    if np.isnan(draws).mean() > 0.5:
+        return None
+    low, high = np.nanpercentile(draws, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def _people(word: str, n: int) -> str:
+    return f"{n:,} {word}" if n != 1 else f"1 {word.removesuffix('s')}"
+
+
+def estimate(
+    units: pd.DataFrame,
+    *,
+    group: str,
+    outcome: str,
+    months: int = DEFAULT_MONTHS,
+    as_of: dt.date,
+    threshold: int,
+    bootstrap: bool = True,
+) -> Estimate:
+    """The estimate for one group (its participant rows plus the comparison rows)."""
+    frame = outcome_frame(units, outcome, months, as_of)
+    participants = frame[frame["arm"] == PARTICIPANT]
+    # Colleagues only at the index dates this group's participants have.
+    comparison = frame[
+        (frame["arm"] == COMPARISON) & frame["index_date"].isin(set(participants["index_date"]))
+    ]
+    not_yet = int((~participants["complete"]).sum())
+    p = participants[participants["complete"]]
+    c = comparison[comparison["complete"]]
+    n_p = len(p)
+    n_c = int(c["person_id"].nunique())
+    base = {
+        "group": group,
+        "outcome": outcome,
+        "months": months,
+        "threshold": threshold,
+        "participants": n_p,
+        "comparison": n_c,
+        "not_yet_observable": not_yet,
+    }
+    label = GROUPS.get(group, group).lower()
+    if n_p < threshold or n_c < threshold:
+        if n_p == 0 and not_yet:
+            refused = (
+                f"Not yet: all {_people(label, not_yet)} started less than {months} months "
+                "before the career data end, so none can be judged. A shorter window can be."
+            )
+            return Estimate(**base, matched=0, unmatched=0, matched_comparison=0, refused=refused)  # type: ignore[arg-type]
+        reasons = []
+        if n_p < threshold:
+            reasons.append(f"{_people(label, n_p)} observed for {months} months")
+        if n_c < threshold:
+            reasons.append(f"{_people('comparable colleagues', n_c)} who took no part")
+        refused = (
+            f"Not estimated: {' and '.join(reasons)}, fewer than the privacy "
+            f"threshold of {threshold}."
+        )
+        if not_yet:
+            refused += (
+                f" {_people(label, not_yet)} started less than {months} months before the career "
+                "data end and cannot be judged yet."
+            )
+        return Estimate(**base, matched=0, unmatched=0, matched_comparison=0, refused=refused)  # type: ignore[arg-type]
+
+    both = pd.concat([p, c], ignore_index=True)
+    strata = _strata(both)
+    size = int(strata.max()) + 1
+    strata_p, strata_c = strata[:n_p], strata[n_p:]
+    y_p = p["y"].to_numpy(dtype=float)
+    y_c = c["y"].to_numpy(dtype=float)
+    has_colleague = np.isin(strata_p, strata_c)
+    matched = int(has_colleague.sum())
+    matched_comparison = int(c["person_id"][np.isin(strata_c, strata_p[has_colleague])].nunique())
+    values = {
+        **base,
+        "matched": matched,
+        "unmatched": n_p - matched,
+        "matched_comparison": matched_comparison,
+        "participant_rate": float(y_p.mean()),
+        "comparison_rate": float(y_c.mean()),
+    }
+    if matched < threshold or matched_comparison < threshold:
+        values["not_adjusted"] = (
+            f"Not adjusted: {_people(label, matched)} and "
+            f"{_people('colleagues', matched_comparison)} share a level, division, geography "
+            f"and tenure band, fewer than the privacy threshold of {threshold}."
+        )
+        return Estimate(**values)  # type: ignore[arg-type]
+    # Colleagues in strata without a participant never enter the adjusted difference
+    # (nor any bootstrap replicate): leave them out of the arithmetic.
+    useful = np.isin(strata_c, strata_p)
+    strata_c, y_c = strata_c[useful], y_c[useful]
+    ones_p, ones_c = np.ones(n_p), np.ones(len(y_c))
+    att = _att(strata_p, y_p, ones_p, strata_c, y_c, ones_c, size)
+    assert att is not None
+    person_c = c["person_id"][useful].astype("category").cat.codes.to_numpy()
+    interval = _bootstrap(strata_p, y_p, strata_c, y_c, person_c, size) if bootstrap else None
+    values.update(
+        matched_participant_rate=att[0],
+        matched_comparison_rate=att[1],
+        adjusted_difference=att[2],
+        interval=interval,
+    )
+    return Estimate(**values)  # type: ignore[arg-type]
+
+
+def points(value: float) -> str:
+    """A difference of rates in percentage points, signed ("+8 points")."""
+    rounded = round(value * 100)
+    if rounded == 0:
+        return "0 points"
+    return f"{rounded:+d} point" + ("" if abs(rounded) == 1 else "s")
+
+
+def interval_text(low: float, high: float) -> str:
+    """A 95 % interval of a difference of rates, in points ("-4 to +6 points")."""
+
+    def signed(value: float) -> str:
+        # A bound just off zero keeps a decimal: "+0.3 to +21" must not read "0 to +21"
+        # next to a verdict that the interval excludes zero.
+        if value == 0:
+            return "0"
+        rounded = round(value * 100)
+        return f"{value * 100:+.1f}" if rounded == 0 else f"{rounded:+d}"
+
+    return f"{signed(low)} to {signed(high)} points"
+
+
+_DID = {
+    ("promotion", True): "were promoted more often than",
+    ("promotion", False): "were promoted less often than",
+    ("retention", True): "stayed more often than",
+    ("retention", False): "left more often than",
+}
+
+
+def verdict(result: Estimate) -> str:
+    """The estimate in one sentence: an effect only when the adjusted interval excludes 0."""
+    if result.refused:
+        return result.refused
+    if result.not_adjusted:
+        return (
+            result.not_adjusted
+            + " The naive difference alone says nothing about what the program did."
+        )
+    who = GROUPS.get(result.group, result.group)
+    within = f"within {result.months} months"
+    if result.adjusted_difference is None or result.interval is None:
+        return "No interval could be computed, so no verdict."
+    low, high = result.interval
+    span = f"(95 % interval {interval_text(low, high)})"
+    what = "promotion" if result.outcome == "promotion" else "retention"
+    # Whom the adjusted difference describes, when not every participant had a match.
+    among = (
+        f" The adjusted difference covers the {result.matched:,} of "
+        f"{result.participants:,} {who.lower()} who had a comparable colleague."
+        if result.unmatched
+        else ""
+    )
+    if not result.is_effect:
+        return (
+            f"No detectable difference in {what} {within} between {who.lower()} and comparable "
+            f"colleagues: {points(result.adjusted_difference)} {span}, an interval that "
+            f"includes zero.{among}"
+        )
+    more = result.adjusted_difference > 0
+    return (
+        f"{who} {_DID[(result.outcome, more)]} comparable colleagues {within}: "
+        f"{points(result.adjusted_difference)} {span}.{among}"
+    )

@@ -1,0 +1,151 @@
+"""The impact report: every estimate and curve a page or the command line shows.
+
+Aggregates only: counts, rates, differences, intervals and curves whose every
+point covers at least the privacy threshold of people.  No person id, name or
+date of an individual event leaves this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from tandem.access.privacy import privacy_threshold
+from tandem.access.scope import OutOfScope, Scope
+from tandem.impact.estimate import (
+    COMPARISON,
+    DEFAULT_MONTHS,
+    GROUPS,
+    N_BOOT,
+    OUTCOMES,
+    SEED,
+    Estimate,
+    estimate,
+)
+from tandem.impact.query import cohorts_in_scope, data_through, impact_units
+from tandem.impact.survival import survival_curves
+
+MIN_MONTHS, MAX_MONTHS = 3, 60
+CURVE_COLUMNS = ["group", "series", "month", "survival", "at_risk"]
+
+#: What the comparison can and cannot account for, in words for a sponsor.
+CONTROLS_FOR = (
+    "Each participant is compared with colleagues who took part in no pairing around the "
+    "same start date and who, at that date, had the same level, division, geography and "
+    "tenure band."
+)
+CANNOT_CONTROL_FOR = (
+    "It cannot see what the data do not hold: motivation, a manager's support, "
+    "performance ratings, or who chose to apply and who was nominated. People picked "
+    "for a program are often those already on the way up, so even the adjusted "
+    "difference is an association, not proof that the program caused it."
+)
+NO_EVENTS = (
+    "No career events are in the database yet. Add an events.csv file to the program "
+    "bundle (hired, promoted, moved and left, with dates, from the HR system) and "
+    "import it on the Admin page; the comparison then appears here."
+)
+INTERVAL_METHOD = (
+    f"95 % intervals by bootstrap ({N_BOOT:,} resamples of participants and colleagues, "
+    f"matching redone each time, fixed seed {SEED}), so the same data give the same interval."
+)
+
+
+@dataclass(frozen=True)
+class ImpactReport:
+    cohort_id: str | None
+    cohort_name: str | None
+    months: int
+    as_of: dt.date
+    threshold: int
+    has_events: bool
+    estimates: tuple[Estimate, ...] = ()
+    curves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CURVE_COLUMNS))
+
+    @property
+    def scope_label(self) -> str:
+        return self.cohort_name if self.cohort_name is not None else "the whole program"
+
+    def get(self, group: str, outcome: str) -> Estimate | None:
+        for item in self.estimates:
+            if item.group == group and item.outcome == outcome:
+                return item
+        return None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "cohort_id": self.cohort_id,
+            "cohort": self.scope_label,
+            "months": self.months,
+            "as_of": self.as_of.isoformat(),
+            "privacy_threshold": self.threshold,
+            "has_career_events": self.has_events,
+            "controls_for": CONTROLS_FOR,
+            "cannot_control_for": CANNOT_CONTROL_FOR,
+            "estimates": [item.to_json() for item in self.estimates],
+        }
+
+
+def clamp_months(months: int) -> int:
+    """``months`` within what the page and the command line accept."""
+    return max(MIN_MONTHS, min(MAX_MONTHS, int(months)))
+
+
+def impact_report(
+    engine: Engine,
+    scope: Scope,
+    *,
+    cohort_id: str | None = None,
+    months: int = DEFAULT_MONTHS,
+    as_of: dt.date | None = None,
+    bootstrap: bool = True,
+) -> ImpactReport:
+    """Promotion and retention for mentees and mentors of ``cohort_id`` (None: all in scope).
+
+    The data are taken to stop at the last career event recorded, or at
+    ``as_of`` (default: today) when that is earlier: an outcome window that
+    ends after the data stop is not yet observable.
+    """
+    months = clamp_months(months)
+    threshold = privacy_threshold(engine)
+    with engine.connect() as connection:
+        names = cohorts_in_scope(connection, scope)
+        through = data_through(connection)
+        events = through is not None
+        as_of = min(as_of or dt.date.today(), through or dt.date.max)
+        if cohort_id is not None and cohort_id not in set(names["cohort_id"]):
+            raise OutOfScope("This cohort")
+        name = (
+            str(names.loc[names["cohort_id"] == cohort_id, "name"].iloc[0])
+            if cohort_id is not None
+            else None
+        )
+        base = ImpactReport(cohort_id, name, months, as_of, threshold, events)
+        if not events:
+            return base
+        units = impact_units(connection, scope, cohort_id=cohort_id, months=months, as_of=as_of)
+    estimates: list[Estimate] = []
+    curves: list[pd.DataFrame] = []
+    for group in GROUPS:
+        mine = units[(units["group"] == group) | (units["arm"] == COMPARISON)]
+        for outcome in OUTCOMES:
+            estimates.append(
+                estimate(
+                    mine,
+                    group=group,
+                    outcome=outcome,
+                    months=months,
+                    as_of=as_of,
+                    threshold=threshold,
+                    bootstrap=bootstrap,
+                )
+            )
+        # Censoring lets the curves use people the retention rate must leave out.
+        curve = survival_curves(mine, group=group, months=months, as_of=as_of, threshold=threshold)
+        if not curve.empty:
+            curves.append(curve.assign(group=GROUPS[group])[CURVE_COLUMNS])
+    frame = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(columns=CURVE_COLUMNS)
+    return ImpactReport(cohort_id, name, months, as_of, threshold, events, tuple(estimates), frame)

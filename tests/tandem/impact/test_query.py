@@ -1,0 +1,128 @@
+"""Who is a participant, who a comparable colleague, and what the report lets out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from tandem.access import EVERYTHING, OutOfScope, Scope
+from tandem.bulk import upsert
+from tandem.impact import has_career_events, impact_report, impact_units
+from tandem.impact.query import data_through, tenure_band
+from tandem.models import CareerEvent, Person
+from tests.factories import person
+from tests.impact_program import AS_OF, COHORT_A, _event, career_program
+
+
+def test_participants_and_colleagues_of_a_cohort(engine: Engine) -> None:
+    career_program(engine)
+    units = impact_units(engine, EVERYTHING, cohort_id="c-a", months=12, as_of=AS_OF)
+    mentees = units[units["group"] == "mentees"]
+    assert sorted(mentees["person_id"]) == [f"e{i:03d}" for i in range(1, 16)]
+    mentors = units[units["group"] == "mentors"]["person_id"]
+    assert sorted(mentors) == [f"e{i:03d}" for i in range(16, 31)]
+    assert set(units["index_date"]) == {pd.Timestamp(COHORT_A)}
+    colleagues = set(units[units["arm"] == "comparison"]["person_id"])
+    # Nobody in any pairing near the date: not c-a, not c-b (starts 10 months later),
+    # not the pairing without a cohort.
+    for taken in ("e001", "e020", "e031", "e045", "e051", "e052"):
+        assert taken not in colleagues
+    assert min(colleagues) == "e053" and len(colleagues) > 100
+
+
+def test_covariates_are_those_before_the_index_date(engine: Engine) -> None:
+    career_program(engine)
+    people = [
+        person("z1", "Promoted later", 5, division="Risk", tenure_years=None),
+        person("z2", "Gone before", 3, tenure_years=9.0),
+        person("z3", "No events", 4, tenure_years=12.0),
+    ]
+    events = [
+        _event("z1-h", "z1", dt.date(2020, 1, 1), "hired"),
+        _event("z1-p", "z1", dt.date(2025, 12, 1), "promoted", new_level=5),
+        _event("z2-l", "z2", dt.date(2023, 6, 1), "left", voluntary=False),
+    ]
+    with engine.begin() as connection:
+        upsert(connection, Person.__table__, people)  # type: ignore[arg-type]
+        upsert(connection, CareerEvent.__table__, events)  # type: ignore[arg-type]
+    units = impact_units(engine, EVERYTHING, cohort_id="c-a", months=12, as_of=AS_OF)
+    by_id = units.set_index("person_id")
+    assert by_id.loc["z1", "level"] == 4  # one below the promotion that came after
+    assert by_id.loc["z1", "promoted_at"] == pd.Timestamp("2025-12-01")
+    assert by_id.loc["z1", "tenure_band"] == "2–5 years"  # from the hired event
+    assert "z2" not in by_id.index  # left before the cohort began
+    assert by_id.loc["z3", "level"] == 4
+    assert by_id.loc["z3", "tenure_band"] == "5–10 years"  # 12 years now, 9.8 then
+    assert pd.isna(by_id.loc["z3", "left_at"])
+
+
+def test_tenure_bands() -> None:
+    years = pd.Series([0.5, 2.0, 7.0, 12.0, None])
+    assert tenure_band(years).tolist() == [
+        "under 2 years",
+        "2–5 years",
+        "5–10 years",
+        "10 years or more",
+        "unknown",
+    ]
+
+
+def test_a_lead_sees_only_their_cohorts(engine: Engine) -> None:
+    career_program(engine)
+    lead = Scope(cohorts=("c-b",))
+    units = impact_units(engine, lead, months=12, as_of=AS_OF)
+    participants = set(units[units["arm"] == "participant"]["person_id"])
+    assert participants == {f"e{i:03d}" for i in range(31, 51)}
+    with pytest.raises(OutOfScope):
+        impact_units(engine, lead, cohort_id="c-a", months=12, as_of=AS_OF)
+    with pytest.raises(OutOfScope):
+        impact_report(engine, lead, cohort_id="c-a", as_of=AS_OF, bootstrap=False)
+
+
+def test_the_report_holds_aggregates_only(engine: Engine) -> None:
+    career_program(engine)
+    report = impact_report(engine, EVERYTHING, cohort_id="c-a", as_of=AS_OF)
+    assert report.has_events and report.scope_label == "Leaders 2024"
+    promotion = report.get("mentees", "promotion")
+    assert promotion is not None and promotion.refused is None
+    assert promotion.participants == 15
+    assert promotion.naive_difference is not None and promotion.naive_difference > 0
+    text = json.dumps(report.to_json(), default=str)
+    assert "e0" not in text and "Person" not in text
+    assert not report.curves.empty
+    assert set(report.curves.columns) == {"group", "series", "month", "survival", "at_risk"}
+
+
+def test_months_beyond_the_data_are_not_yet_observable(engine: Engine) -> None:
+    career_program(engine)
+    report = impact_report(engine, EVERYTHING, cohort_id="c-b", months=24, as_of=AS_OF)
+    promotion = report.get("mentees", "promotion")
+    assert promotion is not None
+    assert promotion.not_yet_observable == 10 and promotion.participants == 0
+    assert promotion.refused and promotion.refused.startswith("Not yet: all 10 mentees")
+
+
+def test_without_events_the_report_says_so(engine: Engine) -> None:
+    career_program(engine, events=False)
+    assert not has_career_events(engine)
+    report = impact_report(engine, EVERYTHING, as_of=AS_OF)
+    assert not report.has_events and report.estimates == ()
+
+
+def test_the_data_stop_at_the_last_event_not_today(engine: Engine) -> None:
+    career_program(engine)
+    with engine.begin() as connection:
+        connection.execute(CareerEvent.__table__.delete().where(CareerEvent.event_id == "n001-h"))
+    last = data_through(engine)
+    assert last is not None and last < AS_OF
+    report = impact_report(engine, EVERYTHING, as_of=dt.date(2030, 1, 1), bootstrap=False)
+    assert report.as_of == last
+    # The last event is a departure early in January 2026; c-b's year ends on
+    # 2026-01-15: after the data stop, so not yet observable.
+    assert last < dt.date(2026, 1, 15)
+    promotion = report.get("mentees", "promotion")
+    assert promotion is not None and promotion.not_yet_observable == 10
