@@ -25,6 +25,9 @@ each read (``st.cache_data``).  ``shared=True`` keeps large read-only results
 (a rebalancing plan) without copying them, ``SHARED_MAX_ENTRIES`` per
 function (``st.cache_resource``).  The time limit only bounds memory: results
 of an older data version are never asked for again and age out.
+
+``cached_file`` caches what depends on its arguments alone (a PNG built from a
+chart's spec), under the same bound.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from tandem.data_version import data_version, local_commits
 
 MAX_ENTRIES = 64
-SHARED_MAX_ENTRIES = 8
+SHARED_MAX_ENTRIES = 16
 TTL = dt.timedelta(hours=1)
 
 P = ParamSpec("P")
@@ -140,3 +143,8 @@ def _cached(func: Callable[P, R], *, shared: bool) -> Callable[P, R]:
         return cached(bound, str(engine.url), version, key)  # type: ignore[no-any-return]
 
     return wrapper
+
+
+#: For pure functions of their arguments (a file built from a chart's spec): no
+#: database, so no data version; the same bound as a query.
+cached_file = st.cache_data(ttl=TTL, max_entries=MAX_ENTRIES, show_spinner=False)
