@@ -17,7 +17,9 @@ once anything has committed since.
   connection, in this process or any other, commits.  The file's identity
   (device and inode), size and modification time are part of the version, so
   a file deleted and built again (or copied over) is a new version too; the
-  connection is reopened on the new file.  Microseconds, no round trip.
+  connection is reopened on the new file, and the pooled connections of the
+  engine asking are dropped (they would still read the old file), so the
+  query that follows reads the new one.  Microseconds, no round trip.
 - **Anything else** (an in-memory SQLite database): a fresh value on every
   call, so nothing is ever served from a cache.
 """
@@ -28,6 +30,7 @@ import os
 import sqlite3
 import threading
 import uuid
+import weakref
 from pathlib import Path
 from urllib.parse import quote
 
@@ -44,7 +47,7 @@ def data_version(engine: Engine) -> str:
             return "pg:" + str(connection.execute(_POSTGRES_VERSION).scalar_one())
     path = _sqlite_file(engine)
     if path is not None:
-        return _watcher(path).version()
+        return _watcher(path).version(engine)
     return f"uncached:{uuid.uuid4().hex}"
 
 
@@ -66,8 +69,10 @@ class _SqliteWatcher:
         self._connection: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None
         self._token = ""
+        #: the file each engine last asked about
+        self._seen: weakref.WeakKeyDictionary[Engine, tuple[int, int]] = weakref.WeakKeyDictionary()
 
-    def version(self) -> str:
+    def version(self, engine: Engine) -> str:
         with self._lock:
             try:
                 stat = os.stat(self.path)
@@ -77,6 +82,9 @@ class _SqliteWatcher:
             identity = (stat.st_dev, stat.st_ino)
             if self._connection is None or identity != self._identity:
                 self._open(identity)
+            if self._seen.get(engine, identity) != identity:
+                engine.dispose()  # its pooled connections still read the file that was replaced
+            self._seen[engine] = identity
             assert self._connection is not None
             try:
                 (value,) = self._connection.execute("PRAGMA data_version").fetchone()
