@@ -11,12 +11,12 @@ the viewer's ``Scope`` or ``Filters`` where the query depends on them) key
 the result, together with the database URL and the **data version**
 (:func:`tandem.data_version.data_version`): a value that changes as soon as
 any write has committed, from this app, another replica or the command line.
-So every run sees every write committed before it started, and a run over
-unchanged data is served from memory.
+So every run sees every write committed before its first cached read, and a
+run over unchanged data is served from memory.
 
-The version is read once per script run (and again if this process commits
-in the meantime), before the first cached query of the run, so a page pays
-one version query however many cached reads it makes.  An argument whose name
+The version is read once per script run, before its first cached query (and
+again after the run's own commits: a write in a callback or in the page), so
+a page pays one version query however many cached reads it makes.  An argument whose name
 starts with ``_`` is not part of the key (Streamlit's rule): pass another
 argument that identifies it.
 
@@ -71,7 +71,7 @@ def run_data_version(engine: Engine) -> str:
     """The data version of ``engine``'s database for this script run.
 
     Read on first use in a run; read again in the same run only if this
-    process has committed since (a write in a callback or the page itself).
+    thread has committed since (a write in a callback or the page itself).
     Outside a script run (the command line, benchmarks) it is read every time.
     """
     ctx = get_script_run_ctx(suppress_warning=True)

@@ -142,23 +142,22 @@ def forget(engine: Engine) -> None:
         watcher.close()
 
 
-# --- commits made by this process -------------------------------------------------------
+# --- commits made by this thread --------------------------------------------------------
 
-_local_commits = 0
-_local_lock = threading.Lock()
+_commits = threading.local()
 
 
 @event.listens_for(Engine, "commit")
 def _count_commit(_connection: object) -> None:
-    global _local_commits
-    with _local_lock:
-        _local_commits += 1
+    _commits.count = getattr(_commits, "count", 0) + 1
 
 
 def local_commits() -> int:
-    """How many transactions this process has committed (reads included) through any engine.
+    """How many transactions this thread has committed (reads included) through any engine.
 
     It moves *before* each commit reaches the database: a caller that read a
-    :func:`data_version` and sees this count change since must read it again.
+    :func:`data_version` and sees this count change since must read it again
+    to see its own write.  (Commits by other threads are writes by someone
+    else, seen from the next version read on.)
     """
-    return _local_commits
+    return int(getattr(_commits, "count", 0))
