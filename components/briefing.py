@@ -25,6 +25,7 @@ import altair as alt
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.cache import cached_file, cached_query
 from components.navigation import RunContext, run_context
 from tandem.access.privacy import SUPPRESSED_NOTE, presenter_key, privacy_threshold
 from tandem.briefing import (
@@ -60,17 +61,17 @@ def _charts_this_run(context: RunContext) -> list[ChartSpec]:
     return _drawn.charts
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_file
 def _png(spec: str) -> bytes:
     return chart_png(spec)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached_file
 def _svg(spec: str) -> str:
     return chart_svg(spec)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cached_file
 def _pdf(briefing: Briefing) -> bytes:
     return build_pdf(briefing)
 
@@ -115,13 +116,13 @@ def chart(
     return event
 
 
-@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
-def _threshold(_engine: Engine, url: str) -> int:
-    return privacy_threshold(_engine)
+@cached_query
+def _threshold(engine: Engine) -> int:
+    return privacy_threshold(engine)
 
 
 def _note(engine: Engine) -> str:
-    return SUPPRESSED_NOTE.format(threshold=_threshold(engine, str(engine.url)))
+    return SUPPRESSED_NOTE.format(threshold=_threshold(engine))
 
 
 def briefing_button(
@@ -162,14 +163,14 @@ def briefing_button(
     )
 
 
-@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
-def _portfolio_pdf(_engine: Engine, url: str, filters: Filters, today: dt.date) -> bytes:
-    period, metrics = headline_metrics(_engine, filters, today)
-    rows = portfolio_page(_engine, filters, today=today, sort="health", limit=PORTFOLIO_ROWS).rows
+@cached_query
+def _portfolio_pdf(engine: Engine, filters: Filters, today: dt.date) -> bytes:
+    period, metrics = headline_metrics(engine, filters, today)
+    rows = portfolio_page(engine, filters, today=today, sort="health", limit=PORTFOLIO_ROWS).rows
     # Pseudonyms always, not only in presenter mode: the file leaves the room.
     table = pairings_table(
         rows,
-        presenter_key(_engine),
+        presenter_key(engine),
         caption=f"The {len(rows)} pairing(s) with the lowest health",
     )
     briefing = Briefing(
@@ -179,7 +180,7 @@ def _portfolio_pdf(_engine: Engine, url: str, filters: Filters, today: dt.date) 
         headlines=tuple(format_headline(metric) for metric in metrics),
         table=table,
         note=f"Period {period.describe()}, compared with {period.previous.describe()}. "
-        + _note(_engine),
+        + _note(engine),
     )
     return build_pdf(briefing)
 
@@ -187,10 +188,9 @@ def _portfolio_pdf(_engine: Engine, url: str, filters: Filters, today: dt.date) 
 def portfolio_briefing_button(engine: Engine, filters: Filters) -> None:
     """The Portfolio briefing: headline figures and the pairings worst health first."""
     today = dt.date.today()
-    url = str(engine.url)
     st.download_button(
         "Briefing for a deck (PDF)",
-        data=lambda: _portfolio_pdf(engine, url, filters, today),
+        data=lambda: _portfolio_pdf(engine, filters, today),
         file_name="tandem-portfolio-briefing.pdf",
         mime="application/pdf",
         on_click="ignore",

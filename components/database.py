@@ -51,5 +51,9 @@ def probe_engine() -> tuple[Engine | None, str | None]:
 
 
 def clear_caches() -> None:
-    """After any write: cached query results may be stale now."""
+    """After this app's own writes: frees the results of the old data version early.
+
+    Not needed for correctness: every cached query is keyed by the data version,
+    which the write has changed (``components.cache``).
+    """
     st.cache_data.clear()

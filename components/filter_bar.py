@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.cache import cached_query
 from components.navigation import run_context
 from tandem.access import Scope
 from tandem.filters import LEVEL_BAND_LABELS, LEVEL_BANDS, URL_PARAMS, Filters
@@ -25,9 +26,9 @@ _STATE = "tandem_filters"
 _WIDGET = "filter_"
 
 
-@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
-def _options(_engine: Engine, url: str, scope: Scope) -> dict[str, list[tuple[str, str]]]:
-    return filter_options(_engine, scope)
+@cached_query
+def _options(engine: Engine, scope: Scope) -> dict[str, list[tuple[str, str]]]:
+    return filter_options(engine, scope)
 
 
 def _url_params() -> dict[str, list[str]]:
@@ -135,7 +136,7 @@ def _date(label: str, name: str, filters: Filters) -> None:
 def filter_bar(engine: Engine) -> Filters:
     """Render the filter bar in the sidebar and return the filters in force."""
     filters = current_filters()
-    options = _options(engine, str(engine.url), run_context().viewer.scope)
+    options = _options(engine, run_context().viewer.scope)
     with st.sidebar:
         st.subheader("Filters")
         if filters.ignored:

@@ -14,6 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.briefing import chart as exportable_chart
+from components.cache import cached_query
 from components.charts import retention_curves
 from components.formatting import plain
 from tandem.access import Scope
@@ -40,21 +41,21 @@ OUTCOME_WORDS = {"promotion": "Promotion", "retention": "Retention"}
 TOOK_PART = "Took part (matched)"
 
 
-@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
-def _cohorts(_engine: Engine, url: str, scope: Scope) -> pd.DataFrame:
-    return cohorts_in_scope(_engine, scope)
+@cached_query
+def _cohorts(engine: Engine, scope: Scope) -> pd.DataFrame:
+    return cohorts_in_scope(engine, scope)
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner="Comparing careers…")
+@cached_query
 def _report(
-    _engine: Engine, url: str, scope: Scope, cohort_id: str | None, months: int, today: dt.date
+    engine: Engine, scope: Scope, cohort_id: str | None, months: int, today: dt.date
 ) -> ImpactReport:
-    return impact_report(_engine, scope, cohort_id=cohort_id, months=months, as_of=today)
+    return impact_report(engine, scope, cohort_id=cohort_id, months=months, as_of=today)
 
 
 def controls(engine: Engine, scope: Scope) -> tuple[str | None, int]:
     """The cohort (None: every cohort the viewer may see) and the horizon in months."""
-    cohorts = _cohorts(engine, str(engine.url), scope)
+    cohorts = _cohorts(engine, scope)
     names = dict(zip(cohorts["cohort_id"], cohorts["name"], strict=True))
     everything = "All your cohorts" if scope.limited else "Whole program"
     left, right = st.columns([3, 2])
@@ -77,7 +78,8 @@ def controls(engine: Engine, scope: Scope) -> tuple[str | None, int]:
 
 
 def load(engine: Engine, scope: Scope, cohort_id: str | None, months: int) -> ImpactReport:
-    return _report(engine, str(engine.url), scope, cohort_id, months, dt.date.today())
+    with st.spinner("Comparing careers…"):
+        return _report(engine, scope, cohort_id, months, dt.date.today())
 
 
 def _rate(value: float | None) -> str:

@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.briefing import chart as exportable_chart
+from components.cache import cached_query
 from components.charts import equity_bars, learning_flow_bars, level_heatmap
 from components.outcomes import threshold
 from components.shell import name_mask
@@ -18,26 +19,24 @@ from tandem.queries.equity import MEASURES, equity_by_group, has_groups
 from tandem.queries.reciprocity import hidden_experts, learning_by_kind, level_matrix
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _learning(_engine: Engine, url: str, filters: Filters, limit: int) -> pd.DataFrame:
-    return learning_by_kind(_engine, filters, threshold=limit)
+@cached_query
+def _learning(engine: Engine, filters: Filters, limit: int) -> pd.DataFrame:
+    return learning_by_kind(engine, filters, threshold=limit)
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _levels(_engine: Engine, url: str, filters: Filters, limit: int) -> pd.DataFrame:
-    return level_matrix(_engine, filters, threshold=limit)
+@cached_query
+def _levels(engine: Engine, filters: Filters, limit: int) -> pd.DataFrame:
+    return level_matrix(engine, filters, threshold=limit)
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _experts(_engine: Engine, url: str, filters: Filters) -> pd.DataFrame:
-    return hidden_experts(_engine, filters)
+@cached_query
+def _experts(engine: Engine, filters: Filters) -> pd.DataFrame:
+    return hidden_experts(engine, filters)
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _equity(
-    _engine: Engine, url: str, filters: Filters, limit: int, today: dt.date
-) -> pd.DataFrame:
-    return equity_by_group(_engine, filters, threshold=limit, today=today)
+@cached_query
+def _equity(engine: Engine, filters: Filters, limit: int, today: dt.date) -> pd.DataFrame:
+    return equity_by_group(engine, filters, threshold=limit, today=today)
 
 
 def _note_if_suppressed(frame: pd.DataFrame, limit: int) -> None:
@@ -47,7 +46,7 @@ def _note_if_suppressed(frame: pd.DataFrame, limit: int) -> None:
 
 def learning_both_ways(engine: Engine, filters: Filters) -> None:
     limit = threshold(engine)
-    frame = _learning(engine, str(engine.url), filters, limit)
+    frame = _learning(engine, filters, limit)
     if frame.empty or frame["suppressed"].all():
         st.caption("Not enough rated pairings under these filters to compare kinds.")
     else:
@@ -62,7 +61,7 @@ def learning_both_ways(engine: Engine, filters: Filters) -> None:
 
 def levels(engine: Engine, filters: Filters) -> None:
     limit = threshold(engine)
-    frame = _levels(engine, str(engine.url), filters, limit)
+    frame = _levels(engine, filters, limit)
     if frame.empty:
         st.caption("No pairings match these filters.")
         return
@@ -76,7 +75,7 @@ def levels(engine: Engine, filters: Filters) -> None:
 
 
 def experts(engine: Engine, filters: Filters) -> None:
-    frame = name_mask().frame(_experts(engine, str(engine.url), filters), {"name": "person_id"})
+    frame = name_mask().frame(_experts(engine, filters), {"name": "person_id"})
     if frame.empty:
         st.caption("Nobody mentors two or more people under these filters yet.")
         return
@@ -103,7 +102,7 @@ def equity(engine: Engine, filters: Filters) -> None:
         )
         return
     limit = threshold(engine)
-    frame = _equity(engine, str(engine.url), filters, limit, dt.date.today())
+    frame = _equity(engine, filters, limit, dt.date.today())
     st.caption(
         f"Groups with fewer than {limit} people, and figures drawn from fewer than {limit} "
         "people or pairings, are suppressed: never shown, in charts, tables or downloads."

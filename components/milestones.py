@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.briefing import chart as exportable_chart
+from components.cache import cached_query
 from components.charts import burn_up_chart, milestone_gantt, rate_bars
 from components.outcomes import threshold
 from components.shell import name_mask
@@ -24,45 +25,45 @@ PEOPLE = {"mentor": "mentor_id", "mentee": "mentee_id"}
 DETAIL_PAGE = "pages/pairing.py"
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _burn_up(_engine: Engine, url: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
-    return progress.burn_up(_engine, filters, threshold=limit)
+@cached_query
+def _burn_up(engine: Engine, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
+    return progress.burn_up(engine, filters, threshold=limit)
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+@cached_query
 def _rates(
-    _engine: Engine, url: str, filters: Filters, dimension: str, limit: int, today: dt.date
+    engine: Engine, filters: Filters, dimension: str, limit: int, today: dt.date
 ) -> pd.DataFrame:
-    return progress.completion_rates(_engine, filters, dimension, threshold=limit, today=today)
+    return progress.completion_rates(engine, filters, dimension, threshold=limit, today=today)
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _at_risk(_engine: Engine, url: str, filters: Filters, today: dt.date) -> pd.DataFrame:
-    return progress.at_risk_pairings(_engine, filters, today=today)
+@cached_query
+def _at_risk(engine: Engine, filters: Filters, today: dt.date) -> pd.DataFrame:
+    return progress.at_risk_pairings(engine, filters, today=today)
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _upcoming(_engine: Engine, url: str, filters: Filters, today: dt.date) -> pd.DataFrame:
-    return progress.upcoming(_engine, filters, today=today)
+@cached_query
+def _upcoming(engine: Engine, filters: Filters, today: dt.date) -> pd.DataFrame:
+    return progress.upcoming(engine, filters, today=today)
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _gaps(_engine: Engine, url: str, filters: Filters) -> pd.DataFrame:
-    return progress.contract_gaps(_engine, filters)
+@cached_query
+def _gaps(engine: Engine, filters: Filters) -> pd.DataFrame:
+    return progress.contract_gaps(engine, filters)
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+@cached_query
 def _timeline(
-    _engine: Engine, url: str, cohort_id: str, scope: Scope, today: dt.date, offset: int
+    engine: Engine, cohort_id: str, scope: Scope, today: dt.date, offset: int
 ) -> tuple[pd.DataFrame, int]:
     return progress.timeline(
-        _engine, cohort_id, scope, today=today, limit=GANTT_PAGE_SIZE, offset=offset
+        engine, cohort_id, scope, today=today, limit=GANTT_PAGE_SIZE, offset=offset
     )
 
 
 def burn_up(engine: Engine, filters: Filters) -> None:
     limit = threshold(engine)
-    frame, hidden = _burn_up(engine, str(engine.url), filters, limit)
+    frame, hidden = _burn_up(engine, filters, limit)
     if frame.empty and not hidden:
         st.info("No milestones under these filters yet.")
         return
@@ -83,7 +84,7 @@ def completion(engine: Engine, filters: Filters) -> None:
     ):
         with column:
             st.markdown(f"**By {label.lower()}**")
-            frame = _rates(engine, str(engine.url), filters, dimension, limit, dt.date.today())
+            frame = _rates(engine, filters, dimension, limit, dt.date.today())
             if frame.empty:
                 st.caption("Nothing due yet.")
             else:
@@ -97,7 +98,7 @@ def completion(engine: Engine, filters: Filters) -> None:
 
 
 def at_risk(engine: Engine, filters: Filters) -> None:
-    frame = name_mask().frame(_at_risk(engine, str(engine.url), filters, dt.date.today()), PEOPLE)
+    frame = name_mask().frame(_at_risk(engine, filters, dt.date.today()), PEOPLE)
     if frame.empty:
         st.success("No active pairing has an overdue milestone.")
         return
@@ -126,7 +127,7 @@ def timeline(engine: Engine, scope: Scope) -> None:
         return
     names = dict(cohorts)
     cohort_id = st.selectbox("Cohort", list(names), format_func=names.__getitem__)
-    first, total = _timeline(engine, str(engine.url), cohort_id, scope, dt.date.today(), 0)
+    first, total = _timeline(engine, cohort_id, scope, dt.date.today(), 0)
     if total == 0:
         st.caption("This cohort has no pairings yet.")
         return
@@ -137,7 +138,6 @@ def timeline(engine: Engine, scope: Scope) -> None:
         if page == 1
         else _timeline(
             engine,
-            str(engine.url),
             cohort_id,
             scope,
             dt.date.today(),
@@ -166,7 +166,7 @@ def timeline(engine: Engine, scope: Scope) -> None:
 
 def upcoming(engine: Engine, filters: Filters) -> None:
     mask = name_mask()
-    frame = mask.frame(_upcoming(engine, str(engine.url), filters, dt.date.today()), PEOPLE)
+    frame = mask.frame(_upcoming(engine, filters, dt.date.today()), PEOPLE)
     if frame.empty:
         st.caption("Nothing due in the next 30 days.")
         return
@@ -185,7 +185,7 @@ def upcoming(engine: Engine, filters: Filters) -> None:
 
 
 def contract_gaps(engine: Engine, filters: Filters) -> None:
-    frame = name_mask().frame(_gaps(engine, str(engine.url), filters), PEOPLE)
+    frame = name_mask().frame(_gaps(engine, filters), PEOPLE)
     if frame.empty:
         st.success("Every running pairing has an objective and milestones with success criteria.")
         return

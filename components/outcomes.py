@@ -10,6 +10,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.briefing import chart as exportable_chart
+from components.cache import cached_query
 from components.charts import outcome_bars, outcome_heatmap
 from components.filter_bar import set_filters
 from tandem.access.privacy import SUPPRESSED_NOTE, privacy_threshold
@@ -19,20 +20,20 @@ from tandem.queries.outcomes import DIMENSIONS, OUTCOMES, drill_down, outcomes_b
 PORTFOLIO_PAGE = "pages/portfolio.py"
 
 
-@st.cache_data(ttl=300, max_entries=128, show_spinner=False)
+@cached_query
 def _outcomes(
-    _engine: Engine, url: str, filters: Filters, dimension: str, threshold: int, today: dt.date
+    engine: Engine, filters: Filters, dimension: str, threshold: int, today: dt.date
 ) -> pd.DataFrame:
-    return outcomes_by(_engine, filters, dimension, threshold=threshold, today=today)
+    return outcomes_by(engine, filters, dimension, threshold=threshold, today=today)
 
 
-@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
-def _threshold(_engine: Engine, url: str) -> int:
-    return privacy_threshold(_engine)
+@cached_query
+def _threshold(engine: Engine) -> int:
+    return privacy_threshold(engine)
 
 
 def threshold(engine: Engine) -> int:
-    return _threshold(engine, str(engine.url))
+    return _threshold(engine)
 
 
 def choose_outcome() -> str:
@@ -54,7 +55,7 @@ def _selected_point(event: Any) -> dict[str, Any] | None:
 def outcome_section(engine: Engine, filters: Filters, dimension: str, outcome: str) -> None:
     spec = DIMENSIONS[dimension]
     limit = threshold(engine)
-    frame = _outcomes(engine, str(engine.url), filters, dimension, limit, dt.date.today())
+    frame = _outcomes(engine, filters, dimension, limit, dt.date.today())
     st.markdown(f"**{spec.label}**")
     if frame.empty:
         st.caption("No pairings match these filters.")

@@ -6,23 +6,24 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.cache import cached_query
 from tandem.access import Scope
 from tandem.queries.overview import ProgramTotals, pairings_by_cohort, program_totals
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _totals(_engine: Engine, url: str, scope: Scope) -> ProgramTotals:
-    return program_totals(_engine, scope)
+@cached_query
+def _totals(engine: Engine, scope: Scope) -> ProgramTotals:
+    return program_totals(engine, scope)
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _cohorts(_engine: Engine, url: str, scope: Scope) -> pd.DataFrame:
-    rows = pairings_by_cohort(_engine, scope)
+@cached_query
+def _cohorts(engine: Engine, scope: Scope) -> pd.DataFrame:
+    rows = pairings_by_cohort(engine, scope)
     return pd.DataFrame(rows, columns=["Cohort", "Program type", "Pairings", "Active"])
 
 
 def totals_row(engine: Engine, scope: Scope) -> ProgramTotals:
-    totals = _totals(engine, str(engine.url), scope)
+    totals = _totals(engine, scope)
     columns = st.columns(5)
     columns[0].metric("People", f"{totals.people:,}")
     columns[1].metric("Cohorts", f"{totals.cohorts:,}")
@@ -50,7 +51,7 @@ def empty_program_notice() -> None:
 
 
 def cohort_table(engine: Engine, scope: Scope) -> None:
-    frame = _cohorts(engine, str(engine.url), scope)
+    frame = _cohorts(engine, scope)
     if frame.empty:
         st.caption("No cohorts defined: pairings are not grouped into waves yet.")
         return

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.cache import cached_query
 from components.formatting import NOT_COMPUTED, metric_row
 from components.shell import name_mask
 from tandem.downloads import csv_bytes
@@ -30,10 +31,9 @@ SORT_LABELS = {
 DETAIL_PAGE = "pages/pairing.py"
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+@cached_query
 def _page(
-    _engine: Engine,
-    url: str,
+    engine: Engine,
     filters: Filters,
     today: dt.date,
     search: str,
@@ -42,7 +42,7 @@ def _page(
     offset: int,
 ) -> PortfolioPage:
     return portfolio_page(
-        _engine,
+        engine,
         filters,
         today=today,
         search=search,
@@ -53,13 +53,13 @@ def _page(
     )
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _headlines(_engine: Engine, url: str, filters: Filters, today: dt.date):
-    return headline_metrics(_engine, filters, today)
+@cached_query
+def _headlines(engine: Engine, filters: Filters, today: dt.date):
+    return headline_metrics(engine, filters, today)
 
 
 def headlines(engine: Engine, filters: Filters) -> None:
-    period, metrics = _headlines(engine, str(engine.url), filters, dt.date.today())
+    period, metrics = _headlines(engine, filters, dt.date.today())
     st.caption(f"Period {period.describe()}, compared with {period.previous.describe()}.")
     metric_row(metrics, "the previous period")
 
@@ -108,7 +108,7 @@ def portfolio_table(engine: Engine, filters: Filters) -> None:
     )
     sort = sort_col.selectbox("Sort by", SORT_KEYS, format_func=SORT_LABELS.__getitem__)
     descending = order_col.toggle("Descending", value=False)
-    probe = _page(engine, str(engine.url), filters, dt.date.today(), search, sort, descending, 0)
+    probe = _page(engine, filters, dt.date.today(), search, sort, descending, 0)
     if probe.total == 0:
         st.info("No pairings match these filters. Widen them in the sidebar or clear them.")
         return
@@ -119,7 +119,6 @@ def portfolio_table(engine: Engine, filters: Filters) -> None:
         if page_number == 1
         else _page(
             engine,
-            str(engine.url),
             filters,
             dt.date.today(),
             search,

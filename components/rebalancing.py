@@ -31,6 +31,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components import notices
+from components.cache import cached_query
 from components.database import clear_caches
 from components.formatting import plain
 from components.presenter import NameMask
@@ -99,75 +100,69 @@ SIDE_COLOURS = {CURRENT: "#9AA5B1", SUGGESTED: "#0F6E6E"}
 LOAD_COLOURS = {BEFORE: "#9AA5B1", AFTER: "#0F6E6E"}
 
 
-# --- cached reads (keyed on the data fingerprint, so any write invalidates) -------------
+# --- cached reads (components.cache: any write, from anywhere, is a new data version) ----
+# The data fingerprint they take also tells whether the stored plan is current.
 
 
-@st.cache_data(ttl=300, max_entries=8, show_spinner=False)
-def _saved_config(_engine: Engine, url: str, fingerprint: tuple[Any, ...]) -> MatchConfig:
-    return load_match_config(_engine)
+@cached_query
+def _saved_config(engine: Engine, fingerprint: tuple[Any, ...]) -> MatchConfig:
+    return load_match_config(engine)
 
 
-# Plans are shared read-only (cache_resource: no copy per rerun).  At 50,000
-# pairings unpickling a cache_data copy of the plan cost a second on every
-# rerun.  Keyed by the data fingerprint, so a write never serves a stale plan.
-@st.cache_resource(ttl=300, max_entries=32, show_spinner=False)
+# Plans are shared read-only (no copy per rerun).  At 50,000 pairings unpickling
+# a copy of the plan cost a second on every rerun.
+@cached_query(shared=True)
 def _plan(
-    _engine: Engine,
-    url: str,
+    engine: Engine,
     key: tuple[tuple[str, float], ...],
     fingerprint: tuple[Any, ...],
     _config: MatchConfig,
 ) -> RebalancePlan:
     # `key` identifies `_config` (which is not hashed): one entry per weights × data.
-    return compute_rebalance(_engine, config=_config)
+    return compute_rebalance(engine, config=_config)
 
 
-@st.cache_resource(ttl=300, max_entries=16, show_spinner=False)
+@cached_query(shared=True)
 def _rotation(
-    _engine: Engine,
-    url: str,
+    engine: Engine,
     key: tuple[tuple[str, float], ...],
     fingerprint: tuple[Any, ...],
     _config: MatchConfig,
 ) -> list[RotationSuggestion]:
-    return compute_rotation(_engine, config=_config)
+    return compute_rotation(engine, config=_config)
 
 
-@st.cache_resource(ttl=300, max_entries=4, show_spinner=False)
+@cached_query(shared=True)
 def _stored(
-    _engine: Engine,
-    url: str,
+    engine: Engine,
     key: tuple[tuple[str, float], ...],
     fingerprint: tuple[Any, ...],
     _config: MatchConfig,
 ) -> StoredOutline | None:
     # The plan the refresh stored for `_config` (identified by `key`), if current;
     # its suggestions' details are read a page of cards at a time (`_stored_cards`).
-    return load_stored_outline(_engine, _config, fingerprint)
+    return load_stored_outline(engine, _config, fingerprint)
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+@cached_query
 def _stored_cards(
-    _engine: Engine,
-    url: str,
+    engine: Engine,
     key: tuple[tuple[str, float], ...],
     fingerprint: tuple[Any, ...],
     pairing_ids: tuple[str, ...],
     _config: MatchConfig,
 ) -> list[Suggestion]:
-    return stored_suggestions(_engine, _config, pairing_ids)
+    return stored_suggestions(engine, _config, pairing_ids)
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _names(
-    _engine: Engine, url: str, ids: tuple[str, ...], fingerprint: tuple[Any, ...]
-) -> dict[str, str]:
-    return queries.person_names(_engine, ids)
+@cached_query
+def _names(engine: Engine, ids: tuple[str, ...], fingerprint: tuple[Any, ...]) -> dict[str, str]:
+    return queries.person_names(engine, ids)
 
 
-@st.cache_data(ttl=300, max_entries=8, show_spinner=False)
-def _rebalance_settings(_engine: Engine, url: str, fingerprint: tuple[Any, ...]) -> dict[str, Any]:
-    return load_rebalance_settings(_engine)
+@cached_query
+def _rebalance_settings(engine: Engine, fingerprint: tuple[Any, ...]) -> dict[str, Any]:
+    return load_rebalance_settings(engine)
 
 
 def _visible(engine: Engine, scope: Scope) -> pd.DataFrame | None:
@@ -176,13 +171,12 @@ def _visible(engine: Engine, scope: Scope) -> pd.DataFrame | None:
 
 
 # What a plan shows for one scope and one state of the data, worked out once and
-# shared read-only (cache_resource): a rerun then only draws.  Keyed by small
-# values only; hashing the ~20,000 ids of a 50,000-pairing plan on every rerun
-# cost more than drawing the page.
-@st.cache_resource(ttl=300, max_entries=16, show_spinner=False)
+# shared read-only: a rerun then only draws.  Keyed by small values only; hashing
+# the ~20,000 ids of a 50,000-pairing plan on every rerun cost more than drawing
+# the page.
+@cached_query(shared=True)
 def _shaped(
-    _engine: Engine,
-    url: str,
+    engine: Engine,
     key: tuple[tuple[str, float], ...],
     fingerprint: tuple[Any, ...],
     cohorts: tuple[str, ...],
@@ -192,7 +186,7 @@ def _shaped(
     # `key` and `fingerprint` identify `_plan` (see `_plan` and `_stored`);
     # `_suggestions`: the stored plan's outline, None for a plan computed live.
     frame = suggestion_frame(_plan.suggestions) if _suggestions is None else _suggestions
-    visible = _visible(_engine, Scope(cohorts))
+    visible = _visible(engine, Scope(cohorts))
     ids = set() if visible is None else set(visible["pairing_id"])
     return shape_plan(_plan, frame, Scope(cohorts), ids)
 
@@ -230,10 +224,9 @@ def _load_summary(
     return summarise_loads(load_changes(loads, shaped.suggestions))
 
 
-@st.cache_resource(ttl=300, max_entries=8, show_spinner=False)
+@cached_query(shared=True)
 def _view(
-    _engine: Engine,
-    url: str,
+    engine: Engine,
     key: tuple[tuple[str, float], ...],
     fingerprint: tuple[Any, ...],
     cohorts: tuple[str, ...],
@@ -245,9 +238,9 @@ def _view(
     # `_suggestions`: the stored plan's outline (the plan for `_config` the refresh
     # stored), None for a plan computed live.
     scope = Scope(cohorts)
-    shaped = _shaped(_engine, url, key, fingerprint, cohorts, _plan, _suggestions)
+    shaped = _shaped(engine, key, fingerprint, cohorts, _plan, _suggestions)
     rotation = scoped_rotation(_rotation, scope)
-    loads = _load_summary(_engine, _config, scope, shaped, stored=_suggestions is not None)
+    loads = _load_summary(engine, _config, scope, shaped, stored=_suggestions is not None)
     people: set[str] = set(loads.drawn["person_id"])
     for u in shaped.unresolved:
         people |= {u.mentee_id, u.current_mentor_id}
@@ -256,15 +249,15 @@ def _view(
         live=None if _suggestions is not None else {s.pairing_id: s for s in _plan.suggestions},
         rotation=rotation,
         loads=loads,
-        names=queries.person_names(_engine, people),
+        names=queries.person_names(engine, people),
     )
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+@cached_query
 def _capacities(
-    _engine: Engine, url: str, ids: tuple[str, ...], fingerprint: tuple[Any, ...]
+    engine: Engine, ids: tuple[str, ...], fingerprint: tuple[Any, ...]
 ) -> dict[str, int]:
-    return queries.capacities(_engine, ids)
+    return queries.capacities(engine, ids)
 
 
 # --- names -----------------------------------------------------------------------------
@@ -286,7 +279,7 @@ class Names:
 def _names_for(
     engine: Engine, fingerprint: tuple[Any, ...], ids: set[str], mask: NameMask
 ) -> Names:
-    found = _names(engine, str(engine.url), tuple(sorted(i for i in ids if i)), fingerprint)
+    found = _names(engine, tuple(sorted(i for i in ids if i)), fingerprint)
     return Names(found, mask)
 
 
@@ -713,8 +706,7 @@ def _page_of_cards(
     if view.live is not None:
         return [view.live[p] for p in pairing_ids]
     key = config_key(config)
-    url = str(engine.url)
-    return _stored_cards(engine, url, key, fingerprint, tuple(pairing_ids), config)
+    return _stored_cards(engine, key, fingerprint, tuple(pairing_ids), config)
 
 
 def suggestions_list(
@@ -745,7 +737,7 @@ def suggestions_list(
         people |= {s.mentee_id, s.current_mentor_id, s.suggested_mentor_id}
         people |= {s.runner_up_mentor_id or ""}
         mentors |= {s.current_mentor_id, s.suggested_mentor_id}
-    capacity = _capacities(engine, str(engine.url), tuple(sorted(mentors)), fingerprint)
+    capacity = _capacities(engine, tuple(sorted(mentors)), fingerprint)
     # NameMask built from the arguments, not components.shell.name_mask(): a
     # fragment rerun has no run context, and asking for it reruns the whole app.
     names = _names_for(engine, fingerprint, people, NameMask(engine, viewer))
@@ -863,15 +855,14 @@ def rotation_section(
 def workbench(engine: Engine, viewer: Viewer) -> None:
     """Sliders and everything they change, rerun on their own (the pins list below is not)."""
     scope = viewer.scope
-    url = str(engine.url)
     fingerprint = queries.data_fingerprint(engine)
-    saved = _saved_config(engine, url, fingerprint)
+    saved = _saved_config(engine, fingerprint)
     outcome_message(fingerprint)
     # Open for whoever may tune them; on a shared screen the plan comes first.
     with st.expander("Match weights", expanded=viewer.can("tune_rules"), icon=":material/tune:"):
         config = weights_panel(engine, viewer, saved)
     is_saved = config_key(config) == config_key(saved)
-    stored = _stored(engine, url, config_key(saved), fingerprint, saved)
+    stored = _stored(engine, config_key(saved), fingerprint, saved)
     outline: pd.DataFrame | None = None  # the stored plan's suggestions, when it is shown
     if is_saved and stored is not None:
         plan, outline, all_rotation = stored.plan, stored.suggestions, stored.rotation
@@ -882,8 +873,8 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
     else:
         if not _compute_allowed(engine, "rebalancing_compute_weights"):
             return
-        plan = _plan(engine, url, config_key(config), fingerprint, config)
-        all_rotation = _rotation(engine, url, config_key(config), fingerprint, config)
+        plan = _plan(engine, config_key(config), fingerprint, config)
+        all_rotation = _rotation(engine, config_key(config), fingerprint, config)
         st.caption(
             "Plan computed now for these weights"
             + (
@@ -898,15 +889,14 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
     elif stored is not None:
         baseline = stored.plan
     else:
-        baseline = _plan(engine, url, config_key(saved), fingerprint, saved)
+        baseline = _plan(engine, config_key(saved), fingerprint, saved)
     key = config_key(config)
-    view = _view(engine, url, key, fingerprint, scope.cohorts, plan, outline, all_rotation, config)
+    view = _view(engine, key, fingerprint, scope.cohorts, plan, outline, all_rotation, config)
     saved_view = (
         view.shaped
         if baseline is plan
         else _shaped(
             engine,
-            url,
             config_key(saved),
             fingerprint,
             scope.cohorts,
@@ -956,10 +946,9 @@ def _apply_pin_changes(
     return changes
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+@cached_query
 def _pins_page(
-    _engine: Engine,
-    url: str,
+    engine: Engine,
     cohorts: tuple[str, ...],
     fingerprint: tuple[Any, ...],
     search: str,
@@ -968,7 +957,7 @@ def _pins_page(
     page: int,
 ) -> tuple[int, pd.DataFrame]:
     return queries.open_pairings_page(
-        _engine,
+        engine,
         cohorts,
         search=search,
         search_names=search_names,
@@ -988,9 +977,8 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
     ``fingerprint``: :func:`data_fingerprint` read by this run of the page.
     """
     scope = viewer.scope
-    url = str(engine.url)
     notices.show(PINS_OUTCOME_KEY)
-    settings = _rebalance_settings(engine, url, fingerprint)
+    settings = _rebalance_settings(engine, fingerprint)
     kept_ids = tuple(sorted(set(settings["pins"]) | set(settings["excludes"])))
     mask = NameMask(engine, viewer)
     labels: dict[str, Any] = {
@@ -1024,7 +1012,6 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
     def read(page: int) -> tuple[int, pd.DataFrame]:
         return _pins_page(
             engine,
-            url,
             scope.cohorts,
             fingerprint,
             search,
@@ -1130,8 +1117,7 @@ def size_guard(engine: Engine, fingerprint: tuple[Any, ...]) -> bool:
     a very large program asks before computing."""
     if st.session_state.get(_CONFIRMED):
         return True
-    url = str(engine.url)
-    saved = _saved_config(engine, url, fingerprint)
+    saved = _saved_config(engine, fingerprint)
     if stored_plan_time(engine, saved, fingerprint) is not None:
         return True
     return _compute_allowed(engine, "rebalancing_compute_large")

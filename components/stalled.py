@@ -28,6 +28,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components import notices
+from components.cache import cached_query
 from components.database import clear_caches
 from components.formatting import NOT_COMPUTED
 from components.shell import name_mask, page_viewer
@@ -86,58 +87,48 @@ STALL_LABELS = {
 # --- cached reads -----------------------------------------------------------
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _queue(_engine: Engine, url: str, filters: Filters, offset: int) -> queries.QueuePage:
-    return queries.stalled_queue(_engine, filters, limit=PAGE_SIZE, offset=offset)
+@cached_query
+def _queue(engine: Engine, filters: Filters, offset: int) -> queries.QueuePage:
+    return queries.stalled_queue(engine, filters, limit=PAGE_SIZE, offset=offset)
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _counts(_engine: Engine, url: str, filters: Filters) -> queries.QueueCounts:
-    return queries.queue_counts(_engine, filters)
+@cached_query
+def _counts(engine: Engine, filters: Filters) -> queries.QueueCounts:
+    return queries.queue_counts(engine, filters)
 
 
-@st.cache_data(ttl=300, max_entries=8, show_spinner=False)
-def _as_of(_engine: Engine, url: str) -> queries.HealthAsOf:
-    return queries.health_as_of(_engine)
+@cached_query
+def _as_of(engine: Engine) -> queries.HealthAsOf:
+    return queries.health_as_of(engine)
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
+@cached_query
 def _distribution(
-    _engine: Engine, url: str, filters: Filters, threshold: int, at_risk_below: float
+    engine: Engine, filters: Filters, threshold: int, at_risk_below: float
 ) -> pd.DataFrame:
     return queries.health_distribution(
-        _engine, filters, threshold=threshold, at_risk_below=at_risk_below
+        engine, filters, threshold=threshold, at_risk_below=at_risk_below
     )
 
 
 # The trend and the nudge list read the stored health of the day it was
 # scored (``as_of``), and recompute it live only when it is not current (after
-# an import: seconds per month end at scale).  They do not depend on flags, so
-# they live in a resource cache that a flag write (``clear_caches``) leaves
-# alone.  ``computed_at`` of the stored health is part of the key: a refresh —
-# after an import, a settings change, or "Recompute health now" — starts afresh.
-@st.cache_resource(ttl=3600, max_entries=16, show_spinner=False)
-def _trend(
-    _engine: Engine, url: str, filters: Filters, today: dt.date, computed_at: dt.datetime | None
-) -> pd.DataFrame:
-    return queries.stall_trend(_engine, filters, today=today)
+# an import: seconds per month end at scale).  Shared read-only, not copied on
+# each run.
+@cached_query(shared=True)
+def _trend(engine: Engine, filters: Filters, today: dt.date) -> pd.DataFrame:
+    return queries.stall_trend(engine, filters, today=today)
 
 
-@st.cache_resource(ttl=3600, max_entries=16, show_spinner=False)
-def _nudges(
-    _engine: Engine, url: str, filters: Filters, today: dt.date, computed_at: dt.datetime | None
-) -> pd.DataFrame:
-    return queries.filtered_nudge_list(_engine, filters, today)
+@cached_query(shared=True)
+def _nudges(engine: Engine, filters: Filters, today: dt.date) -> pd.DataFrame:
+    return queries.filtered_nudge_list(engine, filters, today)
 
 
 def _scored_day(info: queries.HealthAsOf) -> dt.date:
     """The day the trend and the nudge list describe: the stored health's day, like the
     queue above them (today before the first refresh)."""
     return info.as_of or utcnow().date()
-
-
-def _url(engine: Engine) -> str:
-    return str(engine.url)
 
 
 def show_outcome() -> None:
@@ -163,7 +154,7 @@ def as_of_bar(engine: Engine, viewer: Viewer) -> bool:
 
     Returns False when health has never been computed (nothing else to draw).
     """
-    info = _as_of(engine, _url(engine))
+    info = _as_of(engine)
     text_col, button_col = st.columns([3, 1])
     if info.as_of is None:
         text_col.info(f"Health is {NOT_COMPUTED}. Recompute it to fill the queue.")
@@ -185,7 +176,7 @@ def as_of_bar(engine: Engine, viewer: Viewer) -> bool:
 
 
 def headline_counts(engine: Engine, filters: Filters) -> None:
-    counts = _counts(engine, _url(engine), filters)
+    counts = _counts(engine, filters)
     stalled, at_risk, flags, unowned = st.columns(4)
     stalled.metric("Stalled", f"{counts.stalled:,}", help="Pairings a stall rule fired for.")
     at_risk.metric("At risk", f"{counts.at_risk:,}", help="Scored below the at-risk threshold.")
@@ -224,13 +215,13 @@ def _queue_display(rows: pd.DataFrame, presenting: bool) -> pd.DataFrame:
 
 def queue_table(engine: Engine, filters: Filters) -> pd.DataFrame:
     """The queue, worst first; returns the rows of the page shown (for the flag panel)."""
-    probe = _queue(engine, _url(engine), filters, 0)
+    probe = _queue(engine, filters, 0)
     if probe.total == 0:
         st.info("No stalled, at-risk or flagged pairings under these filters.")
         return probe.rows
     pages = max(1, -(-probe.total // PAGE_SIZE))
     number = st.pagination(pages, key="stalled_page") if pages > 1 else 1
-    page = probe if number == 1 else _queue(engine, _url(engine), filters, (number - 1) * PAGE_SIZE)
+    page = probe if number == 1 else _queue(engine, filters, (number - 1) * PAGE_SIZE)
     mask = name_mask()
     rows = mask.frame(page.rows, {"mentor": "mentor_id", "mentee": "mentee_id"})
     first = (number - 1) * PAGE_SIZE + 1
@@ -270,7 +261,10 @@ def flag_panel(engine: Engine, rows: pd.DataFrame, viewer: Viewer) -> None:
         str(row.pairing_id): f"{row.mentor} → {row.mentee} ({row.pairing_id})"
         for row in rows.itertuples()
     }
-    if st.session_state.get(CHOICE_KEY) not in labels:
+    chosen = st.session_state.get(CHOICE_KEY)
+    if chosen not in labels:
+        if chosen is not None:  # it left the queue (a write elsewhere): say what became of a flag
+            _show_message("stalled", f"raise_{chosen}")
         st.session_state.pop(CHOICE_KEY, None)
     pairing_id = st.selectbox(
         "Pairing", list(labels), format_func=labels.__getitem__, key=CHOICE_KEY
@@ -556,9 +550,7 @@ def _on_update(engine: Engine, flag_id: str, viewer: Viewer, prefix: str, key: s
 
 def health_charts(engine: Engine, filters: Filters, viewer: Viewer) -> None:
     at_risk_below = float(health_settings(engine)["at_risk_below"])
-    bins = _distribution(
-        engine, _url(engine), filters, threshold_for(engine, viewer), at_risk_below
-    )
+    bins = _distribution(engine, filters, threshold_for(engine, viewer), at_risk_below)
     left, right = st.columns(2)
     with left:
         st.markdown("**Health distribution**")
@@ -580,9 +572,9 @@ def health_charts(engine: Engine, filters: Filters, viewer: Viewer) -> None:
             st.altair_chart(chart, width="stretch")
     with right:
         st.markdown("**Stalled and at risk, month by month**")
-        info = _as_of(engine, _url(engine))
+        info = _as_of(engine)
         with st.spinner("Reading health at each month end…"):
-            trend = _trend(engine, _url(engine), filters, _scored_day(info), info.computed_at)
+            trend = _trend(engine, filters, _scored_day(info))
         long = trend.melt(
             id_vars=["month_end"], value_vars=["stalled", "at_risk"], var_name="verdict"
         )
@@ -614,8 +606,8 @@ def nudge_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
     if viewer.presenting:
         st.caption("The nudge list (names and e-mail addresses) is not shown in presenter mode.")
         return
-    info = _as_of(engine, _url(engine))
-    frame = _nudges(engine, _url(engine), filters, _scored_day(info), info.computed_at)
+    info = _as_of(engine)
+    frame = _nudges(engine, filters, _scored_day(info))
     if frame.empty:
         st.caption(
             "Nobody to nudge: no pairing under these filters is stalled for lack of contact."

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from components import notices
 from components.briefing import chart as exportable_chart
+from components.cache import cached_query
 from components.charts import SUPPRESSED_COLOUR
 from components.database import clear_caches
 from components.formatting import plain
@@ -51,68 +52,66 @@ _REFRESH = "themes_refresh_requested"
 # --- cached reads ------------------------------------------------------------------------
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
+@cached_query
 def _shares(
-    _engine: Engine, url: str, filters: Filters, limit: int, groupings: tuple[str, ...]
+    engine: Engine, filters: Filters, limit: int, groupings: tuple[str, ...]
 ) -> dict[str, pd.DataFrame]:
     # Several groupings come from one database pass (see theme_shares).
-    return queries.theme_shares(_engine, filters, threshold=limit, groupings=groupings)
+    return queries.theme_shares(engine, filters, threshold=limit, groupings=groupings)
 
 
-def _prevalence(_engine: Engine, url: str, filters: Filters, limit: int) -> pd.DataFrame:
-    shares = _shares(_engine, url, filters, limit, ("month",))
+def _prevalence(engine: Engine, filters: Filters, limit: int) -> pd.DataFrame:
+    shares = _shares(engine, filters, limit, ("month",))
     return shares["month"].rename(columns={"group": "month"})
 
 
-def _breakdown(
-    _engine: Engine, url: str, filters: Filters, dimension: str, limit: int
-) -> pd.DataFrame:
+def _breakdown(engine: Engine, filters: Filters, dimension: str, limit: int) -> pd.DataFrame:
     # The Breakdowns tab draws all four dimensions: one pass serves them.
-    return _shares(_engine, url, filters, limit, tuple(queries.DIMENSIONS))[dimension]
+    return _shares(engine, filters, limit, tuple(queries.DIMENSIONS))[dimension]
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _sentiment(_engine: Engine, url: str, filters: Filters, limit: int) -> pd.DataFrame:
-    return queries.sentiment_by_theme(_engine, filters, threshold=limit)
+@cached_query
+def _sentiment(engine: Engine, filters: Filters, limit: int) -> pd.DataFrame:
+    return queries.sentiment_by_theme(engine, filters, threshold=limit)
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+@cached_query
 def _change(
-    _engine: Engine, url: str, filters: Filters, limit: int, today: dt.date
+    engine: Engine, filters: Filters, limit: int, today: dt.date
 ) -> tuple[pd.DataFrame, queries.Periods]:
-    return queries.emerging_fading(_engine, filters, threshold=limit, today=today)
+    return queries.emerging_fading(engine, filters, threshold=limit, today=today)
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
+@cached_query
 def _quotes(
-    _engine: Engine, url: str, filters: Filters, theme_ids: tuple[int, ...]
+    engine: Engine, filters: Filters, theme_ids: tuple[int, ...]
 ) -> dict[int, list[queries.ThemeQuote]]:
-    return queries.filtered_quotes(_engine, filters, theme_ids)
+    return queries.filtered_quotes(engine, filters, theme_ids)
 
 
-@st.cache_data(ttl=300, max_entries=8, show_spinner=False)
-def _themes(_engine: Engine, url: str, include_inactive: bool) -> list[ThemeRow]:
-    return list_themes(_engine, include_inactive=include_inactive)
+@cached_query
+def _themes(engine: Engine, include_inactive: bool) -> list[ThemeRow]:
+    return list_themes(engine, include_inactive=include_inactive)
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner=False)
-def _to_code(_engine: Engine, url: str, filters: Filters, offset: int) -> tuple[pd.DataFrame, int]:
-    return queries.notes_to_code(_engine, filters, limit=CODING_PAGE_SIZE, offset=offset)
+@cached_query
+def _to_code(engine: Engine, filters: Filters, offset: int) -> tuple[pd.DataFrame, int]:
+    return queries.notes_to_code(engine, filters, limit=CODING_PAGE_SIZE, offset=offset)
 
 
-@st.cache_data(ttl=300, max_entries=8, show_spinner=False)
-def _codebook_table(_engine: Engine, url: str) -> pd.DataFrame:
-    return queries.codebook_table(_engine)
+@cached_query
+def _codebook_table(engine: Engine) -> pd.DataFrame:
+    return queries.codebook_table(engine)
 
 
-@st.cache_data(ttl=300, max_entries=8, show_spinner=False)
-def _candidates(_engine: Engine, url: str, limit: int) -> pd.DataFrame:
-    return queries.candidates_table(_engine, min_size=limit)
+@cached_query
+def _candidates(engine: Engine, limit: int) -> pd.DataFrame:
+    return queries.candidates_table(engine, min_size=limit)
 
 
-@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
-def _last_refresh(_engine: Engine, url: str) -> queries.LastRefresh | None:
-    return queries.last_refresh(_engine)
+@cached_query
+def _last_refresh(engine: Engine) -> queries.LastRefresh | None:
+    return queries.last_refresh(engine)
 
 
 def _notify(kind: str, message: str) -> None:
@@ -130,7 +129,7 @@ def flash() -> None:
 
 def engine_status(engine: Engine) -> None:
     """Which theme engine is in use and how fresh its results are (system values only)."""
-    last = _last_refresh(engine, str(engine.url))
+    last = _last_refresh(engine)
     if last is None:
         st.caption("Themes have not been computed yet.")
         return
@@ -291,9 +290,8 @@ def _suppressed_caption(frame: pd.DataFrame, what: str) -> None:
 
 def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> None:
     limit = threshold(engine)
-    url = str(engine.url)
     st.subheader("Theme prevalence over time")
-    prevalence = _prevalence(engine, url, filters, limit)
+    prevalence = _prevalence(engine, filters, limit)
     if prevalence.empty:
         st.info(
             "No themed feedback under these filters yet. Import feedback and refresh the "
@@ -313,7 +311,7 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
             st.caption(f"{months} month(s) with fewer pairings than the threshold are left out.")
 
     st.subheader("Emerging and fading themes")
-    change, span = _change(engine, url, filters, limit, today or dt.date.today())
+    change, span = _change(engine, filters, limit, today or dt.date.today())
     st.caption(plain(f"Share of notes, {span.describe()}."))
     shown = change[~change["suppressed"]] if not change.empty else change
     if shown.empty:
@@ -338,7 +336,7 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
         )
 
     st.subheader("Sentiment per theme")
-    sentiment = _sentiment(engine, url, filters, limit)
+    sentiment = _sentiment(engine, filters, limit)
     if sentiment.empty or sentiment["suppressed"].all():
         st.caption("No theme has enough pairings behind it to show its sentiment.")
     else:
@@ -356,7 +354,7 @@ def breakdowns(engine: Engine, filters: Filters) -> None:
     limit = threshold(engine)
     for dimension, label in queries.DIMENSIONS.items():
         st.subheader(f"By {label.lower()}")
-        frame = _breakdown(engine, str(engine.url), filters, dimension, limit)
+        frame = _breakdown(engine, filters, dimension, limit)
         if frame.empty:
             st.caption("No themed feedback under these filters.")
             continue
@@ -378,8 +376,8 @@ def quotes(engine: Engine, filters: Filters) -> None:
         "shareable are ever quoted, with names of people in the program and e-mail "
         "addresses replaced."
     )
-    themes = _themes(engine, str(engine.url), False)
-    found = _quotes(engine, str(engine.url), filters, tuple(t.theme_id for t in themes))
+    themes = _themes(engine, False)
+    found = _quotes(engine, filters, tuple(t.theme_id for t in themes))
     if not found:
         st.info("No shareable notes under these filters.")
         return
@@ -394,7 +392,7 @@ def quotes(engine: Engine, filters: Filters) -> None:
 
 
 def codebook(engine: Engine, viewer: Viewer) -> None:
-    table = _codebook_table(engine, str(engine.url))
+    table = _codebook_table(engine)
     if table.empty:
         st.info("The codebook is empty: the first refresh seeds the default themes.")
     else:
@@ -411,7 +409,7 @@ def codebook(engine: Engine, viewer: Viewer) -> None:
                 "notes": st.column_config.NumberColumn("Notes"),
             },
         )
-    themes = _themes(engine, str(engine.url), True)
+    themes = _themes(engine, True)
     if not viewer.can("edit_codebook"):
         st.caption("The codebook is edited by program leads.")
         return
@@ -538,17 +536,16 @@ def hand_coding(engine: Engine, filters: Filters, viewer: Viewer) -> None:
         "you set is kept — a refresh never overwrites it — and teaches the engine: labelled "
         "notes are used as examples at the next refresh."
     )
-    url = str(engine.url)
-    first, total = _to_code(engine, url, filters, 0)
+    first, total = _to_code(engine, filters, 0)
     if total == 0:
         st.success("Every note under these filters is placed with confidence or labelled.")
         return
     pages = -(-total // CODING_PAGE_SIZE)
     page = st.pagination(pages, key="themes_coding_page") if pages > 1 else 1
-    frame = first if page == 1 else _to_code(engine, url, filters, (page - 1) * CODING_PAGE_SIZE)[0]
+    frame = first if page == 1 else _to_code(engine, filters, (page - 1) * CODING_PAGE_SIZE)[0]
     start = (page - 1) * CODING_PAGE_SIZE + 1
     st.caption(f"Notes {start}–{start + len(frame) - 1} of {total}.")
-    names = [t.name for t in _themes(engine, url, False)]
+    names = [t.name for t in _themes(engine, False)]
     ids = tuple(str(fid) for fid in frame["feedback_id"])
     with st.form(f"coding_{page}"):
         for row in frame.itertuples():
@@ -596,7 +593,7 @@ def discovered(engine: Engine, viewer: Viewer) -> None:
         "Clusters of notes no theme fits, found at the last refresh, with their most "
         "distinctive words. Promote one to add it to the codebook."
     )
-    candidates = _candidates(engine, str(engine.url), threshold(engine))
+    candidates = _candidates(engine, threshold(engine))
     if candidates.empty:
         st.info("No candidate themes: every cluster of notes fits the codebook.")
         return

@@ -18,6 +18,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from tandem import data_version
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "tandem.db"
 
@@ -91,6 +93,7 @@ def dispose_engine(url: str | None = None) -> None:
     """Close and forget the engine for ``url`` (tests, and after a file is replaced)."""
     engine = _ENGINES.pop(database_url(url), None)
     if engine is not None:
+        data_version.forget(engine)
         engine.dispose()
 
 

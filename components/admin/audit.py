@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.cache import cached_query
 from tandem.access import Viewer
 from tandem.admin import (
     AUDIT_LIMIT,
@@ -15,20 +16,19 @@ from tandem.admin import (
 )
 
 
-@st.cache_data(ttl=60, max_entries=16, show_spinner=False)
-def _audit(_engine: Engine, url: str, entity: str | None) -> list[AuditRow]:
-    return recent_audit(_engine, entity=entity, limit=AUDIT_LIMIT)
+@cached_query
+def _audit(engine: Engine, entity: str | None) -> list[AuditRow]:
+    return recent_audit(engine, entity=entity, limit=AUDIT_LIMIT)
 
 
-@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
-def _entities(_engine: Engine, url: str) -> list[tuple[str, int]]:
-    return audit_entities(_engine)
+@cached_query
+def _entities(engine: Engine) -> list[tuple[str, int]]:
+    return audit_entities(engine)
 
 
 def audit_section(engine: Engine, viewer: Viewer) -> None:
     st.subheader("Audit log")
-    url = str(engine.url)
-    entities = _entities(engine, url)
+    entities = _entities(engine)
     if not entities:
         st.info("Nothing has been written yet.")
         return
@@ -39,7 +39,7 @@ def audit_section(engine: Engine, viewer: Viewer) -> None:
         format_func=lambda e: "Everything" if e is None else f"{e} ({counts[e]:,})",
         key="admin_audit_entity",
     )
-    rows = _audit(engine, url, entity)
+    rows = _audit(engine, entity)
     st.caption(f"The latest {len(rows)} changes, newest first (times in UTC).")
     frame = pd.DataFrame(
         {

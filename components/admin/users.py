@@ -7,6 +7,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.admin.common import notify, plain, show_notice
+from components.cache import cached_query
 from components.database import clear_caches
 from tandem.access import ROLES, AccessError, Viewer, list_users, remove_user, save_user
 from tandem.admin import (
@@ -15,9 +16,9 @@ from tandem.admin import (
 from tandem.models import AppUser
 
 
-@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
-def _cohorts(_engine: Engine, url: str) -> list[tuple[str, str]]:
-    return cohort_choices(_engine)
+@cached_query
+def _cohorts(engine: Engine) -> list[tuple[str, str]]:
+    return cohort_choices(engine)
 
 
 def _cohort_ids(user: AppUser) -> list[str]:
@@ -53,7 +54,7 @@ def users_section(engine: Engine, viewer: Viewer) -> None:
         st.info("The user list is hidden in presenter mode.")
         return
     show_notice("users")
-    names = dict(_cohorts(engine, str(engine.url)))
+    names = dict(_cohorts(engine))
     users = list_users(engine)
     if users:
         st.dataframe(_users_frame(users, names), hide_index=True)
