@@ -1,9 +1,10 @@
 """``python -m tandem impact``: promotion and retention of participants against colleagues.
 
 Prints the same estimate as the Impact page (every cohort: the command line's
-scope is the whole program).  ``--json`` prints ``{"cohort": …, "estimates":
-[…]}`` with each estimate's counts, rates, naive and adjusted differences,
-interval and verdict.
+scope is the whole program).  ``--json`` prints ``{"as_of": …, "months": …,
+"results": […]}`` with each result's counts, rates, naive and adjusted
+differences (as shares), ``ci_low``/``ci_high``, ``unmatched``, ``method``,
+``suppressed`` and the verdict in words.
 """
 
 from __future__ import annotations

@@ -79,6 +79,11 @@ GROUPS = {"mentees": "Mentees", "mentors": "Mentors"}
 DEFAULT_MONTHS = 12
 N_BOOT = 1000
 SEED = 16_2026
+#: How the adjusted difference and its interval are made (``--json``'s ``method``).
+METHOD = (
+    "exact matching on cohort start, level, division, geography and tenure band; "
+    f"95 % bootstrap percentile interval ({N_BOOT} resamples, seed {SEED})"
+)
 PARTICIPANT = "participant"
 COMPARISON = "comparison"
 
@@ -126,24 +131,33 @@ class Estimate:
         low, high = self.interval
         return low > 0 or high < 0
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, cohort_id: str | None = None) -> dict[str, object]:
+        """One result of ``python -m tandem impact --json`` (the issue's contract: outcome,
+        group, cohort_id, counts, rates, differences as shares, ci_low/ci_high, unmatched,
+        method, suppressed), with the page's extra detail after it."""
+        low, high = self.interval if self.interval else (None, None)
         return {
-            "group": self.group,
             "outcome": self.outcome,
-            "months": self.months,
+            "group": self.group,
+            "cohort_id": cohort_id,
             "participants": self.participants,
             "comparison": self.comparison,
-            "not_yet_observable": self.not_yet_observable,
-            "matched": self.matched,
-            "unmatched": self.unmatched,
-            "matched_comparison": self.matched_comparison,
             "participant_rate": self.participant_rate,
             "comparison_rate": self.comparison_rate,
             "naive_difference": self.naive_difference,
+            "adjusted_difference": self.adjusted_difference,
+            "ci_low": low,
+            "ci_high": high,
+            "unmatched": self.unmatched,
+            "method": METHOD,
+            "suppressed": self.refused is not None,
+            # more detail
+            "months": self.months,
+            "not_yet_observable": self.not_yet_observable,
+            "matched": self.matched,
+            "matched_comparison": self.matched_comparison,
             "matched_participant_rate": self.matched_participant_rate,
             "matched_comparison_rate": self.matched_comparison_rate,
-            "adjusted_difference": self.adjusted_difference,
-            "interval_95": list(self.interval) if self.interval else None,
             "interval_method": f"bootstrap percentile, {N_BOOT} replicates, seed {SEED}",
             "refused": self.refused,
             "not_adjusted": self.not_adjusted,

@@ -76,16 +76,17 @@ class ImpactReport:
         return None
 
     def to_json(self) -> dict[str, object]:
+        """``{"as_of": date, "months": N, "results": [...]}`` (see ``Estimate.to_json``)."""
         return {
+            "as_of": self.as_of.isoformat(),
+            "months": self.months,
+            "results": [item.to_json(self.cohort_id) for item in self.estimates],
             "cohort_id": self.cohort_id,
             "cohort": self.scope_label,
-            "months": self.months,
-            "as_of": self.as_of.isoformat(),
             "privacy_threshold": self.threshold,
             "has_career_events": self.has_events,
             "controls_for": CONTROLS_FOR,
             "cannot_control_for": CANNOT_CONTROL_FOR,
-            "estimates": [item.to_json() for item in self.estimates],
         }
 
 

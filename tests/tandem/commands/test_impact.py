@@ -18,10 +18,18 @@ def test_impact_json_and_table(engine: Engine, capsys: pytest.CaptureFixture[str
     assert main([*args, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["cohort"] == "Leaders 2024" and report["months"] == 12
+    assert report["as_of"] <= "2026-06-01"
+    assert {(r["outcome"], r["group"]) for r in report["results"]} == {
+        (outcome, group)
+        for outcome in ("promotion", "retention")
+        for group in ("mentees", "mentors")
+    }
     promotion = next(
-        e for e in report["estimates"] if (e["group"], e["outcome"]) == ("mentees", "promotion")
+        e for e in report["results"] if (e["group"], e["outcome"]) == ("mentees", "promotion")
     )
-    assert promotion["participants"] == 15 and promotion["interval_95"] is not None
+    assert promotion["participants"] == 15 and promotion["cohort_id"] == "c-a"
+    assert promotion["ci_low"] <= promotion["adjusted_difference"] <= promotion["ci_high"]
+    assert promotion["suppressed"] is False and "matching" in promotion["method"]
     assert promotion["verdict"].startswith("Mentees were promoted more often")
     assert main(args) == 0
     table = capsys.readouterr().out
