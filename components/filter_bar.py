@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.formatting import plain
 from components.navigation import run_context
 from tandem.filters import LEVEL_BAND_LABELS, LEVEL_BANDS, URL_PARAMS, Filters
 from tandem.models import PAIRING_KINDS, PAIRING_STATUSES, PROGRAM_TYPES
@@ -137,7 +138,7 @@ def filter_bar(engine: Engine) -> Filters:
     with st.sidebar:
         st.subheader("Filters")
         if filters.ignored:
-            st.caption("Ignored in the link: " + ", ".join(filters.ignored))
+            st.caption("Ignored in the link: " + plain(", ".join(filters.ignored)))
         _multiselect("Cohort", "cohorts", options["cohorts"], filters)
         _multiselect(
             "Program type", "program_types", [(t, t.title()) for t in PROGRAM_TYPES], filters
@@ -159,7 +160,7 @@ def filter_bar(engine: Engine) -> Filters:
             _date("To", "date_to", filters)
         drill_down = filters.drill_down
         if not drill_down.is_empty:
-            st.caption(f"From a chart: {drill_down.describe()}")
+            st.caption(f"From a chart: {plain(drill_down.describe())}")
             st.button("Clear chart selection", on_click=_clear_drill_down, width="stretch")
         st.button("Clear filters", on_click=_clear, disabled=filters.is_empty, width="stretch")
     filters = current_filters()

@@ -9,14 +9,30 @@ import streamlit as st
 from tandem.queries.headlines import Headline
 
 NOT_COMPUTED = "not yet computed"
-# Every character markdown (or Streamlit's HTML-ish extensions) could read as syntax.
-_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=&")
+# Every character markdown (or Streamlit's extensions: ``:red[…]`` colours,
+# ``$…$`` maths, ``<…>`` HTML) could read as syntax.
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=&@")
+# Streamlit turns some patterns into links or icons *after* markdown has
+# resolved the escapes, in the plain text itself: bare URLs (``http://…``,
+# ``www.…``), e-mail addresses (``a@b.example``) and ``:material/…:`` icons.
+# An invisible WORD JOINER after every ``:`` and ``@`` and before every ``.``
+# breaks each of those patterns without changing what a reader sees.
+_JOINER = "\u2060"
+_ESCAPED = {c: "\\" + c for c in _MARKDOWN_SPECIAL}
+_ESCAPED |= {":": "\\:" + _JOINER, "@": "\\@" + _JOINER, ".": _JOINER + "\\."}
 
 
 def plain(text: object) -> str:
-    """``text`` made inert for anything that renders markdown (captions, st.markdown,
-    st.error / st.success bodies): every special character escaped."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+    """``text`` made inert for anything that renders markdown (titles, captions,
+    st.markdown, alert bodies, widget labels, ``help=``, expander and tab labels,
+    radio and pills options): it reads exactly as given, and no link, image,
+    HTML, formatting, colour or icon can come out of it.
+
+    THE escaper for untrusted text (names, notes, cohort names, URL values).
+    Not for elements that show text as is (``st.dataframe`` cells, selectbox
+    and multiselect options, ``st.text``, ``st.code``): there the escapes would show.
+    """
+    return "".join(_ESCAPED.get(c, c) for c in str(text))
 
 
 def metric_row(headlines: list[Headline], previous_label: str) -> None:

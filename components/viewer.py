@@ -14,6 +14,7 @@ from dataclasses import replace
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.formatting import plain
 from tandem.access import ROLES, Viewer, find_user
 
 _DEMO_ROLE = "tandem_demo_role"
@@ -79,7 +80,7 @@ def sign_in_screen(engine: Engine | None) -> None:
         st.write("Sign in to see your mentorship programs.")
         st.button("Sign in", on_click=st.login, type="primary")
         return
-    email = str(st.user.get("email") or "no e-mail")
+    email = plain(st.user.get("email") or "no e-mail")
     st.error(f"Your account ({email}) has no role in Tandem yet. Ask an administrator to add you.")
     st.button("Sign out", on_click=st.logout)
 
@@ -112,7 +113,7 @@ def viewer_controls(viewer: Viewer) -> None:
                 on_change=_remember_demo_role,
             )
         else:
-            st.caption(f"Signed in as {viewer.label}")
+            st.caption(f"Signed in as {plain(viewer.label)}")
             st.button("Sign out", on_click=st.logout)
         st.button(
             "Presenter mode",

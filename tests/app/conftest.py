@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -75,11 +76,17 @@ def open_as(
     return at
 
 
+def as_read(source: str) -> str:
+    """Markdown source as a reader sees it: the escapes and invisible word joiners
+    that ``components.formatting.plain`` adds are removed."""
+    return re.sub(r"\\(.)", r"\1", source, flags=re.S).replace("\u2060", "")
+
+
 def shown_text(at: AppTest) -> str:
     """Everything a page says in text, captions, markdown and tables, escapes removed."""
     return " ".join(
-        [m.value for m in at.markdown]
+        [as_read(m.value) for m in at.markdown]
         + [str(t.value) for t in at.text]
-        + [c.value for c in at.caption]
+        + [as_read(c.value) for c in at.caption]
         + [str(frame.value.to_dict()) for frame in at.dataframe]
     ).replace("\\", "")

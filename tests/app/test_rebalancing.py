@@ -15,7 +15,7 @@ from tandem.db import get_engine
 from tandem.matching import COMPONENTS, MatchConfig, load_match_config
 from tandem.models import AuditEntry, Pairing, Setting
 from tandem.rebalance import compute_rebalance, load_rebalance_settings
-from tests.app.conftest import open_as, shown_text
+from tests.app.conftest import as_read, open_as, shown_text
 from tests.factories import small_program
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -176,7 +176,7 @@ def test_accept_ends_the_old_pairing_and_proposes_the_new_one(app_database) -> N
         ).scalar_one()
     assert new.mentor_id == first.suggested_mentor_id
     assert old_status == "ended"
-    assert any(new.pairing_id in s.value.replace("\\", "") for s in at.success)
+    assert any(new.pairing_id in as_read(s.value) for s in at.success)
     # The plan was recomputed: the accepted move is no longer offered.
     assert f"rb_accept_{first.pairing_id}_{first.suggested_mentor_id}" not in accept_buttons(at)
 
