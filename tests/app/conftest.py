@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,6 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from tandem import migrate
 from tandem.db import get_engine
+from tests.hostile import as_read
+
+__all__ = ["APP", "as_read", "open_as", "run_page", "shown_text"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 APP = str(PROJECT_ROOT / "app.py")
@@ -74,12 +76,6 @@ def open_as(
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def as_read(source: str) -> str:
-    """Markdown source as a reader sees it: the escapes and invisible word joiners
-    that ``components.formatting.plain`` adds are removed."""
-    return re.sub(r"\\(.)", r"\1", source, flags=re.S).replace("\u2060", "")
 
 
 def shown_text(at: AppTest) -> str:
