@@ -34,7 +34,10 @@ PAYLOADS = (
     ":smile:",
 )
 ALL_PAYLOADS = " ".join(PAYLOADS)
-# Names are short (the spec allows 200 characters): two payloads each, in turn.
+# Text that must stay short: a person's name (the spec allows 200 characters)
+# and a hand-coded theme (it becomes a theme name, at most 200 characters in
+# the database): two payloads each, in turn.
+_SHORT = {("people", "name"), ("feedback", "coded_theme")}
 _NAME_PAYLOADS = 2
 
 
@@ -53,7 +56,7 @@ def _hostile_text(value: str, stem: str, column: Column, index: int) -> str:
     if column.name == "email":
         # Unique, and an e-mail address a markdown renderer would link.
         return f"{value.split('@')[0]}@evil.example" if value else value
-    if stem == "people" and column.name == "name":
+    if (stem, column.name) in _SHORT:
         picked = [PAYLOADS[(index + k * 5) % len(PAYLOADS)] for k in range(_NAME_PAYLOADS)]
         return " ".join([value, marker, *picked])
     if column.kind == "list":
@@ -153,7 +156,7 @@ _LIVE_SYNTAX = (
     ":red[",
     ":material/skull",
     ":smile:",
-    "127.0.0.1",
+    "127.0.0.1:9",
     "evil.example",
 )
 # What Streamlit rewrites in the text after markdown has resolved the escapes:
