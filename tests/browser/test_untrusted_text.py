@@ -1,8 +1,8 @@
 """Untrusted text stays text in the page Chromium draws: no pixel, no link, no bold, no colour.
 
 The app serves the hostile program (``tests/hostile.py``: a payload in every
-text cell and ID of the bundle); every page is opened as an admin (who sees
-the most), in presenter mode, and with a payload in every URL parameter.
+text cell and ID of the bundle); every page is opened as admin, sponsor and
+lead, in presenter mode, and with a payload in every URL parameter.
 Nothing may load from or link to 127.0.0.1:9 or evil.example, no payload may
 turn bold, coloured, into an icon or an emoji — and the escaped payload must
 still read as written where the page shows it in markdown.
@@ -22,7 +22,7 @@ from tests.hostile import HOSTILE_QUERY, fill_hostile, hostile_id
 
 pytestmark = pytest.mark.browser
 PAIRING = hostile_id("pr-001", "pairing_id", 0)
-MODES = ("admin", "presenting", "url")
+MODES = ("admin", "sponsor", "lead", "presenting", "url")
 
 # Elements a live payload would make (the requests are watched separately).
 LIVE_ELEMENTS = """() => {
@@ -87,11 +87,20 @@ def test_no_payload_is_live_in_the_browser(
     )
     page.goto(app.url + page_path(key, mode))
     wait_for_app(page)
+    if mode in ("sponsor", "lead"):  # the demo's role picker; a new session starts as admin
+        picker = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
+            has_text="View as"
+        )
+        picker.click()
+        page.get_by_role("option", name=mode.title()).click()
+        wait_for_app(page)
+        expect(picker.locator("input")).to_have_value(mode.title())
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     screenshot(page, f"untrusted-{key}-{mode}")
-    assert page.evaluate(LIVE_ELEMENTS) == []
-    assert requests == []
+    live = page.evaluate(LIVE_ELEMENTS)
+    assert live == [], "\n".join(live)
+    assert requests == [], requests
 
 
 def test_escaped_payloads_read_as_written(app: RunningApp, page) -> None:  # type: ignore[no-untyped-def]
