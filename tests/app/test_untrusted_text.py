@@ -22,11 +22,23 @@ from pathlib import Path
 
 import pytest
 from google.protobuf.message import Message
+from sqlalchemy import Engine, select, update
 from streamlit.testing.v1 import AppTest
 
 from components.navigation import PAGES
+from tandem.db import get_engine
+from tandem.models import Flag
 from tests.app.conftest import open_as
-from tests.hostile import HOSTILE_QUERY, as_read, fill_hostile, hostile_id, live_payloads, tags_in
+from tests.hostile import (
+    ALL_PAYLOADS,
+    HOSTILE_QUERY,
+    as_read,
+    fill_hostile,
+    hostile_id,
+    live_payloads,
+    tag,
+    tags_in,
+)
 
 VIEWERS = [("sponsor", False), ("lead", False), ("admin", False), ("admin", True)]
 THEME_SECTIONS = ("Overview", "Breakdowns", "Quotes", "Codebook", "Hand-coding", "Discovered")
@@ -161,3 +173,66 @@ def test_no_url_parameter_is_live_on_any_page_for_any_viewer(hostile_program: st
             findings.check(at, f"{entry.key} as {role}{' presenting' if present else ''}")
     assert not findings.live, "\n".join(findings.live)
     assert findings.reached >= URL_KEYS_IN_MARKDOWN, findings.reached
+
+
+def _submit(at: AppTest, form_key: str) -> None:
+    next(b for b in at.button if b.proto.form_id == form_key).click().run()
+
+
+def _first_open_flag(engine: Engine) -> tuple[str, str, int]:
+    with engine.connect() as connection:
+        flag_id, pairing_id, version = connection.execute(
+            select(Flag.flag_id, Flag.pairing_id, Flag.version)
+            .where(Flag.status != "resolved")
+            .order_by(Flag.flag_id)
+        ).first()
+    return str(flag_id), str(pairing_id), int(version)
+
+
+def test_messages_after_a_write_keep_bundle_and_typed_text_inert(hostile_program: str) -> None:
+    """A save's notice quotes IDs from the bundle and what the viewer typed: escaped too."""
+    engine = get_engine(hostile_program)
+    findings = Findings()
+    typed = ALL_PAYLOADS[:190]
+    flag_id, pairing_id, version = _first_open_flag(engine)
+
+    # Stalled pairings: save a flag whose id is a payload, then a stale save of it.
+    at = open_as("pages/pairing.py", "lead", query={"pairing": pairing_id})
+    key = f"detail_edit_{flag_id}_v{version}"
+    at.text_input(key=f"{key}_owner").input(typed)
+    _submit(at, key)
+    assert any(tag("flag_id") in as_read(s.value) for s in at.success), "no saved notice"
+    findings.check(at, "pairing after saving a flag")
+    with engine.begin() as connection:  # another lead saves in between
+        connection.execute(
+            update(Flag).where(Flag.flag_id == flag_id).values(version=Flag.version + 5)
+        )
+    key = f"detail_edit_{flag_id}_v{version + 1}"
+    at.text_input(key=f"{key}_owner").input("someone else")
+    _submit(at, key)
+    assert any("was changed" in as_read(w.value) for w in at.warning), "no conflict shown"
+    findings.check(at, "pairing after a stale flag save")
+
+    # Feedback themes: a theme named with payloads is added, then added again.
+    for attempt in ("added", "already exists"):
+        at = open_as("pages/themes.py", "lead", query={"section": "Codebook"})
+        at.text_input(key="cb_new_name").set_value(typed)
+        at.button(key="cb_add").click().run()
+        notices = [as_read(e.value) for e in [*at.success, *at.error]]
+        assert any(attempt in notice for notice in notices), notices
+        findings.check(at, f"themes after a theme was {attempt}")
+
+    # Rebalancing: accepting a move names pairings whose ids are payloads.
+    at = open_as("pages/rebalancing.py", "admin")
+    accept = next(b for b in at.button if str(b.key or "").startswith("rb_accept_"))
+    accept.click().run()
+    assert any(tag("pairing_id") in as_read(s.value) for s in at.success), "no accepted notice"
+    findings.check(at, "rebalancing after an accept")
+
+    # Admin: an e-mail that is a payload is refused and quoted.
+    at = open_as("pages/admin.py", "admin")
+    at.text_input(key="admin_user_email_new").set_value(typed)
+    at.button(key="admin_user_save").click().run()
+    assert any("not saved" in as_read(e.value) for e in at.error), "no refusal shown"
+    findings.check(at, "admin after a refused user")
+    assert not findings.live, "\n".join(findings.live)
