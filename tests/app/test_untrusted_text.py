@@ -236,3 +236,20 @@ def test_messages_after_a_write_keep_bundle_and_typed_text_inert(hostile_program
     assert any("not saved" in as_read(e.value) for e in at.error), "no refusal shown"
     findings.check(at, "admin after a refused user")
     assert not findings.live, "\n".join(findings.live)
+
+
+def _signed_in_box() -> None:
+    from components.viewer import viewer_controls
+    from tandem.access import Viewer
+    from tests.hostile import ALL_PAYLOADS
+
+    viewer_controls(Viewer(role="lead", email="lead@example.com", name=ALL_PAYLOADS[:200]))
+
+
+def test_a_signed_in_name_is_shown_escaped() -> None:
+    """The sidebar's "Signed in as": the display name an admin typed (sign-in configured)."""
+    at = AppTest.from_function(_signed_in_box).run()
+    assert not at.exception
+    sources = [source for _, source in markdown_sources(at)]
+    assert any("Signed in as" in source and "PWNED" in source for source in sources), sources
+    assert [live for source in sources for live in live_payloads(source)] == []
