@@ -6,6 +6,7 @@ import streamlit as st
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from components.formatting import plain
 from tandem import migrate
 from tandem.db import database_url, describe_url, get_engine
 
@@ -39,7 +40,7 @@ def probe_engine() -> tuple[Engine | None, str | None]:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         return None, (
             f"**The database cannot be reached.** Tandem is configured to use "
-            f"{describe_url(url)}, which did not answer: {reason}\n\n"
+            f"{describe_url(url)}, which did not answer: {plain(reason)}\n\n"
             "Check `DATABASE_URL` and that the server is running, then reload this page."
         )
     if not up_to_date:

@@ -16,6 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.cache import cached_query
+from components.formatting import plain
 from components.navigation import run_context
 from tandem.access import Scope
 from tandem.filters import LEVEL_BAND_LABELS, LEVEL_BANDS, URL_PARAMS, Filters
@@ -140,7 +141,7 @@ def filter_bar(engine: Engine) -> Filters:
     with st.sidebar:
         st.subheader("Filters")
         if filters.ignored:
-            st.caption("Ignored in the link: " + ", ".join(filters.ignored))
+            st.caption("Ignored in the link: " + plain(", ".join(filters.ignored)))
         _multiselect("Cohort", "cohorts", options["cohorts"], filters)
         _multiselect(
             "Program type", "program_types", [(t, t.title()) for t in PROGRAM_TYPES], filters
@@ -162,7 +163,7 @@ def filter_bar(engine: Engine) -> Filters:
             _date("To", "date_to", filters)
         drill_down = filters.drill_down
         if not drill_down.is_empty:
-            st.caption(f"From a chart: {drill_down.describe()}")
+            st.caption(f"From a chart: {plain(drill_down.describe())}")
             st.button("Clear chart selection", on_click=_clear_drill_down, width="stretch")
         st.button(
             "Clear filters", on_click=_clear, disabled=filters.nothing_chosen, width="stretch"

@@ -9,7 +9,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.charts import pairing_timeline
-from components.formatting import NOT_COMPUTED
+from components.formatting import NOT_COMPUTED, plain
 from components.presenter import NameMask
 from components.stalled import flag_workflow
 from tandem.access import Scope, Viewer
@@ -52,7 +52,7 @@ def _person(column: Any, role: str, person: dict[str, Any], mask: NameMask) -> N
             person.get("function") or "",
             person["geography"],
         ]
-        st.caption(" · ".join(part for part in details if part))
+        st.caption(" · ".join(plain(part) for part in details if part))
         strengths = parse_list(person.get("strengths"))
         goals = parse_list(person.get("development_goals"))
         st.text(f"Strengths: {', '.join(strengths) if strengths else '–'}")
@@ -62,7 +62,7 @@ def _person(column: Any, role: str, person: dict[str, Any], mask: NameMask) -> N
 def heading(story: PairingStory, mask: NameMask) -> None:
     mentor = mask.name(story.mentor["name"], story.mentor["person_id"])
     mentee = mask.name(story.mentee["name"], story.mentee["person_id"])
-    st.subheader(f"{mentor} mentoring {mentee}")
+    st.subheader(f"{plain(mentor)} mentoring {plain(mentee)}")
 
 
 def people_and_contract(story: PairingStory, mask: NameMask) -> None:
@@ -82,7 +82,7 @@ def people_and_contract(story: PairingStory, mask: NameMask) -> None:
     st.subheader("Learning contract")
     cohort = story.cohort["name"] if story.cohort else "no cohort"
     st.caption(
-        f"{pairing['kind'].title()} pairing · {cohort} · status {pairing['status']} · "
+        f"{pairing['kind'].title()} pairing · {plain(cohort)} · status {pairing['status']} · "
         f"started {pairing['start_date']:%Y-%m-%d} · meets every {pairing['cadence_days']} days"
     )
     objective = pairing.get("objective")

@@ -356,7 +356,7 @@ def weights_panel(engine: Engine, viewer: Viewer, saved: MatchConfig) -> MatchCo
     try:
         config = config_with(saved, weights, poor_fit_threshold=threshold, move_margin=margin)
     except SettingsError as error:
-        st.error(f"These weights cannot be used: {error}. The saved weights apply.")
+        st.error(f"These weights cannot be used: {plain(error)}. The saved weights apply.")
         config = saved
     changed = config_key(config) != config_key(saved)
     shares = weight_shares(config)

@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 from components import notices
 from components.cache import cached_query
 from components.database import clear_caches
-from components.formatting import NOT_COMPUTED
+from components.formatting import NOT_COMPUTED, plain
 from components.shell import name_mask, page_viewer
 from tandem.access import Scope, Viewer
 from tandem.access.privacy import threshold_for
@@ -321,7 +321,7 @@ def flag_workflow(
     show_outcome()
     frame = queries.pairing_flag_rows(engine, pairing_id, viewer.scope)
     for flag in frame.itertuples():
-        label = f"Update flag {flag.flag_id} · {REASON_LABELS.get(flag.reason, flag.reason)}"
+        label = f"Update flag {plain(flag.flag_id)} · {REASON_LABELS.get(flag.reason, flag.reason)}"
         conflict = _conflict_key(prefix, str(flag.flag_id)) in st.session_state
         with st.expander(
             f"{label} · {STATUS_LABELS.get(flag.status, flag.status)}", expanded=conflict
@@ -398,19 +398,19 @@ def _on_raise(
             request_id=_request_id(base, content),
         )
     except FlagError as error:
-        state[message] = ("error", f"The flag was not raised: {error}")
+        state[message] = ("error", f"The flag was not raised: {plain(error)}")
         return
     if flag.raised_at < started:
         state[message] = (
             "info",
-            f"This flag was already raised ({flag.flag_id}, "
+            f"This flag was already raised ({plain(flag.flag_id)}, "
             f"{STATUS_LABELS[flag.status].lower()}); nothing new was written.",
         )
         return
     state[f"{prefix}_raise_gen_{pairing_id}"] = state.get(f"{prefix}_raise_gen_{pairing_id}", 0) + 1
     clear_caches()
     notices.leave(
-        OUTCOME_KEY, "success", f"Flag {flag.flag_id} raised ({REASON_LABELS[flag.reason]})."
+        OUTCOME_KEY, "success", f"Flag {plain(flag.flag_id)} raised ({REASON_LABELS[flag.reason]})."
     )
 
 
@@ -486,7 +486,7 @@ def _update_form(engine: Engine, flag: dict[str, Any], viewer: Viewer, prefix: s
     conflict = st.session_state.get(_conflict_key(prefix, flag_id))
     if conflict is not None:
         text, current = conflict
-        st.warning(text, icon=":material/sync_problem:")
+        st.warning(plain(text), icon=":material/sync_problem:")
         st.caption("The flag as it is now:")
         st.dataframe(_flag_table(pd.DataFrame([current])), hide_index=True)
         st.button(
@@ -537,12 +537,12 @@ def _on_update(engine: Engine, flag_id: str, viewer: Viewer, prefix: str, key: s
         state[_conflict_key(prefix, flag_id)] = (str(error), flag_as_dict(error.current))
         return
     except FlagError as error:
-        state[message] = ("error", f"The flag was not saved: {error}")
+        state[message] = ("error", f"The flag was not saved: {plain(error)}")
         return
     for stale in (_base_key, _conflict_key, _unsaved_key):
         state.pop(stale(prefix, flag_id), None)
     clear_caches()
-    notices.leave(OUTCOME_KEY, "success", f"Flag {flag_id} saved.")
+    notices.leave(OUTCOME_KEY, "success", f"Flag {plain(flag_id)} saved.")
 
 
 # --- health distribution and trend ----------------------------------------------
@@ -727,7 +727,7 @@ def _on_save_formula(engine: Engine, viewer: Viewer, tag: str) -> None:
     try:
         save_health_settings(engine, value, viewer.actor)
     except SettingsError as error:
-        state[_message_key("stalled", "formula")] = ("error", f"Not saved: {error}")
+        state[_message_key("stalled", "formula")] = ("error", f"Not saved: {plain(error)}")
         return
     message = "Health formula saved."
     if state.get(f"stalled_recompute_{tag}"):

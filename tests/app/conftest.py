@@ -11,6 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from tandem import migrate
 from tandem.db import get_engine
+from tests.hostile import as_read
+
+__all__ = ["APP", "as_read", "open_as", "run_page", "shown_text"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 APP = str(PROJECT_ROOT / "app.py")
@@ -78,8 +81,8 @@ def open_as(
 def shown_text(at: AppTest) -> str:
     """Everything a page says in text, captions, markdown and tables, escapes removed."""
     return " ".join(
-        [m.value for m in at.markdown]
+        [as_read(m.value) for m in at.markdown]
         + [str(t.value) for t in at.text]
-        + [c.value for c in at.caption]
+        + [as_read(c.value) for c in at.caption]
         + [str(frame.value.to_dict()) for frame in at.dataframe]
     ).replace("\\", "")

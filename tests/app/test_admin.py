@@ -17,7 +17,7 @@ from tandem.access.privacy import privacy_threshold
 from tandem.db import get_engine
 from tandem.models import AuditEntry, PairingHealth, Person
 from tandem.schema import metadata
-from tests.app.conftest import open_as
+from tests.app.conftest import as_read, open_as
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
 
@@ -58,7 +58,7 @@ def audit_count(url: str, **where: str) -> int:
 
 
 def errors(at: AppTest) -> str:
-    return " ".join(str(e.value) for e in at.error)
+    return " ".join(as_read(str(e.value)) for e in at.error)
 
 
 def test_admin_sees_every_section(app_database) -> None:  # type: ignore[no-untyped-def]
@@ -207,7 +207,7 @@ def test_health_rules_are_saved_and_bad_values_refused(app_database) -> None:  #
     assert health_settings(get_engine(url))["at_risk_below"] == 60.0
     at.number_input(key="admin_health_at_risk_below").set_value(150.0)
     at.button(key="admin_health_save").click().run()
-    assert "at_risk_below must be between" in errors(at).replace("\\", "")
+    assert "at_risk_below must be between" in errors(at)
     assert health_settings(get_engine(url))["at_risk_below"] == 60.0
     assert audit_count(url, entity="setting", entity_id="health") == 1
 

@@ -18,7 +18,7 @@ from tandem.health import health_settings, nudge_list, trend_days
 from tandem.models import AuditEntry, Flag, Pairing, PairingHealth
 from tandem.queries.stalled import queue_counts, stalled_queue
 from tandem.refresh import refresh_all
-from tests.app.conftest import open_as, shown_text
+from tests.app.conftest import as_read, open_as, shown_text
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
 PAGE = "pages/stalled.py"
@@ -266,7 +266,7 @@ def test_the_formula_form_refuses_bad_values_and_saves_good_ones(app_database) -
     (weight,) = [n for n in at.number_input if n.label == "Recency of the last meeting"]
     weight.set_value(-1.0)
     button(at, "Save the formula").click().run()
-    assert any("weights.recency must be between" in e.value for e in at.error)
+    assert any("weights.recency must be between" in as_read(e.value) for e in at.error)
     assert health_settings(engine)["weights"]["recency"] == 0.25
     refreshes = audit_count(engine, "health.refresh")
 

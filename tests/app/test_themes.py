@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from tandem.db import get_engine
 from tandem.models import AuditEntry, Feedback, FeedbackAnalysis, Theme
 from tandem.refresh import refresh_all
 from tandem.themes.tables import ThemeCandidate, ThemeRefreshRun
-from tests.app.conftest import open_as
+from tests.app.conftest import as_read, open_as
 from tests.factories import small_program
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -83,7 +82,7 @@ def every_section(role: str, present: bool = False) -> list[AppTest]:
 
 def said(elements) -> list[str]:  # type: ignore[no-untyped-def]
     """Element values with markdown escapes removed (the page escapes untrusted text)."""
-    return [re.sub(r"\\(.)", r"\1", e.value) for e in elements]
+    return [as_read(e.value) for e in elements]
 
 
 def tab_labels(at: AppTest) -> list[str]:
