@@ -13,6 +13,7 @@ import io
 import operator
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -28,6 +29,12 @@ from tandem.bundle.spec import BY_FILENAME, EXPORT_ONLY_FILES, FILES
 MAX_TOTAL_BYTES = 2 * 1024**3
 MAX_FILE_BYTES = 1 * 1024**3
 MAX_ZIP_ENTRIES = 1_000
+
+# The longest field the reader accepts, on every path (with quotes or without):
+# well above any column's limit, so that a long cell is refused by the
+# validator naming its column, and a file that is one endless field stops early.
+MAX_FIELD_CHARS = 1_048_576
+csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -145,7 +152,7 @@ def _read_zip(
 ) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(handle)
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
         log.add(label, None, None, f"not a readable zip file ({error})")
         return {}
     with archive:
@@ -183,10 +190,9 @@ def _read_zip(
             if info.file_size > MAX_FILE_BYTES:
                 log.add(label, None, None, f"{relative} expands to {info.file_size} bytes; too big")
                 continue
-            # Read at most one byte past the cap: a forged header cannot make us
-            # inflate more than the cap allows.
-            with archive.open(info) as member:
-                data = member.read(MAX_FILE_BYTES + 1)
+            data = _read_entry(archive, info, label, log)
+            if data is None:
+                continue
             read_total += len(data)
             if len(data) > MAX_FILE_BYTES or read_total > MAX_TOTAL_BYTES:
                 log.add(label, None, None, f"{relative} expands beyond the size limit")
@@ -196,6 +202,37 @@ def _read_zip(
                 continue
             files[relative.lower()] = data
         return files
+
+
+def _read_entry(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, log: ProblemLog
+) -> bytes | None:
+    """One entry's bytes, or None with a problem naming the entry when it cannot be read.
+
+    Reads at most one byte past the cap: a forged header cannot make us
+    inflate more than the cap allows.
+    """
+    try:
+        with archive.open(info) as member:
+            return member.read(MAX_FILE_BYTES + 1)
+    except NotImplementedError:
+        reason = (
+            f"uses a compression method this reader does not support (method "
+            f"{info.compress_type}); make the zip again with ordinary (deflate) compression"
+        )
+    except RuntimeError as error:  # zipfile's word for an encrypted entry (checked second:
+        # NotImplementedError is a RuntimeError)
+        reason = (
+            "is encrypted; make the zip again without a password"
+            if "encrypt" in str(error).lower() or info.flag_bits & 0x1
+            else f"cannot be read ({error})"
+        )
+    except zipfile.BadZipFile as error:
+        reason = f"is corrupt ({error}); make the zip again"
+    except (zlib.error, EOFError, OSError, ValueError) as error:
+        reason = f"is corrupt: its compressed data cannot be read ({error}); make the zip again"
+    log.add(label, None, None, f"entry {info.filename!r} {reason}")
+    return None
 
 
 def _common_folder(entries: list[zipfile.ZipInfo]) -> str:
@@ -362,6 +399,9 @@ class CsvStream:
             return
         blank = "," * (width - 1)  # the csv module skips a line of only commas
         while start < len(data):
+            start, line = _skip_blank_lines(data, start, line)
+            if start >= len(data):
+                return
             end = data.find(b"\n", start + self.chunk_bytes)
             end = len(data) if end < 0 else end + 1
             try:
@@ -376,6 +416,11 @@ class CsvStream:
             del text
             if lines[-1] == "":
                 lines.pop()
+            if max(map(len, lines), default=0) > MAX_FIELD_CHARS and any(
+                len(field) > MAX_FIELD_CHARS for line_ in lines for field in line_.split(",")
+            ):
+                self._fail()  # reported exactly as the csv module's limit reports it
+                return
             n = len(lines)
             starts = np.arange(line, line + n, dtype=np.int64)
             commas = np.fromiter(map(_COUNT_COMMAS, lines), dtype=np.int64, count=n)
@@ -397,6 +442,32 @@ class CsvStream:
         self.log.clear()
         _parse_whole(self.filename, self.data, self.log)
         return False
+
+
+# Bytes looked at a time when jumping over blank lines.
+_BLANK_WINDOW = 1 << 22
+_BLANK_BYTES = frozenset(b",\r\n")
+
+
+def _skip_blank_lines(data: bytes, start: int, line: int) -> tuple[int, int]:
+    """Jump over the blank lines (only commas and line breaks) at ``start``.
+
+    The csv module skips them one by one; a file of millions of them (a
+    tiny zip can hold hundreds of megabytes) is passed over here a window of
+    bytes at a time, in C.  Returns the new start and its line number.
+    """
+    while start < len(data) and data[start] in _BLANK_BYTES:
+        window = data[start : start + _BLANK_WINDOW]
+        rest = window.lstrip(b",\r\n")
+        # Only whole lines are skipped: up to the last line break of the blank run.
+        cut = window.rfind(b"\n", 0, len(window) - len(rest)) + 1
+        if cut == 0:
+            break
+        line += window.count(b"\n", 0, cut)
+        start += cut
+        if rest:
+            break
+    return start, line
 
 
 def _maybe_blank(data: bytes) -> bool:
@@ -517,7 +588,10 @@ def _parse_whole(filename: str, data: bytes, log: ProblemLog) -> None:
             if len(record) != width:
                 _irregular(filename, start, record, width, log)
     except csv.Error as error:
-        log.add(filename, previous + 1, None, f"malformed CSV: {error}")
+        message = f"malformed CSV: {error}"
+        if "field larger than field limit" in str(error):
+            message = f"a field is longer than {MAX_FIELD_CHARS:,} characters; is it really CSV?"
+        log.add(filename, previous + 1, None, message)
 
 
 def _irregular(filename: str, line: int, record: list[str], width: int, log: ProblemLog) -> None:
