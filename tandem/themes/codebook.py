@@ -14,12 +14,13 @@ theme a lead adds later works from its examples alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 
 from tandem import audit
-from tandem.db import transaction
+from tandem.db import writer_transaction
 from tandem.models import Theme, utcnow
 
 
@@ -1287,13 +1288,15 @@ DEFAULT_THEMES = tuple(
 )
 
 
-def seed_default_codebook(engine: Engine, *, actor: str = "system") -> int:
+def seed_default_codebook(
+    engine: Engine, *, actor: str = "system", say: Callable[[str], None] | None = None
+) -> int:
     """Insert the default themes that are missing (by name); returns how many were added.
 
     Never touches an existing theme, so a lead's edits to descriptions or
     examples (or a deactivation) survive every later seeding.
     """
-    with transaction(engine) as session:
+    with writer_transaction(engine, say) as session:
         existing = set(session.scalars(select(Theme.name)))
         added = [spec for spec in DEFAULT_THEMES if spec.name not in existing]
         for spec in added:
