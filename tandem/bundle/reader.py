@@ -62,6 +62,16 @@ def open_bundle(path: str | Path) -> dict[str, bytes]:
 def collect_bundle(path: str | Path, log: ProblemLog) -> dict[str, bytes]:
     """Like :func:`open_bundle`, with problems and warnings going to ``log``."""
     path = Path(path)
+    try:
+        files = _read_path(path, log)
+    except OSError as error:  # unreadable: permissions, a folder that vanished, …
+        log.add(str(path), None, None, f"cannot be read ({error.strerror or error})")
+        files = {}
+    _check_required(files, log)
+    return files
+
+
+def _read_path(path: Path, log: ProblemLog) -> dict[str, bytes]:
     if path.is_dir():
         files = _read_folder(path, log)
     elif path.is_file() and (path.suffix.lower() == ".zip" or _looks_like_zip(path)):
@@ -73,7 +83,6 @@ def collect_bundle(path: str | Path, log: ProblemLog) -> dict[str, bytes]:
     else:
         log.add(str(path), None, None, "no such folder or file")
         files = {}
-    _check_required(files, log)
     return files
 
 
@@ -137,7 +146,10 @@ def _read_folder(path: Path, log: ProblemLog) -> dict[str, bytes]:
             if child.name.lower() in files:
                 log.add(child.name, None, None, "two files differ only in letter case")
                 continue
-            files[child.name.lower()] = child.read_bytes()
+            try:
+                files[child.name.lower()] = child.read_bytes()
+            except OSError as error:
+                log.add(child.name, None, None, f"cannot be read ({error.strerror or error})")
     return files
 
 
