@@ -22,6 +22,9 @@ from tandem.queries.portfolio import filter_options
 
 _STATE = "tandem_filters"
 _WIDGET = "filter_"
+# What the date inputs can show; a link date outside is ignored (the widget would raise).
+_DATE_MIN = dt.date(2000, 1, 1)
+_DATE_MAX = dt.date(2100, 12, 31)
 
 
 @st.cache_data(ttl=300, max_entries=16, show_spinner=False)
@@ -36,8 +39,22 @@ def _url_params() -> dict[str, list[str]]:
 def current_filters() -> Filters:
     """The filters in force (from the URL when the session starts)."""
     if _STATE not in st.session_state:
-        st.session_state[_STATE] = Filters.from_query_params(_url_params())
+        st.session_state[_STATE] = _dates_in_range(Filters.from_query_params(_url_params()))
     return st.session_state[_STATE]  # type: ignore[no-any-return]
+
+
+def _dates_in_range(filters: Filters) -> Filters:
+    """Link dates the date inputs cannot show are ignored, and listed as such."""
+    changes: dict[str, Any] = {}
+    ignored = list(filters.ignored)
+    for name, key in (("date_from", "from"), ("date_to", "to")):
+        day = getattr(filters, name)
+        if day is not None and not _DATE_MIN <= day <= _DATE_MAX:
+            changes[name] = None
+            ignored.append(f"{key}={day.isoformat()}")
+    if not changes:
+        return filters
+    return replace(filters, **changes, ignored=tuple(ignored))
 
 
 def _set(filters: Filters) -> None:
@@ -119,13 +136,14 @@ def _multiselect(
 def _date(label: str, name: str, filters: Filters) -> None:
     key = f"{_WIDGET}{name}"
     if key not in st.session_state:
-        st.session_state[key] = getattr(filters, name)
+        day = getattr(filters, name)
+        st.session_state[key] = day if day is None or _DATE_MIN <= day <= _DATE_MAX else None
     st.date_input(
         label,
         key=key,
         on_change=_on_change,
-        min_value=dt.date(2000, 1, 1),
-        max_value=dt.date(2100, 12, 31),
+        min_value=_DATE_MIN,
+        max_value=_DATE_MAX,
         format="YYYY-MM-DD",
     )
 
