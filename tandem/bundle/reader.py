@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 import numpy as np
 
@@ -103,7 +104,8 @@ def collect_bundle_bytes(name: str, data: bytes, log: ProblemLog) -> dict[str, b
     if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)) or name.lower().endswith(".zip"):
         files = _read_zip(name, io.BytesIO(data), log)
     elif name.lower().endswith(".csv"):
-        files = {PurePosixPath(name.replace("\\", "/")).name.lower(): data}
+        filename = PurePosixPath(name.replace("\\", "/")).name.lower()
+        files = {} if _blank_run(filename, data, 0, 0, log) else {filename: data}
     else:
         log.add(name, None, None, "not a bundle: expected a .zip or a .csv file")
         files = {}
@@ -147,9 +149,13 @@ def _read_folder(path: Path, log: ProblemLog) -> dict[str, bytes]:
                 log.add(child.name, None, None, "two files differ only in letter case")
                 continue
             try:
-                files[child.name.lower()] = child.read_bytes()
+                with child.open("rb") as handle:
+                    data = _read_limited(handle, child.name, log)
             except OSError as error:
                 log.add(child.name, None, None, f"cannot be read ({error.strerror or error})")
+                continue
+            if data is not None:
+                files[child.name.lower()] = data
     return files
 
 
@@ -202,7 +208,7 @@ def _read_zip(
             if info.file_size > MAX_FILE_BYTES:
                 log.add(label, None, None, f"{relative} expands to {info.file_size} bytes; too big")
                 continue
-            data = _read_entry(archive, info, label, log)
+            data = _read_entry(archive, info, label, relative, log)
             if data is None:
                 continue
             read_total += len(data)
@@ -217,16 +223,13 @@ def _read_zip(
 
 
 def _read_entry(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, log: ProblemLog
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, name: str, log: ProblemLog
 ) -> bytes | None:
-    """One entry's bytes, or None with a problem naming the entry when it cannot be read.
-
-    Reads at most one byte past the cap: a forged header cannot make us
-    inflate more than the cap allows.
-    """
+    """One entry's bytes, or None with a problem naming the entry when it cannot be read
+    (or when it is refused while read: see :func:`_read_limited`)."""
     try:
         with archive.open(info) as member:
-            return member.read(MAX_FILE_BYTES + 1)
+            return _read_limited(member, name, log)
     except NotImplementedError:
         reason = (
             f"uses a compression method this reader does not support (method "
@@ -245,6 +248,60 @@ def _read_entry(
         reason = f"is corrupt: its compressed data cannot be read ({error}); make the zip again"
     log.add(label, None, None, f"entry {info.filename!r} {reason}")
     return None
+
+
+# Bytes read at a time from a file or a zip entry.
+_READ_CHUNK = 16 * 1024**2
+# Blank lines in a row beyond which a file is refused while it is read: far
+# more than any spreadsheet has rows, and what a tiny zip of hundreds of
+# megabytes of nothing holds.  (A spreadsheet's empty rows are lines of commas,
+# which are not counted here.)
+MAX_BLANK_LINES = 1_000_000
+_BLANK_RUNS = (b"\n" * MAX_BLANK_LINES, b"\r\n" * MAX_BLANK_LINES)
+
+
+def _read_limited(handle: IO[bytes], name: str, log: ProblemLog) -> bytes | None:
+    """A file's bytes, read a chunk at a time; stops early on oversized or blank input.
+
+    At most one byte past ``MAX_FILE_BYTES`` is read (a forged zip header
+    cannot make us inflate more), and a run of more than ``MAX_BLANK_LINES``
+    blank lines is refused as soon as it is seen (None, the problem logged
+    with its line; a longer file is left to the caller's size check).
+    """
+    chunks: list[bytes] = []
+    size = lines = 0
+    keep = b""  # the end of the previous chunk, where a run may have begun
+    while size <= MAX_FILE_BYTES:
+        chunk = handle.read(min(_READ_CHUNK, MAX_FILE_BYTES + 1 - size))
+        if not chunk:
+            break
+        window = keep + chunk
+        if _blank_run(name, window, size - len(keep), lines - keep.count(b"\n"), log):
+            return None
+        chunks.append(chunk)
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+        keep = chunk[-len(_BLANK_RUNS[1]) :]
+    return b"".join(chunks)
+
+
+def _blank_run(name: str, data: bytes, offset: int, lines: int, log: ProblemLog) -> bool:
+    """Whether ``data`` (starting ``offset`` bytes and ``lines`` line breaks into the
+    file) has more than ``MAX_BLANK_LINES`` blank lines in a row; logged with the line."""
+    found = [at for at in (data.find(run) for run in _BLANK_RUNS) if at >= 0]
+    if not found:
+        return False
+    at = min(found)
+    # The first line break of the run ends the line before it (unless the file starts blank).
+    line = 1 if offset + at == 0 else lines + data.count(b"\n", 0, at) + 2
+    log.add(
+        name,
+        line,
+        None,
+        f"more than {MAX_BLANK_LINES:,} blank lines in a row from here; "
+        "is this really the CSV file?",
+    )
+    return True
 
 
 def _common_folder(entries: list[zipfile.ZipInfo]) -> str:

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine
 
 from tandem.bundle import BundleError, import_bundle, import_bundle_bytes
-from tandem.bundle.reader import MAX_FIELD_CHARS
+from tandem.bundle.reader import MAX_BLANK_LINES, MAX_FIELD_CHARS
 
 from .conftest import SAMPLE, sample_text, unchanged
 
@@ -247,13 +247,54 @@ def test_unreadable_zip_entries_are_refused_naming_the_entry(
         assert problems[0].startswith(f"hostile.zip: entry 'checkins.csv' {expected}"), problems
 
 
-def test_a_zip_of_blank_lines_is_read_quickly(engine: Engine, tmp_path: Path) -> None:
-    """Hundreds of megabytes of blank lines compress to almost nothing: skipped in C."""
-    entries = {**_entries(), "checkins.csv": b"checkin_id,pairing_id,date\n" + b"\n" * 200_000_000}
+@pytest.mark.parametrize("header", [True, False], ids=["after a header", "only blank lines"])
+def test_a_zip_of_hundreds_of_megabytes_of_blank_lines_stops_early(
+    engine: Engine, tmp_path: Path, header: bool
+) -> None:
+    """A 600 KB zip of 600 MB of blank lines is refused as soon as the run is seen."""
+    head = b"checkin_id,pairing_id,date\n" if header else b""
+    entries = {**_entries(), "checkins.csv": head + b"\n" * 600_000_000}
     path = tmp_path / "blank.zip"
     path.write_bytes(_zip(entries))
     assert path.stat().st_size < 1_000_000
     started = time.perf_counter()
-    report = import_bundle(engine, path, dry_run=True)
-    assert report.files["checkins.csv"].rows == 0
-    assert time.perf_counter() - started < 30
+    with unchanged(engine), pytest.raises(BundleError) as raised:
+        import_bundle(engine, path)
+    assert time.perf_counter() - started < 20
+    line = 2 if header else 1
+    assert [str(p) for p in raised.value.problems] == [
+        f"checkins.csv:{line}: more than {MAX_BLANK_LINES:,} blank lines in a row from here; "
+        "is this really the CSV file?"
+    ]
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["without quotes", "with a quoted cell"])
+def test_blank_lines_short_of_the_limit_are_skipped(
+    engine: Engine, make_bundle: Callable[..., Path], quoted: bool
+) -> None:
+    lines = sample_text("checkins.csv").splitlines()
+    if quoted:
+        lines[1] = lines[1].replace("pr-001", '"pr-001"', 1)
+    blank = "\r\n" * (MAX_BLANK_LINES - 1)
+    text = "\n".join(lines[:3]) + "\n" + blank + "\n".join(lines[3:]) + "\n" + ",,,\n" * 1_000
+    report = import_bundle(engine, make_bundle(checkins_csv=text))
+    assert report.files["checkins.csv"].rows == len(lines) - 1
+    # A problem after the blank lines is on its true line.
+    bad = text.replace("ci-0043,pr-011,", "ci-0043,pr-404,")
+    with pytest.raises(BundleError) as raised:
+        import_bundle(engine, make_bundle(checkins_csv=bad))
+    assert [str(p).split(": column")[0] for p in raised.value.problems] == [
+        f"checkins.csv:{len(lines) + MAX_BLANK_LINES - 1}"
+    ]
+
+
+def test_a_folder_file_of_blank_lines_stops_early(
+    engine: Engine, make_bundle: Callable[..., Path]
+) -> None:
+    bundle = make_bundle(people_csv=b"\r\n" * (MAX_BLANK_LINES + 1))
+    with unchanged(engine), pytest.raises(BundleError) as raised:
+        import_bundle(engine, bundle)
+    assert [str(p) for p in raised.value.problems] == [
+        f"people.csv:1: more than {MAX_BLANK_LINES:,} blank lines in a row from here; "
+        "is this really the CSV file?"
+    ]
