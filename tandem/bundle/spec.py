@@ -118,7 +118,7 @@ PEOPLE = FileSpec(
         Column("development_goals", "list"),
         Column("learning_style", "text"),
         Column("monthly_hours", "number", minimum=0, maximum=744),
-        _int("max_mentees", 0, 100, default=models.DEFAULT_MAX_MENTEES),
+        _int("max_mentees", 0, models.MAX_MENTEES, default=models.DEFAULT_MAX_MENTEES),
         Column("group", "text", db="group_name"),
     ),
     required_file=True,
