@@ -182,7 +182,7 @@ def take_writer_turn(connection: Connection, say: Callable[[str], None] | None =
         return
     driver = connection.connection.driver_connection
     if getattr(driver, "in_transaction", True):
-        return  # already begun: it was begun by this mechanism
+        return  # already begun (by this mechanism): the lock is held
     connection.exec_driver_sql("PRAGMA busy_timeout=0")
     try:
         try:
