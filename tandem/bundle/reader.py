@@ -257,7 +257,9 @@ _READ_CHUNK = 16 * 1024**2
 # megabytes of nothing holds.  (A spreadsheet's empty rows are lines of commas,
 # which are not counted here.)
 MAX_BLANK_LINES = 1_000_000
-_BLANK_RUNS = (b"\n" * MAX_BLANK_LINES, b"\r\n" * MAX_BLANK_LINES)
+# (One line break more than the lines: the first one ends the line before the run.)
+_BLANK_RUNS = (b"\n" * (MAX_BLANK_LINES + 2), b"\r\n" * (MAX_BLANK_LINES + 2))
+_BLANK_HINTS = (b"\n" * 4096, b"\r\n" * 4096)
 
 
 def _read_limited(handle: IO[bytes], name: str, log: ProblemLog) -> bytes | None:
@@ -269,19 +271,24 @@ def _read_limited(handle: IO[bytes], name: str, log: ProblemLog) -> bytes | None
     with its line; a longer file is left to the caller's size check).
     """
     chunks: list[bytes] = []
-    size = lines = 0
-    keep = b""  # the end of the previous chunk, where a run may have begun
+    size = 0
+    hinted = False  # whether the previous chunk had thousands of blank lines in a row
     while size <= MAX_FILE_BYTES:
         chunk = handle.read(min(_READ_CHUNK, MAX_FILE_BYTES + 1 - size))
         if not chunk:
             break
-        window = keep + chunk
-        if _blank_run(name, window, size - len(keep), lines - keep.count(b"\n"), log):
-            return None
+        # A run that long has thousands of line breaks in a row in this chunk
+        # or the one before (a run within two chunks has half of it in one; a
+        # longer one fills a whole chunk): a cheap search first, and the exact
+        # one, over both chunks, only when either had a hint.
+        was_hinted, hinted = hinted, any(chunk.find(hint) >= 0 for hint in _BLANK_HINTS)
+        if hinted or was_hinted:
+            previous = chunks[-1] if chunks else b""
+            lines = sum(c.count(b"\n") for c in chunks[:-1])
+            if _blank_run(name, previous + chunk, size - len(previous), lines, log):
+                return None
         chunks.append(chunk)
         size += len(chunk)
-        lines += chunk.count(b"\n")
-        keep = chunk[-len(_BLANK_RUNS[1]) :]
     return b"".join(chunks)
 
 

@@ -291,10 +291,32 @@ def test_blank_lines_short_of_the_limit_are_skipped(
 def test_a_folder_file_of_blank_lines_stops_early(
     engine: Engine, make_bundle: Callable[..., Path]
 ) -> None:
-    bundle = make_bundle(people_csv=b"\r\n" * (MAX_BLANK_LINES + 1))
+    bundle = make_bundle(people_csv=b"\r\n" * (MAX_BLANK_LINES + 2))
     with unchanged(engine), pytest.raises(BundleError) as raised:
         import_bundle(engine, bundle)
     assert [str(p) for p in raised.value.problems] == [
         f"people.csv:1: more than {MAX_BLANK_LINES:,} blank lines in a row from here; "
         "is this really the CSV file?"
     ]
+
+
+@pytest.mark.parametrize("extra", [1, 0], ids=["one too many", "exactly the limit"])
+def test_a_run_of_blank_lines_across_two_reads_is_found(extra: int) -> None:
+    """The run starts near the end of one 16 MB read and spills a little into the next."""
+    from tandem.bundle import reader
+    from tandem.bundle.problems import ProblemLog
+
+    run = MAX_BLANK_LINES + 1 + extra  # line breaks: the first ends the line "xxx…"
+    rows = (reader._READ_CHUNK - 4 - (run - 100)) // 4
+    head = b"a,b\n" + b"1,2\n" * rows
+    head += b"x" * (reader._READ_CHUNK - len(head) - (run - 100))  # the run's last 100 spill over
+    log = ProblemLog()
+    data = reader._read_limited(io.BytesIO(head + b"\n" * run + b"3,4\n"), "f.csv", log)
+    if extra > 0:
+        assert data is None
+        assert [str(p) for p in log.problems] == [
+            f"f.csv:{rows + 3}: more than {MAX_BLANK_LINES:,} blank lines in a row from here; "
+            "is this really the CSV file?"
+        ]
+    else:
+        assert data is not None and not log
