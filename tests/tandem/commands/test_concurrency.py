@@ -88,9 +88,8 @@ def _assert_consistent(engine: Engine) -> None:
 
 def test_two_refreshes_at_once_take_turns(program: Engine) -> None:
     url = program.url.render_as_string(hide_password=False)
-    outputs = _at_once(url, ("refresh", "--today", TODAY), ("refresh", "--today", TODAY))
-    # One of them had to wait for the other, and said so.
-    assert any("waiting for another import or refresh to finish" in out for out in outputs)
+    # (Whether one had to wait depends on timing: the waiting itself is tested below.)
+    _at_once(url, ("refresh", "--today", TODAY), ("refresh", "--today", TODAY))
     _assert_consistent(program)
     _at_once(url, ("refresh", "--full", "--today", TODAY), ("refresh", "--full", "--today", TODAY))
     _assert_consistent(program)
