@@ -25,6 +25,9 @@ from tandem.queries.portfolio import filter_options
 
 _STATE = "tandem_filters"
 _WIDGET = "filter_"
+# What the date inputs can show; a link date outside is ignored (the widget would raise).
+_DATE_MIN = dt.date(2000, 1, 1)
+_DATE_MAX = dt.date(2100, 12, 31)
 
 
 @cached_query
@@ -40,8 +43,22 @@ def current_filters() -> Filters:
     """The filters in force (from the URL when the session starts)."""
     if _STATE not in st.session_state:
         scope = run_context().viewer.scope
-        st.session_state[_STATE] = Filters.from_query_params(_url_params(), scope)
+        st.session_state[_STATE] = _dates_in_range(Filters.from_query_params(_url_params(), scope))
     return st.session_state[_STATE]
+
+
+def _dates_in_range(filters: Filters) -> Filters:
+    """Link dates the date inputs cannot show are ignored, and listed as such."""
+    changes: dict[str, Any] = {}
+    ignored = list(filters.ignored)
+    for name, key in (("date_from", "from"), ("date_to", "to")):
+        day = getattr(filters, name)
+        if day is not None and not _DATE_MIN <= day <= _DATE_MAX:
+            changes[name] = None
+            ignored.append(f"{key}={day.isoformat()}")
+    if not changes:
+        return filters
+    return replace(filters, **changes, ignored=tuple(ignored))
 
 
 def _set(filters: Filters) -> None:
@@ -123,13 +140,14 @@ def _multiselect(
 def _date(label: str, name: str, filters: Filters) -> None:
     key = f"{_WIDGET}{name}"
     if key not in st.session_state:
-        st.session_state[key] = getattr(filters, name)
+        day = getattr(filters, name)
+        st.session_state[key] = day if day is None or _DATE_MIN <= day <= _DATE_MAX else None
     st.date_input(
         label,
         key=key,
         on_change=_on_change,
-        min_value=dt.date(2000, 1, 1),
-        max_value=dt.date(2100, 12, 31),
+        min_value=_DATE_MIN,
+        max_value=_DATE_MAX,
         format="YYYY-MM-DD",
     )
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
 
@@ -26,6 +27,21 @@ from sqlalchemy import JSON, Connection, Table
 from sqlalchemy.sql import sqltypes
 
 CHUNK_ROWS = 20_000
+
+
+@dataclass
+class Written:
+    """What upserts changed, added up across calls (pass one to :func:`upsert_columns`).
+
+    ``rows``: rows inserted or changed (an unchanged row under ``changed_only``
+    is not counted).  ``keys``: when a list, the first primary-key column of
+    each of those rows is appended to it (costs a ``RETURNING``).
+    """
+
+    rows: int = 0
+    keys: list[Any] | None = None
+
+
 # Rows per INSERT statement on SQLite (within its limit on parameters).
 SQLITE_ROWS_PER_STATEMENT = 256
 
@@ -79,6 +95,7 @@ def upsert_columns(
     update_columns: Iterable[str] | None = None,
     changed_only: bool = False,
     version_column: str | None = None,
+    written: Written | None = None,
 ) -> int:
     """Like :func:`upsert`, with the values given column by column (equal lengths).
 
@@ -90,6 +107,7 @@ def upsert_columns(
     rows costs no write.  ``version_column`` (implies ``changed_only``): that
     column is incremented on every row that actually changes, so an edit
     started from the old version is refused — and only then.
+    ``written`` adds up the rows inserted or changed (see :class:`Written`).
     Returns the number of rows sent.
     """
     given = list(columns.keys())
@@ -120,9 +138,9 @@ def upsert_columns(
         if column.onupdate is not None and column.name not in given and column.name in defaults
     ]
     if connection.dialect.name == "postgresql":
-        _upsert_postgresql(connection, table, values, keys, conflict)
+        _upsert_postgresql(connection, table, values, keys, conflict, written)
     else:
-        _upsert_sqlite(connection, table, values, keys, conflict)
+        _upsert_sqlite(connection, table, values, keys, conflict, written)
     return size
 
 
@@ -190,6 +208,7 @@ def _upsert_sqlite(
     columns: list[Sequence[Any]],
     keys: list[str],
     conflict: _Conflict,
+    written: Written | None = None,
 ) -> None:
     dialect = connection.dialect
     memoised = _memoisable(table, keys)
@@ -201,9 +220,16 @@ def _upsert_sqlite(
     one = "(" + ", ".join("?" for _ in keys) + ")"
     clause = conflict.clause(connection, table, "excluded")
 
+    returning = ""
+    if written is not None and written.keys is not None:
+        returning = f" RETURNING {_quote(connection, conflict.primary[0])}"
+
     def statement(rows: int) -> str:
         values = ", ".join([one] * rows)
-        return f"INSERT INTO {_quote(connection, table.name)} ({names}) VALUES {values} {clause}"
+        return (
+            f"INSERT INTO {_quote(connection, table.name)} ({names}) VALUES {values} {clause}"
+            + returning
+        )
 
     # Many rows per statement: the driver's per-statement cost (step, reset,
     # bookkeeping) was as much as SQLite's own insert.  Rows go in the order
@@ -214,11 +240,27 @@ def _upsert_sqlite(
     full = size - size % per
     # zip makes the rows in C, the grouper zip the parameter sets of `per` rows.
     flat = chain.from_iterable(zip(*converted, strict=True))
+    if returning:
+        # RETURNING needs one execute per statement (executemany cannot return rows).
+        assert written is not None and written.keys is not None
+        for start in range(0, size, per):
+            rows = min(per, size - start)
+            result = connection.exec_driver_sql(statement(rows), tuple(islice(flat, rows * width)))
+            found = [row[0] for row in result]
+            written.keys.extend(found)
+            written.rows += len(found)
+        return
+    changed = 0
     if full:
         head = islice(flat, full * width)  # leaves the rest in `flat`
-        connection.exec_driver_sql(statement(per), list(zip(*[head] * (per * width), strict=True)))
+        result = connection.exec_driver_sql(
+            statement(per), list(zip(*[head] * (per * width), strict=True))
+        )
+        changed += max(0, result.rowcount)
     if full < size:
-        connection.exec_driver_sql(statement(size - full), tuple(flat))
+        changed += max(0, connection.exec_driver_sql(statement(size - full), tuple(flat)).rowcount)
+    if written is not None:
+        written.rows += changed
 
 
 def _sqlite_max_variables(connection: Connection) -> int:
@@ -272,6 +314,7 @@ def _upsert_postgresql(
     columns: list[Sequence[Any]],
     keys: list[str],
     conflict: _Conflict,
+    written: Written | None = None,
 ) -> None:
     dialect = connection.dialect
     # psycopg adapts dates, numbers and text natively; JSON needs its text form.
@@ -298,11 +341,23 @@ def _upsert_postgresql(
     # One statement may not update a row twice: for a key given twice, the
     # last row wins, as it does with SQLite's row-by-row executemany.
     keys_sql = ", ".join(_quote(connection, key) for key in conflict.primary)
-    connection.exec_driver_sql(
+    returning = ""
+    if written is not None and written.keys is not None:
+        returning = f" RETURNING {_quote(connection, conflict.primary[0])}"
+    result = connection.exec_driver_sql(
         f"INSERT INTO {name} ({names}) "
         f"SELECT DISTINCT ON ({keys_sql}) {names} FROM {staging} "
-        f"ORDER BY {keys_sql}, ctid DESC " + conflict.clause(connection, table, "EXCLUDED")
+        f"ORDER BY {keys_sql}, ctid DESC "
+        + conflict.clause(connection, table, "EXCLUDED")
+        + returning
     )
+    if written is not None:
+        if written.keys is not None:
+            found = [row[0] for row in result]
+            written.keys.extend(found)
+            written.rows += len(found)
+        else:
+            written.rows += max(0, result.rowcount)
     connection.exec_driver_sql(f"DROP TABLE {staging}")
 
 

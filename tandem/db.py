@@ -9,13 +9,15 @@ the shared, first-class backend.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tandem import data_version
@@ -24,6 +26,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "tandem.db"
 
 _ENGINES: dict[str, Engine] = {}
+
+#: How long a SQLite statement waits for a lock another connection holds.
+SQLITE_BUSY_MS = 10_000
+#: How long a writer waits for its turn (another import or refresh step) on SQLite.
+WRITER_WAIT_MS = 3_600_000
+#: PostgreSQL advisory lock of the writers' turn ("tandem:T", once the theme refresh's own).
+WRITER_LOCK_KEY = int.from_bytes(b"tandem:T", "big")
+WAITING = "waiting for another import or refresh to finish…"
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -43,6 +53,41 @@ def database_url(explicit: str | None = None) -> str:
     return url
 
 
+class UnusableURL(ValueError):
+    """A database URL Tandem cannot use: not a URL, or not SQLite or PostgreSQL."""
+
+
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@/]*@")
+
+
+def check_url(url: str) -> None:
+    """Raise :class:`UnusableURL` (saying what to write instead) unless Tandem can use ``url``.
+
+    Tandem runs on SQLite and on PostgreSQL through psycopg 3, nothing else.
+    """
+    shown = _PASSWORD.sub(r"\1***@", url)
+    expected = "expected postgresql+psycopg://USER:PASSWORD@HOST:5432/DBNAME or sqlite:////absolute/path.db"
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise UnusableURL(f"{shown!r} is not a database URL; {expected}") from None
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if (backend, driver) not in (("sqlite", "pysqlite"), ("postgresql", "psycopg")):
+        raise UnusableURL(
+            f"{shown!r}: Tandem runs on SQLite and on PostgreSQL (psycopg 3), "
+            f"not {backend}+{driver}; {expected}"
+        )
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite ``url`` when it does not exist yet (None otherwise or in memory)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database or "")
+    return None if path.exists() else path
+
+
 def describe_url(url: str) -> str:
     """A human description of a database URL with any password hidden."""
     parsed = make_url(url)
@@ -58,7 +103,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cursor.close()
 
 
@@ -75,8 +120,10 @@ def get_engine(url: str | None = None) -> Engine:
 def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and Path(parsed.database) == DEFAULT_SQLITE_PATH:
+            # Only the embedded default's folder is made: a mistyped path must
+            # fail, not quietly become a new, empty database somewhere.
+            DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -121,3 +168,55 @@ def connected(bind: Engine | Connection | Session) -> Iterator[Connection | Sess
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def take_writer_turn(connection: Connection, say: Callable[[str], None] | None = None) -> None:
+    """Make the connection's transaction the one writer among imports and refreshes.
+
+    Called first thing in the transaction, before anything is read, by every
+    import and every step of a refresh: two of them started at once then take
+    turns instead of colliding (duplicate keys on PostgreSQL, "database is
+    locked" on SQLite).  A writer that has to wait says so (``say``) and waits:
+
+    * PostgreSQL: a transaction-level advisory lock (released at commit or
+      rollback), waited for without a limit;
+    * SQLite: ``BEGIN IMMEDIATE``, the write lock taken before the first read
+      (the driver would otherwise begin only at the first write, and a read
+      transaction that another writer overtook cannot write at all), waited for
+      up to ``WRITER_WAIT_MS``.
+    """
+    if connection.dialect.name == "postgresql":
+        key = {"key": WRITER_LOCK_KEY}
+        if not connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), key).scalar():
+            if say is not None:
+                say(WAITING)
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), key)
+        return
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if getattr(driver, "in_transaction", True):
+        return  # already begun (by this mechanism): the lock is held
+    connection.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as error:
+            if "locked" not in str(error).lower() and "busy" not in str(error).lower():
+                raise
+            if say is not None:
+                say(WAITING)
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={WRITER_WAIT_MS}")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+
+
+@contextmanager
+def writer_transaction(
+    engine: Engine, say: Callable[[str], None] | None = None
+) -> Iterator[Session]:
+    """:func:`transaction` that first takes its turn among writers (:func:`take_writer_turn`)."""
+    with transaction(engine) as session:
+        take_writer_turn(session.connection(), say)
+        yield session

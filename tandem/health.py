@@ -100,7 +100,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from tandem import audit, bulk, rollups
-from tandem.db import transaction
+from tandem.db import writer_transaction
 from tandem.milestones import (
     DONE_LATE,
     DONE_ON_TIME,
@@ -894,6 +894,7 @@ def refresh_health(
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
     actor: str = "system",
+    say: Callable[[str], None] | None = None,
 ) -> HealthReport:
     """Compute every pairing and store the result in ``pairing_health`` in one transaction,
     with the month-end snapshots of the stall trend in ``pairing_health_history``.
@@ -907,42 +908,44 @@ def refresh_health(
     """
     began = time.perf_counter()
     today = today or utcnow().date()
-    settings = health_settings(engine)
-    frame = health_frame(engine, today, settings=settings)
-    month_ends = history_month_ends(today)
-    with engine.connect() as connection:
-        kept = _reusable_month_ends(connection, month_ends)
-    snapshots = _snapshots(engine, [day for day in month_ends if day not in kept], settings)
-    computed_at = utcnow()
-    health = frame["health"].to_numpy(dtype=float)
-    rows = [
-        {
-            "pairing_id": pairing_id,
-            "health": None if math.isnan(score) else float(score),
-            "stalled": bool(stalled),
-            "at_risk": bool(at_risk),
-            "reasons": ";".join(reasons),
-            "as_of": today,
-            "computed_at": computed_at,
-        }
-        for pairing_id, score, stalled, at_risk, reasons in zip(
-            frame["pairing_id"],
-            health,
-            frame["stalled"],
-            frame["at_risk"],
-            frame["reasons"],
-            strict=True,
+    # The turn among writers first: what is computed below is then the data as
+    # it is when written (no import can commit in between).
+    with writer_transaction(engine, say) as session:
+        settings = health_settings(engine)
+        frame = health_frame(engine, today, settings=settings)
+        month_ends = history_month_ends(today)
+        with engine.connect() as connection:
+            kept = _reusable_month_ends(connection, month_ends)
+        snapshots = _snapshots(engine, [day for day in month_ends if day not in kept], settings)
+        computed_at = utcnow()
+        health = frame["health"].to_numpy(dtype=float)
+        rows = [
+            {
+                "pairing_id": pairing_id,
+                "health": None if math.isnan(score) else float(score),
+                "stalled": bool(stalled),
+                "at_risk": bool(at_risk),
+                "reasons": ";".join(reasons),
+                "as_of": today,
+                "computed_at": computed_at,
+            }
+            for pairing_id, score, stalled, at_risk, reasons in zip(
+                frame["pairing_id"],
+                health,
+                frame["stalled"],
+                frame["at_risk"],
+                frame["reasons"],
+                strict=True,
+            )
+        ]
+        report = HealthReport(
+            as_of=today,
+            pairings=len(frame),
+            scored=int((~np.isnan(health)).sum()),
+            stalled=int(frame["stalled"].sum()),
+            at_risk=int(frame["at_risk"].sum()),
+            seconds=0.0,
         )
-    ]
-    report = HealthReport(
-        as_of=today,
-        pairings=len(frame),
-        scored=int((~np.isnan(health)).sum()),
-        stalled=int(frame["stalled"].sum()),
-        at_risk=int(frame["at_risk"].sum()),
-        seconds=0.0,
-    )
-    with transaction(engine) as session:
         connection = session.connection()
         bulk.upsert(connection, _HEALTH_TABLE, rows, progress=progress)
         # Whatever was computed above saw the data as it was then: if an import

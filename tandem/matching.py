@@ -71,7 +71,14 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from tandem.db import connected
-from tandem.models import CLOSED_STATUSES, OPEN_STATUSES, PAIRING_KINDS, Pairing, Person
+from tandem.models import (
+    CLOSED_STATUSES,
+    MAX_MENTEES,
+    OPEN_STATUSES,
+    PAIRING_KINDS,
+    Pairing,
+    Person,
+)
 from tandem.settings import SettingsError, get_setting, put_setting, register_validator
 
 SETTING_KEY = "matching"
@@ -167,6 +174,17 @@ class MatchConfig:
         value = dataclasses.asdict(self)
         value["weights"] = {name: float(self.weights[name]) for name in COMPONENTS}
         return value
+
+
+def _capacity(value: Any) -> int:
+    """A person's ``max_mentees`` within the format's range (default 2 when missing).
+
+    A database filled before imports checked the range may hold any number;
+    it must not overflow the solver's arrays.
+    """
+    if value is None:
+        return 2
+    return int(min(max(float(value), 0), MAX_MENTEES))
 
 
 def _number(value: Any, what: str) -> float:
@@ -293,10 +311,9 @@ class People:
                 [np.nan if r.get("monthly_hours") is None else r["monthly_hours"] for r in rows],
                 dtype=np.float64,
             ),
-            max_mentees=np.array(
-                [2 if r.get("max_mentees") is None else int(r["max_mentees"]) for r in rows],
-                dtype=np.int32,
-            ),
+            # Clipped to the format's range: a database filled before import checked
+            # it may hold any integer, which must not overflow the solver's arrays.
+            max_mentees=np.array([_capacity(r.get("max_mentees")) for r in rows], dtype=np.int32),
             manager=np.array(
                 [index.get(str(r.get("manager_id")), -1) for r in rows], dtype=np.int32
             ),

@@ -63,6 +63,8 @@ DEFAULT_KIND = "traditional"
 DEFAULT_CADENCE_DAYS = 30
 DEFAULT_VISIBILITY = "program"
 DEFAULT_MAX_MENTEES = 2
+#: The most mentees one person may take (the bundle format's range for max_mentees).
+MAX_MENTEES = 100
 
 
 def utcnow() -> dt.datetime:

@@ -51,7 +51,7 @@ from sqlalchemy import (
 )
 
 from tandem import rollups
-from tandem.db import transaction
+from tandem.db import writer_transaction
 from tandem.matching import LOAD_STATUSES, MatchConfig, load_match_config
 from tandem.models import Pairing, Person, StoredRebalancePlan, StoredRebalanceSuggestion
 from tandem.queries.rebalancing import data_fingerprint
@@ -159,7 +159,8 @@ def refresh_rebalance_plan(
     rotation = compute_rotation(engine, config=config)
     key = config_hash(config)
     document = {**plan_to_stored(replace(plan, suggestions=[])), _ROWS: len(plan.suggestions)}
-    with transaction(engine) as session:
+    # Computed outside the writers' turn (the fingerprint guards it), written in it.
+    with writer_transaction(engine, say) as session:
         connection = session.connection()
         connection.execute(delete(StoredRebalancePlan))
         connection.execute(delete(StoredRebalanceSuggestion))

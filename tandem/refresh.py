@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from tandem.db import transaction
+from tandem.db import take_writer_turn, writer_transaction
 from tandem.health import HealthReport, refresh_health
 from tandem.queries.pairing_stats import refresh_pairing_stats
 from tandem.rebalance_store import PlanRefreshReport, refresh_rebalance_plan
@@ -45,7 +45,7 @@ class FullRefreshReport:
         )
 
 
-def update_planner_statistics(engine: Engine) -> None:
+def update_planner_statistics(engine: Engine, say: Callable[[str], None] | None = None) -> None:
     """PostgreSQL: re-read the tables' statistics after the bulk writes of an import
     and a refresh.
 
@@ -58,6 +58,8 @@ def update_planner_statistics(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         return
     with engine.begin() as connection:
+        # Two ANALYZEs at once can fail ("tuple concurrently updated"): take turns.
+        take_writer_turn(connection, say)
         connection.exec_driver_sql("ANALYZE")
 
 
@@ -74,12 +76,16 @@ def refresh_all(
     themes = refresh_themes(engine, progress=say, full=full, actor=actor)
     say("refreshing pairing health")
     health = refresh_health(
-        engine, today=today, progress=lambda n: say(f"health rows written: {n}"), actor=actor
+        engine,
+        today=today,
+        progress=lambda n: say(f"health rows written: {n}"),
+        actor=actor,
+        say=say,
     )
     say("refreshing per-pairing roll-ups")
-    with transaction(engine) as session:
+    with writer_transaction(engine, say) as session:
         stats = refresh_pairing_stats(session.connection(), health.as_of)
     say("refreshing the rebalancing plan for the saved weights")
     rebalance = refresh_rebalance_plan(engine, progress=say)
-    update_planner_statistics(engine)
+    update_planner_statistics(engine, say)
     return FullRefreshReport(themes=themes, health=health, pairing_stats=stats, rebalance=rebalance)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ _REQUESTED = "admin_import_requested"  # session state: fingerprint the Import b
 # One import at a time per server: a second session trying while one runs is
 # told to try again, rather than racing the first over the same rows.
 _IMPORT_LOCK = threading.Lock()
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,17 @@ def dry_run(engine: Engine, name: str, data: bytes, actor: str) -> DryRun:
             problems=tuple(error.lines()),
             total_problems=error.total,
         )
+    except Exception:  # a short message for the viewer, the details in the server log
+        _LOG.exception("checking the upload %r failed", name)
+        return DryRun(name, problems=(_unexpected(name, "checked"),), total_problems=1)
     return DryRun(name, counts=tuple(report.rows.items()), warnings=tuple(report.warnings))
+
+
+def _unexpected(name: str, done: str) -> str:
+    return (
+        f"{name}: the bundle could not be {done} because of an unexpected error; "
+        "nothing was written. The details are in the server log."
+    )
 
 
 def _show_problems(problems: tuple[str, ...] | list[str], total: int) -> None:
@@ -109,6 +121,11 @@ def _run_import(engine: Engine, viewer: Viewer, name: str, data: bytes, key: str
                 status.update(label="Import refused", state="error")
                 _show_problems(error.lines(), error.total)
                 return
+            except Exception:  # rolled back whole: say so, log the details
+                _LOG.exception("importing the upload %r failed", name)
+                status.update(label="Import failed", state="error")
+                _show_problems([_unexpected(name, "imported")], 1)
+                return
             # Recorded before any other Streamlit call: a rerun cannot import it twice.
             outcome = imports[key] = ImportOutcome(summary=report.summary())
             clear_caches()
@@ -129,6 +146,7 @@ def _refresh(
     try:
         refresh_all(engine, actor=viewer.actor, progress=say)
     except Exception as error:  # the import is committed; say what to run instead
+        _LOG.exception("the refresh after importing failed")
         outcome.refresh_problem = type(error).__name__
         status.update(label="Imported; the refresh failed", state="error")
     else:

@@ -225,6 +225,9 @@ def _folder_sink(folder: Path) -> Iterator[Callable[[str], Any]]:
 
 @contextmanager
 def _zip_sink(path: Path) -> Iterator[Callable[[str], Any]]:
+    if path.is_dir():
+        # Checked first: the finished zip could never replace a folder.
+        raise IsADirectoryError(f"{path} is a folder, not a .zip file name")
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.partial")
     try:
@@ -239,10 +242,10 @@ def _zip_sink(path: Path) -> Iterator[Callable[[str], Any]]:
                     yield handle
 
             yield open_file
+        os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    os.replace(temporary, path)
 
 
 def export_bundle(

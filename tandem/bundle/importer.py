@@ -27,12 +27,18 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from tandem import audit, rollups
-from tandem.bulk import deferred_indexes, upsert_columns
+from tandem.bulk import Written, deferred_indexes, upsert_columns
 from tandem.bundle.problems import BundleError, ProblemLog
 from tandem.bundle.reader import CsvStream, collect_bundle, collect_bundle_bytes
 from tandem.bundle.spec import FILES, FLAGS, PAIRINGS, PEOPLE, FileSpec
 from tandem.bundle.validate import Existing, FileData, FileValidator
-from tandem.db import is_sqlite, session_factory, transaction
+from tandem.db import (
+    is_sqlite,
+    session_factory,
+    take_writer_turn,
+    transaction,
+    writer_transaction,
+)
 from tandem.models import Person
 
 Progress = Callable[[str], None]
@@ -46,7 +52,8 @@ _VERSIONED = (PAIRINGS, FLAGS)
 class FileCount:
     rows: int
     inserted: int | None = None  # None on a dry run
-    updated: int | None = None
+    updated: int | None = None  # rows that existed and changed
+    unchanged: int | None = None  # rows that existed exactly as given: not written
 
 
 @dataclass
@@ -68,7 +75,8 @@ class ImportReport:
         for name, count in self.files.items():
             detail = f"{name}: {count.rows} rows"
             if count.inserted is not None:
-                detail += f" ({count.inserted} new, {count.updated} updated)"
+                detail += f" ({count.inserted} new, {count.updated} updated"
+                detail += f", {count.unchanged} unchanged)" if count.unchanged else ")"
             parts.append(detail)
         return f"{verb} {self.source}\n  " + "\n  ".join(parts)
 
@@ -175,7 +183,7 @@ def _import_files(
     if PEOPLE.filename not in files:
         log.add(PEOPLE.filename, None, None, "file is missing: a bundle needs at least this file")
     report = ImportReport(source=source, warnings=log.warnings, dry_run=dry_run)
-    with _import_transaction(engine, write=not dry_run) as session:
+    with _import_transaction(engine, write=not dry_run, say=progress) as session:
         connection = session.connection()
         existing = _load_existing(connection)
         known = {stem: set(ids) for stem, ids in existing.ids.items()}
@@ -220,7 +228,9 @@ def _import_files(
 
 
 @contextmanager
-def _import_transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
+def _import_transaction(
+    engine: Engine, *, write: bool, say: Progress | None = None
+) -> Iterator[Session]:
     """The import's one transaction; on SQLite, a writing one runs without foreign-key checks.
 
     The importer checks every reference itself — against the IDs it reads at
@@ -229,13 +239,20 @@ def _import_transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
     rows).  That is safe only if no other writer can delete a referenced row
     between that read and the commit, so the transaction starts with
     ``BEGIN IMMEDIATE``: the write lock is taken *before* anything is read.
+    A writing import takes its turn among writers on both backends
+    (:func:`tandem.db.take_writer_turn`), waiting for a refresh or another
+    import that holds it.
     ``PRAGMA foreign_keys`` cannot change inside a transaction, so it is set
     on the connection before the transaction begins and restored after it
     ends, however it ends (the connection goes back to the pool).  A dry run
     and PostgreSQL keep the plain transaction, checks included.
     """
-    if not write or not is_sqlite(engine):
+    if not write:
         with transaction(engine) as session:
+            yield session
+        return
+    if not is_sqlite(engine):
+        with writer_transaction(engine, say) as session:
             yield session
         return
     with (
@@ -245,7 +262,7 @@ def _import_transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
         session.begin(),
     ):
         # pysqlite would only begin (DEFERRED) at the first write, after the reads.
-        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        take_writer_turn(session.connection(), say)
         yield session
 
 
@@ -327,7 +344,7 @@ def _import_file(
         del chunk
         _say(context.progress, f"checking {spec.filename}: {validator.size:,} rows")
         if writer is not None and not log and not own:
-            _write(connection, data, context.existing, context.progress)
+            _write(connection, data, context.existing, writer.written)
             writer.chunk(data)
             _say(context.progress, f"writing {spec.filename}: {validator.size:,} rows")
     if stream.failed:
@@ -357,6 +374,8 @@ class _Writer:
         self.existing = existing
         self.before = _count(connection, spec)
         self.managers: list[tuple[Any, Any]] = []  # (person_id, manager_id)
+        # People are written in two passes: which rows changed is known by key.
+        self.written = Written(keys=[] if spec is PEOPLE else None)
 
     def chunk(self, data: FileData) -> None:
         if self.spec is PEOPLE:
@@ -365,10 +384,18 @@ class _Writer:
             )
 
     def finish(self, rows: int) -> FileCount:
-        if self.spec is PEOPLE:
-            _set_managers(self.connection, self.managers)
+        """The file's counts: new rows, changed rows, and rows given exactly as stored."""
         inserted = _count(self.connection, self.spec) - self.before
-        return FileCount(rows=rows, inserted=inserted, updated=rows - inserted)
+        if self.spec is PEOPLE:
+            assert self.written.keys is not None
+            changed = set(self.written.keys) | _set_managers(self.connection, self.managers)
+            before = self.existing.ids.get(PEOPLE.stem, set())
+            updated = sum(1 for person in changed if person in before)
+        else:
+            updated = self.written.rows - inserted
+        return FileCount(
+            rows=rows, inserted=inserted, updated=updated, unchanged=rows - inserted - updated
+        )
 
 
 @contextmanager
@@ -417,9 +444,7 @@ def _count(connection: Connection, spec: FileSpec) -> int:
     return int(connection.execute(select(func.count()).select_from(spec.table)).scalar_one())
 
 
-def _write(
-    connection: Connection, data: FileData, existing: Existing, progress: Progress | None
-) -> None:
+def _write(connection: Connection, data: FileData, existing: Existing, written: Written) -> None:
     """Upsert one checked chunk; rows whose values are unchanged are left alone.
 
     Rows that the dashboard edits under optimistic concurrency (pairings,
@@ -446,6 +471,7 @@ def _write(
         update_columns=update_columns,
         changed_only=True,
         version_column="version" if spec in _VERSIONED else None,
+        written=written,
     )
 
 
@@ -474,20 +500,32 @@ def _free_emails(connection: Connection, data: FileData, existing: Existing) -> 
         connection.execute(statement, moving)
 
 
-def _set_managers(connection: Connection, pairs: list[tuple[Any, Any]]) -> None:
-    """Pass two: reporting lines, once every person of the bundle exists (only changed ones)."""
+def _set_managers(connection: Connection, pairs: list[tuple[Any, Any]]) -> set[Any]:
+    """Pass two: reporting lines, once every person of the bundle exists.
+
+    Only the lines that differ from what is stored are written; returns the
+    people whose line changed.
+    """
     if not pairs:
-        return
+        return set()
+    people = Person.__table__
+    stored = dict(
+        connection.execute(select(people.c.person_id, people.c.manager_id)).tuples().all()
+    )
+    changes = [(person, manager) for person, manager in pairs if stored.get(person) != manager]
+    if not changes:
+        return set()
     if connection.dialect.name == "postgresql":
         # One statement over two arrays: far fewer round trips than executemany.
         connection.exec_driver_sql(
             "UPDATE people AS p SET manager_id = v.manager "
             "FROM unnest(%s::text[], %s::text[]) AS v(person, manager) "
-            "WHERE p.person_id = v.person AND p.manager_id IS DISTINCT FROM v.manager",
-            ([person for person, _ in pairs], [manager for _, manager in pairs]),
+            "WHERE p.person_id = v.person",
+            ([person for person, _ in changes], [manager for _, manager in changes]),
         )
-        return
-    connection.exec_driver_sql(
-        "UPDATE people SET manager_id = ? WHERE person_id = ? AND manager_id IS NOT ?",
-        [(manager, person, manager) for person, manager in pairs],
-    )
+    else:
+        connection.exec_driver_sql(
+            "UPDATE people SET manager_id = ? WHERE person_id = ?",
+            [(manager, person) for person, manager in changes],
+        )
+    return {person for person, _ in changes}

@@ -13,10 +13,12 @@ import io
 import operator
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 import numpy as np
 
@@ -28,6 +30,12 @@ from tandem.bundle.spec import BY_FILENAME, EXPORT_ONLY_FILES, FILES
 MAX_TOTAL_BYTES = 2 * 1024**3
 MAX_FILE_BYTES = 1 * 1024**3
 MAX_ZIP_ENTRIES = 1_000
+
+# The longest field the reader accepts, on every path (with quotes or without):
+# well above any column's limit, so that a long cell is refused by the
+# validator naming its column, and a file that is one endless field stops early.
+MAX_FIELD_CHARS = 1_048_576
+csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -55,6 +63,16 @@ def open_bundle(path: str | Path) -> dict[str, bytes]:
 def collect_bundle(path: str | Path, log: ProblemLog) -> dict[str, bytes]:
     """Like :func:`open_bundle`, with problems and warnings going to ``log``."""
     path = Path(path)
+    try:
+        files = _read_path(path, log)
+    except OSError as error:  # unreadable: permissions, a folder that vanished, …
+        log.add(str(path), None, None, f"cannot be read ({error.strerror or error})")
+        files = {}
+    _check_required(files, log)
+    return files
+
+
+def _read_path(path: Path, log: ProblemLog) -> dict[str, bytes]:
     if path.is_dir():
         files = _read_folder(path, log)
     elif path.is_file() and (path.suffix.lower() == ".zip" or _looks_like_zip(path)):
@@ -66,7 +84,6 @@ def collect_bundle(path: str | Path, log: ProblemLog) -> dict[str, bytes]:
     else:
         log.add(str(path), None, None, "no such folder or file")
         files = {}
-    _check_required(files, log)
     return files
 
 
@@ -87,7 +104,8 @@ def collect_bundle_bytes(name: str, data: bytes, log: ProblemLog) -> dict[str, b
     if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)) or name.lower().endswith(".zip"):
         files = _read_zip(name, io.BytesIO(data), log)
     elif name.lower().endswith(".csv"):
-        files = {PurePosixPath(name.replace("\\", "/")).name.lower(): data}
+        filename = PurePosixPath(name.replace("\\", "/")).name.lower()
+        files = {} if _blank_run(filename, data, 0, 0, log) else {filename: data}
     else:
         log.add(name, None, None, "not a bundle: expected a .zip or a .csv file")
         files = {}
@@ -130,7 +148,14 @@ def _read_folder(path: Path, log: ProblemLog) -> dict[str, bytes]:
             if child.name.lower() in files:
                 log.add(child.name, None, None, "two files differ only in letter case")
                 continue
-            files[child.name.lower()] = child.read_bytes()
+            try:
+                with child.open("rb") as handle:
+                    data = _read_limited(handle, child.name, log)
+            except OSError as error:
+                log.add(child.name, None, None, f"cannot be read ({error.strerror or error})")
+                continue
+            if data is not None:
+                files[child.name.lower()] = data
     return files
 
 
@@ -145,7 +170,7 @@ def _read_zip(
 ) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(handle)
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
         log.add(label, None, None, f"not a readable zip file ({error})")
         return {}
     with archive:
@@ -183,10 +208,9 @@ def _read_zip(
             if info.file_size > MAX_FILE_BYTES:
                 log.add(label, None, None, f"{relative} expands to {info.file_size} bytes; too big")
                 continue
-            # Read at most one byte past the cap: a forged header cannot make us
-            # inflate more than the cap allows.
-            with archive.open(info) as member:
-                data = member.read(MAX_FILE_BYTES + 1)
+            data = _read_entry(archive, info, label, relative, log)
+            if data is None:
+                continue
             read_total += len(data)
             if len(data) > MAX_FILE_BYTES or read_total > MAX_TOTAL_BYTES:
                 log.add(label, None, None, f"{relative} expands beyond the size limit")
@@ -196,6 +220,95 @@ def _read_zip(
                 continue
             files[relative.lower()] = data
         return files
+
+
+def _read_entry(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, name: str, log: ProblemLog
+) -> bytes | None:
+    """One entry's bytes, or None with a problem naming the entry when it cannot be read
+    (or when it is refused while read: see :func:`_read_limited`)."""
+    try:
+        with archive.open(info) as member:
+            return _read_limited(member, name, log)
+    except NotImplementedError:
+        reason = (
+            f"uses a compression method this reader does not support (method "
+            f"{info.compress_type}); make the zip again with ordinary (deflate) compression"
+        )
+    except RuntimeError as error:  # zipfile's word for an encrypted entry (checked second:
+        # NotImplementedError is a RuntimeError)
+        reason = (
+            "is encrypted; make the zip again without a password"
+            if "encrypt" in str(error).lower() or info.flag_bits & 0x1
+            else f"cannot be read ({error})"
+        )
+    except zipfile.BadZipFile as error:
+        reason = f"is corrupt ({error}); make the zip again"
+    except (zlib.error, EOFError, OSError, ValueError) as error:
+        reason = f"is corrupt: its compressed data cannot be read ({error}); make the zip again"
+    log.add(label, None, None, f"entry {info.filename!r} {reason}")
+    return None
+
+
+# Bytes read at a time from a file or a zip entry.
+_READ_CHUNK = 16 * 1024**2
+# Blank lines in a row beyond which a file is refused while it is read: far
+# more than any spreadsheet has rows, and what a tiny zip of hundreds of
+# megabytes of nothing holds.  (A spreadsheet's empty rows are lines of commas,
+# which are not counted here.)
+MAX_BLANK_LINES = 1_000_000
+# (One line break more than the lines: the first one ends the line before the run.)
+_BLANK_RUNS = (b"\n" * (MAX_BLANK_LINES + 2), b"\r\n" * (MAX_BLANK_LINES + 2))
+_BLANK_HINTS = (b"\n" * 4096, b"\r\n" * 4096)
+
+
+def _read_limited(handle: IO[bytes], name: str, log: ProblemLog) -> bytes | None:
+    """A file's bytes, read a chunk at a time; stops early on oversized or blank input.
+
+    At most one byte past ``MAX_FILE_BYTES`` is read (a forged zip header
+    cannot make us inflate more), and a run of more than ``MAX_BLANK_LINES``
+    blank lines is refused as soon as it is seen (None, the problem logged
+    with its line; a longer file is left to the caller's size check).
+    """
+    chunks: list[bytes] = []
+    size = 0
+    hinted = False  # whether the previous chunk had thousands of blank lines in a row
+    while size <= MAX_FILE_BYTES:
+        chunk = handle.read(min(_READ_CHUNK, MAX_FILE_BYTES + 1 - size))
+        if not chunk:
+            break
+        # A run that long has thousands of line breaks in a row in this chunk
+        # or the one before (a run within two chunks has half of it in one; a
+        # longer one fills a whole chunk): a cheap search first, and the exact
+        # one, over both chunks, only when either had a hint.
+        was_hinted, hinted = hinted, any(chunk.find(hint) >= 0 for hint in _BLANK_HINTS)
+        if hinted or was_hinted:
+            previous = chunks[-1] if chunks else b""
+            lines = sum(c.count(b"\n") for c in chunks[:-1])
+            if _blank_run(name, previous + chunk, size - len(previous), lines, log):
+                return None
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _blank_run(name: str, data: bytes, offset: int, lines: int, log: ProblemLog) -> bool:
+    """Whether ``data`` (starting ``offset`` bytes and ``lines`` line breaks into the
+    file) has more than ``MAX_BLANK_LINES`` blank lines in a row; logged with the line."""
+    found = [at for at in (data.find(run) for run in _BLANK_RUNS) if at >= 0]
+    if not found:
+        return False
+    at = min(found)
+    # The first line break of the run ends the line before it (unless the file starts blank).
+    line = 1 if offset + at == 0 else lines + data.count(b"\n", 0, at) + 2
+    log.add(
+        name,
+        line,
+        None,
+        f"more than {MAX_BLANK_LINES:,} blank lines in a row from here; "
+        "is this really the CSV file?",
+    )
+    return True
 
 
 def _common_folder(entries: list[zipfile.ZipInfo]) -> str:
@@ -362,6 +475,9 @@ class CsvStream:
             return
         blank = "," * (width - 1)  # the csv module skips a line of only commas
         while start < len(data):
+            start, line = _skip_blank_lines(data, start, line)
+            if start >= len(data):
+                return
             end = data.find(b"\n", start + self.chunk_bytes)
             end = len(data) if end < 0 else end + 1
             try:
@@ -376,6 +492,11 @@ class CsvStream:
             del text
             if lines[-1] == "":
                 lines.pop()
+            if max(map(len, lines), default=0) > MAX_FIELD_CHARS and any(
+                len(field) > MAX_FIELD_CHARS for line_ in lines for field in line_.split(",")
+            ):
+                self._fail()  # reported exactly as the csv module's limit reports it
+                return
             n = len(lines)
             starts = np.arange(line, line + n, dtype=np.int64)
             commas = np.fromiter(map(_COUNT_COMMAS, lines), dtype=np.int64, count=n)
@@ -397,6 +518,32 @@ class CsvStream:
         self.log.clear()
         _parse_whole(self.filename, self.data, self.log)
         return False
+
+
+# Bytes looked at a time when jumping over blank lines.
+_BLANK_WINDOW = 1 << 22
+_BLANK_BYTES = frozenset(b",\r\n")
+
+
+def _skip_blank_lines(data: bytes, start: int, line: int) -> tuple[int, int]:
+    """Jump over the blank lines (only commas and line breaks) at ``start``.
+
+    The csv module skips them one by one; a file of millions of them (a
+    tiny zip can hold hundreds of megabytes) is passed over here a window of
+    bytes at a time, in C.  Returns the new start and its line number.
+    """
+    while start < len(data) and data[start] in _BLANK_BYTES:
+        window = data[start : start + _BLANK_WINDOW]
+        rest = window.lstrip(b",\r\n")
+        # Only whole lines are skipped: up to the last line break of the blank run.
+        cut = window.rfind(b"\n", 0, len(window) - len(rest)) + 1
+        if cut == 0:
+            break
+        line += window.count(b"\n", 0, cut)
+        start += cut
+        if rest:
+            break
+    return start, line
 
 
 def _maybe_blank(data: bytes) -> bool:
@@ -517,7 +664,10 @@ def _parse_whole(filename: str, data: bytes, log: ProblemLog) -> None:
             if len(record) != width:
                 _irregular(filename, start, record, width, log)
     except csv.Error as error:
-        log.add(filename, previous + 1, None, f"malformed CSV: {error}")
+        message = f"malformed CSV: {error}"
+        if "field larger than field limit" in str(error):
+            message = f"a field is longer than {MAX_FIELD_CHARS:,} characters; is it really CSV?"
+        log.add(filename, previous + 1, None, message)
 
 
 def _irregular(filename: str, line: int, record: list[str], width: int, log: ProblemLog) -> None:

@@ -18,7 +18,11 @@ from tandem import models
 Kind = Literal["id", "text", "int", "number", "date", "datetime", "enum", "list", "bool"]
 
 MAX_ID_LENGTH = 64
-MAX_FEEDBACK_TEXT = 10_000
+#: Every text cell (lists included) unless its column says less.
+MAX_TEXT_LENGTH = 10_000
+MAX_FEEDBACK_TEXT = MAX_TEXT_LENGTH
+#: Names: a person's, and a hand-coded theme (a theme's name is at most 200 in the codebook).
+MAX_NAME_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -34,13 +38,20 @@ class Column:
     choices: tuple[str, ...] = ()
     default: Any = None
     ref: str | None = None  # the file (stem) whose ID this column references
-    max_length: int | None = None
+    max_length: int | None = None  # text and lists: MAX_TEXT_LENGTH when not given
     not_before: str | None = None  # another date column this one must not precede
     trim: bool = False  # text that means nothing with surrounding spaces (emails)
 
     @property
     def db_name(self) -> str:
         return self.db or self.name
+
+    @property
+    def length_limit(self) -> int:
+        """The most characters a cell of this column may have."""
+        if self.max_length is not None:
+            return self.max_length
+        return MAX_ID_LENGTH if self.kind == "id" else MAX_TEXT_LENGTH
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,7 @@ def _id(name: str, *, required: bool = False, ref: str | None = None) -> Column:
     return Column(name, "id", required=required, ref=ref, max_length=MAX_ID_LENGTH)
 
 
-def _int(name: str, lo: int, hi: int | None = None, **kw: Any) -> Column:
+def _int(name: str, lo: int, hi: int, **kw: Any) -> Column:
     return Column(name, "int", minimum=lo, maximum=hi, **kw)
 
 
@@ -94,7 +105,7 @@ PEOPLE = FileSpec(
     models.Person,
     (
         _id("person_id", required=True),
-        Column("name", "text", required=True),
+        Column("name", "text", required=True, max_length=MAX_NAME_LENGTH),
         Column("email", "text", max_length=320, trim=True),
         Column("title", "text"),
         _int("level", 1, 8, required=True),
@@ -102,12 +113,12 @@ PEOPLE = FileSpec(
         Column("function", "text"),
         Column("geography", "text", required=True),
         _id("manager_id", ref="people"),
-        Column("tenure_years", "number", minimum=0),
+        Column("tenure_years", "number", minimum=0, maximum=80),
         Column("strengths", "list"),
         Column("development_goals", "list"),
         Column("learning_style", "text"),
-        Column("monthly_hours", "number", minimum=0),
-        _int("max_mentees", 0, None, default=models.DEFAULT_MAX_MENTEES),
+        Column("monthly_hours", "number", minimum=0, maximum=744),
+        _int("max_mentees", 0, models.MAX_MENTEES, default=models.DEFAULT_MAX_MENTEES),
         Column("group", "text", db="group_name"),
     ),
     required_file=True,
@@ -188,7 +199,7 @@ FEEDBACK = FileSpec(
         _enum("author_role", models.AUTHOR_ROLES, required=True),
         _enum("visibility", models.VISIBILITIES, default=models.DEFAULT_VISIBILITY),
         Column("text", "text", required=True, max_length=MAX_FEEDBACK_TEXT),
-        Column("coded_theme", "text"),
+        Column("coded_theme", "text", max_length=MAX_NAME_LENGTH),
     ),
     derived=("theme", "sentiment"),
 )

@@ -394,15 +394,13 @@ def _text_values(
     # str.strip returns the cell itself when there is nothing to strip: cheap.
     stripped = cells if column.trim else list(map(str.strip, cells))
     values: list[Any] = _restored(list(cells), quotes)
-    if column.max_length is not None and max(map(len, values), default=0) > column.max_length:
+    limit = column.length_limit
+    if max(map(len, values), default=0) > limit:
         lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
         report.rows(
             column.name,
-            lengths > column.max_length,
-            lambda i: (
-                f"text is {int(lengths[i])} characters long; "
-                f"at most {column.max_length:,} are allowed"
-            ),
+            lengths > limit,
+            lambda i: f"text is {int(lengths[i]):,} characters long; at most {limit:,} are allowed",
         )
     if "" not in stripped:
         return values, None
@@ -416,7 +414,7 @@ def _id_values(
 ) -> tuple[list[Any], np.ndarray | None]:
     n = len(cells)
     stripped = _restored(list(map(str.strip, cells)), quotes)
-    limit = column.max_length or 64
+    limit = column.length_limit
     if max(map(len, stripped), default=0) > limit:
         lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
         report.rows(
@@ -495,10 +493,12 @@ def _fmt(number: float | None) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
-def _check_range(column: Column, number: float, text: str) -> None:
+def _check_range(column: Column, number: float | None, text: str) -> None:
+    """Refuse a number outside the column's range (None: too long to be inside any)."""
     lo, hi = column.minimum, column.maximum
-    if (lo is None or number >= lo) and (hi is None or number <= hi):
+    if number is not None and (lo is None or number >= lo) and (hi is None or number <= hi):
         return
+    text = text if len(text) <= 20 else _show(text, 20)
     if lo is not None and hi is not None:
         raise ValueError(f"must be between {_fmt(lo)} and {_fmt(hi)}, got {text}")
     if lo is not None:
@@ -506,11 +506,18 @@ def _check_range(column: Column, number: float, text: str) -> None:
     raise ValueError(f"must be at most {_fmt(hi)}, got {text}")
 
 
+# Digits beyond which a whole number is out of every column's range (and
+# beyond what Python converts without a limit): refused without converting.
+_MAX_DIGITS = 18
+
+
 def _parse_int(column: Column, text: str) -> int:
     if not _INT_SHAPE.fullmatch(text):
         raise ValueError(f"expected a whole number, got {_show(text)}")
-    number = int(text.split(".", 1)[0])
+    digits = text.split(".", 1)[0].lstrip("+-").lstrip("0")
+    number = int(text.split(".", 1)[0]) if len(digits) <= _MAX_DIGITS else None
     _check_range(column, number, text)
+    assert number is not None
     return number
 
 
@@ -588,6 +595,9 @@ def normalise_list(text: str) -> str | None:
 
 
 def _parse_list(column: Column, text: str) -> str | None:
+    limit = column.length_limit
+    if len(text) > limit:
+        raise ValueError(f"text is {len(text):,} characters long; at most {limit:,} are allowed")
     return normalise_list(restore_formula(text))
 
 

@@ -89,7 +89,19 @@ def run_export(args: argparse.Namespace) -> int:
     if target.exists() and not (target.is_dir() or target.suffix.lower() == ".zip"):
         print(f"error: {target} exists and is neither a folder nor a .zip", file=sys.stderr)
         return 2
-    report = export_bundle(engine, target, progress=_progress)
+    if target.is_dir() and target.suffix.lower() == ".zip":
+        print(
+            f"error: {target} is a folder: a path ending in .zip is written as a zip file; "
+            "give another name",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        report = export_bundle(engine, target, progress=_progress)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        print(f"error: cannot export to {target}: {reason}; nothing was written", file=sys.stderr)
+        return 1
     for name, rows in report.files.items():
         print(f"{name}: {rows} rows")
     print(f"exported to {report.path}")

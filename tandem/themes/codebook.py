@@ -12,13 +12,14 @@ can edit a theme on the themes page; seeding never overwrites such edits.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, select
 
 from tandem import audit
-from tandem.db import transaction
+from tandem.db import writer_transaction
 from tandem.models import Theme, utcnow
 
 CODEBOOK_FILE = Path(__file__).with_name("codebook.toml")
@@ -64,13 +65,15 @@ def _load(path: Path) -> tuple[tuple[ThemeSpec, ...], Patterns, dict[str, Patter
 DEFAULT_THEMES, CUES, EXAMPLES_BY_PASS = _load(CODEBOOK_FILE)
 
 
-def seed_default_codebook(engine: Engine, *, actor: str = "system") -> int:
+def seed_default_codebook(
+    engine: Engine, *, actor: str = "system", say: Callable[[str], None] | None = None
+) -> int:
     """Insert the default themes that are missing (by name); returns how many were added.
 
     Never touches an existing theme, so a lead's edits to descriptions or
     examples (or a deactivation) survive every later seeding.
     """
-    with transaction(engine) as session:
+    with writer_transaction(engine, say) as session:
         existing = set(session.scalars(select(Theme.name)))
         added = [spec for spec in DEFAULT_THEMES if spec.name not in existing]
         for spec in added:

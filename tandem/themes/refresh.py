@@ -51,7 +51,7 @@ from sqlalchemy.orm import Session
 
 from tandem import audit
 from tandem.bulk import upsert
-from tandem.db import transaction
+from tandem.db import transaction, writer_transaction
 from tandem.models import Feedback, FeedbackAnalysis, Theme, utcnow
 from tandem.queries.theme_facts import update_theme_facts
 from tandem.themes import discover as discovery
@@ -203,8 +203,6 @@ _ALL = """
 # the notes stamped this long before it started: a note stamped by a
 # transaction still open when the run read the notes is read again next time.
 SETTLE_MARGIN = dt.timedelta(minutes=15)
-# PostgreSQL advisory lock held by a refresh's transaction ("tandem:themes").
-_LOCK_KEY = int.from_bytes(b"tandem:T", "big")
 
 
 @dataclass(frozen=True)
@@ -279,24 +277,6 @@ def _notes(rows: Sequence[Sequence[Any]], key: str, *, full: bool) -> list[_Note
     return notes
 
 
-def _one_run_at_a_time(connection: Connection) -> None:
-    """Make the refresh's transaction exclusive among refreshes, before it reads anything.
-
-    Each run relies on what the last one settled and on its fingerprint
-    covering every stored result.  PostgreSQL: an advisory lock held until
-    commit.  SQLite: the write lock from the start (``BEGIN IMMEDIATE``; the
-    driver would otherwise read outside any transaction and take the lock
-    only at the first write), which also keeps an import from committing
-    between the run's reads and its writes.
-    """
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    elif connection.dialect.name == "sqlite":
-        driver = connection.connection.driver_connection
-        if not getattr(driver, "in_transaction", True):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def _ensure_coded_themes(session: Session, names: set[str], actor: str) -> dict[str, int]:
     """Theme ids by lower-cased name, creating (origin "coded") any coded theme missing."""
     themes = session.scalars(select(Theme)).all()
@@ -351,12 +331,13 @@ def refresh_themes(
     with transaction(engine) as session:
         empty = session.scalar(select(func.count()).select_from(Theme)) == 0
     if empty:
-        seed_default_codebook(engine, actor=actor)
+        seed_default_codebook(engine, actor=actor, say=say)
         say("seeded the default codebook")
 
-    with transaction(engine) as session:
+    # Exclusive among writers, before it reads anything: each run relies on what
+    # the last one settled and on its fingerprint covering every stored result.
+    with writer_transaction(engine, say) as session:
         connection = session.connection()
-        _one_run_at_a_time(connection)
         coded_rows = [
             row
             for row in session.execute(

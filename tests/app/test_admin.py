@@ -257,3 +257,51 @@ def test_an_admin_sees_what_an_audited_change_did(app_database) -> None:  # type
     assert [j.value for j in at.json][1] == (
         '{"role": "lead", "cohorts": "", "display_name": "Lee"}'
     )
+
+
+def _encrypted_entry(data: bytes) -> bytes:
+    """The zip with its first entry marked as encrypted (zipfile cannot write one)."""
+    buffer = bytearray(data)
+    buffer[buffer.find(b"PK\x01\x02") + 8] |= 0x1
+    return bytes(buffer)
+
+
+@pytest.mark.parametrize(
+    ("upload", "expected"),
+    [
+        (
+            lambda: _encrypted_entry(sample_zip()),
+            "hostile.zip: entry 'sample_bundle/checkins.csv' is encrypted",
+        ),
+        (
+            lambda: _zip_with(
+                "people.csv",
+                (SAMPLE_BUNDLE / "people.csv")
+                .read_text(encoding="utf-8")
+                .replace("discussion,4,1,woman", "discussion,4,3000000000,woman"),
+            ),
+            "people.csv:2: column max_mentees: must be between 0 and 100, got 3000000000",
+        ),
+    ],
+    ids=["encrypted entry", "max_mentees past int32"],
+)
+def test_a_hostile_upload_is_refused_without_an_app_error(app_database, upload, expected) -> None:  # type: ignore[no-untyped-def]
+    url = app_database(all_tables)
+    at = admin_page()
+    at.file_uploader(key="admin_bundle_upload").set_value(
+        ("hostile.zip", upload(), "application/zip")
+    )
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "nothing was written" in errors(at)
+    report = "\n".join(str(code.value) for code in at.code)
+    assert expected in report, report
+    assert count(url, select(func.count()).select_from(Person)) == 0
+
+
+def _zip_with(name: str, text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(SAMPLE_BUNDLE.glob("*.csv")):
+            archive.writestr(path.name, text if path.name == name else path.read_bytes())
+    return buffer.getvalue()

@@ -77,8 +77,11 @@ def test_reimport_updates_in_place_and_never_duplicates(
         "p021,Noa Levi,noa.levi@example.com,Analyst,1,Operations,Operations,EMEA,p014,,,,,,,\n"
     )
     report = import_bundle(engine, make_bundle(people_csv=people))
-    assert (report.files["people.csv"].inserted, report.files["people.csv"].updated) == (1, 20)
-    assert report.files["checkins.csv"].updated == 43
+    people_count = report.files["people.csv"]
+    # Only the renamed person counts as updated; the other 19 were given exactly as stored.
+    assert (people_count.inserted, people_count.updated, people_count.unchanged) == (1, 1, 19)
+    assert (report.files["checkins.csv"].updated, report.files["checkins.csv"].unchanged) == (0, 43)
+    assert "people.csv: 21 rows (1 new, 1 updated, 19 unchanged)" in report.summary()
     assert _count(engine, Person) == 21
     assert _count(engine, CheckIn) == 43
     assert _get(engine, Person, "p001").name == "Margaret Okafor-Reid"

@@ -27,7 +27,11 @@ def test_reimporting_an_unchanged_bundle_keeps_every_version(engine: Engine) -> 
     import_bundle(engine, SAMPLE)
     pairings, flags = _versions(engine, Pairing), _versions(engine, Flag)
     before = dump(engine, skip=("audit_log", "rollup_state"))
-    import_bundle(engine, SAMPLE)
+    report = import_bundle(engine, SAMPLE)
+    assert all(
+        (count.inserted, count.updated, count.unchanged) == (0, 0, count.rows)
+        for count in report.files.values()
+    ), report.summary()
     assert _versions(engine, Pairing) == pairings
     assert _versions(engine, Flag) == flags
     assert set(pairings.values()) == {1} and set(flags.values()) == {1}
@@ -45,7 +49,9 @@ def test_only_changed_rows_get_a_new_version(
         "Mentor is the mentee's line manager", "Mentor manages the mentee"
     )
     report = import_bundle(engine, make_bundle(pairings_csv=pairings, flags_csv=flags))
-    assert report.files["pairings.csv"].updated == 11  # every row was given, one changed
+    # Every row was given, one changed: only that one is "updated".
+    assert (report.files["pairings.csv"].updated, report.files["pairings.csv"].unchanged) == (1, 10)
+    assert (report.files["flags.csv"].updated, report.files["flags.csv"].unchanged) == (1, 3)
     changed = {k for k, v in _versions(engine, Pairing).items() if v != 1}
     assert changed == {"pr-004"}
     assert _versions(engine, Pairing)["pr-004"] == 2
@@ -156,3 +162,18 @@ def test_an_encoding_error_in_a_later_chunk_is_the_only_problem_of_its_file(
         "people.csv:4: file is not UTF-8 (byte 0xE9 cannot be decoded); "
         "save it as UTF-8 (in Excel: CSV UTF-8)"
     ]
+
+
+def test_a_changed_reporting_line_alone_counts_as_updated(
+    engine: Engine, make_bundle: Callable[..., Path]
+) -> None:
+    import_bundle(engine, SAMPLE)
+    lines = sample_text("people.csv").splitlines()
+    header = lines[0].split(",")
+    cells = lines[8].split(",")  # line 9: an unquoted row with a manager
+    assert cells[header.index("manager_id")] not in ("", "p001")
+    cells[header.index("manager_id")] = "p001"
+    lines[8] = ",".join(cells)
+    report = import_bundle(engine, make_bundle(people_csv="\n".join(lines) + "\n"))
+    people = report.files["people.csv"]
+    assert (people.inserted, people.updated, people.unchanged) == (0, 1, 19)

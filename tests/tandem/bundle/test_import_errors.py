@@ -87,7 +87,7 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str]] = [
     (
         "negative tenure",
         {"people_csv": _edit("people.csv", 2, "tenure_years", "-1")},
-        "people.csv:2: column tenure_years: must be at least 0, got -1",
+        "people.csv:2: column tenure_years: must be between 0 and 80, got -1",
     ),
     (
         "monthly hours not a number",
@@ -183,7 +183,7 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str]] = [
     (
         "feedback text too long",
         {"feedback_csv": _append("feedback.csv", f"fb-999,,,2025-07-01,other,lead,,{LONG_TEXT},")},
-        "feedback.csv:29: column text: text is 10001 characters long; at most 10,000 are allowed",
+        "feedback.csv:29: column text: text is 10,001 characters long; at most 10,000 are allowed",
     ),
     (
         "ID too long",

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select, text, update
 from tandem import bulk, migrate
 from tandem.access import EVERYTHING
 from tandem.bundle import import_bundle
-from tandem.db import get_engine, transaction
+from tandem.db import WRITER_LOCK_KEY, get_engine, transaction
 from tandem.models import Feedback, FeedbackAnalysis, Theme
 from tandem.themes import engine as theme_engine
 from tandem.themes import refresh as refresh_module
@@ -235,7 +235,7 @@ def test_refreshes_take_turns_on_postgresql(engine: Engine, add_notes: AddNotes)
         pytest.skip("on SQLite a run takes the write lock when it starts (BEGIN IMMEDIATE)")
     add_notes(NOTES)
     holder = engine.connect()
-    holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": refresh_module._LOCK_KEY})
+    holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": WRITER_LOCK_KEY})
     reports: list[refresh_module.RefreshReport] = []
     worker = threading.Thread(target=lambda: reports.append(refresh_themes(engine)))
     worker.start()
@@ -256,7 +256,7 @@ def test_refreshes_take_turns_on_postgresql(engine: Engine, add_notes: AddNotes)
             time.sleep(0.05)
         assert waiting and not reports
     finally:
-        holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": refresh_module._LOCK_KEY})
+        holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": WRITER_LOCK_KEY})
         holder.commit()
         holder.close()
         worker.join(timeout=120)
