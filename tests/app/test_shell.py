@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tandem.access import save_user
-from tests.app.conftest import APP, open_as, run_page
+from tests.app.conftest import APP, as_read, open_as, run_page
 from tests.factories import small_program
 
 AUTH = {
@@ -117,6 +117,6 @@ def test_a_signed_in_person_without_a_role_is_told_why(app_database, user, said:
     at.run()
     assert not at.exception
     # Rendered as plain text: the e-mail's markdown characters stay as typed.
-    shown = " ".join(e.value for e in at.error).replace("\\", "")
+    shown = " ".join(as_read(e.value) for e in at.error)
     assert said in shown
     assert any(b.label == "Sign out" for b in at.button)
