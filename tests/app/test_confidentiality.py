@@ -29,7 +29,7 @@ from components.navigation import PAGES
 from tandem.access import Viewer
 from tandem.bundle import import_bundle
 from tandem.refresh import refresh_all
-from tests.app.conftest import APP
+from tests.app.conftest import open_as
 from tests.leaky_program import (
     ALPHA_PAIRINGS,
     ALPHA_PEOPLE,
@@ -99,15 +99,7 @@ def _open(
         return replace(VIEWERS[who], presenting=viewer_module.presenting())
 
     monkeypatch.setattr(navigation, "resolve_viewer", resolve)
-    at = AppTest.from_file(APP, default_timeout=90)
-    if present:
-        at.query_params["present"] = "1"
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_as(page, VIEWERS[who].role, present=present, query=query, timeout=90)
 
 
 def _forbidden(who: str, present: bool) -> dict[str, str]:
