@@ -14,6 +14,13 @@ from components.presenter import NameMask
 from components.stalled import flag_workflow
 from tandem.access import Scope, Viewer
 from tandem.competencies import parse_list
+from tandem.models import (
+    AUTHOR_ROLE_LABELS,
+    FLAG_REASON_LABELS,
+    FLAG_STATUS_LABELS,
+    SOURCE_LABELS,
+    VISIBILITY_LABELS,
+)
 from tandem.queries.pairing_detail import (
     PairingStory,
     pairing_checkins,
@@ -147,11 +154,25 @@ def notes(engine: Engine, pairing_id: str, viewer: Viewer) -> None:
     if frame.empty:
         st.caption("No notes you may see.")
         return
+    shown = frame.assign(
+        source=frame["source"].map(SOURCE_LABELS).fillna(frame["source"]),
+        author_role=frame["author_role"].map(AUTHOR_ROLE_LABELS).fillna(frame["author_role"]),
+        visibility=frame["visibility"].map(VISIBILITY_LABELS).fillna(frame["visibility"]),
+    )
+    columns = ["date", "text", "source", "author_role"]
+    if not viewer.presenting:  # a room sees shareable notes only: the column says nothing
+        columns.append("visibility")
     # Plain text only: untrusted text never goes through markdown or HTML.
     st.dataframe(
-        frame[["date", "source", "author_role", "visibility", "text"]],
+        shown[columns],
         hide_index=True,
-        column_config={"text": st.column_config.TextColumn("Note", width="large")},
+        column_config={
+            "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+            "text": st.column_config.TextColumn("Note", width="large"),
+            "source": "Source",
+            "author_role": "Written by",
+            "visibility": "Visibility",
+        },
     )
 
 
@@ -161,10 +182,26 @@ def flags(engine: Engine, pairing_id: str, mask: NameMask, scope: Scope) -> None
         st.caption("No flags raised on this pairing.")
         flag_workflow(engine, pairing_id, prefix="detail")  # leads only, never presenting
         return
+    flag_rows = flag_rows.assign(
+        reason=flag_rows["reason"].map(FLAG_REASON_LABELS).fillna(flag_rows["reason"]),
+        status=flag_rows["status"].map(FLAG_STATUS_LABELS).fillna(flag_rows["status"]),
+    )
+    labels: dict[str, Any] = {
+        "raised_at": st.column_config.DatetimeColumn("Raised", format="YYYY-MM-DD"),
+        "raised_by": "Raised by",
+        "reason": "Reason",
+        "status": "Status",
+        "owner": "Owner",
+        "note": "Note",
+        "resolved_at": st.column_config.DatetimeColumn("Resolved", format="YYYY-MM-DD"),
+        "resolution": "Resolution",
+    }
     if mask.active:  # who raised it and what they wrote stay off the shared screen
-        st.dataframe(flag_rows[["raised_at", "reason", "status"]], hide_index=True)
+        st.dataframe(
+            flag_rows[["raised_at", "reason", "status"]], hide_index=True, column_config=labels
+        )
         return
-    st.dataframe(flag_rows.drop(columns=["flag_id"]), hide_index=True)
+    st.dataframe(flag_rows.drop(columns=["flag_id"]), hide_index=True, column_config=labels)
     if not history.empty:
         with st.expander("Flag history"):
             st.dataframe(history, hide_index=True)

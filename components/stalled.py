@@ -53,7 +53,7 @@ from tandem.health import (
     refresh_health,
     save_health_settings,
 )
-from tandem.models import FLAG_REASONS, utcnow
+from tandem.models import FLAG_REASON_LABELS, FLAG_REASONS, FLAG_STATUS_LABELS, utcnow
 from tandem.queries import stalled as queries
 from tandem.settings import SettingsError
 
@@ -62,19 +62,11 @@ DETAIL_PAGE = "pages/pairing.py"
 OUTCOME_KEY = "stalled_outcome"
 CHOICE_KEY = "stalled_choice"
 SELECTED_KEY = "stalled_selected_row"
-REASON_LABELS = {
-    "no_contact": "No contact",
-    "missed_milestones": "Missed milestones",
-    "low_ratings": "Low ratings",
-    "mismatch": "Mismatch",
-    "capacity": "Mentor capacity",
-    "conduct": "Conduct",
-    "other": "Other",
-}
+REASON_LABELS = FLAG_REASON_LABELS
 # No max_chars on the text areas: Streamlit would silently cut a longer paste
 # to the limit; tandem.flags refuses it with a message instead, nothing written.
 _TEXT_HELP = f"Up to {MAX_TEXT:,} characters."
-STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "resolved": "Resolved"}
+STATUS_LABELS = FLAG_STATUS_LABELS
 STALL_LABELS = {
     "no_contact_cadence_multiple": "No contact: cadences without a meeting",
     "no_contact_min_days": "No contact: at least this many days",

@@ -59,6 +59,28 @@ FLAG_REASONS = (
 FLAG_STATUSES = ("open", "in_progress", "resolved")
 EVENT_KINDS = ("hired", "promoted", "moved", "left")
 
+# The words a person reads for each code (tables, captions): one place for each.
+SOURCE_LABELS = {
+    "checkin_note": "Check-in note",
+    "after_action_review": "After-action review",
+    "journal": "Journal",
+    "360": "360 review",
+    "survey": "Survey",
+    "other": "Other",
+}
+AUTHOR_ROLE_LABELS = {role: role.title() for role in AUTHOR_ROLES}
+VISIBILITY_LABELS = {"private": "Private", "program": "Program", "shareable": "Shareable"}
+FLAG_REASON_LABELS = {
+    "no_contact": "No contact",
+    "missed_milestones": "Missed milestones",
+    "low_ratings": "Low ratings",
+    "mismatch": "Mismatch",
+    "capacity": "Mentor capacity",
+    "conduct": "Conduct",
+    "other": "Other",
+}
+FLAG_STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "resolved": "Resolved"}
+
 DEFAULT_KIND = "traditional"
 DEFAULT_CADENCE_DAYS = 30
 DEFAULT_VISIBILITY = "program"
