@@ -201,7 +201,10 @@ def flags(engine: Engine, pairing_id: str, mask: NameMask, scope: Scope) -> None
             flag_rows[["raised_at", "reason", "status"]], hide_index=True, column_config=labels
         )
         return
-    st.dataframe(flag_rows.drop(columns=["flag_id"]), hide_index=True, column_config=labels)
+    # No "None" cells: an empty text is blank, and a column nobody filled in is left out.
+    shown = flag_rows.drop(columns=["flag_id"]).fillna({"owner": "–", "note": "", "resolution": ""})
+    unused = [c for c in ("resolved_at", "resolution") if not flag_rows[c].notna().any()]
+    st.dataframe(shown.drop(columns=unused), hide_index=True, column_config=labels)
     if not history.empty:
         with st.expander("Flag history"):
             st.dataframe(history, hide_index=True)
