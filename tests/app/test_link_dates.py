@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import open_as
+from tests.app.conftest import as_read, open_as
 from tests.factories import small_program
 
 
@@ -14,7 +14,7 @@ from tests.factories import small_program
 def test_out_of_range_link_dates_are_ignored_and_listed(app_database, page: str) -> None:  # type: ignore[no-untyped-def]
     app_database(small_program)
     at = open_as(page, "lead", query={"from": "1999-12-31", "to": "9999-12-31"})
-    captions = [caption.value for caption in at.sidebar.caption]
+    captions = [as_read(caption.value) for caption in at.sidebar.caption]
     assert any(
         "Ignored in the link" in text and "from=1999-12-31" in text and "to=9999-12-31" in text
         for text in captions
