@@ -6,6 +6,13 @@ estimates and the retention curves; ``verdict`` says in words what an estimate
 shows.  The estimator itself (``tandem.impact.estimate``) works on plain frames.
 """
 
+from tandem.impact.breakdown import (
+    BREAKDOWN_RESAMPLES,
+    DIMENSIONS,
+    BreakdownRow,
+    breakdown,
+    verdict_word,
+)
 from tandem.impact.estimate import (
     DEFAULT_MONTHS,
     GROUPS,
@@ -33,10 +40,12 @@ from tandem.impact.report import (
 from tandem.impact.survival import COMPARISON_LABEL, kaplan_meier, survival_curves
 
 __all__ = [
+    "BREAKDOWN_RESAMPLES",
     "CANNOT_CONTROL_FOR",
     "COMPARISON_LABEL",
     "CONTROLS_FOR",
     "DEFAULT_MONTHS",
+    "DIMENSIONS",
     "GROUPS",
     "INTERVAL_METHOD",
     "MAX_MONTHS",
@@ -45,8 +54,10 @@ __all__ = [
     "N_BOOT",
     "OUTCOMES",
     "SEED",
+    "BreakdownRow",
     "Estimate",
     "ImpactReport",
+    "breakdown",
     "clamp_months",
     "cohorts_in_scope",
     "estimate",
@@ -58,4 +69,5 @@ __all__ = [
     "points",
     "survival_curves",
     "verdict",
+    "verdict_word",
 ]
