@@ -35,9 +35,9 @@ from tandem.impact import (
     Estimate,
     ImpactReport,
     cohorts_in_scope,
-    impact_report,
     interval_text,
     points,
+    read_impact_report,
     verdict,
 )
 
@@ -55,9 +55,7 @@ def _cohorts(engine: Engine, scope: Scope) -> pd.DataFrame:
 def _report(
     engine: Engine, scope: Scope, cohort_id: str | None, months: int, today: dt.date
 ) -> ImpactReport:
-    return impact_report(
-        engine, scope, cohort_id=cohort_id, months=months, as_of=today, with_breakdown=True
-    )
+    return read_impact_report(engine, scope, cohort_id=cohort_id, months=months, today=today)
 
 
 def controls(engine: Engine, scope: Scope) -> tuple[str | None, int]:

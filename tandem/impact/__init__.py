@@ -37,6 +37,7 @@ from tandem.impact.report import (
     clamp_months,
     impact_report,
 )
+from tandem.impact.store import read_impact_report, refresh_impact
 from tandem.impact.survival import COMPARISON_LABEL, kaplan_meier, survival_curves
 
 __all__ = [
@@ -67,6 +68,8 @@ __all__ = [
     "interval_text",
     "kaplan_meier",
     "points",
+    "read_impact_report",
+    "refresh_impact",
     "survival_curves",
     "verdict",
     "verdict_word",
