@@ -429,7 +429,7 @@ def difference_intervals(frame: pd.DataFrame, subgroup_title: str) -> alt.FacetC
         "subgroup:N",
         sort=order,
         title=subgroup_title,
-        axis=alt.Axis(labelLimit=220, labelFontSize=13, titleFontSize=14),
+        axis=alt.Axis(labelLimit=220),
     )
     x_title = "Adjusted difference, percentage points (95 % interval)"
     tooltip = [
@@ -445,7 +445,7 @@ def difference_intervals(frame: pd.DataFrame, subgroup_title: str) -> alt.FacetC
         base.transform_filter(shown)
         .mark_rule(strokeWidth=2.5)
         .encode(
-            x=alt.X("low:Q", title=x_title, axis=alt.Axis(titleFontSize=14, labelFontSize=13)),
+            x=alt.X("low:Q", title=x_title),
             x2="high:Q",
             color=alt.Color(
                 "effect:N",
@@ -474,24 +474,25 @@ def difference_intervals(frame: pd.DataFrame, subgroup_title: str) -> alt.FacetC
     )
     value = (
         base.transform_filter(shown)
-        .mark_text(align="left", dx=6, fontSize=13)
+        .mark_text(align="left", dx=6, fontSize=15)
         .encode(x="high:Q", text="value:N")
     )
     hidden = (
         base.transform_filter(hidden_rows)
-        .mark_text(align="left", fontSize=13, fontStyle="italic", color="#5A6268")
+        .mark_text(align="left", fontSize=15, fontStyle="italic", color="#5A6268")
         .encode(x=alt.datum(0), text="status:N", tooltip=tooltip)
     )
     rows = max(1, len(order))
     return (
         alt.layer(zero, interval, point, value, hidden, data=frame)
-        .properties(width=330, height=max(90, 34 * rows))
+        .properties(width=330, height=max(90, 36 * rows))
         .facet(
             column=alt.Column(
                 "who:N",
                 title=None,
                 sort=["Mentees", "Mentors"],
-                header=alt.Header(labelFontSize=15, labelFontWeight="bold"),
+                header=alt.Header(labelFontSize=16, labelFontWeight="bold"),
             )
         )
+        .configure_axis(labelFontSize=14, titleFontSize=15)
     )
