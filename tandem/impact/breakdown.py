@@ -29,6 +29,7 @@ bootstrap per row.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -215,7 +216,7 @@ def breakdown(
     units: pd.DataFrame,
     *,
     months: int,
-    as_of: object,
+    as_of: dt.date,
     threshold: int,
     cohort_names: Mapping[str, str],
     dimensions: tuple[str, ...] | None = None,
@@ -233,7 +234,7 @@ def breakdown(
     codes = strata(units)
     rows: list[BreakdownRow] = []
     for outcome in OUTCOMES:
-        frame = outcome_frame(units, outcome, months, as_of)  # type: ignore[arg-type]
+        frame = outcome_frame(units, outcome, months, as_of)
         frame["stratum"] = codes
         is_p = (frame["arm"] == PARTICIPANT).to_numpy()
         comparison = frame[(frame["arm"] == COMPARISON).to_numpy() & frame["complete"].to_numpy()]
