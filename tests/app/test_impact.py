@@ -161,3 +161,41 @@ def test_no_briefing_without_career_events(app_database: Callable[..., str]) -> 
     app_database(no_events)
     at = open_as(PAGE, "sponsor")
     assert BRIEFING not in [b.proto.label for b in at.get("download_button")]
+
+
+def hostile_breakdown(engine: Any) -> None:
+    """The breakdown program with payloads for a cohort name and a group name."""
+    from sqlalchemy import update
+
+    from tandem.models import Cohort, Person
+    from tests.hostile import ALL_PAYLOADS
+
+    breakdown_program(engine)
+    with engine.begin() as connection:
+        connection.execute(update(Cohort).values(name=ALL_PAYLOADS[:190]))
+        connection.execute(
+            update(Person).where(Person.group_name == "Alpha").values(group_name=ALL_PAYLOADS[:190])
+        )
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["normal", "presenting"])
+def test_hostile_cohort_and_group_names_stay_text_in_the_breakdown(
+    app_database: Callable[..., str], present: bool
+) -> None:
+    from tests.hostile import live_payloads
+
+    app_database(hostile_breakdown)
+    for dimension in ("cohort", "group"):
+        at = open_as(PAGE, "sponsor", present=present)
+        at.button_group(key="impact_breakdown_by").set_value(dimension).run()
+        assert not at.exception
+        shown = [
+            *(m.value for m in at.markdown),
+            *(c.value for c in at.caption),
+            *(h.value for h in at.subheader),
+            *(e.value for e in at.info),
+        ]
+        live = [found for source in shown for found in live_payloads(str(source))]
+        assert not live, (dimension, live)
+        # The name is shown, as text, in the table.
+        assert any("**PWNED**" in str(v) for v in at.dataframe[-1].value.iloc[:, 1])
