@@ -151,16 +151,22 @@ def _comparison(
     people: pd.DataFrame, spans: pd.DataFrame, index_dates: list[pd.Timestamp], months: int
 ) -> pd.DataFrame:
     """Every person with no pairing overlapping ``months`` either side of each date."""
+    ids = people["person_id"].to_numpy()
+    # People as positions, so each date is a few array passes, not set lookups of ids.
+    where = pd.Index(ids).get_indexer(spans["person_id"])
+    known = where >= 0
+    position = where[known]
+    start = spans["start_date"].to_numpy()[known]
+    end = spans["end_date"].to_numpy()[known]
+    running = pd.isna(end)
     frames = []
     for date in index_dates:
-        low = date - pd.DateOffset(months=months)
-        high = date + pd.DateOffset(months=months)
-        overlaps = (spans["start_date"] <= high) & (
-            spans["end_date"].isna() | (spans["end_date"] >= low)
-        )
-        busy = set(spans.loc[overlaps, "person_id"])
-        free = people.loc[~people["person_id"].isin(busy), ["person_id"]]
-        frames.append(free.assign(index_date=date))
+        low = (date - pd.DateOffset(months=months)).to_datetime64()
+        high = (date + pd.DateOffset(months=months)).to_datetime64()
+        overlaps = (start <= high) & (running | (end >= low))
+        busy = np.zeros(len(ids), dtype=bool)
+        busy[position[overlaps]] = True
+        frames.append(pd.DataFrame({"person_id": ids[~busy], "index_date": date}))
     if not frames:
         return pd.DataFrame(columns=["person_id", "index_date"])
     return pd.concat(frames, ignore_index=True).assign(group=None, arm=COMPARISON)
