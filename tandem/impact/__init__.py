@@ -2,8 +2,12 @@
 
 ``impact_report`` reads a cohort (or the whole program) within the viewer's
 scope and returns, for mentees and mentors, the promotion and retention
-estimates and the retention curves; ``verdict`` says in words what an estimate
-shows.  The estimator itself (``tandem.impact.estimate``) works on plain frames.
+estimates and the retention curves, and with ``with_breakdown`` the same by
+cohort, pairing kind, level band and group (``tandem.impact.breakdown``);
+``verdict`` says in words what an estimate shows.  The estimator itself
+(``tandem.impact.estimate``) works on plain frames.  ``refresh_impact`` stores
+the reports a page opens first and ``read_impact_report`` serves them while
+current, computing live otherwise (``tandem.impact.store``).
 """
 
 from tandem.impact.breakdown import (
