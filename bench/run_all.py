@@ -10,8 +10,8 @@ For each backend and size:
   a SQLite file under ``bench/out/`` so repeated runs do not rebuild it;
 * import: the program exported as a bundle and imported into an empty
   database (rows per second over every file);
-* theme refresh, health refresh, the per-pairing roll-ups and rebalancing on that
-  imported database;
+* theme refresh, health refresh, the per-pairing roll-ups, rebalancing and the
+  Impact page's stored reports (``refresh_impact``) on that imported database;
 * every page in ``components.navigation.PAGES`` run through Streamlit's
   AppTest: cold (``st.cache_data``/``st.cache_resource`` cleared, new
   session) and warm (the same session run again), with the seconds spent in
@@ -259,6 +259,7 @@ def bench_heavy(
     from tandem.bundle import export_bundle, import_bundle
     from tandem.db import get_engine
     from tandem.health import refresh_health
+    from tandem.impact import refresh_impact
     from tandem.queries.pairing_stats import refresh_pairing_stats
     from tandem.rebalance import compute_rebalance
     from tandem.rebalance_store import refresh_rebalance_plan
@@ -275,6 +276,7 @@ def bench_heavy(
     health: list[Timing] = []
     stats: list[Timing] = []
     rebalance: list[Timing] = []
+    impact: list[Timing] = []
     rows = 0
     kept: tuple[str, str | None] | None = None
     for run in range(repeat):
@@ -311,6 +313,12 @@ def bench_heavy(
         # What a refreshed deployment serves: the plan stored for the saved
         # weights (the Rebalancing page reads it instead of planning on view).
         refresh_rebalance_plan(engine)
+        # ... and the Impact page's reports (the program and each cohort, 12 months).
+        with measured() as timing:
+            stored = refresh_impact(engine)
+        timing.extra["reports"] = stored
+        impact.append(timing)
+        _say(f"  impact reports ({stored}) {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
         # ... and the planner statistics that ``refresh_all`` ends with.
         update_planner_statistics(engine)
         if run < repeat - 1:
@@ -328,6 +336,7 @@ def bench_heavy(
         "health": _summary(health),
         "pairing_stats": _summary(stats),
         "rebalance": _summary(rebalance),
+        "impact": _summary(impact),
     }, kept
 
 
@@ -506,6 +515,15 @@ def _render_entry(entry: dict[str, Any]) -> list[str]:
             else []
         ),
         _rebalance_row(heavy["rebalance"]),
+        *(
+            [
+                f"| Impact reports (refresh_impact: the program and each cohort) "
+                f"| {heavy['impact']['wall']:.1f} | {heavy['impact']['cpu']:.1f} "
+                f"| peak RSS {_mib(heavy['impact']['peak_rss'])} |"
+            ]
+            if heavy.get("impact", {}).get("runs")
+            else []
+        ),
     ]
     if demo.get("demo_seconds"):
         lines.append(

@@ -128,27 +128,32 @@ def _note(engine: Engine) -> str:
 def briefing_button(
     engine: Engine,
     title: str,
-    filters: Filters,
+    filters: Filters | str,
     *,
     headlines: Sequence[Figure] = (),
     charts: Sequence[ChartSpec] | None = None,
     table: Table | None = None,
+    paragraphs: Sequence[str] = (),
+    note: str | None = None,
     today: dt.date | None = None,
 ) -> None:
     """A download button for the one-page PDF briefing of this view.
 
     ``charts`` defaults to the exportable charts drawn so far in this run, so
-    a page calls this after its charts.
+    a page calls this after its charts.  ``filters`` is the filter bar's state,
+    or the view in words for a page with its own choosers (Impact); ``note``
+    replaces the footnote on suppressed cells when a page counts people.
     """
     shown = tuple(charts) if charts is not None else tuple(_charts_this_run(run_context()))
     briefing = Briefing(
         title=title,
-        filters=filters.describe(),
+        filters=filters if isinstance(filters, str) else filters.describe(),
         date=today or dt.date.today(),
         headlines=tuple(headlines),
         charts=shown,
         table=table,
-        note=_note(engine),
+        note=note or _note(engine),
+        paragraphs=tuple(paragraphs),
     )
     st.download_button(
         "Briefing for a deck (PDF)",

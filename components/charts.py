@@ -413,3 +413,86 @@ def retention_curves(
         )
         .configure_axis(labelFontSize=13, titleFontSize=14)
     )
+
+
+def difference_intervals(frame: pd.DataFrame, subgroup_title: str) -> alt.FacetChart:
+    """Adjusted differences with their 95 % intervals, one row per subgroup, a zero line.
+
+    ``frame``: ``who`` (panel), ``subgroup``, ``adjusted``, ``low``, ``high`` (points;
+    missing when suppressed), ``value`` (the difference as text), ``status`` (the
+    verdict word, or "suppressed"/"not yet observable"), ``effect`` (whether the
+    interval excludes zero).  Suppressed rows are drawn as the word, at zero.
+    """
+    order = list(dict.fromkeys(frame["subgroup"]))
+    shown, hidden_rows = "isValid(datum.adjusted)", "!isValid(datum.adjusted)"
+    y = alt.Y(
+        "subgroup:N",
+        sort=order,
+        title=subgroup_title,
+        axis=alt.Axis(labelLimit=220),
+    )
+    x_title = "Adjusted difference, percentage points (95 % interval)"
+    tooltip = [
+        alt.Tooltip("who:N", title="Who"),
+        alt.Tooltip("subgroup:N", title=subgroup_title),
+        alt.Tooltip("value:N", title="Adjusted difference"),
+        alt.Tooltip("interval:N", title="95 % interval"),
+        alt.Tooltip("status:N", title="Verdict"),
+    ]
+    base = alt.Chart().encode(y=y)
+    zero = alt.Chart().mark_rule(color=COMPARISON_COLOUR, strokeDash=[4, 3]).encode(x=alt.datum(0))
+    interval = (
+        base.transform_filter(shown)
+        .mark_rule(strokeWidth=2.5)
+        .encode(
+            x=alt.X("low:Q", title=x_title),
+            x2="high:Q",
+            color=alt.Color(
+                "effect:N",
+                scale=alt.Scale(
+                    domain=[True, False], range=[PARTICIPANT_COLOUR, COMPARISON_COLOUR]
+                ),
+                legend=None,
+            ),
+            tooltip=tooltip,
+        )
+    )
+    point = (
+        base.transform_filter(shown)
+        .mark_point(filled=True, size=90)
+        .encode(
+            x="adjusted:Q",
+            color=alt.Color(
+                "effect:N",
+                scale=alt.Scale(
+                    domain=[True, False], range=[PARTICIPANT_COLOUR, COMPARISON_COLOUR]
+                ),
+                legend=None,
+            ),
+            tooltip=tooltip,
+        )
+    )
+    value = (
+        base.transform_filter(shown)
+        .mark_text(align="left", dx=6, fontSize=15)
+        .encode(x="high:Q", text="value:N")
+    )
+    hidden = (
+        base.transform_filter(hidden_rows)
+        .mark_text(align="left", fontSize=15, fontStyle="italic", color="#5A6268")
+        .encode(x=alt.datum(0), text="status:N", tooltip=tooltip)
+    )
+    rows = max(1, len(order))
+    return (
+        alt.layer(zero, interval, point, value, hidden, data=frame)
+        .properties(width=330, height=max(90, 36 * rows))
+        .facet(
+            column=alt.Column(
+                "who:N",
+                title=None,
+                sort=["Mentees", "Mentors"],
+                header=alt.Header(labelFontSize=16, labelFontWeight="bold"),
+            )
+        )
+        .configure_axis(labelFontSize=14, titleFontSize=15)
+    )

@@ -13,26 +13,31 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.briefing import briefing_button
 from components.briefing import chart as exportable_chart
 from components.cache import cached_query
-from components.charts import retention_curves
+from components.charts import difference_intervals, retention_curves
 from components.formatting import plain
 from tandem.access import Scope
+from tandem.briefing import impact_briefing_content
 from tandem.impact import (
+    BREAKDOWN_RESAMPLES,
     CANNOT_CONTROL_FOR,
     COMPARISON_LABEL,
     CONTROLS_FOR,
     DEFAULT_MONTHS,
+    DIMENSIONS,
     GROUPS,
     INTERVAL_METHOD,
     NO_EVENTS,
     OUTCOMES,
+    BreakdownRow,
     Estimate,
     ImpactReport,
     cohorts_in_scope,
-    impact_report,
     interval_text,
     points,
+    read_impact_report,
     verdict,
 )
 
@@ -50,7 +55,7 @@ def _cohorts(engine: Engine, scope: Scope) -> pd.DataFrame:
 def _report(
     engine: Engine, scope: Scope, cohort_id: str | None, months: int, today: dt.date
 ) -> ImpactReport:
-    return impact_report(engine, scope, cohort_id=cohort_id, months=months, as_of=today)
+    return read_impact_report(engine, scope, cohort_id=cohort_id, months=months, today=today)
 
 
 def controls(engine: Engine, scope: Scope) -> tuple[str | None, int]:
@@ -167,6 +172,135 @@ def group_section(report: ImpactReport, group: str) -> None:
         st.markdown(f"**{OUTCOME_WORDS[e.outcome]}.** {plain(verdict(e))}")
 
 
+def _breakdown_frame(rows: list[BreakdownRow], threshold: int) -> pd.DataFrame:
+    """The chart's rows: differences in points, suppressed rows with no number at all."""
+    records = []
+    for row in rows:
+        low, high = (row.interval[0] * 100, row.interval[1] * 100) if row.interval else (None, None)
+        adjusted = row.adjusted_difference
+        records.append(
+            {
+                "who": GROUPS[row.group],
+                "subgroup": row.label,
+                "adjusted": None if adjusted is None else adjusted * 100,
+                "low": low,
+                "high": high,
+                "value": _difference(row.adjusted_difference),
+                "interval": "—" if row.interval is None else interval_text(*row.interval),
+                "status": _status(row, threshold),
+                "effect": row.is_effect,
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def _status(row: BreakdownRow, threshold: int) -> str:
+    if row.suppressed:
+        return f"suppressed (fewer than {threshold})"
+    return row.verdict
+
+
+def _breakdown_table(rows: list[BreakdownRow], title: str, threshold: int) -> pd.DataFrame:
+    def count(value: int | None) -> str:
+        return "—" if value is None else f"{value:,}"
+
+    return pd.DataFrame(
+        [
+            {
+                "Who": GROUPS[row.group],
+                title: row.label,
+                "Participants": count(row.participants),
+                "Matched colleagues": count(row.comparison),
+                "Naive": _difference(row.naive_difference),
+                "Adjusted": _difference(row.adjusted_difference),
+                "95 % interval": "—" if row.interval is None else interval_text(*row.interval),
+                "Verdict": _status(row, threshold).capitalize(),
+            }
+            for row in rows
+        ]
+    )
+
+
+def breakdown_section(report: ImpactReport) -> None:
+    """The adjusted difference by cohort, pairing kind, level band or group, with intervals."""
+    if not report.dimensions:
+        return
+    st.subheader("Breakdown")
+    left, right = st.columns([3, 2])
+    with left:
+        dimension = st.segmented_control(
+            "Break down by",
+            list(report.dimensions),
+            format_func=DIMENSIONS.__getitem__,
+            default=report.dimensions[0],
+            required=True,
+            key="impact_breakdown_by",
+        )
+    with right:
+        outcome = st.segmented_control(
+            "Outcome",
+            list(OUTCOMES),
+            format_func=OUTCOME_WORDS.__getitem__,
+            default="promotion",
+            required=True,
+            key="impact_breakdown_outcome",
+        )
+    dimension = dimension or report.dimensions[0]
+    outcome = outcome or "promotion"
+    rows = report.breakdown_rows(dimension, outcome)
+    title = DIMENSIONS[dimension]
+    what = OUTCOME_WORDS[outcome]
+    if all(row.adjusted_difference is None for row in rows):
+        st.caption(
+            plain(
+                f"No {title.lower()} has enough people for an estimate of "
+                f"{what.lower()}: every row covers fewer than {report.threshold} people or "
+                "cannot be judged yet."
+            )
+        )
+    else:
+        exportable_chart(
+            difference_intervals(_breakdown_frame(rows, report.threshold), title),
+            f"impact-breakdown-{dimension}-{outcome}",
+            title=f"{what} by {title.lower()}, {report.scope_label}",
+            width="content",
+        )
+    suppressed = sum(row.suppressed for row in rows)
+    hidden = (
+        f" {suppressed} of {len(rows)} rows cover fewer than {report.threshold} people "
+        "(participants, matched participants or matched colleagues) and are suppressed: "
+        "their numbers are left out, not rounded."
+        if suppressed
+        else ""
+    )
+    st.caption(
+        plain(
+            f"{what} {report.months} months after the start, by {title.lower()} "
+            "(a participant counts in the cohort and pairing kind of their first pairing, "
+            "and in the level band they held at its start). Each row's participants are "
+            "matched against the same comparable colleagues; the dot is the adjusted "
+            "difference, the bar its 95 % interval "
+            f"({BREAKDOWN_RESAMPLES} bootstrap resamples), and a bar that crosses the zero "
+            "line is no detectable difference. With many rows, about one in twenty can miss "
+            "zero by chance: look for a difference that holds across outcomes and periods." + hidden
+        )
+    )
+    st.dataframe(
+        _breakdown_table(rows, title, report.threshold),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Naive": st.column_config.TextColumn(
+                help="The subgroup's rate minus every colleague's rate, with no adjustment."
+            ),
+            "Adjusted": st.column_config.TextColumn(
+                help="Against colleagues of the same level, division, geography and tenure "
+                "band at the start."
+            ),
+        },
+    )
+
+
 def curves_section(report: ImpactReport) -> None:
     st.subheader("Retention over time")
     if report.curves.empty:
@@ -210,6 +344,14 @@ def caveats(report: ImpactReport) -> None:
         )
 
 
+def briefing(engine: Engine, report: ImpactReport) -> None:
+    """The one-page PDF: headline differences with their intervals, the charts, the caveats."""
+    if not report.has_events:
+        return
+    view, figures, paragraphs, note = impact_briefing_content(report)
+    briefing_button(engine, "Impact", view, headlines=figures, paragraphs=paragraphs, note=note)
+
+
 def report_sections(report: ImpactReport) -> None:
     """Everything below the controls: estimates, curves and caveats, or how to add events."""
     if not report.has_events:
@@ -224,5 +366,6 @@ def report_sections(report: ImpactReport) -> None:
     )
     for group in GROUPS:
         group_section(report, group)
+    breakdown_section(report)
     curves_section(report)
     caveats(report)

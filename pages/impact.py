@@ -12,4 +12,6 @@ engine = page_setup(
 )
 scope = page_viewer().scope
 cohort_id, months = impact.controls(engine, scope)
-impact.report_sections(impact.load(engine, scope, cohort_id, months))
+report = impact.load(engine, scope, cohort_id, months)
+impact.report_sections(report)
+impact.briefing(engine, report)

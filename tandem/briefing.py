@@ -29,6 +29,18 @@ import vl_convert
 from fpdf import FPDF
 
 from tandem.access.privacy import pseudonym
+from tandem.impact import (
+    CANNOT_CONTROL_FOR,
+    CONTROLS_FOR,
+    GROUPS,
+    INTERVAL_METHOD,
+    Estimate,
+    ImpactReport,
+    interval_text,
+    points,
+    verdict,
+    verdict_word,
+)
 from tandem.queries.headlines import Headline
 
 # At most this many charts share the page; more would be too small to read on a slide.
@@ -70,6 +82,9 @@ class Figure:
     label: str
     value: str
     change: str | None = None
+    #: Printed under the value as it is (an interval, a verdict), instead of
+    #: ``change`` "vs previous period": a figure that is not a change over time.
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,8 @@ class Briefing:
     charts: tuple[ChartSpec, ...] = ()
     table: Table | None = None
     note: str | None = None
+    #: Short paragraphs printed beside the charts (what a figure means, its caveats).
+    paragraphs: tuple[str, ...] = ()
 
 
 # --- Making text and specs safe to export ----------------------------------
@@ -155,6 +172,52 @@ def chart_svg(spec: str | dict[str, Any]) -> str:
 def format_headline(headline: Headline) -> Figure:
     """A headline as the Portfolio page prints it (``Headline.shown``)."""
     return Figure(headline.label, headline.shown, headline.change_shown)
+
+
+_OUTCOME_WORDS = {"promotion": "promotion", "retention": "retention"}
+
+
+def estimate_figure(result: Estimate) -> Figure:
+    """One impact estimate as a headline: the adjusted difference, its interval and verdict.
+
+    Never "vs previous period": the note says what the number is, and the word
+    is the estimator's (an effect only when the interval excludes zero).
+    """
+    label = f"{GROUPS[result.group]}: {_OUTCOME_WORDS[result.outcome]}, adjusted"
+    word = verdict_word(result)
+    if result.adjusted_difference is None or result.interval is None:
+        reason = "not yet observable" if word == "not yet observable" else "too few people"
+        if result.adjusted_difference is not None:
+            reason = "no interval"
+        return Figure(label, "–", note=f"Not estimated: {reason}.")
+    return Figure(
+        label,
+        points(result.adjusted_difference),
+        note=f"95 % interval {interval_text(*result.interval)}: {word}.",
+    )
+
+
+def impact_briefing_content(
+    report: ImpactReport,
+) -> tuple[str, tuple[Figure, ...], tuple[str, ...], str]:
+    """The Impact page's briefing: (the view in words, figures, paragraphs, footnote)."""
+    view = (
+        f"{report.scope_label} · promotion and retention {report.months} months after "
+        f"the start · career data to {report.as_of:%d %B %Y}"
+    )
+    figures = tuple(estimate_figure(item) for item in report.estimates)
+    paragraphs = (
+        *(verdict(item) for item in report.estimates),
+        CONTROLS_FOR,
+        CANNOT_CONTROL_FOR,
+        "A difference is called an effect only when the adjusted 95 % interval excludes "
+        "zero; the naive difference never decides. " + INTERVAL_METHOD,
+    )
+    note = (
+        f"Groups and breakdown rows covering fewer than {report.threshold} people are "
+        "suppressed: left out, not rounded."
+    )
+    return view, figures, paragraphs, note
 
 
 def pairings_table(
@@ -254,7 +317,7 @@ def _headlines(pdf: _Page, figures: Sequence[Figure]) -> None:
     gap = 4.0
     width = (pdf.epw - gap * (len(shown) - 1)) / len(shown)
     top = pdf.get_y()
-    height = 20.0
+    height = 24.0 if any(figure.note for figure in shown) else 20.0
     for index, figure in enumerate(shown):
         x = pdf.l_margin + index * (width + gap)
         pdf.set_draw_color(200, 208, 208)
@@ -265,7 +328,18 @@ def _headlines(pdf: _Page, figures: Sequence[Figure]) -> None:
         pdf.set_xy(x + 2, top + 6)
         pdf.font(16, bold=True)
         pdf.cell(width - 4, 8, pdf.fit(figure.value, width - 4))
-        if figure.change:
+        if figure.note:
+            pdf.set_xy(x + 2, top + 14.5)
+            pdf.font(7.5, colour=GREY)
+            pdf.multi_cell(
+                width - 4,
+                3.4,
+                pdf.text_of(figure.note),
+                max_line_height=3.4,
+                new_x="LEFT",
+                align="L",
+            )
+        elif figure.change:
             pdf.set_xy(x + 2, top + 14)
             pdf.font(8, colour=GREY)
             pdf.cell(width - 4, 4, pdf.fit(f"{figure.change} vs previous period", width - 4))
@@ -359,11 +433,31 @@ def _table(pdf: _Page, table: Table, x: float, y: float, width: float, height: f
         y += line
 
 
+def _paragraphs(
+    pdf: _Page, paragraphs: Sequence[str], x: float, y: float, width: float, height: float
+) -> None:
+    """Paragraphs from the top of the box; one that would not fit is left out, with the rest."""
+    bottom = y + height
+    line = 4.0
+    for text in paragraphs:
+        pdf.font(9)
+        wrapped = pdf.multi_cell(
+            width, line, pdf.text_of(text), dry_run=True, output="LINES", align="L"
+        )
+        lines = len(wrapped) if isinstance(wrapped, list) else 1
+        if y + lines * line > bottom:
+            break
+        pdf.set_xy(x, y)
+        pdf.multi_cell(width, line, pdf.text_of(text), max_line_height=line, align="L")
+        y += lines * line + 2
+
+
 def build_pdf(briefing: Briefing) -> bytes:
     """The briefing as a one-page landscape A4 PDF.
 
     Layout: title, the filters and date, a row of headline figures, then the
-    charts (a grid of up to four) and the table beside them (or alone).
+    charts (a grid of up to four) and the table or the paragraphs beside them
+    (or alone).
     Anything that would not fit is cut (more charts, more rows, long text
     ends in an ellipsis) so the page count is always one.
     """
@@ -381,8 +475,15 @@ def build_pdf(briefing: Briefing) -> bytes:
         chart_width = width * 0.58
         _charts(pdf, briefing.charts, left, top, chart_width, height)
         _table(pdf, briefing.table, left + chart_width + 6, top, width - chart_width - 6, height)
+    elif briefing.charts and briefing.paragraphs:
+        chart_width = width * 0.6
+        _charts(pdf, briefing.charts, left, top, chart_width, height)
+        side = width - chart_width - 6
+        _paragraphs(pdf, briefing.paragraphs, left + chart_width + 6, top, side, height)
     elif briefing.charts:
         _charts(pdf, briefing.charts, left, top, width, height)
+    elif briefing.paragraphs:
+        _paragraphs(pdf, briefing.paragraphs, left, top, width, height)
     elif briefing.table is not None:
         _table(pdf, briefing.table, left, top, width, height)
     pdf.set_xy(left, pdf.h - pdf.b_margin - footer_height + 2)

@@ -541,6 +541,28 @@ class StoredRebalancePlan(Base):
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class StoredImpactReport(Base):
+    """An Impact page report computed by the refresh (``tandem.impact.store``).
+
+    ``view`` is ``"program"`` (every cohort, for a viewer without a cohort
+    scope) or a cohort id; ``payload`` the whole report (estimates, curves,
+    breakdown: aggregates only, already suppressed).  Read only while
+    ``rollup_state`` says so and the months, privacy threshold, data date and
+    data fingerprint it was computed with still hold; an import clears it
+    (``tandem.rollups``).
+    """
+
+    __tablename__ = "impact_reports"
+
+    view: Mapped[str] = mapped_column(ID, primary_key=True)
+    months: Mapped[int] = mapped_column(Integer, primary_key=True)
+    threshold: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    fingerprint: Mapped[list] = mapped_column(JSON)
+    payload: Mapped[dict] = mapped_column(JSON)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class StoredRebalanceSuggestion(Base):
     """One suggestion of the stored rebalancing plan, a row each (``tandem.rebalance_store``).
 

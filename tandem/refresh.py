@@ -1,5 +1,5 @@
 """The explicit refresh: recompute what pages only read (themes, sentiment, health,
-per-pairing roll-ups).
+per-pairing roll-ups, the rebalancing plan, the Impact page's reports).
 
 Order matters: feedback sentiment feeds the health score, so themes first.
 Run by ``python -m tandem refresh``, after every import and after the demo.
@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from tandem.db import take_writer_turn, writer_transaction
 from tandem.health import HealthReport, refresh_health
+from tandem.impact import has_career_events, refresh_impact
 from tandem.queries.pairing_stats import refresh_pairing_stats
 from tandem.rebalance_store import PlanRefreshReport, refresh_rebalance_plan
 from tandem.themes.refresh import RefreshReport, refresh_themes
@@ -26,6 +27,7 @@ class FullRefreshReport:
     health: HealthReport
     pairing_stats: int = 0
     rebalance: PlanRefreshReport | None = None
+    impact_reports: int = 0
 
     def summary(self) -> str:
         return (
@@ -40,6 +42,11 @@ class FullRefreshReport:
                 f"suggested moves, {self.rebalance.rotation} rotations "
                 f"({self.rebalance.seconds:.0f} s)"
                 if self.rebalance
+                else ""
+            )
+            + (
+                f"\nimpact: {self.impact_reports} reports stored (the program and each cohort)"
+                if self.impact_reports
                 else ""
             )
         )
@@ -87,5 +94,15 @@ def refresh_all(
         stats = refresh_pairing_stats(session.connection(), health.as_of)
     say("refreshing the rebalancing plan for the saved weights")
     rebalance = refresh_rebalance_plan(engine, progress=say)
+    impact = 0
+    if has_career_events(engine):
+        say("refreshing the Impact page's reports")
+        impact = refresh_impact(engine, today=today, progress=say)
     update_planner_statistics(engine, say)
-    return FullRefreshReport(themes=themes, health=health, pairing_stats=stats, rebalance=rebalance)
+    return FullRefreshReport(
+        themes=themes,
+        health=health,
+        pairing_stats=stats,
+        rebalance=rebalance,
+        impact_reports=impact,
+    )

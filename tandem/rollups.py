@@ -4,7 +4,8 @@ At enterprise scale (50,000 pairings, about a million check-ins) re-deriving
 per-pairing figures on every page view costs seconds, so the refresh
 (``tandem.refresh.refresh_all``) stores them: ``pairing_stats``,
 ``pairing_health_history`` (with the health refresh), ``rebalance_plans`` and
-``rebalance_suggestions``, and ``theme_note_facts`` (with the theme refresh).
+``rebalance_suggestions``, ``theme_note_facts`` (with the theme refresh) and
+``impact_reports``.
 A stored roll-up
 is only used while it is *current*: the refresh marks it in ``rollup_state``
 once it is complete, and anything that changes the data it was derived from
@@ -25,6 +26,7 @@ from tandem.models import (
     PairingHealthHistory,
     PairingStats,
     RollupState,
+    StoredImpactReport,
     StoredRebalancePlan,
     StoredRebalanceSuggestion,
     ThemeNoteFacts,
@@ -44,12 +46,15 @@ HEALTH_HISTORY = "pairing_health_history"
 REBALANCE_PLAN = "rebalance_plan"
 #: ``theme_note_facts``: per-note facts the theme aggregates group by (theme refresh).
 THEME_FACTS = "theme_note_facts"
+#: ``impact_reports``: the Impact page's reports (``tandem.impact.store``).
+IMPACT_REPORTS = "impact_reports"
 
 _TABLES: dict[str, tuple[Any, ...]] = {
     PAIRING_STATS: (PairingStats,),
     HEALTH_HISTORY: (PairingHealthHistory,),
     REBALANCE_PLAN: (StoredRebalancePlan, StoredRebalanceSuggestion),
     THEME_FACTS: (ThemeNoteFacts,),
+    IMPACT_REPORTS: (StoredImpactReport,),
 }
 
 

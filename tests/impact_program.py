@@ -125,3 +125,73 @@ def _event(
         "new_level": new_level,
         "voluntary": voluntary,
     }
+
+
+KINDS_START = dt.date(2024, 3, 1)
+
+
+def breakdown_program(engine: Engine, *, boost: float = 0.45) -> None:
+    """One cohort (``c-k``, "Kinds 2024") whose effect is planted in one pairing kind only.
+
+    80 ``traditional`` mentees are promoted more often (``boost``), 80 ``reverse``
+    mentees exactly as often as the 700 colleagues who took no part, and 4
+    ``peer`` mentees are too few to show.  Mentees' groups: "Alpha" and "Beta"
+    (enough to name), and 3 in "Tiny" (too few: pooled, unnamed).
+    """
+    rng = np.random.default_rng(5)
+    kinds = ["traditional"] * 80 + ["reverse"] * 80 + ["peer"] * 4
+    mentees = [f"k{i:03d}" for i in range(len(kinds))]
+    mentors = [f"m{i:03d}" for i in range(len(kinds))]
+    colleagues = [f"c{i:03d}" for i in range(700)]
+    ids = mentees + mentors + colleagues
+    n = len(ids)
+    level = rng.integers(2, 6, n)
+    division = rng.choice(["Wealth", "Risk"], n)
+    tenure = rng.integers(1, 9, n).astype(float)
+    groups: list[str | None] = [("Alpha", "Beta")[i % 2] for i in range(len(mentees))]
+    for i in (0, 81, 120):
+        groups[i] = "Tiny"
+    groups += [None] * len(mentors) + list(rng.choice(["Alpha", "Beta", ""], len(colleagues)))
+    pairings = [
+        {**_pairing(f"pk{i:03d}", "c-k", mentors[i], mentees[i], KINDS_START), "kind": kind}
+        for i, kind in enumerate(kinds)
+    ]
+    rows: list[dict[str, object]] = []
+    final_level = level.copy()
+    for i, pid in enumerate(ids):
+        hired = AS_OF - dt.timedelta(days=int(tenure[i] * 365.25))
+        rows.append(_event(f"{pid}-h", pid, hired, "hired"))
+        chance = 0.2 + (boost if i < len(kinds) and kinds[i] == "traditional" else 0.0)
+        if rng.random() < chance:
+            when = KINDS_START + dt.timedelta(days=int(rng.integers(20, 330)))
+            final_level[i] = level[i] + 1
+            rows.append(_event(f"{pid}-p", pid, when, "promoted", new_level=int(final_level[i])))
+        if rng.random() < 0.1:
+            when = KINDS_START + dt.timedelta(days=int(rng.integers(20, 700)))
+            rows.append(_event(f"{pid}-l", pid, when, "left", voluntary=True))
+    rows.append(_event("n001-h", "n001", AS_OF, "hired"))
+    people = [
+        person(
+            pid,
+            f"Person {pid}",
+            int(final_level[i]),
+            division=str(division[i]),
+            tenure_years=float(tenure[i]),
+            group_name=groups[i] or None,
+        )
+        for i, pid in enumerate(ids)
+    ]
+    people.append(person("n001", "New joiner", 2, tenure_years=0.0))
+    cohort = {
+        "cohort_id": "c-k",
+        "name": "Kinds 2024",
+        "program_type": "executive",
+        "start_date": KINDS_START,
+        "end_date": None,
+        "sponsor_id": None,
+    }
+    with engine.begin() as connection:
+        upsert(connection, Person.__table__, people)  # type: ignore[arg-type]
+        upsert(connection, Cohort.__table__, [cohort])  # type: ignore[arg-type]
+        upsert(connection, Pairing.__table__, pairings)  # type: ignore[arg-type]
+        upsert(connection, CareerEvent.__table__, rows)  # type: ignore[arg-type]

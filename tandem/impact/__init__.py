@@ -2,10 +2,21 @@
 
 ``impact_report`` reads a cohort (or the whole program) within the viewer's
 scope and returns, for mentees and mentors, the promotion and retention
-estimates and the retention curves; ``verdict`` says in words what an estimate
-shows.  The estimator itself (``tandem.impact.estimate``) works on plain frames.
+estimates and the retention curves, and with ``with_breakdown`` the same by
+cohort, pairing kind, level band and group (``tandem.impact.breakdown``);
+``verdict`` says in words what an estimate shows.  The estimator itself
+(``tandem.impact.estimate``) works on plain frames.  ``refresh_impact`` stores
+the reports a page opens first and ``read_impact_report`` serves them while
+current, computing live otherwise (``tandem.impact.store``).
 """
 
+from tandem.impact.breakdown import (
+    BREAKDOWN_RESAMPLES,
+    DIMENSIONS,
+    BreakdownRow,
+    breakdown,
+    verdict_word,
+)
 from tandem.impact.estimate import (
     DEFAULT_MONTHS,
     GROUPS,
@@ -30,13 +41,16 @@ from tandem.impact.report import (
     clamp_months,
     impact_report,
 )
+from tandem.impact.store import read_impact_report, refresh_impact
 from tandem.impact.survival import COMPARISON_LABEL, kaplan_meier, survival_curves
 
 __all__ = [
+    "BREAKDOWN_RESAMPLES",
     "CANNOT_CONTROL_FOR",
     "COMPARISON_LABEL",
     "CONTROLS_FOR",
     "DEFAULT_MONTHS",
+    "DIMENSIONS",
     "GROUPS",
     "INTERVAL_METHOD",
     "MAX_MONTHS",
@@ -45,8 +59,10 @@ __all__ = [
     "N_BOOT",
     "OUTCOMES",
     "SEED",
+    "BreakdownRow",
     "Estimate",
     "ImpactReport",
+    "breakdown",
     "clamp_months",
     "cohorts_in_scope",
     "estimate",
@@ -56,6 +72,9 @@ __all__ = [
     "interval_text",
     "kaplan_meier",
     "points",
+    "read_impact_report",
+    "refresh_impact",
     "survival_curves",
     "verdict",
+    "verdict_word",
 ]

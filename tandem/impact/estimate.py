@@ -116,6 +116,8 @@ class Estimate:
     refused: str | None = None
     #: Why the adjusted difference is withheld while the counts are shown.
     not_adjusted: str | None = None
+    #: Bootstrap resamples behind ``interval`` (fewer for breakdown rows).
+    resamples: int = N_BOOT
 
     @property
     def naive_difference(self) -> float | None:
@@ -158,7 +160,7 @@ class Estimate:
             "matched_comparison": self.matched_comparison,
             "matched_participant_rate": self.matched_participant_rate,
             "matched_comparison_rate": self.matched_comparison_rate,
-            "interval_method": f"bootstrap percentile, {N_BOOT} replicates, seed {SEED}",
+            "interval_method": f"bootstrap percentile, {self.resamples} replicates, seed {SEED}",
             "refused": self.refused,
             "not_adjusted": self.not_adjusted,
             "verdict": verdict(self),
@@ -190,7 +192,10 @@ def outcome_frame(units: pd.DataFrame, outcome: str, months: int, as_of: dt.date
     return frame
 
 
-def _strata(frame: pd.DataFrame) -> np.ndarray:
+def strata(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's matching stratum as an integer (equal exactly when ``MATCH_ON`` are)."""
+    if frame.empty:
+        return np.zeros(0, dtype=np.int64)
     keys = frame[list(MATCH_ON)].astype(str)
     return keys.groupby(list(MATCH_ON), sort=False).ngroup().to_numpy()
 
@@ -200,14 +205,14 @@ def matched_weights(units: pd.DataFrame) -> np.ndarray:
     colleagues`` of its stratum for a matched colleague, 0 for anyone unmatched."""
     if units.empty:
         return np.zeros(0)
-    strata = _strata(units)
+    codes = strata(units)
     is_p = (units["arm"] == PARTICIPANT).to_numpy()
-    size = int(strata.max()) + 1
-    n_p = np.bincount(strata[is_p], minlength=size).astype(float)
-    n_c = np.bincount(strata[~is_p], minlength=size).astype(float)
+    size = int(codes.max()) + 1
+    n_p = np.bincount(codes[is_p], minlength=size).astype(float)
+    n_c = np.bincount(codes[~is_p], minlength=size).astype(float)
     matched = (n_p > 0) & (n_c > 0)
     ratio = np.divide(n_p, n_c, out=np.zeros(size), where=n_c > 0)
-    return np.where(matched[strata], np.where(is_p, 1.0, ratio[strata]), 0.0)
+    return np.where(matched[codes], np.where(is_p, 1.0, ratio[codes]), 0.0)
 
 
 def _att(
@@ -240,11 +245,12 @@ def _bootstrap(
     y_c: np.ndarray,
     person_c: np.ndarray,
     size: int,
+    resamples: int = N_BOOT,
 ) -> tuple[float, float] | None:
     rng = np.random.default_rng(SEED)
     people = int(person_c.max()) + 1 if len(person_c) else 0
-    draws = np.empty(N_BOOT)
-    for b in range(N_BOOT):
+    draws = np.empty(resamples)
+    for b in range(resamples):
         w_p = np.bincount(rng.integers(0, len(y_p), len(y_p)), minlength=len(y_p))
         w_c = np.bincount(rng.integers(0, people, people), minlength=people)[person_c]
         result = _att(strata_p, y_p, w_p.astype(float), strata_c, y_c, w_c.astype(float), size)
@@ -268,17 +274,51 @@ def estimate(
     as_of: dt.date,
     threshold: int,
     bootstrap: bool = True,
+    resamples: int = N_BOOT,
 ) -> Estimate:
     """The estimate for one group (its participant rows plus the comparison rows)."""
     frame = outcome_frame(units, outcome, months, as_of)
+    frame["stratum"] = strata(frame)
     participants = frame[frame["arm"] == PARTICIPANT]
     # Colleagues only at the index dates this group's participants have.
     comparison = frame[
-        (frame["arm"] == COMPARISON) & frame["index_date"].isin(set(participants["index_date"]))
+        (frame["arm"] == COMPARISON)
+        & frame["complete"]
+        & frame["index_date"].isin(set(participants["index_date"]))
     ]
+    return estimate_prepared(
+        participants,
+        comparison,
+        group=group,
+        outcome=outcome,
+        months=months,
+        threshold=threshold,
+        bootstrap=bootstrap,
+        resamples=resamples,
+    )
+
+
+def estimate_prepared(
+    participants: pd.DataFrame,
+    comparison: pd.DataFrame,
+    *,
+    group: str,
+    outcome: str,
+    months: int,
+    threshold: int,
+    bootstrap: bool = True,
+    resamples: int = N_BOOT,
+) -> Estimate:
+    """The estimate from frames ``outcome_frame`` made, with a ``stratum`` column.
+
+    ``participants``: every participant of the group (complete window or not);
+    ``comparison``: the colleagues with a complete window at their index dates.
+    Strata may be numbered over a larger frame (a breakdown numbers them once
+    for every subgroup): only equality matters.
+    """
     not_yet = int((~participants["complete"]).sum())
     p = participants[participants["complete"]]
-    c = comparison[comparison["complete"]]
+    c = comparison
     n_p = len(p)
     n_c = int(c["person_id"].nunique())
     base = {
@@ -289,6 +329,7 @@ def estimate(
         "participants": n_p,
         "comparison": n_c,
         "not_yet_observable": not_yet,
+        "resamples": resamples,
     }
     label = GROUPS.get(group, group).lower()
     if n_p < threshold or n_c < threshold:
@@ -314,15 +355,21 @@ def estimate(
             )
         return Estimate(**base, matched=0, unmatched=0, matched_comparison=0, refused=refused)  # type: ignore[arg-type]
 
-    both = pd.concat([p, c], ignore_index=True)
-    strata = _strata(both)
-    size = int(strata.max()) + 1
-    strata_p, strata_c = strata[:n_p], strata[n_p:]
+    # Compact stratum numbers: the bootstrap's arrays are as long as the strata here.
+    codes, local = np.unique(
+        np.concatenate([p["stratum"].to_numpy(), c["stratum"].to_numpy()]), return_inverse=True
+    )
+    size = len(codes)
+    strata_p, strata_c = local[:n_p], local[n_p:]
     y_p = p["y"].to_numpy(dtype=float)
     y_c = c["y"].to_numpy(dtype=float)
     has_colleague = np.isin(strata_p, strata_c)
     matched = int(has_colleague.sum())
-    matched_comparison = int(c["person_id"][np.isin(strata_c, strata_p[has_colleague])].nunique())
+    # Colleagues in strata without a participant never enter the adjusted difference
+    # (nor any bootstrap replicate): leave them out of the arithmetic.
+    useful = np.isin(strata_c, strata_p)
+    person_useful = c["person_id"].to_numpy()[useful]
+    matched_comparison = int(pd.unique(person_useful).size)
     values = {
         **base,
         "matched": matched,
@@ -338,15 +385,14 @@ def estimate(
             f"and tenure band, fewer than the privacy threshold of {threshold}."
         )
         return Estimate(**values)  # type: ignore[arg-type]
-    # Colleagues in strata without a participant never enter the adjusted difference
-    # (nor any bootstrap replicate): leave them out of the arithmetic.
-    useful = np.isin(strata_c, strata_p)
     strata_c, y_c = strata_c[useful], y_c[useful]
     ones_p, ones_c = np.ones(n_p), np.ones(len(y_c))
     att = _att(strata_p, y_p, ones_p, strata_c, y_c, ones_c, size)
     assert att is not None
-    person_c = c["person_id"][useful].astype("category").cat.codes.to_numpy()
-    interval = _bootstrap(strata_p, y_p, strata_c, y_c, person_c, size) if bootstrap else None
+    person_c = pd.Categorical(person_useful).codes
+    interval = (
+        _bootstrap(strata_p, y_p, strata_c, y_c, person_c, size, resamples) if bootstrap else None
+    )
     values.update(
         matched_participant_rate=att[0],
         matched_comparison_rate=att[1],

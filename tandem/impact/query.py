@@ -100,6 +100,8 @@ def _participants(connection: Connection, scope: Scope, cohort_id: str | None) -
             Pairing.mentor_id,
             Pairing.mentee_id,
             func.coalesce(Cohort.start_date, Pairing.start_date).label("index_date"),
+            Pairing.cohort_id,
+            Pairing.kind,
         )
         .select_from(Pairing)
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
@@ -108,16 +110,18 @@ def _participants(connection: Connection, scope: Scope, cohort_id: str | None) -
     if cohort_id is not None:
         statement = statement.where(Pairing.cohort_id == cohort_id)
     pairings = read_frame(connection, statement)
+    kept = ["person_id", "index_date", "cohort_id", "kind"]
     parts = [
-        pairings.rename(columns={column: "person_id"})[["person_id", "index_date"]].assign(
-            group=group
-        )
+        pairings.rename(columns={column: "person_id"})[kept].assign(group=group)
         for column, group in (("mentee_id", "mentees"), ("mentor_id", "mentors"))
     ]
     frame = pd.concat(parts, ignore_index=True)
     frame["index_date"] = pd.to_datetime(frame["index_date"])
-    frame = frame.groupby(["group", "person_id"], as_index=False)["index_date"].min()
-    return frame.assign(arm=PARTICIPANT)
+    # Once per person and role, from the earliest index date; the cohort and kind
+    # (for the breakdown) are those of that first pairing (ties: cohort, then kind).
+    frame = frame.sort_values(["index_date", "cohort_id", "kind"], na_position="last")
+    frame = frame.drop_duplicates(["group", "person_id"], keep="first")
+    return frame.reset_index(drop=True).assign(arm=PARTICIPANT)
 
 
 def _busy(connection: Connection) -> pd.DataFrame:
@@ -147,16 +151,22 @@ def _comparison(
     people: pd.DataFrame, spans: pd.DataFrame, index_dates: list[pd.Timestamp], months: int
 ) -> pd.DataFrame:
     """Every person with no pairing overlapping ``months`` either side of each date."""
+    ids = people["person_id"].to_numpy()
+    # People as positions, so each date is a few array passes, not set lookups of ids.
+    where = pd.Index(ids).get_indexer(spans["person_id"])
+    known = where >= 0
+    position = where[known]
+    start = spans["start_date"].to_numpy()[known]
+    end = spans["end_date"].to_numpy()[known]
+    running = pd.isna(end)
     frames = []
     for date in index_dates:
-        low = date - pd.DateOffset(months=months)
-        high = date + pd.DateOffset(months=months)
-        overlaps = (spans["start_date"] <= high) & (
-            spans["end_date"].isna() | (spans["end_date"] >= low)
-        )
-        busy = set(spans.loc[overlaps, "person_id"])
-        free = people.loc[~people["person_id"].isin(busy), ["person_id"]]
-        frames.append(free.assign(index_date=date))
+        low = (date - pd.DateOffset(months=months)).to_datetime64()
+        high = (date + pd.DateOffset(months=months)).to_datetime64()
+        overlaps = (start <= high) & (running | (end >= low))
+        busy = np.zeros(len(ids), dtype=bool)
+        busy[position[overlaps]] = True
+        frames.append(pd.DataFrame({"person_id": ids[~busy], "index_date": date}))
     if not frames:
         return pd.DataFrame(columns=["person_id", "index_date"])
     return pd.concat(frames, ignore_index=True).assign(group=None, arm=COMPARISON)
@@ -217,7 +227,11 @@ def impact_units(
     """Participants and comparison colleagues with covariates and career dates.
 
     Columns: ``group`` (``mentees``/``mentors``; empty for colleagues), ``arm``,
-    ``person_id``, ``index_date`` and the rest of ``estimate.UNIT_COLUMNS``.
+    ``person_id``, ``index_date`` and the rest of ``estimate.UNIT_COLUMNS``;
+    for the breakdown, a participant's ``cohort_id`` and pairing ``kind`` (of the
+    pairing that gave the index date) and everyone's ``group_name`` (the optional
+    people column: it leaves this module only as aggregates of at least the
+    privacy threshold of people).
     Colleagues not employed on their index date are left out; participants are
     kept whatever the events say (the program saw them take part).
     """
@@ -228,7 +242,12 @@ def impact_units(
     people = read_frame(
         bind,
         select(
-            Person.person_id, Person.level, Person.division, Person.geography, Person.tenure_years
+            Person.person_id,
+            Person.level,
+            Person.division,
+            Person.geography,
+            Person.tenure_years,
+            Person.group_name,
         ),
     )
     events = read_frame(

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from tandem.access.privacy import privacy_threshold
 from tandem.access.scope import OutOfScope, Scope
+from tandem.impact.breakdown import BREAKDOWN_RESAMPLES, BreakdownRow, breakdown, dimensions_for
 from tandem.impact.estimate import (
     COMPARISON,
     DEFAULT_MONTHS,
@@ -64,6 +65,13 @@ class ImpactReport:
     has_events: bool
     estimates: tuple[Estimate, ...] = ()
     curves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CURVE_COLUMNS))
+    #: The breakdown's rows (``tandem.impact.breakdown``) and its dimensions, when asked for.
+    breakdown: tuple[BreakdownRow, ...] = ()
+    dimensions: tuple[str, ...] = ()
+
+    def breakdown_rows(self, dimension: str, outcome: str) -> list[BreakdownRow]:
+        """The breakdown's rows for one dimension and outcome (mentees first, then mentors)."""
+        return [r for r in self.breakdown if r.dimension == dimension and r.outcome == outcome]
 
     @property
     def scope_label(self) -> str:
@@ -87,6 +95,7 @@ class ImpactReport:
             "has_career_events": self.has_events,
             "controls_for": CONTROLS_FOR,
             "cannot_control_for": CANNOT_CONTROL_FOR,
+            **({"breakdown": [row.to_json() for row in self.breakdown]} if self.breakdown else {}),
         }
 
 
@@ -103,12 +112,15 @@ def impact_report(
     months: int = DEFAULT_MONTHS,
     as_of: dt.date | None = None,
     bootstrap: bool = True,
+    with_breakdown: bool = False,
 ) -> ImpactReport:
     """Promotion and retention for mentees and mentors of ``cohort_id`` (None: all in scope).
 
     The data are taken to stop at the last career event recorded, or at
     ``as_of`` (default: today) when that is earlier: an outcome window that
-    ends after the data stop is not yet observable.
+    ends after the data stop is not yet observable.  ``with_breakdown`` adds
+    the breakdown by cohort, pairing kind, level band and group
+    (``BREAKDOWN_RESAMPLES`` resamples per row).
     """
     months = clamp_months(months)
     threshold = privacy_threshold(engine)
@@ -149,4 +161,30 @@ def impact_report(
         if not curve.empty:
             curves.append(curve.assign(group=GROUPS[group])[CURVE_COLUMNS])
     frame = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(columns=CURVE_COLUMNS)
-    return ImpactReport(cohort_id, name, months, as_of, threshold, events, tuple(estimates), frame)
+    rows: tuple[BreakdownRow, ...] = ()
+    dimensions: tuple[str, ...] = ()
+    if with_breakdown:
+        dimensions = dimensions_for(units, one_cohort=cohort_id is not None)
+        ordered = names.sort_values(["start_date", "name"])
+        rows = breakdown(
+            units,
+            months=months,
+            as_of=as_of,
+            threshold=threshold,
+            cohort_names=dict(zip(ordered["cohort_id"], ordered["name"], strict=True)),
+            dimensions=dimensions,
+            resamples=BREAKDOWN_RESAMPLES,
+            bootstrap=bootstrap,
+        )
+    return ImpactReport(
+        cohort_id,
+        name,
+        months,
+        as_of,
+        threshold,
+        events,
+        tuple(estimates),
+        frame,
+        rows,
+        dimensions,
+    )

@@ -248,3 +248,33 @@ def test_the_portfolio_briefing_shows_pseudonyms_and_no_private_text(engine: Eng
 def leaks(text: str, private: list[str]) -> list[str]:
     flat = " ".join(text.split())
     return [item for item in private if " ".join(item.split())[:40] in flat]
+
+
+def test_an_impact_figure_carries_its_interval_and_never_a_period() -> None:
+    from tandem.briefing import estimate_figure
+    from tandem.impact import Estimate
+
+    base = {
+        "group": "mentees",
+        "outcome": "promotion",
+        "months": 12,
+        "threshold": 5,
+        "participants": 40,
+        "comparison": 400,
+        "not_yet_observable": 0,
+        "matched": 40,
+        "unmatched": 0,
+        "matched_comparison": 300,
+    }
+    unclear = estimate_figure(Estimate(**base, adjusted_difference=0.04, interval=(-0.02, 0.1)))
+    assert unclear.value == "+4 points" and unclear.change is None
+    assert unclear.note == "95 % interval -2 to +10 points: no detectable difference."
+    clear = estimate_figure(Estimate(**base, adjusted_difference=0.12, interval=(0.05, 0.2)))
+    assert clear.note is not None and clear.note.endswith("promoted more.")
+    refused = estimate_figure(Estimate(**base, refused="Not estimated: too few."))
+    assert refused.value == "–" and refused.note == "Not estimated: too few people."
+    pdf = build_pdf(
+        Briefing(title="Impact", filters="the whole program", date=TODAY, headlines=(unclear,))
+    )
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "no detectable" in text and "vs previous period" not in text

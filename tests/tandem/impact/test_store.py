@@ -1,0 +1,68 @@
+"""Impact reports stored by the refresh: equal to live, and used only while current."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from tandem import rollups
+from tandem.access import EVERYTHING, Scope
+from tandem.impact import impact_report, read_impact_report, refresh_impact
+from tandem.impact.store import stored_impact_report
+from tandem.settings import put_setting
+from tests.impact_program import AS_OF, breakdown_program, career_program
+
+
+def _same(stored: object, live: object) -> None:
+    assert stored is not None
+    assert stored.estimates == live.estimates  # type: ignore[attr-defined]
+    assert stored.breakdown == live.breakdown  # type: ignore[attr-defined]
+    assert stored.dimensions == live.dimensions  # type: ignore[attr-defined]
+    assert (stored.cohort_name, stored.as_of, stored.threshold) == (  # type: ignore[attr-defined]
+        live.cohort_name,  # type: ignore[attr-defined]
+        live.as_of,  # type: ignore[attr-defined]
+        live.threshold,  # type: ignore[attr-defined]
+    )
+    pd.testing.assert_frame_equal(
+        stored.curves.reset_index(drop=True),  # type: ignore[attr-defined]
+        live.curves.reset_index(drop=True),  # type: ignore[attr-defined]
+        check_dtype=False,
+    )
+
+
+def test_stored_equals_live(engine: Engine) -> None:
+    breakdown_program(engine)
+    assert refresh_impact(engine, today=AS_OF) == 2  # the program and its one cohort
+    live = impact_report(engine, EVERYTHING, as_of=AS_OF, with_breakdown=True)
+    stored = stored_impact_report(engine, EVERYTHING, cohort_id=None, months=12, today=AS_OF)
+    _same(stored, live)
+    one = impact_report(engine, EVERYTHING, cohort_id="c-k", as_of=AS_OF, with_breakdown=True)
+    _same(stored_impact_report(engine, EVERYTHING, cohort_id="c-k", months=12, today=AS_OF), one)
+
+
+def test_a_stored_report_is_used_only_while_current(engine: Engine) -> None:
+    career_program(engine)
+    refresh_impact(engine, today=AS_OF)
+    lead = Scope(cohorts=("c-b",))
+
+    def stored(scope: Scope = EVERYTHING, cohort: str | None = None, months: int = 12) -> object:
+        return stored_impact_report(engine, scope, cohort_id=cohort, months=months, today=AS_OF)
+
+    assert stored() is not None
+    # A lead's "all your cohorts" is not the program; their own cohort is shared.
+    assert stored(lead) is None and stored(lead, "c-a") is None
+    assert stored(lead, "c-b") is not None
+    assert stored(months=24) is None  # only the default horizon is stored
+    # Another threshold, or data changed since: computed live instead.
+    put_setting(engine, "privacy", {"threshold": 6}, actor="test")
+    assert stored() is None
+    put_setting(engine, "privacy", {"threshold": 5}, actor="test")
+    assert stored() is None  # the settings change moved the fingerprint
+    refresh_impact(engine, today=AS_OF)
+    assert stored() is not None
+    with engine.begin() as connection:
+        rollups.invalidate(connection)
+    assert stored() is None
+    # The page's reader falls back to live, with the breakdown.
+    report = read_impact_report(engine, EVERYTHING, today=AS_OF)
+    assert report.breakdown and report.estimates
