@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tandem.demo import people as vocab
+from tandem.demo.codes import ENDED
 
 if TYPE_CHECKING:
     from tandem.demo.story import Table, _CohortPlan, _Pairings, _People
@@ -331,8 +332,6 @@ def make_events(
     left &= left_day < 0
     # Pairings end early because people leave: the mentee of an ended pairing
     # (their last) often left the bank just after it ended.
-    from tandem.demo.story import ENDED
-
     ended = np.flatnonzero(pr.status == ENDED)
     mentee = pr.mentee[ended]
     last = (pr.ended[ended] == stay_until[mentee]) & ~must_stay[mentee] & ~left[mentee]

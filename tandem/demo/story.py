@@ -31,6 +31,7 @@ import numpy as np
 from tandem.demo import people as vocab
 from tandem.demo import text as words
 from tandem.demo.careers import build_careers
+from tandem.demo.codes import ACTIVE, COMPLETED, ENDED, PAUSED, PROPOSED
 
 # Health classes of a pairing in the story.
 HEALTHY, WATCH, STALLED, OTHER = 0, 1, 2, 3
@@ -45,7 +46,6 @@ CLASS_WEIGHTS = np.array([0.52, 0.16, 0.32])
 KINDS = ("traditional", "reverse", "reciprocal", "peer")
 STATUSES = ("proposed", "active", "paused", "completed", "ended")
 SUBMITTERS = ("mentor", "mentee", "both")
-PROPOSED, ACTIVE, PAUSED, COMPLETED, ENDED = range(5)
 CADENCES = np.array([14, 21, 30, 45])
 CADENCE_WEIGHTS = np.array([0.60, 0.24, 0.12, 0.04])
 
