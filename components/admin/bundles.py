@@ -5,9 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
@@ -27,7 +25,7 @@ from tandem.admin import (
 from tandem.bundle import BundleError, import_bundle_bytes
 from tandem.refresh import refresh_all
 
-_IMPORTS = "admin_imports"  # session state: fingerprint -> ImportOutcome
+_IMPORTS = "admin_imports"  # session state: fingerprint -> ImportJob
 _DRY_RUNS = "admin_dry_runs"  # session state: (fingerprint, DryRun) of the last upload
 _REQUESTED = "admin_import_requested"  # session state: fingerprint the Import button asked for
 # One import at a time per server: a second session trying while one runs is
@@ -60,6 +58,60 @@ class ImportOutcome:
     summary: str
     refreshed: bool = False
     refresh_problem: str | None = None
+
+
+@dataclass
+class ImportJob:
+    """One import and the refresh after it, run on a thread of its own.
+
+    A script run can be stopped at any Streamlit call (a second click starts a new
+    run at once), so the work does not live in a run: it runs to its end here,
+    whatever happens to the runs that watch it, and it is started once per file
+    per session (``_IMPORTS``).  Fields are written by the job's thread only.
+    """
+
+    progress: str = "Starting the import…"
+    outcome: ImportOutcome | None = None
+    problems: tuple[str, ...] = ()
+    total_problems: int = 0
+    busy: bool = False  # another import on this server held the turn: nothing done
+    thread: threading.Thread | None = field(default=None, repr=False)
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+
+def _import_job(job: ImportJob, engine: Engine, actor: str, name: str, data: bytes) -> None:
+    if not _IMPORT_LOCK.acquire(blocking=False):
+        job.busy = True
+        return
+    try:
+
+        def say(message: str) -> None:
+            job.progress = message
+
+        try:
+            report = import_bundle_bytes(engine, name, data, actor=actor, progress=say)
+        except BundleError as error:
+            # The database changed since the check (e.g. an e-mail now taken).
+            job.problems, job.total_problems = tuple(error.lines()), error.total
+            return
+        except Exception:  # rolled back whole: say so, log the details
+            _LOG.exception("importing the upload %r failed", name)
+            job.problems, job.total_problems = (_unexpected(name, "imported"),), 1
+            return
+        outcome = job.outcome = ImportOutcome(summary=report.summary())
+        say("Refreshing themes and health…")
+        try:
+            refresh_all(engine, actor=actor, progress=say)
+        except Exception as error:  # the import is committed; say what to run instead
+            _LOG.exception("the refresh after importing failed")
+            outcome.refresh_problem = type(error).__name__
+        else:
+            outcome.refreshed = True
+    finally:
+        _IMPORT_LOCK.release()
 
 
 def dry_run(engine: Engine, name: str, data: bytes, actor: str) -> DryRun:
@@ -102,57 +154,47 @@ def _show_warnings(warnings: tuple[str, ...]) -> None:
         st.code("\n".join(warnings), language=None, wrap_lines=True)
 
 
-def _run_import(engine: Engine, viewer: Viewer, name: str, data: bytes, key: str) -> None:
-    imports: dict[str, ImportOutcome] = st.session_state.setdefault(_IMPORTS, {})
-    if not _IMPORT_LOCK.acquire(blocking=False):
-        st.warning("Another import is running. Try again when it has finished.")
+def _start_import(engine: Engine, viewer: Viewer, name: str, data: bytes, key: str) -> ImportJob:
+    jobs: dict[str, ImportJob] = st.session_state.setdefault(_IMPORTS, {})
+    job = jobs[key] = ImportJob()
+    job.thread = threading.Thread(
+        target=_import_job,
+        args=(job, engine, viewer.actor, name, data),
+        name=f"tandem-import-{key[:8]}",
+        daemon=True,
+    )
+    job.thread.start()
+    return job
+
+
+def _follow(job: ImportJob) -> None:
+    """Show the job's progress until it ends (it runs on if this run is stopped)."""
+    if not job.running:
         return
-    try:
-        with st.status("Importing the bundle…", expanded=True) as status:
-            line = st.empty()
-
-            def say(message: str) -> None:
-                line.text(message)
-
-            try:
-                report = import_bundle_bytes(engine, name, data, actor=viewer.actor, progress=say)
-            except BundleError as error:
-                # The database changed since the check (e.g. an e-mail now taken).
-                status.update(label="Import refused", state="error")
-                _show_problems(error.lines(), error.total)
-                return
-            except Exception:  # rolled back whole: say so, log the details
-                _LOG.exception("importing the upload %r failed", name)
-                status.update(label="Import failed", state="error")
-                _show_problems([_unexpected(name, "imported")], 1)
-                return
-            # Recorded before any other Streamlit call: a rerun cannot import it twice.
-            outcome = imports[key] = ImportOutcome(summary=report.summary())
-            clear_caches()
-            _refresh(engine, viewer, outcome, status, say)
-    finally:
-        _IMPORT_LOCK.release()
+    with st.status("Importing the bundle…", expanded=True) as status:
+        line = st.empty()
+        while job.running and job.thread is not None:
+            line.text(job.progress)
+            job.thread.join(timeout=0.5)
+        status.update(label="Import finished", state="complete", expanded=False)
 
 
-def _refresh(
-    engine: Engine,
-    viewer: Viewer,
-    outcome: ImportOutcome,
-    status: Any,
-    say: Callable[[str], Any],
-) -> None:
-    """Recompute themes, sentiment and health after an import (the import stands either way)."""
-    status.update(label="Refreshing themes and health…")
-    try:
-        refresh_all(engine, actor=viewer.actor, progress=say)
-    except Exception as error:  # the import is committed; say what to run instead
-        _LOG.exception("the refresh after importing failed")
-        outcome.refresh_problem = type(error).__name__
-        status.update(label="Imported; the refresh failed", state="error")
+def _show_job(job: ImportJob, key: str) -> None:
+    """What a finished job did; a job that wrote nothing is forgotten, so the file can be
+    imported again."""
+    if job.outcome is not None:
+        clear_caches()  # frees memory only: pages key their caches by the data version
+        _show_outcome(job.outcome)
+        st.caption(
+            "This file has been imported. The same file is not imported twice in one "
+            "session; to import it again, use python -m tandem import."
+        )
+        return
+    st.session_state.get(_IMPORTS, {}).pop(key, None)
+    if job.busy:
+        st.warning("Another import is running. Try again when it has finished.")
     else:
-        outcome.refreshed = True
-        status.update(label="Imported and refreshed", state="complete", expanded=False)
-    clear_caches()
+        _show_problems(job.problems, job.total_problems)
 
 
 def _show_outcome(outcome: ImportOutcome) -> None:
@@ -196,20 +238,11 @@ def import_section(engine: Engine, viewer: Viewer) -> None:
         return
     data = upload.getvalue()
     key = fingerprint(data)
-    imports: dict[str, ImportOutcome] = st.session_state.setdefault(_IMPORTS, {})
-    if key in imports:
+    jobs: dict[str, ImportJob] = st.session_state.setdefault(_IMPORTS, {})
+    if key in jobs:  # started already (a second click, a rerun): watch it, never restart it
         st.session_state.pop(_REQUESTED, None)
-        outcome = imports[key]
-        if not outcome.refreshed and outcome.refresh_problem is None:
-            # The run was interrupted between the import and the end of its refresh.
-            with st.status("Finishing the refresh…", expanded=True) as status:
-                line = st.empty()
-                _refresh(engine, viewer, outcome, status, lambda message: line.text(message))
-        _show_outcome(outcome)
-        st.caption(
-            "This file has been imported. The same file is not imported twice in one "
-            "session; to import it again, use python -m tandem import."
-        )
+        _follow(jobs[key])
+        _show_job(jobs[key], key)
         return
     cached = st.session_state.get(_DRY_RUNS)
     if not (isinstance(cached, tuple) and cached[0] == key):
@@ -230,13 +263,13 @@ def import_section(engine: Engine, viewer: Viewer) -> None:
     )
     _show_warnings(check.warnings)
     if st.session_state.pop(_REQUESTED, None) == key:
-        _run_import(engine, viewer, upload.name, data, key)
+        job = _start_import(engine, viewer, upload.name, data, key)
         st.session_state.pop(_DRY_RUNS, None)
-        if key in imports:
-            _show_outcome(imports[key])
+        _follow(job)
+        _show_job(job, key)
         return
     # The click only records the request (a callback runs once per click, before the
-    # script); the import itself runs in the script, where it can show its progress.
+    # script); the script then starts the import's job and shows its progress.
     st.button(
         f"Import {check.rows:,} rows",
         type="primary",
