@@ -440,6 +440,12 @@ def difference_intervals(frame: pd.DataFrame, subgroup_title: str) -> alt.FacetC
         alt.Tooltip("status:N", title="Verdict"),
     ]
     base = alt.Chart().encode(y=y)
+    # An interval that excludes zero (an effect) in the participants' colour, else grey.
+    effect_colour = alt.Color(
+        "effect:N",
+        scale=alt.Scale(domain=[True, False], range=[PARTICIPANT_COLOUR, COMPARISON_COLOUR]),
+        legend=None,
+    )
     zero = alt.Chart().mark_rule(color=COMPARISON_COLOUR, strokeDash=[4, 3]).encode(x=alt.datum(0))
     interval = (
         base.transform_filter(shown)
@@ -447,13 +453,7 @@ def difference_intervals(frame: pd.DataFrame, subgroup_title: str) -> alt.FacetC
         .encode(
             x=alt.X("low:Q", title=x_title),
             x2="high:Q",
-            color=alt.Color(
-                "effect:N",
-                scale=alt.Scale(
-                    domain=[True, False], range=[PARTICIPANT_COLOUR, COMPARISON_COLOUR]
-                ),
-                legend=None,
-            ),
+            color=effect_colour,
             tooltip=tooltip,
         )
     )
@@ -462,13 +462,7 @@ def difference_intervals(frame: pd.DataFrame, subgroup_title: str) -> alt.FacetC
         .mark_point(filled=True, size=90)
         .encode(
             x="adjusted:Q",
-            color=alt.Color(
-                "effect:N",
-                scale=alt.Scale(
-                    domain=[True, False], range=[PARTICIPANT_COLOUR, COMPARISON_COLOUR]
-                ),
-                legend=None,
-            ),
+            color=effect_colour,
             tooltip=tooltip,
         )
     )
