@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from components.charts import outcome_bars, outcome_heatmap
-from tandem import db as tandem_db
+from components.ui.charts import outcome_bars, outcome_heatmap
 from tandem.access import EVERYTHING
+from tandem.access.filters import Filters
 from tandem.access.privacy import presenter_key, privacy_threshold
-from tandem.briefing import (
+from tandem.portfolio.briefing import (
     Briefing,
     ChartSpec,
     build_pdf,
@@ -36,12 +36,12 @@ from tandem.briefing import (
     format_headline,
     pairings_table,
 )
-from tandem.demo import generate_demo
-from tandem.filters import Filters
-from tandem.queries.headlines import headline_metrics
-from tandem.queries.outcomes import DIMENSIONS, OUTCOMES, outcomes_by
-from tandem.queries.portfolio import portfolio_page
-from tandem.schema import metadata
+from tandem.portfolio.headlines import headline_metrics
+from tandem.portfolio.outcomes import DIMENSIONS, OUTCOMES, outcomes_by
+from tandem.portfolio.portfolio import portfolio_page
+from tandem.program import db as tandem_db
+from tandem.program.demo import generate_demo
+from tandem.program.schema import metadata
 
 TODAY = dt.date(2026, 6, 1)
 

@@ -1,6 +1,6 @@
-"""Benchmark: what the data version costs a page run (one call per run, see components/cache.py).
+"""Benchmark: what the data version costs a page run (one call per run, see components/ui/cache.py).
 
-Times ``tandem.data_version.data_version`` on a migrated SQLite file and, with
+Times ``tandem.program.data_version.data_version`` on a migrated SQLite file and, with
 ``--postgres URL``, on a throw-away PostgreSQL database, next to a plain
 ``SELECT 1`` through the same engine for scale; prints medians in
 microseconds.  Run: ``.venv/bin/python bench/bench_data_version.py
@@ -23,9 +23,9 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tandem import migrate
-from tandem.data_version import data_version
-from tandem.db import dispose_engine, get_engine
+from tandem.program import migrate
+from tandem.program.data_version import data_version
+from tandem.program.db import dispose_engine, get_engine
 
 
 def median_us(call: Callable[[], object], calls: int) -> float:

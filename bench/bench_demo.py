@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tandem import db as tandem_db
-from tandem.demo import generate_demo
-from tandem.demo.story import build_story
-from tandem.schema import metadata
+from tandem.program import db as tandem_db
+from tandem.program.demo import generate_demo
+from tandem.program.demo.story import build_story
+from tandem.program.schema import metadata
 
 TODAY = dt.date(2026, 6, 1)
 

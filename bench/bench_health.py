@@ -2,7 +2,7 @@
 
 Builds a synthetic program (50,000 pairings, ~1,000,000 check-ins, 200,000
 milestones, 100,000 analysed feedback notes) in a temporary SQLite file with
-tandem.bulk.upsert, then times ``health_frame`` and ``refresh_health`` and
+tandem.program.bulk.upsert, then times ``health_frame`` and ``refresh_health`` and
 prints medians.  Run: ``.venv/bin/python bench/bench_health.py [--pairings N]``; add
 ``--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test`` to run the
 same on a throw-away PostgreSQL database.
@@ -31,10 +31,10 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tandem import bulk, rollups
-from tandem.db import database_url, dispose_engine, get_engine
-from tandem.health import health_frame, refresh_health
-from tandem.models import (
+from tandem.health.score import health_frame, refresh_health
+from tandem.program import bulk, rollups
+from tandem.program.db import database_url, dispose_engine, get_engine
+from tandem.program.models import (
     CheckIn,
     Feedback,
     FeedbackAnalysis,
@@ -42,7 +42,7 @@ from tandem.models import (
     Pairing,
     Person,
 )
-from tandem.schema import metadata
+from tandem.program.schema import metadata
 
 TODAY = dt.date(2025, 6, 15)
 

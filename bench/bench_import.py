@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine
 
-from tandem import db as tandem_db
-from tandem.bundle import export_bundle, import_bundle
-from tandem.schema import metadata
+from tandem.program import db as tandem_db
+from tandem.program.bundle import export_bundle, import_bundle
+from tandem.program.schema import metadata
 
 
 def write_bundle(folder: Path, checkins: int, seed: int = 7) -> dict[str, int]:

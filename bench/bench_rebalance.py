@@ -6,7 +6,7 @@
   5,000 fixed pairings holding slots), solved in memory — the planning cost.
 * program: a 200-mentee program.
 * ``--db`` also times the whole ``compute_rebalance`` (reading a SQLite file
-  written by ``tandem.bulk.upsert``) at both scales.
+  written by ``tandem.program.bulk.upsert``) at both scales.
 * ``--program FILE`` times ``compute_rebalance`` on an existing program (e.g.
   the cached ``bench/out/demo_p50000_*.db``; it is only read), with the peak
   memory of the process: run it in a fresh process for a clean peak.
@@ -30,12 +30,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tandem.bulk import upsert
-from tandem.db import get_engine
-from tandem.matching import HardRules, MatchConfig, People
-from tandem.models import Pairing, PairingHealth, Person
-from tandem.rebalance import OpenPairing, compute_rebalance, plan_rebalance
-from tandem.schema import metadata
+from tandem.matching.rebalance import OpenPairing, compute_rebalance, plan_rebalance
+from tandem.matching.scoring import HardRules, MatchConfig, People
+from tandem.program.bulk import upsert
+from tandem.program.db import get_engine
+from tandem.program.models import Pairing, PairingHealth, Person
+from tandem.program.schema import metadata
 
 COMPETENCIES = [f"skill {i}" for i in range(40)]
 DIVISIONS = ["Wealth", "Risk", "Technology", "Operations", "Finance", "Markets", "HR"]

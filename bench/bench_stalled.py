@@ -31,14 +31,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import Engine
 
-from tandem import db as tandem_db
-from tandem import rollups
 from tandem.access import EVERYTHING
-from tandem.demo import generate_demo
-from tandem.filters import Filters
-from tandem.health import refresh_health
-from tandem.queries import stalled as queries
-from tandem.schema import metadata
+from tandem.access.filters import Filters
+from tandem.health import stalled as queries
+from tandem.health.score import refresh_health
+from tandem.program import db as tandem_db
+from tandem.program import rollups
+from tandem.program.demo import generate_demo
+from tandem.program.schema import metadata
 
 TODAY = dt.date(2026, 6, 1)
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from tandem import db as tandem_db
-from tandem import migrate
+from tandem.program import db as tandem_db
+from tandem.program import migrate
 
 OUT = Path(__file__).resolve().parent / "out"
 SEED = 7
@@ -69,8 +69,8 @@ def synthetic_analysis(engine: Engine, progress: Callable[[str], None] | None = 
     """
     import hashlib
 
-    from tandem import bulk
-    from tandem.models import FeedbackAnalysis, utcnow
+    from tandem.program import bulk
+    from tandem.program.models import FeedbackAnalysis, utcnow
     from tandem.themes import sentiment
     from tandem.themes.codebook import seed_default_codebook
 
@@ -128,10 +128,10 @@ def build_sqlite(
     progress: Callable[[str], None] | None = _say,
 ) -> tuple[Path, BuildTimes]:
     """The cached SQLite demo for ``pairings`` (built, migrated and refreshed if missing)."""
-    from tandem.demo import generate_demo
-    from tandem.health import refresh_health
-    from tandem.queries.pairing_stats import refresh_pairing_stats
-    from tandem.rebalance_store import refresh_rebalance_plan
+    from tandem.health.score import refresh_health
+    from tandem.matching.rebalance_store import refresh_rebalance_plan
+    from tandem.portfolio.pairing_stats import refresh_pairing_stats
+    from tandem.program.demo import generate_demo
     from tandem.refresh import refresh_all
 
     path = sqlite_path(pairings, today, seed)

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from tandem import db as tandem_db
+from tandem.program import db as tandem_db
 
 
 class SqlClock:
@@ -115,7 +115,7 @@ class _TimedConnection(sqlite3.Connection):
 
 
 def install_timed_engine(url: str) -> Engine:
-    """Make ``tandem.db.get_engine(url)`` return an engine whose SQL time goes to ``CLOCK``.
+    """Make ``tandem.program.db.get_engine(url)`` return an engine whose SQL time goes to ``CLOCK``.
 
     The app reaches its engine through ``get_engine``; replacing the cached
     entry (a private dict, acceptable for a benchmark) keeps the app's own

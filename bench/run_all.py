@@ -6,13 +6,13 @@
 
 For each backend and size:
 
-* the demo program (``tandem.demo.generate_demo`` + ``refresh_all``), cached as
+* the demo program (``tandem.program.demo.generate_demo`` + ``refresh_all``), cached as
   a SQLite file under ``bench/out/`` so repeated runs do not rebuild it;
 * import: the program exported as a bundle and imported into an empty
   database (rows per second over every file);
 * theme refresh, health refresh, the per-pairing roll-ups, rebalancing and the
   Impact page's stored reports (``refresh_impact``) on that imported database;
-* every page in ``components.navigation.PAGES`` run through Streamlit's
+* every page in ``components.ui.navigation.PAGES`` run through Streamlit's
   AppTest: cold (``st.cache_data``/``st.cache_resource`` cleared, new
   session) and warm (the same session run again), with the seconds spent in
   SQL, the CPU seconds of the process and its peak resident memory.
@@ -103,7 +103,7 @@ def _sample_pairing(url: str) -> str | None:
     """A pairing worth opening: the one with the most check-ins (ties: smallest id)."""
     from sqlalchemy import text
 
-    from tandem.db import get_engine
+    from tandem.program.db import get_engine
 
     with get_engine(url).connect() as connection:
         row = connection.execute(
@@ -135,7 +135,7 @@ def bench_pages(
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from components.navigation import PAGES
+    from components.ui.navigation import PAGES
 
     _quiet_streamlit()
     os.environ["DATABASE_URL"] = url
@@ -220,8 +220,8 @@ def bench_pages_in_subprocess(
 
 def _empty_database(backend: str, label: str, folder: Path) -> tuple[str, str | None]:
     """A migrated, empty database: its URL and (PostgreSQL) its name to drop later."""
-    from tandem import migrate
-    from tandem.db import get_engine
+    from tandem.program import migrate
+    from tandem.program.db import get_engine
 
     if backend == "sqlite":
         path = folder / f"{label}.db"
@@ -236,7 +236,7 @@ def _empty_database(backend: str, label: str, folder: Path) -> tuple[str, str | 
 
 
 def _discard(backend: str, url: str, name: str | None) -> None:
-    from tandem.db import dispose_engine
+    from tandem.program.db import dispose_engine
 
     dispose_engine(url)
     if name is not None:
@@ -256,13 +256,13 @@ def bench_heavy(
     skip_rebalancing: bool = False,
 ) -> tuple[dict[str, Any], tuple[str, str | None]]:
     """Import, theme refresh, health refresh and rebalancing; returns the last database."""
-    from tandem.bundle import export_bundle, import_bundle
-    from tandem.db import get_engine
-    from tandem.health import refresh_health
+    from tandem.health.score import refresh_health
     from tandem.impact import refresh_impact
-    from tandem.queries.pairing_stats import refresh_pairing_stats
-    from tandem.rebalance import compute_rebalance
-    from tandem.rebalance_store import refresh_rebalance_plan
+    from tandem.matching.rebalance import compute_rebalance
+    from tandem.matching.rebalance_store import refresh_rebalance_plan
+    from tandem.portfolio.pairing_stats import refresh_pairing_stats
+    from tandem.program.bundle import export_bundle, import_bundle
+    from tandem.program.db import get_engine
     from tandem.refresh import update_planner_statistics
     from tandem.themes.refresh import refresh_themes
 
@@ -397,7 +397,7 @@ def bench_size(
             )
         finally:
             _discard(backend, url, name)
-            from tandem.db import dispose_engine
+            from tandem.program.db import dispose_engine
 
             dispose_engine(source_url)
     entry["load_after"] = os.getloadavg()

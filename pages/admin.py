@@ -12,7 +12,7 @@ from components.admin import (
     rules_section,
     users_section,
 )
-from components.shell import page_setup, page_viewer
+from components.ui.shell import page_setup, page_viewer
 
 engine = page_setup(
     "Admin",

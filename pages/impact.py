@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from components import impact
-from components.shell import page_setup, page_viewer
+from components.impact import sections as impact
+from components.ui.shell import page_setup, page_viewer
 
 engine = page_setup(
     "Impact",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import milestones as section
-from components.briefing import briefing_button
-from components.filter_bar import filter_bar
-from components.shell import page_setup
+from components.portfolio import milestones as section
+from components.ui.briefing import briefing_button
+from components.ui.filter_bar import filter_bar
+from components.ui.shell import page_setup
 
 engine = page_setup(
     "Milestone progress",

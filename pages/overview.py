@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.overview import cohort_table, empty_program_notice, totals_row
-from components.shell import page_setup, page_viewer
+from components.portfolio.overview import cohort_table, empty_program_notice, totals_row
+from components.ui.shell import page_setup, page_viewer
 
 engine = page_setup("Overview", "Your mentorship program at a glance.")
 scope = page_viewer().scope

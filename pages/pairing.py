@@ -6,10 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
-from components import pairing_detail as section
-from components.shell import name_mask, page_setup, page_viewer
+from components.portfolio import pairing_detail as section
+from components.ui.shell import name_mask, page_setup, page_viewer
 from tandem.access import OutOfScope
-from tandem.queries.pairing_detail import pairing_story
+from tandem.portfolio.pairing_detail import pairing_story
 
 engine = page_setup("Pairing")
 viewer = page_viewer()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.briefing import portfolio_briefing_button
-from components.filter_bar import filter_bar
-from components.portfolio import headlines, portfolio_table
-from components.shell import page_setup
+from components.portfolio.portfolio import headlines, portfolio_table
+from components.ui.briefing import portfolio_briefing_button
+from components.ui.filter_bar import filter_bar
+from components.ui.shell import page_setup
 
 engine = page_setup("Portfolio", "Every pairing in the program and how it is doing.")
 filters = filter_bar(engine)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import rebalancing as section
-from components.shell import page_setup, page_viewer
+from components.matching import rebalancing as section
+from components.ui.shell import page_setup, page_viewer
 
 engine = page_setup(
     "Rebalancing",

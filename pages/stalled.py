@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import stalled as section
-from components.filter_bar import filter_bar
-from components.shell import page_setup, page_viewer
+from components.health import stalled as section
+from components.ui.filter_bar import filter_bar
+from components.ui.shell import page_setup, page_viewer
 
 engine = page_setup(
     "Stalled pairings",

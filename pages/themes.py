@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import themes as section
-from components.briefing import briefing_button
-from components.filter_bar import filter_bar
-from components.shell import page_setup, page_viewer
+from components.themes import sections as section
+from components.ui.briefing import briefing_button
+from components.ui.filter_bar import filter_bar
+from components.ui.shell import page_setup, page_viewer
 
 engine = page_setup(
     "Feedback themes",

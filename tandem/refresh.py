@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from tandem.db import take_writer_turn, writer_transaction
-from tandem.health import HealthReport, refresh_health
+from tandem.health.score import HealthReport, refresh_health
 from tandem.impact import has_career_events, refresh_impact
-from tandem.queries.pairing_stats import refresh_pairing_stats
-from tandem.rebalance_store import PlanRefreshReport, refresh_rebalance_plan
+from tandem.matching.rebalance_store import PlanRefreshReport, refresh_rebalance_plan
+from tandem.portfolio.pairing_stats import refresh_pairing_stats
+from tandem.program.db import take_writer_turn, writer_transaction
 from tandem.themes.refresh import RefreshReport, refresh_themes
 
 

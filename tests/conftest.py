@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from tandem import db as tandem_db
-from tandem.schema import metadata
+from tandem.program import db as tandem_db
+from tandem.program.schema import metadata
 
 POSTGRES_ENV = "TANDEM_TEST_POSTGRES_URL"
 

@@ -1,7 +1,7 @@
 """Which data versions the cache was keyed by, for tests that count cache hits.
 
 On PostgreSQL the version moves with every write on the server, other
-databases included (tandem/data_version.py): a test session running next to
+databases included (tandem/program/data_version.py): a test session running next to
 another one sees it move between two page runs.  A test that counts how often
 a cached query ran therefore compares with the number of distinct versions it
 was keyed by: once per version is a hit on every other call, on either backend
@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import pytest
 
-import components.cache
+import components.ui.cache
 
 
 def record_versions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every data version ``components.cache`` reads from now on, in order."""
+    """Every data version ``components.ui.cache`` reads from now on, in order."""
     seen: list[str] = []
-    real = components.cache.data_version
+    real = components.ui.cache.data_version
 
     def recorded(engine):  # type: ignore[no-untyped-def]
         version = real(engine)
         seen.append(version)
         return version
 
-    monkeypatch.setattr(components.cache, "data_version", recorded)
+    monkeypatch.setattr(components.ui.cache, "data_version", recorded)
     return seen

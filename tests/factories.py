@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy import Engine
 
-from tandem.bulk import upsert
-from tandem.models import CheckIn, Cohort, Feedback, Milestone, Pairing, Person
+from tandem.program.bulk import upsert
+from tandem.program.models import CheckIn, Cohort, Feedback, Milestone, Pairing, Person
 
 TODAY = dt.date(2026, 6, 1)
 

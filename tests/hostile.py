@@ -2,7 +2,7 @@
 
 ``hostile_bundle`` copies the sample bundle with a markdown, HTML, image or
 link payload in every text cell and every ID of every file (the columns come
-from ``tandem.bundle.spec``, so a new column is covered the day it is added);
+from ``tandem.program.bundle.spec``, so a new column is covered the day it is added);
 ``HOSTILE_QUERY`` puts payloads in every URL parameter a page reads.  The
 checks say whether a piece of markdown source would render any of them live.
 
@@ -16,7 +16,7 @@ import csv
 import re
 from pathlib import Path
 
-from tandem.bundle.spec import FILES, Column
+from tandem.program.bundle.spec import FILES, Column
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[1] / "data" / "sample_bundle"
 
@@ -108,14 +108,14 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
 
 def fill_hostile(engine: object, folder: Path) -> None:
     """Import the hostile bundle and compute themes and health, like the app after an import."""
-    from tandem.bundle import import_bundle
+    from tandem.program.bundle import import_bundle
     from tandem.refresh import refresh_all
 
     import_bundle(engine, hostile_bundle(folder))  # type: ignore[arg-type]
     refresh_all(engine)  # type: ignore[arg-type]
 
 
-# Every URL parameter a page reads: the shared filters (tandem.filters), the
+# Every URL parameter a page reads: the shared filters (tandem.access.filters), the
 # pairing page's ``pairing``, presenter mode's ``present`` and the themes tabs'
 # ``section``.  Each carries a payload with its own marker.
 QUERY_KEYS = (

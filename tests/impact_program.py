@@ -14,8 +14,8 @@ import datetime as dt
 import numpy as np
 from sqlalchemy import Engine
 
-from tandem.bulk import upsert
-from tandem.models import CareerEvent, Cohort, Pairing, Person
+from tandem.program.bulk import upsert
+from tandem.program.models import CareerEvent, Cohort, Pairing, Person
 from tests.factories import person
 
 AS_OF = dt.date(2026, 6, 1)

@@ -163,7 +163,7 @@ def previous_rule(names: list[str]) -> NameIndex:
 
 def demo_check(pairings: int = 200, seed: int = 7) -> dict[str, int]:
     """Shareable demo notes that contain a real name, before and after redaction."""
-    from tandem.demo.story import build_story
+    from tandem.program.demo.story import build_story
 
     story = build_story(pairings=pairings, seed=seed, today=dt.date(2026, 11, 30))
     tables = {table.name: table.columns for table in story.tables}
@@ -233,7 +233,7 @@ def _old_rule_ate_words(text: str, own: Iterable[str], old: NameIndex) -> bool:
 
 def demo_name_words() -> dict[str, object]:
     """The demo vocabulary's name words, and which of them count as ordinary words."""
-    from tandem.demo.people import CULTURES
+    from tandem.program.demo.people import CULTURES
 
     names = [part.split("|")[-1] for culture in CULTURES for part in culture.first + culture.last]
     index = NameIndex.from_names(names)
@@ -250,7 +250,7 @@ def demo_name_words() -> dict[str, object]:
 
 def timing(people: int = 70_000) -> dict[str, float]:
     """Seconds to build the index for ``people`` demo names (lexicon loaded beforehand)."""
-    from tandem.demo.people import GEOGRAPHIES, compose_names
+    from tandem.program.demo.people import GEOGRAPHIES, compose_names
 
     rng = np.random.default_rng(11)
     geography = rng.integers(0, len(GEOGRAPHIES), people)
@@ -286,8 +286,8 @@ def _quotes_view_reads(names: list[str]) -> tuple[float, float]:
     from sqlalchemy import create_engine, insert
     from sqlalchemy.pool import StaticPool
 
-    from tandem.models import Person
-    from tandem.schema import metadata
+    from tandem.program.models import Person
+    from tandem.program.schema import metadata
 
     engine = create_engine("sqlite://", poolclass=StaticPool)
     metadata.create_all(engine)

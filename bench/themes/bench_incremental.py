@@ -5,7 +5,7 @@
     .venv/bin/python -m bench.themes.bench_incremental /tmp/x.db [--rounds 3] [--profile DIR]
 
 Each round inserts 1,000 new uncoded notes the way ``bench_scale`` does
-(``tandem.bulk.upsert``), then, in a new Python process, times one
+(``tandem.program.bulk.upsert``), then, in a new Python process, times one
 ``refresh_themes`` (CPU and wall of that call: the model fits are included,
 since a fresh process has no fitted model).  A last round changes nothing.
 A first refresh, not counted, settles what is there (after migrating a
@@ -28,7 +28,7 @@ FIRST_ID = 9_000_000  # far above any id bench_scale or the demo uses
 
 def _child(url: str, start: int | None, profile: str | None) -> None:
     from bench.themes.bench_scale import notes, write
-    from tandem.db import get_engine
+    from tandem.program.db import get_engine
     from tandem.themes.refresh import refresh_themes
 
     if start is not None:

@@ -37,10 +37,10 @@ from pathlib import Path
 from sqlalchemy import update
 
 from bench.themes.bench_themes import load
-from tandem.bulk import upsert
-from tandem.db import dispose_engine, get_engine, transaction
-from tandem.models import Feedback
-from tandem.schema import metadata
+from tandem.program.bulk import upsert
+from tandem.program.db import dispose_engine, get_engine, transaction
+from tandem.program.models import Feedback
+from tandem.program.schema import metadata
 from tandem.themes.refresh import RefreshReport, refresh_themes
 
 CODED_SHARE = 0.03

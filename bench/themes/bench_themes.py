@@ -30,10 +30,10 @@ from sklearn.metrics import adjusted_mutual_info_score
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tandem.bulk import upsert  # noqa: E402
-from tandem.db import get_engine, transaction  # noqa: E402
-from tandem.models import Feedback  # noqa: E402
-from tandem.schema import metadata  # noqa: E402
+from tandem.program.bulk import upsert  # noqa: E402
+from tandem.program.db import get_engine, transaction  # noqa: E402
+from tandem.program.models import Feedback  # noqa: E402
+from tandem.program.schema import metadata  # noqa: E402
 from tandem.themes import sentiment  # noqa: E402
 from tandem.themes.engine import ThemeModel, default_codebook  # noqa: E402
 from tandem.themes.refresh import refresh_themes  # noqa: E402

@@ -1,8 +1,8 @@
 """The Admin page's sections: import/export, users and roles, the tunable rules, the audit log.
 
 Everything written here goes through a core function that runs one
-transaction with an audit row (``tandem.bundle``, ``tandem.access``,
-``tandem.settings``); these modules only ask, show and confirm.  Messages
+transaction with an audit row (``tandem.program.bundle``, ``tandem.access``,
+``tandem.program.settings``); these modules only ask, show and confirm.  Messages
 that quote user data (file names, e-mails, bundle problems) are shown as
 plain text (``st.code``, ``st.dataframe``) or with markdown escaped.
 """

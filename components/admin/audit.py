@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from components.cache import cached_query
+from components.ui.cache import cached_query
 from tandem.access import Viewer
-from tandem.admin import (
+from tandem.program.admin import (
     AUDIT_LIMIT,
     AuditRow,
     audit_entities,

@@ -12,9 +12,9 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.admin.common import plain
-from components.database import clear_caches
+from components.ui.database import clear_caches
 from tandem.access import Viewer
-from tandem.admin import (
+from tandem.program.admin import (
     MAX_UPLOAD_MB,
     UPLOAD_TYPES,
     check_upload,
@@ -22,7 +22,7 @@ from tandem.admin import (
     export_file_name,
     fingerprint,
 )
-from tandem.bundle import BundleError, import_bundle_bytes
+from tandem.program.bundle import BundleError, import_bundle_bytes
 from tandem.refresh import refresh_all
 
 _IMPORTS = "admin_imports"  # session state: fingerprint -> ImportJob

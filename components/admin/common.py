@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from components import notices
-from components.formatting import plain
+from components.ui import notices
+from components.ui.formatting import plain
 
 __all__ = ["humanise", "notify", "plain", "show_notice"]
 
@@ -13,7 +13,7 @@ def humanise(key: str) -> str:
 
 
 # Saves run in on_click callbacks and leave their outcome for the section
-# (components.notices).
+# (components.ui.notices).
 
 
 def notify(section: str, kind: str, text: str) -> None:

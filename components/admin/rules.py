@@ -10,14 +10,14 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.admin.common import humanise, notify, plain, show_notice
-from components.database import clear_caches
-from tandem import matching
+from components.ui.database import clear_caches
 from tandem.access import Viewer
 from tandem.access.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY, privacy_threshold
-from tandem.health import COMPONENT_LABELS as HEALTH_LABELS
-from tandem.health import STALLABLE_STATUSES, health_settings, save_health_settings
+from tandem.health.score import COMPONENT_LABELS as HEALTH_LABELS
+from tandem.health.score import STALLABLE_STATUSES, health_settings, save_health_settings
+from tandem.matching import scoring as matching
+from tandem.program.settings import SettingsError, put_setting
 from tandem.refresh import refresh_all
-from tandem.settings import SettingsError, put_setting
 
 
 def _settings_frame(rows: list[tuple[str, Any]]) -> pd.DataFrame:

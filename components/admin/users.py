@@ -7,13 +7,13 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.admin.common import notify, plain, show_notice
-from components.cache import cached_query
-from components.database import clear_caches
+from components.ui.cache import cached_query
+from components.ui.database import clear_caches
 from tandem.access import ROLES, AccessError, Viewer, list_users, remove_user, save_user
-from tandem.admin import (
+from tandem.program.admin import (
     cohort_choices,
 )
-from tandem.models import AppUser
+from tandem.program.models import AppUser
 
 
 @cached_query

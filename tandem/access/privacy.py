@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from tandem.settings import SettingsError, get_setting, register_validator
+from tandem.program.settings import SettingsError, get_setting, register_validator
 
 if TYPE_CHECKING:
     from tandem.access.roles import Viewer
@@ -184,7 +184,7 @@ def presenter_key(engine: Engine) -> bytes:
     """
     import secrets
 
-    from tandem.settings import put_setting
+    from tandem.program.settings import put_setting
 
     stored = get_setting(engine, PRESENTER_KEY, {"key": ""})["key"]
     if not stored:

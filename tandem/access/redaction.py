@@ -59,8 +59,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
-from tandem.db import connected
-from tandem.models import Person
+from tandem.program.db import connected
+from tandem.program.models import Person
 
 NAME_TOKEN = "[name]"
 EMAIL_TOKEN = "[email]"

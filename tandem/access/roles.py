@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from tandem import audit
 from tandem.access.scope import Scope
-from tandem.db import transaction
-from tandem.models import AppUser, utcnow
+from tandem.program import audit
+from tandem.program.db import transaction
+from tandem.program.models import AppUser, utcnow
 
 if TYPE_CHECKING:  # filters carry a Scope: importing them here would be circular
-    from tandem.filters import Filters
+    from tandem.access.filters import Filters
 
 ROLES = ("sponsor", "lead", "admin")
 

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Connection, Engine, select, true
 from sqlalchemy.orm import Session
 
-from tandem.db import connected
-from tandem.models import Pairing
+from tandem.program.db import connected
+from tandem.program.models import Pairing
 
 if TYPE_CHECKING:
     from sqlalchemy.sql.elements import KeyedColumnElement

@@ -2,7 +2,7 @@
 
 For each dimension the *participants* are split (by the cohort and pairing
 kind of the pairing that gave their index date, by their level band at that
-date — ``tandem.filters.LEVEL_BANDS`` — and by the optional people ``group``
+date — ``tandem.access.filters.LEVEL_BANDS`` — and by the optional people ``group``
 column); the comparison colleagues are **not** split: each subgroup is
 matched against the same pool of comparable colleagues, and matching picks
 the strata its participants stand in (a level band's participants meet only
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tandem.filters import LEVEL_BANDS
+from tandem.access.filters import LEVEL_BANDS
 from tandem.impact.estimate import (
     COMPARISON,
     GROUPS,
@@ -47,7 +47,7 @@ from tandem.impact.estimate import (
     outcome_frame,
     strata,
 )
-from tandem.models import PAIRING_KINDS
+from tandem.program.models import PAIRING_KINDS
 
 BREAKDOWN_RESAMPLES = 200
 DIMENSIONS = {

@@ -43,8 +43,8 @@ from sqlalchemy import Connection, Engine, func, select
 
 from tandem.access.scope import OutOfScope, Scope
 from tandem.impact.estimate import COMPARISON, PARTICIPANT
-from tandem.models import CareerEvent, Cohort, Pairing, Person
-from tandem.queries.sql import read_frame
+from tandem.program.models import CareerEvent, Cohort, Pairing, Person
+from tandem.program.sql import read_frame
 
 TENURE_BANDS = ((2, "under 2 years"), (5, "2–5 years"), (10, "5–10 years"))
 LONG_TENURE = "10 years or more"

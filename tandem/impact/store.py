@@ -13,12 +13,12 @@ cohorts"), so a stale report can slow the page down but is never shown.
 **When a stored report is used.**  All must hold:
 
 * ``rollup_state`` marks it current (an import or a demo rebuild clears it
-  with every roll-up, ``tandem.rollups.invalidate``);
+  with every roll-up, ``tandem.program.rollups.invalidate``);
 * it is for the same view and months, and was computed with today's privacy
   threshold and for the same data date (the last career event, or today if
   earlier);
 * the data fingerprint read before computing it equals today's
-  (``tandem.queries.rebalancing.data_fingerprint``: pairings, people, the
+  (``tandem.matching.rebalance_queries.data_fingerprint``: pairings, people, the
   latest audit row and settings change), which catches a write path that
   does not clear it;
 * the whole-program report goes only to a viewer without a cohort scope; a
@@ -39,16 +39,16 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
-from tandem import rollups
 from tandem.access.privacy import privacy_threshold
 from tandem.access.scope import EVERYTHING, Scope
-from tandem.db import writer_transaction
 from tandem.impact.breakdown import BreakdownRow
 from tandem.impact.estimate import DEFAULT_MONTHS, Estimate
 from tandem.impact.query import cohorts_in_scope, data_through
 from tandem.impact.report import CURVE_COLUMNS, ImpactReport, clamp_months, impact_report
-from tandem.models import StoredImpactReport, utcnow
-from tandem.queries.rebalancing import data_fingerprint
+from tandem.matching.rebalance_queries import data_fingerprint
+from tandem.program import rollups
+from tandem.program.db import writer_transaction
+from tandem.program.models import StoredImpactReport, utcnow
 
 IMPACT = rollups.IMPACT_REPORTS
 PROGRAM = "program"

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from tandem import audit
-from tandem.db import writer_transaction
-from tandem.models import Theme, utcnow
+from tandem.program import audit
+from tandem.program.db import writer_transaction
+from tandem.program.models import Theme, utcnow
 
 CODEBOOK_FILE = Path(__file__).with_name("codebook.toml")
 # The passes the examples were written in, in the order the engine reads them

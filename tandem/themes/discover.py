@@ -19,9 +19,9 @@ from sklearn.preprocessing import normalize
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from tandem import audit
-from tandem.db import transaction
-from tandem.models import Feedback, Theme, utcnow
+from tandem.program import audit
+from tandem.program.db import transaction
+from tandem.program.models import Feedback, Theme, utcnow
 from tandem.themes.tables import ThemeCandidate
 
 MAX_NOTES = 5_000  # discovery looks at this many unassigned notes at most

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 
 from tandem.access.redaction import people_index, redact
-from tandem.db import transaction
-from tandem.models import Feedback, FeedbackAnalysis
+from tandem.program.db import transaction
+from tandem.program.models import Feedback, FeedbackAnalysis
 
 
 @dataclass(frozen=True)

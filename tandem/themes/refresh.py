@@ -16,7 +16,7 @@ pages only read ``feedback_analysis``.  The refresh is
   have changed (checked exactly: see ``_keywords_affected`` and
   ``_discovery_affected``), so an incremental run leaves them as a full one would;
 * **one transaction** with an audit row and a ``ThemeRefreshRun`` record,
-  written in chunks through ``tandem.bulk.upsert``.
+  written in chunks through ``tandem.program.bulk.upsert``.
 
 Hand-coded labels are never overwritten: a note with ``coded_theme`` gets that
 theme (created in the codebook with origin "coded" if it is not there yet) with
@@ -49,11 +49,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from tandem import audit
-from tandem.bulk import upsert
-from tandem.db import transaction, writer_transaction
-from tandem.models import Feedback, FeedbackAnalysis, Theme, utcnow
-from tandem.queries.theme_facts import update_theme_facts
+from tandem.program import audit
+from tandem.program.bulk import upsert
+from tandem.program.db import transaction, writer_transaction
+from tandem.program.models import Feedback, FeedbackAnalysis, Theme, utcnow
 from tandem.themes import discover as discovery
 from tandem.themes import sentiment
 from tandem.themes.codebook import seed_default_codebook
@@ -65,6 +64,7 @@ from tandem.themes.engine import (
     fingerprint,
     training_sample,
 )
+from tandem.themes.facts import update_theme_facts
 from tandem.themes.store import load_codebook
 from tandem.themes.tables import ThemeCandidate, ThemeRefreshRun
 

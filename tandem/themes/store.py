@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from tandem import audit
 from tandem.access.scope import OutOfScope, Scope
-from tandem.db import transaction
-from tandem.models import Feedback, FeedbackAnalysis, Theme, utcnow
+from tandem.program import audit
+from tandem.program.db import transaction
+from tandem.program.models import Feedback, FeedbackAnalysis, Theme, utcnow
 from tandem.themes.engine import CodebookTheme
 
 ORIGINS = ("default", "lead", "discovered", "coded")

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tandem.models import Base, utcnow
+from tandem.program.models import Base, utcnow
 
 CANDIDATE_STATUSES = ("open", "promoted", "dismissed")
 

@@ -9,8 +9,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tandem import migrate
-from tandem.db import get_engine
+from tandem.program import migrate
+from tandem.program.db import get_engine
 from tests.hostile import as_read
 
 __all__ = ["APP", "as_read", "open_as", "run_page", "shown_text"]

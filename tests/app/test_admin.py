@@ -14,9 +14,9 @@ from streamlit.testing.v1 import AppTest
 from components.admin import SECTIONS
 from tandem.access import list_users
 from tandem.access.privacy import privacy_threshold
-from tandem.db import get_engine
-from tandem.models import AuditEntry, PairingHealth, Person
-from tandem.schema import metadata
+from tandem.program.db import get_engine
+from tandem.program.models import AuditEntry, PairingHealth, Person
+from tandem.program.schema import metadata
 from tests.app.conftest import as_read, open_as
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -197,7 +197,7 @@ def test_privacy_threshold_is_saved_with_one_audit_row_and_range_checked(app_dat
 
 
 def test_health_rules_are_saved_and_bad_values_refused(app_database) -> None:  # type: ignore[no-untyped-def]
-    from tandem.health import health_settings
+    from tandem.health.score import health_settings
 
     url = app_database(all_tables)
     at = admin_page()
@@ -228,7 +228,7 @@ def test_presenter_mode_is_read_only_and_hides_people(app_database) -> None:  # 
 
 
 def test_recompute_now_refreshes_health(app_database) -> None:  # type: ignore[no-untyped-def]
-    from tandem.bundle import import_bundle
+    from tandem.program.bundle import import_bundle
 
     def sample(engine: Engine) -> None:
         all_tables(engine)

@@ -22,9 +22,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from tandem.bundle import import_bundle
-from tandem.db import get_engine
-from tandem.models import Feedback, Milestone, Pairing, Person
+from tandem.program.bundle import import_bundle
+from tandem.program.db import get_engine
+from tandem.program.models import Feedback, Milestone, Pairing, Person
 from tests.app.conftest import run_page
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"

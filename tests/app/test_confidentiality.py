@@ -23,11 +23,11 @@ import pytest
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
-import components.navigation as navigation
-from components import viewer as viewer_module
-from components.navigation import PAGES
+import components.ui.navigation as navigation
+from components.ui import viewer as viewer_module
+from components.ui.navigation import PAGES
 from tandem.access import Viewer
-from tandem.bundle import import_bundle
+from tandem.program.bundle import import_bundle
 from tandem.refresh import refresh_all
 from tests.app.conftest import open_as
 from tests.leaky_program import (

@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
-import components.overview
-from tandem.db import get_engine, is_sqlite
+import components.portfolio.overview
+from tandem.program.db import get_engine, is_sqlite
 from tests.app.conftest import run_page
 from tests.data_versions import record_versions
 from tests.factories import small_program
@@ -98,8 +98,8 @@ def test_an_import_from_the_command_line_is_seen_on_the_next_run(app_database) -
 
 def test_an_unchanged_database_is_served_from_cache(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     app_database(small_program)
-    totals = counting(monkeypatch, components.overview, "program_totals")
-    cohorts = counting(monkeypatch, components.overview, "pairings_by_cohort")
+    totals = counting(monkeypatch, components.portfolio.overview, "program_totals")
+    cohorts = counting(monkeypatch, components.portfolio.overview, "pairings_by_cohort")
     versions = record_versions(monkeypatch)
     at = run_page()
     assert (len(totals), len(cohorts)) == (1, 1)
@@ -125,8 +125,8 @@ def test_a_write_in_the_middle_of_a_run_is_seen_by_the_rest_of_it(app_database) 
         import streamlit as st
         from sqlalchemy import Engine, text
 
-        from components.cache import cached_query
-        from tandem.db import get_engine
+        from components.ui.cache import cached_query
+        from tandem.program.db import get_engine
 
         @cached_query
         def active(engine: Engine) -> int:

@@ -13,8 +13,8 @@ import streamlit as st
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from components import navigation
-from components import viewer as viewer_module
+from components.ui import navigation
+from components.ui import viewer as viewer_module
 from tandem.access import Viewer
 from tests.app.conftest import APP, open_as, shown_text
 from tests.impact_program import breakdown_program, career_program
@@ -167,7 +167,7 @@ def hostile_breakdown(engine: Any) -> None:
     """The breakdown program with payloads for a cohort name and a group name."""
     from sqlalchemy import update
 
-    from tandem.models import Cohort, Person
+    from tandem.program.models import Cohort, Person
     from tests.hostile import ALL_PAYLOADS
 
     breakdown_program(engine)

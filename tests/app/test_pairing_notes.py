@@ -6,9 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, update
 
-from tandem.bundle import import_bundle
-from tandem.db import get_engine
-from tandem.models import Feedback
+from tandem.program.bundle import import_bundle
+from tandem.program.db import get_engine
+from tandem.program.models import Feedback
 from tests.app.conftest import open_as
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"

@@ -11,11 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from tandem.access import EVERYTHING
 from tandem.access.privacy import presenter_key, pseudonym
-from tandem.bundle import import_bundle
-from tandem.db import get_engine
-from tandem.matching import COMPONENTS, MatchConfig, load_match_config
-from tandem.models import AuditEntry, Pairing, Setting
-from tandem.rebalance import compute_rebalance, load_rebalance_settings
+from tandem.matching.rebalance import compute_rebalance, load_rebalance_settings
+from tandem.matching.scoring import COMPONENTS, MatchConfig, load_match_config
+from tandem.program.bundle import import_bundle
+from tandem.program.db import get_engine
+from tandem.program.models import AuditEntry, Pairing, Setting
 from tests.app.conftest import as_read, open_as, shown_text
 from tests.data_versions import record_versions
 from tests.factories import small_program
@@ -29,7 +29,7 @@ def sample(engine: Engine) -> None:
 
 
 def demo(engine: Engine) -> None:
-    generate_demo = pytest.importorskip("tandem.demo").generate_demo
+    generate_demo = pytest.importorskip("tandem.program.demo").generate_demo
     generate_demo(engine, pairings=60, seed=7, today=dt.date(2026, 6, 1))
 
 
@@ -240,7 +240,7 @@ def test_presenter_mode_is_read_only_and_pseudonymised(app_database) -> None:  #
 def test_a_lead_limited_to_cohorts_sees_only_their_suggestions(  # type: ignore[no-untyped-def]
     app_database, monkeypatch
 ) -> None:
-    import components.navigation
+    import components.ui.navigation
     from tandem.access import Viewer
 
     engine = get_engine(app_database(sample))
@@ -249,7 +249,7 @@ def test_a_lead_limited_to_cohorts_sees_only_their_suggestions(  # type: ignore[
     assert len(cohorts) > 1  # the sample has moves in several cohorts
     mine = sorted(c for c in cohorts if c)[0]
     lead = Viewer(role="lead", email="lead@example.com", cohorts=(mine,))
-    monkeypatch.setattr(components.navigation, "resolve_viewer", lambda engine: lead)
+    monkeypatch.setattr(components.ui.navigation, "resolve_viewer", lambda engine: lead)
     at = open_page("lead")
     expected = sorted(
         f"rb_accept_{s.pairing_id}_{s.suggested_mentor_id}"
@@ -265,7 +265,7 @@ def test_a_lead_limited_to_cohorts_sees_only_their_suggestions(  # type: ignore[
 def test_pins_and_excludes_are_saved_one_audited_change_each(app_database) -> None:  # type: ignore[no-untyped-def]
     import pandas as pd
 
-    from components.rebalancing import _apply_pin_changes
+    from components.matching.rebalancing import _apply_pin_changes
 
     engine = get_engine(app_database(sample))
     before = pd.DataFrame(
@@ -299,15 +299,15 @@ def editor_ids(at: AppTest) -> list[str]:
 
 
 def test_the_pins_editor_shows_a_page_of_the_pairings_found(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import tandem.rebalance_view
-    from tandem.queries.rebalancing import open_pairings
-    from tandem.rebalance import set_pinned
+    import tandem.matching.rebalance_view
+    from tandem.matching.rebalance import set_pinned
+    from tandem.matching.rebalance_queries import open_pairings
 
     engine = get_engine(app_database(sample))
     every = list(open_pairings(engine)["pairing_id"])
     assert len(every) > 3
     set_pinned(engine, EVERYTHING, every[-1], "lead@example.com", True)
-    monkeypatch.setattr(tandem.rebalance_view, "PINS_PAGE_SIZE", 2)
+    monkeypatch.setattr(tandem.matching.rebalance_view, "PINS_PAGE_SIZE", 2)
     at = open_page("lead")
     assert not at.exception
     assert editor_ids(at) == every[:2]
@@ -335,15 +335,15 @@ def test_the_pins_editor_shows_a_page_of_the_pairings_found(app_database, monkey
 def test_the_pins_pager_goes_back_to_the_first_page_when_its_list_shrinks(  # type: ignore[no-untyped-def]
     app_database, monkeypatch
 ) -> None:
-    import tandem.rebalance_view
-    from tandem.queries.rebalancing import open_pairings
-    from tandem.rebalance import set_pinned
+    import tandem.matching.rebalance_view
+    from tandem.matching.rebalance import set_pinned
+    from tandem.matching.rebalance_queries import open_pairings
 
     engine = get_engine(app_database(sample))
     every = list(open_pairings(engine)["pairing_id"])
     for pairing_id in every[:4]:
         set_pinned(engine, EVERYTHING, pairing_id, "lead@example.com", True)
-    monkeypatch.setattr(tandem.rebalance_view, "PINS_PAGE_SIZE", 1)
+    monkeypatch.setattr(tandem.matching.rebalance_view, "PINS_PAGE_SIZE", 1)
     at = open_page("lead")
     at.toggle(key="rb_pins_kept").set_value(True).run()
     at.session_state["rb_pins_page_True_"] = 4
@@ -363,10 +363,10 @@ def _accept_twice() -> None:
 
     import streamlit as st
 
-    from components.rebalancing import OUTCOME_KEY, _accept
+    from components.matching.rebalancing import OUTCOME_KEY, _accept
     from tandem.access import EVERYTHING
-    from tandem.db import get_engine
-    from tandem.rebalance import compute_rebalance
+    from tandem.matching.rebalance import compute_rebalance
+    from tandem.program.db import get_engine
 
     engine = get_engine(os.environ["DATABASE_URL"])
     if "first" not in st.session_state:
@@ -390,7 +390,7 @@ def test_a_second_click_on_an_accepted_suggestion_does_nothing(app_database) -> 
 
 
 def test_a_very_large_program_asks_before_computing_the_plan(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import components.rebalancing as rebalancing_component
+    import components.matching.rebalancing as rebalancing_component
 
     app_database(sample)
     monkeypatch.setattr(rebalancing_component, "LIVE_PLAN_LIMIT", 1)
@@ -406,8 +406,8 @@ def test_a_very_large_program_asks_before_computing_the_plan(app_database, monke
 
 def stored_sample(engine: Engine) -> None:
     """The sample program with the plan stored by the refresh."""
-    from tandem.health import refresh_health
-    from tandem.rebalance_store import refresh_rebalance_plan
+    from tandem.health.score import refresh_health
+    from tandem.matching.rebalance_store import refresh_rebalance_plan
 
     sample(engine)
     refresh_health(engine)
@@ -416,7 +416,7 @@ def stored_sample(engine: Engine) -> None:
 
 def _no_live_plan(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
     """Make every live computation fail loudly; returns the calls attempted."""
-    import components.rebalancing as rebalancing_component
+    import components.matching.rebalancing as rebalancing_component
 
     calls: list[str] = []
 
@@ -433,7 +433,7 @@ def _no_live_plan(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_the_page_reads_the_stored_plan_without_computing(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import components.rebalancing as rebalancing_component
+    import components.matching.rebalancing as rebalancing_component
 
     engine = get_engine(app_database(stored_sample))
     expected = compute_rebalance(engine)
@@ -450,7 +450,7 @@ def test_the_page_reads_the_stored_plan_without_computing(app_database, monkeypa
 
 
 def test_moving_a_slider_computes_for_those_weights(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import components.rebalancing as rebalancing_component
+    import components.matching.rebalancing as rebalancing_component
 
     app_database(stored_sample)
     calls: list[object] = []
@@ -475,7 +475,7 @@ def test_moving_a_slider_computes_for_those_weights(app_database, monkeypatch) -
 def test_a_very_large_program_asks_before_computing_unsaved_weights(
     app_database, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import components.rebalancing as rebalancing_component
+    import components.matching.rebalancing as rebalancing_component
 
     app_database(stored_sample)
     calls = _no_live_plan(monkeypatch)
@@ -491,7 +491,7 @@ def test_a_very_large_program_asks_before_computing_unsaved_weights(
 
 @pytest.mark.parametrize("change", ["pin", "save weights"])
 def test_a_change_makes_the_page_compute_again(app_database, monkeypatch, change: str) -> None:  # type: ignore[no-untyped-def]
-    from tandem.rebalance import set_pinned
+    from tandem.matching.rebalance import set_pinned
 
     engine = get_engine(app_database(stored_sample))
     if change == "pin":
@@ -499,7 +499,7 @@ def test_a_change_makes_the_page_compute_again(app_database, monkeypatch, change
     else:
         saved = load_match_config(engine)
         weights = {**saved.weights, COMPONENTS[0]: saved.weights[COMPONENTS[0]] + 0.5}
-        from tandem.matching import save_match_config
+        from tandem.matching.scoring import save_match_config
 
         save_match_config(engine, MatchConfig(weights=weights), "test")
     calls = _no_live_plan(monkeypatch)
@@ -521,7 +521,7 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(
 ) -> None:  # type: ignore[no-untyped-def]
     import streamlit as st
 
-    import tandem.rebalance_view
+    import tandem.matching.rebalance_view
 
     engine = get_engine(app_database(stored_sample if stored else sample))
     plan = compute_rebalance(engine)
@@ -531,7 +531,7 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(
     assert len(touched) > 2
     at = open_page("lead")
     assert not any("The chart shows" in c.value for c in at.caption)  # all of them fit
-    monkeypatch.setattr(tandem.rebalance_view, "LOAD_CHART_MENTORS", 2)
+    monkeypatch.setattr(tandem.matching.rebalance_view, "LOAD_CHART_MENTORS", 2)
     st.cache_resource.clear()  # what a plan shows is worked out once per plan and data
     at = open_page("lead")
     assert not at.exception
@@ -544,17 +544,17 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(
 
 
 def test_a_rerun_draws_what_the_first_run_worked_out(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import tandem.rebalance_store
+    import tandem.matching.rebalance_store
 
     app_database(stored_sample)
     calls: list[int] = []
-    real = tandem.rebalance_store.stored_load_summary
+    real = tandem.matching.rebalance_store.stored_load_summary
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tandem.rebalance_store, "stored_load_summary", counted)
+    monkeypatch.setattr(tandem.matching.rebalance_store, "stored_load_summary", counted)
     versions = record_versions(monkeypatch)
     at = open_page("lead")
     text = shown_text(at)
@@ -567,8 +567,8 @@ def test_a_rerun_draws_what_the_first_run_worked_out(app_database, monkeypatch) 
 
 
 def test_rotation_is_shown_a_page_at_a_time(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import components.rebalancing as rebalancing_component
-    from tandem.rebalance import compute_rotation
+    import components.matching.rebalancing as rebalancing_component
+    from tandem.matching.rebalance import compute_rotation
 
     engine = get_engine(app_database(demo))
     waiting = compute_rotation(engine)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from tandem.bulk import upsert
-from tandem.bundle import import_bundle
-from tandem.models import Cohort, Pairing
+from tandem.program.bulk import upsert
+from tandem.program.bundle import import_bundle
+from tandem.program.models import Cohort, Pairing
 from tests.app.conftest import open_as, run_page, shown_text
 from tests.factories import small_program
 

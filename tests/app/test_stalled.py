@@ -10,13 +10,13 @@ from sqlalchemy import Engine, func, select, update
 from streamlit.testing.v1 import AppTest
 
 from tandem.access import EVERYTHING
-from tandem.bundle import import_bundle
-from tandem.db import get_engine
-from tandem.filters import Filters
-from tandem.flags import MAX_TEXT
-from tandem.health import health_settings, nudge_list, trend_days
-from tandem.models import AuditEntry, Flag, Pairing, PairingHealth
-from tandem.queries.stalled import queue_counts, stalled_queue
+from tandem.access.filters import Filters
+from tandem.health.flags import MAX_TEXT
+from tandem.health.score import health_settings, nudge_list, trend_days
+from tandem.health.stalled import queue_counts, stalled_queue
+from tandem.program.bundle import import_bundle
+from tandem.program.db import get_engine
+from tandem.program.models import AuditEntry, Flag, Pairing, PairingHealth
 from tandem.refresh import refresh_all
 from tests.app.conftest import as_read, open_as, shown_text
 

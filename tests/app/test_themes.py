@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine, select, update
 from streamlit.testing.v1 import AppTest
 
-from tandem.bundle import import_bundle
-from tandem.db import get_engine
-from tandem.models import AuditEntry, Feedback, FeedbackAnalysis, Theme
+from tandem.program.bundle import import_bundle
+from tandem.program.db import get_engine
+from tandem.program.models import AuditEntry, Feedback, FeedbackAnalysis, Theme
 from tandem.refresh import refresh_all
 from tandem.themes.tables import ThemeCandidate, ThemeRefreshRun
 from tests.app.conftest import as_read, open_as

@@ -25,9 +25,9 @@ from google.protobuf.message import Message
 from sqlalchemy import Engine, select, update
 from streamlit.testing.v1 import AppTest
 
-from components.navigation import PAGES
-from tandem.db import get_engine
-from tandem.models import Flag
+from components.ui.navigation import PAGES
+from tandem.program.db import get_engine
+from tandem.program.models import Flag
 from tests.app.conftest import open_as
 from tests.hostile import (
     ALL_PAYLOADS,
@@ -239,7 +239,7 @@ def test_messages_after_a_write_keep_bundle_and_typed_text_inert(hostile_program
 
 
 def _signed_in_box() -> None:
-    from components.viewer import viewer_controls
+    from components.ui.viewer import viewer_controls
     from tandem.access import Viewer
     from tests.hostile import ALL_PAYLOADS
 

@@ -167,7 +167,7 @@ SAMPLE_BUNDLE = PROJECT_ROOT / "data" / "sample_bundle"
 
 def load_sample(engine: object) -> None:
     """The committed sample bundle, with its themes and health computed."""
-    from tandem.bundle import import_bundle
+    from tandem.program.bundle import import_bundle
     from tandem.refresh import refresh_all
 
     import_bundle(engine, SAMPLE_BUNDLE)  # type: ignore[arg-type]
@@ -183,8 +183,8 @@ def serve(
 
     For a module-scoped fixture: ``yield from serve(tmp_path_factory, "name")``.
     """
-    from tandem import migrate
-    from tandem.db import dispose_engine, get_engine
+    from tandem.program import migrate
+    from tandem.program.db import dispose_engine, get_engine
 
     folder = tmp_path_factory.mktemp(name)
     url = f"sqlite:///{folder / 'tandem.db'}"

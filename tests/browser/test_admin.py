@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tandem import migrate
-from tandem.db import dispose_engine, get_engine
-from tandem.models import AuditEntry, Person
-from tandem.schema import metadata
+from tandem.program import migrate
+from tandem.program.db import dispose_engine, get_engine
+from tandem.program.models import AuditEntry, Person
+from tandem.program.schema import metadata
 from tests.browser.conftest import RunningApp, start_app, stop_app, wait_for_app
 
 pytestmark = pytest.mark.browser

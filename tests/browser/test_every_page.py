@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from components.navigation import PAGES
+from components.ui.navigation import PAGES
 from tests.browser.conftest import RunningApp, serve, wait_for_app
 from tests.sent import message_texts
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import expect
 
-from components.navigation import PAGES
+from components.ui.navigation import PAGES
 from tandem.access import Viewer
 from tests.browser.conftest import (
     RunningApp,
@@ -91,8 +91,8 @@ def _users(engine: object) -> None:
 
 @pytest.fixture(scope="module")
 def signed(tmp_path_factory: pytest.TempPathFactory, provider: str) -> Iterator[SignInApp]:
-    from tandem import migrate
-    from tandem.db import dispose_engine, get_engine
+    from tandem.program import migrate
+    from tandem.program.db import dispose_engine, get_engine
 
     folder = tmp_path_factory.mktemp("sign_in")
     url = f"sqlite:///{folder / 'tandem.db'}"

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tandem.db import dispose_engine, get_engine
-from tandem.models import Flag
+from tandem.program.db import dispose_engine, get_engine
+from tandem.program.models import Flag
 from tests.browser.conftest import RunningApp, serve, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tandem import migrate
-from tandem.bundle import import_bundle
-from tandem.db import dispose_engine, get_engine
-from tandem.models import Feedback, FeedbackAnalysis, Theme
+from tandem.program import migrate
+from tandem.program.bundle import import_bundle
+from tandem.program.db import dispose_engine, get_engine
+from tandem.program.models import Feedback, FeedbackAnalysis, Theme
 from tandem.refresh import refresh_all
 from tests.browser.conftest import RunningApp, start_app, stop_app, wait_for_app
 

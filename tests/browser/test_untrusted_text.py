@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from components.navigation import PAGES
+from components.ui.navigation import PAGES
 from tandem.access import Viewer
 from tests.browser.conftest import RunningApp, serve, wait_for_app
 from tests.hostile import HOSTILE_QUERY, fill_hostile, hostile_id

@@ -7,8 +7,8 @@ from sqlalchemy import Engine
 
 from bench.redaction import evaluate
 from tandem.access import NameIndex, name_index, people_index, redact
-from tandem.db import transaction
-from tandem.models import Person
+from tandem.program.db import transaction
+from tandem.program.models import Person
 
 PEOPLE = [
     "Priya Raman",

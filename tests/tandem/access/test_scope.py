@@ -8,21 +8,21 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from tandem.access import EVERYTHING, OutOfScope, Scope, Viewer
+from tandem.access.filters import Filters
 from tandem.access.privacy import privacy_threshold, threshold_for
-from tandem.bundle import import_bundle
-from tandem.filters import Filters
-from tandem.flags import FlagError, raise_flag, update_flag
-from tandem.models import Flag
-from tandem.queries.overview import pairings_by_cohort, program_totals
-from tandem.queries.pairing_detail import (
+from tandem.health.flags import FlagError, raise_flag, update_flag
+from tandem.matching.rebalance import set_excluded, set_pinned
+from tandem.portfolio.overview import pairings_by_cohort, program_totals
+from tandem.portfolio.pairing_detail import (
     pairing_checkins,
     pairing_feedback,
     pairing_flags,
     pairing_story,
     private_note_count,
 )
-from tandem.queries.portfolio import filter_options, portfolio_page
-from tandem.rebalance import set_excluded, set_pinned
+from tandem.portfolio.portfolio import filter_options, portfolio_page
+from tandem.program.bundle import import_bundle
+from tandem.program.models import Flag
 from tandem.themes.store import UnknownThemeError, code_note
 from tests.leaky_program import (
     ALPHA_PAIRINGS,

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine
 
 from tandem.access import EVERYTHING, OutOfScope, Scope
-from tandem.bulk import upsert
 from tandem.impact import has_career_events, impact_report, impact_units
 from tandem.impact.query import data_through, tenure_band
-from tandem.models import CareerEvent, Person
+from tandem.program.bulk import upsert
+from tandem.program.models import CareerEvent, Person
 from tests.factories import person
 from tests.impact_program import AS_OF, COHORT_A, _event, career_program
 

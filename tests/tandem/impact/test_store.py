@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from tandem import rollups
 from tandem.access import EVERYTHING, Scope
 from tandem.impact import impact_report, read_impact_report, refresh_impact
 from tandem.impact.store import stored_impact_report
-from tandem.settings import put_setting
+from tandem.program import rollups
+from tandem.program.settings import put_setting
 from tests.impact_program import AS_OF, breakdown_program, career_program
 
 

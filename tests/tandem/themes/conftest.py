@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import Engine
 
-from tandem.db import transaction
-from tandem.models import Feedback
+from tandem.program.db import transaction
+from tandem.program.models import Feedback
 
 AddNotes = Callable[..., None]
 

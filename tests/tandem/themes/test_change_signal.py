@@ -16,17 +16,17 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, func, select, text, update
 
-from tandem import bulk, migrate
 from tandem.access import EVERYTHING
-from tandem.bundle import import_bundle
-from tandem.db import WRITER_LOCK_KEY, get_engine, transaction
-from tandem.models import Feedback, FeedbackAnalysis, Theme
+from tandem.program import bulk, migrate
+from tandem.program.bundle import import_bundle
+from tandem.program.db import WRITER_LOCK_KEY, get_engine, transaction
+from tandem.program.models import Feedback, FeedbackAnalysis, Theme
 from tandem.themes import engine as theme_engine
 from tandem.themes import refresh as refresh_module
 from tandem.themes.refresh import refresh_themes
 from tandem.themes.store import code_note, upsert_theme
 from tandem.themes.tables import ThemeRefreshRun
-from tests.tandem.bundle.conftest import SAMPLE, sample_text
+from tests.tandem.program.bundle.conftest import SAMPLE, sample_text
 from tests.tandem.themes.conftest import AddNotes
 
 NOTES = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
-from tandem.db import transaction
-from tandem.models import AuditEntry, Theme
+from tandem.program.db import transaction
+from tandem.program.models import AuditEntry, Theme
 from tandem.themes.discover import discover, list_candidates, promote_candidate, store_candidates
 from tests.tandem.themes.conftest import AddNotes
 
@@ -62,8 +62,8 @@ def test_private_notes_never_feed_discovery(engine) -> None:  # type: ignore[no-
 
     from sqlalchemy import select
 
-    from tandem.bulk import upsert
-    from tandem.schema import metadata
+    from tandem.program.bulk import upsert
+    from tandem.program.schema import metadata
     from tandem.themes.discover import list_candidates
     from tandem.themes.refresh import refresh_themes
     from tandem.themes.tables import ThemeCandidate

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from tandem import rollups
 from tandem.access import EVERYTHING
-from tandem.bundle.importer import import_bundle
-from tandem.queries.sql import read_frame
-from tandem.queries.theme_facts import note_facts
+from tandem.program import rollups
+from tandem.program.bundle.importer import import_bundle
+from tandem.program.sql import read_frame
+from tandem.themes.facts import note_facts
 from tandem.themes.refresh import refresh_themes
 from tandem.themes.store import code_note
 from tests.tandem.themes.conftest import AddNotes

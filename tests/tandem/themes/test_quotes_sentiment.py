@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, select
 
-from tandem.db import transaction
-from tandem.models import Person, Theme
+from tandem.program.db import transaction
+from tandem.program.models import Person, Theme
 from tandem.themes.quotes import representative_quotes
 from tandem.themes.refresh import refresh_themes
 from tandem.themes.sentiment import plain_vader, polarity, score

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from tandem.access import EVERYTHING
-from tandem.db import transaction
-from tandem.models import AuditEntry, FeedbackAnalysis, Theme
+from tandem.program.db import transaction
+from tandem.program.models import AuditEntry, FeedbackAnalysis, Theme
 from tandem.themes.codebook import DEFAULT_THEMES, seed_default_codebook
 from tandem.themes.refresh import refresh_themes
 from tandem.themes.store import (

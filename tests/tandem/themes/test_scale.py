@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, select, update
 
 from tandem.access import EVERYTHING
-from tandem.db import transaction
-from tandem.models import Feedback, FeedbackAnalysis, Theme
+from tandem.program.db import transaction
+from tandem.program.models import Feedback, FeedbackAnalysis, Theme
 from tandem.themes import engine as theme_engine
 from tandem.themes import refresh as refresh_module
 from tandem.themes.engine import CodedNote, ThemeModel, default_codebook, training_sample

@@ -1,0 +1,371 @@
+"""The Impact page's sections: the chooser, the estimates, the retention curves, the caveats.
+
+Aggregates only (counts, rates, differences, curves whose points cover at
+least the privacy threshold of people): nothing here names anyone, so every
+section is the same in presenter mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from components.ui.briefing import briefing_button
+from components.ui.briefing import chart as exportable_chart
+from components.ui.cache import cached_query
+from components.ui.charts import difference_intervals, retention_curves
+from components.ui.formatting import plain
+from tandem.access import Scope
+from tandem.impact import (
+    BREAKDOWN_RESAMPLES,
+    CANNOT_CONTROL_FOR,
+    COMPARISON_LABEL,
+    CONTROLS_FOR,
+    DEFAULT_MONTHS,
+    DIMENSIONS,
+    GROUPS,
+    INTERVAL_METHOD,
+    NO_EVENTS,
+    OUTCOMES,
+    BreakdownRow,
+    Estimate,
+    ImpactReport,
+    cohorts_in_scope,
+    interval_text,
+    points,
+    read_impact_report,
+    verdict,
+)
+from tandem.portfolio.briefing import impact_briefing_content
+
+MONTH_CHOICES = (3, 6, 9, 12, 18, 24, 36, 48, 60)
+OUTCOME_WORDS = {"promotion": "Promotion", "retention": "Retention"}
+TOOK_PART = "Took part (matched)"
+
+
+@cached_query
+def _cohorts(engine: Engine, scope: Scope) -> pd.DataFrame:
+    return cohorts_in_scope(engine, scope)
+
+
+@cached_query
+def _report(
+    engine: Engine, scope: Scope, cohort_id: str | None, months: int, today: dt.date
+) -> ImpactReport:
+    return read_impact_report(engine, scope, cohort_id=cohort_id, months=months, today=today)
+
+
+def controls(engine: Engine, scope: Scope) -> tuple[str | None, int]:
+    """The cohort (None: every cohort the viewer may see) and the horizon in months."""
+    cohorts = _cohorts(engine, scope)
+    names = dict(zip(cohorts["cohort_id"], cohorts["name"], strict=True))
+    everything = "All your cohorts" if scope.limited else "Whole program"
+    left, right = st.columns([3, 2])
+    with left:
+        cohort_id = st.selectbox(
+            "Cohort",
+            [None, *names],
+            format_func=lambda value: everything if value is None else str(names[value]),
+            key="impact_cohort",
+        )
+    with right:
+        months = st.select_slider(
+            "Months after the start",
+            MONTH_CHOICES,
+            value=DEFAULT_MONTHS,
+            key="impact_months",
+            help="Promotion and retention are judged this many months after a cohort starts.",
+        )
+    return cohort_id, int(months)
+
+
+def load(engine: Engine, scope: Scope, cohort_id: str | None, months: int) -> ImpactReport:
+    with st.spinner("Comparing careers…"):
+        return _report(engine, scope, cohort_id, months, dt.date.today())
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _difference(value: float | None) -> str:
+    return "—" if value is None else points(value)
+
+
+def _table(estimates: list[Estimate], label: str) -> pd.DataFrame:
+    rows = []
+    for item in estimates:
+        rows.append(
+            {
+                "Outcome": OUTCOME_WORDS[item.outcome],
+                label: f"{item.participants:,}",
+                "Colleagues": f"{item.comparison:,}",
+                f"{label}' rate": _rate(item.participant_rate),
+                "Colleagues' rate": _rate(item.comparison_rate),
+                "Naive": _difference(item.naive_difference),
+                "Adjusted": _difference(item.adjusted_difference),
+                "95 % interval": "—" if item.interval is None else interval_text(*item.interval),
+                "Unmatched": f"{item.unmatched:,}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _caption(estimates: list[Estimate], label: str) -> str:
+    item = estimates[0]
+    parts = [
+        f"Rates: {OUTCOMES['promotion'].lower()} or {OUTCOMES['retention'].lower()} "
+        f"{item.months} months after the start. Naive: every {label.lower()[:-1]} against "
+        "every colleague who took no part. Adjusted: matched "
+        f"{label.lower()} against colleagues of the same level, division, geography and "
+        "tenure band."
+    ]
+    adjusted = [e for e in estimates if e.matched_participant_rate is not None]
+    for e in adjusted:
+        parts.append(
+            f"Matched for {e.outcome}: {e.matched:,} {label.lower()} "
+            f"({_rate(e.matched_participant_rate)}) against {e.matched_comparison:,} "
+            f"colleagues ({_rate(e.matched_comparison_rate)})."
+        )
+    if item.not_yet_observable:
+        parts.append(
+            f"{item.not_yet_observable:,} {label.lower()} started less than {item.months} "
+            "months before the career data end and are left out until they can be judged."
+        )
+    return " ".join(parts)
+
+
+def group_section(report: ImpactReport, group: str) -> None:
+    """One group's table (naive and adjusted side by side) and its verdicts in words."""
+    label = GROUPS[group]
+    estimates = [e for e in report.estimates if e.group == group]
+    st.subheader(label)
+    if all(e.refused for e in estimates):
+        for e in estimates:
+            st.markdown(f"**{OUTCOME_WORDS[e.outcome]}.** {plain(verdict(e))}")
+        return
+    st.dataframe(
+        _table(estimates, label),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Naive": st.column_config.TextColumn(
+                help=f"{label}' rate minus colleagues' rate, with no adjustment."
+            ),
+            "Adjusted": st.column_config.TextColumn(
+                help="The difference against colleagues of the same level, division, "
+                "geography and tenure band at the start."
+            ),
+            "95 % interval": st.column_config.TextColumn(
+                help="Where the adjusted difference plausibly lies (bootstrap)."
+            ),
+            "Unmatched": st.column_config.TextColumn(
+                help=f"{label} with no comparable colleague: left out of the adjusted difference."
+            ),
+        },
+    )
+    st.caption(plain(_caption(estimates, label)))
+    for e in estimates:
+        st.markdown(f"**{OUTCOME_WORDS[e.outcome]}.** {plain(verdict(e))}")
+
+
+def _breakdown_frame(rows: list[BreakdownRow], threshold: int) -> pd.DataFrame:
+    """The chart's rows: differences in points, suppressed rows with no number at all."""
+    records = []
+    for row in rows:
+        low, high = (row.interval[0] * 100, row.interval[1] * 100) if row.interval else (None, None)
+        adjusted = row.adjusted_difference
+        records.append(
+            {
+                "who": GROUPS[row.group],
+                "subgroup": row.label,
+                "adjusted": None if adjusted is None else adjusted * 100,
+                "low": low,
+                "high": high,
+                "value": _difference(row.adjusted_difference),
+                "interval": "—" if row.interval is None else interval_text(*row.interval),
+                "status": _status(row, threshold),
+                "effect": row.is_effect,
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def _status(row: BreakdownRow, threshold: int) -> str:
+    if row.suppressed:
+        return f"suppressed (fewer than {threshold})"
+    return row.verdict
+
+
+def _breakdown_table(rows: list[BreakdownRow], title: str, threshold: int) -> pd.DataFrame:
+    def count(value: int | None) -> str:
+        return "—" if value is None else f"{value:,}"
+
+    return pd.DataFrame(
+        [
+            {
+                "Who": GROUPS[row.group],
+                title: row.label,
+                "Participants": count(row.participants),
+                "Matched colleagues": count(row.comparison),
+                "Naive": _difference(row.naive_difference),
+                "Adjusted": _difference(row.adjusted_difference),
+                "95 % interval": "—" if row.interval is None else interval_text(*row.interval),
+                "Verdict": _status(row, threshold).capitalize(),
+            }
+            for row in rows
+        ]
+    )
+
+
+def breakdown_section(report: ImpactReport) -> None:
+    """The adjusted difference by cohort, pairing kind, level band or group, with intervals."""
+    if not report.dimensions:
+        return
+    st.subheader("Breakdown")
+    left, right = st.columns([3, 2])
+    with left:
+        dimension = st.segmented_control(
+            "Break down by",
+            list(report.dimensions),
+            format_func=DIMENSIONS.__getitem__,
+            default=report.dimensions[0],
+            required=True,
+            key="impact_breakdown_by",
+        )
+    with right:
+        outcome = st.segmented_control(
+            "Outcome",
+            list(OUTCOMES),
+            format_func=OUTCOME_WORDS.__getitem__,
+            default="promotion",
+            required=True,
+            key="impact_breakdown_outcome",
+        )
+    dimension = dimension or report.dimensions[0]
+    outcome = outcome or "promotion"
+    rows = report.breakdown_rows(dimension, outcome)
+    title = DIMENSIONS[dimension]
+    what = OUTCOME_WORDS[outcome]
+    if all(row.adjusted_difference is None for row in rows):
+        st.caption(
+            plain(
+                f"No {title.lower()} has enough people for an estimate of "
+                f"{what.lower()}: every row covers fewer than {report.threshold} people or "
+                "cannot be judged yet."
+            )
+        )
+    else:
+        exportable_chart(
+            difference_intervals(_breakdown_frame(rows, report.threshold), title),
+            f"impact-breakdown-{dimension}-{outcome}",
+            title=f"{what} by {title.lower()}, {report.scope_label}",
+            width="content",
+        )
+    suppressed = sum(row.suppressed for row in rows)
+    hidden = (
+        f" {suppressed} of {len(rows)} rows cover fewer than {report.threshold} people "
+        "(participants, matched participants or matched colleagues) and are suppressed: "
+        "their numbers are left out, not rounded."
+        if suppressed
+        else ""
+    )
+    st.caption(
+        plain(
+            f"{what} {report.months} months after the start, by {title.lower()} "
+            "(a participant counts in the cohort and pairing kind of their first pairing, "
+            "and in the level band they held at its start). Each row's participants are "
+            "matched against the same comparable colleagues; the dot is the adjusted "
+            "difference, the bar its 95 % interval "
+            f"({BREAKDOWN_RESAMPLES} bootstrap resamples), and a bar that crosses the zero "
+            "line is no detectable difference. With many rows, about one in twenty can miss "
+            "zero by chance: look for a difference that holds across outcomes and periods." + hidden
+        )
+    )
+    st.dataframe(
+        _breakdown_table(rows, title, report.threshold),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Naive": st.column_config.TextColumn(
+                help="The subgroup's rate minus every colleague's rate, with no adjustment."
+            ),
+            "Adjusted": st.column_config.TextColumn(
+                help="Against colleagues of the same level, division, geography and tenure "
+                "band at the start."
+            ),
+        },
+    )
+
+
+def curves_section(report: ImpactReport) -> None:
+    st.subheader("Retention over time")
+    if report.curves.empty:
+        st.caption(
+            plain(
+                "Too few people to draw the curves: each side needs at least "
+                f"{report.threshold} people under observation."
+            )
+        )
+        return
+    exportable_chart(
+        retention_curves(report.curves, TOOK_PART, COMPARISON_LABEL, report.months),
+        "impact-retention",
+        title=f"Retention over time, {report.scope_label}",
+        width="content",
+    )
+    st.caption(
+        plain(
+            "Share still employed each month after the start (Kaplan–Meier): participants "
+            "with a comparable colleague against those colleagues, weighted to the same "
+            "profiles. People observed for less time count until their data end; a curve "
+            f"stops where fewer than {report.threshold} people remain under observation. "
+            "Look for a gap between the lines that opens and stays open."
+        )
+    )
+
+
+def caveats(report: ImpactReport) -> None:
+    """What the comparison controls for and what it cannot, in plain words."""
+    with st.container(border=True):
+        st.markdown("**What this comparison can and cannot tell you**")
+        st.markdown(plain(CONTROLS_FOR))
+        st.markdown(plain(CANNOT_CONTROL_FOR))
+        st.markdown(
+            plain(
+                "A difference is called an effect only when the adjusted 95 % interval "
+                "excludes zero; the naive difference never decides. "
+                + INTERVAL_METHOD
+                + f" Groups of fewer than {report.threshold} people are not estimated."
+            )
+        )
+
+
+def briefing(engine: Engine, report: ImpactReport) -> None:
+    """The one-page PDF: headline differences with their intervals, the charts, the caveats."""
+    if not report.has_events:
+        return
+    view, figures, paragraphs, note = impact_briefing_content(report)
+    briefing_button(engine, "Impact", view, headlines=figures, paragraphs=paragraphs, note=note)
+
+
+def report_sections(report: ImpactReport) -> None:
+    """Everything below the controls: estimates, curves and caveats, or how to add events."""
+    if not report.has_events:
+        st.info(plain(NO_EVENTS), icon=":material/work_history:")
+        return
+    st.caption(
+        plain(
+            f"Careers of {report.scope_label}'s participants. The career data reach "
+            f"{report.as_of:%d %B %Y} (the last event recorded): a window ending later is "
+            "not yet observable."
+        )
+    )
+    for group in GROUPS:
+        group_section(report, group)
+    breakdown_section(report)
+    curves_section(report)
+    caveats(report)

@@ -1,0 +1,196 @@
+"""Sections of the Milestone progress page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from components.portfolio.outcomes import threshold
+from components.ui.briefing import chart as exportable_chart
+from components.ui.cache import cached_query
+from components.ui.charts import burn_up_chart, milestone_gantt, rate_bars
+from components.ui.shell import name_mask
+from tandem.access import Scope
+from tandem.access.filters import Filters
+from tandem.access.privacy import SUPPRESSED_NOTE
+from tandem.portfolio import milestone_progress as progress
+from tandem.portfolio.portfolio import filter_options
+from tandem.program.downloads import csv_bytes
+
+GANTT_PAGE_SIZE = 25
+PEOPLE = {"mentor": "mentor_id", "mentee": "mentee_id"}
+DETAIL_PAGE = "pages/pairing.py"
+
+
+@cached_query
+def _burn_up(engine: Engine, filters: Filters, limit: int) -> tuple[pd.DataFrame, int]:
+    return progress.burn_up(engine, filters, threshold=limit)
+
+
+@cached_query
+def _rates(
+    engine: Engine, filters: Filters, dimension: str, limit: int, today: dt.date
+) -> pd.DataFrame:
+    return progress.completion_rates(engine, filters, dimension, threshold=limit, today=today)
+
+
+@cached_query
+def _at_risk(engine: Engine, filters: Filters, today: dt.date) -> pd.DataFrame:
+    return progress.at_risk_pairings(engine, filters, today=today)
+
+
+@cached_query
+def _upcoming(engine: Engine, filters: Filters, today: dt.date) -> pd.DataFrame:
+    return progress.upcoming(engine, filters, today=today)
+
+
+@cached_query
+def _gaps(engine: Engine, filters: Filters) -> pd.DataFrame:
+    return progress.contract_gaps(engine, filters)
+
+
+@cached_query
+def _timeline(
+    engine: Engine, cohort_id: str, scope: Scope, today: dt.date, offset: int
+) -> tuple[pd.DataFrame, int]:
+    return progress.timeline(
+        engine, cohort_id, scope, today=today, limit=GANTT_PAGE_SIZE, offset=offset
+    )
+
+
+def burn_up(engine: Engine, filters: Filters) -> None:
+    limit = threshold(engine)
+    frame, hidden = _burn_up(engine, filters, limit)
+    if frame.empty and not hidden:
+        st.info("No milestones under these filters yet.")
+        return
+    if not frame.empty:
+        exportable_chart(burn_up_chart(frame), "burn-up", title="Burn-up by cohort")
+    if hidden:
+        st.caption(
+            f"{hidden} cohort(s) with fewer than {limit} pairings are not shown "
+            "(privacy threshold)."
+        )
+
+
+def completion(engine: Engine, filters: Filters) -> None:
+    limit = threshold(engine)
+    columns = st.columns(len(progress.COMPLETION_DIMENSIONS))
+    for column, (dimension, label) in zip(
+        columns, progress.COMPLETION_DIMENSIONS.items(), strict=True
+    ):
+        with column:
+            st.markdown(f"**By {label.lower()}**")
+            frame = _rates(engine, filters, dimension, limit, dt.date.today())
+            if frame.empty:
+                st.caption("Nothing due yet.")
+            else:
+                exportable_chart(
+                    rate_bars(frame, "Done of due"),
+                    f"completion-{dimension}",
+                    title=f"Completion by {label.lower()}",
+                    width="stretch",
+                )
+    st.caption(SUPPRESSED_NOTE.format(threshold=limit))
+
+
+def at_risk(engine: Engine, filters: Filters) -> None:
+    frame = name_mask().frame(_at_risk(engine, filters, dt.date.today()), PEOPLE)
+    if frame.empty:
+        st.success("No active pairing has an overdue milestone.")
+        return
+    event = st.dataframe(
+        frame[["mentor", "mentee", "cohort", "overdue", "milestones", "days_overdue"]],
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="milestones_at_risk",
+        column_config={
+            "overdue": "Overdue",
+            "milestones": "Milestones",
+            "days_overdue": st.column_config.NumberColumn("Oldest overdue (days)"),
+        },
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        st.switch_page(DETAIL_PAGE, query_params={"pairing": frame.iloc[rows[0]]["pairing_id"]})
+    st.caption("Select a row to open the pairing.")
+
+
+def timeline(engine: Engine, scope: Scope) -> None:
+    cohorts = filter_options(engine, scope)["cohorts"]
+    if not cohorts:
+        st.caption("No cohorts defined.")
+        return
+    names = dict(cohorts)
+    cohort_id = st.selectbox("Cohort", list(names), format_func=names.__getitem__)
+    first, total = _timeline(engine, cohort_id, scope, dt.date.today(), 0)
+    if total == 0:
+        st.caption("This cohort has no pairings yet.")
+        return
+    pages = -(-total // GANTT_PAGE_SIZE)
+    page = st.pagination(pages, key=f"gantt_{cohort_id}") if pages > 1 else 1
+    frame = (
+        first
+        if page == 1
+        else _timeline(
+            engine,
+            cohort_id,
+            scope,
+            dt.date.today(),
+            (page - 1) * GANTT_PAGE_SIZE,
+        )[0]
+    )
+    start = (page - 1) * GANTT_PAGE_SIZE + 1
+    st.caption(f"Pairings {start}–{min(total, start + GANTT_PAGE_SIZE - 1)} of {total}.")
+    if frame.empty:
+        st.caption("No milestones for these pairings.")
+        return
+    mask = name_mask()
+    frame = progress.with_pair_label(mask.frame(frame, PEOPLE))
+    if mask.active:
+        # The chart's data travel to the browser whole, tooltip or not: no
+        # free text, and no real names behind the pseudonyms.
+        frame = frame.drop(columns=["title", "mentor_id", "mentee_id"]).assign(title="")
+    # Not exportable: its data name people and hold milestone titles (free text).
+    exportable_chart(
+        milestone_gantt(frame, show_titles=not mask.active),
+        "milestone-timeline",
+        exportable=False,
+        width="stretch",
+    )
+
+
+def upcoming(engine: Engine, filters: Filters) -> None:
+    mask = name_mask()
+    frame = mask.frame(_upcoming(engine, filters, dt.date.today()), PEOPLE)
+    if frame.empty:
+        st.caption("Nothing due in the next 30 days.")
+        return
+    hidden = ["pairing_id", "milestone_id", "mentor_id", "mentee_id"]
+    if mask.active:  # presenter mode shows no free text
+        hidden += ["title", "success_criteria"]
+    shown = frame.drop(columns=hidden)
+    st.dataframe(shown, hide_index=True)
+    st.download_button(
+        "Download upcoming milestones (CSV)",
+        data=csv_bytes(shown),
+        file_name="tandem-upcoming-milestones.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+
+
+def contract_gaps(engine: Engine, filters: Filters) -> None:
+    frame = name_mask().frame(_gaps(engine, filters), PEOPLE)
+    if frame.empty:
+        st.success("Every running pairing has an objective and milestones with success criteria.")
+        return
+    st.caption(
+        f"{len(frame)} running pairing(s) whose learning contract is not yet real: "
+        "no objective, no milestones, or milestones nobody could tell are met."
+    )
+    st.dataframe(frame[["mentor", "mentee", "cohort", "status", "missing"]], hide_index=True)

@@ -1,0 +1,170 @@
+"""The portfolio table: paged, sorted and searched in SQL; rows open the pairing's story."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from components.ui.cache import cached_query
+from components.ui.formatting import NOT_COMPUTED, metric_row
+from components.ui.shell import name_mask
+from tandem.access.filters import Filters
+from tandem.portfolio.headlines import headline_metrics
+from tandem.portfolio.portfolio import SORT_KEYS, PortfolioPage, portfolio_export, portfolio_page
+from tandem.program.downloads import csv_bytes
+
+PAGE_SIZE = 50
+SORT_LABELS = {
+    "health": "Health",
+    "mentor": "Mentor",
+    "mentee": "Mentee",
+    "cohort": "Cohort",
+    "status": "Status",
+    "start_date": "Start date",
+    "meetings": "Meetings held",
+    "milestone_progress": "Milestone progress",
+    "latest_rating": "Latest rating",
+}
+DETAIL_PAGE = "pages/pairing.py"
+
+
+@cached_query
+def _page(
+    engine: Engine,
+    filters: Filters,
+    today: dt.date,
+    search: str,
+    sort: str,
+    descending: bool,
+    offset: int,
+) -> PortfolioPage:
+    return portfolio_page(
+        engine,
+        filters,
+        today=today,
+        search=search,
+        sort=sort,
+        descending=descending,
+        limit=PAGE_SIZE,
+        offset=offset,
+    )
+
+
+@cached_query
+def _headlines(engine: Engine, filters: Filters, today: dt.date):
+    return headline_metrics(engine, filters, today)
+
+
+def headlines(engine: Engine, filters: Filters) -> None:
+    period, metrics = _headlines(engine, filters, dt.date.today())
+    st.caption(f"Period {period.describe()}, compared with {period.previous.describe()}.")
+    metric_row(metrics, "the previous period")
+
+
+def _display(rows: pd.DataFrame) -> pd.DataFrame:
+    meetings = [
+        f"{held} of {expected}"
+        for held, expected in zip(rows.meetings, rows.meetings_expected, strict=False)
+    ]
+    health = [
+        NOT_COMPUTED if pd.isna(value) else f"{value:.0f}" + (" · stalled" if stalled else "")
+        for value, stalled in zip(rows.health, rows.stalled.fillna(False), strict=False)
+    ]
+    return pd.DataFrame(
+        {
+            "Mentor": rows.mentor,
+            "Mentee": rows.mentee,
+            "Kind": rows.kind,
+            "Cohort": rows.cohort.fillna("–"),
+            "Status": rows.status,
+            "Months": rows.months_running,
+            "Meetings (held of due)": meetings,
+            "Milestones": rows.milestone_progress,
+            "Latest rating": rows.latest_rating.round(2),
+            "Health": health,
+        }
+    )
+
+
+def _downloadable(frame: pd.DataFrame, *, presenting: bool) -> pd.DataFrame:
+    """The export's columns; in presenter mode no ids and no free text."""
+    dropped = ["stalled"]
+    if presenting:
+        dropped += ["pairing_id", "mentor_id", "mentee_id", "objective", "reasons"]
+    return frame.drop(columns=dropped, errors="ignore")
+
+
+def portfolio_table(engine: Engine, filters: Filters) -> None:
+    search_col, sort_col, order_col = st.columns([3, 2, 1])
+    # In presenter mode a search by real name would reveal whose pseudonym is whose.
+    search = search_col.text_input(
+        "Search",
+        placeholder="Name, cohort, objective or pairing id",
+        max_chars=200,
+        disabled=name_mask().active,
+    )
+    sort = sort_col.selectbox("Sort by", SORT_KEYS, format_func=SORT_LABELS.__getitem__)
+    descending = order_col.toggle("Descending", value=False)
+    probe = _page(engine, filters, dt.date.today(), search, sort, descending, 0)
+    if probe.total == 0:
+        st.info("No pairings match these filters. Widen them in the sidebar or clear them.")
+        return
+    pages = max(1, -(-probe.total // PAGE_SIZE))
+    page_number = st.pagination(pages, key="portfolio_page") if pages > 1 else 1
+    page = (
+        probe
+        if page_number == 1
+        else _page(
+            engine,
+            filters,
+            dt.date.today(),
+            search,
+            sort,
+            descending,
+            (page_number - 1) * PAGE_SIZE,
+        )
+    )
+    mask = name_mask()
+    people = {"mentor": "mentor_id", "mentee": "mentee_id"}
+    first = (page_number - 1) * PAGE_SIZE + 1
+    st.caption(
+        f"Pairings {first:,}–{first + len(page.rows) - 1:,} of {page.total:,}. "
+        "Select a row to open that pairing's story."
+    )
+    event = st.dataframe(
+        _display(mask.frame(page.rows, people)),
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"portfolio_grid_{page_number}",
+        column_config={
+            "Milestones": st.column_config.ProgressColumn(
+                "Milestones",
+                help="Share of the learning contract's milestones done",
+                min_value=0.0,
+                max_value=1.0,
+                format="percent",
+            ),
+            "Months": st.column_config.NumberColumn("Months", format="%.1f"),
+            "Latest rating": st.column_config.NumberColumn(
+                "Latest rating", help="Mean of the latest check-in's four ratings (1–5)"
+            ),
+        },
+    )
+    selected = event.selection.rows if event is not None else []
+    if selected:
+        pairing_id = str(page.rows.iloc[selected[0]]["pairing_id"])
+        st.switch_page(DETAIL_PAGE, query_params={"pairing": pairing_id})
+    st.download_button(
+        "Download these pairings (CSV)",
+        data=lambda: csv_bytes(
+            _downloadable(mask.frame(frame, people), presenting=mask.active)
+            for frame in portfolio_export(engine, filters, search=search)
+        ),
+        file_name="tandem-portfolio.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )

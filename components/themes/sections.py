@@ -1,0 +1,631 @@
+"""Sections of the Feedback themes page.
+
+Reads come from ``tandem.themes.queries`` (aggregates already suppressed below
+the privacy threshold) and ``tandem.themes`` (codebook, candidates); writes go
+through ``tandem.themes.store`` / ``discover`` (one transaction with an audit
+row each), then the caches are cleared.  Note text, theme names and quotes are
+untrusted: they reach the screen through ``st.text``, ``st.dataframe`` or
+markdown-escaped captions only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from components.portfolio.outcomes import threshold
+from components.ui import notices
+from components.ui.briefing import chart as exportable_chart
+from components.ui.cache import cached_query
+from components.ui.charts import SUPPRESSED_COLOUR
+from components.ui.database import clear_caches
+from components.ui.formatting import plain
+from tandem.access import OutOfScope, Viewer
+from tandem.access.filters import Filters
+from tandem.access.privacy import SUPPRESSED_NOTE
+from tandem.themes import queries as queries
+from tandem.themes.discover import promote_candidate
+from tandem.themes.refresh import refresh_themes
+from tandem.themes.store import (
+    StaleThemeError,
+    ThemeRow,
+    UnknownThemeError,
+    code_note,
+    deactivate_theme,
+    list_themes,
+    upsert_theme,
+)
+
+CODING_PAGE_SIZE = 20
+LEAVE = "(leave for now)"
+_VERSION = "themes_editing_version_{theme_id}"
+_FLASH = "themes_flash"
+_CONFLICT = "themes_conflict_{theme_id}"
+_REFRESH = "themes_refresh_requested"
+
+
+# --- cached reads ------------------------------------------------------------------------
+
+
+@cached_query
+def _shares(
+    engine: Engine, filters: Filters, limit: int, groupings: tuple[str, ...]
+) -> dict[str, pd.DataFrame]:
+    # Several groupings come from one database pass (see theme_shares).
+    return queries.theme_shares(engine, filters, threshold=limit, groupings=groupings)
+
+
+def _prevalence(engine: Engine, filters: Filters, limit: int) -> pd.DataFrame:
+    shares = _shares(engine, filters, limit, ("month",))
+    return shares["month"].rename(columns={"group": "month"})
+
+
+def _breakdown(engine: Engine, filters: Filters, dimension: str, limit: int) -> pd.DataFrame:
+    # The Breakdowns tab draws all four dimensions: one pass serves them.
+    return _shares(engine, filters, limit, tuple(queries.DIMENSIONS))[dimension]
+
+
+@cached_query
+def _sentiment(engine: Engine, filters: Filters, limit: int) -> pd.DataFrame:
+    return queries.sentiment_by_theme(engine, filters, threshold=limit)
+
+
+@cached_query
+def _change(
+    engine: Engine, filters: Filters, limit: int, today: dt.date
+) -> tuple[pd.DataFrame, queries.Periods]:
+    return queries.emerging_fading(engine, filters, threshold=limit, today=today)
+
+
+@cached_query
+def _quotes(
+    engine: Engine, filters: Filters, theme_ids: tuple[int, ...]
+) -> dict[int, list[queries.ThemeQuote]]:
+    return queries.filtered_quotes(engine, filters, theme_ids)
+
+
+@cached_query
+def _themes(engine: Engine, include_inactive: bool) -> list[ThemeRow]:
+    return list_themes(engine, include_inactive=include_inactive)
+
+
+@cached_query
+def _to_code(engine: Engine, filters: Filters, offset: int) -> tuple[pd.DataFrame, int]:
+    return queries.notes_to_code(engine, filters, limit=CODING_PAGE_SIZE, offset=offset)
+
+
+@cached_query
+def _codebook_table(engine: Engine) -> pd.DataFrame:
+    return queries.codebook_table(engine)
+
+
+@cached_query
+def _candidates(engine: Engine, limit: int) -> pd.DataFrame:
+    return queries.candidates_table(engine, min_size=limit)
+
+
+@cached_query
+def _last_refresh(engine: Engine) -> queries.LastRefresh | None:
+    return queries.last_refresh(engine)
+
+
+def _notify(kind: str, message: str) -> None:
+    """Leave a message for this run's page to show (writes happen in callbacks)."""
+    notices.leave(_FLASH, kind, plain(message))
+
+
+def flash() -> None:
+    """The message left by a write (shown once, at the top of the page)."""
+    notices.show(_FLASH)
+
+
+# --- header --------------------------------------------------------------------------
+
+
+def engine_status(engine: Engine) -> None:
+    """Which theme engine is in use and how fresh its results are (system values only)."""
+    last = _last_refresh(engine)
+    if last is None:
+        st.caption("Themes have not been computed yet.")
+        return
+    st.caption(
+        f"Theme engine {last.method} · last refreshed {last.finished_at:%Y-%m-%d %H:%M} UTC "
+        f"({last.assigned:,} of {last.total:,} notes placed)."
+    )
+
+
+def refresh_button(engine: Engine, viewer: Viewer) -> None:
+    """Recompute themes and sentiment now (leads), with progress shown as it goes.
+
+    The click only sets a flag (a callback survives any rerun); the refresh runs
+    in the body so that ``st.status`` can show its progress.
+    """
+    if not st.session_state.pop(_REFRESH, False):
+        st.button(
+            "Refresh themes now",
+            icon=":material/sync:",
+            key="themes_refresh",
+            on_click=st.session_state.__setitem__,
+            args=(_REFRESH, True),
+            help="Recompute themes and sentiment for new or changed notes, and look for "
+            "candidate themes.",
+        )
+        return
+    with st.status("Refreshing feedback themes…", expanded=True) as status:
+        line = st.empty()
+
+        def say(message: str) -> None:
+            line.text(message)
+
+        try:
+            report = refresh_themes(engine, progress=say, actor=viewer.actor)
+        except Exception as error:  # shown, not raised: nothing half-written (one transaction)
+            status.update(label=f"The refresh failed ({type(error).__name__})", state="error")
+            return
+        finally:
+            clear_caches()
+        line.text(
+            f"{report.recomputed} of {report.total} notes recomputed, {report.assigned} "
+            f"placed, {report.unassigned} unplaced, {report.candidates} candidate themes."
+        )
+        status.update(label="Themes refreshed", state="complete")
+
+
+# --- charts ----------------------------------------------------------------------------
+
+
+def _prevalence_chart(frame: pd.DataFrame) -> alt.Chart:
+    shown = frame[~frame["suppressed"]].assign(start=lambda f: f["month"] + "-01")
+    return (
+        alt.Chart(shown)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("yearmonth(start):T", title="Month"),
+            y=alt.Y("share:Q", title="Share of notes", axis=alt.Axis(format="%")),
+            color=alt.Color("theme:N", title="Theme", legend=alt.Legend(labelLimit=220)),
+            tooltip=[
+                "theme:N",
+                "month:O",
+                alt.Tooltip("share:Q", format=".0%"),
+                alt.Tooltip("n:Q", title="Pairings"),
+            ],
+        )
+        .properties(height=320)
+    )
+
+
+def _change_chart(frame: pd.DataFrame) -> alt.Chart:
+    shown = frame[~frame["suppressed"]].assign(
+        direction=lambda f: ["emerging" if c > 0 else "fading" for c in f["change"]]
+    )
+    return (
+        alt.Chart(shown)
+        .mark_bar()
+        .encode(
+            x=alt.X("change:Q", title="Change in share (percentage points)"),
+            y=alt.Y("theme:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+            color=alt.Color(
+                "direction:N",
+                scale=alt.Scale(domain=["emerging", "fading"], range=["#1f77b4", "#d62728"]),
+                title=None,
+            ),
+            tooltip=[
+                "theme:N",
+                alt.Tooltip("change:Q", format="+.1f", title="Change (pp)"),
+                alt.Tooltip("share_current:Q", format=".0%", title="Share now"),
+                alt.Tooltip("share_previous:Q", format=".0%", title="Share before"),
+                alt.Tooltip("n_current:Q", title="Pairings now"),
+                alt.Tooltip("n_previous:Q", title="Pairings before"),
+            ],
+        )
+        .properties(height=max(140, 28 * len(shown)))
+    )
+
+
+def _sentiment_chart(frame: pd.DataFrame) -> alt.Chart:
+    shown = frame[~frame["suppressed"]]
+    return (
+        alt.Chart(shown)
+        .mark_bar()
+        .encode(
+            x=alt.X("mean_sentiment:Q", title="Mean sentiment (−1 to +1)"),
+            y=alt.Y("theme:N", title=None, sort="x", axis=alt.Axis(labelLimit=220)),
+            color=alt.condition(
+                "datum.mean_sentiment < 0", alt.value("#d62728"), alt.value("#2ca02c")
+            ),
+            tooltip=[
+                "theme:N",
+                alt.Tooltip("mean_sentiment:Q", format="+.2f", title="Mean sentiment"),
+                alt.Tooltip("share_negative:Q", format=".0%", title="Negative notes"),
+                alt.Tooltip("n:Q", title="Pairings"),
+            ],
+        )
+        .properties(height=max(140, 28 * len(shown)))
+    )
+
+
+def _heatmap(frame: pd.DataFrame, group_title: str) -> alt.LayerChart:
+    """Theme × group cells coloured by share; suppressed cells drawn grey, unvalued."""
+    data = frame.assign(
+        label=[
+            "suppressed" if hidden else f"{share:.0%}"
+            for hidden, share in zip(frame["suppressed"], frame["share"].fillna(0), strict=True)
+        ]
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("group:N", title=group_title, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
+        y=alt.Y("theme:N", title="Theme", axis=alt.Axis(labelLimit=220)),
+    )
+    # invalid=None: a suppressed cell has no value but must still be drawn (grey).
+    cells = base.mark_rect(stroke="white", invalid=None).encode(
+        color=alt.condition(
+            "datum.suppressed",
+            alt.value(SUPPRESSED_COLOUR),
+            alt.Color("share:Q", title="Share", scale=alt.Scale(scheme="tealblues")),
+        ),
+        tooltip=[
+            alt.Tooltip("theme:N", title="Theme"),
+            alt.Tooltip("group:N", title=group_title),
+            alt.Tooltip("label:N", title="Share"),
+            alt.Tooltip("n:Q", title="Pairings"),
+        ],
+    )
+    text = base.mark_text(fontSize=11).encode(text="label:N")
+    return alt.layer(cells, text).properties(height=alt.Step(26))  # type: ignore[return-value]
+
+
+def _suppressed_caption(frame: pd.DataFrame, what: str) -> None:
+    hidden = int(frame["suppressed"].sum()) if not frame.empty else 0
+    if hidden:
+        st.caption(f"{hidden} {what} left out: fewer pairings than the privacy threshold.")
+
+
+# --- tabs ------------------------------------------------------------------------------
+
+
+def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> None:
+    limit = threshold(engine)
+    st.subheader("Theme prevalence over time")
+    prevalence = _prevalence(engine, filters, limit)
+    if prevalence.empty:
+        st.info(
+            "No themed feedback under these filters yet. Import feedback and refresh the "
+            "themes (`python -m tandem refresh`) to see what mentors and mentees talk about."
+        )
+    elif prevalence["suppressed"].all():
+        st.info("Every month covers fewer pairings than the privacy threshold: nothing to show.")
+    else:
+        exportable_chart(
+            _prevalence_chart(prevalence),
+            "theme-prevalence",
+            title="Share of notes per theme, by month",
+            width="stretch",
+        )
+        months = prevalence.loc[prevalence["suppressed"], "month"].nunique()
+        if months:
+            st.caption(f"{months} month(s) with fewer pairings than the threshold are left out.")
+
+    st.subheader("Emerging and fading themes")
+    change, span = _change(engine, filters, limit, today or dt.date.today())
+    st.caption(plain(f"Share of notes, {span.describe()}."))
+    shown = change[~change["suppressed"]] if not change.empty else change
+    if shown.empty:
+        st.caption("Not enough notes in both periods to compare (privacy threshold).")
+    else:
+        exportable_chart(
+            _change_chart(change),
+            "theme-change",
+            title="Change in theme share against the previous period",
+            width="stretch",
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            column_order=["theme", "share_previous", "share_current", "change"],
+            column_config={
+                "theme": "Theme",
+                "share_previous": st.column_config.NumberColumn("Share before", format="percent"),
+                "share_current": st.column_config.NumberColumn("Share now", format="percent"),
+                "change": st.column_config.NumberColumn("Change (points)", format="%+.1f"),
+            },
+        )
+
+    st.subheader("Sentiment per theme")
+    sentiment = _sentiment(engine, filters, limit)
+    if sentiment.empty or sentiment["suppressed"].all():
+        st.caption("No theme has enough pairings behind it to show its sentiment.")
+    else:
+        exportable_chart(
+            _sentiment_chart(sentiment),
+            "theme-sentiment",
+            title="Mean sentiment per theme",
+            width="stretch",
+        )
+        _suppressed_caption(sentiment, "theme(s)")
+    st.caption(SUPPRESSED_NOTE.format(threshold=limit))
+
+
+def breakdowns(engine: Engine, filters: Filters) -> None:
+    limit = threshold(engine)
+    for dimension, label in queries.DIMENSIONS.items():
+        st.subheader(f"By {label.lower()}")
+        frame = _breakdown(engine, filters, dimension, limit)
+        if frame.empty:
+            st.caption("No themed feedback under these filters.")
+            continue
+        exportable_chart(
+            _heatmap(frame, label),
+            f"themes-by-{dimension}",
+            title=f"Theme share by {label.lower()}",
+            width="stretch",
+        )
+    st.caption(
+        "Each cell is the theme's share of the group's notes. "
+        + SUPPRESSED_NOTE.format(threshold=limit)
+    )
+
+
+def quotes(engine: Engine, filters: Filters) -> None:
+    st.caption(
+        "Up to three notes per theme, most typical first. Only notes their authors marked "
+        "shareable are ever quoted, with names of people in the program and e-mail "
+        "addresses replaced."
+    )
+    themes = _themes(engine, False)
+    found = _quotes(engine, filters, tuple(t.theme_id for t in themes))
+    if not found:
+        st.info("No shareable notes under these filters.")
+        return
+    for theme in themes:
+        if theme.theme_id not in found:
+            continue
+        with st.container(border=True):
+            st.text(theme.name)
+            for quote in found[theme.theme_id]:
+                st.text(quote.text)
+                st.caption(plain(f"{quote.author_role}, {quote.date.isoformat()}"))
+
+
+def codebook(engine: Engine, viewer: Viewer) -> None:
+    table = _codebook_table(engine)
+    if table.empty:
+        st.info("The codebook is empty: the first refresh seeds the default themes.")
+    else:
+        st.dataframe(
+            table,
+            hide_index=True,
+            column_config={
+                "theme": "Theme",
+                "description": "Description",
+                "examples": "Examples",
+                "keywords": "Keywords",
+                "origin": "Origin",
+                "active": "Active",
+                "notes": st.column_config.NumberColumn("Notes"),
+            },
+        )
+    themes = _themes(engine, True)
+    if not viewer.can("edit_codebook"):
+        st.caption("The codebook is edited by program leads.")
+        return
+    st.caption("Changes apply at the next refresh of the themes.")
+    if themes:
+        _edit_theme(engine, viewer, themes)
+    _add_theme(engine, viewer)
+
+
+def _edit_theme(engine: Engine, viewer: Viewer, themes: Sequence[ThemeRow]) -> None:
+    st.subheader("Edit a theme")
+    by_name = {t.name: t for t in themes}
+    name = st.selectbox("Theme to edit", list(by_name), key="codebook_pick")
+    theme = by_name[name]
+    key = _VERSION.format(theme_id=theme.theme_id)
+    # The version this viewer started editing from: kept across reruns so that an
+    # edit saved by someone else in between is refused, not overwritten.
+    version = st.session_state.setdefault(key, theme.version)
+    conflict = st.session_state.get(_CONFLICT.format(theme_id=theme.theme_id))
+    if conflict:
+        st.error(plain(conflict), icon=":material/sync_problem:")
+        st.button(
+            "Load the latest version",
+            key=f"cb_reload_{theme.theme_id}",
+            on_click=_reload_theme,
+            args=(theme.theme_id,),
+        )
+    fields = (f"cb_desc_{theme.theme_id}_{version}", f"cb_examples_{theme.theme_id}_{version}")
+    with st.form(f"codebook_edit_{theme.theme_id}_{version}"):
+        st.text_area("Description", value=theme.description, key=fields[0])
+        st.text_area("Examples (one per line)", value="\n".join(theme.examples), key=fields[1])
+        st.form_submit_button(
+            "Save theme",
+            type="primary",
+            key="cb_save",
+            on_click=_save_theme,
+            args=(engine, viewer, theme.theme_id, theme.name, version, fields),
+        )
+    if theme.active:
+        st.button(
+            "Deactivate this theme",
+            key=f"cb_deactivate_{theme.theme_id}",
+            on_click=_deactivate_theme,
+            args=(engine, viewer, theme.theme_id, theme.name, version),
+        )
+
+
+def _reload_theme(theme_id: int) -> None:
+    st.session_state.pop(_VERSION.format(theme_id=theme_id), None)
+    st.session_state.pop(_CONFLICT.format(theme_id=theme_id), None)
+    clear_caches()
+
+
+def _save_theme(
+    engine: Engine,
+    viewer: Viewer,
+    theme_id: int,
+    name: str,
+    version: int,
+    fields: tuple[str, str],
+) -> None:
+    description = str(st.session_state.get(fields[0]) or "")
+    examples = str(st.session_state.get(fields[1]) or "").splitlines()
+    try:
+        upsert_theme(engine, name, description, examples, viewer.actor, version)
+    except StaleThemeError as error:
+        clear_caches()
+        st.session_state[_CONFLICT.format(theme_id=theme_id)] = (
+            f"Not saved: {error}. Someone changed this theme while you were editing. "
+            "Copy your text if you need it, then load their version."
+        )
+        return
+    _reload_theme(theme_id)
+    _notify("success", f"Theme “{name}” saved; the next refresh uses it.")
+
+
+def _deactivate_theme(
+    engine: Engine, viewer: Viewer, theme_id: int, name: str, version: int
+) -> None:
+    try:
+        deactivate_theme(engine, theme_id, viewer.actor, expected_version=version)
+    except (StaleThemeError, UnknownThemeError) as error:
+        clear_caches()
+        _notify("error", f"Not deactivated: {error}. Reload the page and try again.")
+        return
+    _reload_theme(theme_id)
+    _notify("success", f"Theme “{name}” deactivated; the next refresh reassigns its notes.")
+
+
+_NEW = ("cb_new_name", "cb_new_description", "cb_new_examples")
+
+
+def _add_theme(engine: Engine, viewer: Viewer) -> None:
+    st.subheader("Add a theme")
+    with st.form("codebook_add"):
+        st.text_input("Name", key=_NEW[0])
+        st.text_area("Description", key=_NEW[1])
+        st.text_area("Examples (one per line)", key=_NEW[2])
+        st.form_submit_button(
+            "Add theme", key="cb_add", on_click=_create_theme, args=(engine, viewer)
+        )
+
+
+def _create_theme(engine: Engine, viewer: Viewer) -> None:
+    name, description, examples = (str(st.session_state.get(k) or "") for k in _NEW)
+    try:
+        # expected_version=0: create only; an existing name is refused, not edited.
+        upsert_theme(engine, name, description, examples.splitlines(), viewer.actor, 0)
+    except StaleThemeError:
+        _notify("error", f"A theme named “{name.strip()}” already exists: edit it instead.")
+        return
+    except ValueError as error:
+        _notify("error", f"Not added: {error}.")
+        return
+    clear_caches()
+    _notify("success", f"Theme “{name.strip()}” added; the next refresh uses it.")
+
+
+def hand_coding(engine: Engine, filters: Filters, viewer: Viewer) -> None:
+    """Notes the engine could not place (or barely): a lead labels them."""
+    st.caption(
+        "Notes the engine left unplaced or placed with low confidence. Only program and "
+        "shareable notes are listed: private notes never leave their pairing's view. A label "
+        "you set is kept — a refresh never overwrites it — and teaches the engine: labelled "
+        "notes are used as examples at the next refresh."
+    )
+    first, total = _to_code(engine, filters, 0)
+    if total == 0:
+        st.success("Every note under these filters is placed with confidence or labelled.")
+        return
+    pages = -(-total // CODING_PAGE_SIZE)
+    page = st.pagination(pages, key="themes_coding_page") if pages > 1 else 1
+    frame = first if page == 1 else _to_code(engine, filters, (page - 1) * CODING_PAGE_SIZE)[0]
+    start = (page - 1) * CODING_PAGE_SIZE + 1
+    st.caption(f"Notes {start}–{start + len(frame) - 1} of {total}.")
+    names = [t.name for t in _themes(engine, False)]
+    ids = tuple(str(fid) for fid in frame["feedback_id"])
+    with st.form(f"coding_{page}"):
+        for row in frame.itertuples():
+            with st.container(border=True):
+                st.text(row.text)
+                guess = row.theme if isinstance(row.theme, str) else "none"
+                confidence = "" if pd.isna(row.confidence) else f" ({row.confidence:.0%})"
+                meta = f"{row.date} · {row.source} · engine's guess: {guess}{confidence}"
+                st.caption(plain(meta))
+                st.selectbox("Theme", [LEAVE, *names], key=f"code_{row.feedback_id}")
+        st.form_submit_button(
+            "Save labels",
+            type="primary",
+            key="coding_save",
+            on_click=_save_labels,
+            args=(engine, viewer, ids),
+        )
+
+
+def _save_labels(engine: Engine, viewer: Viewer, feedback_ids: Sequence[str]) -> None:
+    chosen = {
+        fid: str(st.session_state.get(f"code_{fid}"))
+        for fid in feedback_ids
+        if st.session_state.get(f"code_{fid}") not in (None, LEAVE)
+    }
+    if not chosen:
+        _notify("info", "No label chosen.")
+        return
+    try:
+        for feedback_id, name in chosen.items():
+            code_note(engine, viewer.scope, feedback_id, name, viewer.actor)
+    except (UnknownThemeError, OutOfScope) as error:
+        _notify("error", f"Not saved: {error}.")
+        return
+    finally:
+        clear_caches()
+    _notify(
+        "success",
+        f"{len(chosen)} label(s) saved; the next refresh keeps them and learns from them.",
+    )
+
+
+def discovered(engine: Engine, viewer: Viewer) -> None:
+    st.caption(
+        "Clusters of notes no theme fits, found at the last refresh, with their most "
+        "distinctive words. Promote one to add it to the codebook."
+    )
+    candidates = _candidates(engine, threshold(engine))
+    if candidates.empty:
+        st.info("No candidate themes: every cluster of notes fits the codebook.")
+        return
+    st.dataframe(
+        candidates.drop(columns=["candidate_id"]),
+        hide_index=True,
+        column_config={"label": "Label", "keywords": "Keywords", "size": "Notes"},
+    )
+    if not viewer.can("edit_codebook"):
+        return
+    labels = dict(zip(candidates["candidate_id"], candidates["label"], strict=True))
+    with st.form("promote_candidate"):
+        st.selectbox("Candidate", list(labels), format_func=labels.__getitem__, key=_PROMOTE[0])
+        st.text_input("Theme name", key=_PROMOTE[1])
+        st.text_area("Description", key=_PROMOTE[2])
+        st.form_submit_button(
+            "Promote to the codebook", key="promote", on_click=_promote, args=(engine, viewer)
+        )
+
+
+_PROMOTE = ("promote_candidate_id", "promote_name", "promote_description")
+
+
+def _promote(engine: Engine, viewer: Viewer) -> None:
+    chosen, name, description = (st.session_state.get(k) for k in _PROMOTE)
+    try:
+        candidate_id = int(str(chosen))
+        promote_candidate(
+            engine, candidate_id, str(name or ""), str(description or ""), viewer.actor
+        )
+    except (ValueError, LookupError, TypeError) as error:
+        _notify("error", f"Not promoted: {error}.")
+        return
+    clear_caches()
+    _notify("success", f"Theme “{str(name).strip()}” added; the next refresh assigns notes to it.")

@@ -1,0 +1,206 @@
+"""Exports for a deck: each chart as PNG/SVG, and the page as a one-page PDF briefing.
+
+``chart`` draws an Altair chart like ``st.altair_chart`` and adds a compact
+"Export" popover with PNG and SVG downloads; it also remembers the chart for
+this run so that ``briefing_button`` at the end of the page can put the
+charts on a one-page PDF.  Files are built only when a button is clicked
+(``download_button`` with a callable) and cached, bounded, by content.
+
+The briefing is presenter-safe whatever the mode: the charts routed here hold
+only aggregates that the queries already suppressed below the privacy
+threshold, and the Portfolio briefing lists pairings by pseudonym, never by
+name, with no objectives or notes.  A chart whose data names people is drawn
+with ``exportable=False``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import streamlit as st
+from sqlalchemy import Engine
+
+from components.ui.cache import cached_file, cached_query
+from components.ui.navigation import RunContext, run_context
+from tandem.access.filters import Filters
+from tandem.access.privacy import SUPPRESSED_NOTE, presenter_key, privacy_threshold
+from tandem.portfolio.briefing import (
+    Briefing,
+    ChartSpec,
+    Figure,
+    Table,
+    build_pdf,
+    chart_png,
+    chart_svg,
+    format_headline,
+    pairings_table,
+)
+from tandem.portfolio.headlines import headline_metrics
+from tandem.portfolio.portfolio import portfolio_page
+
+PORTFOLIO_ROWS = 20
+
+# Charts drawn in the current script run; a new run (a new RunContext) starts afresh,
+# so a chart that a new filter left out never reaches the briefing.
+_drawn = threading.local()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+def _charts_this_run(context: RunContext) -> list[ChartSpec]:
+    if getattr(_drawn, "owner", None) is not context:
+        _drawn.owner = context
+        _drawn.charts = []
+    return _drawn.charts
+
+
+@cached_file
+def _png(spec: str) -> bytes:
+    return chart_png(spec)
+
+
+@cached_file
+def _svg(spec: str) -> str:
+    return chart_svg(spec)
+
+
+@cached_file
+def _pdf(briefing: Briefing) -> bytes:
+    return build_pdf(briefing)
+
+
+def chart(
+    altair_chart: alt.TopLevelMixin,
+    name: str,
+    *,
+    title: str | None = None,
+    exportable: bool = True,
+    **kwargs: Any,
+) -> Any:
+    """``st.altair_chart(altair_chart, **kwargs)`` plus PNG/SVG export; returns its event.
+
+    ``name`` is unique on the page (it keys the buttons and names the files);
+    ``title`` heads the chart in the briefing.  ``exportable=False`` only draws
+    (for charts whose data hold names or free text).
+    """
+    event = st.altair_chart(altair_chart, **kwargs)  # type: ignore[call-overload]
+    if not exportable:
+        return event
+    spec = altair_chart.to_json()
+    _charts_this_run(run_context()).append(ChartSpec(title or name, spec))
+    stem = f"tandem-{_slug(name)}"
+    with st.popover("Export", icon=":material/download:", key=f"export_{name}"):
+        st.download_button(
+            "PNG (for slides)",
+            data=lambda: _png(spec),
+            file_name=f"{stem}.png",
+            mime="image/png",
+            on_click="ignore",
+            key=f"export_png_{name}",
+        )
+        st.download_button(
+            "SVG (vector)",
+            data=lambda: _svg(spec),
+            file_name=f"{stem}.svg",
+            mime="image/svg+xml",
+            on_click="ignore",
+            key=f"export_svg_{name}",
+        )
+    return event
+
+
+@cached_query
+def _threshold(engine: Engine) -> int:
+    return privacy_threshold(engine)
+
+
+def _note(engine: Engine) -> str:
+    return SUPPRESSED_NOTE.format(threshold=_threshold(engine))
+
+
+def briefing_button(
+    engine: Engine,
+    title: str,
+    filters: Filters | str,
+    *,
+    headlines: Sequence[Figure] = (),
+    charts: Sequence[ChartSpec] | None = None,
+    table: Table | None = None,
+    paragraphs: Sequence[str] = (),
+    note: str | None = None,
+    today: dt.date | None = None,
+) -> None:
+    """A download button for the one-page PDF briefing of this view.
+
+    ``charts`` defaults to the exportable charts drawn so far in this run, so
+    a page calls this after its charts.  ``filters`` is the filter bar's state,
+    or the view in words for a page with its own choosers (Impact); ``note``
+    replaces the footnote on suppressed cells when a page counts people.
+    """
+    shown = tuple(charts) if charts is not None else tuple(_charts_this_run(run_context()))
+    briefing = Briefing(
+        title=title,
+        filters=filters if isinstance(filters, str) else filters.describe(),
+        date=today or dt.date.today(),
+        headlines=tuple(headlines),
+        charts=shown,
+        table=table,
+        note=note or _note(engine),
+        paragraphs=tuple(paragraphs),
+    )
+    st.download_button(
+        "Briefing for a deck (PDF)",
+        data=lambda: _pdf(briefing),
+        file_name=f"tandem-{_slug(title)}-briefing.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/slideshow:",
+        help="One presenter-safe page: the filters, the headline figures and the charts, "
+        "with people as pseudonyms and small groups left out.",
+        key=f"briefing_{_slug(title)}",
+    )
+
+
+@cached_query
+def _portfolio_pdf(engine: Engine, filters: Filters, today: dt.date) -> bytes:
+    period, metrics = headline_metrics(engine, filters, today)
+    rows = portfolio_page(engine, filters, today=today, sort="health", limit=PORTFOLIO_ROWS).rows
+    # Pseudonyms always, not only in presenter mode: the file leaves the room.
+    table = pairings_table(
+        rows,
+        presenter_key(engine),
+        caption=f"The {len(rows)} pairing(s) with the lowest health",
+    )
+    briefing = Briefing(
+        title="Portfolio",
+        filters=filters.describe(),
+        date=today,
+        headlines=tuple(format_headline(metric) for metric in metrics),
+        table=table,
+        note=f"Period {period.describe()}, compared with {period.previous.describe()}. "
+        + _note(engine),
+    )
+    return build_pdf(briefing)
+
+
+def portfolio_briefing_button(engine: Engine, filters: Filters) -> None:
+    """The Portfolio briefing: headline figures and the pairings worst health first."""
+    today = dt.date.today()
+    st.download_button(
+        "Briefing for a deck (PDF)",
+        data=lambda: _portfolio_pdf(engine, filters, today),
+        file_name="tandem-portfolio-briefing.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/slideshow:",
+        help="One presenter-safe page: the filters, the headline figures and the "
+        f"{PORTFOLIO_ROWS} pairings with the lowest health, by pseudonym.",
+        key="briefing_portfolio",
+    )

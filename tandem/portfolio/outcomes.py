@@ -1,0 +1,153 @@
+"""What works: outcomes by mentor/mentee combination, aggregated and suppressed in one place.
+
+Outcomes per group of pairings:
+
+- ``completion_rate``: milestones done ÷ milestones due by today (or done),
+  pooled over the group's pairings (empty when fewer than the threshold of
+  them have a milestone due);
+- ``rating_gain``: mean over pairings of (latest − first mean rating), for
+  pairings with at least two rated check-ins (empty when fewer than the
+  threshold of them have);
+- ``active_share``: share of the group's pairings whose status is active.
+
+Every group reports ``n``, its number of distinct pairings.  Groups with
+``n`` below the privacy threshold come back with ``suppressed`` true and every
+value (``n`` included) removed: the numbers never leave this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import pandas as pd
+from sqlalchemy import Engine, Float, Integer, case, cast, func, literal, select
+from sqlalchemy.orm import aliased
+
+from tandem.access.filters import Filters
+from tandem.access.privacy import suppress_small
+from tandem.portfolio.pairing_stats import milestone_stats, rating_endpoints
+from tandem.program.models import Cohort, Pairing, Person
+from tandem.program.sql import read_frame
+
+OUTCOMES = {
+    "completion_rate": "Milestone completion rate",
+    "rating_gain": "Average rating gain",
+    "active_share": "Share still active",
+}
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    label: str
+    columns: tuple[str, ...]  # one column for bars, two for a heatmap
+    hidden: tuple[str, ...] = ()  # grouped by too, to drill down (e.g. the cohort's id)
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    dimension.key: dimension
+    for dimension in (
+        Dimension(
+            "division_pair",
+            "Mentor division × mentee division",
+            ("mentor_division", "mentee_division"),
+        ),
+        Dimension("level_gap", "Level gap (mentor − mentee)", ("level_gap",)),
+        Dimension("geography", "Same or different geography", ("geography_match",)),
+        Dimension("kind", "Pairing kind", ("kind",)),
+        Dimension("cohort", "Cohort", ("cohort",), hidden=("cohort_id",)),
+    )
+}
+
+
+def per_pairing_outcomes(engine: Engine, filters: Filters, today: dt.date):
+    mentor = aliased(Person, name="mentor")
+    mentee = aliased(Person, name="mentee")
+    milestones = milestone_stats(today, engine)
+    ratings = rating_endpoints(engine)
+    return (
+        select(
+            Pairing.pairing_id,
+            mentor.division.label("mentor_division"),
+            mentee.division.label("mentee_division"),
+            (mentor.level - mentee.level).label("level_gap"),
+            case((mentor.geography == mentee.geography, literal("same")), else_="different").label(
+                "geography_match"
+            ),
+            Pairing.kind,
+            func.coalesce(Cohort.name, literal("(no cohort)")).label("cohort"),
+            Pairing.cohort_id,
+            func.coalesce(milestones.c.milestones_done, 0).label("done"),
+            func.coalesce(milestones.c.milestones_due, 0).label("due"),
+            ratings.c.rating_gain,
+            case((Pairing.status == "active", 1), else_=0).label("active"),
+        )
+        .select_from(Pairing)
+        .join(mentor, mentor.person_id == Pairing.mentor_id)
+        .join(mentee, mentee.person_id == Pairing.mentee_id)
+        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
+        .outerjoin(milestones, milestones.c.pairing_id == Pairing.pairing_id)
+        .outerjoin(ratings, ratings.c.pairing_id == Pairing.pairing_id)
+        .where(filters.clause())
+        .subquery("per_pairing")
+    )
+
+
+def outcomes_by(
+    engine: Engine,
+    filters: Filters,
+    dimension: str,
+    *,
+    threshold: int,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """One row per group of ``dimension``: its columns, n, the outcomes, ``suppressed``."""
+    today = today or dt.date.today()
+    spec = DIMENSIONS[dimension]
+    per = per_pairing_outcomes(engine, filters, today)
+    keys = [per.c[column] for column in (*spec.columns, *spec.hidden)]
+    statement = (
+        select(
+            *keys,
+            func.count().label("n"),
+            (cast(func.sum(per.c.done), Float) / func.nullif(func.sum(per.c.due), 0)).label(
+                "completion_rate"
+            ),
+            func.avg(per.c.rating_gain).label("rating_gain"),
+            func.avg(cast(per.c.active, Float)).label("active_share"),
+            cast(func.count(per.c.rating_gain), Integer).label("n_rated"),
+            cast(func.sum(case((per.c.due > 0, 1), else_=0)), Integer).label("n_due"),
+        )
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    with engine.connect() as connection:
+        frame = read_frame(connection, statement)
+    frame["n"] = frame["n"].astype("int64")
+    # An outcome averaged over fewer pairings than the threshold is as telling
+    # as a small cell, even when the cell itself is large enough.
+    frame["rating_gain"] = frame["rating_gain"].where(frame["n_rated"] >= threshold)
+    frame["completion_rate"] = frame["completion_rate"].where(frame["n_due"] >= threshold)
+    suppressed = suppress_small(frame, "n", threshold, [*OUTCOMES, "n_rated", "n_due"])
+    return suppressed.reset_index(drop=True)
+
+
+def drill_down(filters: Filters, dimension: str, point: dict[str, object]) -> Filters:
+    """The filters narrowed to the group a viewer clicked (one chart cell or bar)."""
+    value = {key: str(item) for key, item in point.items() if item is not None}
+    if dimension == "division_pair":
+        return replace(
+            filters,
+            mentor_divisions=(value["mentor_division"],) if "mentor_division" in value else (),
+            mentee_divisions=(value["mentee_division"],) if "mentee_division" in value else (),
+        )
+    if dimension == "level_gap" and "level_gap" in value:
+        return replace(filters, level_gaps=(str(int(float(value["level_gap"]))),))
+    if dimension == "geography" and "geography_match" in value:
+        return replace(filters, geography_match=(value["geography_match"],))
+    if dimension == "kind" and "kind" in value:
+        return replace(filters, kinds=(value["kind"],))
+    if dimension == "cohort" and value.get("cohort_id"):
+        return replace(filters, cohorts=(value["cohort_id"],))
+    return filters

@@ -1,0 +1,726 @@
+"""Validating a bundle column by column, then across files.
+
+Cells are checked a whole column at a time: each *distinct* raw value is
+parsed once (a million check-ins have a few thousand dates and five ratings),
+and the per-row results are spread back with C-level ``map`` passes into
+numpy masks.  Measured on 300k check-ins this is several times faster than
+pandas' ``.str`` accessors on object columns, which loop in Python per cell.
+Every problem goes to the :class:`ProblemLog` with its file, the line the
+record starts on and the column, so the report can name each one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+from collections.abc import Callable, Collection, Container, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tandem.program.bundle.formulas import QUOTE, restore_formula
+from tandem.program.bundle.problems import ProblemLog
+from tandem.program.bundle.spec import Column, FileSpec
+
+# Distinct raw values remembered per column across a file's chunks; beyond
+# this (timestamps, free lists) the cache starts again rather than grow.
+_CACHE_CAP = 100_000
+
+_DATE_SHAPE = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+_INT_SHAPE = re.compile(r"[+-]?\d+(?:\.0*)?")
+_NUMBER_SHAPE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+@dataclass
+class FileData:
+    """One file's validated rows: Python values per column (None = missing)."""
+
+    spec: FileSpec
+    lines: np.ndarray
+    values: dict[str, list[Any]] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)  # columns the header has
+
+    @property
+    def size(self) -> int:
+        return len(self.lines)
+
+
+@dataclass
+class Existing:
+    """What the database already holds that a bundle may refer to."""
+
+    ids: dict[str, set[str]] = field(default_factory=dict)  # stem -> ids
+    emails: dict[str, str] = field(default_factory=dict)  # lower(email) -> person_id
+    stored_emails: dict[str, str] = field(default_factory=dict)  # lower(email) -> as stored
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text)
+
+
+def _mask(container: Container[Any], values: Sequence[Any]) -> np.ndarray:
+    """Row mask: which values are in ``container`` (one C-level pass)."""
+    return np.fromiter(map(container.__contains__, values), dtype=bool, count=len(values))
+
+
+class _Reporter:
+    """Adds problems for the rows selected by a mask, building messages lazily."""
+
+    def __init__(self, log: ProblemLog, data: FileData) -> None:
+        self.log = log
+        self.data = data
+
+    def rows(self, column: str, mask: np.ndarray, message: Callable[[int], str]) -> None:
+        where = np.flatnonzero(mask)
+        if where.size == 0:
+            return
+        self.log.add_rows(
+            self.data.spec.filename,
+            self.data.lines[where].tolist(),
+            column,
+            (message(int(i)) for i in where),
+            int(where.size),
+        )
+
+
+def map_header(spec: FileSpec, header: Sequence[str], log: ProblemLog) -> dict[str, int]:
+    """Bundle column name → position in the file, with header problems logged."""
+    positions: dict[str, int] = {}
+    for index, raw in enumerate(header):
+        key = raw.strip().lower()
+        if key in spec.by_name:
+            if key in positions:
+                log.add(
+                    spec.filename,
+                    1,
+                    key,
+                    f"duplicate column (fields {positions[key] + 1} and {index + 1} "
+                    "of the header both have this name)",
+                )
+            else:
+                positions[key] = index
+        elif key in spec.derived:
+            continue  # export-only, derived by the dashboard
+        elif key:
+            log.warn(f"{spec.filename}:1: column {raw.strip()}: unknown column; ignored")
+        else:
+            log.warn(f"{spec.filename}:1: field {index + 1} of the header has no name; ignored")
+    for column in spec.columns:
+        if column.required and column.name not in positions:
+            log.add(spec.filename, 1, column.name, "required column is missing")
+    return positions
+
+
+class FileValidator:
+    """Checks one file a chunk at a time, remembering what spans chunks.
+
+    Cells, IDs unique within the file, date order, references into earlier
+    files (or the database), a pairing's two people and emails are checked
+    per chunk; what needs the whole file (references of a file to itself,
+    emails taken from people the bundle does not rewrite) at :meth:`finish`.
+    Every problem goes to ``log`` exactly as a whole-file check reports it.
+    """
+
+    def __init__(
+        self,
+        spec: FileSpec,
+        header: Sequence[str],
+        log: ProblemLog,
+        *,
+        known: dict[str, set[Any]] | None = None,
+        existing: Existing | None = None,
+        unreadable: Collection[str] = (),
+        formula_quotes: bool = True,
+    ) -> None:
+        self.spec = spec
+        # False when the file has no single quote at all: no cell to restore.
+        self.formula_quotes = formula_quotes
+        self.log = log
+        self.width = len(header)
+        self.positions = map_header(spec, header, log)
+        self.present = set(self.positions)
+        self.known = known if known is not None else {}
+        self.existing = existing if existing is not None else Existing()
+        self.unreadable = unreadable
+        self.size = 0
+        self.ids: set[Any] = set()  # the file's IDs so far
+        # Each chunk's IDs and lines, to name the line a repeated ID first
+        # occurred on: indexed (``_first_line``) only once a repeat is found.
+        self._chunk_ids: list[tuple[list[Any], np.ndarray]] = []
+        self._first_line: dict[Any, int] = {}
+        self._indexed = 0  # chunks _first_line covers
+        self._parsed: dict[str, _ParseCache] = {}
+        self._self_refs: list[tuple[Column, list[Any], np.ndarray]] = []
+        self._email_first: dict[str, int] = {}
+        self._email_taken: list[tuple[str, str, int]] = []  # (email, owner, line)
+
+    def chunk(self, columns: list[list[str]], lines: np.ndarray) -> FileData:
+        """Check and convert one chunk of records, given column by column (header order)."""
+        spec = self.spec
+        data = FileData(spec, np.asarray(lines, dtype=np.int64))
+        data.present = self.present
+        report = _Reporter(self.log, data)
+        n = data.size
+        for column in spec.all_columns:
+            if column.name not in self.positions:
+                if column not in spec.optional:
+                    data.values[column.name] = [column.default] * n
+                continue
+            cells: Sequence[str] = columns[self.positions[column.name]]
+            columns[self.positions[column.name]] = []  # freed as soon as converted
+            cache = self._parsed.setdefault(column.name, _ParseCache())
+            cache.trim()
+            data.values[column.name] = _convert(
+                column, cells, report, cache, quotes=self.formula_quotes
+            )
+        self._check_unique_ids(data, report)
+        for column in spec.columns:
+            if column.not_before and column.name in self.positions:
+                _check_order(column, data, report)
+        self._check_references(data, report)
+        if spec.stem == "pairings":
+            check_pairs(data, self.log)
+        if spec.stem == "events":
+            check_events(data, self.log)
+        if spec.stem == "people":
+            self._check_emails(data, report)
+        self.size += n
+        return data
+
+    def finish(self) -> set[Any]:
+        """The whole-file checks; returns the file's IDs."""
+        ids = self.ids
+        for column, values, lines in self._self_refs:
+            data = FileData(self.spec, lines)
+            known = self.known.get(column.ref or "", set())
+            unknown = ~_mask(_Union(known, ids), values)
+            _Reporter(self.log, data).rows(
+                column.name, unknown, _unknown_id(values, f"{column.ref}.csv")
+            )
+        self._self_refs = []
+        if self._email_taken:
+            taken = [(e, o, line) for e, o, line in self._email_taken if o not in ids]
+            self.log.add_rows(
+                self.spec.filename,
+                [line for _e, _o, line in taken],
+                "email",
+                (
+                    f"email {_show(email)} already belongs to person {_show(owner)} in the database"
+                    for email, owner, _line in taken
+                ),
+                len(taken),
+            )
+        self._parsed = {}
+        self.ids = set()
+        self._chunk_ids = []
+        self._first_line = {}
+        return ids
+
+    def _check_unique_ids(self, data: FileData, report: _Reporter) -> None:
+        name = self.spec.id_column.name
+        ids = data.values[name]
+        seen = self.ids
+        # Kept to find the line of a first occurrence: the IDs are alive
+        # anyway (in ``seen``), this costs a pointer per row.
+        self._chunk_ids.append((ids, data.lines))
+        before = len(seen)
+        seen.update(ids)  # the common case: every ID new, one C-level pass
+        added = len(seen) - before
+        filled = len(ids)
+        if None in seen:  # a missing ID (reported as missing) is no ID
+            seen.discard(None)
+            added -= 1
+            filled -= ids.count(None)
+        if added == filled:
+            return
+        # Some ID repeats: name each repeat and the line the ID first occurred on.
+        first = self._first_line
+        for earlier_ids, earlier_lines in self._chunk_ids[self._indexed : -1]:
+            for value, line in zip(earlier_ids, earlier_lines.tolist(), strict=True):
+                if value is not None:
+                    first.setdefault(value, line)
+        self._indexed = len(self._chunk_ids)
+        repeated = np.zeros(len(ids), dtype=bool)
+        earlier: dict[int, int] = {}
+        for index, (value, line) in enumerate(zip(ids, data.lines.tolist(), strict=True)):
+            if value is None:
+                continue
+            if value in first:
+                repeated[index] = True
+                earlier[index] = first[value]
+            else:
+                first[value] = line
+        report.rows(
+            name,
+            repeated,
+            lambda i: f"duplicate ID {_show(ids[i])} (first on line {earlier[i]})",
+        )
+
+    def _check_references(self, data: FileData, report: _Reporter) -> None:
+        """References resolve against the bundle's rows or rows already in the database.
+
+        References into a file that could not be read at all are not checked:
+        that file's own problem says it all.  References to the file itself
+        wait for :meth:`finish` (a manager may come later in the file).
+        """
+        for column in self.spec.columns:
+            if column.ref is None or column.name not in self.present:
+                continue
+            if column.ref in self.unreadable:
+                continue
+            values = data.values[column.name]
+            known = self.known.get(column.ref, set())
+            if column.ref == self.spec.stem:
+                unknown = ~_mask(_Union(known, self.ids), values)
+                if unknown.any():
+                    where = np.flatnonzero(unknown)
+                    self._self_refs.append(
+                        (column, [values[i] for i in where.tolist()], data.lines[where])
+                    )
+                continue
+            if None not in known:  # an empty reference is not an unknown one
+                known.add(None)
+            if known.issuperset(values):  # one C-level pass when all resolve
+                continue
+            unknown = ~_mask(known, values)
+            report.rows(column.name, unknown, _unknown_id(values, f"{column.ref}.csv"))
+
+    def _check_emails(self, data: FileData, report: _Reporter) -> None:
+        """Emails are unique (ignoring case) within the bundle and against other people."""
+        if "email" not in self.present:
+            return
+        emails = data.values["email"]
+        lowered = [e.lower() if e is not None else None for e in emails]
+        first = self._email_first
+        repeated = np.zeros(len(emails), dtype=bool)
+        earlier: dict[int, int] = {}
+        lines = data.lines.tolist()
+        for index, value in enumerate(lowered):
+            if value is None:
+                continue
+            if value in first:
+                repeated[index] = True
+                earlier[index] = first[value]
+            else:
+                first[value] = lines[index]
+        report.rows(
+            "email",
+            repeated,
+            lambda i: f"email {_show(emails[i])} is already used on line {earlier[i]}",
+        )
+        owners = self.existing.emails
+        if not owners:
+            return
+        # Only people the bundle does not rewrite keep their email after
+        # import: whether the owner is among them is known at finish().
+        person = data.values["person_id"]
+        for index, value in enumerate(lowered):
+            if value is None or repeated[index]:
+                continue
+            owner = owners.get(value)
+            if owner is not None and owner != person[index]:
+                self._email_taken.append((str(emails[index]), owner, lines[index]))
+
+
+class _Union:
+    """Membership in a set or the mapping of IDs seen so far, and None (no reference)."""
+
+    def __init__(self, first: Container[Any], second: Container[Any]) -> None:
+        self.first = first
+        self.second = second
+
+    def __contains__(self, value: Any) -> bool:
+        return value is None or value in self.first or value in self.second
+
+
+def _convert(
+    column: Column,
+    cells: Sequence[str],
+    report: _Reporter,
+    cache: _ParseCache,
+    *,
+    quotes: bool = True,
+) -> list[Any]:
+    # Each converter returns the values and a mask of the empty cells, or
+    # None when no cell is empty (the common case: no mask to build).
+    if column.kind == "text":
+        values, missing = _text_values(column, cells, report, quotes=quotes)
+    elif column.kind == "id":
+        values, missing = _id_values(column, cells, report, quotes=quotes)
+    else:
+        needed = column.required or column.default is not None
+        values, missing = _by_unique(
+            column, cells, report, _PARSERS[column.kind], cache, missing=needed
+        )
+    if missing is None:
+        return values
+    if column.required:
+        report.rows(column.name, missing, lambda i: "required value is missing")
+    if column.default is not None and missing.any():
+        values = [column.default if v is None else v for v in values]
+    return values
+
+
+# The first character of a cell ("" for an empty one), taken in C.
+_FIRST_CHAR = operator.itemgetter(slice(0, 1))
+
+
+def _restored(cells: list[str], quotes: bool = True) -> list[str]:
+    """The cells with formula quotes removed (the list itself when there is none).
+
+    One C-level scan of the first characters finds whether any cell starts
+    with a quote; ``quotes`` False (the file has no quote at all) skips even that.
+    """
+    if quotes and QUOTE in "".join(map(_FIRST_CHAR, cells)):
+        return list(map(restore_formula, cells))
+    return cells
+
+
+def _text_values(
+    column: Column, cells: Sequence[str], report: _Reporter, *, quotes: bool = True
+) -> tuple[list[Any], np.ndarray | None]:
+    """Text is kept as written (not trimmed); only the formula quote is removed."""
+    n = len(cells)
+    if column.trim:
+        cells = list(map(str.strip, cells))
+    # str.strip returns the cell itself when there is nothing to strip: cheap.
+    stripped = cells if column.trim else list(map(str.strip, cells))
+    values: list[Any] = _restored(list(cells), quotes)
+    limit = column.length_limit
+    if max(map(len, values), default=0) > limit:
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
+        report.rows(
+            column.name,
+            lengths > limit,
+            lambda i: f"text is {int(lengths[i]):,} characters long; at most {limit:,} are allowed",
+        )
+    if "" not in stripped:
+        return values, None
+    present = np.fromiter(map(bool, stripped), dtype=bool, count=n)
+    values = [v if p else None for v, p in zip(values, present.tolist(), strict=True)]
+    return values, ~present
+
+
+def _id_values(
+    column: Column, cells: Sequence[str], report: _Reporter, *, quotes: bool = True
+) -> tuple[list[Any], np.ndarray | None]:
+    n = len(cells)
+    stripped = _restored(list(map(str.strip, cells)), quotes)
+    limit = column.length_limit
+    if max(map(len, stripped), default=0) > limit:
+        lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
+        report.rows(
+            column.name,
+            lengths > limit,
+            lambda i: f"ID is {int(lengths[i])} characters long; at most {limit} are allowed",
+        )
+    if "" not in stripped:
+        return stripped, None
+    missing = np.fromiter(map(operator.not_, stripped), dtype=bool, count=n)
+    return [s or None for s in stripped], missing
+
+
+class _ParseCache:
+    """One column's parsed distinct raw values, kept across a file's chunks."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}  # raw -> value (None when empty or invalid)
+        self.errors: dict[str, str] = {}  # raw -> problem
+        self.blank: set[str] = set()  # raw values that are empty
+
+    def trim(self) -> None:
+        if len(self.values) > _CACHE_CAP:
+            self.values.clear()
+            self.errors.clear()
+            self.blank.clear()
+
+
+def _by_unique(
+    column: Column,
+    cells: Sequence[str],
+    report: _Reporter,
+    parse: Callable[[Column, str], Any],
+    cache: _ParseCache,
+    *,
+    missing: bool = True,
+) -> tuple[list[Any], np.ndarray | None]:
+    """Parse each distinct raw value once (per file), then spread results back to the rows.
+
+    The mask of empty cells is built only when ``missing`` asks for it.
+    """
+    table = cache.values
+    distinct: set[str] | None = None
+    try:
+        # The common case after a file's first chunk: every raw value is known.
+        values = list(map(table.__getitem__, cells))
+    except KeyError:
+        distinct = set(cells)
+        for raw in distinct.difference(table):
+            text = raw.strip()
+            if not text:
+                cache.blank.add(raw)
+                table[raw] = None
+                continue
+            try:
+                table[raw] = parse(column, text)
+            except ValueError as error:
+                table[raw] = None
+                cache.errors[raw] = str(error)
+        values = list(map(table.__getitem__, cells))
+    errors = cache.errors
+    if not errors and (not missing or not cache.blank):
+        return values, None  # no invalid cell in the file so far, nor an empty one that matters
+    if distinct is None:
+        distinct = set(cells)
+    if errors and not errors.keys().isdisjoint(distinct):
+        report.rows(column.name, _mask(errors, cells), lambda i: errors[cells[i]])
+    if not missing or cache.blank.isdisjoint(distinct):
+        return values, None
+    return values, _mask(cache.blank, cells)
+
+
+def _fmt(number: float | None) -> str:
+    if number is None:
+        return ""
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _check_range(column: Column, number: float | None, text: str) -> None:
+    """Refuse a number outside the column's range (None: too long to be inside any)."""
+    lo, hi = column.minimum, column.maximum
+    if number is not None and (lo is None or number >= lo) and (hi is None or number <= hi):
+        return
+    text = text if len(text) <= 20 else _show(text, 20)
+    if lo is not None and hi is not None:
+        raise ValueError(f"must be between {_fmt(lo)} and {_fmt(hi)}, got {text}")
+    if lo is not None:
+        raise ValueError(f"must be at least {_fmt(lo)}, got {text}")
+    raise ValueError(f"must be at most {_fmt(hi)}, got {text}")
+
+
+# Digits beyond which a whole number is out of every column's range (and
+# beyond what Python converts without a limit): refused without converting.
+_MAX_DIGITS = 18
+
+
+def _parse_int(column: Column, text: str) -> int:
+    if not _INT_SHAPE.fullmatch(text):
+        raise ValueError(f"expected a whole number, got {_show(text)}")
+    digits = text.split(".", 1)[0].lstrip("+-").lstrip("0")
+    number = int(text.split(".", 1)[0]) if len(digits) <= _MAX_DIGITS else None
+    _check_range(column, number, text)
+    assert number is not None
+    return number
+
+
+def _parse_number(column: Column, text: str) -> float:
+    if not _NUMBER_SHAPE.fullmatch(text):
+        raise ValueError(f"expected a number, got {_show(text)}")
+    number = float(text)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"expected a number, got {_show(text)}")
+    _check_range(column, number, text)
+    return number
+
+
+def parse_date(text: str) -> dt.date | None:
+    """An ISO date, or the date part of an ISO timestamp (as written); None if invalid."""
+    if not _DATE_SHAPE.fullmatch(text):
+        return None
+    try:
+        if len(text) > 10:
+            return dt.datetime.fromisoformat(text.replace("z", "Z")).date()
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_datetime(text: str) -> dt.datetime | None:
+    """An ISO date or timestamp as a naive UTC datetime (offsets converted); None if invalid."""
+    if not _DATE_SHAPE.fullmatch(text):
+        return None
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            return dt.datetime(day.year, day.month, day.day)
+        stamp = dt.datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        return None
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
+    return stamp
+
+
+def _parse_date(column: Column, text: str) -> dt.date:
+    day = parse_date(text)
+    if day is None:
+        raise ValueError(f"expected a date YYYY-MM-DD, got {_show(text)}")
+    return day
+
+
+def _parse_datetime(column: Column, text: str) -> dt.datetime:
+    stamp = parse_datetime(text)
+    if stamp is None:
+        raise ValueError(
+            f"expected a date YYYY-MM-DD or a timestamp YYYY-MM-DDTHH:MM:SS, got {_show(text)}"
+        )
+    return stamp
+
+
+def _parse_enum(column: Column, text: str) -> str:
+    lowered = text.lower()
+    if lowered not in column.choices:
+        raise ValueError(f"expected one of {', '.join(column.choices)}; got {_show(text)}")
+    return lowered
+
+
+def normalise_list(text: str) -> str | None:
+    """``"a ; B;;a"`` → ``"a;B"``: trimmed, empties dropped, case-insensitive duplicates dropped."""
+    seen: set[str] = set()
+    items: list[str] = []
+    for item in text.split(";"):
+        item = item.strip()
+        if item and item.lower() not in seen:
+            seen.add(item.lower())
+            items.append(item)
+    return ";".join(items) or None
+
+
+def _parse_list(column: Column, text: str) -> str | None:
+    limit = column.length_limit
+    if len(text) > limit:
+        raise ValueError(f"text is {len(text):,} characters long; at most {limit:,} are allowed")
+    return normalise_list(restore_formula(text))
+
+
+_BOOLEANS = {"true": True, "false": False}
+
+
+def _parse_bool(column: Column, text: str) -> bool:
+    value = _BOOLEANS.get(text.lower())
+    if value is None:
+        raise ValueError(f"expected true or false, got {_show(text)}")
+    return value
+
+
+_PARSERS: dict[str, Callable[[Column, str], Any]] = {
+    "int": _parse_int,
+    "number": _parse_number,
+    "date": _parse_date,
+    "datetime": _parse_datetime,
+    "enum": _parse_enum,
+    "list": _parse_list,
+    "bool": _parse_bool,
+}
+
+
+def _first_lines(values: Sequence[Any], data: FileData) -> tuple[np.ndarray, dict[Any, int]]:
+    """Rows repeating an earlier non-empty value, and the line of each first occurrence."""
+    first: dict[Any, int] = {}
+    repeated = np.zeros(len(values), dtype=bool)
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        if value in first:
+            repeated[index] = True
+        else:
+            first[value] = int(data.lines[index])
+    return repeated, first
+
+
+def _check_unique_ids(name: str, data: FileData, report: _Reporter) -> None:
+    ids = data.values[name]
+    filled = [v for v in ids if v is not None]
+    if len(set(filled)) == len(filled):
+        return
+    repeated, first = _first_lines(ids, data)
+    report.rows(
+        name,
+        repeated,
+        lambda i: f"duplicate ID {_show(ids[i])} (first on line {first[ids[i]]})",
+    )
+
+
+def _check_order(column: Column, data: FileData, report: _Reporter) -> None:
+    assert column.not_before is not None
+    later = data.values[column.name]
+    earlier = data.values[column.not_before]
+    before = np.fromiter(
+        (a is not None and b is not None and a < b for a, b in zip(later, earlier, strict=True)),
+        dtype=bool,
+        count=data.size,
+    )
+    report.rows(
+        column.name,
+        before,
+        lambda i: f"{later[i].isoformat()} is before {column.not_before} {earlier[i].isoformat()}",
+    )
+
+
+# --- Across files -------------------------------------------------------------
+
+
+def _unknown_id(values: Sequence[Any], ref_file: str) -> Callable[[int], str]:
+    def message(i: int) -> str:
+        return f"unknown ID {_show(values[i])}: not in {ref_file} nor in the database"
+
+    return message
+
+
+def check_pairs(data: FileData, log: ProblemLog) -> None:
+    """A person cannot mentor themself."""
+    mentor = data.values["mentor_id"]
+    mentee = data.values["mentee_id"]
+    same = np.fromiter(map(operator.eq, mentor, mentee), dtype=bool, count=data.size)
+    same &= np.fromiter((m is not None for m in mentor), dtype=bool, count=data.size)
+    _Reporter(log, data).rows(
+        "mentee_id",
+        same,
+        lambda i: (
+            f"a person cannot be paired with themself "
+            f"(mentor_id and mentee_id are both {_show(mentor[i])})"
+        ),
+    )
+
+
+# A value that belongs to one kind of event only: (column, the kind it belongs to).
+EVENT_DETAILS = (("new_level", "promoted"), ("voluntary", "left"))
+
+
+def check_events(data: FileData, log: ProblemLog) -> None:
+    """``new_level`` only on a ``promoted`` event, ``voluntary`` only on a ``left`` one.
+
+    Given on another kind the value means nothing (most likely a shifted
+    column), so it is refused rather than silently dropped.  An event whose
+    kind is itself invalid is reported for its kind only.
+    """
+    kinds = data.values["kind"]
+    report = _Reporter(log, data)
+    for column, kind in EVENT_DETAILS:
+        if column not in data.present:
+            continue
+        values = data.values[column]
+        stray = np.fromiter(
+            (
+                v is not None and k is not None and k != kind
+                for v, k in zip(values, kinds, strict=True)
+            ),
+            dtype=bool,
+            count=data.size,
+        )
+        report.rows(column, stray, _stray_detail(column, kind, kinds))
+
+
+def _stray_detail(column: str, kind: str, kinds: Sequence[Any]) -> Callable[[int], str]:
+    def message(i: int) -> str:
+        return f"{column} is only for {kind} events; this event is {kinds[i]}"
+
+    return message

@@ -1,0 +1,14 @@
+"""Every table Tandem knows, registered on one metadata.
+
+Alembic and the test fixtures import this module, so a module that defines
+tables of its own adds one import line here.
+"""
+
+from __future__ import annotations
+
+from tandem.program.models import Base
+from tandem.themes import tables as _theme_tables  # noqa: F401  (registers theme tables)
+
+metadata = Base.metadata
+
+__all__ = ["Base", "metadata"]

@@ -1,1 +1,0 @@
-"""Read-side queries: each returns only the rows one view needs, aggregated in SQL."""

@@ -1,0 +1,162 @@
+"""Careers in the demo: consistent histories, colleagues to compare with, and an effect to find."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from statistics import mean
+from typing import Any
+
+from tandem.program import models
+from tandem.program.demo import DemoSummary
+from tandem.program.demo.careers import HISTORY_YEARS
+from tests.tandem.program.demo.helpers import TODAY
+
+Demo = tuple[DemoSummary, dict[str, list[dict[str, Any]]]]
+HISTORY_START = TODAY - dt.timedelta(days=round(HISTORY_YEARS * 365.25))
+RUNNING = ("proposed", "active", "paused")
+
+
+class Careers:
+    """Each person's events in order, and who took part since when."""
+
+    def __init__(self, summary: DemoSummary, rows: dict[str, list[dict[str, Any]]]) -> None:
+        self.people = {p["person_id"]: p for p in rows["people"]}
+        self.events: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for e in sorted(rows["career_events"], key=lambda e: (e["person_id"], e["date"])):
+            self.events[e["person_id"]].append(e)
+        self.pairings = rows["pairings"]
+        self.mentee_start: dict[str, dt.date] = {}
+        for p in self.pairings:
+            start = self.mentee_start.get(p["mentee_id"], p["start_date"])
+            self.mentee_start[p["mentee_id"]] = min(start, p["start_date"])
+        self.comparison = set(summary.comparison_person_ids)
+
+    def hired(self, person: str) -> dt.date:
+        return next(e["date"] for e in self.events[person] if e["kind"] == "hired")
+
+    def left(self, person: str) -> dt.date | None:
+        return next((e["date"] for e in self.events[person] if e["kind"] == "left"), None)
+
+    def yearly(
+        self, people: set[str], since: dict[str, dt.date] | None = None
+    ) -> tuple[float, float]:
+        """Promotions and departures per person-year (from ``since`` on, else the whole history)."""
+        years = promotions = departures = 0.0
+        for person in people:
+            start = max(self.hired(person), HISTORY_START, (since or {}).get(person, HISTORY_START))
+            end = self.left(person) or TODAY
+            if end <= start:
+                continue
+            years += (end - start).days / 365.25
+            for e in self.events[person]:
+                if start < e["date"] <= end:
+                    promotions += e["kind"] == "promoted"
+                    departures += e["kind"] == "left"
+        return promotions / years, departures / years
+
+
+def test_every_history_is_consistent_with_the_people_table(demo: Demo) -> None:
+    summary, rows = demo
+    careers = Careers(summary, rows)
+    assert summary.counts["career_events"] == len(rows["career_events"])
+    ids = [e["event_id"] for e in rows["career_events"]]
+    assert len(ids) == len(set(ids)) and all(0 < len(i) <= 64 for i in ids)
+    assert set(careers.events) == set(careers.people)  # everyone has a history
+    for person, events in careers.events.items():
+        kinds = Counter(e["kind"] for e in events)
+        assert set(kinds) <= set(models.EVENT_KINDS)
+        assert kinds["hired"] == 1 and kinds["left"] <= 1
+        hired = careers.hired(person)
+        assert all(hired <= e["date"] <= TODAY for e in events)
+        left = careers.left(person)
+        assert left is None or all(e["date"] <= left for e in events)
+        promotions = [e for e in events if e["kind"] == "promoted"]
+        levels = [e["new_level"] for e in promotions]
+        # Drawn back from the level in people.csv: one level at a time, up to it.
+        assert levels == sorted(levels)
+        if levels:
+            assert levels[-1] == careers.people[person]["level"]
+            assert levels == list(range(levels[0], levels[-1] + 1))
+            assert levels[0] >= 2
+        for e in events:
+            assert (e["new_level"] is not None) == (e["kind"] == "promoted")
+            assert (e["voluntary"] is not None) == (e["kind"] == "left")
+            assert e["kind"] == "hired" or e["date"] >= HISTORY_START
+        tenure = careers.people[person]["tenure_years"]
+        assert abs(tenure - ((left or TODAY) - hired).days / 365.25) <= 0.06
+
+
+def test_people_take_part_only_while_employed(demo: Demo) -> None:
+    summary, rows = demo
+    careers = Careers(summary, rows)
+    for p in rows["pairings"]:
+        for person in (p["mentor_id"], p["mentee_id"]):
+            assert careers.hired(person) < p["start_date"]
+            left = careers.left(person)
+            if p["status"] in RUNNING:
+                assert left is None, (p["pairing_id"], person)
+            elif left is not None:
+                assert left > p["ended_date"]
+    sponsors = {c["sponsor_id"] for c in rows["cohorts"] if c["end_date"] is None}
+    assert all(careers.left(s) is None for s in sponsors)
+    # Some pairings ended because the mentee left, just after.
+    ended_by_leaving = [
+        p
+        for p in rows["pairings"]
+        if p["status"] == "ended"
+        and (left := careers.left(p["mentee_id"])) is not None
+        and (left - p["ended_date"]).days <= 30
+    ]
+    assert ended_by_leaving
+
+
+def test_comparison_colleagues_take_part_in_nothing_and_look_like_the_mentees(
+    demo: Demo,
+) -> None:
+    summary, rows = demo
+    careers = Careers(summary, rows)
+    comparison = careers.comparison
+    cohorts = len(rows["cohorts"])
+    assert 50 * cohorts <= len(comparison) <= 300 * cohorts
+    taking_part = {p["mentor_id"] for p in rows["pairings"]} | set(careers.mentee_start)
+    assert not comparison & taking_part
+    assert not comparison & {c["sponsor_id"] for c in rows["cohorts"]}
+    mentees = [careers.people[m] for m in careers.mentee_start]
+    others = [careers.people[c] for c in comparison]
+    assert abs(mean(p["level"] for p in mentees) - mean(p["level"] for p in others)) < 0.5
+    assert (
+        abs(mean(p["tenure_years"] for p in mentees) - mean(p["tenure_years"] for p in others)) < 3
+    )
+    for column in ("division", "geography"):
+        share_m = Counter(p[column] for p in mentees)
+        share_o = Counter(p[column] for p in others)
+        top = share_m.most_common(1)[0][0]
+        assert abs(share_m[top] / len(mentees) - share_o[top] / len(others)) < 0.12, column
+    # Colleagues in the organisation: a manager, a title that fits the level.
+    assert all(p["manager_id"] in careers.people for p in others)
+    assert all(p["strengths"] is None and p["development_goals"] is None for p in others)
+
+
+def test_yearly_rates_are_realistic_and_participants_do_better(demo: Demo) -> None:
+    summary, rows = demo
+    careers = Careers(summary, rows)
+    promotion, leaving = careers.yearly(careers.comparison)
+    assert 0.08 <= promotion <= 0.18
+    assert 0.08 <= leaving <= 0.18
+    left = [e for e in rows["career_events"] if e["kind"] == "left"]
+    voluntary = sum(e["voluntary"] for e in left) / len(left)
+    assert 0.6 <= voluntary <= 0.9
+    assert Counter(e["kind"] for e in rows["career_events"])["moved"] > 0
+    mentees = set(careers.mentee_start)
+    # Selection: mentees were promoted more even before their first pairing ...
+    before = {m: HISTORY_START for m in mentees}
+    pre_promotion, _ = careers.yearly(
+        {m for m in mentees if careers.mentee_start[m] > HISTORY_START + dt.timedelta(days=365)},
+        since=before,
+    )
+    assert pre_promotion > promotion
+    # ... and more again after it (the real effect on top of the selection).
+    post_promotion, post_leaving = careers.yearly(mentees, since=careers.mentee_start)
+    assert post_promotion > promotion
+    assert post_leaving < leaving
