@@ -63,21 +63,13 @@ def register(subparsers: Any) -> None:
         metavar="YYYY-MM-DD",
         help="the day the story is told from (default: today)",
     )
-    parser.add_argument(
-        "--if-empty",
-        action="store_true",
-        help="do nothing (and succeed) when the database already holds a program",
-    )
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="replace the program already in the database (cleared in the same transaction)",
-    )
-    parser.add_argument(
-        "--no-refresh",
-        action="store_true",
-        help="skip computing themes, sentiment and health for the new program",
-    )
+    switches = {
+        "--if-empty": "do nothing (and succeed) when the database already holds a program",
+        "--force": "replace the program already in the database (cleared in the same transaction)",
+        "--no-refresh": "skip computing themes, sentiment and health for the new program",
+    }
+    for switch, meaning in switches.items():
+        parser.add_argument(switch, action="store_true", help=meaning)
     parser.set_defaults(func=run)
 
 

@@ -36,10 +36,6 @@ WRITER_LOCK_KEY = int.from_bytes(b"tandem:T", "big")
 WAITING = "waiting for another import or refresh to finish…"
 
 
-class DatabaseUnavailable(RuntimeError):
-    """The configured database cannot be reached or opened."""
-
-
 def database_url(explicit: str | None = None) -> str:
     """The URL to use: an explicit one, else ``DATABASE_URL``, else embedded SQLite."""
     url = explicit or os.environ.get("DATABASE_URL", "").strip()

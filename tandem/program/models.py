@@ -14,6 +14,7 @@ live in their own modules' tables, registered on the same ``Base``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -92,6 +93,13 @@ MAX_MENTEES = 100
 def utcnow() -> dt.datetime:
     """Naive UTC timestamp: stored the same way on SQLite and PostgreSQL."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def pairing_ref(*, primary_key: bool = False) -> Any:
+    """The column of a row that belongs to one pairing (deleted with it)."""
+    return mapped_column(
+        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE"), primary_key=primary_key
+    )
 
 
 class Base(DeclarativeBase):
@@ -178,9 +186,7 @@ class Milestone(Base):
     __tablename__ = "milestones"
 
     milestone_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    pairing_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE")
-    )
+    pairing_id: Mapped[str] = pairing_ref()
     title: Mapped[str] = mapped_column(Text)
     success_criteria: Mapped[str | None] = mapped_column(Text)
     due_date: Mapped[dt.date] = mapped_column(Date)
@@ -198,9 +204,7 @@ class CheckIn(Base):
     __tablename__ = "checkins"
 
     checkin_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    pairing_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE")
-    )
+    pairing_id: Mapped[str] = pairing_ref()
     date: Mapped[dt.date] = mapped_column(Date)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     submitted_by: Mapped[str | None] = mapped_column(String(8))
@@ -220,9 +224,7 @@ class Feedback(Base):
     __tablename__ = "feedback"
 
     feedback_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    pairing_id: Mapped[str | None] = mapped_column(
-        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE")
-    )
+    pairing_id: Mapped[str | None] = pairing_ref()
     cohort_id: Mapped[str | None] = mapped_column(
         ID, ForeignKey("cohorts.cohort_id", ondelete="SET NULL")
     )
@@ -252,9 +254,7 @@ class Flag(Base):
     __tablename__ = "flags"
 
     flag_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    pairing_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE")
-    )
+    pairing_id: Mapped[str] = pairing_ref()
     raised_by: Mapped[str] = mapped_column(Text)
     raised_at: Mapped[dt.datetime] = mapped_column(DateTime)
     reason: Mapped[str] = mapped_column(String(32))
@@ -406,9 +406,7 @@ class PairingHealth(Base):
 
     __tablename__ = "pairing_health"
 
-    pairing_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE"), primary_key=True
-    )
+    pairing_id: Mapped[str] = pairing_ref(primary_key=True)
     health: Mapped[float | None] = mapped_column(Float)
     stalled: Mapped[bool] = mapped_column(Boolean, default=False)
     at_risk: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -435,9 +433,7 @@ class PairingStats(Base):
 
     __tablename__ = "pairing_stats"
 
-    pairing_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE"), primary_key=True
-    )
+    pairing_id: Mapped[str] = pairing_ref(primary_key=True)
     meetings: Mapped[int] = mapped_column(Integer, default=0)
     first_meeting: Mapped[dt.date | None] = mapped_column(Date)
     last_meeting: Mapped[dt.date | None] = mapped_column(Date)
@@ -469,9 +465,7 @@ class PairingHealthHistory(Base):
     __tablename__ = "pairing_health_history"
 
     month_end: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    pairing_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("pairings.pairing_id", ondelete="CASCADE"), primary_key=True
-    )
+    pairing_id: Mapped[str] = pairing_ref(primary_key=True)
     health: Mapped[float | None] = mapped_column(Float)
     stalled: Mapped[bool] = mapped_column(Boolean, default=False)
     at_risk: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from tandem.program.bundle.spec import FLAGS
 from tandem.program.demo import people as vocab
 from tandem.program.demo import text as words
 from tandem.program.demo.careers import build_careers
@@ -1231,21 +1232,7 @@ def _make_flags(seed: int, pr: _Pairings, people: _People, days: _Days) -> Table
     overloaded = np.flatnonzero(pr.overloaded).tolist()
     if overloaded:
         entries.insert(0, (overloaded[0], "capacity"))
-    rows: dict[str, list[Any]] = {
-        key: []
-        for key in (
-            "flag_id",
-            "pairing_id",
-            "raised_by",
-            "raised_at",
-            "reason",
-            "note",
-            "status",
-            "resolved_at",
-            "resolution",
-            "owner",
-        )
-    }
+    rows: dict[str, list[Any]] = {column.name: [] for column in FLAGS.all_columns}
     width = max(5, len(str(len(entries))))
     for n, (i, reason) in enumerate(entries):
         raised_day = max(-int(rng.integers(1, 40)), int(pr.start[i]))
