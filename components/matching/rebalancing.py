@@ -30,6 +30,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from components.matching.weights import weight_editor
 from components.ui import notices
 from components.ui.cache import cached_query
 from components.ui.database import clear_caches
@@ -65,8 +66,6 @@ from tandem.matching.rebalance_view import (
     LoadSummary,
     ShapedPlan,
     component_frame,
-    config_key,
-    config_with,
     load_changes,
     load_long,
     page_count,
@@ -76,20 +75,12 @@ from tandem.matching.rebalance_view import (
     suggestion_frame,
     suggestion_key,
     summarise_loads,
-    weight_shares,
 )
-from tandem.matching.scoring import (
-    COMPONENT_LABELS,
-    COMPONENTS,
-    MatchConfig,
-    load_match_config,
-    save_match_config,
-)
-from tandem.program.settings import SettingsError
+from tandem.matching.scoring import MatchConfig, load_match_config
+from tandem.matching.weights import config_key
 
 PAGE_SIZE = 10
 DETAIL_PAGE = "pages/pairing.py"
-GENERATION_KEY = "rb_slider_generation"
 OUTCOME_KEY = "rb_outcome"
 ACTED_KEY = "rb_acted"
 PINS_OUTCOME_KEY = "rb_pins_outcome"
@@ -281,112 +272,6 @@ def _names_for(
 ) -> Names:
     found = _names(engine, tuple(sorted(i for i in ids if i)), fingerprint)
     return Names(found, mask)
-
-
-# --- weights ---------------------------------------------------------------------------
-
-
-def _slider_key(name: str) -> str:
-    """Widget key of a slider; a new generation gives fresh widgets at the saved values.
-
-    Putting the sliders back is done by changing their keys rather than by
-    writing to their session state: a widget whose value was set through
-    session state can lose it when a fragment reruns.
-    """
-    return f"rb_{name}_{st.session_state.get(GENERATION_KEY, 0)}"
-
-
-def _reset_sliders() -> None:
-    st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
-
-
-def _save_weights(engine: Engine, config: MatchConfig, actor: str) -> None:
-    try:
-        save_match_config(engine, config, actor)
-    except SettingsError as error:
-        _report(engine, "error", f"Weights not saved: {error}")
-    else:
-        _reset_sliders()
-        _report(
-            engine,
-            "success",
-            "Weights saved. They now apply to every plan and to the match score everywhere.",
-        )
-    clear_caches()
-
-
-def weights_panel(engine: Engine, viewer: Viewer, saved: MatchConfig) -> MatchConfig:
-    """The weight sliders; returns the configuration they describe (not saved)."""
-    can_tune = viewer.can("tune_rules")
-    top = max(1.0, math.ceil(max(saved.weights.values())))
-    columns = st.columns(len(COMPONENTS))
-    weights = {
-        name: column.slider(
-            COMPONENT_LABELS[name].capitalize(),
-            min_value=0.0,
-            max_value=top,
-            value=float(saved.weights[name]),
-            step=0.05,
-            key=_slider_key(f"weight_{name}"),
-            disabled=not can_tune,
-        )
-        for column, name in zip(columns, COMPONENTS, strict=True)
-    }
-    left, right = st.columns(2)
-    threshold = left.slider(
-        "Poor-fit threshold",
-        min_value=0.0,
-        max_value=1.0,
-        value=float(saved.poor_fit_threshold),
-        step=0.01,
-        key=_slider_key("threshold"),
-        disabled=not can_tune,
-        help="A pairing whose current score is below this may be moved.",
-    )
-    margin = right.slider(
-        "Stay bonus (move margin)",
-        min_value=0.0,
-        max_value=max(0.5, float(saved.move_margin)),
-        value=float(saved.move_margin),
-        step=0.01,
-        key=_slider_key("margin"),
-        disabled=not can_tune,
-        help="A move must beat staying by more than this.",
-    )
-    try:
-        config = config_with(saved, weights, poor_fit_threshold=threshold, move_margin=margin)
-    except SettingsError as error:
-        st.error(f"These weights cannot be used: {plain(error)}. The saved weights apply.")
-        config = saved
-    changed = config_key(config) != config_key(saved)
-    shares = weight_shares(config)
-    st.caption(
-        "Share of the match score: "
-        + " · ".join(f"{row.component} {row.share:.0%}" for row in shares.itertuples())
-        + (
-            " — unsaved: the plan below uses these slider values, nothing is stored until you save."
-            if changed
-            else " — these are the saved weights."
-        )
-    )
-    if can_tune:
-        save_column, reset_column, _ = st.columns([1, 1, 3])
-        save_column.button(
-            "Save these weights",
-            key="rb_save_weights",
-            icon=":material/save:",
-            disabled=not changed,
-            on_click=_save_weights,
-            args=(engine, config, viewer.actor),
-        )
-        reset_column.button(
-            "Reset to saved",
-            key="rb_reset_weights",
-            icon=":material/undo:",
-            disabled=not changed,
-            on_click=_reset_sliders,
-        )
-    return config
 
 
 # --- accept / decline ------------------------------------------------------------------
@@ -860,7 +745,7 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
     outcome_message(fingerprint)
     # Open for whoever may tune them; on a shared screen the plan comes first.
     with st.expander("Match weights", expanded=viewer.can("tune_rules"), icon=":material/tune:"):
-        config = weights_panel(engine, viewer, saved)
+        config = weight_editor(engine, viewer, key="rb_weights")
     is_saved = config_key(config) == config_key(saved)
     stored = _stored(engine, config_key(saved), fingerprint, saved)
     outline: pd.DataFrame | None = None  # the stored plan's suggestions, when it is shown

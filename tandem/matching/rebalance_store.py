@@ -64,9 +64,9 @@ from tandem.matching.rebalance_view import (
     LOAD_CHANGE_COLUMNS,
     SUGGESTION_COLUMNS,
     LoadSummary,
-    config_key,
 )
 from tandem.matching.scoring import LOAD_STATUSES, MatchConfig, load_match_config
+from tandem.matching.weights import config_key
 from tandem.program import rollups
 from tandem.program.db import writer_transaction
 from tandem.program.models import Pairing, Person, StoredRebalancePlan, StoredRebalanceSuggestion

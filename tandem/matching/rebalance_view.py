@@ -8,7 +8,7 @@ tested on its own.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -109,49 +109,6 @@ def suggestion_key(suggestion: Suggestion) -> str:
     """Identifies a suggestion across reruns: the same move on the same pairing version."""
     s = suggestion
     return f"{s.pairing_id}|{s.suggested_mentor_id}|{s.pairing_version}"
-
-
-def config_with(
-    base: MatchConfig,
-    weights: Mapping[str, float],
-    *,
-    poor_fit_threshold: float | None = None,
-    move_margin: float | None = None,
-) -> MatchConfig:
-    """``base`` with new weights (and optionally threshold and margin), validated.
-
-    Raises ``tandem.program.settings.SettingsError`` for values the rules refuse (all
-    weights zero, a negative weight …), the same check a save would run.
-    """
-    value = base.to_dict()
-    value["weights"] = {name: float(weights.get(name, base.weights[name])) for name in COMPONENTS}
-    if poor_fit_threshold is not None:
-        value["poor_fit_threshold"] = float(poor_fit_threshold)
-    if move_margin is not None:
-        value["move_margin"] = float(move_margin)
-    return MatchConfig.from_dict(value)
-
-
-def config_key(config: MatchConfig) -> tuple[tuple[str, float], ...]:
-    """A hashable, order-stable identity of a configuration (a cache key)."""
-    value = config.to_dict()
-    weights = value.pop("weights")
-    return tuple(
-        [(f"w.{name}", round(float(weights[name]), 6)) for name in COMPONENTS]
-        + [(name, round(float(value[name]), 6)) for name in sorted(value)]
-    )
-
-
-def weight_shares(config: MatchConfig) -> pd.DataFrame:
-    """Each component's weight and its share of the score (the weights are normalised)."""
-    total = sum(config.weights[name] for name in COMPONENTS)
-    return pd.DataFrame(
-        {
-            "component": [COMPONENT_LABELS[name] for name in COMPONENTS],
-            "weight": [float(config.weights[name]) for name in COMPONENTS],
-            "share": [float(config.weights[name]) / total for name in COMPONENTS],
-        }
-    )
 
 
 def component_frame(suggestion: Suggestion, config: MatchConfig) -> pd.DataFrame:

@@ -129,7 +129,7 @@ def test_moving_a_slider_changes_the_plan_without_writing(app_database) -> None:
     assert counts(engine) == before_counts
 
     # Reset puts the sliders back at the saved values.
-    at.button(key="rb_reset_weights").click().run()
+    at.button(key="rb_weights_put_back").click().run()
     assert slider(at, "Skill complementarity").value == pytest.approx(0.35)
     assert f"Objective of the optimal plan: {saved.total_score:.3f}" in shown_text(at)
 
@@ -139,7 +139,7 @@ def test_saving_weights_writes_one_audit_row(app_database) -> None:  # type: ign
     at = open_page("lead")
     before = counts(engine)["audit"]
     slider(at, "Level gap").set_value(0.5).run()
-    at.button(key="rb_save_weights").click().run()
+    at.button(key="rb_weights_save").click().run()
     assert not at.exception
     assert counts(engine)["audit"] == before + 1
     config = load_match_config(engine)
@@ -153,7 +153,7 @@ def test_saving_weights_writes_one_audit_row(app_database) -> None:  # type: ign
     assert any("Weights saved" in s.value for s in at.success)
     # The sliders now show the stored values, so there is nothing left to save.
     assert slider(at, "Level gap").value == pytest.approx(0.5)
-    assert at.button(key="rb_save_weights").disabled
+    assert at.button(key="rb_weights_save").disabled
 
 
 def test_accept_ends_the_old_pairing_and_proposes_the_new_one(app_database) -> None:  # type: ignore[no-untyped-def]
@@ -226,7 +226,7 @@ def test_presenter_mode_is_read_only_and_pseudonymised(app_database) -> None:  #
     plan = compute_rebalance(engine)
     at = open_page("admin", present=True)
     assert not accept_buttons(at)
-    assert not [b for b in at.button if b.key in ("rb_save_weights", "rb_reset_weights")]
+    assert not [b for b in at.button if b.key in ("rb_weights_save", "rb_weights_put_back")]
     assert all(s.disabled for s in at.slider)
     text = shown_text(at)
     assert "Nuñez, José" not in text and "Ingrid Johansson" not in text
@@ -512,7 +512,7 @@ def test_a_change_makes_the_page_compute_again(app_database, monkeypatch, change
 
 
 def slider_labels(at: AppTest) -> list[str]:
-    return [s.label for s in at.slider if s.label not in ("Poor-fit threshold",)]
+    return [s.label for s in at.slider if s.label not in ("Poor-fit line", "Stay bonus")]
 
 
 @pytest.mark.parametrize("stored", [False, True], ids=["live", "stored"])
