@@ -23,14 +23,17 @@ from components.ui.cache import cached_query
 from components.ui.database import clear_caches
 from components.ui.formatting import plain
 from tandem.access import Viewer
-from tandem.matching.scoring import (
+from tandem.matching import (
     COMPONENT_LABELS,
     COMPONENTS,
+    SETTING_LABELS,
     MatchConfig,
+    config_key,
+    config_with,
     load_match_config,
     save_match_config,
+    weight_shares,
 )
-from tandem.matching.weights import SETTING_LABELS, config_key, config_with, weight_shares
 from tandem.program.settings import SettingsError
 
 __all__ = ["weight_editor"]

@@ -11,8 +11,13 @@ from streamlit.testing.v1 import AppTest
 
 from tandem.access import EVERYTHING
 from tandem.access.privacy import presenter_key, pseudonym
-from tandem.matching.rebalance import compute_rebalance, load_rebalance_settings
-from tandem.matching.scoring import COMPONENTS, MatchConfig, load_match_config
+from tandem.matching import (
+    COMPONENTS,
+    MatchConfig,
+    compute_rebalance,
+    load_match_config,
+    load_rebalance_settings,
+)
 from tandem.program.bundle import import_bundle
 from tandem.program.db import get_engine
 from tandem.program.models import AuditEntry, Pairing, Setting
@@ -265,7 +270,7 @@ def test_a_lead_limited_to_cohorts_sees_only_their_suggestions(  # type: ignore[
 def test_pins_and_excludes_are_saved_one_audited_change_each(app_database) -> None:  # type: ignore[no-untyped-def]
     import pandas as pd
 
-    from components.matching.rebalancing import _apply_pin_changes
+    from components.matching.rebalance.pins import _apply_pin_changes
 
     engine = get_engine(app_database(sample))
     before = pd.DataFrame(
@@ -299,15 +304,14 @@ def editor_ids(at: AppTest) -> list[str]:
 
 
 def test_the_pins_editor_shows_a_page_of_the_pairings_found(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import tandem.matching.rebalance_view
-    from tandem.matching.rebalance import set_pinned
-    from tandem.matching.rebalance_queries import open_pairings
+    import components.matching.rebalance.pins
+    from tandem.matching import open_pairings, set_pinned
 
     engine = get_engine(app_database(sample))
     every = list(open_pairings(engine)["pairing_id"])
     assert len(every) > 3
     set_pinned(engine, EVERYTHING, every[-1], "lead@example.com", True)
-    monkeypatch.setattr(tandem.matching.rebalance_view, "PINS_PAGE_SIZE", 2)
+    monkeypatch.setattr(components.matching.rebalance.pins, "PINS_PAGE_SIZE", 2)
     at = open_page("lead")
     assert not at.exception
     assert editor_ids(at) == every[:2]
@@ -335,15 +339,14 @@ def test_the_pins_editor_shows_a_page_of_the_pairings_found(app_database, monkey
 def test_the_pins_pager_goes_back_to_the_first_page_when_its_list_shrinks(  # type: ignore[no-untyped-def]
     app_database, monkeypatch
 ) -> None:
-    import tandem.matching.rebalance_view
-    from tandem.matching.rebalance import set_pinned
-    from tandem.matching.rebalance_queries import open_pairings
+    import components.matching.rebalance.pins
+    from tandem.matching import open_pairings, set_pinned
 
     engine = get_engine(app_database(sample))
     every = list(open_pairings(engine)["pairing_id"])
     for pairing_id in every[:4]:
         set_pinned(engine, EVERYTHING, pairing_id, "lead@example.com", True)
-    monkeypatch.setattr(tandem.matching.rebalance_view, "PINS_PAGE_SIZE", 1)
+    monkeypatch.setattr(components.matching.rebalance.pins, "PINS_PAGE_SIZE", 1)
     at = open_page("lead")
     at.toggle(key="rb_pins_kept").set_value(True).run()
     at.session_state["rb_pins_page_True_"] = 4
@@ -363,15 +366,15 @@ def _accept_twice() -> None:
 
     import streamlit as st
 
-    from components.matching.rebalancing import OUTCOME_KEY, _accept
+    from components.matching.rebalance.actions import OUTCOME_KEY, accept
     from tandem.access import EVERYTHING
-    from tandem.matching.rebalance import compute_rebalance
+    from tandem.matching import compute_rebalance
     from tandem.program.db import get_engine
 
     engine = get_engine(os.environ["DATABASE_URL"])
     if "first" not in st.session_state:
         st.session_state["first"] = max(compute_rebalance(engine).suggestions, key=lambda s: s.gain)
-    _accept(engine, EVERYTHING, st.session_state["first"], "lead@example.com")
+    accept(engine, EVERYTHING, st.session_state["first"], "lead@example.com")
     st.text(st.session_state[OUTCOME_KEY][1])
 
 
@@ -390,10 +393,10 @@ def test_a_second_click_on_an_accepted_suggestion_does_nothing(app_database) -> 
 
 
 def test_a_very_large_program_asks_before_computing_the_plan(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import components.matching.rebalancing as rebalancing_component
+    import components.matching.rebalance as rebalancing_component
 
     app_database(sample)
-    monkeypatch.setattr(rebalancing_component, "LIVE_PLAN_LIMIT", 1)
+    monkeypatch.setattr(rebalancing_component.page, "LIVE_PLAN_LIMIT", 1)
     at = open_page()
     assert not at.exception
     assert any("does not start on its own" in w.value for w in at.warning)
@@ -407,7 +410,7 @@ def test_a_very_large_program_asks_before_computing_the_plan(app_database, monke
 def stored_sample(engine: Engine) -> None:
     """The sample program with the plan stored by the refresh."""
     from tandem.health.score import refresh_health
-    from tandem.matching.rebalance_store import refresh_rebalance_plan
+    from tandem.matching import refresh_rebalance_plan
 
     sample(engine)
     refresh_health(engine)
@@ -416,7 +419,7 @@ def stored_sample(engine: Engine) -> None:
 
 def _no_live_plan(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
     """Make every live computation fail loudly; returns the calls attempted."""
-    import components.matching.rebalancing as rebalancing_component
+    import components.matching.rebalance as rebalancing_component
 
     calls: list[str] = []
 
@@ -427,19 +430,21 @@ def _no_live_plan(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
 
         return run
 
-    monkeypatch.setattr(rebalancing_component, "compute_rebalance", refuse("compute_rebalance"))
-    monkeypatch.setattr(rebalancing_component, "compute_rotation", refuse("compute_rotation"))
+    monkeypatch.setattr(
+        rebalancing_component.reads, "compute_rebalance", refuse("compute_rebalance")
+    )
+    monkeypatch.setattr(rebalancing_component.reads, "compute_rotation", refuse("compute_rotation"))
     return calls
 
 
 def test_the_page_reads_the_stored_plan_without_computing(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import components.matching.rebalancing as rebalancing_component
+    import components.matching.rebalance as rebalancing_component
 
     engine = get_engine(app_database(stored_sample))
     expected = compute_rebalance(engine)
     calls = _no_live_plan(monkeypatch)
     # A "very large" program: a stored plan needs no confirmation either.
-    monkeypatch.setattr(rebalancing_component, "LIVE_PLAN_LIMIT", 1)
+    monkeypatch.setattr(rebalancing_component.page, "LIVE_PLAN_LIMIT", 1)
     at = open_page("lead")
     assert calls == []
     assert not any("does not start on its own" in w.value for w in at.warning)
@@ -450,17 +455,17 @@ def test_the_page_reads_the_stored_plan_without_computing(app_database, monkeypa
 
 
 def test_moving_a_slider_computes_for_those_weights(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import components.matching.rebalancing as rebalancing_component
+    import components.matching.rebalance as rebalancing_component
 
     app_database(stored_sample)
     calls: list[object] = []
-    real = rebalancing_component.compute_rebalance
+    real = rebalancing_component.reads.compute_rebalance
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(kwargs.get("config"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(rebalancing_component, "compute_rebalance", counted)
+    monkeypatch.setattr(rebalancing_component.reads, "compute_rebalance", counted)
     at = open_page("lead")
     assert calls == []
     label = slider_labels(at)[0]
@@ -475,11 +480,11 @@ def test_moving_a_slider_computes_for_those_weights(app_database, monkeypatch) -
 def test_a_very_large_program_asks_before_computing_unsaved_weights(
     app_database, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import components.matching.rebalancing as rebalancing_component
+    import components.matching.rebalance as rebalancing_component
 
     app_database(stored_sample)
     calls = _no_live_plan(monkeypatch)
-    monkeypatch.setattr(rebalancing_component, "LIVE_PLAN_LIMIT", 1)
+    monkeypatch.setattr(rebalancing_component.page, "LIVE_PLAN_LIMIT", 1)
     at = open_page("lead")
     label = slider_labels(at)[0]
     slider(at, label).set_value(slider(at, label).value + 0.5).run()
@@ -491,7 +496,7 @@ def test_a_very_large_program_asks_before_computing_unsaved_weights(
 
 @pytest.mark.parametrize("change", ["pin", "save weights"])
 def test_a_change_makes_the_page_compute_again(app_database, monkeypatch, change: str) -> None:  # type: ignore[no-untyped-def]
-    from tandem.matching.rebalance import set_pinned
+    from tandem.matching import set_pinned
 
     engine = get_engine(app_database(stored_sample))
     if change == "pin":
@@ -499,7 +504,7 @@ def test_a_change_makes_the_page_compute_again(app_database, monkeypatch, change
     else:
         saved = load_match_config(engine)
         weights = {**saved.weights, COMPONENTS[0]: saved.weights[COMPONENTS[0]] + 0.5}
-        from tandem.matching.scoring import save_match_config
+        from tandem.matching import save_match_config
 
         save_match_config(engine, MatchConfig(weights=weights), "test")
     calls = _no_live_plan(monkeypatch)
@@ -521,7 +526,7 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(
 ) -> None:  # type: ignore[no-untyped-def]
     import streamlit as st
 
-    import tandem.matching.rebalance_view
+    import tandem.matching.rebalance.frames
 
     engine = get_engine(app_database(stored_sample if stored else sample))
     plan = compute_rebalance(engine)
@@ -531,7 +536,7 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(
     assert len(touched) > 2
     at = open_page("lead")
     assert not any("The chart shows" in c.value for c in at.caption)  # all of them fit
-    monkeypatch.setattr(tandem.matching.rebalance_view, "LOAD_CHART_MENTORS", 2)
+    monkeypatch.setattr(tandem.matching.rebalance.frames, "LOAD_CHART_MENTORS", 2)
     st.cache_resource.clear()  # what a plan shows is worked out once per plan and data
     at = open_page("lead")
     assert not at.exception
@@ -544,17 +549,17 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(
 
 
 def test_a_rerun_draws_what_the_first_run_worked_out(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import tandem.matching.rebalance_store
+    import components.matching.rebalance.reads
 
     app_database(stored_sample)
     calls: list[int] = []
-    real = tandem.matching.rebalance_store.stored_load_summary
+    real = components.matching.rebalance.reads.stored_load_summary
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tandem.matching.rebalance_store, "stored_load_summary", counted)
+    monkeypatch.setattr(components.matching.rebalance.reads, "stored_load_summary", counted)
     versions = record_versions(monkeypatch)
     at = open_page("lead")
     text = shown_text(at)
@@ -567,13 +572,13 @@ def test_a_rerun_draws_what_the_first_run_worked_out(app_database, monkeypatch) 
 
 
 def test_rotation_is_shown_a_page_at_a_time(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import components.matching.rebalancing as rebalancing_component
-    from tandem.matching.rebalance import compute_rotation
+    import components.matching.rebalance as rebalancing_component
+    from tandem.matching import compute_rotation
 
     engine = get_engine(app_database(demo))
     waiting = compute_rotation(engine)
     assert len(waiting) > 2  # the demo has mentees waiting for a next mentor
-    monkeypatch.setattr(rebalancing_component, "ROTATION_PAGE_SIZE", 2)
+    monkeypatch.setattr(rebalancing_component.sections, "ROTATION_PAGE_SIZE", 2)
 
     def rotation_table(at: AppTest):  # type: ignore[no-untyped-def]
         [frame] = [f.value for f in at.dataframe if "Next mentor" in f.value.columns]

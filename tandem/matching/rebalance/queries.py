@@ -1,6 +1,6 @@
 """What the Rebalancing page draws next to the plan: names, mentor loads, open pairings.
 
-The plan itself comes from :func:`tandem.matching.rebalance.compute_rebalance`; these
+The plan itself comes from :func:`tandem.matching.rebalance.plan.compute_rebalance`; these
 queries return only the rows the page shows around it — the people the
 suggestions name, the mentors touched or overloaded, the open pairings a lead
 may pin or exclude — plus a cheap fingerprint of the data the plan depends on,
@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import BindParameter, Connection, Engine, Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
-from tandem.matching.rebalance import MOVABLE_STATUSES
+from tandem.matching.rebalance.model import MOVABLE_STATUSES
 from tandem.matching.scoring import LOAD_STATUSES
 from tandem.program.models import AuditEntry, Cohort, Pairing, PairingHealth, Person, Setting
 

@@ -8,16 +8,18 @@ import pandas as pd
 import pytest
 
 from tandem.access import Scope
-from tandem.matching.rebalance import RebalancePlan, Suggestion, Unresolved, compute_rebalance
-from tandem.matching.rebalance_queries import mentor_loads
-from tandem.matching.rebalance_view import (
+from tandem.matching import (
     AFTER,
     BEFORE,
     CURRENT,
     SUGGESTED,
+    RebalancePlan,
+    Suggestion,
+    Unresolved,
     by_gain,
     chart_load_changes,
     component_frame,
+    compute_rebalance,
     load_changes,
     load_long,
     page_count,
@@ -28,10 +30,11 @@ from tandem.matching.rebalance_view import (
     suggestion_frame,
     suggestion_key,
 )
+from tandem.matching.rebalance.queries import mentor_loads
 from tandem.matching.scoring import COMPONENT_LABELS, COMPONENTS, MatchConfig
 from tandem.program.bundle import import_bundle
 
-SAMPLE_BUNDLE = Path(__file__).resolve().parents[3] / "data" / "sample_bundle"
+SAMPLE_BUNDLE = Path(__file__).resolve().parents[4] / "data" / "sample_bundle"
 
 
 def suggestion(pairing_id: str, cohort: str | None, gain: float, **extra: object) -> Suggestion:
