@@ -143,7 +143,7 @@ def weight_editor(engine: Engine, viewer: Viewer, *, key: str) -> MatchConfig:
         )
     )
     if can_tune:
-        save_column, back_column, _ = st.columns([1, 1, 2])
+        save_column, back_column, _ = st.columns([1, 1, 1])
         save_column.button(
             "Save these weights",
             key=f"{key}_save",

@@ -26,6 +26,7 @@ from tandem.matching.rebalance.moves import accept_suggestion, decline_suggestio
 from tandem.matching.rebalance.plan import compute_rebalance, load_open_pairings, plan_rebalance
 from tandem.matching.rebalance.queries import (
     capacities,
+    cohort_names,
     data_fingerprint,
     mentor_loads,
     open_pairing_count,
@@ -79,8 +80,10 @@ from tandem.matching.rebalance.view import (
     summarise_loads,
 )
 from tandem.matching.rebalance.words import (
+    plural,
     rotation_sentence,
     runner_up_sentence,
+    score_text,
     suggestion_sentence,
 )
 from tandem.matching.scoring import (
@@ -133,6 +136,7 @@ __all__ = [
     "by_gain",
     "capacities",
     "chart_load_changes",
+    "cohort_names",
     "component_frame",
     "compute_rebalance",
     "compute_rotation",
@@ -160,6 +164,7 @@ __all__ = [
     "pins_rows",
     "plan_rebalance",
     "plan_rotation",
+    "plural",
     "refresh_rebalance_plan",
     "rotation_sentence",
     "runner_up_sentence",
@@ -167,6 +172,7 @@ __all__ = [
     "scoped_rotation",
     "scoped_suggestions",
     "scoped_unresolved",
+    "score_text",
     "set_excluded",
     "set_pinned",
     "shape_plan",

@@ -108,7 +108,7 @@ def test_a_lead_sees_each_suggestion_with_its_evidence(app_database) -> None:  #
             f"{s.suggested_mentor_load_before} → {s.suggested_mentor_load_after} of 2 mentees"
         ) in text
         if s.runner_up_score is not None:
-            assert f"({s.runner_up_score:.3f})" in text
+            assert f"{s.runner_up_score:.3f}" in text  # the runner-up, in its sentence
     assert any(m.value == f"{sum(s.gain for s in plan.suggestions):+.3f}" for m in at.metric)
     # The unresolved pairing and its reason are listed.
     for u in plan.unresolved:
@@ -186,6 +186,47 @@ def test_accept_ends_the_old_pairing_and_proposes_the_new_one(app_database) -> N
     assert any(new.pairing_id in as_read(s.value) for s in at.success)
     # The plan was recomputed: the accepted move is no longer offered.
     assert f"rb_accept_{first.pairing_id}_{first.suggested_mentor_id}" not in accept_buttons(at)
+
+
+def test_each_card_says_who_moves_from_whom_to_whom(app_database) -> None:  # type: ignore[no-untyped-def]
+    from tandem.matching import person_names, runner_up_sentence, suggestion_sentence
+
+    engine = get_engine(app_database(sample))
+    plan = compute_rebalance(engine)
+    at = open_page("lead")
+    text = shown_text(at)
+    people = {p for s in plan.suggestions for p in (s.mentee_id, s.current_mentor_id)}
+    people |= {p for s in plan.suggestions for p in (s.suggested_mentor_id, s.runner_up_mentor_id)}
+    names = person_names(engine, {p for p in people if p})
+
+    def name(person_id: str) -> str:
+        return names[person_id]
+
+    for s in plan.suggestions:
+        sentence = suggestion_sentence(s, name)
+        assert sentence.startswith(f"Move mentee {names[s.mentee_id]} from ")
+        assert sentence in text
+        assert runner_up_sentence(s, name) in text
+    assert "python -m tandem" not in text and "None" not in text and "(s)" not in text
+
+
+def test_after_an_accept_the_page_offers_to_store_the_plan(app_database) -> None:  # type: ignore[no-untyped-def]
+    from tandem.matching import load_match_config, stored_plan_time
+
+    engine = get_engine(app_database(stored_sample))
+    first = max(compute_rebalance(engine).suggestions, key=lambda s: s.gain)
+    at = open_page("lead")
+    at.button(key=f"rb_accept_{first.pairing_id}_{first.suggested_mentor_id}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = shown_text(at)
+    assert "python -m tandem" not in text
+    assert "no stored plan is current" in text
+    assert stored_plan_time(engine, load_match_config(engine)) is None
+    at.button(key="rb_store_plan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert stored_plan_time(engine, load_match_config(engine)) is not None
+    assert "Plan computed by the refresh at" in shown_text(at)
+    assert not [b for b in at.button if b.key == "rb_store_plan"]
 
 
 def test_a_suggestion_changed_meanwhile_is_refused_clearly(app_database) -> None:  # type: ignore[no-untyped-def]
@@ -315,11 +356,11 @@ def test_the_pins_editor_shows_a_page_of_the_pairings_found(app_database, monkey
     at = open_page("lead")
     assert not at.exception
     assert editor_ids(at) == every[:2]
-    assert any(f"{len(every)} open pairing(s); 1–2 shown" in c.value for c in at.caption)
+    assert any(f"{len(every)} open pairings; 1–2 shown" in c.value for c in at.caption)
     at.session_state["rb_pins_page_False_"] = 2  # the pager's second page
     at.run()
     assert editor_ids(at) == every[2:4]
-    assert any(f"{len(every)} open pairing(s); 3–4 shown" in c.value for c in at.caption)
+    assert any(f"{len(every)} open pairings; 3–4 shown" in c.value for c in at.caption)
     # Only the kept ones, wherever they are in the list.
     at.toggle(key="rb_pins_kept").set_value(True).run()
     assert editor_ids(at) == [every[-1]]
@@ -357,7 +398,7 @@ def test_the_pins_pager_goes_back_to_the_first_page_when_its_list_shrinks(  # ty
     at.run()  # two pages left
     assert not at.exception
     assert editor_ids(at) == [every[0]]
-    assert any("2 open pairing(s); 1–1 shown" in c.value for c in at.caption)
+    assert any("2 open pairings; 1–1 shown" in c.value for c in at.caption)
 
 
 def _accept_twice() -> None:

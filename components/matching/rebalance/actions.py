@@ -15,13 +15,15 @@ from sqlalchemy import Engine
 
 from components.ui.database import clear_caches
 from components.ui.formatting import plain
-from tandem.access import OutOfScope, Scope
+from tandem.access import OutOfScope, Scope, Viewer
 from tandem.matching import (
     Suggestion,
     SuggestionConflict,
     accept_suggestion,
     data_fingerprint,
     decline_suggestion,
+    plural,
+    refresh_rebalance_plan,
     suggestion_key,
 )
 
@@ -81,6 +83,36 @@ def decline(engine: Engine, scope: Scope, suggestion: Suggestion, actor: str) ->
         f"Declined: this mentor will not be suggested again for pairing {suggestion.pairing_id}.",
     )
     clear_caches()
+
+
+def store_plan_button(engine: Engine, viewer: Viewer, key: str) -> None:
+    """A button that stores the plan for the saved weights (what the refresh does after an
+    import), so later page views read it instead of computing."""
+    if viewer.can("rebalance"):
+        st.button(
+            "Store the plan for the saved weights",
+            key=key,
+            icon=":material/sync:",
+            on_click=_store_plan,
+            args=(engine,),
+            help="Computes the plan once and keeps it, so every page view reads it at once.",
+        )
+
+
+def _store_plan(engine: Engine) -> None:
+    try:
+        report = refresh_rebalance_plan(engine)
+    except Exception as error:  # shown, not raised: nothing the viewer did is lost
+        _report(engine, "error", f"The plan was not stored ({type(error).__name__}).")
+    else:
+        _report(
+            engine,
+            "success",
+            f"Plan stored for the saved weights: {plural(report.suggestions, 'suggested move')}"
+            f" and {plural(report.rotation, 'next mentor')} for rotation.",
+        )
+    finally:
+        clear_caches()
 
 
 def _report(engine: Engine, kind: str, message: str, pairing_id: str | None = None) -> None:

@@ -14,6 +14,7 @@ from components.matching.rebalance.charts import component_spec
 from components.matching.rebalance.reads import (
     Names,
     PlanView,
+    cohort_labels,
     mentor_capacities,
     names_for,
     stored_cards,
@@ -28,12 +29,13 @@ from tandem.matching import (
     Suggestion,
     component_frame,
     config_key,
+    plural,
+    runner_up_sentence,
+    score_text,
+    suggestion_sentence,
 )
 
 PAGE_SIZE = 10
-
-
-# --- sections --------------------------------------------------------------------------
 
 
 def summary(
@@ -84,7 +86,8 @@ def summary(
     )
     st.caption(
         f"Objective of the optimal plan: {plan.total_score:.3f} "
-        f"({plan.stays} pairing(s) stay, staying counts with the stay bonus)."
+        f"({plural(plan.stays, 'pairing')} {'stays' if plan.stays == 1 else 'stay'}; "
+        "staying counts with the stay bonus)."
         + (" Suggestions, gain and unresolved: your cohorts only." if scope.limited else "")
     )
 
@@ -93,6 +96,7 @@ def suggestion_card(
     suggestion: Suggestion,
     names: Names,
     capacity: Mapping[str, int],
+    cohorts: Mapping[str, str],
     config: MatchConfig,
     *,
     can_act: bool,
@@ -100,64 +104,90 @@ def suggestion_card(
     actor: str,
     scope: Scope,
 ) -> None:
+    """One suggestion: the move in one sentence, its evidence, Accept and Decline."""
     s = suggestion
     with st.container(border=True):
         head, gain = st.columns([4, 1])
-        head.markdown(
-            f"**{plain(names(s.mentee_id))}** · {plain(names(s.current_mentor_id))} → "
-            f"**{plain(names(s.suggested_mentor_id))}**"
-        )
+        # Untrusted text (names, divisions, cohort names) inside: escaped whole.
+        head.markdown(plain(suggestion_sentence(s, names)))
+        cohort = cohorts.get(s.cohort_id or "", "")
         head.caption(
             plain(
-                f"Pairing {s.pairing_id} · {s.kind} · {s.pairing_status}"
-                + (f" · cohort {s.cohort_id}" if s.cohort_id else "")
+                f"Pairing {s.pairing_id} · {s.kind.capitalize()} pairing · "
+                f"{s.pairing_status.capitalize()}" + (f" · {cohort}" if cohort else "")
             )
         )
-        gain.metric("Gain", f"{s.gain:+.3f}", label_visibility="visible")
+        gain.metric(
+            "Gain",
+            f"{s.gain:+.3f}",
+            help="Suggested match score minus the current one (0–1 scale).",
+        )
         chart_column, facts = st.columns([3, 2])
         chart_column.vega_lite_chart(component_frame(s, config), component_spec(), width="stretch")
-
-        def load_line(person_id: str, before: int, after: int) -> str:
-            cap = capacity.get(person_id)
-            of = f" of {cap}" if cap is not None else ""
-            return f"{names(person_id)}: {before} → {after}{of} mentees"
-
-        current_load = load_line(
-            s.current_mentor_id, s.current_mentor_load_before, s.current_mentor_load_after
-        )
-        suggested_load = load_line(
-            s.suggested_mentor_id, s.suggested_mentor_load_before, s.suggested_mentor_load_after
-        )
-        facts.text(
-            f"Score: {s.current_score:.3f} (current) → {s.suggested_score:.3f} (suggested)\n"
-            f"Load before → after:\n  {current_load}\n  {suggested_load}\n"
-            + (
-                f"Runner-up: {names(s.runner_up_mentor_id)} ({s.runner_up_score:.3f})"
-                if s.runner_up_mentor_id and s.runner_up_score is not None
-                else "Runner-up: none (no other mentor with a free slot passes the rules)"
-            )
-        )
-        facts.text("Why:\n" + "\n".join(f"• {reason}" for reason in s.reasons))
+        facts.markdown(_facts(s, names, capacity))
         if can_act:
-            accept_column, decline_column, _ = st.columns([1, 1, 3])
-            ident = f"{s.pairing_id}_{s.suggested_mentor_id}"
-            accept_column.button(
-                "Accept",
-                key=f"rb_accept_{ident}",
-                type="primary",
-                icon=":material/check:",
-                on_click=accept,
-                args=(engine, scope, s, actor),
-                help="End the current pairing and create a proposed one with this mentor.",
-            )
-            decline_column.button(
-                "Decline",
-                key=f"rb_decline_{ident}",
-                icon=":material/close:",
-                on_click=decline,
-                args=(engine, scope, s, actor),
-                help="Keep the pairing; this mentor will not be suggested for it again.",
-            )
+            _buttons(s, engine=engine, actor=actor, scope=scope)
+
+
+def _facts(s: Suggestion, names: Names, capacity: Mapping[str, int]) -> str:
+    """The card's evidence as markdown (untrusted pieces escaped)."""
+
+    def load_line(person_id: str, before: int, after: int) -> str:
+        cap = capacity.get(person_id)
+        of = f" of {plural(cap, 'mentee')}" if cap is not None else " mentees"
+        return f"{plain(names(person_id))}: {before} → {after}{of}"
+
+    why_move = s.why_move or s.reasons  # plans stored before the parts existed
+    # Paragraphs apart and each list after a blank line: markdown joins single lines.
+    blocks = [
+        f"**Match score:** {score_text(s.current_score)} (current) → "
+        f"{score_text(s.suggested_score)} (suggested)",
+        "**Mentees before → after the whole plan:**\n\n"
+        + "\n".join(
+            [
+                "- "
+                + load_line(
+                    s.current_mentor_id, s.current_mentor_load_before, s.current_mentor_load_after
+                ),
+                "- "
+                + load_line(
+                    s.suggested_mentor_id,
+                    s.suggested_mentor_load_before,
+                    s.suggested_mentor_load_after,
+                ),
+            ]
+        ),
+        "**Runner-up:** " + plain(runner_up_sentence(s, names)),
+        "**Why it may move:**\n\n" + "\n".join(f"- {plain(r)}" for r in why_move),
+    ]
+    if s.why_better:
+        blocks.append(
+            f"**Why {plain(names(s.suggested_mentor_id))}:**\n\n"
+            + "\n".join(f"- {plain(r)}" for r in s.why_better)
+        )
+    return "\n\n".join(blocks)
+
+
+def _buttons(s: Suggestion, *, engine: Engine, actor: str, scope: Scope) -> None:
+    accept_column, decline_column, _ = st.columns([1, 1, 3])
+    ident = f"{s.pairing_id}_{s.suggested_mentor_id}"
+    accept_column.button(
+        "Accept",
+        key=f"rb_accept_{ident}",
+        type="primary",
+        icon=":material/check:",
+        on_click=accept,
+        args=(engine, scope, s, actor),
+        help="End the current pairing and create a proposed one with this mentor.",
+    )
+    decline_column.button(
+        "Decline",
+        key=f"rb_decline_{ident}",
+        icon=":material/close:",
+        on_click=decline,
+        args=(engine, scope, s, actor),
+        help="Keep the pairing; this mentor will not be suggested for it again.",
+    )
 
 
 def _page_of_cards(
@@ -203,6 +233,7 @@ def suggestions_list(
         people |= {s.runner_up_mentor_id or ""}
         mentors |= {s.current_mentor_id, s.suggested_mentor_id}
     capacity = mentor_capacities(engine, tuple(sorted(mentors)), fingerprint)
+    cohorts = cohort_labels(engine, tuple(sorted({s.cohort_id for s in shown if s.cohort_id})))
     # NameMask built from the arguments, not components.ui.shell.name_mask(): a
     # fragment rerun has no run context, and asking for it reruns the whole app.
     names = names_for(engine, fingerprint, people, NameMask(engine, viewer))
@@ -212,6 +243,7 @@ def suggestions_list(
             suggestion,
             names,
             capacity,
+            cohorts,
             config,
             can_act=can_act,
             engine=engine,

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from components.matching.rebalance.actions import outcome_message
+from components.matching.rebalance.actions import outcome_message, store_plan_button
 from components.matching.rebalance.cards import suggestions_list, summary
 from components.matching.rebalance.reads import (
     Names,
@@ -61,15 +61,14 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
             return
         plan = live_plan(engine, config_key(config), fingerprint, config)
         all_rotation = live_rotation(engine, config_key(config), fingerprint, config)
-        st.caption(
-            "Plan computed now for these weights"
-            + (
-                "."
-                if not is_saved
-                else " (no current plan stored by the refresh: `python -m tandem refresh` "
-                "stores one)."
+        if is_saved:
+            st.caption(
+                "Plan computed now for the saved weights, from the data as it is: no stored "
+                "plan is current (a change since the last refresh, such as an accepted move)."
             )
-        )
+            store_plan_button(engine, viewer, "rb_store_plan")
+        else:
+            st.caption("Plan computed now for these weights.")
     if is_saved:
         baseline = plan
     elif stored is not None:
@@ -126,9 +125,8 @@ def _compute_allowed(engine: Engine, button_key: str) -> bool:
         return True
     st.warning(
         f"This program has {size:,} running pairings. Computing the optimal plan for all of "
-        "them takes about a minute, so it does not start on its own. The refresh "
-        "(`python -m tandem refresh`) stores the plan for the saved weights; "
-        "`python -m tandem rebalance` computes it from the command line.",
+        "them takes about a minute, so it does not start on its own. The refresh after "
+        "every import stores the plan for the saved weights, and page views then read it.",
         icon=":material/hourglass:",
     )
     if st.button("Compute the plan now", key=button_key):

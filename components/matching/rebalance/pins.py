@@ -19,6 +19,7 @@ from tandem.matching import (
     open_pairings_page,
     page_count,
     pins_rows,
+    plural,
     set_excluded,
     set_pinned,
 )
@@ -148,7 +149,7 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
         page = st.pagination(pages, key=page_key)
     first = (page - 1) * PINS_PAGE_SIZE + 1
     st.caption(
-        f"{total:,} open pairing(s)"
+        plural(total, "open pairing")
         + (
             f"; {first}–{first + len(rows) - 1} shown. Save before turning the page."
             if pages > 1
@@ -174,7 +175,7 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
         notices.leave(
             PINS_OUTCOME_KEY,
             "success",
-            f"Saved {count} change(s); the plan above now reflects them."
+            f"Saved {plural(count, 'change')}; the plan above now reflects them."
             if count
             else "Nothing changed.",
         )

@@ -37,6 +37,7 @@ from tandem.matching import (
     StoredOutline,
     Suggestion,
     capacities,
+    cohort_names,
     compute_rebalance,
     compute_rotation,
     load_changes,
@@ -226,8 +227,13 @@ class Names:
 
     def __call__(self, person_id: str | None) -> str:
         if not person_id:
-            return "–"
+            return "—"
         return self._mask.name(self._names.get(person_id, person_id), person_id)
+
+
+@cached_query
+def cohort_labels(engine: Engine, ids: tuple[str, ...]) -> dict[str, str]:
+    return cohort_names(engine, ids)
 
 
 def names_for(engine: Engine, fingerprint: tuple[Any, ...], ids: set[str], mask: NameMask) -> Names:

@@ -19,10 +19,20 @@ from tandem.matching import (
     RebalancePlan,
     RotationSuggestion,
     load_long,
+    score_text,
 )
 
 #: Rows of the rotation table per page.
 ROTATION_PAGE_SIZE = 50
+
+
+def plain_join(items: Sequence[str]) -> str:
+    """Reasons as one clause list: "a; b"."""
+    return "; ".join(i for i in items if i)
+
+
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def load_section(loads: LoadSummary, names: Names) -> None:
@@ -58,13 +68,21 @@ def unresolved_section(plan: RebalancePlan, unresolved: Sequence[Any], names: Na
         return
     frame = pd.DataFrame(
         {
-            "Pairing": [u.pairing_id for u in unresolved],
             "Mentee": [names(u.mentee_id) for u in unresolved],
             "Current mentor": [names(u.current_mentor_id) for u in unresolved],
-            "Why it stays": ["; ".join(u.reasons) for u in unresolved],
+            "Why it stays": [_first_up(plain_join(u.reasons)) for u in unresolved],
+            "Pairing": [u.pairing_id for u in unresolved],
         }
     )
-    st.dataframe(frame, hide_index=True)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config={
+            "Mentee": st.column_config.TextColumn(width=170),
+            "Current mentor": st.column_config.TextColumn(width=170),
+            "Why it stays": st.column_config.TextColumn(width=460),
+        },
+    )
 
 
 def rotation_section(
@@ -92,26 +110,33 @@ def rotation_section(
         people |= {r.mentee_id, r.suggested_mentor_id or "", r.runner_up_mentor_id or ""}
         people |= set(r.previous_mentor_ids)
     names = names_for(engine, fingerprint, people, NameMask(engine, viewer))
+
+    def scored(person_id: str | None, value: float | None) -> str:
+        return (
+            "—" if not person_id or value is None else f"{names(person_id)} ({score_text(value)})"
+        )
+
+    # The columns a lead came for first (visible at 1280 px); the history after.
     frame = pd.DataFrame(
         {
             "Mentee": [names(r.mentee_id) for r in shown],
-            "Previous mentor(s)": [
-                ", ".join(names(m) for m in r.previous_mentor_ids) for r in shown
+            "Next mentor": [scored(r.suggested_mentor_id, r.score) for r in shown],
+            "Why": [_first_up(plain_join(r.reasons)) or "—" for r in shown],
+            "Runner-up": [scored(r.runner_up_mentor_id, r.runner_up_score) for r in shown],
+            "Previous mentors": [
+                ", ".join(names(m) for m in r.previous_mentor_ids) or "—" for r in shown
             ],
-            "Kind": [r.kind for r in shown],
-            "Next mentor": [names(r.suggested_mentor_id) for r in shown],
-            "Score": [r.score for r in shown],
-            "Runner-up": [names(r.runner_up_mentor_id) for r in shown],
-            "Runner-up score": [r.runner_up_score for r in shown],
-            "Why": ["; ".join(r.reasons) for r in shown],
+            "Kind": [r.kind.capitalize() for r in shown],
         }
     )
     st.dataframe(
         frame,
         hide_index=True,
         column_config={
-            "Score": st.column_config.NumberColumn(format="%.3f"),
-            "Runner-up score": st.column_config.NumberColumn(format="%.3f"),
+            # Mentee, next mentor and why inside 1280 px; the rest to their right.
+            "Mentee": st.column_config.TextColumn(width=170),
+            "Next mentor": st.column_config.TextColumn(width=220),
+            "Why": st.column_config.TextColumn(width=420),
         },
     )
     st.caption(

@@ -261,7 +261,7 @@ def _movable(
             detail = joined([r.strip() for r in pairing.stall_reasons.split(";")])
             reasons.append("the pairing has stalled" + (f" ({detail})" if detail else ""))
         if current_q[j] < threshold_q:
-            fit, line = compared(int(current_q[j]) / SCALE, threshold_q / SCALE)
+            fit, line = compared(int(current_q[j]) / SCALE, threshold_q / SCALE, line=True)
             reasons.append(f"its match score {fit} is below the poor-fit line of {line}")
         if reasons:
             movable.append(
@@ -497,6 +497,17 @@ def _unresolved_reasons(item: _Movable, had_options: bool, stay_col: int) -> lis
     return [lead + rest]
 
 
+def _goals_covered(new: int, old: int, wanted: int) -> str:
+    """ "covers 3 of the mentee's 4 development goals (the current mentor covers 1)"."""
+    goals = "development goal" if wanted == 1 else f"{wanted} development goals"
+    if new == wanted:
+        share = f"the mentee's {goals}" if wanted == 1 else f"all the mentee's {goals}"
+    else:
+        share = f"{new} of the mentee's {goals}"
+    before = "none" if old == 0 else ("all of them" if old == wanted else str(old))
+    return f"covers {share} (the current mentor covers {before})"
+
+
 def _comparison_reasons(
     people: People,
     item: _Movable,
@@ -514,10 +525,7 @@ def _comparison_reasons(
             np.bitwise_count(people.strengths[item.mentor] & people.goals[mentee]).sum()
         )
         if covered_new != covered_old:
-            out.append(
-                f"covers {covered_new} of the mentee's {wanted} development goals "
-                f"(the current mentor covers {covered_old})"
-            )
+            out.append(_goals_covered(covered_new, covered_old, wanted))
     if new["diversity"] > old["diversity"]:
         parts = []
         if people.division[target] != people.division[mentee] and (

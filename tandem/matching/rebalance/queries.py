@@ -83,6 +83,14 @@ def person_names(engine: Engine, person_ids: Collection[str]) -> dict[str, str]:
     return {str(pid): str(name) for pid, name in rows}
 
 
+def cohort_names(engine: Engine, cohort_ids: Collection[str]) -> dict[str, str]:
+    """Name of each of ``cohort_ids`` (ids that do not exist are left out)."""
+    statement = select(Cohort.cohort_id, Cohort.name).where(Cohort.cohort_id.in_(_IDS))
+    with engine.connect() as connection:
+        rows = _rows_for_ids(connection, statement, cohort_ids)
+    return {str(cid): str(name) for cid, name in rows}
+
+
 def capacities(engine: Engine, person_ids: Collection[str]) -> dict[str, int]:
     """Capacity (``max_mentees``) of each of ``person_ids`` (unknown ids are left out)."""
     statement = select(Person.person_id, Person.max_mentees).where(Person.person_id.in_(_IDS))

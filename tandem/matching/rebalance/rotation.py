@@ -168,10 +168,10 @@ def plan_rotation(
             base.runner_up_score = int(e_values[lo:hi][best]) / SCALE
         if people.division[target] not in seen_divisions[r]:
             division = people.division_names[people.division[target]]
-            base.reasons.append(f"new division for the mentee: {division}")
+            base.reasons.append(f"a new division ({division})")
         if people.geography[target] not in seen_geographies[r]:
             geography = people.geography_names[people.geography[target]]
-            base.reasons.append(f"new geography for the mentee: {geography}")
+            base.reasons.append(f"a new geography ({geography})")
         wanted = int(people.goal_count[mentee])
         if wanted:
             covered = int(np.bitwise_count(people.strengths[target] & people.goals[mentee]).sum())

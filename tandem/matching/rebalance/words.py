@@ -25,16 +25,19 @@ def score_text(value: float) -> str:
     return f"{value:.{SCORE_DECIMALS}f}"
 
 
-def compared(low: float, high: float, *, least: int = SCORE_DECIMALS) -> tuple[str, str]:
+def compared(
+    low: float, high: float, *, least: int = SCORE_DECIMALS, line: bool = False
+) -> tuple[str, str]:
     """``low`` and ``high`` (``low < high``) as texts that read in the same order.
 
     At least ``least`` decimals, more when fewer would print them equal or
-    reversed; the threshold-like ``high`` drops trailing zeros ("0.45").
+    reversed; with ``line`` (``high`` is a threshold) ``high`` drops trailing
+    zeros ("0.45").
     """
     for decimals in range(least, _MAX_DECIMALS + 1):
         a, b = f"{low:.{decimals}f}", f"{high:.{decimals}f}"
         if float(a) < float(b):
-            return a, _trim(b, least)
+            return a, _trim(b, least) if line else b
     return f"{low:.{_MAX_DECIMALS}f}", f"{high:.{_MAX_DECIMALS}f}"
 
 

@@ -33,7 +33,7 @@ def test_rotation_brings_a_new_perspective(engine: Engine) -> None:
     [item] = compute_rotation(engine)
     assert item.mentee_id == "grad" and item.previous_mentor_ids == ["prev"]
     assert item.suggested_mentor_id == "fresh"
-    assert "new division for the mentee: Risk" in item.reasons
+    assert "a new division (Risk)" in item.reasons
 
 
 def test_rotation_shares_capacity_and_keeps_the_hard_rules(engine: Engine) -> None:
