@@ -81,6 +81,7 @@ from tandem.matching.rebalance.view import (
 )
 from tandem.matching.rebalance.words import (
     plural,
+    rotation_runner_up,
     rotation_sentence,
     runner_up_sentence,
     score_text,
@@ -166,6 +167,7 @@ __all__ = [
     "plan_rotation",
     "plural",
     "refresh_rebalance_plan",
+    "rotation_runner_up",
     "rotation_sentence",
     "runner_up_sentence",
     "save_match_config",

@@ -19,6 +19,7 @@ from tandem.matching import (
     RebalancePlan,
     RotationSuggestion,
     load_long,
+    rotation_runner_up,
     score_text,
 )
 
@@ -121,8 +122,8 @@ def rotation_section(
         {
             "Mentee": [names(r.mentee_id) for r in shown],
             "Next mentor": [scored(r.suggested_mentor_id, r.score) for r in shown],
-            "Why": [_first_up(plain_join(r.reasons)) or "—" for r in shown],
-            "Runner-up": [scored(r.runner_up_mentor_id, r.runner_up_score) for r in shown],
+            "Why": [_first_up(", ".join(r.reasons)) or "—" for r in shown],
+            "Runner-up": [rotation_runner_up(r, names) for r in shown],
             "Previous mentors": [
                 ", ".join(names(m) for m in r.previous_mentor_ids) or "—" for r in shown
             ],
@@ -134,9 +135,9 @@ def rotation_section(
         hide_index=True,
         column_config={
             # Mentee, next mentor and why inside 1280 px; the rest to their right.
-            "Mentee": st.column_config.TextColumn(width=170),
-            "Next mentor": st.column_config.TextColumn(width=220),
-            "Why": st.column_config.TextColumn(width=420),
+            "Mentee": st.column_config.TextColumn(width=150),
+            "Next mentor": st.column_config.TextColumn(width=200),
+            "Why": st.column_config.TextColumn(width=460),
         },
     )
     st.caption(

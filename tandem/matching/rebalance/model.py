@@ -158,6 +158,8 @@ class RotationSuggestion:
     runner_up_mentor_id: str | None
     runner_up_score: float | None
     reasons: list[str]
+    #: the mentees who get the runner-up's free places in the joint assignment
+    runner_up_taken_by: list[str] = field(default_factory=list)
 
 
 @dataclass

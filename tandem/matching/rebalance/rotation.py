@@ -72,6 +72,9 @@ def compute_rotation(
     return plan_rotation(people, rules, history, cfg)
 
 
+_Row = tuple[str, ClosedPairing, list[int]]  # mentee id, latest completed pairing, previous mentors
+
+
 def plan_rotation(
     people: People, rules: HardRules, history: list[ClosedPairing], config: MatchConfig
 ) -> list[RotationSuggestion]:
@@ -81,18 +84,7 @@ def plan_rotation(
     no open one); previous mentors are those of every closed pairing (ended
     or completed), which the repeat rule forbids anyway.
     """
-    by_mentee: dict[str, list[ClosedPairing]] = {}
-    for item in history:
-        if item.mentee_id in people.index and item.mentor_id in people.index:
-            by_mentee.setdefault(item.mentee_id, []).append(item)
-    rows: list[tuple[str, ClosedPairing, list[int]]] = []
-    for mentee_id, items in sorted(by_mentee.items()):
-        completed = [i for i in items if i.status == "completed"]
-        if not completed:
-            continue
-        latest = max(completed, key=lambda i: (i.ended or dt.date.min, i.pairing_id))
-        previous = sorted({people.index[i.mentor_id] for i in items})
-        rows.append((mentee_id, latest, previous))
+    rows = _rows(people, history)
     if not rows:
         return []
     row_mentees = np.array([people.index[m] for m, _, _ in rows], dtype=np.int64)
@@ -101,8 +93,6 @@ def plan_rotation(
     columns = np.nonzero(free > 0)[0]
     capacity = free[columns].astype(np.int64)
     forbid_rows, forbid_cols = rules.forbidden_pairs(row_mentees, columns)
-    seen_divisions = [np.unique(people.division[p]) for _, _, p in rows]
-    seen_geographies = [np.unique(people.geography[p]) for _, _, p in rows]
     # Row × code tables of what each mentee has seen (code -1, unknown, at the end).
     seen_division = np.zeros((len(rows), len(people.division_names) + 1), dtype=bool)
     seen_geography = np.zeros((len(rows), len(people.geography_names) + 1), dtype=bool)
@@ -130,54 +120,94 @@ def plan_rotation(
         extra_forbidden=same_perspective,
     )
     order = np.lexsort((-edges.values, edges.rows))
-    e_rows, e_cols, e_values = edges.rows[order], edges.cols[order], edges.values[order]
-    bounds = np.searchsorted(e_rows, np.arange(len(rows) + 1))
-    out: list[RotationSuggestion] = []
-    for r, (mentee_id, latest, previous) in enumerate(rows):
-        lo, hi = bounds[r], bounds[r + 1]
-        mentee = int(row_mentees[r])
-        previous_ids = [people.ids[p] for p in previous]
-        base = RotationSuggestion(
-            mentee_id=mentee_id,
-            previous_pairing_id=latest.pairing_id,
-            previous_mentor_ids=previous_ids,
-            suggested_mentor_id=None,
-            score=None,
-            components={},
-            kind=latest.kind,
-            cohort_id=latest.cohort_id,
-            runner_up_mentor_id=None,
-            runner_up_score=None,
-            reasons=[],
+    e_cols, e_values = edges.cols[order], edges.values[order]
+    bounds = np.searchsorted(edges.rows[order], np.arange(len(rows) + 1))
+    return [
+        _explain(
+            people,
+            config,
+            rows,
+            r,
+            assigned,
+            columns,
+            e_cols[bounds[r] : bounds[r + 1]],
+            e_values[bounds[r] : bounds[r + 1]],
         )
-        if assigned[r] < 0:
-            base.reasons = [
-                "the free slots of every suitable mentor went to mentees they suit better"
-                if hi > lo
-                else "no mentor with a free slot brings a new division or geography "
-                "and passes the hard rules"
-            ]
-            out.append(base)
+        for r in range(len(rows))
+    ]
+
+
+def _rows(people: People, history: list[ClosedPairing]) -> list[_Row]:
+    """One row per mentee with a completed pairing: its latest one and every previous mentor."""
+    by_mentee: dict[str, list[ClosedPairing]] = {}
+    for item in history:
+        if item.mentee_id in people.index and item.mentor_id in people.index:
+            by_mentee.setdefault(item.mentee_id, []).append(item)
+    rows: list[_Row] = []
+    for mentee_id, items in sorted(by_mentee.items()):
+        completed = [i for i in items if i.status == "completed"]
+        if not completed:
             continue
-        target = int(columns[assigned[r]])
-        value = int(e_values[lo:hi][e_cols[lo:hi] == assigned[r]][0])
-        others = e_cols[lo:hi] != assigned[r]
-        if others.any():
-            best = int(np.argmax(others))  # edges are sorted by value, descending
-            base.runner_up_mentor_id = people.ids[int(columns[e_cols[lo:hi][best]])]
-            base.runner_up_score = int(e_values[lo:hi][best]) / SCALE
-        if people.division[target] not in seen_divisions[r]:
-            division = people.division_names[people.division[target]]
-            base.reasons.append(f"a new division ({division})")
-        if people.geography[target] not in seen_geographies[r]:
-            geography = people.geography_names[people.geography[target]]
-            base.reasons.append(f"a new geography ({geography})")
-        wanted = int(people.goal_count[mentee])
-        if wanted:
-            covered = int(np.bitwise_count(people.strengths[target] & people.goals[mentee]).sum())
-            base.reasons.append(f"covers {covered} of {wanted} development goals")
-        base.suggested_mentor_id = people.ids[target]
-        base.score = value / SCALE
-        base.components = pair_components(people, target, mentee, latest.kind, config)
-        out.append(base)
-    return out
+        latest = max(completed, key=lambda i: (i.ended or dt.date.min, i.pairing_id))
+        previous = sorted({people.index[i.mentor_id] for i in items})
+        rows.append((mentee_id, latest, previous))
+    return rows
+
+
+def _explain(
+    people: People,
+    config: MatchConfig,
+    rows: list[_Row],
+    r: int,
+    assigned: np.ndarray,
+    columns: np.ndarray,
+    cols: np.ndarray,
+    values: np.ndarray,
+) -> RotationSuggestion:
+    """Row ``r``'s next mentor, runner-up and reasons; ``cols`` and ``values`` are its
+    options, best first."""
+    mentee_id, latest, previous = rows[r]
+    mentee = people.index[mentee_id]
+    base = RotationSuggestion(
+        mentee_id=mentee_id,
+        previous_pairing_id=latest.pairing_id,
+        previous_mentor_ids=[people.ids[p] for p in previous],
+        suggested_mentor_id=None,
+        score=None,
+        components={},
+        kind=latest.kind,
+        cohort_id=latest.cohort_id,
+        runner_up_mentor_id=None,
+        runner_up_score=None,
+        reasons=[],
+    )
+    if assigned[r] < 0:
+        base.reasons = [
+            "the free places of every suitable mentor went to mentees they suit better"
+            if len(cols)
+            else "no mentor with a free place brings a new division or geography "
+            "and passes the hard rules"
+        ]
+        return base
+    target = int(columns[assigned[r]])
+    others = cols != assigned[r]
+    if others.any():
+        best = int(np.argmax(others))  # options are sorted by value, descending
+        column = int(cols[best])
+        base.runner_up_mentor_id = people.ids[int(columns[column])]
+        base.runner_up_score = int(values[best]) / SCALE
+        holders = np.nonzero(assigned == column)[0].tolist()
+        base.runner_up_taken_by = [rows[h][0] for h in holders if h != r]
+    if people.division[target] not in people.division[previous]:
+        base.reasons.append(f"a new division ({people.division_names[people.division[target]]})")
+    if people.geography[target] not in people.geography[previous]:
+        geography = people.geography_names[people.geography[target]]
+        base.reasons.append(f"a new geography ({geography})")
+    wanted = int(people.goal_count[mentee])
+    if wanted:
+        covered = int(np.bitwise_count(people.strengths[target] & people.goals[mentee]).sum())
+        base.reasons.append(f"covers {covered} of {wanted} goals")
+    base.suggested_mentor_id = people.ids[target]
+    base.score = int(values[cols == assigned[r]][0]) / SCALE
+    base.components = pair_components(people, target, mentee, latest.kind, config)
+    return base

@@ -108,6 +108,19 @@ def runner_up_sentence(s: Suggestion, name: Name) -> str:
     return f"{runner} would fit this mentee better ({better} against {chosen}), but {because}."
 
 
+def rotation_runner_up(r: RotationSuggestion, name: Name) -> str:
+    """The rotation runner-up as a table cell: name and score, and — when it scores higher
+    than the next mentor — who gets its free places."""
+    if not r.runner_up_mentor_id or r.runner_up_score is None:
+        return "—"
+    text = f"{name(r.runner_up_mentor_id)} ({score_text(r.runner_up_score)})"
+    if r.score is not None and r.runner_up_score > r.score and r.runner_up_taken_by:
+        holders = [name(m) for m in r.runner_up_taken_by]
+        shown = holders[:2] + ([plural(len(holders) - 2, "other")] if len(holders) > 2 else [])
+        text += f": their free place goes to {joined(shown)}"
+    return text
+
+
 def rotation_sentence(r: RotationSuggestion, name: Name) -> str:
     """Why a waiting mentee gets this next mentor (or none), in one sentence."""
     if not r.suggested_mentor_id or r.score is None:

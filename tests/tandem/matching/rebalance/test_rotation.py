@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import Engine
 
@@ -75,3 +77,19 @@ def test_rotation_shares_capacity_and_keeps_the_hard_rules(engine: Engine) -> No
     )
     total = (items["g1"].score or 0.0) + (items["g2"].score or 0.0)
     assert total == pytest.approx(best, abs=1e-5)
+
+
+def test_a_better_rotation_runner_up_names_who_gets_its_place(engine: Engine) -> None:
+    generate_demo = pytest.importorskip("tandem.program.demo").generate_demo
+    generate_demo(engine, pairings=200, seed=7, today=dt.date(2026, 6, 1))
+    rotation = compute_rotation(engine)
+    next_mentor = {r.mentee_id: r.suggested_mentor_id for r in rotation}
+    better = [
+        r
+        for r in rotation
+        if r.score is not None and r.runner_up_score is not None and r.runner_up_score > r.score
+    ]
+    assert better
+    for r in better:
+        assert r.runner_up_taken_by
+        assert all(next_mentor[m] == r.runner_up_mentor_id for m in r.runner_up_taken_by)

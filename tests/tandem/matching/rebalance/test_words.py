@@ -98,3 +98,27 @@ def test_a_weaker_runner_up_is_the_next_best_and_a_tie_is_said() -> None:
 def test_plurals_and_lists() -> None:
     assert plural(1, "mentee") == "1 mentee" and plural(2, "mentee") == "2 mentees"
     assert joined(["a"]) == "a" and joined(["a", "b", "c"]) == "a, b and c"
+
+
+def test_a_better_rotation_runner_up_says_who_gets_its_place() -> None:
+    from tandem.matching import RotationSuggestion, rotation_runner_up
+
+    r = RotationSuggestion(
+        mentee_id="e",
+        previous_pairing_id="p0",
+        previous_mentor_ids=["m1"],
+        suggested_mentor_id="m2",
+        score=0.963,
+        components={},
+        kind="traditional",
+        cohort_id=None,
+        runner_up_mentor_id="m3",
+        runner_up_score=0.986,
+        reasons=[],
+        runner_up_taken_by=["x"],
+    )
+    assert rotation_runner_up(r, NAMES.__getitem__) == (
+        "Dev Rao (0.986): their free place goes to Eli Ng"
+    )
+    r.runner_up_score = 0.9
+    assert rotation_runner_up(r, NAMES.__getitem__) == "Dev Rao (0.900)"
