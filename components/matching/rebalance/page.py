@@ -110,6 +110,7 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
         rotation_section(engine, rotation, viewer, fingerprint)
 
 
+# Measured (bench/findings.md, "Rebalancing at scale (session 2)"): the plan at
 # 50,000 pairings takes about a minute of CPU in under 1 GB (it took minutes and
 # ~9 GB before). Above this size a page view does not start it by itself.
 LIVE_PLAN_LIMIT = 10_000

@@ -25,7 +25,19 @@ from tandem.matching import (
 )
 
 PINS_OUTCOME_KEY = "rb_pins_outcome"
-PINS_SHOWN = ["pairing_id", "cohort", "mentee", "mentor", "status", "pinned", "excluded"]
+#: The editor's columns: people first, the id last.
+PINS_SHOWN = ["mentee", "mentor", "cohort", "status", "pinned", "excluded", "pairing_id"]
+_LABELS: dict[str, Any] = {
+    "pairing_id": "Pairing",
+    "cohort": "Cohort",
+    "mentee": "Mentee",
+    "mentor": "Mentor",
+    "status": "Status",
+    "pinned": st.column_config.CheckboxColumn("Pinned", help="Never moved by the plan."),
+    "excluded": st.column_config.CheckboxColumn(
+        "Excluded", help="Never considered by the plan; it keeps its slot."
+    ),
+}
 
 
 # --- pins and exclusions -----------------------------------------------------------------
@@ -84,28 +96,8 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
     settings = rebalance_settings(engine, fingerprint)
     kept_ids = tuple(sorted(set(settings["pins"]) | set(settings["excludes"])))
     mask = NameMask(engine, viewer)
-    labels: dict[str, Any] = {
-        "pairing_id": "Pairing",
-        "cohort": "Cohort",
-        "mentee": "Mentee",
-        "mentor": "Mentor",
-        "status": "Status",
-        "pinned": st.column_config.CheckboxColumn("Pinned", help="Never moved by the plan."),
-        "excluded": st.column_config.CheckboxColumn(
-            "Excluded", help="Never considered by the plan; it keeps its slot."
-        ),
-    }
     can_edit = viewer.can("rebalance")
-    if can_edit:
-        search_column, kept_column = st.columns([3, 1], vertical_alignment="bottom")
-        search = search_column.text_input(
-            "Find pairings",
-            key="rb_pins_search",
-            placeholder="Pairing id, cohort, mentee or mentor",
-        ).strip()
-        kept_only = kept_column.toggle("Only pinned or excluded", key="rb_pins_kept")
-    else:
-        search, kept_only = "", True
+    search, kept_only = _search(can_edit)
     # A pager (and an editor) per list shown: a new search starts at its first page,
     # and an editor's ticks, kept by row position, never land on another list's rows.
     list_key = f"{kept_only}_{search.casefold()}"
@@ -124,9 +116,7 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
         )
 
     total, rows = read(page)
-    if page > page_count(
-        total, PINS_PAGE_SIZE
-    ):  # the list shrank since (a save): back to its first page
+    if page > page_count(total, PINS_PAGE_SIZE):  # the list shrank (a save): its first page
         st.session_state.pop(page_key, None)
         page = 1
         total, rows = read(page)
@@ -157,16 +147,36 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
         )
         + f" Pinned: {len(settings['pins'])}, excluded: {len(settings['excludes'])} in all."
     )
+    rows = rows.assign(status=rows["status"].str.capitalize())
     if not can_edit:
-        st.dataframe(rows[PINS_SHOWN], hide_index=True, column_config=labels)
+        st.dataframe(rows[PINS_SHOWN], hide_index=True, column_config=_LABELS)
         return
+    _editor(engine, viewer, rows, f"rb_pins_editor_{page}_{list_key}")
+
+
+def _search(can_edit: bool) -> tuple[str, bool]:
+    """The search words and whether to list only the kept pairings (a viewer who cannot
+    edit sees only those)."""
+    if not can_edit:
+        return "", True
+    search_column, kept_column = st.columns([3, 1], vertical_alignment="bottom")
+    search = search_column.text_input(
+        "Find pairings",
+        key="rb_pins_search",
+        placeholder="Pairing id, cohort, mentee or mentor",
+    ).strip()
+    return search, kept_column.toggle("Only pinned or excluded", key="rb_pins_kept")
+
+
+def _editor(engine: Engine, viewer: Viewer, rows: pd.DataFrame, key: str) -> None:
+    """The ticks of one page, saved together (each change its own audited write)."""
     with st.form("rb_pins_form", border=False):
         edited = st.data_editor(
             rows[PINS_SHOWN],
             hide_index=True,
-            column_config=labels,
+            column_config=_LABELS,
             disabled=["pairing_id", "cohort", "mentee", "mentor", "status"],
-            key=f"rb_pins_editor_{page}_{list_key}",
+            key=key,
         )
         submitted = st.form_submit_button("Save pins and exclusions", icon=":material/push_pin:")
     if submitted:
@@ -180,6 +190,3 @@ def pins_and_excludes(engine: Engine, viewer: Viewer, fingerprint: tuple[Any, ..
             else "Nothing changed.",
         )
         st.rerun()
-
-
-# Measured (bench/findings.md, "Rebalancing at scale (session 2)"): the plan at

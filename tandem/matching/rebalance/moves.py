@@ -90,6 +90,69 @@ def _check_target(session: Session, s: Suggestion, mentor: Person) -> None:
         )
 
 
+def _end_old(session: Session, s: Suggestion, old: Pairing, today: dt.date) -> None:
+    """End the pairing, only if it is still as the suggestion saw it."""
+    ended = session.execute(
+        update(Pairing)
+        .where(
+            Pairing.pairing_id == s.pairing_id,
+            Pairing.version == s.pairing_version,
+            Pairing.status == s.pairing_status,
+            Pairing.mentor_id == s.current_mentor_id,
+            Pairing.mentee_id == s.mentee_id,
+        )
+        .values(
+            status="ended",
+            ended_date=max(today, old.start_date),
+            version=Pairing.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if ended.rowcount != 1:  # type: ignore[attr-defined]
+        raise SuggestionConflict(
+            f"pairing {s.pairing_id} changed since the suggestion was made "
+            f"(now {old.status}, version {old.version}; the suggestion saw "
+            f"{s.pairing_status}, version {s.pairing_version})"
+        )
+
+
+def _audit_accept(
+    session: Session,
+    s: Suggestion,
+    actor: str,
+    before: dict[str, Any],
+    new: Pairing,
+    today: dt.date,
+) -> None:
+    """The two audit rows of an accept: the pairing ended, the new one proposed."""
+    after_end = {**before, "status": "ended", "ended_date": max(today, before["start_date"])}
+    after_end["version"] = s.pairing_version + 1
+    audit.record(
+        session,
+        actor=actor,
+        action="rebalance.accept.end",
+        entity="pairing",
+        entity_id=s.pairing_id,
+        before=before,
+        after={**after_end, "replaced_by": new.pairing_id},
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="rebalance.accept.propose",
+        entity="pairing",
+        entity_id=new.pairing_id,
+        before=None,
+        after={
+            **_pairing_row(new),
+            "replaces": s.pairing_id,
+            "score": s.suggested_score,
+            "previous_score": s.current_score,
+            "reasons": list(s.reasons),
+        },
+    )
+
+
 def accept_suggestion(
     engine: Engine,
     scope: Scope,
@@ -125,28 +188,7 @@ def accept_suggestion(
         if not scope.allows(old.cohort_id):
             raise OutOfScope()
         before = _pairing_row(old)
-        ended = session.execute(
-            update(Pairing)
-            .where(
-                Pairing.pairing_id == s.pairing_id,
-                Pairing.version == s.pairing_version,
-                Pairing.status == s.pairing_status,
-                Pairing.mentor_id == s.current_mentor_id,
-                Pairing.mentee_id == s.mentee_id,
-            )
-            .values(
-                status="ended",
-                ended_date=max(today, old.start_date),
-                version=Pairing.version + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if ended.rowcount != 1:  # type: ignore[attr-defined]
-            raise SuggestionConflict(
-                f"pairing {s.pairing_id} changed since the suggestion was made "
-                f"(now {old.status}, version {old.version}; the suggestion saw "
-                f"{s.pairing_status}, version {s.pairing_version})"
-            )
+        _end_old(session, s, old, today)
         _check_target(session, s, mentor)
         new_id = f"rb-{uuid.uuid4().hex[:20]}"
         new = Pairing(
@@ -164,32 +206,7 @@ def accept_suggestion(
             version=1,
         )
         session.add(new)
-        after_end = {**before, "status": "ended", "ended_date": max(today, old.start_date)}
-        after_end["version"] = s.pairing_version + 1
-        audit.record(
-            session,
-            actor=actor,
-            action="rebalance.accept.end",
-            entity="pairing",
-            entity_id=s.pairing_id,
-            before=before,
-            after={**after_end, "replaced_by": new_id},
-        )
-        audit.record(
-            session,
-            actor=actor,
-            action="rebalance.accept.propose",
-            entity="pairing",
-            entity_id=new_id,
-            before=None,
-            after={
-                **_pairing_row(new),
-                "replaces": s.pairing_id,
-                "score": s.suggested_score,
-                "previous_score": s.current_score,
-                "reasons": list(s.reasons),
-            },
-        )
+        _audit_accept(session, s, actor, before, new, today)
     return new_id
 
 

@@ -356,22 +356,9 @@ def stored_suggestions(
     return [found[p] for p in wanted if p in found]
 
 
-def stored_load_summary(
-    engine: Engine, config: MatchConfig, cohorts: Sequence[str] = (), limit: int | None = None
-) -> LoadSummary:
-    """The Mentor load tab of the stored plan for ``config``, worked out in SQL.
-
-    The rule of ``tandem.matching.rebalance.view.load_changes`` and ``summarise_loads``
-    over the stored suggestions in ``cohorts`` (empty: all): each mentor's load
-    (``LOAD_STATUSES``) before and after accepting every suggestion; a mentor
-    counts when the load changes or was over capacity (with ``cohorts``: an
-    overloaded mentor of a suggestion or of an open pairing in them); the chart
-    takes at most ``limit`` (default ``LOAD_CHART_MENTORS``): over capacity
-    before or after first, then the biggest change, then by name and id.  Only
-    the counts and those rows leave the database (at 50,000 pairings ~19,000
-    mentors are concerned).
-    """
-    limit = frames.LOAD_CHART_MENTORS if limit is None else limit  # read when called
+def _load_changes(config: MatchConfig, cohorts: Sequence[str]) -> Any:
+    """A CTE of the mentors concerned by the stored plan for ``config``: person_id, name,
+    max_mentees, before, after (the rule of :func:`stored_load_summary`)."""
     stored = StoredRebalanceSuggestion
     where = [stored.config_key == config_hash(config)]
     if cohorts:
@@ -428,6 +415,26 @@ def stored_load_summary(
         )
         overloaded = overloaded.where(Person.person_id.in_(visible))
     changes = union_all(moved, overloaded).cte("changes").prefix_with("MATERIALIZED")
+    return changes
+
+
+def stored_load_summary(
+    engine: Engine, config: MatchConfig, cohorts: Sequence[str] = (), limit: int | None = None
+) -> LoadSummary:
+    """The Mentor load tab of the stored plan for ``config``, worked out in SQL.
+
+    The rule of ``tandem.matching.rebalance.view.load_changes`` and ``summarise_loads``
+    over the stored suggestions in ``cohorts`` (empty: all): each mentor's load
+    (``LOAD_STATUSES``) before and after accepting every suggestion; a mentor
+    counts when the load changes or was over capacity (with ``cohorts``: an
+    overloaded mentor of a suggestion or of an open pairing in them); the chart
+    takes at most ``limit`` (default ``LOAD_CHART_MENTORS``): over capacity
+    before or after first, then the biggest change, then by name and id.  Only
+    the counts and those rows leave the database (at 50,000 pairings ~19,000
+    mentors are concerned).
+    """
+    limit = frames.LOAD_CHART_MENTORS if limit is None else limit  # read when called
+    changes = _load_changes(config, cohorts)
     c = changes.c
 
     def flag(condition: Any) -> Any:
