@@ -101,4 +101,17 @@ def load_spec(long: pd.DataFrame) -> dict[str, Any]:
             "tooltip": [_field("max_mentees", "quantitative", title="Capacity (max mentees)")],
         },
     }
-    return {"layer": [bars, capacity], "height": max(120, 46 * long["label"].nunique())}
+    # The count at each bar's end, so nobody has to hover (0 included: a mentor left).
+    values = {
+        "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 4, "fontSize": 12},
+        "encoding": {
+            "y": y,
+            "yOffset": _field("when", "nominal", sort=[BEFORE, AFTER]),
+            "x": _field("load", "quantitative"),
+            "text": _field("load", "quantitative", format="d"),
+        },
+    }
+    return {
+        "layer": [bars, capacity, values],
+        "height": max(120, 46 * long["label"].nunique()),
+    }
