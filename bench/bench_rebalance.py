@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tandem.matching.rebalance import OpenPairing, compute_rebalance, plan_rebalance
+from tandem.matching import OpenPairing, compute_rebalance, plan_rebalance
 from tandem.matching.scoring import HardRules, MatchConfig, People
 from tandem.program.bulk import upsert
 from tandem.program.db import get_engine

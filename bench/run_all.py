@@ -258,8 +258,7 @@ def bench_heavy(
     """Import, theme refresh, health refresh and rebalancing; returns the last database."""
     from tandem.health.score import refresh_health
     from tandem.impact import refresh_impact
-    from tandem.matching.rebalance import compute_rebalance
-    from tandem.matching.rebalance_store import refresh_rebalance_plan
+    from tandem.matching import compute_rebalance, refresh_rebalance_plan
     from tandem.portfolio.pairing_stats import refresh_pairing_stats
     from tandem.program.bundle import export_bundle, import_bundle
     from tandem.program.db import get_engine

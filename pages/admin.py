@@ -12,6 +12,7 @@ from components.admin import (
     rules_section,
     users_section,
 )
+from components.matching.weights import weight_editor
 from components.ui.shell import page_setup, page_viewer
 
 engine = page_setup(
@@ -29,5 +30,11 @@ with users:
     users_section(engine, viewer)
 with rules:
     rules_section(engine, viewer)
+    st.subheader("Matching weights")
+    st.caption(
+        "How suggested pairings and rebalancing moves are scored: the weights of the "
+        "components (relative), and the numbers rebalancing and the components use."
+    )
+    weight_editor(engine, viewer, key="admin_weights")
 with audit:
     audit_section(engine, viewer)

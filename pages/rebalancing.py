@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.matching import rebalancing as section
+from components.matching import rebalance as section
 from components.ui.shell import page_setup, page_viewer
 
 engine = page_setup(
@@ -18,7 +18,7 @@ st.caption(
     "is always optimised over every pairing"
     + (" (you see and act on the suggestions in your cohorts)." if viewer.cohorts else ".")
 )
-fingerprint = section.data_fingerprint(engine)
+fingerprint = section.fingerprint_of(engine)
 if not section.size_guard(engine, fingerprint):
     st.stop()
 section.workbench(engine, viewer)

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from tandem.health.score import HealthReport, refresh_health
 from tandem.impact import has_career_events, refresh_impact
-from tandem.matching.rebalance_store import PlanRefreshReport, refresh_rebalance_plan
+from tandem.matching import PlanRefreshReport, refresh_rebalance_plan
 from tandem.portfolio.pairing_stats import refresh_pairing_stats
 from tandem.program.db import take_writer_turn, writer_transaction
 from tandem.themes.refresh import RefreshReport, refresh_themes

@@ -1,4 +1,8 @@
-"""Admin: the tunable rules (privacy threshold, health, matching) and refresh now."""
+"""Admin: the tunable rules (privacy threshold, health) and refresh now.
+
+The matching weights have one editor, ``components.matching.weights``, which the
+Admin page draws below these.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ from tandem.access import Viewer
 from tandem.access.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY, privacy_threshold
 from tandem.health.score import COMPONENT_LABELS as HEALTH_LABELS
 from tandem.health.score import STALLABLE_STATUSES, health_settings, save_health_settings
-from tandem.matching import scoring as matching
 from tandem.program.settings import SettingsError, put_setting
 from tandem.refresh import refresh_all
 
@@ -60,8 +63,6 @@ def rules_section(engine: Engine, viewer: Viewer) -> None:
     _health(engine, viewer, can_edit)
     if can_edit:
         _refresh_now(engine, viewer)
-    st.subheader("Matching weights")
-    _matching(engine, viewer, can_edit)
 
 
 _REFRESH_REQUESTED = "admin_refresh_requested"
@@ -181,44 +182,3 @@ def _save_health(engine: Engine, viewer: Viewer, template: dict[str, Any]) -> No
     value = _from_keys(template, "admin_health")
     value["stall_statuses"] = list(st.session_state.get("admin_health_statuses") or [])
     _save_setting("Health rules", lambda: save_health_settings(engine, value, viewer.actor))
-
-
-def _matching(engine: Engine, viewer: Viewer, can_edit: bool) -> None:
-    config = matching.load_match_config(engine).to_dict()
-    st.caption(
-        "How suggested pairings and rebalancing moves are scored: weights of the "
-        "components (relative), and the thresholds rebalancing uses."
-    )
-    scalars = {k: v for k, v in config.items() if k != "weights"}
-    if not can_edit:
-        rows = [
-            (f"Weight: {matching.COMPONENT_LABELS.get(k, k)}", v)
-            for k, v in config["weights"].items()
-        ]
-        rows += [(humanise(k), v) for k, v in scalars.items()]
-        st.dataframe(_settings_frame(rows), hide_index=True)
-        return
-    with st.form("admin_matching_form"):
-        columns = st.columns(3)
-        for index, (name, weight) in enumerate(config["weights"].items()):
-            with columns[index % 3]:
-                _number_input(
-                    matching.COMPONENT_LABELS.get(name, name).capitalize(),
-                    float(weight),
-                    f"admin_match_weights_{name}",
-                )
-        for name, number in scalars.items():
-            _number_input(humanise(name), float(number), f"admin_match_{name}")
-        st.form_submit_button(
-            "Save matching weights",
-            key="admin_match_save",
-            on_click=_save_matching,
-            args=(engine, viewer, config),
-        )
-
-
-def _save_matching(engine: Engine, viewer: Viewer, template: dict[str, Any]) -> None:
-    value = _from_keys(template, "admin_match")
-    _save_setting(
-        "Matching weights", lambda: matching.save_match_config(engine, value, viewer.actor)
-    )

@@ -10,7 +10,7 @@ not write themselves (``components.ui.formatting.plain``).
 
 Not for the Rebalancing page's accept/decline outcome, which must survive
 Streamlit's extra runs after a click and goes only when the data changes
-(``components.matching.rebalancing.outcome_message``).
+(``components.matching.rebalance.actions.outcome_message``).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from tandem.matching.rebalance import RebalancePlan, compute_rebalance, compute_rotation
+from tandem.matching import RebalancePlan, compute_rebalance, compute_rotation
 from tandem.program.db import get_engine
 from tandem.program.settings import SettingsError
 

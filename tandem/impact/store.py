@@ -18,7 +18,7 @@ cohorts"), so a stale report can slow the page down but is never shown.
   threshold and for the same data date (the last career event, or today if
   earlier);
 * the data fingerprint read before computing it equals today's
-  (``tandem.matching.rebalance_queries.data_fingerprint``: pairings, people, the
+  (``tandem.matching.data_fingerprint``: pairings, people, the
   latest audit row and settings change), which catches a write path that
   does not clear it;
 * the whole-program report goes only to a viewer without a cohort scope; a
@@ -45,7 +45,7 @@ from tandem.impact.breakdown import BreakdownRow
 from tandem.impact.estimate import DEFAULT_MONTHS, Estimate
 from tandem.impact.query import cohorts_in_scope, data_through
 from tandem.impact.report import CURVE_COLUMNS, ImpactReport, clamp_months, impact_report
-from tandem.matching.rebalance_queries import data_fingerprint
+from tandem.matching import data_fingerprint
 from tandem.program import rollups
 from tandem.program.db import writer_transaction
 from tandem.program.models import StoredImpactReport, utcnow

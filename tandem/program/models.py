@@ -521,9 +521,9 @@ class StoredRebalancePlan(Base):
 
     ``kind`` is ``"rebalance"`` or ``"rotation"``; ``config_key`` a hash of the
     matching configuration it was computed with; ``fingerprint`` the data
-    fingerprint (``tandem.matching.rebalance_queries.data_fingerprint``) read before
+    fingerprint (``tandem.matching.data_fingerprint``) read before
     computing.  Read only while ``rollup_state`` says so *and* both still match
-    (``tandem.matching.rebalance_store``); an import clears it (``tandem.program.rollups``).
+    (``tandem.matching.rebalance.store``); an import clears it (``tandem.program.rollups``).
     """
 
     __tablename__ = "rebalance_plans"
@@ -560,7 +560,7 @@ class StoredImpactReport(Base):
 class StoredRebalanceSuggestion(Base):
     """One suggestion of the stored rebalancing plan, a row each.
 
-    Written by ``tandem.matching.rebalance_store``.
+    Written by ``tandem.matching.rebalance.store``.
 
     The plan's ``rebalance_plans`` row holds everything else; its suggestions
     live here so the Rebalancing page reads the few columns it orders, scopes

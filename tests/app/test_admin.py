@@ -212,6 +212,44 @@ def test_health_rules_are_saved_and_bad_values_refused(app_database) -> None:  #
     assert audit_count(url, entity="setting", entity_id="health") == 1
 
 
+def weight_slider(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    (found,) = [s for s in at.slider if s.label == label]
+    return found
+
+
+def test_matching_weights_are_saved_by_the_one_editor(app_database) -> None:  # type: ignore[no-untyped-def]
+    from tandem.matching.scoring import load_match_config
+
+    url = app_database(all_tables)
+    at = admin_page()
+    assert at.button(key="admin_weights_save").disabled  # nothing changed yet
+    weight_slider(at, "Level gap").set_value(0.5).run()
+    assert any("unsaved" in c.value for c in at.caption)
+    at.button(key="admin_weights_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert load_match_config(get_engine(url)).weights["level"] == 0.5
+    assert audit_count(url, entity="setting", entity_id="matching") == 1
+    assert any("Weights saved" in s.value for s in at.success)
+    # After the save the editor starts from the saved values: nothing left to save.
+    assert weight_slider(at, "Level gap").value == 0.5
+    assert at.button(key="admin_weights_save").disabled
+    # A refused value is said in words and writes nothing.
+    sigma = next(n for n in at.number_input if "level_sigma" in str(n.key))
+    sigma.set_value(0.0).run()
+    assert "These weights cannot be used" in errors(at)
+    assert at.button(key="admin_weights_save").disabled
+    assert audit_count(url, entity="setting", entity_id="matching") == 1
+
+
+def test_put_back_returns_the_editor_to_the_saved_weights(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(all_tables)
+    at = admin_page()
+    weight_slider(at, "Availability").set_value(0.9).run()
+    at.button(key="admin_weights_put_back").click().run()
+    assert weight_slider(at, "Availability").value == 0.1
+    assert at.button(key="admin_weights_save").disabled
+
+
 def test_presenter_mode_is_read_only_and_hides_people(app_database) -> None:  # type: ignore[no-untyped-def]
     from tandem.access import save_user
 
@@ -220,7 +258,9 @@ def test_presenter_mode_is_read_only_and_hides_people(app_database) -> None:  # 
     at = admin_page(present=True)
     assert not at.file_uploader
     assert not at.text_input
-    assert not at.number_input
+    # The matching weights are shown, read-only; nothing can be saved.
+    assert all(n.disabled for n in at.number_input) and all(s.disabled for s in at.slider)
+    assert not [b for b in at.button if b.key and b.key.startswith("admin_weights_")]
     shown = " ".join(str(frame.value.to_dict()) for frame in at.dataframe)
     assert "lead@example.com" not in shown
     assert "someone@example.com" not in shown

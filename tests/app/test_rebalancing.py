@@ -11,8 +11,13 @@ from streamlit.testing.v1 import AppTest
 
 from tandem.access import EVERYTHING
 from tandem.access.privacy import presenter_key, pseudonym
-from tandem.matching.rebalance import compute_rebalance, load_rebalance_settings
-from tandem.matching.scoring import COMPONENTS, MatchConfig, load_match_config
+from tandem.matching import (
+    COMPONENTS,
+    MatchConfig,
+    compute_rebalance,
+    load_match_config,
+    load_rebalance_settings,
+)
 from tandem.program.bundle import import_bundle
 from tandem.program.db import get_engine
 from tandem.program.models import AuditEntry, Pairing, Setting
@@ -103,7 +108,7 @@ def test_a_lead_sees_each_suggestion_with_its_evidence(app_database) -> None:  #
             f"{s.suggested_mentor_load_before} → {s.suggested_mentor_load_after} of 2 mentees"
         ) in text
         if s.runner_up_score is not None:
-            assert f"({s.runner_up_score:.3f})" in text
+            assert f"{s.runner_up_score:.3f}" in text  # the runner-up, in its sentence
     assert any(m.value == f"{sum(s.gain for s in plan.suggestions):+.3f}" for m in at.metric)
     # The unresolved pairing and its reason are listed.
     for u in plan.unresolved:
@@ -129,7 +134,7 @@ def test_moving_a_slider_changes_the_plan_without_writing(app_database) -> None:
     assert counts(engine) == before_counts
 
     # Reset puts the sliders back at the saved values.
-    at.button(key="rb_reset_weights").click().run()
+    at.button(key="rb_weights_put_back").click().run()
     assert slider(at, "Skill complementarity").value == pytest.approx(0.35)
     assert f"Objective of the optimal plan: {saved.total_score:.3f}" in shown_text(at)
 
@@ -139,7 +144,7 @@ def test_saving_weights_writes_one_audit_row(app_database) -> None:  # type: ign
     at = open_page("lead")
     before = counts(engine)["audit"]
     slider(at, "Level gap").set_value(0.5).run()
-    at.button(key="rb_save_weights").click().run()
+    at.button(key="rb_weights_save").click().run()
     assert not at.exception
     assert counts(engine)["audit"] == before + 1
     config = load_match_config(engine)
@@ -153,7 +158,7 @@ def test_saving_weights_writes_one_audit_row(app_database) -> None:  # type: ign
     assert any("Weights saved" in s.value for s in at.success)
     # The sliders now show the stored values, so there is nothing left to save.
     assert slider(at, "Level gap").value == pytest.approx(0.5)
-    assert at.button(key="rb_save_weights").disabled
+    assert at.button(key="rb_weights_save").disabled
 
 
 def test_accept_ends_the_old_pairing_and_proposes_the_new_one(app_database) -> None:  # type: ignore[no-untyped-def]
@@ -181,6 +186,47 @@ def test_accept_ends_the_old_pairing_and_proposes_the_new_one(app_database) -> N
     assert any(new.pairing_id in as_read(s.value) for s in at.success)
     # The plan was recomputed: the accepted move is no longer offered.
     assert f"rb_accept_{first.pairing_id}_{first.suggested_mentor_id}" not in accept_buttons(at)
+
+
+def test_each_card_says_who_moves_from_whom_to_whom(app_database) -> None:  # type: ignore[no-untyped-def]
+    from tandem.matching import person_names, runner_up_sentence, suggestion_sentence
+
+    engine = get_engine(app_database(sample))
+    plan = compute_rebalance(engine)
+    at = open_page("lead")
+    text = shown_text(at)
+    people = {p for s in plan.suggestions for p in (s.mentee_id, s.current_mentor_id)}
+    people |= {p for s in plan.suggestions for p in (s.suggested_mentor_id, s.runner_up_mentor_id)}
+    names = person_names(engine, {p for p in people if p})
+
+    def name(person_id: str) -> str:
+        return names[person_id]
+
+    for s in plan.suggestions:
+        sentence = suggestion_sentence(s, name)
+        assert sentence.startswith(f"Move mentee {names[s.mentee_id]} from ")
+        assert sentence in text
+        assert runner_up_sentence(s, name) in text
+    assert "python -m tandem" not in text and "None" not in text and "(s)" not in text
+
+
+def test_after_an_accept_the_page_offers_to_store_the_plan(app_database) -> None:  # type: ignore[no-untyped-def]
+    from tandem.matching import load_match_config, stored_plan_time
+
+    engine = get_engine(app_database(stored_sample))
+    first = max(compute_rebalance(engine).suggestions, key=lambda s: s.gain)
+    at = open_page("lead")
+    at.button(key=f"rb_accept_{first.pairing_id}_{first.suggested_mentor_id}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = shown_text(at)
+    assert "python -m tandem" not in text
+    assert "no stored plan is current" in text
+    assert stored_plan_time(engine, load_match_config(engine)) is None
+    at.button(key="rb_store_plan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert stored_plan_time(engine, load_match_config(engine)) is not None
+    assert "Plan computed by the refresh at" in shown_text(at)
+    assert not [b for b in at.button if b.key == "rb_store_plan"]
 
 
 def test_a_suggestion_changed_meanwhile_is_refused_clearly(app_database) -> None:  # type: ignore[no-untyped-def]
@@ -226,7 +272,7 @@ def test_presenter_mode_is_read_only_and_pseudonymised(app_database) -> None:  #
     plan = compute_rebalance(engine)
     at = open_page("admin", present=True)
     assert not accept_buttons(at)
-    assert not [b for b in at.button if b.key in ("rb_save_weights", "rb_reset_weights")]
+    assert not [b for b in at.button if b.key in ("rb_weights_save", "rb_weights_put_back")]
     assert all(s.disabled for s in at.slider)
     text = shown_text(at)
     assert "Nuñez, José" not in text and "Ingrid Johansson" not in text
@@ -265,7 +311,7 @@ def test_a_lead_limited_to_cohorts_sees_only_their_suggestions(  # type: ignore[
 def test_pins_and_excludes_are_saved_one_audited_change_each(app_database) -> None:  # type: ignore[no-untyped-def]
     import pandas as pd
 
-    from components.matching.rebalancing import _apply_pin_changes
+    from components.matching.rebalance.pins import _apply_pin_changes
 
     engine = get_engine(app_database(sample))
     before = pd.DataFrame(
@@ -299,23 +345,22 @@ def editor_ids(at: AppTest) -> list[str]:
 
 
 def test_the_pins_editor_shows_a_page_of_the_pairings_found(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import tandem.matching.rebalance_view
-    from tandem.matching.rebalance import set_pinned
-    from tandem.matching.rebalance_queries import open_pairings
+    import components.matching.rebalance.pins
+    from tandem.matching import open_pairings, set_pinned
 
     engine = get_engine(app_database(sample))
     every = list(open_pairings(engine)["pairing_id"])
     assert len(every) > 3
     set_pinned(engine, EVERYTHING, every[-1], "lead@example.com", True)
-    monkeypatch.setattr(tandem.matching.rebalance_view, "PINS_PAGE_SIZE", 2)
+    monkeypatch.setattr(components.matching.rebalance.pins, "PINS_PAGE_SIZE", 2)
     at = open_page("lead")
     assert not at.exception
     assert editor_ids(at) == every[:2]
-    assert any(f"{len(every)} open pairing(s); 1–2 shown" in c.value for c in at.caption)
+    assert any(f"{len(every)} open pairings; 1–2 shown" in c.value for c in at.caption)
     at.session_state["rb_pins_page_False_"] = 2  # the pager's second page
     at.run()
     assert editor_ids(at) == every[2:4]
-    assert any(f"{len(every)} open pairing(s); 3–4 shown" in c.value for c in at.caption)
+    assert any(f"{len(every)} open pairings; 3–4 shown" in c.value for c in at.caption)
     # Only the kept ones, wherever they are in the list.
     at.toggle(key="rb_pins_kept").set_value(True).run()
     assert editor_ids(at) == [every[-1]]
@@ -335,15 +380,14 @@ def test_the_pins_editor_shows_a_page_of_the_pairings_found(app_database, monkey
 def test_the_pins_pager_goes_back_to_the_first_page_when_its_list_shrinks(  # type: ignore[no-untyped-def]
     app_database, monkeypatch
 ) -> None:
-    import tandem.matching.rebalance_view
-    from tandem.matching.rebalance import set_pinned
-    from tandem.matching.rebalance_queries import open_pairings
+    import components.matching.rebalance.pins
+    from tandem.matching import open_pairings, set_pinned
 
     engine = get_engine(app_database(sample))
     every = list(open_pairings(engine)["pairing_id"])
     for pairing_id in every[:4]:
         set_pinned(engine, EVERYTHING, pairing_id, "lead@example.com", True)
-    monkeypatch.setattr(tandem.matching.rebalance_view, "PINS_PAGE_SIZE", 1)
+    monkeypatch.setattr(components.matching.rebalance.pins, "PINS_PAGE_SIZE", 1)
     at = open_page("lead")
     at.toggle(key="rb_pins_kept").set_value(True).run()
     at.session_state["rb_pins_page_True_"] = 4
@@ -354,7 +398,7 @@ def test_the_pins_pager_goes_back_to_the_first_page_when_its_list_shrinks(  # ty
     at.run()  # two pages left
     assert not at.exception
     assert editor_ids(at) == [every[0]]
-    assert any("2 open pairing(s); 1–1 shown" in c.value for c in at.caption)
+    assert any("2 open pairings; 1–1 shown" in c.value for c in at.caption)
 
 
 def _accept_twice() -> None:
@@ -363,15 +407,15 @@ def _accept_twice() -> None:
 
     import streamlit as st
 
-    from components.matching.rebalancing import OUTCOME_KEY, _accept
+    from components.matching.rebalance.actions import OUTCOME_KEY, accept
     from tandem.access import EVERYTHING
-    from tandem.matching.rebalance import compute_rebalance
+    from tandem.matching import compute_rebalance
     from tandem.program.db import get_engine
 
     engine = get_engine(os.environ["DATABASE_URL"])
     if "first" not in st.session_state:
         st.session_state["first"] = max(compute_rebalance(engine).suggestions, key=lambda s: s.gain)
-    _accept(engine, EVERYTHING, st.session_state["first"], "lead@example.com")
+    accept(engine, EVERYTHING, st.session_state["first"], "lead@example.com")
     st.text(st.session_state[OUTCOME_KEY][1])
 
 
@@ -390,10 +434,10 @@ def test_a_second_click_on_an_accepted_suggestion_does_nothing(app_database) -> 
 
 
 def test_a_very_large_program_asks_before_computing_the_plan(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import components.matching.rebalancing as rebalancing_component
+    import components.matching.rebalance as rebalancing_component
 
     app_database(sample)
-    monkeypatch.setattr(rebalancing_component, "LIVE_PLAN_LIMIT", 1)
+    monkeypatch.setattr(rebalancing_component.page, "LIVE_PLAN_LIMIT", 1)
     at = open_page()
     assert not at.exception
     assert any("does not start on its own" in w.value for w in at.warning)
@@ -407,7 +451,7 @@ def test_a_very_large_program_asks_before_computing_the_plan(app_database, monke
 def stored_sample(engine: Engine) -> None:
     """The sample program with the plan stored by the refresh."""
     from tandem.health.score import refresh_health
-    from tandem.matching.rebalance_store import refresh_rebalance_plan
+    from tandem.matching import refresh_rebalance_plan
 
     sample(engine)
     refresh_health(engine)
@@ -416,7 +460,7 @@ def stored_sample(engine: Engine) -> None:
 
 def _no_live_plan(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
     """Make every live computation fail loudly; returns the calls attempted."""
-    import components.matching.rebalancing as rebalancing_component
+    import components.matching.rebalance as rebalancing_component
 
     calls: list[str] = []
 
@@ -427,19 +471,21 @@ def _no_live_plan(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
 
         return run
 
-    monkeypatch.setattr(rebalancing_component, "compute_rebalance", refuse("compute_rebalance"))
-    monkeypatch.setattr(rebalancing_component, "compute_rotation", refuse("compute_rotation"))
+    monkeypatch.setattr(
+        rebalancing_component.reads, "compute_rebalance", refuse("compute_rebalance")
+    )
+    monkeypatch.setattr(rebalancing_component.reads, "compute_rotation", refuse("compute_rotation"))
     return calls
 
 
 def test_the_page_reads_the_stored_plan_without_computing(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import components.matching.rebalancing as rebalancing_component
+    import components.matching.rebalance as rebalancing_component
 
     engine = get_engine(app_database(stored_sample))
     expected = compute_rebalance(engine)
     calls = _no_live_plan(monkeypatch)
     # A "very large" program: a stored plan needs no confirmation either.
-    monkeypatch.setattr(rebalancing_component, "LIVE_PLAN_LIMIT", 1)
+    monkeypatch.setattr(rebalancing_component.page, "LIVE_PLAN_LIMIT", 1)
     at = open_page("lead")
     assert calls == []
     assert not any("does not start on its own" in w.value for w in at.warning)
@@ -450,17 +496,17 @@ def test_the_page_reads_the_stored_plan_without_computing(app_database, monkeypa
 
 
 def test_moving_a_slider_computes_for_those_weights(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import components.matching.rebalancing as rebalancing_component
+    import components.matching.rebalance as rebalancing_component
 
     app_database(stored_sample)
     calls: list[object] = []
-    real = rebalancing_component.compute_rebalance
+    real = rebalancing_component.reads.compute_rebalance
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(kwargs.get("config"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(rebalancing_component, "compute_rebalance", counted)
+    monkeypatch.setattr(rebalancing_component.reads, "compute_rebalance", counted)
     at = open_page("lead")
     assert calls == []
     label = slider_labels(at)[0]
@@ -475,11 +521,11 @@ def test_moving_a_slider_computes_for_those_weights(app_database, monkeypatch) -
 def test_a_very_large_program_asks_before_computing_unsaved_weights(
     app_database, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import components.matching.rebalancing as rebalancing_component
+    import components.matching.rebalance as rebalancing_component
 
     app_database(stored_sample)
     calls = _no_live_plan(monkeypatch)
-    monkeypatch.setattr(rebalancing_component, "LIVE_PLAN_LIMIT", 1)
+    monkeypatch.setattr(rebalancing_component.page, "LIVE_PLAN_LIMIT", 1)
     at = open_page("lead")
     label = slider_labels(at)[0]
     slider(at, label).set_value(slider(at, label).value + 0.5).run()
@@ -491,7 +537,7 @@ def test_a_very_large_program_asks_before_computing_unsaved_weights(
 
 @pytest.mark.parametrize("change", ["pin", "save weights"])
 def test_a_change_makes_the_page_compute_again(app_database, monkeypatch, change: str) -> None:  # type: ignore[no-untyped-def]
-    from tandem.matching.rebalance import set_pinned
+    from tandem.matching import set_pinned
 
     engine = get_engine(app_database(stored_sample))
     if change == "pin":
@@ -499,7 +545,7 @@ def test_a_change_makes_the_page_compute_again(app_database, monkeypatch, change
     else:
         saved = load_match_config(engine)
         weights = {**saved.weights, COMPONENTS[0]: saved.weights[COMPONENTS[0]] + 0.5}
-        from tandem.matching.scoring import save_match_config
+        from tandem.matching import save_match_config
 
         save_match_config(engine, MatchConfig(weights=weights), "test")
     calls = _no_live_plan(monkeypatch)
@@ -512,7 +558,7 @@ def test_a_change_makes_the_page_compute_again(app_database, monkeypatch, change
 
 
 def slider_labels(at: AppTest) -> list[str]:
-    return [s.label for s in at.slider if s.label not in ("Poor-fit threshold",)]
+    return [s.label for s in at.slider if s.label not in ("Poor-fit line", "Stay bonus")]
 
 
 @pytest.mark.parametrize("stored", [False, True], ids=["live", "stored"])
@@ -521,7 +567,7 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(
 ) -> None:  # type: ignore[no-untyped-def]
     import streamlit as st
 
-    import tandem.matching.rebalance_view
+    import tandem.matching.rebalance.frames
 
     engine = get_engine(app_database(stored_sample if stored else sample))
     plan = compute_rebalance(engine)
@@ -531,7 +577,7 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(
     assert len(touched) > 2
     at = open_page("lead")
     assert not any("The chart shows" in c.value for c in at.caption)  # all of them fit
-    monkeypatch.setattr(tandem.matching.rebalance_view, "LOAD_CHART_MENTORS", 2)
+    monkeypatch.setattr(tandem.matching.rebalance.frames, "LOAD_CHART_MENTORS", 2)
     st.cache_resource.clear()  # what a plan shows is worked out once per plan and data
     at = open_page("lead")
     assert not at.exception
@@ -544,17 +590,17 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(
 
 
 def test_a_rerun_draws_what_the_first_run_worked_out(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import tandem.matching.rebalance_store
+    import components.matching.rebalance.reads
 
     app_database(stored_sample)
     calls: list[int] = []
-    real = tandem.matching.rebalance_store.stored_load_summary
+    real = components.matching.rebalance.reads.stored_load_summary
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tandem.matching.rebalance_store, "stored_load_summary", counted)
+    monkeypatch.setattr(components.matching.rebalance.reads, "stored_load_summary", counted)
     versions = record_versions(monkeypatch)
     at = open_page("lead")
     text = shown_text(at)
@@ -567,13 +613,13 @@ def test_a_rerun_draws_what_the_first_run_worked_out(app_database, monkeypatch) 
 
 
 def test_rotation_is_shown_a_page_at_a_time(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import components.matching.rebalancing as rebalancing_component
-    from tandem.matching.rebalance import compute_rotation
+    import components.matching.rebalance as rebalancing_component
+    from tandem.matching import compute_rotation
 
     engine = get_engine(app_database(demo))
     waiting = compute_rotation(engine)
     assert len(waiting) > 2  # the demo has mentees waiting for a next mentor
-    monkeypatch.setattr(rebalancing_component, "ROTATION_PAGE_SIZE", 2)
+    monkeypatch.setattr(rebalancing_component.sections, "ROTATION_PAGE_SIZE", 2)
 
     def rotation_table(at: AppTest):  # type: ignore[no-untyped-def]
         [frame] = [f.value for f in at.dataframe if "Next mentor" in f.value.columns]

@@ -1,6 +1,6 @@
 """What the Rebalancing page draws next to the plan: names, mentor loads, open pairings.
 
-The plan itself comes from :func:`tandem.matching.rebalance.compute_rebalance`; these
+The plan itself comes from :func:`tandem.matching.rebalance.plan.compute_rebalance`; these
 queries return only the rows the page shows around it — the people the
 suggestions name, the mentors touched or overloaded, the open pairings a lead
 may pin or exclude — plus a cheap fingerprint of the data the plan depends on,
@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import BindParameter, Connection, Engine, Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
-from tandem.matching.rebalance import MOVABLE_STATUSES
+from tandem.matching.rebalance.model import MOVABLE_STATUSES
 from tandem.matching.scoring import LOAD_STATUSES
 from tandem.program.models import AuditEntry, Cohort, Pairing, PairingHealth, Person, Setting
 
@@ -81,6 +81,14 @@ def person_names(engine: Engine, person_ids: Collection[str]) -> dict[str, str]:
     with engine.connect() as connection:
         rows = _rows_for_ids(connection, statement, person_ids)
     return {str(pid): str(name) for pid, name in rows}
+
+
+def cohort_names(engine: Engine, cohort_ids: Collection[str]) -> dict[str, str]:
+    """Name of each of ``cohort_ids`` (ids that do not exist are left out)."""
+    statement = select(Cohort.cohort_id, Cohort.name).where(Cohort.cohort_id.in_(_IDS))
+    with engine.connect() as connection:
+        rows = _rows_for_ids(connection, statement, cohort_ids)
+    return {str(cid): str(name) for cid, name in rows}
 
 
 def capacities(engine: Engine, person_ids: Collection[str]) -> dict[str, int]:

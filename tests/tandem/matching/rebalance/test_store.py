@@ -14,15 +14,18 @@ from sqlalchemy import Engine, func, insert, select
 
 from tandem.access import EVERYTHING
 from tandem.health.score import refresh_health
-from tandem.matching.rebalance import (
+from tandem.matching import (
     accept_suggestion,
     compute_rebalance,
     compute_rotation,
     decline_suggestion,
+    load_changes,
     set_excluded,
     set_pinned,
+    suggestion_frame,
+    summarise_loads,
 )
-from tandem.matching.rebalance_store import (
+from tandem.matching.rebalance.store import (
     load_stored_outline,
     load_stored_plan,
     plan_from_stored,
@@ -32,14 +35,13 @@ from tandem.matching.rebalance_store import (
     stored_plan_time,
     stored_suggestions,
 )
-from tandem.matching.rebalance_view import load_changes, suggestion_frame, summarise_loads
 from tandem.matching.scoring import COMPONENTS, MatchConfig, load_match_config, save_match_config
 from tandem.program import rollups
 from tandem.program.bundle import import_bundle
 from tandem.program.models import StoredRebalancePlan, StoredRebalanceSuggestion
 from tandem.refresh import refresh_all
 
-SAMPLE_BUNDLE = Path(__file__).resolve().parents[3] / "data" / "sample_bundle"
+SAMPLE_BUNDLE = Path(__file__).resolve().parents[4] / "data" / "sample_bundle"
 
 
 @pytest.fixture
@@ -192,7 +194,7 @@ def test_the_page_reads_an_outline_and_a_page_of_suggestions(refreshed: Engine) 
 def test_the_stored_load_summary_follows_the_rule_of_live_plans(
     refreshed: Engine, limit: int | None
 ) -> None:
-    from tandem.matching.rebalance_queries import mentor_loads, open_pairings
+    from tandem.matching.rebalance.queries import mentor_loads, open_pairings
 
     config = load_match_config(refreshed)
     plan = compute_rebalance(refreshed, config=config)
@@ -229,7 +231,7 @@ def test_a_plan_stored_before_revision_0007_is_moved_to_rows(db_url: str, tmp_pa
     puts them back into the document."""
     from sqlalchemy import text
 
-    from tandem.matching.rebalance_store import config_hash, rotation_to_stored
+    from tandem.matching.rebalance.store import config_hash, rotation_to_stored
     from tandem.program import migrate
     from tandem.program.db import dispose_engine, get_engine
     from tandem.program.schema import metadata

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import Engine, select, update
 
 from tandem.access import EVERYTHING
-from tandem.matching.rebalance import accept_suggestion, compute_rebalance, set_pinned
-from tandem.matching.rebalance_queries import (
+from tandem.matching import accept_suggestion, compute_rebalance, set_pinned
+from tandem.matching.rebalance.queries import (
     data_fingerprint,
     mentor_loads,
     open_pairings,
@@ -22,7 +22,7 @@ from tandem.program.bundle import import_bundle
 from tandem.program.models import Pairing, PairingHealth, Person
 from tests.factories import TODAY
 
-SAMPLE_BUNDLE = Path(__file__).resolve().parents[3] / "data" / "sample_bundle"
+SAMPLE_BUNDLE = Path(__file__).resolve().parents[4] / "data" / "sample_bundle"
 
 
 def independent_loads(engine: Engine) -> tuple[Counter[str], dict[str, int], dict[str, str]]:

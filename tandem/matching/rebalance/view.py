@@ -1,6 +1,6 @@
 """Pure helpers that shape a rebalancing plan for the page (no database, no Streamlit).
 
-The rules live in :mod:`tandem.matching.scoring` and :mod:`tandem.matching.rebalance`; this
+The rules live in :mod:`tandem.matching.scoring` and :mod:`tandem.matching.rebalance.plan`; this
 module only scopes a plan to what a viewer may see and turns suggestions into
 the small frames the charts draw, so the page stays thin and the shaping is
 tested on its own.
@@ -8,23 +8,27 @@ tested on its own.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from tandem.access.scope import Scope
-from tandem.matching.rebalance import RebalancePlan, RotationSuggestion, Suggestion, Unresolved
+from tandem.matching.rebalance import frames
+from tandem.matching.rebalance.frames import (
+    LOAD_CHANGE_COLUMNS,
+    LoadSummary,
+)
+from tandem.matching.rebalance.model import (
+    RebalancePlan,
+    RotationSuggestion,
+    Suggestion,
+    Unresolved,
+)
 from tandem.matching.scoring import COMPONENT_LABELS, COMPONENTS, MatchConfig
 
 BEFORE, AFTER = "Before", "After"
 CURRENT, SUGGESTED = "Current mentor", "Suggested mentor"
-#: What the page orders, scopes and totals suggestions by: one row per suggestion
-#: (``suggestion_frame``; ``tandem.matching.rebalance_store`` stores these as columns).
-SUGGESTION_COLUMNS = ["pairing_id", "cohort_id", "gain", "current_mentor_id", "suggested_mentor_id"]
-#: At most this many mentors in the load chart (46 px each: at 50,000 pairings
-#: ~19,000 mentors' loads change, a chart nobody could read or send).
-LOAD_CHART_MENTORS = 30
 
 
 def scoped_suggestions(suggestions: Iterable[Suggestion], scope: Scope) -> list[Suggestion]:
@@ -51,19 +55,6 @@ def scoped_rotation(
 def by_gain(suggestions: Sequence[Suggestion]) -> list[Suggestion]:
     """Biggest gain first; pairing id breaks ties, so the order is stable."""
     return sorted(suggestions, key=lambda s: (-s.gain, s.pairing_id))
-
-
-def suggestion_frame(suggestions: Iterable[Suggestion]) -> pd.DataFrame:
-    """``SUGGESTION_COLUMNS`` of each suggestion, in their order."""
-    frame = pd.DataFrame(
-        [
-            (s.pairing_id, s.cohort_id, float(s.gain), s.current_mentor_id, s.suggested_mentor_id)
-            for s in suggestions
-        ],
-        columns=SUGGESTION_COLUMNS,
-    )
-    frame["gain"] = frame["gain"].astype("float64")
-    return frame
 
 
 @dataclass(frozen=True)
@@ -111,49 +102,6 @@ def suggestion_key(suggestion: Suggestion) -> str:
     return f"{s.pairing_id}|{s.suggested_mentor_id}|{s.pairing_version}"
 
 
-def config_with(
-    base: MatchConfig,
-    weights: Mapping[str, float],
-    *,
-    poor_fit_threshold: float | None = None,
-    move_margin: float | None = None,
-) -> MatchConfig:
-    """``base`` with new weights (and optionally threshold and margin), validated.
-
-    Raises ``tandem.program.settings.SettingsError`` for values the rules refuse (all
-    weights zero, a negative weight …), the same check a save would run.
-    """
-    value = base.to_dict()
-    value["weights"] = {name: float(weights.get(name, base.weights[name])) for name in COMPONENTS}
-    if poor_fit_threshold is not None:
-        value["poor_fit_threshold"] = float(poor_fit_threshold)
-    if move_margin is not None:
-        value["move_margin"] = float(move_margin)
-    return MatchConfig.from_dict(value)
-
-
-def config_key(config: MatchConfig) -> tuple[tuple[str, float], ...]:
-    """A hashable, order-stable identity of a configuration (a cache key)."""
-    value = config.to_dict()
-    weights = value.pop("weights")
-    return tuple(
-        [(f"w.{name}", round(float(weights[name]), 6)) for name in COMPONENTS]
-        + [(name, round(float(value[name]), 6)) for name in sorted(value)]
-    )
-
-
-def weight_shares(config: MatchConfig) -> pd.DataFrame:
-    """Each component's weight and its share of the score (the weights are normalised)."""
-    total = sum(config.weights[name] for name in COMPONENTS)
-    return pd.DataFrame(
-        {
-            "component": [COMPONENT_LABELS[name] for name in COMPONENTS],
-            "weight": [float(config.weights[name]) for name in COMPONENTS],
-            "share": [float(config.weights[name]) / total for name in COMPONENTS],
-        }
-    )
-
-
 def component_frame(suggestion: Suggestion, config: MatchConfig) -> pd.DataFrame:
     """Long frame for the grouped bars: component, side (current / suggested), value, share."""
     total = sum(config.weights[name] for name in COMPONENTS)
@@ -178,7 +126,7 @@ def load_changes(loads: pd.DataFrame, suggestions: pd.DataFrame) -> pd.DataFrame
     """Load before and after accepting every one of ``suggestions``, per mentor.
 
     ``loads`` has person_id, name, max_mentees, load (see
-    ``tandem.matching.rebalance_queries.mentor_loads``); ``suggestions`` has
+    ``tandem.matching.rebalance.queries.mentor_loads``); ``suggestions`` has
     current_mentor_id and suggested_mentor_id (``suggestion_frame``).  Returns
     one row per mentor with ``before``, ``after`` and ``max_mentees``, plus
     ``over_before`` / ``over_after`` flags; mentors whose load does not change
@@ -205,7 +153,7 @@ def chart_load_changes(changes: pd.DataFrame, limit: int | None = None) -> pd.Da
     ``limit`` (default ``LOAD_CHART_MENTORS``); otherwise the ``limit`` mentors with the
     most to see — over capacity before or after first, then the biggest change — kept
     in the order of ``changes``."""
-    limit = LOAD_CHART_MENTORS if limit is None else limit
+    limit = frames.LOAD_CHART_MENTORS if limit is None else limit
     if len(changes) <= limit:
         return changes
     order = pd.DataFrame(
@@ -218,36 +166,6 @@ def chart_load_changes(changes: pd.DataFrame, limit: int | None = None) -> pd.Da
     )
     top = order.sort_values(["over", "change", "row"], ascending=[False, False, True]).head(limit)
     return changes[changes.index.isin(top.index)]
-
-
-#: The columns of ``load_changes`` (and of ``LoadSummary.drawn``).
-LOAD_CHANGE_COLUMNS = [
-    "person_id",
-    "name",
-    "max_mentees",
-    "before",
-    "after",
-    "over_before",
-    "over_after",
-]
-
-
-@dataclass(frozen=True)
-class LoadSummary:
-    """What the Mentor load tab shows of ``load_changes``: its counts and the chart's rows.
-
-    Worked out by :func:`summarise_loads` for a plan computed live and in SQL for
-    the stored plan (``tandem.matching.rebalance_store.stored_load_summary``); the two
-    agree (a test compares them).
-    """
-
-    #: mentors whose load changes, or who are over capacity before
-    concerned: int
-    #: of them, over capacity before / after accepting every suggestion
-    over_before: int
-    over_after: int
-    #: the rows the chart draws (``chart_load_changes``), ordered by name then id
-    drawn: pd.DataFrame
 
 
 def summarise_loads(changes: pd.DataFrame, limit: int | None = None) -> LoadSummary:

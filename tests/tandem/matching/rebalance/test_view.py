@@ -8,18 +8,18 @@ import pandas as pd
 import pytest
 
 from tandem.access import Scope
-from tandem.matching.rebalance import RebalancePlan, Suggestion, Unresolved, compute_rebalance
-from tandem.matching.rebalance_queries import mentor_loads
-from tandem.matching.rebalance_view import (
+from tandem.matching import (
     AFTER,
     BEFORE,
     CURRENT,
     SUGGESTED,
+    RebalancePlan,
+    Suggestion,
+    Unresolved,
     by_gain,
     chart_load_changes,
     component_frame,
-    config_key,
-    config_with,
+    compute_rebalance,
     load_changes,
     load_long,
     page_count,
@@ -29,13 +29,12 @@ from tandem.matching.rebalance_view import (
     shape_plan,
     suggestion_frame,
     suggestion_key,
-    weight_shares,
 )
+from tandem.matching.rebalance.queries import mentor_loads
 from tandem.matching.scoring import COMPONENT_LABELS, COMPONENTS, MatchConfig
 from tandem.program.bundle import import_bundle
-from tandem.program.settings import SettingsError
 
-SAMPLE_BUNDLE = Path(__file__).resolve().parents[3] / "data" / "sample_bundle"
+SAMPLE_BUNDLE = Path(__file__).resolve().parents[4] / "data" / "sample_bundle"
 
 
 def suggestion(pairing_id: str, cohort: str | None, gain: float, **extra: object) -> Suggestion:
@@ -179,21 +178,6 @@ def test_component_frame_pairs_both_mentors_per_component() -> None:
     assert set(frame.loc[frame["side"] == SUGGESTED, "value"]) == {0.8}
     for side in (CURRENT, SUGGESTED):
         assert frame.loc[frame["side"] == side, "share"].sum() == pytest.approx(1.0)
-
-
-def test_config_with_validates_and_keys_identify_configurations() -> None:
-    base = MatchConfig()
-    changed = config_with(base, {"skills": 0.0}, move_margin=0.1)
-    assert changed.weights["skills"] == 0.0 and changed.move_margin == 0.1
-    assert changed.weights["level"] == base.weights["level"]
-    assert changed.poor_fit_threshold == base.poor_fit_threshold
-    assert config_key(changed) != config_key(base)
-    assert config_key(config_with(base, dict(base.weights))) == config_key(base)
-    with pytest.raises(SettingsError):
-        config_with(base, {name: 0.0 for name in COMPONENTS})
-    shares = weight_shares(changed)
-    assert shares["share"].sum() == pytest.approx(1.0)
-    assert shares.set_index("component").loc["skill complementarity", "share"] == 0.0
 
 
 def test_pins_rows_tick_the_kept_pairings() -> None:

@@ -1,6 +1,6 @@
 """The rebalancing plan and rotation, computed by the refresh and stored for page views.
 
-At 50,000 pairings the exact plan takes about a minute (see :mod:`tandem.matching.rebalance`),
+At 50,000 pairings the exact plan takes about a minute (see :mod:`tandem.matching.rebalance.plan`),
 so, following the house rule for costly analytics, :func:`refresh_rebalance_plan`
 computes it with the *saved* matching configuration and stores it: the plan
 without its suggestions and the rotation in ``rebalance_plans``, the
@@ -17,11 +17,11 @@ the page down but is never shown as current:
 * ``rollup_state`` marks it current (an import or a demo rebuild clears it
   with every roll-up, ``tandem.program.rollups.invalidate``; an accept, a decline, a
   pin or an exclusion deletes it in its own transaction,
-  ``tandem.matching.rebalance.forget_stored_plan``);
+  ``tandem.matching.rebalance.settings.forget_stored_plan``);
 * it was computed for the configuration being shown (saving other weights
   changes the key);
 * the data fingerprint read before computing it equals today's
-  (``tandem.matching.rebalance_queries.data_fingerprint``: pairings' versions, people's
+  (``tandem.matching.rebalance.queries.data_fingerprint``: pairings' versions, people's
   capacities, the latest audit row, the latest health refresh — stalled
   pairings are movable — and the latest settings change), which catches any
   write path that does not delete it explicitly.
@@ -50,23 +50,21 @@ from sqlalchemy import (
     union_all,
 )
 
-from tandem.matching.rebalance import (
+from tandem.matching.rebalance import frames
+from tandem.matching.rebalance.frames import LOAD_CHANGE_COLUMNS, SUGGESTION_COLUMNS, LoadSummary
+from tandem.matching.rebalance.model import (
+    MOVABLE_STATUSES,
     Candidate,
     RebalancePlan,
     RotationSuggestion,
     Suggestion,
     Unresolved,
-    compute_rebalance,
-    compute_rotation,
 )
-from tandem.matching.rebalance_queries import data_fingerprint
-from tandem.matching.rebalance_view import (
-    LOAD_CHANGE_COLUMNS,
-    SUGGESTION_COLUMNS,
-    LoadSummary,
-    config_key,
-)
+from tandem.matching.rebalance.plan import compute_rebalance
+from tandem.matching.rebalance.queries import data_fingerprint
+from tandem.matching.rebalance.rotation import compute_rotation
 from tandem.matching.scoring import LOAD_STATUSES, MatchConfig, load_match_config
+from tandem.matching.weights import config_key
 from tandem.program import rollups
 from tandem.program.db import writer_transaction
 from tandem.program.models import Pairing, Person, StoredRebalancePlan, StoredRebalanceSuggestion
@@ -358,25 +356,9 @@ def stored_suggestions(
     return [found[p] for p in wanted if p in found]
 
 
-def stored_load_summary(
-    engine: Engine, config: MatchConfig, cohorts: Sequence[str] = (), limit: int | None = None
-) -> LoadSummary:
-    """The Mentor load tab of the stored plan for ``config``, worked out in SQL.
-
-    The rule of ``tandem.matching.rebalance_view.load_changes`` and ``summarise_loads``
-    over the stored suggestions in ``cohorts`` (empty: all): each mentor's load
-    (``LOAD_STATUSES``) before and after accepting every suggestion; a mentor
-    counts when the load changes or was over capacity (with ``cohorts``: an
-    overloaded mentor of a suggestion or of an open pairing in them); the chart
-    takes at most ``limit`` (default ``LOAD_CHART_MENTORS``): over capacity
-    before or after first, then the biggest change, then by name and id.  Only
-    the counts and those rows leave the database (at 50,000 pairings ~19,000
-    mentors are concerned).
-    """
-    from tandem.matching import rebalance_view  # the limit is read when called (tests lower it)
-    from tandem.matching.rebalance import MOVABLE_STATUSES
-
-    limit = rebalance_view.LOAD_CHART_MENTORS if limit is None else limit
+def _load_changes(config: MatchConfig, cohorts: Sequence[str]) -> Any:
+    """A CTE of the mentors concerned by the stored plan for ``config``: person_id, name,
+    max_mentees, before, after (the rule of :func:`stored_load_summary`)."""
     stored = StoredRebalanceSuggestion
     where = [stored.config_key == config_hash(config)]
     if cohorts:
@@ -433,6 +415,26 @@ def stored_load_summary(
         )
         overloaded = overloaded.where(Person.person_id.in_(visible))
     changes = union_all(moved, overloaded).cte("changes").prefix_with("MATERIALIZED")
+    return changes
+
+
+def stored_load_summary(
+    engine: Engine, config: MatchConfig, cohorts: Sequence[str] = (), limit: int | None = None
+) -> LoadSummary:
+    """The Mentor load tab of the stored plan for ``config``, worked out in SQL.
+
+    The rule of ``tandem.matching.rebalance.view.load_changes`` and ``summarise_loads``
+    over the stored suggestions in ``cohorts`` (empty: all): each mentor's load
+    (``LOAD_STATUSES``) before and after accepting every suggestion; a mentor
+    counts when the load changes or was over capacity (with ``cohorts``: an
+    overloaded mentor of a suggestion or of an open pairing in them); the chart
+    takes at most ``limit`` (default ``LOAD_CHART_MENTORS``): over capacity
+    before or after first, then the biggest change, then by name and id.  Only
+    the counts and those rows leave the database (at 50,000 pairings ~19,000
+    mentors are concerned).
+    """
+    limit = frames.LOAD_CHART_MENTORS if limit is None else limit  # read when called
+    changes = _load_changes(config, cohorts)
     c = changes.c
 
     def flag(condition: Any) -> Any:

@@ -1,0 +1,117 @@
+"""The Rebalancing page's two charts: a suggestion's components, and mentor loads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from tandem.matching import (
+    AFTER,
+    BEFORE,
+    CURRENT,
+    SUGGESTED,
+)
+
+SIDE_COLOURS = {CURRENT: "#9AA5B1", SUGGESTED: "#0F6E6E"}
+LOAD_COLOURS = {BEFORE: "#9AA5B1", AFTER: "#0F6E6E"}
+
+
+# --- charts ----------------------------------------------------------------------------
+
+
+# Vega-Lite specs written out rather than built with Altair: Altair validates a
+# chart against the Vega-Lite schema each time it is drawn, and with ten cards
+# that was ~40 % of a warm run at 50,000 pairings (bench/findings.md).  The specs
+# are what Altair produced for the same charts.
+
+
+def _field(name: str, kind: str, **extra: Any) -> dict[str, Any]:
+    return {"field": name, "type": kind, **extra}
+
+
+def component_spec() -> dict[str, Any]:
+    """Grouped bars: each component's value for the current and the suggested mentor.
+
+    Draws a ``component_frame`` (component, side, value, share).
+    """
+    return {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": _field("component", "nominal", title=None, sort=None, axis={"labelLimit": 200}),
+            "yOffset": _field("side", "nominal", sort=[CURRENT, SUGGESTED]),
+            "x": _field("value", "quantitative", title="Component (0–1)", scale={"domain": [0, 1]}),
+            "color": _field(
+                "side",
+                "nominal",
+                title=None,
+                scale={"domain": list(SIDE_COLOURS), "range": list(SIDE_COLOURS.values())},
+            ),
+            "tooltip": [
+                _field("component", "nominal", title="Component"),
+                _field("side", "nominal", title="Mentor"),
+                _field("value", "quantitative", title="Value", format=".2f"),
+                _field("share", "quantitative", title="Weight share", format=".0%"),
+            ],
+        },
+        # A legend above or below would squeeze the plot: Streamlit fits the
+        # whole chart, legend included, into this height.
+        "height": 200,
+    }
+
+
+def load_spec(long: pd.DataFrame) -> dict[str, Any]:
+    """Mentor load before and after the suggestions, with each mentor's capacity as a tick.
+
+    Draws a ``load_long`` frame with a ``label`` column (the name shown).
+    """
+    y = _field("label", "nominal", title=None, sort=None, axis={"labelLimit": 200})
+    bars = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": y,
+            "yOffset": _field("when", "nominal", sort=[BEFORE, AFTER]),
+            "x": _field(
+                "load",
+                "quantitative",
+                title="Mentees (active, paused, proposed)",
+                axis={"tickMinStep": 1, "format": "d"},
+            ),
+            "color": _field(
+                "when",
+                "nominal",
+                title=None,
+                scale={"domain": list(LOAD_COLOURS), "range": list(LOAD_COLOURS.values())},
+            ),
+            "tooltip": [
+                _field("label", "nominal", title="Mentor"),
+                _field("when", "nominal", title="When"),
+                _field("load", "quantitative", title="Mentees"),
+                _field("max_mentees", "quantitative", title="Capacity"),
+            ],
+        },
+    }
+    capacity = {
+        # one tick per mentor: the capacity is on both of its rows
+        "transform": [{"filter": {"field": "when", "equal": BEFORE}}],
+        "mark": {"type": "tick", "color": "#C0392B", "thickness": 3, "size": 30},
+        "encoding": {
+            "y": y,
+            "x": _field("max_mentees", "quantitative"),
+            "tooltip": [_field("max_mentees", "quantitative", title="Capacity (max mentees)")],
+        },
+    }
+    # The count at each bar's end, so nobody has to hover (0 included: a mentor left).
+    values = {
+        "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 4, "fontSize": 12},
+        "encoding": {
+            "y": y,
+            "yOffset": _field("when", "nominal", sort=[BEFORE, AFTER]),
+            "x": _field("load", "quantitative"),
+            "text": _field("load", "quantitative", format="d"),
+        },
+    }
+    return {
+        "layer": [bars, capacity, values],
+        "height": max(120, 46 * long["label"].nunique()),
+    }

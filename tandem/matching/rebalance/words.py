@@ -1,0 +1,130 @@
+"""A suggestion in words a lead can read aloud: who moves from whom to whom, and why.
+
+Pure functions over the plan's data; names come from the caller (``name``), so
+a screen shows real names or pseudonyms (presenter mode) and the core never
+decides which.  Numbers compared in a sentence are printed with as many
+decimals as it takes for the comparison to read true ("0.449 is below 0.45",
+never "0.45 is below 0.45").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from tandem.matching.rebalance.model import RotationSuggestion, Suggestion
+
+Name = Callable[[str], str]
+
+#: Decimals a match score is shown with (the cards, tables and sentences).
+SCORE_DECIMALS = 3
+_MAX_DECIMALS = 6  # the plan's values are exact at this many (micro-units)
+
+
+def score_text(value: float) -> str:
+    """A match score as shown everywhere: 0–1, three decimals."""
+    return f"{value:.{SCORE_DECIMALS}f}"
+
+
+def compared(
+    low: float, high: float, *, least: int = SCORE_DECIMALS, line: bool = False
+) -> tuple[str, str]:
+    """``low`` and ``high`` (``low < high``) as texts that read in the same order.
+
+    At least ``least`` decimals, more when fewer would print them equal or
+    reversed; with ``line`` (``high`` is a threshold) ``high`` drops trailing
+    zeros ("0.45").
+    """
+    for decimals in range(least, _MAX_DECIMALS + 1):
+        a, b = f"{low:.{decimals}f}", f"{high:.{decimals}f}"
+        if float(a) < float(b):
+            return a, _trim(b, least) if line else b
+    return f"{low:.{_MAX_DECIMALS}f}", f"{high:.{_MAX_DECIMALS}f}"
+
+
+def _trim(text: str, least: int) -> str:
+    whole, _, decimals = text.partition(".")
+    kept = decimals.rstrip("0")
+    return whole + "." + kept.ljust(min(2, least), "0") if decimals else text
+
+
+def joined(items: Sequence[str], word: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 mentee``, ``3 mentees``."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def suggestion_sentence(s: Suggestion, name: Name) -> str:
+    """One sentence: who moves from whom to whom, why they may move and why there."""
+    mentee, current, suggested = (
+        name(s.mentee_id),
+        name(s.current_mentor_id),
+        name(s.suggested_mentor_id),
+    )
+    why = joined(s.why_move) or "this pairing may be moved"
+    text = f"Move mentee {mentee} from {current} to {suggested}: {why}"
+    if s.why_better:
+        text += f"; {suggested} {joined(s.why_better[:2])}"
+    if s.gain >= 0:
+        before, after = compared(s.current_score, s.suggested_score)
+        text += f" (match score {before} → {after})."
+    else:
+        after, before = compared(s.suggested_score, s.current_score)
+        text += (
+            f". The match score drops from {before} to {after}; the plan accepts that "
+            "to fix the problem above."
+        )
+    return text[0].upper() + text[1:]
+
+
+def runner_up_sentence(s: Suggestion, name: Name) -> str:
+    """Who came next, and — when that mentor scored higher — why the plan did not choose them."""
+    if not s.runner_up_mentor_id or s.runner_up_score is None:
+        return "No other mentor with a free place passes the rules."
+    runner, suggested = name(s.runner_up_mentor_id), name(s.suggested_mentor_id)
+    if s.runner_up_score < s.suggested_score:
+        runner_text, _ = compared(s.runner_up_score, s.suggested_score)
+        return f"Next best: {runner} ({runner_text})."
+    if s.runner_up_score == s.suggested_score:
+        return (
+            f"{runner} fits equally well ({score_text(s.runner_up_score)}); either is optimal "
+            f"and the plan picked {suggested}."
+        )
+    chosen, better = compared(s.suggested_score, s.runner_up_score)
+    taken = [name(m) for m in s.runner_up_taken_by]
+    places = "free place goes" if s.runner_up_slots == 1 else "free places go"
+    holders = joined(taken[:3] + ([plural(len(taken) - 3, "other")] if len(taken) > 3 else []))
+    because = (
+        f"{runner}'s {places} to {holders}, and that gives the program a higher total fit"
+        if taken
+        else "the best plan for the whole program places this mentee elsewhere"
+    )
+    return f"{runner} would fit this mentee better ({better} against {chosen}), but {because}."
+
+
+def rotation_runner_up(r: RotationSuggestion, name: Name) -> str:
+    """The rotation runner-up as a table cell: name and score, and — when it scores higher
+    than the next mentor — who gets its free places."""
+    if not r.runner_up_mentor_id or r.runner_up_score is None:
+        return "—"
+    text = f"{name(r.runner_up_mentor_id)} ({score_text(r.runner_up_score)})"
+    if r.score is not None and r.runner_up_score > r.score and r.runner_up_taken_by:
+        holders = [name(m) for m in r.runner_up_taken_by]
+        shown = holders[:2] + ([plural(len(holders) - 2, "other")] if len(holders) > 2 else [])
+        text += f": their free place goes to {joined(shown)}"
+    return text
+
+
+def rotation_sentence(r: RotationSuggestion, name: Name) -> str:
+    """Why a waiting mentee gets this next mentor (or none), in one sentence."""
+    if not r.suggested_mentor_id or r.score is None:
+        return (
+            r.reasons[0] if r.reasons else "no suitable mentor has a free place"
+        ).capitalize() + "."
+    return f"{name(r.suggested_mentor_id)}: " + (joined(r.reasons) or "the best fit left") + "."

@@ -1,0 +1,124 @@
+"""A suggestion in words: who moves from whom to whom and why, never contradicting itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from tandem.matching import Suggestion
+from tandem.matching.rebalance.words import (
+    compared,
+    joined,
+    plural,
+    runner_up_sentence,
+    suggestion_sentence,
+)
+
+NAMES = {"e": "Ana Lima", "m1": "Bob Chen", "m2": "Carla Diaz", "m3": "Dev Rao", "x": "Eli Ng"}
+
+
+def suggestion(**changes: object) -> Suggestion:
+    base: dict[str, object] = {
+        "pairing_id": "p1",
+        "mentee_id": "e",
+        "current_mentor_id": "m1",
+        "suggested_mentor_id": "m2",
+        "current_score": 0.449999,
+        "suggested_score": 0.8,
+        "gain": 0.350001,
+        "current_components": {},
+        "suggested_components": {},
+        "current_mentor_load_before": 3,
+        "current_mentor_load_after": 2,
+        "suggested_mentor_load_before": 0,
+        "suggested_mentor_load_after": 1,
+        "runner_up_mentor_id": None,
+        "runner_up_score": None,
+        "reasons": [],
+        "why_move": ["the current mentor has 3 mentees for 2 places"],
+        "why_better": ["brings a different division (Finance)"],
+    }
+    base.update(changes)
+    return Suggestion(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (0.449999, 0.45, ("0.449999", "0.45")),
+        (0.4449, 0.45, ("0.445", "0.45")),
+        (0.3, 0.45, ("0.300", "0.45")),
+        (0.9651, 0.9652, ("0.9651", "0.9652")),
+    ],
+)
+def test_compared_numbers_read_in_their_true_order(low: float, high: float, expected) -> None:  # type: ignore[no-untyped-def]
+    assert compared(low, high, line=True) == expected
+    a, b = compared(low, high)
+    assert float(a) < float(b)
+
+
+def test_the_sentence_names_the_mentee_and_both_mentors_in_order() -> None:
+    text = suggestion_sentence(suggestion(), NAMES.__getitem__)
+    assert text.startswith("Move mentee Ana Lima from Bob Chen to Carla Diaz: ")
+    assert "the current mentor has 3 mentees for 2 places" in text
+    assert "Carla Diaz brings a different division (Finance)" in text
+    # 0.449999 is not printed as 0.450 next to a 0.800 it is compared with.
+    assert text.endswith("(match score 0.450 → 0.800).")
+
+
+def test_a_move_that_lowers_the_score_says_so() -> None:
+    s = suggestion(current_score=0.7, suggested_score=0.65, gain=-0.05)
+    text = suggestion_sentence(s, NAMES.__getitem__)
+    assert "drops from 0.700 to 0.650" in text
+
+
+def test_a_better_runner_up_says_who_holds_its_places() -> None:
+    s = suggestion(
+        runner_up_mentor_id="m3",
+        runner_up_score=0.978,
+        suggested_score=0.965,
+        runner_up_taken_by=["x"],
+        runner_up_slots=1,
+    )
+    text = runner_up_sentence(s, NAMES.__getitem__)
+    assert text == (
+        "Dev Rao would fit this mentee better (0.978 against 0.965), but Dev Rao's free "
+        "place goes to Eli Ng, and that gives the program a higher total fit."
+    )
+
+
+def test_a_weaker_runner_up_is_the_next_best_and_a_tie_is_said() -> None:
+    s = suggestion(runner_up_mentor_id="m3", runner_up_score=0.7)
+    assert runner_up_sentence(s, NAMES.__getitem__) == "Next best: Dev Rao (0.700)."
+    tie = suggestion(runner_up_mentor_id="m3", runner_up_score=0.8)
+    assert "fits equally well (0.800)" in runner_up_sentence(tie, NAMES.__getitem__)
+    none = suggestion()
+    assert runner_up_sentence(none, NAMES.__getitem__).startswith("No other mentor")
+
+
+def test_plurals_and_lists() -> None:
+    assert plural(1, "mentee") == "1 mentee" and plural(2, "mentee") == "2 mentees"
+    assert joined(["a"]) == "a" and joined(["a", "b", "c"]) == "a, b and c"
+
+
+def test_a_better_rotation_runner_up_says_who_gets_its_place() -> None:
+    from tandem.matching import RotationSuggestion, rotation_runner_up
+
+    r = RotationSuggestion(
+        mentee_id="e",
+        previous_pairing_id="p0",
+        previous_mentor_ids=["m1"],
+        suggested_mentor_id="m2",
+        score=0.963,
+        components={},
+        kind="traditional",
+        cohort_id=None,
+        runner_up_mentor_id="m3",
+        runner_up_score=0.986,
+        reasons=[],
+        runner_up_taken_by=["x"],
+    )
+    assert rotation_runner_up(r, NAMES.__getitem__) == (
+        "Dev Rao (0.986): their free place goes to Eli Ng"
+    )
+    r.runner_up_score = 0.9
+    assert rotation_runner_up(r, NAMES.__getitem__) == "Dev Rao (0.900)"
