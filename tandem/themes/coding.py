@@ -38,7 +38,7 @@ from tandem.program import audit
 from tandem.program.db import transaction
 from tandem.program.models import AuditEntry, Feedback, FeedbackAnalysis, Theme
 from tandem.themes.engine import NO_THEME, analyse_words
-from tandem.themes.queries import CODABLE_VISIBILITIES, scope
+from tandem.themes.queries import CODABLE_VISIBILITIES, scope, uncertain_theme
 from tandem.themes.store import UnknownThemeError, code_note
 
 POOL = 3_000
@@ -267,11 +267,6 @@ def recent_codings(engine: Engine, scope_: Scope, actor: str, *, limit: int = 5)
             if len(seen) >= limit:
                 break
     return seen
-
-
-def uncertain_theme(coded: int, notes: int, total: int) -> bool:
-    """A theme nobody coded and few notes support (under 1% of the analysed notes, or < 5)."""
-    return coded == 0 and (notes < 5 or notes < 0.01 * total)
 
 
 __all__ = [

@@ -151,3 +151,16 @@ def test_update_after_coding_moves_the_notes_like_it_at_once(
     with transaction(engine) as session:
         like = session.get(FeedbackAnalysis, "like")
         assert like is not None and like.theme_id == parking
+
+
+def test_codebook_marks_themes_nobody_coded_and_few_notes_support_as_uncertain(
+    engine: Engine, add_notes: AddNotes
+) -> None:
+    from tandem.themes.queries import codebook_table
+
+    add_notes([("n1", "We keep rescheduling our catch-ups."), ("n2", UNRELATED)])
+    add_notes([("c1", "I handed the quarterly report to my deputy.")], coded={"c1": "Delegation"})
+    refresh_themes(engine)
+    table = codebook_table(engine).set_index("theme")
+    assert table.loc["Delegation", "certainty"] == "supported"  # coded by a person
+    assert table.loc["Career growth", "certainty"] == "uncertain"  # no note, nobody coded it
