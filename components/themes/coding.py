@@ -84,7 +84,11 @@ def _note(engine: Engine, viewer: Viewer, note: QueuedNote, names: list[str]) ->
             "Theme", names, index=default, key=f"coding_theme_{fid}", placeholder="Choose a theme"
         )
         code.button(
-            "Code", key=f"coding_code_{fid}", on_click=_code, args=(engine, viewer, fid, True)
+            "Code",
+            type="primary",
+            key=f"coding_code_{fid}",
+            on_click=_code,
+            args=(engine, viewer, fid, True),
         )
         none.button(
             "No theme", key=f"coding_none_{fid}", on_click=_code, args=(engine, viewer, fid, False)

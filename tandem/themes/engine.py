@@ -65,7 +65,7 @@ from sklearn.preprocessing import normalize
 
 from tandem.themes.codebook import CUES, DEFAULT_THEMES, ThemeSpec
 
-METHOD = "lexical-v2"
+METHOD = "lexical-v3"
 
 # Weights of the combined score and the "unassigned" threshold, chosen by a grid
 # search on the dev set (the ablation in bench/themes/RESULTS.md shows each part);
