@@ -256,6 +256,7 @@ def bench_heavy(
     skip_rebalancing: bool = False,
 ) -> tuple[dict[str, Any], tuple[str, str | None]]:
     """Import, theme refresh, health refresh and rebalancing; returns the last database."""
+    from bench.themes.bench_live import describe, time_codings
     from tandem.health.score import refresh_health
     from tandem.impact import refresh_impact
     from tandem.matching import compute_rebalance, refresh_rebalance_plan
@@ -276,6 +277,7 @@ def bench_heavy(
     stats: list[Timing] = []
     rebalance: list[Timing] = []
     impact: list[Timing] = []
+    codings: list[dict[str, Any]] = []
     rows = 0
     kept: tuple[str, str | None] | None = None
     for run in range(repeat):
@@ -292,6 +294,9 @@ def bench_heavy(
                 refresh_themes(engine, actor="bench")
             themes.append(timing)
             _say(f"  theme refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
+            if run == repeat - 1:  # a lead codes notes: the update of the notes like them
+                codings = time_codings(engine)
+                _say(f"  {describe(codings)}")
         else:
             # Not timed at this size (see build.THEME_REFRESH_MAX); health
             # still needs the sentiment a refresh writes.
@@ -336,6 +341,9 @@ def bench_heavy(
         "pairing_stats": _summary(stats),
         "rebalance": _summary(rebalance),
         "impact": _summary(impact),
+        "themes_after_coding": {
+            key: _median([c[key] for c in codings]) for key in (codings[0] if codings else {})
+        },
     }, kept
 
 
@@ -502,6 +510,16 @@ def _render_entry(entry: dict[str, Any]) -> list[str]:
         f"| {imp['rows']:,.0f} rows, **{imp['rows_per_s']:,.0f} rows/s** "
         f"({imp['rows_per_cpu_s']:,.0f} per CPU s), peak RSS {_mib(imp['peak_rss'])} |",
         _theme_row(heavy["themes"], entry["pairings"]),
+        *(
+            [
+                f"| a lead codes a note: the notes like it re-read (update_after_coding) "
+                f"| {coding['update_wall']:.1f} | {coding['update_cpu']:.1f} "
+                f"| {coding['candidates']:,.0f} notes re-read; the coding queue "
+                f"{coding['queue_wall']:.1f} s |"
+            ]
+            if (coding := heavy.get("themes_after_coding"))
+            else []
+        ),
         f"| health refresh | {heavy['health']['wall']:.1f} | {heavy['health']['cpu']:.1f} "
         f"| SQL {heavy['health']['sql']:.1f} s, peak RSS {_mib(heavy['health']['peak_rss'])} |",
         *(

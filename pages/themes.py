@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.themes import coding
 from components.themes import sections as section
 from components.ui.briefing import briefing_button
 from components.ui.filter_bar import filter_bar
@@ -23,7 +24,8 @@ section.flash()
 
 names = ["Overview", "Breakdowns", "Quotes"]
 if not viewer.presenting:  # presenter mode: no editing, no raw notes
-    names += ["Codebook", "Hand-coding"] if viewer.can("edit_codebook") else ["Codebook"]
+    lead = viewer.can("edit_codebook")
+    names += ["Codebook", "Coding queue", "Hand-coding"] if lead else ["Codebook"]
     names.append("Discovered")
 # Only the open tab runs (its name is in the URL as ?section=…): at 50,000
 # pairings rendering every tab on each view cost seconds.
@@ -33,6 +35,7 @@ sections = {
     "Breakdowns": lambda: section.breakdowns(engine, filters),
     "Quotes": lambda: section.quotes(engine, filters),
     "Codebook": lambda: section.codebook(engine, viewer),
+    "Coding queue": lambda: coding.queue(engine, filters, viewer),
     "Hand-coding": lambda: section.hand_coding(engine, filters, viewer),
     "Discovered": lambda: section.discovered(engine, viewer),
 }

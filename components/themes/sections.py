@@ -407,6 +407,9 @@ def codebook(engine: Engine, viewer: Viewer) -> None:
                 "origin": "Origin",
                 "active": "Active",
                 "notes": st.column_config.NumberColumn("Notes"),
+                "certainty": st.column_config.TextColumn(
+                    "Certainty", help="Uncertain: nobody coded it and few notes support it."
+                ),
             },
         )
     themes = _themes(engine, True)

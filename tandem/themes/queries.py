@@ -602,6 +602,8 @@ def codebook_table(engine: Engine) -> pd.DataFrame:
     """
     themes = list_themes(engine, include_inactive=True)
     index = people_index(engine)
+    coded = _coded_counts(engine)
+    total = sum(t.feedback_count for t in themes)
     return pd.DataFrame(
         {
             "theme": [t.name for t in themes],
@@ -615,9 +617,40 @@ def codebook_table(engine: Engine) -> pd.DataFrame:
             "origin": [t.origin for t in themes],
             "active": [t.active for t in themes],
             "notes": [t.feedback_count for t in themes],
+            # Nobody coded it and few notes support it: not to be taken at face value.
+            "certainty": [
+                "uncertain"
+                if uncertain_theme(coded.get(t.name.lower(), 0), t.feedback_count, total)
+                else "supported"
+                for t in themes
+            ],
         },
-        columns=["theme", "description", "examples", "keywords", "origin", "active", "notes"],
+        columns=[
+            "theme",
+            "description",
+            "examples",
+            "keywords",
+            "origin",
+            "active",
+            "notes",
+            "certainty",
+        ],
     )
+
+
+def uncertain_theme(coded: int, notes: int, total: int) -> bool:
+    """A theme nobody coded and few notes support (under 1% of the placed notes, or < 5)."""
+    return coded == 0 and (notes < 5 or notes < 0.01 * total)
+
+
+def _coded_counts(engine: Engine) -> dict[str, int]:
+    """Hand-coded notes per theme (lower-cased name; "no theme" codings left out)."""
+    name = func.lower(func.trim(Feedback.coded_theme))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(name, func.count()).where(Feedback.coded_theme.is_not(None)).group_by(name)
+        ).all()
+    return {str(key): int(count) for key, count in rows if key}
 
 
 def candidates_table(engine: Engine, *, min_size: int) -> pd.DataFrame:

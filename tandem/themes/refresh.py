@@ -20,7 +20,9 @@ pages only read ``feedback_analysis``.  The refresh is
 
 Hand-coded labels are never overwritten: a note with ``coded_theme`` gets that
 theme (created in the codebook with origin "coded" if it is not there yet) with
-confidence 1, and teaches the engine as an extra example.
+confidence 1, and teaches the engine (the coded layer of ``engine.ThemeModel``).
+An empty ``coded_theme`` (``NO_THEME``) means a person said the note is about
+no theme: it stays unassigned, and so do the notes most like it.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from tandem.themes import sentiment
 from tandem.themes.codebook import seed_default_codebook
 from tandem.themes.engine import (
     METHOD,
+    NO_THEME,
     CodebookTheme,
     CodedNote,
     ThemeModel,
@@ -144,7 +147,9 @@ def _results(model: ThemeModel, chunks: list[list[str]], workers: int) -> Iterat
 
 def input_hash(text: str, coded_theme: str | None, codebook_fingerprint: str) -> str:
     """What a note's stored result was computed from (hex sha256)."""
-    data = f"{codebook_fingerprint}\x00{coded_theme or ''}\x00{text}"
+    # A note coded "no theme" (empty) must not hash like an uncoded one.
+    coded = "\x01" if coded_theme == NO_THEME else (coded_theme or "")
+    data = f"{codebook_fingerprint}\x00{coded}\x00{text}"
     return hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -271,7 +276,7 @@ def _notes(rows: Sequence[Sequence[Any]], key: str, *, full: bool) -> list[_Note
     """The rows to recompute: all with ``full``, else those whose input hash differs."""
     notes = []
     for fid, note_text, coded, stored, analysed in rows:
-        coded_theme = coded.strip() if coded and coded.strip() else None
+        coded_theme = None if coded is None else coded.strip()  # "" is "no theme"
         if full or stored != input_hash(note_text or "", coded_theme, key):
             notes.append(_Note(fid, note_text or "", coded_theme, bool(analysed)))
     return notes
@@ -310,6 +315,43 @@ def _ensure_coded_themes(session: Session, names: set[str], actor: str) -> dict[
     return {key: t.theme_id for key, t in by_name.items()}
 
 
+@dataclass(frozen=True)
+class Training:
+    """What the model learns from, read inside a writer's transaction."""
+
+    coded_rows: Sequence[Any]
+    theme_ids: dict[str, int]
+    themes: list[CodebookTheme]
+    coded: list[tuple[str, str]]
+    key: str
+
+
+def load_training(session: Session, actor: str) -> Training:
+    """The codebook, the coded notes (creating any coded theme missing) and their fingerprint."""
+    coded_rows = session.execute(
+        select(Feedback.feedback_id, Feedback.date, Feedback.text, Feedback.coded_theme)
+        .where(Feedback.coded_theme.is_not(None))
+        .order_by(Feedback.feedback_id)
+    ).all()
+    theme_ids = _ensure_coded_themes(
+        session, {row.coded_theme.strip() for row in coded_rows} - {NO_THEME}, actor
+    )
+    themes = load_codebook(session)
+    # Coded names map onto the codebook's spelling of the theme.
+    spelling = {t.name.lower(): t.name for t in themes} | {NO_THEME: NO_THEME}
+    coded = training_sample(
+        CodedNote(row.feedback_id, row.date, row.text or "", spelling[name])
+        for row in coded_rows
+        if (name := row.coded_theme.strip().lower()) in spelling
+    )
+    return Training(coded_rows, theme_ids, themes, coded, fingerprint(themes, coded))
+
+
+def model_for(training: Training) -> ThemeModel:
+    """The fitted model of ``training``, kept per process by fingerprint."""
+    return _model_for(training.key, training.themes, training.coded)
+
+
 def refresh_themes(
     engine: Engine,
     *,
@@ -338,27 +380,14 @@ def refresh_themes(
     # the last one settled and on its fingerprint covering every stored result.
     with writer_transaction(engine, say) as session:
         connection = session.connection()
-        coded_rows = [
-            row
-            for row in session.execute(
-                select(Feedback.feedback_id, Feedback.date, Feedback.text, Feedback.coded_theme)
-                .where(Feedback.coded_theme.is_not(None))
-                .order_by(Feedback.feedback_id)
-            ).all()
-            if row.coded_theme.strip()
-        ]
-        theme_ids = _ensure_coded_themes(
-            session, {row.coded_theme.strip() for row in coded_rows}, actor
+        training = load_training(session, actor)
+        coded_rows, theme_ids, themes, coded = (
+            training.coded_rows,
+            training.theme_ids,
+            training.themes,
+            training.coded,
         )
-        themes = load_codebook(session)
-        # Coded names map onto the codebook's spelling of the theme.
-        spelling = {t.name.lower(): t.name for t in themes}
-        coded = training_sample(
-            CodedNote(row.feedback_id, row.date, row.text or "", spelling[name])
-            for row in coded_rows
-            if (name := row.coded_theme.strip().lower()) in spelling
-        )
-        key = fingerprint(themes, coded)
+        key = training.key
         total = int(session.scalar(select(func.count()).select_from(Feedback)) or 0)
         say(f"{total} notes, {len(themes)} active themes")
 

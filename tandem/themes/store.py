@@ -189,15 +189,24 @@ def deactivate_theme(
 
 
 def code_note(
-    engine: Engine, scope: Scope, feedback_id: str, theme_name: str | None, actor: str
+    engine: Engine,
+    scope: Scope,
+    feedback_id: str,
+    theme_name: str | None,
+    actor: str,
+    *,
+    no_theme: bool = False,
 ) -> None:
     """Set (or clear, with None) the hand-coded theme of one note, with an audit row.
 
-    The next refresh keeps it as the note's theme and learns from it.  A note
+    The next refresh keeps it as the note's theme and learns from it.  With
+    ``no_theme`` the note is coded as about no theme (an empty ``coded_theme``).  A note
     outside ``scope`` raises ``OutOfScope``; a private note cannot be coded (nobody
     may read it to code it).
     """
     value = theme_name.strip() if theme_name and theme_name.strip() else None
+    if no_theme:
+        value = ""
     with transaction(engine) as session:
         note = session.get(Feedback, feedback_id)
         if note is None or note.visibility == "private":

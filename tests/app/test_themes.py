@@ -312,3 +312,43 @@ def test_lead_deactivates_a_theme(app_database) -> None:  # type: ignore[no-unty
         for option in s.options
     }
     assert choices and name not in choices
+
+
+def test_lead_codes_a_note_from_the_coding_queue_and_undoes_it(app_database) -> None:  # type: ignore[no-untyped-def]
+    url = app_database(sample)
+    assert "Coding queue" in tab_labels(open_page("lead"))
+    assert "Coding queue" not in tab_labels(open_page("sponsor"))
+    assert "Coding queue" not in tab_labels(open_page("lead", present=True))
+    at = open_page("lead", section="Coding queue")
+    boxes = [s for s in at.selectbox if s.key and s.key.startswith("coding_theme_")]
+    assert 0 < len(boxes) <= 5
+    feedback_id = boxes[0].key.removeprefix("coding_theme_")
+    with get_engine(url).connect() as connection:
+        private_ids = set(
+            connection.execute(
+                select(Feedback.feedback_id).where(Feedback.visibility == "private")
+            ).scalars()
+        )
+    assert not private_ids & {s.key.removeprefix("coding_theme_") for s in boxes}
+    theme = next(option for option in boxes[0].options if option != boxes[0].value)
+    boxes[0].set_value(theme)
+    (code,) = [b for b in at.button if b.key == f"coding_code_{feedback_id}"]
+    code.click().run()
+    assert not at.exception
+    assert any("similar notes re-read" in s for s in said(at.success))
+    with get_engine(url).connect() as connection:
+        coded = connection.execute(
+            select(Feedback.coded_theme).where(Feedback.feedback_id == feedback_id)
+        ).scalar_one()
+        actions = set(connection.execute(select(AuditEntry.action)).scalars())
+    assert coded == theme
+    assert {"code_feedback", "update_themes_after_coding"} <= actions
+    assert f"coding_theme_{feedback_id}" not in {s.key for s in at.selectbox if s.key}
+    (undo,) = [b for b in at.button if b.key == f"coding_undo_{feedback_id}"]
+    undo.click().run()
+    assert not at.exception
+    with get_engine(url).connect() as connection:
+        coded = connection.execute(
+            select(Feedback.coded_theme).where(Feedback.feedback_id == feedback_id)
+        ).scalar_one()
+    assert coded is None
