@@ -6,8 +6,8 @@ tables of its own adds one import line here.
 
 from __future__ import annotations
 
+from tandem.program import theme_tables as _theme_tables  # noqa: F401  (registers them)
 from tandem.program.models import Base
-from tandem.themes import tables as _theme_tables  # noqa: F401  (registers theme tables)
 
 metadata = Base.metadata
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from tandem.program import audit
 from tandem.program.db import transaction
 from tandem.program.models import Feedback, Theme, utcnow
-from tandem.themes.tables import ThemeCandidate
+from tandem.program.theme_tables import ThemeCandidate
 
 MAX_NOTES = 5_000  # discovery looks at this many unassigned notes at most
 MIN_SIZE = 3

@@ -50,11 +50,11 @@ from tandem.access.redaction import people_index, redact
 from tandem.program.db import transaction
 from tandem.program.models import Cohort, Feedback, FeedbackAnalysis, Pairing, Theme
 from tandem.program.sql import read_frame
+from tandem.program.theme_tables import ThemeRefreshRun
 from tandem.themes.discover import list_candidates
 from tandem.themes.facts import note_facts
 from tandem.themes.sentiment import NEUTRAL_BAND
 from tandem.themes.store import list_themes
-from tandem.themes.tables import ThemeRefreshRun
 
 # Notes the engine placed with less confidence than this are offered for hand-coding.
 LOW_CONFIDENCE = 0.35

@@ -55,6 +55,7 @@ from tandem.program import audit
 from tandem.program.bulk import upsert
 from tandem.program.db import transaction, writer_transaction
 from tandem.program.models import Feedback, FeedbackAnalysis, Theme, utcnow
+from tandem.program.theme_tables import ThemeCandidate, ThemeRefreshRun
 from tandem.themes import discover as discovery
 from tandem.themes import sentiment
 from tandem.themes.codebook import seed_default_codebook
@@ -69,7 +70,6 @@ from tandem.themes.engine import (
 )
 from tandem.themes.facts import update_theme_facts
 from tandem.themes.store import load_codebook
-from tandem.themes.tables import ThemeCandidate, ThemeRefreshRun
 
 CHUNK = 20_000
 KEYWORDS_PER_THEME = 8

@@ -21,11 +21,11 @@ from tandem.program import bulk, migrate
 from tandem.program.bundle import import_bundle
 from tandem.program.db import WRITER_LOCK_KEY, get_engine, transaction
 from tandem.program.models import Feedback, FeedbackAnalysis, Theme
+from tandem.program.theme_tables import ThemeRefreshRun
 from tandem.themes import engine as theme_engine
 from tandem.themes import refresh as refresh_module
 from tandem.themes.refresh import refresh_themes
 from tandem.themes.store import code_note, upsert_theme
-from tandem.themes.tables import ThemeRefreshRun
 from tests.tandem.program.bundle.conftest import SAMPLE, sample_text
 from tests.tandem.themes.conftest import AddNotes
 

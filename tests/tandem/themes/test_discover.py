@@ -64,9 +64,9 @@ def test_private_notes_never_feed_discovery(engine) -> None:  # type: ignore[no-
 
     from tandem.program.bulk import upsert
     from tandem.program.schema import metadata
+    from tandem.program.theme_tables import ThemeCandidate
     from tandem.themes.discover import list_candidates
     from tandem.themes.refresh import refresh_themes
-    from tandem.themes.tables import ThemeCandidate
     from tests.factories import small_program
 
     small_program(engine)

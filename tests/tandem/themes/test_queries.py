@@ -354,7 +354,7 @@ def test_empty_database_gives_empty_frames(engine) -> None:  # type: ignore[no-u
 
 
 def test_codebook_and_candidates_withhold_note_text_from_everyone(engine) -> None:  # type: ignore[no-untyped-def]
-    from tandem.themes.tables import ThemeCandidate
+    from tandem.program.theme_tables import ThemeCandidate
 
     build(engine)
     with engine.begin() as connection:

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, func, select
 from tandem.access import EVERYTHING
 from tandem.program.db import transaction
 from tandem.program.models import AuditEntry, FeedbackAnalysis, Theme
+from tandem.program.theme_tables import ThemeRefreshRun
 from tandem.themes.codebook import DEFAULT_THEMES, seed_default_codebook
 from tandem.themes.refresh import refresh_themes
 from tandem.themes.store import (
@@ -17,7 +18,6 @@ from tandem.themes.store import (
     list_themes,
     upsert_theme,
 )
-from tandem.themes.tables import ThemeRefreshRun
 from tests.tandem.themes.conftest import AddNotes
 
 NOTES = [

@@ -13,12 +13,12 @@ from sqlalchemy import Engine, select, update
 from tandem.access import EVERYTHING
 from tandem.program.db import transaction
 from tandem.program.models import Feedback, FeedbackAnalysis, Theme
+from tandem.program.theme_tables import ThemeCandidate
 from tandem.themes import engine as theme_engine
 from tandem.themes import refresh as refresh_module
 from tandem.themes.engine import CodedNote, ThemeModel, default_codebook, training_sample
 from tandem.themes.refresh import refresh_themes
 from tandem.themes.store import code_note, upsert_theme
-from tandem.themes.tables import ThemeCandidate
 from tests.tandem.themes.conftest import AddNotes
 
 NOTES = [

@@ -1,5 +1,8 @@
 """Tables of the theme engine that are not part of the bundle format.
 
+They live with the other tables in ``tandem.program`` (the data itself), so the
+schema that Alembic and the tests build never reaches up into a domain.
+
 ``ThemeCandidate`` holds clusters that discovery found among unassigned notes,
 waiting for a lead to promote or ignore them; ``ThemeRefreshRun`` records each
 refresh (what changed, how long it took) so the page can say how fresh the
