@@ -256,7 +256,7 @@ def bench_heavy(
     skip_rebalancing: bool = False,
 ) -> tuple[dict[str, Any], tuple[str, str | None]]:
     """Import, theme refresh, health refresh and rebalancing; returns the last database."""
-    from tandem.health.score import refresh_health
+    from tandem.health import refresh_health
     from tandem.impact import refresh_impact
     from tandem.matching.rebalance import compute_rebalance
     from tandem.matching.rebalance_store import refresh_rebalance_plan

@@ -13,8 +13,8 @@ from components.admin.common import humanise, notify, plain, show_notice
 from components.ui.database import clear_caches
 from tandem.access import Viewer
 from tandem.access.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY, privacy_threshold
-from tandem.health.score import COMPONENT_LABELS as HEALTH_LABELS
-from tandem.health.score import STALLABLE_STATUSES, health_settings, save_health_settings
+from tandem.health import COMPONENT_LABELS as HEALTH_LABELS
+from tandem.health import STALLABLE_STATUSES, health_settings, save_health_settings
 from tandem.matching import scoring as matching
 from tandem.program.settings import SettingsError, put_setting
 from tandem.refresh import refresh_all

@@ -34,25 +34,22 @@ from components.ui.formatting import NOT_COMPUTED, plain
 from components.ui.shell import name_mask, page_viewer
 from tandem.access import Scope, Viewer
 from tandem.access.filters import Filters
-from tandem.access.privacy import threshold_for
-from tandem.health import stalled as queries
-from tandem.health.flags import (
+from tandem.health import (
+    COMPONENT_LABELS,
+    COMPONENTS,
     MAX_NAME,
     MAX_TEXT,
     TRANSITIONS,
     FlagError,
     StaleFlagError,
     flag_as_dict,
-    raise_flag,
-    update_flag,
-)
-from tandem.health.score import (
-    COMPONENT_LABELS,
-    COMPONENTS,
     health_settings,
+    raise_flag,
     refresh_health,
     save_health_settings,
+    update_flag,
 )
+from tandem.health import stalled as queries
 from tandem.program.downloads import csv_bytes
 from tandem.program.models import FLAG_REASON_LABELS, FLAG_REASONS, FLAG_STATUS_LABELS, utcnow
 from tandem.program.settings import SettingsError
@@ -95,12 +92,8 @@ def _as_of(engine: Engine) -> queries.HealthAsOf:
 
 
 @cached_query
-def _distribution(
-    engine: Engine, filters: Filters, threshold: int, at_risk_below: float
-) -> pd.DataFrame:
-    return queries.health_distribution(
-        engine, filters, threshold=threshold, at_risk_below=at_risk_below
-    )
+def _distribution(engine: Engine, filters: Filters, viewer: Viewer) -> pd.DataFrame:
+    return queries.health_distribution(engine, filters, viewer).bands
 
 
 # The trend and the nudge list read the stored health of the day it was
@@ -541,8 +534,7 @@ def _on_update(engine: Engine, flag_id: str, viewer: Viewer, prefix: str, key: s
 
 
 def health_charts(engine: Engine, filters: Filters, viewer: Viewer) -> None:
-    at_risk_below = float(health_settings(engine)["at_risk_below"])
-    bins = _distribution(engine, filters, threshold_for(engine, viewer), at_risk_below)
+    bins = _distribution(engine, filters, viewer)
     left, right = st.columns(2)
     with left:
         st.markdown("**Health distribution**")

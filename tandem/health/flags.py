@@ -48,6 +48,15 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "in_progress": ("open", "resolved"),
     "resolved": ("open",),
 }
+#: Flags that still need work: they keep their pairing in the queue and count as open.
+OPEN_FLAG_STATUSES = ("open", "in_progress")
+RESOLVED = "resolved"
+
+
+def is_resolved(status: str) -> bool:
+    """Whether a flag in ``status`` is closed (resolving one needs a resolution note)."""
+    return status == RESOLVED
+
 
 _FIELDS = (
     "flag_id",

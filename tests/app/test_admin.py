@@ -197,7 +197,7 @@ def test_privacy_threshold_is_saved_with_one_audit_row_and_range_checked(app_dat
 
 
 def test_health_rules_are_saved_and_bad_values_refused(app_database) -> None:  # type: ignore[no-untyped-def]
-    from tandem.health.score import health_settings
+    from tandem.health import health_settings
 
     url = app_database(all_tables)
     at = admin_page()

@@ -11,9 +11,14 @@ from streamlit.testing.v1 import AppTest
 
 from tandem.access import EVERYTHING
 from tandem.access.filters import Filters
-from tandem.health.flags import MAX_TEXT
-from tandem.health.score import health_settings, nudge_list, trend_days
-from tandem.health.stalled import queue_counts, stalled_queue
+from tandem.health import (
+    MAX_TEXT,
+    health_settings,
+    nudge_list,
+    queue_counts,
+    stalled_queue,
+    trend_days,
+)
 from tandem.program.bundle import import_bundle
 from tandem.program.db import get_engine
 from tandem.program.models import AuditEntry, Flag, Pairing, PairingHealth
