@@ -10,11 +10,10 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.admin.common import humanise, notify, plain, show_notice
+from components.health.rules_editor import health_rules
 from components.ui.database import clear_caches
 from tandem.access import Viewer
 from tandem.access.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY, privacy_threshold
-from tandem.health import COMPONENT_LABELS as HEALTH_LABELS
-from tandem.health import STALLABLE_STATUSES, health_settings, save_health_settings
 from tandem.matching import scoring as matching
 from tandem.program.settings import SettingsError, put_setting
 from tandem.refresh import refresh_all
@@ -57,7 +56,7 @@ def rules_section(engine: Engine, viewer: Viewer) -> None:
     st.subheader("Privacy")
     _privacy(engine, viewer, can_edit)
     st.subheader("Pairing health and stall rules")
-    _health(engine, viewer, can_edit)
+    health_rules(engine, viewer)
     if can_edit:
         _refresh_now(engine, viewer)
     st.subheader("Matching weights")
@@ -133,54 +132,6 @@ def _save_privacy(engine: Engine, viewer: Viewer) -> None:
             engine, SETTINGS_KEY, value, viewer.actor, default=DEFAULT_PRIVACY_SETTINGS
         ),
     )
-
-
-def _health(engine: Engine, viewer: Viewer, can_edit: bool) -> None:
-    current = health_settings(engine)
-    st.caption(
-        "The health score is the weighted mean of its components (weights are relative); "
-        "a pairing below the at-risk line is at risk. Changes apply at the next refresh "
-        "(after an import, or python -m tandem refresh)."
-    )
-    sections = [(k, v) for k, v in current.items() if isinstance(v, dict) and k != "weights"]
-    if not can_edit:
-        rows = [(f"Weight: {HEALTH_LABELS.get(k, k)}", v) for k, v in current["weights"].items()]
-        rows += [("At risk below", current["at_risk_below"])]
-        rows += [("Stall statuses", current["stall_statuses"])]
-        for section, values in sections:
-            rows += [(f"{humanise(section)}: {humanise(k)}", v) for k, v in values.items()]
-        st.dataframe(_settings_frame(rows), hide_index=True)
-        return
-    with st.form("admin_health_form"):
-        columns = st.columns(3)
-        for index, (name, weight) in enumerate(current["weights"].items()):
-            with columns[index % 3]:
-                _number_input(HEALTH_LABELS.get(name, name), weight, f"admin_health_weights_{name}")
-        _number_input(
-            "At risk below (score)", current["at_risk_below"], "admin_health_at_risk_below"
-        )
-        st.multiselect(
-            "Watch for stalls in pairings that are",
-            list(STALLABLE_STATUSES),
-            default=current["stall_statuses"],
-            key="admin_health_statuses",
-        )
-        for section, values in sections:
-            with st.expander(humanise(section)):
-                for name, number in values.items():
-                    _number_input(humanise(name), number, f"admin_health_{section}_{name}")
-        st.form_submit_button(
-            "Save health rules",
-            key="admin_health_save",
-            on_click=_save_health,
-            args=(engine, viewer, current),
-        )
-
-
-def _save_health(engine: Engine, viewer: Viewer, template: dict[str, Any]) -> None:
-    value = _from_keys(template, "admin_health")
-    value["stall_statuses"] = list(st.session_state.get("admin_health_statuses") or [])
-    _save_setting("Health rules", lambda: save_health_settings(engine, value, viewer.actor))
 
 
 def _matching(engine: Engine, viewer: Viewer, can_edit: bool) -> None:

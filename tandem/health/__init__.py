@@ -42,6 +42,7 @@ from tandem.health.settings import (
     health_settings,
     save_health_settings,
     setting_label,
+    setting_step,
     stalled_health_cap,
     validate_health_settings,
     watched_statuses,
@@ -55,6 +56,7 @@ from tandem.health.snapshots import (
 )
 from tandem.health.stalled import (
     FLAG_COLUMNS,
+    VERDICT_COUNT_COLUMNS,
     HealthAsOf,
     HealthDistribution,
     QueueCounts,
@@ -96,6 +98,7 @@ __all__ = [
     "STALL_RULES",
     "TRANSITIONS",
     "TREND_MONTHS",
+    "VERDICT_COUNT_COLUMNS",
     "VERDICT_LABELS",
     "FlagError",
     "HealthAsOf",
@@ -123,6 +126,7 @@ __all__ = [
     "refresh_health",
     "save_health_settings",
     "setting_label",
+    "setting_step",
     "stall_trend",
     "stalled_health_cap",
     "stalled_queue",

@@ -205,6 +205,14 @@ def watched_statuses(settings: dict[str, Any]) -> tuple[str, ...]:
     return tuple(settings["stall_statuses"])
 
 
+def setting_step(section: str, key: str) -> float:
+    """How far one click of an editor's arrows moves a tunable number."""
+    kind, _low, _high = _NUMBER_RULES[(section, key)]
+    if kind is int:
+        return 1
+    return 5.0 if (section, key) == ("", "at_risk_below") else 0.05
+
+
 def setting_label(section: str, key: str) -> str:
     """What a person reads for one tunable number (``section`` "" for top-level ones)."""
     if section == "weights":

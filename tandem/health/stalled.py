@@ -28,6 +28,7 @@ from tandem.health.formula import health_frame
 from tandem.health.nudges import nudge_list
 from tandem.health.settings import at_risk_line, health_settings
 from tandem.health.snapshots import TREND_MONTHS, trend_days
+from tandem.health.verdicts import AT_RISK, ON_TRACK, STALLED
 from tandem.program import rollups
 from tandem.program.models import (
     Cohort,
@@ -224,6 +225,10 @@ def health_as_of(engine: Engine) -> HealthAsOf:
         ).one()
     return HealthAsOf(as_of=as_of, computed_at=computed_at, pairings=int(count))
 
+
+#: The count columns of the distribution and the trend, by the verdict each counts
+#: (the trend has no "others": it follows only the two verdicts that need a lead).
+VERDICT_COUNT_COLUMNS = {STALLED: "stalled", AT_RISK: "at_risk", ON_TRACK: "others"}
 
 DISTRIBUTION_COLUMNS = (
     "low",
