@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tandem.health.score import health_frame, refresh_health
+from tandem.health import health_frame, refresh_health
 from tandem.program import bulk, rollups
 from tandem.program.db import database_url, dispose_engine, get_engine
 from tandem.program.models import (

@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import Engine
 
-from tandem.access import EVERYTHING
+import tandem.health as queries
+from tandem.access import EVERYTHING, Viewer
 from tandem.access.filters import Filters
-from tandem.health import stalled as queries
-from tandem.health.score import refresh_health
+from tandem.health import refresh_health
 from tandem.program import db as tandem_db
 from tandem.program import rollups
 from tandem.program.demo import generate_demo
@@ -57,7 +57,9 @@ def _measure(engine: Engine, repeat: int) -> None:
     cases: dict[str, Callable[[], object]] = {
         "queue page (50 rows + total)": lambda: queries.stalled_queue(engine, everything),
         "headline counts": lambda: queries.queue_counts(engine, everything),
-        "health distribution": lambda: queries.health_distribution(engine, everything),
+        "health distribution": lambda: queries.health_distribution(
+            engine, everything, Viewer(role="lead")
+        ),
         "trend (6 month ends)": lambda: queries.stall_trend(engine, everything, today=TODAY),
         "nudge list": lambda: queries.filtered_nudge_list(engine, everything, TODAY),
     }

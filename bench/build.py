@@ -128,7 +128,7 @@ def build_sqlite(
     progress: Callable[[str], None] | None = _say,
 ) -> tuple[Path, BuildTimes]:
     """The cached SQLite demo for ``pairings`` (built, migrated and refreshed if missing)."""
-    from tandem.health.score import refresh_health
+    from tandem.health import refresh_health
     from tandem.matching import refresh_rebalance_plan
     from tandem.portfolio.pairing_stats import refresh_pairing_stats
     from tandem.program.demo import generate_demo

@@ -257,7 +257,7 @@ def bench_heavy(
 ) -> tuple[dict[str, Any], tuple[str, str | None]]:
     """Import, theme refresh, health refresh and rebalancing; returns the last database."""
     from bench.themes.bench_live import describe, time_codings
-    from tandem.health.score import refresh_health
+    from tandem.health import refresh_health
     from tandem.impact import refresh_impact
     from tandem.matching import compute_rebalance, refresh_rebalance_plan
     from tandem.portfolio.pairing_stats import refresh_pairing_stats

@@ -9,9 +9,11 @@ from components.admin import (
     audit_section,
     export_section,
     import_section,
+    refresh_section,
     rules_section,
     users_section,
 )
+from components.health.rules_editor import health_rules
 from components.matching.weights import weight_editor
 from components.ui.shell import page_setup, page_viewer
 
@@ -30,11 +32,14 @@ with users:
     users_section(engine, viewer)
 with rules:
     rules_section(engine, viewer)
+    st.subheader("Pairing health and stall rules")
+    health_rules(engine, viewer)
     st.subheader("Matching weights")
     st.caption(
         "How suggested pairings and rebalancing moves are scored: the weights of the "
         "components (relative), and the numbers rebalancing and the components use."
     )
     weight_editor(engine, viewer, key="admin_weights")
+    refresh_section(engine, viewer)
 with audit:
     audit_section(engine, viewer)

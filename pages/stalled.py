@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.health import stalled as section
+from components.health import flags, health_charts, nudges, queue, reads, rules_editor
 from components.ui.filter_bar import filter_bar
 from components.ui.shell import page_setup, page_viewer
 
@@ -14,17 +14,17 @@ engine = page_setup(
 )
 viewer = page_viewer()
 filters = filter_bar(engine)
-section.show_outcome()
-if section.as_of_bar(engine, viewer):
-    section.headline_counts(engine, filters)
+reads.show_outcome()
+if queue.as_of_bar(engine, viewer):
+    queue.headline_counts(engine, filters)
     st.subheader("The queue")
-    rows = section.queue_table(engine, filters)
+    rows = queue.queue_table(engine, filters)
     if not viewer.presenting:
         st.subheader("Flags")
-        section.flag_panel(engine, rows, viewer)
+        flags.flag_panel(engine, rows, viewer)
     st.subheader("Health across the program")
-    section.health_charts(engine, filters, viewer)
+    health_charts.health_charts(engine, filters, viewer)
     st.subheader("Who to nudge")
-    section.nudge_section(engine, filters, viewer)
+    nudges.nudge_section(engine, filters, viewer)
 st.subheader("The health formula")
-section.formula_section(engine, viewer)
+rules_editor.health_rules(engine, viewer, expander="Edit the health formula")

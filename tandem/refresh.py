@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from tandem.health.score import HealthReport, refresh_health
+from tandem.health import HealthReport, refresh_health
 from tandem.impact import has_career_events, refresh_impact
 from tandem.matching import PlanRefreshReport, refresh_rebalance_plan
 from tandem.portfolio.pairing_stats import refresh_pairing_stats

@@ -9,7 +9,7 @@ plain text (``st.code``, ``st.dataframe``) or with markdown escaped.
 
 from components.admin.audit import audit_section
 from components.admin.bundles import export_section, import_section
-from components.admin.rules import rules_section
+from components.admin.rules import refresh_section, rules_section
 from components.admin.users import users_section
 
 SECTIONS = ("Import and export", "Users and roles", "Rules", "Audit log")
@@ -19,6 +19,7 @@ __all__ = [
     "audit_section",
     "export_section",
     "import_section",
+    "refresh_section",
     "rules_section",
     "users_section",
 ]

@@ -1,7 +1,8 @@
-"""Admin: the tunable rules (privacy threshold, health) and refresh now.
+"""Admin: the privacy threshold and "recompute now".
 
-The matching weights have one editor, ``components.matching.weights``, which the
-Admin page draws below these.
+The health rules and the matching weights have one editor each, in their own
+domains (``components.health.rules_editor``, ``components.matching.weights``);
+the Admin page draws them between these two sections.
 """
 
 from __future__ import annotations
@@ -9,60 +10,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from components.admin.common import humanise, notify, plain, show_notice
+from components.admin.common import notify, plain, show_notice
 from components.ui.database import clear_caches
 from tandem.access import Viewer
 from tandem.access.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY, privacy_threshold
-from tandem.health.score import COMPONENT_LABELS as HEALTH_LABELS
-from tandem.health.score import STALLABLE_STATUSES, health_settings, save_health_settings
 from tandem.program.settings import SettingsError, put_setting
 from tandem.refresh import refresh_all
 
 
-def _settings_frame(rows: list[tuple[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame({"Rule": [label for label, _ in rows], "Value": [_fmt(v) for _, v in rows]})
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def _number_input(label: str, value: Any, key: str) -> None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        st.number_input(label, value=int(value), step=1, key=key)
-    else:
-        st.number_input(label, value=float(value), step=0.05, format="%.2f", key=key)
-
-
-def _from_keys(template: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """The numbers a form holds under ``prefix_<section>_<name>`` keys, shaped like
-    ``template`` (what the form was drawn from); other keys of ``template`` are left out."""
-    value: dict[str, Any] = {}
-    for name, item in template.items():
-        if isinstance(item, dict):
-            value[name] = _from_keys(item, f"{prefix}_{name}")
-        elif isinstance(item, int | float) and f"{prefix}_{name}" in st.session_state:
-            value[name] = st.session_state[f"{prefix}_{name}"]
-    return value
-
-
 def rules_section(engine: Engine, viewer: Viewer) -> None:
-    can_edit = viewer.can("settings") or viewer.can("tune_rules")
+    """The privacy threshold; the page draws the health and matching editors (their
+    domains' own, one each) below it, then :func:`refresh_section`."""
     show_notice("rules")
     st.subheader("Privacy")
-    _privacy(engine, viewer, can_edit)
-    st.subheader("Pairing health and stall rules")
-    _health(engine, viewer, can_edit)
-    if can_edit:
+    _privacy(engine, viewer, _can_edit(viewer))
+
+
+def refresh_section(engine: Engine, viewer: Viewer) -> None:
+    if _can_edit(viewer):
         _refresh_now(engine, viewer)
+
+
+def _can_edit(viewer: Viewer) -> bool:
+    return viewer.can("settings") or viewer.can("tune_rules")
 
 
 _REFRESH_REQUESTED = "admin_refresh_requested"
@@ -134,51 +107,3 @@ def _save_privacy(engine: Engine, viewer: Viewer) -> None:
             engine, SETTINGS_KEY, value, viewer.actor, default=DEFAULT_PRIVACY_SETTINGS
         ),
     )
-
-
-def _health(engine: Engine, viewer: Viewer, can_edit: bool) -> None:
-    current = health_settings(engine)
-    st.caption(
-        "The health score is the weighted mean of its components (weights are relative); "
-        "a pairing below the at-risk line is at risk. Changes apply at the next refresh "
-        "(after an import, or python -m tandem refresh)."
-    )
-    sections = [(k, v) for k, v in current.items() if isinstance(v, dict) and k != "weights"]
-    if not can_edit:
-        rows = [(f"Weight: {HEALTH_LABELS.get(k, k)}", v) for k, v in current["weights"].items()]
-        rows += [("At risk below", current["at_risk_below"])]
-        rows += [("Stall statuses", current["stall_statuses"])]
-        for section, values in sections:
-            rows += [(f"{humanise(section)}: {humanise(k)}", v) for k, v in values.items()]
-        st.dataframe(_settings_frame(rows), hide_index=True)
-        return
-    with st.form("admin_health_form"):
-        columns = st.columns(3)
-        for index, (name, weight) in enumerate(current["weights"].items()):
-            with columns[index % 3]:
-                _number_input(HEALTH_LABELS.get(name, name), weight, f"admin_health_weights_{name}")
-        _number_input(
-            "At risk below (score)", current["at_risk_below"], "admin_health_at_risk_below"
-        )
-        st.multiselect(
-            "Watch for stalls in pairings that are",
-            list(STALLABLE_STATUSES),
-            default=current["stall_statuses"],
-            key="admin_health_statuses",
-        )
-        for section, values in sections:
-            with st.expander(humanise(section)):
-                for name, number in values.items():
-                    _number_input(humanise(name), number, f"admin_health_{section}_{name}")
-        st.form_submit_button(
-            "Save health rules",
-            key="admin_health_save",
-            on_click=_save_health,
-            args=(engine, viewer, current),
-        )
-
-
-def _save_health(engine: Engine, viewer: Viewer, template: dict[str, Any]) -> None:
-    value = _from_keys(template, "admin_health")
-    value["stall_statuses"] = list(st.session_state.get("admin_health_statuses") or [])
-    _save_setting("Health rules", lambda: save_health_settings(engine, value, viewer.actor))

@@ -8,11 +8,12 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
-from components.health.stalled import flag_workflow
+from components.health.flags import flag_workflow
 from components.ui.charts import pairing_timeline
 from components.ui.formatting import NOT_COMPUTED, plain
 from components.ui.presenter import NameMask
 from tandem.access import Scope, Viewer
+from tandem.health import verdict_label
 from tandem.portfolio.pairing_detail import (
     PairingStory,
     pairing_checkins,
@@ -105,7 +106,7 @@ def health_summary(story: PairingStory, mask: NameMask) -> None:
         st.metric("Health", "–")
         st.caption(f"Health: {NOT_COMPUTED}. Run `python -m tandem refresh`.")
         return
-    label = "stalled" if health["stalled"] else ("at risk" if health["at_risk"] else "on track")
+    label = verdict_label(bool(health["stalled"]), bool(health["at_risk"])).lower()
     st.metric("Health", f"{health['health']:.0f} / 100", help=f"As of {health['as_of']}")
     st.caption(f"Verdict: {label}")
     for reason in (health.get("reasons") or "").split(";"):

@@ -21,6 +21,14 @@ MILESTONE_COLOURS = {
     "Overdue": "#C0392B",
     "Missed": "#6D2E46",
 }
+#: Health verdicts on every health chart, keyed by ``tandem.health.VERDICT_LABELS``:
+#: stalled red and at risk amber (the colours of "Overdue" and "Due soon"), the rest grey.
+VERDICT_COLOURS = {
+    "Stalled": MILESTONE_COLOURS["Overdue"],
+    "At risk": MILESTONE_COLOURS["Due soon"],
+    "Flagged": MILESTONE_COLOURS["In progress"],
+    "Not at risk": MILESTONE_COLOURS["Planned"],
+}
 
 # What ``alt.layer(...).properties(...)`` is typed to return.
 LayeredChart = alt.LayerChart | alt.FacetChart

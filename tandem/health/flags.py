@@ -48,6 +48,15 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "in_progress": ("open", "resolved"),
     "resolved": ("open",),
 }
+#: Flags that still need work: they keep their pairing in the queue and count as open.
+OPEN_FLAG_STATUSES = ("open", "in_progress")
+RESOLVED = "resolved"
+
+
+def is_resolved(status: str) -> bool:
+    """Whether a flag in ``status`` is closed (resolving one needs a resolution note)."""
+    return status == RESOLVED
+
 
 _FIELDS = (
     "flag_id",
@@ -171,6 +180,9 @@ def raise_flag(
     A second call with the same ``request_id``, or an identical open flag
     raised within the last minute, returns the existing flag instead.  A pairing
     outside ``scope`` (a lead's cohorts) is refused like one that does not exist.
+
+    Longer than most: the transaction that ``_retrying`` repeats is a closure over
+    the validated input, and the race between two submits is settled after it.
     """
     if reason not in FLAG_REASONS:
         raise FlagError(f"unknown reason {reason!r}; choose one of: " + ", ".join(FLAG_REASONS))
@@ -284,6 +296,9 @@ def update_flag(
     Raises ``StaleFlagError`` when the flag moved on since ``expected_version``
     and ``FlagError`` for anything else that is not allowed; nothing is
     written then.  A call that changes nothing returns the flag as it is.
+
+    Longer than most: the retried transaction is a closure over the validated
+    changes, so the version check, the write and its audit row stay together.
     """
     who = _clean_name(actor, "who makes the change (actor)", required=True)
     if status is not None and status not in FLAG_STATUSES:

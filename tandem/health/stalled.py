@@ -20,8 +20,15 @@ from sqlalchemy import Date, Engine, and_, case, exists, func, literal, or_, sel
 from sqlalchemy.orm import aliased
 
 from tandem.access.filters import Filters
+from tandem.access.privacy import threshold_for
+from tandem.access.roles import Viewer
 from tandem.access.scope import Scope
-from tandem.health.score import TREND_MONTHS, health_frame, health_settings, nudge_list, trend_days
+from tandem.health.flags import OPEN_FLAG_STATUSES
+from tandem.health.formula import health_frame
+from tandem.health.nudges import nudge_list
+from tandem.health.settings import at_risk_line, health_settings
+from tandem.health.snapshots import TREND_MONTHS, trend_days
+from tandem.health.verdicts import AT_RISK, ON_TRACK, STALLED
 from tandem.program import rollups
 from tandem.program.models import (
     Cohort,
@@ -33,7 +40,6 @@ from tandem.program.models import (
     utcnow,
 )
 
-OPEN_STATUSES = ("open", "in_progress")
 BIN_WIDTH = 10
 QUEUE_COLUMNS = (
     "pairing_id",
@@ -95,7 +101,7 @@ def _open_flag_columns() -> tuple[Any, Any]:
     grouped subquery joined to every pairing would be scanned once per row on
     SQLite (no index on a materialised subquery).
     """
-    unresolved = and_(Flag.pairing_id == Pairing.pairing_id, Flag.status.in_(OPEN_STATUSES))
+    unresolved = and_(Flag.pairing_id == Pairing.pairing_id, Flag.status.in_(OPEN_FLAG_STATUSES))
     count = (
         select(func.count())
         .select_from(Flag)
@@ -120,7 +126,7 @@ def _queue_query(filters: Filters) -> tuple[Any, Any]:
     open_count, owner = _open_flag_columns()
     has_open = exists(
         select(Flag.flag_id).where(
-            Flag.pairing_id == Pairing.pairing_id, Flag.status.in_(OPEN_STATUSES)
+            Flag.pairing_id == Pairing.pairing_id, Flag.status.in_(OPEN_FLAG_STATUSES)
         )
     )
     statement = (
@@ -199,7 +205,7 @@ def queue_counts(engine: Engine, filters: Filters) -> QueueCounts:
         )
         .select_from(Flag)
         .join(Pairing, Pairing.pairing_id == Flag.pairing_id)
-        .where(filters.clause(), Flag.status.in_(OPEN_STATUSES))
+        .where(filters.clause(), Flag.status.in_(OPEN_FLAG_STATUSES))
     )
     with engine.connect() as connection:
         stalled, at_risk = connection.execute(health).one()
@@ -220,16 +226,42 @@ def health_as_of(engine: Engine) -> HealthAsOf:
     return HealthAsOf(as_of=as_of, computed_at=computed_at, pairings=int(count))
 
 
-def health_distribution(
-    engine: Engine, filters: Filters, *, threshold: int = 0, at_risk_below: float = 50.0
-) -> pd.DataFrame:
-    """Scored pairings per 10-point health band, counted in SQL; every band present.
+#: The count columns of the distribution and the trend, by the verdict each counts
+#: (the trend has no "others": it follows only the two verdicts that need a lead).
+VERDICT_COUNT_COLUMNS = {STALLED: "stalled", AT_RISK: "at_risk", ON_TRACK: "others"}
 
-    Columns ``low``, ``high``, ``band`` ("0–9" … "90–100"), ``pairings``,
-    ``stalled``, ``suppressed`` and ``below_at_risk_line`` (the band starts under
-    the health settings' ``at_risk_below``).  Bands with fewer than ``threshold``
-    pairings are blanked (``tandem.access.privacy.threshold_for`` decides it).
-    """
+DISTRIBUTION_COLUMNS = (
+    "low",
+    "high",
+    "band",
+    "pairings",
+    "stalled",
+    "at_risk",
+    "others",
+    "suppressed",
+    "below_at_risk_line",
+)
+
+
+@dataclass(frozen=True)
+class HealthDistribution:
+    """Scored pairings per 10-point band, and what a chart of them must say."""
+
+    bands: pd.DataFrame
+    at_risk_below: float
+    threshold: int
+
+    @property
+    def suppressed(self) -> int:
+        """Bands blanked because they hold fewer than ``threshold`` pairings."""
+        return int(self.bands["suppressed"].sum())
+
+    @property
+    def empty(self) -> bool:
+        return not self.bands["pairings"].fillna(0).any()
+
+
+def _band_counts(engine: Engine, filters: Filters) -> dict[int, tuple[int, int, int]]:
     bands = 100 // BIN_WIDTH
     band = case(
         *((PairingHealth.health < (index + 1) * BIN_WIDTH, index) for index in range(bands - 1)),
@@ -240,6 +272,7 @@ def health_distribution(
             band,
             func.count().label("pairings"),
             func.sum(case((PairingHealth.stalled, 1), else_=0)).label("stalled"),
+            func.sum(case((PairingHealth.at_risk, 1), else_=0)).label("at_risk"),
         )
         .select_from(Pairing)
         .join(PairingHealth, PairingHealth.pairing_id == Pairing.pairing_id)
@@ -247,12 +280,29 @@ def health_distribution(
         .group_by(band)
     )
     with engine.connect() as connection:
-        counted = {int(index): (int(n), int(s or 0)) for index, n, s in connection.execute(query)}
+        return {
+            int(index): (int(n), int(s or 0), int(r or 0))
+            for index, n, s, r in connection.execute(query)
+        }
+
+
+def health_distribution(engine: Engine, filters: Filters, viewer: Viewer) -> HealthDistribution:
+    """Scored pairings per 10-point health band, counted in SQL; every band present.
+
+    Per band: ``pairings``, ``stalled``, ``at_risk`` and ``others`` (neither),
+    ``suppressed`` and ``below_at_risk_line`` (the band starts under the health
+    settings' ``at_risk_below``).  Bands with fewer pairings than ``viewer`` may
+    see (``tandem.access.privacy.threshold_for``) are blanked.
+    """
+    line = at_risk_line(health_settings(engine))
+    threshold = threshold_for(engine, viewer)
+    counted = _band_counts(engine, filters)
     rows = []
+    bands = 100 // BIN_WIDTH
     for index in range(bands):
         low = index * BIN_WIDTH
         high = 100 if index == bands - 1 else low + BIN_WIDTH - 1
-        pairings, stalled = counted.get(index, (0, 0))
+        pairings, stalled, at_risk = counted.get(index, (0, 0, 0))
         small = 0 < pairings < threshold
         rows.append(
             {
@@ -261,11 +311,17 @@ def health_distribution(
                 "band": f"{low}–{high}",
                 "pairings": None if small else pairings,
                 "stalled": None if small else stalled,
+                "at_risk": None if small else at_risk,
+                "others": None if small else pairings - stalled - at_risk,
                 "suppressed": small,
-                "below_at_risk_line": low < at_risk_below,
+                "below_at_risk_line": low < line,
             }
         )
-    return pd.DataFrame(rows)
+    return HealthDistribution(
+        bands=pd.DataFrame(rows, columns=list(DISTRIBUTION_COLUMNS)),
+        at_risk_below=line,
+        threshold=threshold,
+    )
 
 
 def _filtered_ids(engine: Engine, filters: Filters) -> list[str] | None:
@@ -400,9 +456,9 @@ def _live_trend(engine: Engine, filters: Filters, days: list[dt.date]) -> pd.Dat
 def filtered_nudge_list(
     engine: Engine, filters: Filters, today: dt.date | None = None
 ) -> pd.DataFrame:
-    """``tandem.health.score.nudge_list`` restricted to the pairings under ``filters`` (in SQL).
+    """``tandem.health.nudges.nudge_list`` restricted to the pairings under ``filters`` (in SQL).
 
-    The no-contact rule itself lives in ``tandem.health.score`` (one source of truth).
+    The no-contact rule itself lives in ``tandem.health.formula`` (one source of truth).
     """
     return nudge_list(engine, today, where=None if filters.is_empty else filters.clause())
 
@@ -410,7 +466,7 @@ def filtered_nudge_list(
 def pairing_flag_rows(engine: Engine, pairing_id: str, scope: Scope) -> pd.DataFrame:
     """Every flag of one pairing with its version, unresolved first, newest first."""
     scope.require_pairing(engine, pairing_id)
-    unresolved = case((Flag.status.in_(OPEN_STATUSES), 0), else_=1)
+    unresolved = case((Flag.status.in_(OPEN_FLAG_STATUSES), 0), else_=1)
     with engine.connect() as connection:
         result = connection.execute(
             select(*(getattr(Flag, name) for name in FLAG_COLUMNS))

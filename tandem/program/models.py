@@ -81,6 +81,7 @@ FLAG_REASON_LABELS = {
     "other": "Other",
 }
 FLAG_STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "resolved": "Resolved"}
+PAIRING_STATUS_LABELS = {status: status.capitalize() for status in PAIRING_STATUSES}
 
 DEFAULT_KIND = "traditional"
 DEFAULT_CADENCE_DAYS = 30

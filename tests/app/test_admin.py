@@ -197,16 +197,26 @@ def test_privacy_threshold_is_saved_with_one_audit_row_and_range_checked(app_dat
 
 
 def test_health_rules_are_saved_and_bad_values_refused(app_database) -> None:  # type: ignore[no-untyped-def]
-    from tandem.health.score import health_settings
+    """The same editor as the Stalled page's, with the same behaviour after a save."""
+    from tandem.health import health_settings
 
     url = app_database(all_tables)
+
+    def at_risk_input(at: AppTest):  # type: ignore[no-untyped-def]
+        (found,) = [n for n in at.number_input if n.label == "At risk below (health)"]
+        return found
+
     at = admin_page()
-    at.number_input(key="admin_health_at_risk_below").set_value(60.0)
-    at.button(key="admin_health_save").click().run()
+    at_risk_input(at).set_value(60.0)
+    at.button(key="health_rules_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert health_settings(get_engine(url))["at_risk_below"] == 60.0
-    at.number_input(key="admin_health_at_risk_below").set_value(150.0)
-    at.button(key="admin_health_save").click().run()
+    assert any("Health rules saved" in s.value for s in at.success)
+    assert audit_count(url, action="health.refresh") == 1  # recomputed with the new rules
+    # The formula shown is read again after the save (caches cleared): the new line.
+    assert any("below 60" in c.value and "capped at 59" in c.value for c in at.caption)
+    at_risk_input(at).set_value(150.0)
+    at.button(key="health_rules_save").click().run()
     assert "at_risk_below must be between" in errors(at)
     assert health_settings(get_engine(url))["at_risk_below"] == 60.0
     assert audit_count(url, entity="setting", entity_id="health") == 1

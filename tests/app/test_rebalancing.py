@@ -450,7 +450,7 @@ def test_a_very_large_program_asks_before_computing_the_plan(app_database, monke
 
 def stored_sample(engine: Engine) -> None:
     """The sample program with the plan stored by the refresh."""
-    from tandem.health.score import refresh_health
+    from tandem.health import refresh_health
     from tandem.matching import refresh_rebalance_plan
 
     sample(engine)

@@ -9,11 +9,18 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, update
 from streamlit.testing.v1 import AppTest
 
+from components.ui.charts import VERDICT_COLOURS
 from tandem.access import EVERYTHING
 from tandem.access.filters import Filters
-from tandem.health.flags import MAX_TEXT
-from tandem.health.score import health_settings, nudge_list, trend_days
-from tandem.health.stalled import queue_counts, stalled_queue
+from tandem.health import (
+    MAX_TEXT,
+    VERDICT_LABELS,
+    health_settings,
+    nudge_list,
+    queue_counts,
+    stalled_queue,
+    trend_days,
+)
 from tandem.program.bundle import import_bundle
 from tandem.program.db import get_engine
 from tandem.program.models import AuditEntry, Flag, Pairing, PairingHealth
@@ -102,8 +109,14 @@ def test_sample_bundle_shows_the_queue_worst_first(app_database) -> None:  # typ
     }
     queue = stalled_queue(engine, Filters(scope=EVERYTHING))
     table = at.dataframe[0].value
-    assert list(table["Mentee"]) == list(queue.rows["mentee"])
+    assert list(table["Pairing"]) == [
+        f"{row.mentor} → {row.mentee}" for row in queue.rows.itertuples()
+    ]
     assert list(table["Health"]) == list(queue.rows["health"])
+    # Verdicts in words, never codes; no missing value shows as None.
+    assert set(table["Verdict"]) <= set(VERDICT_LABELS.values())
+    assert "Stalled" in set(table["Verdict"])
+    assert not table.drop(columns=["Health"]).isna().any().any()
     assert "Nuñez, José" in shown_text(at)  # a lead sees real names
     # The nudge list is offered as a CSV download.
     assert any(d.label == "Download the nudge list (CSV)" for d in at.get("download_button"))
@@ -192,7 +205,7 @@ def test_a_stale_update_shows_the_conflict_and_writes_nothing(app_database) -> N
     at = open_page()
     pairing_id = str(at.selectbox(key="stalled_choice").value)
     flag_id, version = _first_flag(engine, pairing_id)
-    key = f"stalled_edit_{flag_id}_v{version}"
+    key = f"queue_edit_{flag_id}_v{version}"
     # Another lead saves between this render and the submit.
     with engine.begin() as connection:
         connection.execute(
@@ -214,7 +227,7 @@ def test_a_stale_update_shows_the_conflict_and_writes_nothing(app_database) -> N
 
     # Starting again loads the current version; saving then works.
     button(at, "Start again from the current version").click().run()
-    fresh = f"stalled_edit_{flag_id}_v{version + 1}"
+    fresh = f"queue_edit_{flag_id}_v{version + 1}"
     assert at.text_input(key=f"{fresh}_owner").value == "Other Lead"
     assert "Me Myself" in " ".join(str(c.value) for c in at.code)
     at.text_input(key=f"{fresh}_owner").input("Me Myself")
@@ -230,7 +243,7 @@ def test_resolving_without_a_resolution_is_refused(app_database) -> None:  # typ
     at = open_page()
     pairing_id = str(at.selectbox(key="stalled_choice").value)
     flag_id, version = _first_flag(engine, pairing_id)
-    key = f"stalled_edit_{flag_id}_v{version}"
+    key = f"queue_edit_{flag_id}_v{version}"
     before = flag_rows(engine)
     at.selectbox(key=f"{key}_status").set_value("resolved")
     button(at, "Save flag").click().run()
@@ -260,34 +273,50 @@ def test_presenter_mode_has_no_names_notes_or_controls(app_database) -> None:  #
     assert at.metric  # the counts are still there
 
 
+def number_input(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    (found,) = [n for n in at.number_input if n.label == label]
+    return found
+
+
 def test_the_formula_form_refuses_bad_values_and_saves_good_ones(app_database) -> None:  # type: ignore[no-untyped-def]
     engine = get_engine(app_database(sample))
     at = open_page()
-    (weight,) = [n for n in at.number_input if n.label == "Recency of the last meeting"]
-    weight.set_value(-1.0)
-    button(at, "Save the formula").click().run()
+    saves = audit_count(engine, "setting.put")
+    number_input(at, "Recency of the last meeting").set_value(-1.0)
+    button(at, "Save the health rules").click().run()
     assert any("weights.recency must be between" in as_read(e.value) for e in at.error)
     assert health_settings(engine)["weights"]["recency"] == 0.25
+    assert audit_count(engine, "setting.put") == saves
     refreshes = audit_count(engine, "health.refresh")
 
     # The refused input stays in the form; fix it and change another value.
-    (weight,) = [n for n in at.number_input if n.label == "Recency of the last meeting"]
-    assert weight.value == -1.0
-    weight.set_value(0.25)
-    (at_risk,) = [n for n in at.number_input if n.label == "At risk below (health)"]
-    at_risk.set_value(30.0)
-    button(at, "Save the formula").click().run()
+    assert number_input(at, "Recency of the last meeting").value == -1.0
+    number_input(at, "Recency of the last meeting").set_value(0.25)
+    number_input(at, "At risk below (health)").set_value(30.0)
+    button(at, "Save the health rules").click().run()
     assert not at.exception
     assert health_settings(engine)["at_risk_below"] == 30.0
-    assert audit_count(engine, "health.refresh") == refreshes + 1  # recomputed after saving
+    # The one behaviour after a save: audited, recomputed, caches cleared, a notice.
+    assert audit_count(engine, "setting.put") == saves + 1
+    assert audit_count(engine, "health.refresh") == refreshes + 1
+    assert any("Health rules saved" in s.value for s in at.success)
+    assert any("capped at 29" in c.value and "below 30" in c.value for c in at.caption)
     with engine.connect() as connection:
-        at_risk_scores = (
-            connection.execute(select(PairingHealth.health).where(PairingHealth.at_risk))
-            .scalars()
-            .all()
-        )
+        stored = connection.execute(
+            select(PairingHealth.health, PairingHealth.stalled, PairingHealth.at_risk)
+        ).all()
+    at_risk_scores = [row.health for row in stored if row.at_risk]
     assert all(score < 30 for score in at_risk_scores)  # the new threshold is in force
+    assert all(row.health < 30 for row in stored if row.stalled and row.health is not None)
     assert {m.label: m.value for m in at.metric}["At risk"] == str(len(at_risk_scores))
+
+
+def test_presenter_and_sponsor_see_the_formula_but_no_editor(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(sample)
+    at = open_page("lead", present=True)
+    assert any("health = 100" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.label == "Save the health rules"]
+    assert not at.number_input
 
 
 def test_recompute_health_now(app_database) -> None:  # type: ignore[no-untyped-def]
@@ -329,7 +358,7 @@ def test_an_untouched_form_follows_another_leads_save(app_database) -> None:  # 
             .values(owner="Other Lead", version=Flag.version + 1)
         )
     at.run()  # any rerun, e.g. another widget: nothing of this user's is pending
-    fresh = f"stalled_edit_{flag_id}_v{version + 1}"
+    fresh = f"queue_edit_{flag_id}_v{version + 1}"
     assert at.text_input(key=f"{fresh}_owner").value == "Other Lead"
     at.selectbox(key=f"{fresh}_status").set_value("in_progress")
     button(at, "Save flag").click().run()
@@ -349,12 +378,36 @@ def test_trend_and_nudges_describe_the_stored_health_day(app_database) -> None: 
     at = open_page()
     assert not at.exception, [e.value for e in at.exception]
     # The trend's points are the stored day and the month ends before it.
-    (chart,) = [c for c in at.get("vega_lite_chart") if "verdict" in c.proto.spec]
-    axis = json.loads(chart.proto.spec)["encoding"]["x"]["sort"]
+    (chart,) = [c for c in at.get("vega_lite_chart") if "Month end" in c.proto.spec]
+    spec = json.loads(chart.proto.spec)
+    layers = spec.get("layer", [spec])
+    axis = layers[0]["encoding"]["x"]["sort"]
     assert axis == [f"{point:%b %Y}" for point in trend_days(day)]
+    # Stalled in red and at risk in amber, as on every health chart.
+    scale = layers[0]["encoding"]["color"]["scale"]
+    assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
+        "Stalled": VERDICT_COLOURS["Stalled"],
+        "At risk": VERDICT_COLOURS["At risk"],
+    }
     # The nudge list is the one of that day (and it is stored: no live recomputation).
     expected = nudge_list(engine, day)
     assert not expected.empty
     (table,) = [d.value for d in at.dataframe if "mentor_email" in d.value.columns]
     assert list(table["pairing_id"]) == list(expected["pairing_id"])
     assert list(table["days_since_last_meeting"]) == list(expected["days_since_last_meeting"])
+
+
+def test_the_distribution_draws_verdicts_in_their_colours_and_the_line(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(sample)
+    at = open_page()
+    assert not at.exception, [e.value for e in at.exception]
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    (spec,) = [s for s in specs if s["layer"][0]["encoding"]["x"].get("title") == "Health"]
+    bars = spec["layer"][0]
+    scale = bars["encoding"]["color"]["scale"]
+    assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
+        label: VERDICT_COLOURS[label] for label in ("Stalled", "At risk", "Not at risk")
+    }
+    # The dashed rule is drawn at the line of the settings (the data sit in the core's tests).
+    assert spec["layer"][2]["mark"]["type"] == "rule"
+    assert any("sits under the dashed at-risk line" in c.value for c in at.caption)

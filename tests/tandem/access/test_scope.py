@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 from tandem.access import EVERYTHING, OutOfScope, Scope, Viewer
 from tandem.access.filters import Filters
 from tandem.access.privacy import privacy_threshold, threshold_for
-from tandem.health.flags import FlagError, raise_flag, update_flag
+from tandem.health import FlagError, raise_flag, update_flag
 from tandem.matching import set_excluded, set_pinned
 from tandem.portfolio.overview import pairings_by_cohort, program_totals
 from tandem.portfolio.pairing_detail import (

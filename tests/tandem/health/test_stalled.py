@@ -10,21 +10,27 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 
-from tandem.access import EVERYTHING
+from tandem.access import EVERYTHING, Viewer
 from tandem.access.filters import Filters
-from tandem.health.flags import raise_flag, update_flag
-from tandem.health.score import TREND_MONTHS, health_frame, nudge_list, refresh_health
-from tandem.health.stalled import (
+from tandem.health import (
+    TREND_MONTHS,
     filtered_nudge_list,
     health_as_of,
     health_distribution,
+    health_frame,
+    nudge_list,
     pairing_flag_rows,
     queue_counts,
+    raise_flag,
+    refresh_health,
+    save_health_settings,
     stall_trend,
     stalled_queue,
+    update_flag,
 )
 from tandem.program import rollups
 from tandem.program.models import Flag, PairingHealth, PairingHealthHistory
+from tandem.program.settings import put_setting
 from tests.factories import TODAY, grid_program
 
 
@@ -174,10 +180,16 @@ def test_counts(engine: Engine, program: dict[str, Any]) -> None:
     assert counts.unowned_flags == sum(1 for f in unresolved if not f.owner) == 1
 
 
+LEAD = Viewer(role="lead")
+SPONSOR = Viewer(role="sponsor")
+
+
 def test_distribution_bins(engine: Engine, program: dict[str, Any]) -> None:
     with engine.connect() as connection:
         health = connection.execute(select(PairingHealth)).all()
-    bins = health_distribution(engine, Filters(scope=EVERYTHING))
+    distribution = health_distribution(engine, Filters(scope=EVERYTHING), LEAD)
+    bins = distribution.bands
+    assert distribution.threshold == 0 and distribution.suppressed == 0
     assert next(iter(bins["band"])) == "0–9" and list(bins["band"])[-1] == "90–100"
     for row in bins.itertuples():
         members = [
@@ -189,16 +201,29 @@ def test_distribution_bins(engine: Engine, program: dict[str, Any]) -> None:
         ]
         assert row.pairings == len(members)
         assert row.stalled == sum(1 for h in members if h.stalled)
+        assert row.at_risk == sum(1 for h in members if h.at_risk)
+        assert row.others == row.pairings - row.stalled - row.at_risk
     assert bins["pairings"].sum() == sum(1 for h in health if h.health is not None)
-    # With a privacy threshold, small bands are blanked and marked.
-    suppressed = health_distribution(engine, Filters(scope=EVERYTHING), threshold=1000)
-    shown = suppressed[~suppressed["suppressed"]]
-    assert (shown["pairings"].fillna(0) == 0).all()
-    assert suppressed["suppressed"].sum() == (bins["pairings"] > 0).sum()
     # The at-risk line comes from the settings, not from the chart.
+    assert distribution.at_risk_below == 50.0
     assert list(bins["below_at_risk_line"]) == [low < 50 for low in bins["low"]]
-    higher = health_distribution(engine, Filters(scope=EVERYTHING), at_risk_below=60)
-    assert list(higher["below_at_risk_line"]) == [low < 60 for low in bins["low"]]
+    save_health_settings(engine, {"at_risk_below": 60}, "lead")
+    higher = health_distribution(engine, Filters(scope=EVERYTHING), LEAD)
+    assert list(higher.bands["below_at_risk_line"]) == [low < 60 for low in bins["low"]]
+
+
+def test_distribution_suppression_is_the_viewers(engine: Engine, program: dict[str, Any]) -> None:
+    """A sponsor gets the privacy threshold, a lead does not: the core decides, not the chart."""
+    put_setting(engine, "privacy", {"threshold": 100}, "admin", default={"threshold": 5})
+    lead = health_distribution(engine, Filters(scope=EVERYTHING), LEAD).bands
+    shown = health_distribution(engine, Filters(scope=EVERYTHING), SPONSOR)
+    assert shown.threshold == 100
+    small = (lead["pairings"] > 0) & (lead["pairings"] < 100)
+    assert small.any()
+    assert list(shown.bands["suppressed"]) == list(small)
+    assert shown.suppressed == int(small.sum())
+    hidden = shown.bands[shown.bands["suppressed"]]
+    assert hidden[["pairings", "stalled", "at_risk", "others"]].isna().all().all()
 
 
 def test_as_of(engine: Engine, program: dict[str, Any]) -> None:
@@ -211,7 +236,7 @@ def test_as_of_before_any_refresh(engine: Engine) -> None:
     info = health_as_of(engine)
     assert (info.as_of, info.pairings) == (None, 0)
     assert stalled_queue(engine, Filters(scope=EVERYTHING)).total == 0
-    assert health_distribution(engine, Filters(scope=EVERYTHING))["pairings"].sum() == 0
+    assert health_distribution(engine, Filters(scope=EVERYTHING), LEAD).empty
 
 
 def test_trend_matches_health_at_each_month_end(engine: Engine, program: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 import tandem.access.privacy  # noqa: F401  (registers the real "privacy" validator, as in the app)
-from tandem.health.score import (
+from tandem.health import (
     DEFAULT_HEALTH_SETTINGS,
     SETTINGS_KEY,
     health_settings,

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 
 from tandem.access import EVERYTHING
-from tandem.health.score import refresh_health
+from tandem.health import refresh_health
 from tandem.matching import (
     accept_suggestion,
     compute_rebalance,

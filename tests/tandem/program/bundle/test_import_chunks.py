@@ -63,7 +63,7 @@ def test_only_changed_rows_get_a_new_version(
 
 
 def test_an_edit_started_before_reimporting_the_same_bundle_still_saves(engine: Engine) -> None:
-    from tandem.health.flags import update_flag
+    from tandem.health import update_flag
 
     import_bundle(engine, SAMPLE)
     version = _versions(engine, Flag)["fl-001"]

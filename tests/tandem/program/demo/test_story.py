@@ -173,8 +173,8 @@ def test_the_story_is_told_from_today(engine: Engine) -> None:
 
 
 def test_the_health_engine_reads_the_same_story(engine: Engine) -> None:
-    """Cross-check with the dashboard's own stall rules (tandem.health.score), when present."""
-    health = pytest.importorskip("tandem.health.score")
+    """Cross-check with the dashboard's own stall rules (tandem.health), when present."""
+    health = pytest.importorskip("tandem.health")
     summary = generate_demo(engine, pairings=200, seed=7, today=TODAY)
     frame = health.health_frame(engine, TODAY).set_index("pairing_id")
     assert set(frame.index[frame["stalled"]]) == set(summary.stalled_pairing_ids)
