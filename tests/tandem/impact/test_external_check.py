@@ -46,9 +46,7 @@ def test_the_planted_effect_on_mentees_is_recovered(engine: Engine, tmp_path: Pa
     _tandem(url, "import", str(external.path), "--no-refresh")
     report = json.loads(_tandem(url, "impact", "--json"))
     assert report["months"] == 12
-    results = {
-        (r["group"], r["outcome"]): r for r in report["results"] if r["cohort_id"] is None
-    }
+    results = {(r["group"], r["outcome"]): r for r in report["results"] if r["cohort_id"] is None}
     for outcome in ("retention", "promotion"):
         truth = external.truth[outcome]
         result = results[("mentees", outcome)]
