@@ -45,7 +45,7 @@ class FullRefreshReport:
                 else ""
             )
             + (
-                f"\nimpact: {self.impact_reports} reports stored (the program and each cohort)"
+                f"\nimpact: {self.impact_reports} reports stored (program, cohorts, lead scopes)"
                 if self.impact_reports
                 else ""
             )

@@ -5,10 +5,12 @@ about 30 seconds (half of it reading every colleague at every cohort start,
 half the matching and its bootstrap), far above the page's 3-second target,
 so following the house rule for costly analytics :func:`refresh_impact`
 computes the views a page opens first and stores them in ``impact_reports``:
-the whole program (for viewers without a cohort scope) and each cohort, at
-``DEFAULT_MONTHS``.  :func:`read_impact_report` serves a stored report when it
-is current and computes live otherwise (another horizon, a lead's "all your
-cohorts"), so a stale report can slow the page down but is never shown.
+the whole program (for viewers without a cohort scope), each cohort, and each
+lead's "all your cohorts" (one report per distinct set of cohorts among the
+leads of ``app_users``), at ``DEFAULT_MONTHS``.  :func:`read_impact_report`
+serves a stored report when it is current and computes live otherwise
+(another horizon; a lead added since the refresh), so a stale report can slow
+the page down but is never shown.
 
 **When a stored report is used.**  All must hold:
 
@@ -23,7 +25,8 @@ cohorts"), so a stale report can slow the page down but is never shown.
   does not clear it;
 * the whole-program report goes only to a viewer without a cohort scope; a
   cohort's report to any viewer whose scope allows that cohort (its
-  participants are the same for all of them).
+  participants are the same for all of them); a lead scope's report only to a
+  viewer with exactly those cohorts (``scope_view``).
 
 The payload is the report itself (``ImpactReport``): aggregates only, every
 suppression already applied, nothing about a person.
@@ -32,6 +35,7 @@ suppression already applied, nothing about a person.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, fields
 from typing import Any
@@ -40,6 +44,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
 from tandem.access.privacy import privacy_threshold
+from tandem.access.roles import list_users
 from tandem.access.scope import EVERYTHING, Scope
 from tandem.impact.breakdown import BreakdownRow
 from tandem.impact.estimate import DEFAULT_MONTHS, Estimate
@@ -52,6 +57,30 @@ from tandem.program.models import StoredImpactReport, utcnow
 
 IMPACT = rollups.IMPACT_REPORTS
 PROGRAM = "program"
+SCOPE_PREFIX = "scope:"
+
+
+def scope_view(scope: Scope) -> str:
+    """The stored view of a lead's "all your cohorts": their cohorts as one key."""
+    key = "\x1f".join(sorted(set(scope.cohorts)))
+    return SCOPE_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+def _view(scope: Scope, cohort_id: str | None) -> str:
+    """The stored view a page asks for: a cohort, a lead's cohorts, or the program."""
+    if cohort_id is not None:
+        return cohort_id
+    return scope_view(scope) if scope.limited else PROGRAM
+
+
+def lead_scopes(engine: Engine) -> list[Scope]:
+    """Every distinct set of cohorts a lead of ``app_users`` works on (empty sets: none)."""
+    found = {
+        tuple(sorted({c for c in (user.cohorts or "").split(";") if c}))
+        for user in list_users(engine)
+        if user.role == "lead"
+    }
+    return [Scope(cohorts=cohorts) for cohorts in sorted(found) if cohorts]
 
 
 def _pair(value: Any) -> tuple[float, float] | None:
@@ -115,17 +144,22 @@ def refresh_impact(
     months: int = DEFAULT_MONTHS,
     progress: Callable[[str], None] | None = None,
 ) -> int:
-    """Compute and store the program's and every cohort's report; returns how many."""
+    """Compute and store the program's, every cohort's and every lead scope's report;
+    returns how many."""
     say = progress or (lambda _message: None)
     fingerprint = list(data_fingerprint(engine))  # before computing: a later write shows
     threshold = privacy_threshold(engine)
     as_of = _as_of(engine, today)
-    views: list[str | None] = [None, *cohorts_in_scope(engine, EVERYTHING)["cohort_id"]]
+    views: list[tuple[Scope, str | None]] = [
+        (EVERYTHING, None),
+        *((EVERYTHING, c) for c in cohorts_in_scope(engine, EVERYTHING)["cohort_id"]),
+        *((scope, None) for scope in lead_scopes(engine)),
+    ]
     records = []
-    for number, cohort_id in enumerate(views, start=1):
+    for number, (scope, cohort_id) in enumerate(views, start=1):
         report = impact_report(
             engine,
-            EVERYTHING,
+            scope,
             cohort_id=cohort_id,
             months=months,
             as_of=as_of,
@@ -133,7 +167,7 @@ def refresh_impact(
         )
         records.append(
             {
-                "view": PROGRAM if cohort_id is None else cohort_id,
+                "view": _view(scope, cohort_id),
                 "months": months,
                 "threshold": threshold,
                 "as_of": as_of,
@@ -156,13 +190,11 @@ def stored_impact_report(
     engine: Engine, scope: Scope, *, cohort_id: str | None, months: int, today: dt.date | None
 ) -> ImpactReport | None:
     """The stored report for this view when it is current (module docstring), else None."""
-    if cohort_id is None and scope.limited:
-        return None
     if cohort_id is not None and not scope.allows(cohort_id):
         return None
     if not rollups.is_current(engine, IMPACT):
         return None
-    view = PROGRAM if cohort_id is None else cohort_id
+    view = _view(scope, cohort_id)
     table = StoredImpactReport
     with engine.connect() as connection:
         row = connection.execute(

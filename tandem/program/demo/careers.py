@@ -17,37 +17,38 @@ what happens to comparable colleagues who took no part, so the demo needs both:
 
 What is true in the demo, for the estimator to find (``TRUE_EFFECT``): from
 the start of their first pairing, a mentee is somewhat more likely to be
-promoted and somewhat less likely to leave by choice, with noise per person.
-Participants are also **selected**: they are better performers on average
-(``SELECTION``), and performance itself raises promotion and lowers leaving,
-so a naive participants-versus-everyone comparison overstates the effect.
-Performance is never written anywhere; its trace is visible in the data as
-promotions *before* the program.
+promoted (a yearly rate × 1.3) and somewhat less likely to leave by choice
+(× 0.8), with noise per person.  Apart from that planted effect, **leaving and
+promotion do not depend on taking part**: performance varies from person to
+person (and raises promotion, lowers leaving) whether they take part or not,
+and a running pairing does not keep anyone from leaving.  Participants differ
+from everyone else only in what the bundle shows (level, division, geography,
+tenure), which is what the adjusted difference controls for; the naive one
+does not.
 
 Consistency with the rest of the story: a person's ``level`` in people.csv is
 their level today (or when they left), so promotions are drawn backwards from
 it and never start below level 1; everyone taking part was hired before their
-first pairing; and nobody leaves while one of their pairings is still running
-(proposed, active or paused) — a draw that says so keeps them employed, and
-one that falls inside a completed or ended pairing moves the departure just
-after it ended; and half the mentees of an ended pairing left just after it
-ended (``ENDED_BY_LEAVING``: the reason it ended).  So participants' retention
-while their pairing runs is high **by construction** (about 3-5% leave a year
-against 12-13% of their comparison colleagues): compare leaving over the same
-window on both sides and read in-program retention with care.  The CEO never
-leaves.
+first pairing and was there when their first cohort began (as their comparison
+colleagues were, at the same date).  A person who left while a pairing ran
+ends it that day (``end_pairings_at_departures``: the pairing's status and end
+change before its meetings and notes are drawn); a later pairing of someone
+who had already left goes to a colleague of the same level (``_hand_over``).
+The story's fixed points never leave: the CEO, the sponsors of running
+cohorts, the overloaded mentor and the reporting-line pair.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tandem.program.demo import people as vocab
-from tandem.program.demo.codes import ENDED
+from tandem.program.demo.codes import ACTIVE, ENDED
 
 if TYPE_CHECKING:
     from tandem.program.demo.story import Table, _CohortPlan, _Pairings, _People
@@ -65,9 +66,6 @@ PROMOTION_RATE = np.array([0.0, 0.19, 0.16, 0.13, 0.10, 0.07, 0.05, 0.02, 0.0])
 VOLUNTARY_LEAVE_RATE = np.array([0.0, 0.12, 0.11, 0.09, 0.08, 0.07, 0.06, 0.05, 0.0])
 INVOLUNTARY_LEAVE_RATE = np.array([0.0, 0.04, 0.035, 0.035, 0.03, 0.03, 0.03, 0.03, 0.0])
 MOVE_RATE = 0.05
-#: How often an ended pairing ended because its mentee left.
-ENDED_BY_LEAVING = 0.5
-
 #: Performance (a standard normal per person) on the log of each yearly rate.
 PERFORMANCE_ON_PROMOTION = 0.45
 PERFORMANCE_ON_VOLUNTARY_LEAVE = -0.25
@@ -86,17 +84,6 @@ class Effect:
 TRUE_EFFECT = Effect(promotion=1.3, voluntary_leave=0.8, noise=0.3)
 
 
-@dataclass(frozen=True)
-class Selection:
-    """How much better, in standard deviations of performance, participants are on average."""
-
-    mentee: float
-    mentor: float
-
-
-SELECTION = Selection(mentee=0.5, mentor=0.3)
-
-
 @dataclass
 class Careers:
     """The comparison colleagues (their people rows) and everyone's events."""
@@ -105,6 +92,8 @@ class Careers:
     events: dict[str, list[Any]]  # career_events, column by column
     tenure_years: list[float]  # everyone's tenure (old people first, then the new)
     comparison_ids: list[str]
+    #: Pairings that ended because their mentor or mentee left (``_Pairings`` changed).
+    ended_by_departure: np.ndarray
 
 
 # ---------------------------------------------------------------- comparison people
@@ -252,48 +241,61 @@ def make_events(
     tenure_years: np.ndarray,
     pr: _Pairings,
     plans: list[_CohortPlan],
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Everyone's career events as day offsets; returns (events, tenure in years).
+    related: Callable[[int, int], bool] | None = None,
+    base_people: int | None = None,
+    capacity: np.ndarray | None = None,
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Everyone's career events as day offsets; returns (events, tenure in years,
+    the day each person left, 0 for those still employed).
 
-    ``level`` is each person's level today (0..n-1 the base organisation, the
-    comparison colleagues after).  Returned events: ``person``, ``day`` (offset
-    from today), ``kind`` (index into ``EVENT_KINDS``), ``new_level`` (0 when
-    none), ``voluntary`` (-1 none, 0 false, 1 true).
+    ``level`` is each person's level today (the first ``base_people`` the base
+    organisation, the comparison colleagues after; only the former take over a
+    pairing, ``related`` telling who is in whose reporting line).  Returned
+    events: ``person``, ``day`` (offset from today), ``kind`` (index into
+    ``EVENT_KINDS``), ``new_level`` (0 when none), ``voluntary`` (-1 none, 0
+    false, 1 true).
     """
     n = len(level)
     months = HISTORY_YEARS * 12
     history_start = -round(HISTORY_YEARS * 365.25)
 
-    # Who takes part, since when, and until when they must stay.
-    first_start = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    # Who takes part, and since when.
+    never = np.iinfo(np.int64).max
+    first_start = np.full(n, never, dtype=np.int64)
     np.minimum.at(first_start, pr.mentor, pr.start)
     np.minimum.at(first_start, pr.mentee, pr.start)
-    mentee_start = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    mentee_start = np.full(n, never, dtype=np.int64)
     np.minimum.at(mentee_start, pr.mentee, pr.start)
-    is_mentee = mentee_start < np.iinfo(np.int64).max
-    is_mentor = np.zeros(n, dtype=bool)
-    is_mentor[pr.mentor] = True
-    running = ~pr.has_ended
-    # The last day each person must still be employed (a running pairing: today).
-    stay_until = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
-    end_day = np.where(running, 0, pr.ended)
-    np.maximum.at(stay_until, pr.mentor, end_day)
-    np.maximum.at(stay_until, pr.mentee, end_day)
-    for plan in plans:  # sponsors see their cohorts through
-        end = 0 if plan.end is None or plan.end >= 0 else plan.end
-        stay_until[plan.sponsor] = max(stay_until[plan.sponsor], end)
+    is_mentee = mentee_start < never
+    # Taking part says only that a person was there when their first cohort began
+    # (as the colleagues they are compared with were); a later pairing of someone
+    # who has left by then goes to a colleague (``_hand_over``).
+    cohort_start = np.array([plan.start for plan in plans], dtype=np.int64)[pr.cohort]
+    stay_until = np.full(n, never, dtype=np.int64)
+    np.minimum.at(stay_until, pr.mentor, np.minimum(cohort_start, 0))
+    np.minimum.at(stay_until, pr.mentee, np.minimum(cohort_start, 0))
+    stay_until[stay_until == never] = np.iinfo(np.int64).min
+    # The story's fixed points stay: the CEO, the sponsors of running cohorts,
+    # the overloaded mentor and the reporting-line pair (a handful of people).
+    for plan in plans:
+        if plan.end is None or plan.end >= 0:
+            stay_until[plan.sponsor] = 0
+    named = np.flatnonzero(pr.overloaded).tolist()
+    if pr.reporting_line is not None:
+        named.append(pr.reporting_line)
+    stay_until[pr.mentor[named]] = 0
+    stay_until[pr.mentee[named]] = 0
     stay_until[0] = 0  # the CEO (the organisation is ordered by level, highest first)
-    must_stay = stay_until >= 0
 
     # Hired: from tenure, and always before a first pairing (30 to 400 days).
     hire = -np.round(tenure_years * 365.25).astype(np.int64)
-    takes_part = first_start < np.iinfo(np.int64).max
+    takes_part = first_start < never
     latest_hire = np.where(takes_part, first_start - rng.integers(30, 400, n), 0)
     hire = np.minimum(hire, latest_hire)
     hire = np.minimum(hire, -1)
 
+    # Performance varies from person to person, whether they take part or not.
     performance = rng.normal(0.0, 1.0, n)
-    performance += np.where(is_mentee, SELECTION.mentee, np.where(is_mentor, SELECTION.mentor, 0))
     effect = TRUE_EFFECT
     promote_boost = np.exp(np.log(effect.promotion) + rng.normal(0.0, effect.noise, n))
     leave_damp = np.exp(np.log(effect.voluntary_leave) + rng.normal(0.0, effect.noise, n))
@@ -311,8 +313,9 @@ def make_events(
         day_draw = rng.random(n)
         month_start = history_start + int(m * MONTH_DAYS)
         month_end = history_start + int((m + 1) * MONTH_DAYS)
+        day = month_start + (day_draw * (month_end - month_start)).astype(np.int64)
         tenure_now = (month_start - hire) / 365.25
-        employed = (hire < month_start) & ~left
+        employed = (hire < month_start) & ~left & (day > stay_until) & (day < 0)
         tenure_factor = np.where(tenure_now < 2, 1.4, np.where(tenure_now > 10, 0.7, 1.0))
         mentored = is_mentee & (mentee_start <= month_start)
         vol = vol_base * tenure_factor * np.where(mentored, leave_damp, 1.0)
@@ -320,26 +323,22 @@ def make_events(
         p_vol = _yearly_to_monthly(vol)
         p_invol = _yearly_to_monthly(invol)
         leaves = employed & (u < p_vol + p_invol)
-        day = month_start + (day_draw * (month_end - month_start)).astype(np.int64)
-        left_day = np.where(leaves, np.minimum(day, -1), left_day)
+        left_day = np.where(leaves, day, left_day)
         voluntary = np.where(leaves, u < p_vol, voluntary)
         left |= leaves
-    # Nobody leaves while a pairing (or a sponsored cohort) still runs; a
-    # departure inside a finished pairing comes just after it ended.
-    left &= ~must_stay
-    late = left & (left_day <= stay_until)
-    left_day = np.where(late, stay_until + rng.integers(1, 30, n), left_day)
-    left &= left_day < 0
-    # Pairings end early because people leave: the mentee of an ended pairing
-    # (their last) often left the bank just after it ended.
-    ended = np.flatnonzero(pr.status == ENDED)
-    mentee = pr.mentee[ended]
-    last = (pr.ended[ended] == stay_until[mentee]) & ~must_stay[mentee] & ~left[mentee]
-    leaving = last & (rng.random(len(ended)) < ENDED_BY_LEAVING)
-    chosen, day_chosen = mentee[leaving], pr.ended[ended][leaving]
-    left[chosen] = True
-    left_day[chosen] = np.minimum(day_chosen + rng.integers(0, 21, len(chosen)), -1)
-    voluntary[chosen] = rng.random(len(chosen)) < 0.75
+    _hand_over(
+        rng,
+        pr,
+        level[: base_people or n],
+        hire,
+        left,
+        left_day,
+        related or (lambda a, b: a == b),
+        capacity,
+    )
+    mentee_start = np.full(n, never, dtype=np.int64)
+    np.minimum.at(mentee_start, pr.mentee, pr.start)
+    is_mentee = mentee_start < never
     last_day = np.where(left, left_day, 0)
 
     # Promotions, month by month backwards from today (or leaving): the level
@@ -420,7 +419,73 @@ def make_events(
         "new_level": new_level[order],
         "voluntary": vol[order],
     }
-    return events, np.maximum(tenure, 0.0)
+    return events, np.maximum(tenure, 0.0), last_day
+
+
+def _hand_over(
+    rng: np.random.Generator,
+    pr: _Pairings,
+    level: np.ndarray,
+    hire: np.ndarray,
+    left: np.ndarray,
+    left_day: np.ndarray,
+    related: Callable[[int, int], bool],
+    capacity: np.ndarray | None = None,
+) -> int:
+    """A pairing whose mentor or mentee left before it began goes, in that role, to a
+    colleague of the same level who was there then (hired at least 30 days before) and
+    is outside the partner's reporting line (in place); returns how many were handed
+    over.  An active pairing's new mentor has room for one more (``capacity``, the
+    stated number of mentees), so the story keeps its single overloaded mentor.
+    Nobody is kept from leaving for a pairing to come.  (A colleague who takes a
+    mentee's place was drawn without the planted effect on leaving: it slightly dilutes
+    the effect, never inflates it.)"""
+    gone = np.where(left, left_day, np.iinfo(np.int64).max)
+    n_base = len(level)
+    active = pr.status == ACTIVE
+    load = np.bincount(pr.mentor[active], minlength=n_base)
+    room = np.full(n_base, 10**6) if capacity is None else capacity[:n_base] - load
+    pools = {int(lv): np.flatnonzero(level == lv) for lv in np.unique(level)}
+    handed = 0
+    for i in np.argsort(pr.start, kind="stable").tolist():
+        start = int(pr.start[i])
+        for side, other in ((pr.mentor, pr.mentee), (pr.mentee, pr.mentor)):
+            person, partner = int(side[i]), int(other[i])
+            if gone[person] > start:
+                continue
+            pool = pools[int(level[person])]
+            for pick in rng.integers(0, len(pool), 60).tolist():
+                c = int(pool[pick])
+                if (
+                    c < n_base
+                    and gone[c] > start
+                    and hire[c] < start - 30
+                    and c != partner
+                    and not related(c, partner)
+                    and (side is not pr.mentor or not active[i] or room[c] > 0)
+                ):
+                    if side is pr.mentor and active[i]:
+                        room[c] -= 1
+                    side[i] = c
+                    handed += 1
+                    break
+            else:  # nobody alike was there: this one stayed after all
+                gone[person] = np.iinfo(np.int64).max
+                left[person] = False
+    return handed
+
+
+def end_pairings_at_departures(pr: _Pairings, left_day: np.ndarray) -> np.ndarray:
+    """Pairings whose mentor or mentee left before they ended now end that day, as
+    ``ended`` (in place); returns which pairings changed."""
+    gone = np.where(left_day < 0, left_day, np.iinfo(np.int64).max)
+    leaving = np.minimum(gone[pr.mentor], gone[pr.mentee])
+    runs_on = ~pr.has_ended | (pr.ended > leaving)
+    changed = (leaving < np.iinfo(np.int64).max) & runs_on & (leaving >= pr.start)
+    pr.status[changed] = ENDED
+    pr.ended[changed] = leaving[changed]
+    pr.has_ended[changed] = True
+    return changed
 
 
 def build_careers(
@@ -431,14 +496,28 @@ def build_careers(
     plans: list[_CohortPlan],
     today: dt.date,
 ) -> Careers:
-    """The comparison colleagues and the events of everyone (nothing is written here)."""
+    """The comparison colleagues and the events of everyone (nothing is written here).
+
+    A pairing whose mentor or mentee left while it ran ends on that day: ``pr``'s
+    status and end day change here, so call this before the pairings' milestones,
+    meetings and notes are drawn."""
     from tandem.program import models
 
     rng = np.random.default_rng([seed, 20])
     extra = make_comparison_people(rng, table.columns, people, pr, plans)
     level = np.array(table.columns["level"] + extra["level"], dtype=np.int64)
     tenure = np.array(table.columns["tenure_years"] + extra["tenure_years"], dtype=float)
-    events, tenure_out = make_events(np.random.default_rng([seed, 21]), level, tenure, pr, plans)
+    events, tenure_out, left_day = make_events(
+        np.random.default_rng([seed, 21]),
+        level,
+        tenure,
+        pr,
+        plans,
+        lambda a, b: a == b or a in people.ancestors[b] or b in people.ancestors[a],
+        len(people.ids),
+        people.max_mentees,
+    )
+    ended = end_pairings_at_departures(pr, left_day)
     ids = table.columns["person_id"] + extra["person_id"]
     m = len(events["person"])
     width = max(6, len(str(m)))
@@ -458,4 +537,5 @@ def build_careers(
         },
         tenure_years=tenure_out.tolist(),
         comparison_ids=extra["person_id"],
+        ended_by_departure=ended,
     )

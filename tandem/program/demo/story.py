@@ -1284,6 +1284,11 @@ def build_story(
     pr = _make_pairings(seed, pairings, people, plans)
     # The overloaded mentor's stated capacity was lowered for the story.
     people_table.columns["max_mentees"] = people.max_mentees.tolist()
+    # Careers before the pairings' details: a pairing whose mentor or mentee left
+    # ends that day, and its meetings, milestones and notes stop there too.
+    careers = build_careers(seed, people_table, people, pr, plans, today)
+    pr.health[careers.ended_by_departure] = OTHER
+    pr.stall_kind[careers.ended_by_departure] = -1
     pairing_table = _pairings_table(pr, people, plans, days)
     say(f"generated {len(cohort_table)} cohorts and {len(pairing_table):,} pairings")
     milestone_table = _make_milestones(seed, pr, days)
@@ -1292,7 +1297,6 @@ def build_story(
     feedback_table = _make_feedback(seed, pr, checkins, people, plans, days)
     flag_table = _make_flags(seed, pr, people, days)
     say(f"generated {len(feedback_table):,} feedback notes and {len(flag_table)} flags")
-    careers = build_careers(seed, people_table, people, pr, plans, today)
     for name, values in careers.people.items():
         people_table.columns[name] = people_table.columns[name] + values
     people_table.columns["tenure_years"] = careers.tenure_years

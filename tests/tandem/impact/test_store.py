@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from tandem.access import EVERYTHING, Scope
+from tandem.access.roles import save_user
 from tandem.impact import impact_report, read_impact_report, refresh_impact
 from tandem.impact.store import stored_impact_report
 from tandem.program import rollups
@@ -49,7 +50,8 @@ def test_a_stored_report_is_used_only_while_current(engine: Engine) -> None:
         return stored_impact_report(engine, scope, cohort_id=cohort, months=months, today=AS_OF)
 
     assert stored() is not None
-    # A lead's "all your cohorts" is not the program; their own cohort is shared.
+    # A lead's "all your cohorts" is not the program (and no lead is registered yet);
+    # their own cohort is shared.
     assert stored(lead) is None and stored(lead, "c-a") is None
     assert stored(lead, "c-b") is not None
     assert stored(months=24) is None  # only the default horizon is stored
@@ -66,3 +68,24 @@ def test_a_stored_report_is_used_only_while_current(engine: Engine) -> None:
     # The page's reader falls back to live, with the breakdown.
     report = read_impact_report(engine, EVERYTHING, today=AS_OF)
     assert report.breakdown and report.estimates
+
+
+def test_each_lead_scope_is_stored_and_served_only_to_those_cohorts(engine: Engine) -> None:
+    career_program(engine)
+    save_user(engine, "lead@example.org", "lead", actor="test", cohorts=("c-b", "c-a"))
+    save_user(engine, "other@example.org", "lead", actor="test", cohorts=("c-a", "c-b"))
+    save_user(engine, "sponsor@example.org", "sponsor", actor="test")
+    # The program, two cohorts, and one set of cohorts shared by both leads.
+    assert refresh_impact(engine, today=AS_OF) == 4
+    both = Scope(cohorts=("c-a", "c-b"))
+    stored = stored_impact_report(engine, both, cohort_id=None, months=12, today=AS_OF)
+    live = impact_report(engine, both, as_of=AS_OF, with_breakdown=True)
+    _same(stored, live)
+    assert (
+        stored_impact_report(
+            engine, Scope(cohorts=("c-b", "c-a")), cohort_id=None, months=12, today=AS_OF
+        )
+        is not None
+    )  # the order of a lead's cohorts does not matter
+    only_b = Scope(cohorts=("c-b",))
+    assert stored_impact_report(engine, only_b, cohort_id=None, months=12, today=AS_OF) is None

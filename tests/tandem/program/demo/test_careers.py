@@ -97,18 +97,32 @@ def test_people_take_part_only_while_employed(demo: Demo) -> None:
             if p["status"] in RUNNING:
                 assert left is None, (p["pairing_id"], person)
             elif left is not None:
-                assert left > p["ended_date"]
+                # A departure ends the pairing that day, or comes after it ended.
+                assert left >= p["ended_date"]
+                assert left > p["ended_date"] or p["status"] == "ended"
     sponsors = {c["sponsor_id"] for c in rows["cohorts"] if c["end_date"] is None}
     assert all(careers.left(s) is None for s in sponsors)
-    # Some pairings ended because the mentee left, just after.
+
+
+def test_a_running_pairing_does_not_keep_its_people_from_leaving(demo: Demo) -> None:
+    """Leaving does not depend on taking part (beyond the planted effect): people leave
+    while their pairing runs, and the pairing ends the day they go."""
+    summary, rows = demo
+    careers = Careers(summary, rows)
     ended_by_leaving = [
         p
         for p in rows["pairings"]
         if p["status"] == "ended"
-        and (left := careers.left(p["mentee_id"])) is not None
-        and (left - p["ended_date"]).days <= 30
+        and any(careers.left(x) == p["ended_date"] for x in (p["mentor_id"], p["mentee_id"]))
     ]
     assert ended_by_leaving
+    # Over the same months, mentees leave at a rate near the colleagues' (the planted
+    # effect lowers leaving by choice by a fifth), not at a fraction of it.
+    _promotion, leaving = careers.yearly(careers.comparison)
+    _post_promotion, post_leaving = careers.yearly(
+        set(careers.mentee_start), since=careers.mentee_start
+    )
+    assert 0.5 * leaving < post_leaving < leaving
 
 
 def test_comparison_colleagues_take_part_in_nothing_and_look_like_the_mentees(
@@ -138,7 +152,7 @@ def test_comparison_colleagues_take_part_in_nothing_and_look_like_the_mentees(
     assert all(p["strengths"] is None and p["development_goals"] is None for p in others)
 
 
-def test_yearly_rates_are_realistic_and_participants_do_better(demo: Demo) -> None:
+def test_yearly_rates_are_realistic_and_mentees_do_better_after_the_start(demo: Demo) -> None:
     summary, rows = demo
     careers = Careers(summary, rows)
     promotion, leaving = careers.yearly(careers.comparison)
@@ -149,14 +163,34 @@ def test_yearly_rates_are_realistic_and_participants_do_better(demo: Demo) -> No
     assert 0.6 <= voluntary <= 0.9
     assert Counter(e["kind"] for e in rows["career_events"])["moved"] > 0
     mentees = set(careers.mentee_start)
-    # Selection: mentees were promoted more even before their first pairing ...
+    # No hidden selection: before their first pairing, mentees were promoted about as
+    # often as the colleagues drawn to look like them ...
     before = {m: HISTORY_START for m in mentees}
-    pre_promotion, _ = careers.yearly(
-        {m for m in mentees if careers.mentee_start[m] > HISTORY_START + dt.timedelta(days=365)},
-        since=before,
-    )
-    assert pre_promotion > promotion
-    # ... and more again after it (the real effect on top of the selection).
+    early = {m for m in mentees if careers.mentee_start[m] > HISTORY_START + dt.timedelta(days=365)}
+    until = {m: careers.mentee_start[m] for m in early}
+    pre_promotion = _rate_before(careers, early, before, until)
+    assert abs(pre_promotion - promotion) < 0.35 * promotion
+    # ... and more after it (the planted effect), leaving less.
     post_promotion, post_leaving = careers.yearly(mentees, since=careers.mentee_start)
     assert post_promotion > promotion
     assert post_leaving < leaving
+
+
+def _rate_before(
+    careers: Careers,
+    people: set[str],
+    since: dict[str, dt.date],
+    until: dict[str, dt.date],
+) -> float:
+    """Promotions per person-year between ``since`` and ``until``."""
+    years = promotions = 0.0
+    for person in people:
+        start = max(careers.hired(person), since[person])
+        end = until[person]
+        if end <= start:
+            continue
+        years += (end - start).days / 365.25
+        promotions += sum(
+            e["kind"] == "promoted" and start < e["date"] <= end for e in careers.events[person]
+        )
+    return promotions / years
