@@ -249,9 +249,14 @@ def needs_a_lead_section(engine: Engine, filters: Filters, viewer: Viewer, total
     chosen = event.selection.rows if event is not None else []
     if chosen:
         st.switch_page(DETAIL_PAGE, query_params={"pairing": rows.iloc[chosen[0]]["pairing_id"]})
+    shown = (
+        ("The one pairing" if total == 1 else f"All {total:,} pairings")
+        if len(rows) >= total
+        else f"The {len(rows):,} worst of {_plural(total, 'pairing')}"
+    )
     st.caption(
-        f"The {_plural(len(rows), 'worst pairing')} of {_plural(total, 'pairing')} stalled or "
-        "at risk, stalled first, lowest health first. Select a row to open its story."
+        f"{shown} stalled or at risk, stalled first, lowest health first. "
+        "Select a row to open its story."
     )
     _link(viewer, "stalled" if viewer.may_open("stalled") else "portfolio")
 

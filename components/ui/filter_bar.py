@@ -134,8 +134,9 @@ def _multiselect(
     labels = dict(options)
     chosen = [value for value in getattr(filters, name) if value in labels]
     key = f"{_WIDGET}{name}"
-    if key not in st.session_state:
-        st.session_state[key] = chosen
+    # Seeded from the canonical state on every run: Streamlit resets a widget's
+    # value when the page changes, even under the same key.
+    st.session_state[key] = chosen
     st.multiselect(
         label,
         values,
@@ -149,9 +150,8 @@ def _multiselect(
 
 def _date(label: str, name: str, filters: Filters) -> None:
     key = f"{_WIDGET}{name}"
-    if key not in st.session_state:
-        day = getattr(filters, name)
-        st.session_state[key] = day if day is None or _DATE_MIN <= day <= _DATE_MAX else None
+    day = getattr(filters, name)
+    st.session_state[key] = day if day is None or _DATE_MIN <= day <= _DATE_MAX else None
     st.date_input(
         label,
         key=key,

@@ -125,3 +125,19 @@ def test_overview_portfolio_stalled_and_briefings_agree_on_the_demo(
     assert overview["At risk"] == queue["At risk"]
     for key in ("briefing_portfolio", "briefing_overview"):
         assert _briefing_figure(downloads[key](), "Running pairings") == f"{running:,}"
+
+
+def test_a_filter_chosen_on_the_overview_follows_to_the_next_page(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(small_program)
+    at = open_as("pages/overview.py", "sponsor")
+    at.multiselect(key="filter_kinds").set_value(["reverse"]).run()
+    assert metric_values(at)["Running pairings"] == "1"
+    at.switch_page("pages/portfolio.py").run()
+    assert not at.exception
+    # The widget shows the filter in force, not "All" (Streamlit resets it per page).
+    assert at.multiselect(key="filter_kinds").value == ["reverse"]
+    assert at.dataframe[0].value["Mentor"].tolist() == ["Nguyễn Thị Hoa"]
+    clear = next(b for b in at.button if b.label == "Clear filters")
+    clear.click().run()
+    assert at.multiselect(key="filter_kinds").value == []
+    assert len(at.dataframe[0].value) == 2
