@@ -17,7 +17,8 @@ from tandem.access import Viewer
 from tandem.program.admin import (
     MAX_UPLOAD_MB,
     UPLOAD_TYPES,
-    check_upload,
+    bundle_of_uploads,
+    check_uploads,
     export_bundle_bytes,
     export_file_name,
     fingerprint,
@@ -150,7 +151,8 @@ def _show_problems(problems: tuple[str, ...] | list[str], total: int) -> None:
 
 def _show_warnings(warnings: tuple[str, ...]) -> None:
     if warnings:
-        st.warning(f"{len(warnings)} warning(s): the rest of the bundle can still be imported.")
+        noun = "warning" if len(warnings) == 1 else "warnings"
+        st.warning(f"{len(warnings)} {noun}: the rest of the bundle can still be imported.")
         st.code("\n".join(warnings), language=None, wrap_lines=True)
 
 
@@ -219,24 +221,30 @@ def import_section(engine: Engine, viewer: Viewer) -> None:
         )
         return
     st.caption(
-        f"A .zip of the bundle's CSV files (or a single CSV such as people.csv), at most "
-        f"{MAX_UPLOAD_MB} MB. It is checked first; nothing is written until you press Import, "
-        "and then everything is written or nothing is. Rows with known IDs are updated."
+        "The bundle's CSV files (select them all in the bundle's folder), or a .zip of them, "
+        f"at most {MAX_UPLOAD_MB} MB together. It is checked first; nothing is written until "
+        "you press Import, and then everything is written or nothing is. Rows with known IDs "
+        "are updated."
     )
-    upload = st.file_uploader(
-        "Bundle file",
+    uploads = st.file_uploader(
+        "Bundle files",
         type=list(UPLOAD_TYPES),
+        accept_multiple_files=True,
         max_upload_size=MAX_UPLOAD_MB,
         key="admin_bundle_upload",
     )
-    if upload is None:
+    if not uploads:
         st.session_state.pop(_DRY_RUNS, None)
         return
-    refusal = check_upload(upload.name, upload.size)
-    if refusal is not None:
-        st.error(plain(refusal), icon=":material/block:")
+    refusals = check_uploads([(upload.name, upload.size) for upload in uploads])
+    if refusals:
+        st.error(
+            "\n\n".join(plain(refusal) for refusal in refusals)
+            + "\n\nNothing was checked or written.",
+            icon=":material/block:",
+        )
         return
-    data = upload.getvalue()
+    name, data = bundle_of_uploads([(upload.name, upload.getvalue()) for upload in uploads])
     key = fingerprint(data)
     jobs: dict[str, ImportJob] = st.session_state.setdefault(_IMPORTS, {})
     if key in jobs:  # started already (a second click, a rerun): watch it, never restart it
@@ -247,15 +255,16 @@ def import_section(engine: Engine, viewer: Viewer) -> None:
     cached = st.session_state.get(_DRY_RUNS)
     if not (isinstance(cached, tuple) and cached[0] == key):
         with st.spinner("Checking the bundle…"):
-            cached = (key, dry_run(engine, upload.name, data, viewer.actor))
+            cached = (key, dry_run(engine, name, data, viewer.actor))
         st.session_state[_DRY_RUNS] = cached
     check: DryRun = cached[1]
     if not check.ok:
         _show_problems(check.problems, check.total_problems)
         _show_warnings(check.warnings)
         return
+    files = len(check.counts)
     st.success(
-        f"The bundle is valid: {check.rows:,} rows in {len(check.counts)} file(s).",
+        f"The bundle is valid: {check.rows:,} rows in {files} file{'' if files == 1 else 's'}.",
         icon=":material/fact_check:",
     )
     st.dataframe(
@@ -263,7 +272,7 @@ def import_section(engine: Engine, viewer: Viewer) -> None:
     )
     _show_warnings(check.warnings)
     if st.session_state.pop(_REQUESTED, None) == key:
-        job = _start_import(engine, viewer, upload.name, data, key)
+        job = _start_import(engine, viewer, name, data, key)
         st.session_state.pop(_DRY_RUNS, None)
         _follow(job)
         _show_job(job, key)

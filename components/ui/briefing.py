@@ -176,7 +176,7 @@ def _portfolio_pdf(engine: Engine, filters: Filters, today: dt.date) -> bytes:
     table = pairings_table(
         rows,
         presenter_key(engine),
-        caption=f"The {len(rows)} pairing(s) with the lowest health",
+        caption=f"The {len(rows)} pairing{'' if len(rows) == 1 else 's'} with the lowest health",
     )
     briefing = Briefing(
         title="Portfolio",

@@ -498,3 +498,40 @@ def difference_intervals(frame: pd.DataFrame, subgroup_title: str) -> alt.FacetC
         )
         .configure_axis(labelFontSize=14, titleFontSize=15)
     )
+
+
+def health_band_bars(frame: pd.DataFrame, at_risk_below: float) -> LayeredChart:
+    """Scored pairings per health band, the count on each bar; bands under the
+    at-risk line in amber, the rest in teal (the same colours as every page)."""
+    data = frame.assign(
+        shown=frame["pairings"].fillna(0).astype(int),
+        label=[
+            "–" if hidden else f"{int(n):,}"
+            for hidden, n in zip(frame["suppressed"], frame["pairings"].fillna(0), strict=True)
+        ],
+        zone=[
+            f"Below {at_risk_below:g} (at risk)" if below else f"{at_risk_below:g} or more"
+            for below in frame["below_at_risk_line"]
+        ],
+    )
+    zones = [f"Below {at_risk_below:g} (at risk)", f"{at_risk_below:g} or more"]
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "band:O", title="Health (0–100)", sort=list(data["band"]), axis=alt.Axis(labelAngle=0)
+        )
+    )
+    bars = base.mark_bar().encode(
+        y=alt.Y("shown:Q", title="Pairings", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color(
+            "zone:N",
+            title=None,
+            scale=alt.Scale(domain=zones, range=["#E0A100", "#0F6E6E"]),
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=[
+            alt.Tooltip("band:O", title="Health"),
+            alt.Tooltip("label:N", title="Pairings"),
+        ],
+    )
+    text = base.mark_text(dy=-7, fontSize=13).encode(y="shown:Q", text="label:N")
+    return alt.layer(bars, text).properties(height=260)

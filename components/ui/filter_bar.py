@@ -39,11 +39,21 @@ def _url_params() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def current_filters() -> Filters:
-    """The filters in force (from the URL when the session starts)."""
+def current_filters(options: dict[str, list[tuple[str, str]]] | None = None) -> Filters:
+    """The filters in force (from the URL when the session starts).
+
+    Given the filter bar's ``options``, a link's values that are not among them
+    (an unknown cohort, division or geography) are ignored and listed, as a
+    value that does not parse is.
+    """
     if _STATE not in st.session_state:
         scope = run_context().viewer.scope
-        st.session_state[_STATE] = _dates_in_range(Filters.from_query_params(_url_params(), scope))
+        parsed = Filters.from_query_params(_url_params(), scope)
+        if options is not None:
+            parsed = parsed.keep_known(
+                {name: [value for value, _ in choices] for name, choices in options.items()}
+            )
+        st.session_state[_STATE] = _dates_in_range(parsed)
     return st.session_state[_STATE]
 
 
@@ -124,8 +134,9 @@ def _multiselect(
     labels = dict(options)
     chosen = [value for value in getattr(filters, name) if value in labels]
     key = f"{_WIDGET}{name}"
-    if key not in st.session_state:
-        st.session_state[key] = chosen
+    # Seeded from the canonical state on every run: Streamlit resets a widget's
+    # value when the page changes, even under the same key.
+    st.session_state[key] = chosen
     st.multiselect(
         label,
         values,
@@ -139,9 +150,8 @@ def _multiselect(
 
 def _date(label: str, name: str, filters: Filters) -> None:
     key = f"{_WIDGET}{name}"
-    if key not in st.session_state:
-        day = getattr(filters, name)
-        st.session_state[key] = day if day is None or _DATE_MIN <= day <= _DATE_MAX else None
+    day = getattr(filters, name)
+    st.session_state[key] = day if day is None or _DATE_MIN <= day <= _DATE_MAX else None
     st.date_input(
         label,
         key=key,
@@ -154,8 +164,8 @@ def _date(label: str, name: str, filters: Filters) -> None:
 
 def filter_bar(engine: Engine) -> Filters:
     """Render the filter bar in the sidebar and return the filters in force."""
-    filters = current_filters()
     options = _options(engine, run_context().viewer.scope)
+    filters = current_filters(options)
     with st.sidebar:
         st.subheader("Filters")
         if filters.ignored:

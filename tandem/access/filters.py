@@ -14,7 +14,7 @@ takes filters shows a lead only their cohorts whatever the URL asks for.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -67,6 +67,15 @@ _CLOSED_VOCABULARIES: dict[str, Sequence[str]] = {
     "level_bands": tuple(LEVEL_BANDS),
     "level_gaps": tuple(str(gap) for gap in range(-7, 8)),
     "geography_match": ("same", "different"),
+}
+# Open vocabularies: the values a link may name are in the data (the filter bar's
+# options, ``tandem.portfolio.portfolio.filter_options``), checked by ``keep_known``.
+_OPEN_VOCABULARIES: dict[str, str] = {
+    "cohorts": "cohorts",
+    "divisions": "divisions",
+    "geographies": "geographies",
+    "mentor_divisions": "divisions",
+    "mentee_divisions": "divisions",
 }
 URL_PARAMS = tuple(_PARAMS.values())
 MAX_VALUE_LENGTH = 200
@@ -147,6 +156,32 @@ class Filters:
         ):
             values["date_from"], values["date_to"] = values["date_to"], values["date_from"]
         return cls(**values, ignored=tuple(ignored), scope=scope)
+
+    def keep_known(self, known: Mapping[str, Collection[str]]) -> Filters:
+        """These filters without the values the data does not hold, each listed in ``ignored``.
+
+        ``known`` maps an option list's name (``cohorts``, ``divisions``,
+        ``geographies``) to the values the viewer may choose; a cohort outside
+        the viewer's scope is not among them.  A stale or hand-edited link
+        (``?cohort=nope``) so says what it ignored, like a bad ``?kind=``,
+        instead of showing an empty page.  A dimension ``known`` does not
+        name is kept as it is.
+        """
+        changes: dict[str, Any] = {}
+        ignored = list(self.ignored)
+        for name, vocabulary in _OPEN_VOCABULARIES.items():
+            values = getattr(self, name)
+            if vocabulary not in known or not values:
+                continue
+            allowed = set(known[vocabulary])
+            kept = tuple(value for value in values if value in allowed)
+            if kept != values:
+                changes[name] = kept
+                key = _PARAMS[name]
+                ignored.extend(f"{key}={value[:40]}" for value in values if value not in allowed)
+        if not changes:
+            return self
+        return replace(self, **changes, ignored=tuple(ignored))
 
     def without_ignored(self) -> Filters:
         return replace(self, ignored=())

@@ -6,9 +6,10 @@ import datetime as dt
 import math
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, func, select
 
 from tandem.access.filters import Filters
+from tandem.portfolio.counts import running_on
 from tandem.portfolio.milestones import DONE_STATUSES, milestone_status_expr
 from tandem.portfolio.pairing_stats import mean_rating_expr
 from tandem.program.models import CheckIn, Milestone, Pairing
@@ -70,11 +71,7 @@ def period_for(filters: Filters, today: dt.date) -> Period:
 def _values(engine: Engine, filters: Filters, period: Period, today: dt.date) -> list[float | None]:
     # The date range defines the period here, not which pairings count.
     scope = replace(filters, date_from=None, date_to=None).clause()
-    running = and_(
-        Pairing.start_date <= period.end,
-        Pairing.status != "proposed",
-        or_(Pairing.ended_date.is_(None), Pairing.ended_date > period.end),
-    )
+    running = running_on(period.end)
     in_period = CheckIn.date.between(period.start, period.end)
     status = milestone_status_expr(today)
     with engine.connect() as connection:
@@ -108,18 +105,22 @@ def _values(engine: Engine, filters: Filters, period: Period, today: dt.date) ->
 def headline_metrics(
     engine: Engine, filters: Filters, today: dt.date | None = None
 ) -> tuple[Period, list[Headline]]:
-    """Active pairings, meetings held, milestones completed and mean rating, now vs before."""
+    """Running pairings, meetings held, milestones completed and mean rating, now vs before.
+
+    "Running" is ``tandem.portfolio.counts.running_on`` at the period's last day,
+    the count the Overview and the Stalled pairings page use too.
+    """
     today = today or dt.date.today()
     period = period_for(filters, today)
     now = _values(engine, filters, period, today)
     before = _values(engine, filters, period.previous, today)
     helps = [
-        "Pairings running at the end of the period (not proposed, not ended).",
+        "Pairings active or paused on the period's last day (not proposed, not yet ended).",
         "Check-ins held during the period.",
         "Milestones completed during the period.",
         "Mean of clarity, confidence, influence and safety at check-ins in the period.",
     ]
-    labels = ["Active pairings", "Meetings held", "Milestones completed", "Mean rating"]
+    labels = ["Running pairings", "Meetings held", "Milestones done", "Mean rating"]
     decimals = [0, 0, 0, 2]
     return period, [
         Headline(label, value, previous, help_text, decimals=places)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import tempfile
+import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from tandem.program.bundle import export_bundle
+from tandem.program.bundle.spec import BY_FILENAME, EXPORT_ONLY_FILES, FILES
 from tandem.program.models import AuditEntry, Cohort
 
 MAX_UPLOAD_MB = 50
@@ -47,6 +51,68 @@ def check_upload(name: str, size: int) -> str | None:
     if size == 0:
         return f"{name} is empty."
     return None
+
+
+def _base_name(name: str) -> str:
+    return PurePosixPath(name.replace("\\", "/")).name
+
+
+def check_uploads(files: Sequence[tuple[str, int]]) -> list[str]:
+    """Why a selection of uploaded files (name, size) is refused before it is read.
+
+    One file is checked as ``check_upload`` does.  Several must all be the
+    bundle's CSV files (no .zip among them, each name once, ``people.csv``
+    and every other required file present) and together stay within the
+    upload limit.  Every problem is listed, each naming its file.
+    """
+    problems = [problem for name, size in files if (problem := check_upload(name, size))]
+    if len(files) < 2 or problems:
+        return problems
+    names = [_base_name(name) for name, _ in files]
+    if any(name.lower().endswith(".zip") for name in names):
+        return ["Upload one .zip on its own, or the bundle's CSV files without a .zip."]
+    known = ", ".join(spec.filename for spec in FILES)
+    seen: set[str] = set()
+    for name in names:
+        lowered = name.lower()
+        if lowered in seen:
+            problems.append(f"{name} is selected twice: choose each of the bundle's files once.")
+        elif lowered not in BY_FILENAME and lowered not in EXPORT_ONLY_FILES:
+            problems.append(f"{name} is not a bundle file: the bundle's files are {known}.")
+        seen.add(lowered)
+    for spec in FILES:
+        if spec.required_file and spec.filename not in seen:
+            problems.append(f"{spec.filename} is missing: a bundle needs at least this file.")
+    total = sum(size for _, size in files)
+    if total > MAX_UPLOAD_BYTES:
+        problems.append(
+            f"The {len(files)} files are {total / 1024 / 1024:.1f} MB together, more than the "
+            f"{MAX_UPLOAD_MB} MB an upload may have. Import a bundle this large with the "
+            "command line: python -m tandem import PATH"
+        )
+    return problems
+
+
+def bundle_of_uploads(files: Sequence[tuple[str, bytes]]) -> tuple[str, bytes]:
+    """The upload to import: one file as it is, several CSV files as one .zip of them.
+
+    The files go into the zip byte for byte (stored, not compressed), so the
+    import reads, checks and reports them exactly as the same bundle zipped
+    by hand.  Call ``check_uploads`` first.  A file only an export writes
+    (``themes.csv``) is left out, as the importer skips it anyway.
+    """
+    if len(files) == 1:
+        return files[0]
+    buffer = io.BytesIO()
+    names = []
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in files:
+            base = _base_name(name)
+            if base.lower() in EXPORT_ONLY_FILES:
+                continue
+            archive.writestr(base.lower(), data)
+            names.append(base)
+    return f"{len(names)} CSV files ({', '.join(sorted(names))})", buffer.getvalue()
 
 
 def fingerprint(data: bytes) -> str:

@@ -65,7 +65,9 @@ def test_admin_sees_every_section(app_database) -> None:  # type: ignore[no-unty
     app_database(all_tables)
     at = admin_page()
     assert [tab.label for tab in at.tabs] == list(SECTIONS)
-    assert at.file_uploader(key="admin_bundle_upload").allowed_type == [".zip", ".csv"]
+    uploader = at.file_uploader(key="admin_bundle_upload")
+    assert uploader.allowed_type == [".zip", ".csv"]
+    assert uploader.accept_multiple_files
     assert at.text_input(key="admin_user_email_new") is not None
     assert at.number_input(key="admin_privacy").value == 5
     assert not at.error
@@ -109,6 +111,58 @@ def test_a_valid_bundle_is_checked_then_imported_once(app_database) -> None:  # 
     assert not at.exception
     assert not [b for b in at.button if b.key == "admin_import"]
     assert audit_count(url, action="import") == 1
+
+
+def sample_csv_files() -> list[tuple[str, bytes, str]]:
+    return [(p.name, p.read_bytes(), "text/csv") for p in sorted(SAMPLE_BUNDLE.glob("*.csv"))]
+
+
+def test_the_bundles_csv_files_import_like_the_zip(app_database) -> None:  # type: ignore[no-untyped-def]
+    url = app_database(all_tables)
+    at = admin_page()
+    at.file_uploader(key="admin_bundle_upload").set_value(sample_csv_files())
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    counts = next(frame.value for frame in at.dataframe if "File" in frame.value.columns)
+    expected = {path.name: csv_rows(path) for path in SAMPLE_BUNDLE.glob("*.csv")}
+    assert dict(zip(counts["File"], counts["Rows"], strict=True)) == expected
+    assert count(url, select(func.count()).select_from(Person)) == 0
+
+    at.button(key="admin_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert count(url, select(func.count()).select_from(Person)) == expected["people.csv"]
+    assert audit_count(url, action="import") == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda files: [f for f in files if f[0] != "people.csv"], "people.csv is missing"),
+        (
+            lambda files: [*files, ("Pairings.csv", b"x", "text/csv")],
+            "Pairings.csv is selected twice",
+        ),
+        (lambda files: [*files, ("notes.csv", b"x", "text/csv")], "notes.csv is not a bundle file"),
+        (
+            lambda files: [*files, ("bundle.zip", sample_zip(), "application/zip")],
+            "one .zip on its own",
+        ),
+    ],
+    ids=["missing people.csv", "duplicate", "unknown file", "zip among them"],
+)
+def test_a_wrong_selection_of_files_is_refused_and_writes_nothing(  # type: ignore[no-untyped-def]
+    app_database, change, expected: str
+) -> None:
+    url = app_database(all_tables)
+    at = admin_page()
+    at.file_uploader(key="admin_bundle_upload").set_value(change(sample_csv_files()))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert expected in errors(at) and "Nothing was checked or written" in errors(at)
+    assert not [b for b in at.button if b.key == "admin_import"]
+    assert count(url, select(func.count()).select_from(Person)) == 0
+    assert audit_count(url) == 0
 
 
 def test_a_broken_bundle_lists_every_problem_and_writes_nothing(app_database) -> None:  # type: ignore[no-untyped-def]

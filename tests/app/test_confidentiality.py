@@ -142,6 +142,17 @@ def test_no_page_sends_what_its_viewer_may_not_see(
         _check(at, who, present, f"pairing {pairing_id}")
 
 
+@pytest.mark.parametrize("present", [False, True], ids=["normal", "presenting"])
+@pytest.mark.parametrize("who", list(VIEWERS))
+def test_the_overview_sends_nothing_its_viewer_may_not_see(
+    leaky_program: str, monkeypatch: pytest.MonkeyPatch, who: str, present: bool
+) -> None:
+    """The Overview's charts and lists (health, themes, the pairings that need a lead)."""
+    at = _open(monkeypatch, who, "pages/overview.py", present=present)
+    _check(at, who, present, "pages/overview.py")
+    assert at.metric and at.subheader  # the page drew its sections, not an early stop
+
+
 def test_a_scoped_lead_gets_no_story_of_another_cohort(
     leaky_program: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -48,7 +48,7 @@ def counting(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[int
 def test_a_write_by_another_replica_is_seen_on_the_next_run(app_database) -> None:  # type: ignore[no-untyped-def]
     url = app_database(small_program)
     at = run_page()
-    assert metric(at, "Active pairings") == "2"
+    assert metric(at, "Running pairings") == "2"
     replica = create_engine(url)  # its own pool: another process as far as the app knows
     try:
         with replica.begin() as connection:
@@ -59,22 +59,22 @@ def test_a_write_by_another_replica_is_seen_on_the_next_run(app_database) -> Non
         replica.dispose()
     at.run()
     assert not at.exception
-    assert metric(at, "Active pairings") == "1"
+    assert metric(at, "Running pairings") == "1"
 
 
 def test_a_write_by_another_process_is_seen_on_the_next_run(app_database) -> None:  # type: ignore[no-untyped-def]
     url = app_database(small_program)
     at = run_page()
-    assert metric(at, "Active pairings") == "2"
+    assert metric(at, "Running pairings") == "2"
     script = (
         "import sys\n"
         "from sqlalchemy import create_engine, text\n"
         "with create_engine(sys.argv[1]).begin() as connection:\n"
-        "    connection.execute(text(\"UPDATE pairings SET status = 'paused'\"))\n"
+        "    connection.execute(text(\"UPDATE pairings SET status = 'ended'\"))\n"
     )
     subprocess.run([sys.executable, "-c", script, url], check=True, timeout=60)
     at.run()
-    assert metric(at, "Active pairings") == "0"
+    assert metric(at, "Running pairings") == "0"
 
 
 def test_an_import_from_the_command_line_is_seen_on_the_next_run(app_database) -> None:  # type: ignore[no-untyped-def]
@@ -92,7 +92,7 @@ def test_an_import_from_the_command_line_is_seen_on_the_next_run(app_database) -
     at.run()
     assert not at.exception
     assert not any("No program here yet" in info.value for info in at.info)
-    assert metric(at, "People") == "20"
+    assert metric(at, "Running pairings") == "8"  # the bundle's active pairings
     assert at.dataframe[0].value["Cohort"].tolist()  # the imported cohorts are listed
 
 
@@ -107,7 +107,7 @@ def test_an_unchanged_database_is_served_from_cache(app_database, monkeypatch) -
     at.run()
     at.run()
     assert not at.exception
-    assert metric(at, "Active pairings") == "2"
+    assert metric(at, "Running pairings") == "2"
     assert len(versions) == 3  # each run asked for the version once
     # Computed once per data version, served from the cache on every other run
     # (on PostgreSQL a write to another database on the server is a new version).

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import run_page
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import streamlit as st
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from tandem.health import refresh_health
+from tandem.program.db import get_engine
+from tandem.program.models import RUNNING_STATUSES, Pairing, PairingHealth
+from tests.app.conftest import open_as, run_page
 from tests.factories import small_program
 
 
@@ -15,11 +28,28 @@ def test_overview_shows_program_numbers(app_database) -> None:  # type: ignore[n
     at = run_page()
     assert not at.exception
     values = metric_values(at)
-    assert values["People"] == "4"
-    assert values["Cohorts"] == "1"
-    assert values["Active pairings"] == "2"
-    assert values["Milestones done"] == "50%"
-    assert at.dataframe[0].value["Cohort"].tolist() == ["Executive Pairings 2026"]
+    assert list(values) == [
+        "Running pairings",
+        "Meetings held",
+        "Milestones done",
+        "Mean rating",
+        "Stalled",
+        "At risk",
+    ]
+    assert values["Running pairings"] == "2"
+    assert values["Stalled"] == "0"
+    cohorts = at.dataframe[-1].value
+    assert cohorts["Cohort"].tolist() == ["Executive Pairings 2026"]
+    assert cohorts["Running"].tolist() == [2]
+    assert any("compared with" in caption.value for caption in at.caption)
+
+
+def test_overview_follows_the_filter_bar(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(small_program)
+    at = open_as("pages/overview.py", "sponsor", query={"kind": "reverse"})
+    assert metric_values(at)["Running pairings"] == "1"
+    assert at.dataframe[-1].value["Pairings"].tolist() == [1]
+    assert at.sidebar.subheader[0].value == "Filters"
 
 
 def test_empty_database_gets_a_friendly_start(app_database) -> None:  # type: ignore[no-untyped-def]
@@ -27,6 +57,7 @@ def test_empty_database_gets_a_friendly_start(app_database) -> None:  # type: ig
     at = run_page()
     assert not at.exception
     assert any("No program here yet" in info.value for info in at.info)
+    assert not any("python -m" in info.value for info in at.info)
     assert len(at.dataframe) == 0
 
 
@@ -42,3 +73,71 @@ def test_unreachable_database_has_no_traceback(monkeypatch) -> None:  # type: ig
     at = run_page()
     assert not at.exception
     assert any("cannot be reached" in error.value for error in at.error)
+
+
+# --- one definition of each count -----------------------------------------------------
+
+
+def _demo(engine: Any) -> None:
+    generate_demo = pytest.importorskip("tandem.program.demo").generate_demo
+    generate_demo(engine, pairings=120, seed=11)
+    refresh_health(engine)
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
+    """Each download button's ``data`` callable, by the button's key."""
+    captured: dict[str, Callable[[], Any]] = {}
+    original = st.download_button
+
+    def recording(label: str, data: Any, *args: Any, **kwargs: Any) -> Any:
+        if callable(data):
+            captured[str(kwargs.get("key") or label)] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    return captured
+
+
+def _briefing_figure(pdf: bytes, label: str) -> str:
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    found = re.search(re.escape(label) + r"\s+([\d,]+)", " ".join(text.split()))
+    assert found, f"{label!r} not in the briefing: {text[:400]}"
+    return found.group(1)
+
+
+def test_overview_portfolio_stalled_and_briefings_agree_on_the_demo(
+    app_database, downloads
+) -> None:  # type: ignore[no-untyped-def]
+    url = app_database(_demo)
+    with get_engine(url).connect() as connection:
+        running = connection.execute(
+            select(func.count()).where(Pairing.status.in_(RUNNING_STATUSES))
+        ).scalar_one()
+        stalled = connection.execute(
+            select(func.count()).select_from(PairingHealth).where(PairingHealth.stalled.is_(True))
+        ).scalar_one()
+    overview = metric_values(open_as("pages/overview.py", "lead"))
+    portfolio = metric_values(open_as("pages/portfolio.py", "lead"))
+    queue = metric_values(open_as("pages/stalled.py", "lead"))
+    assert overview["Running pairings"] == portfolio["Running pairings"] == f"{running:,}"
+    assert overview["Stalled"] == queue["Stalled"] == f"{stalled:,}"
+    assert overview["At risk"] == queue["At risk"]
+    for key in ("briefing_portfolio", "briefing_overview"):
+        assert _briefing_figure(downloads[key](), "Running pairings") == f"{running:,}"
+
+
+def test_a_filter_chosen_on_the_overview_follows_to_the_next_page(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(small_program)
+    at = open_as("pages/overview.py", "sponsor")
+    at.multiselect(key="filter_kinds").set_value(["reverse"]).run()
+    assert metric_values(at)["Running pairings"] == "1"
+    at.switch_page("pages/portfolio.py").run()
+    assert not at.exception
+    # The widget shows the filter in force, not "All" (Streamlit resets it per page).
+    assert at.multiselect(key="filter_kinds").value == ["reverse"]
+    assert at.dataframe[0].value["Mentor"].tolist() == ["Nguyễn Thị Hoa"]
+    clear = next(b for b in at.button if b.label == "Clear filters")
+    clear.click().run()
+    assert at.multiselect(key="filter_kinds").value == []
+    assert len(at.dataframe[0].value) == 2

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
 
 from tandem.program.bulk import upsert
 from tandem.program.bundle import import_bundle
 from tandem.program.models import Cohort, Pairing
-from tests.app.conftest import open_as, run_page, shown_text
+from tests.app.conftest import APP, open_as, run_page, shown_text
 from tests.factories import small_program
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -69,8 +70,10 @@ def test_page_runs_without_exception(app_database, page: str, dataset: str) -> N
 
 def test_filter_with_no_rows_shows_an_empty_state(app_database) -> None:  # type: ignore[no-untyped-def]
     app_database(small_program)
-    at = run_page()
+    # The session's filters come from the link it starts with (the Overview has the bar too).
+    at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["kind"] = "peer"
+    at.run()
     at.switch_page("pages/portfolio.py").run()
     assert not at.exception
     assert any("No pairings match these filters" in info.value for info in at.info)
@@ -78,8 +81,10 @@ def test_filter_with_no_rows_shows_an_empty_state(app_database) -> None:  # type
 
 def test_portfolio_reads_its_filters_from_the_url(app_database) -> None:  # type: ignore[no-untyped-def]
     app_database(small_program)
-    at = run_page()
+    # The session's filters come from the link it starts with (the Overview has the bar too).
+    at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["kind"] = "reverse"
+    at.run()
     at.switch_page("pages/portfolio.py").run()
     grid = at.dataframe[0].value
     assert list(grid["Mentor"]) == ["Nguyễn Thị Hoa"]

@@ -125,3 +125,18 @@ def test_presenter_mode_is_read_only(app: RunningApp, page, screenshot) -> None:
     page.get_by_role("tab", name="Users and roles").click()
     expect(page.get_by_text("The user list is hidden in presenter mode.")).to_be_visible()
     screenshot(page, "admin-presenter")
+
+
+def test_the_bundles_csv_files_can_be_selected_together(  # type: ignore[no-untyped-def]
+    app: RunningApp, page, screenshot
+) -> None:
+    files = sorted(SAMPLE_BUNDLE.glob("*.csv"))
+    total = sum(data_rows(path) for path in files)
+    page.goto(f"{app.url}/admin")
+    wait_for_app(page)
+    page.locator(UPLOAD_INPUT).set_input_files([str(path) for path in files])
+    expect(page.get_by_text("The bundle is valid")).to_be_visible(timeout=30_000)
+    wait_for_app(page)
+    expect(page.get_by_role("button", name=f"Import {total:,} rows")).to_be_visible()
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    screenshot(page, "admin-csv-files-checked")

@@ -25,10 +25,10 @@ def test_an_import_from_the_command_line_shows_on_the_next_run(app: RunningApp, 
     page.goto(app.url)
     wait_for_app(page)
     metrics = page.locator("[data-testid='stMetric']")
-    expect(metrics.filter(has_text="People")).to_contain_text("4")
+    expect(metrics.filter(has_text="Running pairings")).to_contain_text("2")
     page.reload()  # a second run over unchanged data: served from the cache
     wait_for_app(page)
-    expect(metrics.filter(has_text="People")).to_contain_text("4")
+    expect(metrics.filter(has_text="Running pairings")).to_contain_text("2")
     subprocess.run(
         [sys.executable, "-m", "tandem", "import", "--no-refresh", "data/sample_bundle"],
         cwd=PROJECT_ROOT,
@@ -39,5 +39,6 @@ def test_an_import_from_the_command_line_shows_on_the_next_run(app: RunningApp, 
     )
     page.reload()
     wait_for_app(page)
-    expect(metrics.filter(has_text="People")).to_contain_text("24")
+    # The bundle adds its 8 active pairings to the 2 already there.
+    expect(metrics.filter(has_text="Running pairings")).to_contain_text("10")
     expect(page.locator("[data-testid='stException']")).to_have_count(0)

@@ -25,8 +25,8 @@ def test_overview_shows_headline_numbers(app: RunningApp, page, screenshot) -> N
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     metrics = page.locator("[data-testid='stMetric']")
-    expect(metrics.filter(has_text="People")).to_contain_text("4")
-    expect(metrics.filter(has_text="Active pairings")).to_contain_text("2")
+    expect(metrics.filter(has_text="Running pairings")).to_contain_text("2")
+    expect(metrics.filter(has_text="Stalled")).to_contain_text("0")
     # st.dataframe draws on a canvas; its accessible grid cells carry the text.
     grid = page.locator("[data-testid='stDataFrame']")
     expect(grid).to_contain_text("Executive Pairings 2026")

@@ -100,3 +100,42 @@ def test_search_is_literal_and_case_insensitive(engine) -> None:  # type: ignore
     assert portfolio_page(engine, Filters(scope=EVERYTHING), search="%").total == 0
     assert portfolio_page(engine, Filters(scope=EVERYTHING), search="_").total == 0
     assert portfolio_page(engine, Filters(scope=EVERYTHING), search="Executive Pairings").total == 2
+
+
+KNOWN = {
+    "cohorts": ["c1", "c2"],
+    "divisions": ["Wealth", "Risk"],
+    "geographies": ["London"],
+}
+
+
+def test_values_the_data_does_not_hold_are_ignored_and_listed() -> None:
+    parsed = Filters.from_query_params(
+        {
+            "cohort": ["c1", "nope"],
+            "division": ["Risk", "Gone"],
+            "geo": "Atlantis",
+            "mdiv": "Wealth",
+            "ediv": "Nowhere",
+            "kind": "bogus",
+        },
+        EVERYTHING,
+    ).keep_known(KNOWN)
+    assert parsed.cohorts == ("c1",)
+    assert parsed.divisions == ("Risk",)
+    assert parsed.geographies == ()
+    assert parsed.mentor_divisions == ("Wealth",)
+    assert parsed.mentee_divisions == ()
+    assert sorted(parsed.ignored) == sorted(
+        ["kind=bogus", "cohort=nope", "division=Gone", "geo=Atlantis", "ediv=Nowhere"]
+    )
+
+
+def test_known_values_pass_untouched_and_unlisted_dimensions_are_kept() -> None:
+    state = Filters(scope=EVERYTHING, cohorts=("c2",), divisions=("Wealth",))
+    assert state.keep_known(KNOWN) is state
+    assert state.keep_known({"divisions": ["Wealth"]}).cohorts == ("c2",)
+    # Nothing in the data (an empty program): every named value is ignored.
+    emptied = state.keep_known({"cohorts": [], "divisions": []})
+    assert (emptied.cohorts, emptied.divisions) == ((), ())
+    assert set(emptied.ignored) == {"cohort=c2", "division=Wealth"}

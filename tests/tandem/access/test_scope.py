@@ -78,7 +78,7 @@ def test_overview_counts_only_the_scope(program: Engine) -> None:
     assert (every.pairings, every.cohorts, every.people) == (5, 2, 10)
     assert (mine.pairings, mine.cohorts, mine.people) == (3, 1, 6)
     assert mine.feedback_notes == 3 * 4 and every.feedback_notes == 5 * 4
-    assert [row[0] for row in pairings_by_cohort(program, ALPHA)] == ["Alpha Cohort"]
+    assert [row[0] for row in pairings_by_cohort(program, Filters(scope=ALPHA))] == ["Alpha Cohort"]
 
 
 def test_a_pairing_outside_the_scope_tells_no_story(program: Engine) -> None:

@@ -95,5 +95,5 @@ def test_headlines_compare_with_the_previous_period(engine) -> None:  # type: ig
     # Check-ins of x1 fall on 01-20, 02-19, 03-21, 04-20.
     assert by_label["Meetings held"].value == 2
     assert by_label["Meetings held"].previous == 2
-    assert by_label["Milestones completed"].previous == 1  # m1 completed 2026-02-25
-    assert by_label["Milestones completed"].value == 0
+    assert by_label["Milestones done"].previous == 1  # m1 completed 2026-02-25
+    assert by_label["Milestones done"].value == 0

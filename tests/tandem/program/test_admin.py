@@ -14,7 +14,9 @@ from tandem.access.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY
 from tandem.program.admin import (
     MAX_UPLOAD_BYTES,
     audit_entities,
+    bundle_of_uploads,
     check_upload,
+    check_uploads,
     cohort_choices,
     export_bundle_bytes,
     fingerprint,
@@ -36,6 +38,56 @@ def test_uploads_of_the_wrong_type_or_size_are_refused() -> None:
     assert too_big is not None and "python -m tandem import" in too_big
     assert check_upload("edge.zip", MAX_UPLOAD_BYTES) is None
     assert "empty" in (check_upload("empty.csv", 0) or "")
+
+
+def _sample_files() -> list[tuple[str, bytes]]:
+    return [(path.name, path.read_bytes()) for path in sorted(SAMPLE_BUNDLE.glob("*.csv"))]
+
+
+def test_the_bundles_csv_files_may_be_uploaded_together() -> None:
+    files = _sample_files()
+    assert check_uploads([(name, len(data)) for name, data in files]) == []
+    # One file on its own is checked as before.
+    assert check_uploads([("people.csv", 10)]) == []
+    assert "not a bundle" in check_uploads([("notes.txt", 10)])[0]
+
+
+def test_several_files_are_refused_with_a_reason_per_file() -> None:
+    sizes = [(name, len(data)) for name, data in _sample_files()]
+    without_people = [(n, s) for n, s in sizes if n != "people.csv"]
+    assert check_uploads(without_people) == [
+        "people.csv is missing: a bundle needs at least this file."
+    ]
+    twice = check_uploads([*sizes, ("People.csv", 5)])
+    assert twice == ["People.csv is selected twice: choose each of the bundle's files once."]
+    stray = check_uploads([*sizes, ("notes.csv", 5)])
+    assert len(stray) == 1 and stray[0].startswith("notes.csv is not a bundle file")
+    assert "people.csv" in stray[0]
+    assert "one .zip on its own" in check_uploads([*sizes, ("bundle.zip", 5)])[0]
+    empty = check_uploads([*sizes, ("flags.csv", 0)])
+    assert empty == ["flags.csv is empty."]
+    half = MAX_UPLOAD_BYTES // 2 + 1
+    too_big = check_uploads([("people.csv", half), ("pairings.csv", half)])
+    assert len(too_big) == 1 and "MB together" in too_big[0]
+
+
+def test_several_csv_files_import_like_the_zip_of_them(engine: Engine) -> None:
+    files = _sample_files()
+    name, data = bundle_of_uploads(files)
+    assert name.startswith(f"{len(files)} CSV files (")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        # Nothing lost or changed: every file byte for byte.
+        assert {n: archive.read(n) for n in archive.namelist()} == dict(files)
+    report = import_bundle_bytes(engine, name, data, actor="test")
+    expected = {
+        path: len(list(csv.reader(io.StringIO(content.decode("utf-8"))))) - 1
+        for path, content in files
+    }
+    assert dict(report.rows) == expected
+    assert bundle_of_uploads(files[:1]) == files[0]
+    themes = bundle_of_uploads([*files, ("themes.csv", b"theme\n")])[1]
+    with zipfile.ZipFile(io.BytesIO(themes)) as archive:
+        assert "themes.csv" not in archive.namelist()
 
 
 def test_fingerprint_tells_uploads_apart() -> None:
