@@ -431,15 +431,20 @@ def _unmatched_reason(grid: _Grid, row: int, either: bool) -> str:
     if not good.any():
         best = int(grid.values[row][allowed].max())
         return prefix + (
-            f"every candidate scores below the minimum score {grid.minimum / SCALE:.2f} "
-            f"(best {best / SCALE:.2f})"
+            f"every candidate scores below the minimum score {_hundred(grid.minimum)} "
+            f"(best {_hundred(best)} of 100)"
         )
     count = int(good.sum())
     best = int(grid.values[row][good].max())
+    who = "the one mentor they could have" if count == 1 else f"all {count} mentors they could have"
     return prefix + (
-        f"all {count} possible mentor(s) gave their free slots to other mentees, "
-        f"where the total score is higher (best candidate {best / SCALE:.2f})"
+        f"{who} went to other mentees, for a higher total (best score {_hundred(best)} of 100)"
     )
+
+
+def _hundred(micro: int) -> str:
+    """A micro-unit score on the 0–100 scale the pages use."""
+    return f"{micro / SCALE * 100:.0f}"
 
 
 def _rule_counts(grid: _Grid, row: int, with_slot: np.ndarray) -> str:
