@@ -35,12 +35,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse import coo_array
 from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.orm import Session
@@ -49,6 +49,7 @@ from tandem.access.scope import OutOfScope, Scope
 from tandem.matching.assignment import SCALE, BlockScorer, optimal_assignment, quantise
 from tandem.matching.scoring import (
     CLOSED_STATUSES,
+    COMPONENTS,
     LOAD_STATUSES,
     HardRules,
     MatchConfig,
@@ -57,6 +58,7 @@ from tandem.matching.scoring import (
     load_match_config,
     load_people,
     pair_components,
+    score_components,
 )
 from tandem.matching.scoring import score as score_of
 from tandem.program import audit
@@ -83,6 +85,11 @@ KIND_OF_PROGRAM: dict[str, str] = {
     "reverse": "reverse",
     "peer": "peer",
 }
+#: Cells of the dense slot-expanded matrix up to which it is solved whole
+#: (``linear_sum_assignment``: 2,000 mentees over 1,700 free slots is ~7M
+#: cells, a fraction of a second); above it the pruned, certified solver of
+#: :mod:`tandem.matching.assignment` keeps memory bounded.
+DENSE_CELLS = 30_000_000
 #: Seconds the integer program may take when ``either`` people need it.
 MILP_SECONDS = 60.0
 
@@ -327,9 +334,16 @@ def _solve(grid: _Grid, sides: _Sides) -> tuple[np.ndarray, list[str]]:
     usable = np.nonzero(grid.free > 0)[0]
     if n_rows == 0 or len(usable) == 0:
         return assigned, []
+    feasible = grid.feasible[:, usable]
+    slots = np.minimum(grid.free[usable], n_rows)
+    if n_rows * (int(slots.sum()) + min(n_rows, int(slots.sum()))) <= DENSE_CELLS:
+        local = _dense_assignment(grid.values[:, usable], feasible, slots)
+        assigned[local >= 0] = usable[local[local >= 0]]
+        if not _double_roles(assigned, sides):
+            return assigned, []
+        return _solve_with_roles(grid, sides)
     # Everything the solver must never propose, as (row, usable-column) cells.
-    banned = ~grid.feasible[:, usable]
-    forbid_rows, forbid_cols = np.nonzero(banned)
+    forbid_rows, forbid_cols = np.nonzero(~feasible)
     local, _edges = optimal_assignment(
         grid.people,
         grid.config,
@@ -344,6 +358,31 @@ def _solve(grid: _Grid, sides: _Sides) -> tuple[np.ndarray, list[str]]:
     if not _double_roles(assigned, sides):
         return assigned, []
     return _solve_with_roles(grid, sides)
+
+
+def _dense_assignment(values: np.ndarray, feasible: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """Exact max-weight b-matching on a dense matrix: each column expanded into its slots.
+
+    The smaller side becomes the rows and gets one zero-value "nobody" column
+    each, so every row may stay unmatched; infeasible cells are −∞ (never
+    chosen).  Values are integers (micro-units), exact in float64 sums.
+    """
+    owner = np.repeat(np.arange(len(slots)), slots)
+    weights = np.where(feasible, values.astype(np.float64), -np.inf)[:, owner]
+    n_rows, n_slots = weights.shape
+    assigned = np.full(n_rows, -1, dtype=np.int64)
+    if n_slots == 0 or not np.isfinite(weights).any():
+        return assigned
+    flip = n_slots < n_rows
+    matrix = weights.T if flip else weights
+    padded = np.concatenate([matrix, np.zeros((matrix.shape[0], matrix.shape[0]))], axis=1)
+    rows, cols = linear_sum_assignment(padded, maximize=True)
+    real = cols < matrix.shape[1]
+    rows, cols = rows[real], cols[real]
+    if flip:
+        rows, cols = cols, rows
+    assigned[rows] = owner[cols]
+    return assigned
 
 
 def _double_roles(assigned: np.ndarray, sides: _Sides) -> set[str]:
@@ -532,21 +571,23 @@ def match_cohort(
 
 
 def _proposals(grid: _Grid, sides: _Sides, assigned: np.ndarray) -> list[Proposal]:
-    feasible = grid.feasible
+    placed = np.nonzero(assigned >= 0)[0]
+    cols = assigned[placed]
+    # Every proposal's parts at once (one vectorised pass, not one call per pair).
+    people, config = grid.people, grid.config
+    parts = score_components(people, grid.cols[cols], grid.rows[placed], grid.kind, config)
+    options = np.where(grid.feasible[placed], grid.values[placed], -1)
+    options[np.arange(len(placed)), cols] = -1
+    runners = options.argmax(axis=1) if options.shape[1] else np.zeros(0, dtype=np.int64)
     out = []
-    for row in np.nonzero(assigned >= 0)[0].tolist():
-        col = int(assigned[row])
-        options = np.where(feasible[row], grid.values[row], -1)
-        options[col] = -1
-        runner = int(options.argmax()) if len(options) and options.max() >= 0 else -1
+    for k, (row, col) in enumerate(zip(placed.tolist(), cols.tolist(), strict=True)):
+        runner = int(runners[k]) if options[k, runners[k]] >= 0 else -1
         out.append(
             Proposal(
                 mentee_id=sides.row_ids[row],
                 mentor_id=sides.col_ids[col],
                 score=int(grid.values[row, col]) / SCALE,
-                components=pair_components(
-                    grid.people, int(grid.cols[col]), int(grid.rows[row]), grid.kind, grid.config
-                ),
+                components={name: round(float(parts[name][k]), 4) for name in COMPONENTS},
                 runner_up_mentor_id=sides.col_ids[runner] if runner >= 0 else None,
                 runner_up_score=int(grid.values[row, runner]) / SCALE if runner >= 0 else None,
             )
@@ -827,7 +868,3 @@ def open_proposals(
     )
     with connected(bind) as connection:
         return [dict(row._mapping) for row in connection.execute(statement)]
-
-
-def proposals_by_mentee(match: CohortMatch) -> Mapping[str, Proposal]:
-    return {p.mentee_id: p for p in match.proposals}

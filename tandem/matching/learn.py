@@ -37,7 +37,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from sqlalchemy import Engine, case, func, or_, select
 
 from tandem.access.privacy import privacy_threshold
@@ -207,6 +206,8 @@ def learn_weights(
 
 def _fit(parts: Mapping[str, np.ndarray], y: np.ndarray) -> list[Factor]:
     """OLS of ``y`` on every component that varies; the others get no effect."""
+    import statsmodels.api as sm  # imported on use: about a second, only for this estimate
+
     varying = [name for name in COMPONENTS if np.ptp(np.asarray(parts[name])) > 1e-9]
     factors = {name: Factor(name, None, None, None) for name in COMPONENTS}
     if varying:

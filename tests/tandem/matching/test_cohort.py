@@ -220,6 +220,18 @@ def test_the_optimum_matches_scipy_on_random_cohorts(engine: Engine, seed: int) 
     _check(result, data, _assignment_optimum(data["values"], data["slots"]))
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_pruned_certified_solver_gives_the_same_optimum(
+    engine: Engine, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above DENSE_CELLS the solver of tandem.matching.assignment is used: same optimum."""
+    monkeypatch.setattr("tandem.matching.cohort.DENSE_CELLS", 0)
+    program = _program(engine, 50 + seed)
+    data = _independent(engine, program)
+    result = match_cohort(engine, EVERYTHING, COHORT, explain=True).to_json(explain=True)
+    _check(result, data, _assignment_optimum(data["values"], data["slots"]))
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_either_people_take_one_role_and_the_optimum_matches_brute_force(
     engine: Engine, seed: int
