@@ -202,8 +202,7 @@ def proposals_section(match: CohortMatch, names: Names) -> pd.DataFrame:
             "Mentor": names(p.mentor_id) + (" (pinned)" if p.pinned else ""),
             "Score": round(p.score * 100),
         }
-        for name in COMPONENTS:
-            row[SHORT[name]] = round(p.components[name] * 100)
+        row["Parts"] = [round(p.components[name] * 100) for name in COMPONENTS]
         row["Runner-up"] = (
             f"{names(p.runner_up_mentor_id)} ({round((p.runner_up_score or 0) * 100)})"
             if p.runner_up_mentor_id
@@ -214,24 +213,22 @@ def proposals_section(match: CohortMatch, names: Names) -> pd.DataFrame:
     if frame.empty:
         st.info("No pairing can be proposed for this cohort right now: see who is unmatched below.")
         return frame
-    parts = {
-        SHORT[name]: st.column_config.NumberColumn(
-            SHORT[name], format="%d", width="small", help=COMPONENT_LABELS[name].capitalize()
-        )
-        for name in COMPONENTS
-    }
+    order = ", ".join(SHORT[name].lower() for name in COMPONENTS)
     st.dataframe(
         frame,
         hide_index=True,
         width="stretch",
         column_config={
             "Score": st.column_config.NumberColumn(format="%d", width="small"),
-            **parts,
+            "Parts": st.column_config.BarChartColumn(
+                "Parts", y_min=0, y_max=100, help=f"0–100 each, in this order: {order}"
+            ),
         },
     )
     st.caption(
-        "Scores are 0–100, and so are their parts: skill complementarity, perspective "
-        "diversity, experiential breadth, level gap and available time. Together the proposals "
+        "Scores are 0–100, and so are their parts, drawn as bars in this order: skill "
+        "complementarity, perspective diversity, experiential breadth, level gap and available "
+        "time. Together the proposals "
         "have the highest total score any set of pairings could reach under these weights and "
         "the hard rules (capacity across every open pairing, no reporting line, no repeat of an "
         "ended pair). The runner-up is the mentee's next best mentor, with their score."
