@@ -30,9 +30,11 @@ from tandem.matching.cohort import (
     MatchConflict,
     MatchRequestError,
     Proposal,
+    match_cohort,
+)
+from tandem.matching.cohort_approve import (
     approve_proposals,
     list_cohorts,
-    match_cohort,
     open_proposals,
     withdraw_proposal,
 )

@@ -18,13 +18,8 @@ import sys
 from typing import Any
 
 from tandem.access.scope import EVERYTHING
-from tandem.matching.cohort import (
-    CohortMatch,
-    MatchConflict,
-    MatchRequestError,
-    approve_proposals,
-    match_cohort,
-)
+from tandem.matching.cohort import CohortMatch, MatchConflict, MatchRequestError, match_cohort
+from tandem.matching.cohort_approve import approve_proposals
 from tandem.program.db import get_engine
 from tandem.program.settings import SettingsError
 

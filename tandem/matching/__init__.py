@@ -12,12 +12,14 @@ from tandem.matching.cohort import (
     Proposal,
     SignUp,
     Unmatched,
-    approve_proposals,
-    list_cohorts,
     load_minimum_score,
     match_cohort,
-    open_proposals,
     save_minimum_score,
+)
+from tandem.matching.cohort_approve import (
+    approve_proposals,
+    list_cohorts,
+    open_proposals,
     withdraw_proposal,
 )
 from tandem.matching.learn import (

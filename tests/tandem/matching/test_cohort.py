@@ -17,11 +17,10 @@ from tandem.cli.main import main
 from tandem.matching.cohort import (
     MatchConflict,
     MatchRequestError,
-    approve_proposals,
     match_cohort,
     save_minimum_score,
-    withdraw_proposal,
 )
+from tandem.matching.cohort_approve import approve_proposals, withdraw_proposal
 from tandem.matching.scoring import MatchConfig, kind_code, load_people, score
 from tandem.program.bulk import upsert
 from tandem.program.models import AuditEntry, Pairing
