@@ -23,6 +23,10 @@ database filled by the import (dropped at the end).  Medians over
 ``--heavy-repeat`` times (default: ``--repeat``, but once at 50,000 pairings
 and above, where one run takes minutes).
 
+Matching a cohort's sign-ups (``bench.bench_match``: 2,000 mentees against
+1,000 mentors, under 5 s and 1 GB) is timed once per run, in a fresh process;
+``--skip-matching`` leaves it out.
+
 Rebalancing (``compute_rebalance``) is timed at every size (about 45 s and
 under 1 GB at 50,000 pairings); ``--skip-rebalancing`` leaves it out.  The
 theme refresh above 50,000 is replaced by ``bench.build.synthetic_analysis``
@@ -52,7 +56,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench import build
+from bench import bench_match, build
 from bench.measure import Timing, install_timed_engine, machine, max_rss_bytes, measured
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -468,6 +472,8 @@ def render(entries: list[dict[str, Any]], info: dict[str, str]) -> str:
     )
     if big is not None:
         lines += _render_targets(big)
+    if bench_match.OUT.exists():
+        lines += bench_match.render(json.loads(bench_match.OUT.read_text()))
     if FINDINGS_MD.exists():
         lines += ["", FINDINGS_MD.read_text().strip(), ""]
     return "\n".join(lines) + "\n"
@@ -659,6 +665,9 @@ def main(argv: list[str] | None = None) -> int:
         "--skip-rebalancing", action="store_true", help="do not time compute_rebalance"
     )
     parser.add_argument(
+        "--skip-matching", action="store_true", help="do not time matching a cohort"
+    )
+    parser.add_argument(
         "--render-only",
         action="store_true",
         help="rewrite bench/RESULTS.md from the stored results without measuring",
@@ -700,6 +709,13 @@ def main(argv: list[str] | None = None) -> int:
     stored = [] if args.quick else _load_results()
     new: list[dict[str, Any]] = []
     failed = False
+    if not args.skip_matching:
+        try:
+            result = bench_match.run(repeat)
+            _say(f"matching a cohort: {result['wall_s']:.2f}s (cpu {result['cpu_s']:.2f})")
+        except Exception:  # the sizes still run
+            _say(f"matching a cohort FAILED:\n{traceback.format_exc()}")
+            failed = True
     for pairings in sizes:
         for backend in backends:
             heavy = args.heavy_repeat or (1 if pairings > HEAVY_REPEAT_MAX else repeat)

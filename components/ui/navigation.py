@@ -54,6 +54,7 @@ PAGES: list[PageEntry] = [
     PageEntry("Sponsor view", "pages/pairing.py", "Pairing", ":material/handshake:", False),
     PageEntry("Program lead", "pages/stalled.py", "Stalled pairings", ":material/crisis_alert:"),
     PageEntry("Program lead", "pages/rebalancing.py", "Rebalancing", ":material/swap_horiz:"),
+    PageEntry("Program lead", "pages/matching.py", "Matching", ":material/group_add:"),
     PageEntry("Admin", "pages/admin.py", "Admin", ":material/admin_panel_settings:"),
 ]
 

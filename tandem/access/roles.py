@@ -43,6 +43,8 @@ _LEAD = frozenset(
         "open_lead_pages",
         "edit_flags",
         "rebalance",
+        # approve a cohort's proposed pairings, pin and forbid pairs (tandem.matching.cohort)
+        "match",
         "edit_codebook",
         "tune_rules",
     }
@@ -60,6 +62,7 @@ PRESENTER_WITHHOLDS = frozenset(
         "see_small_groups",
         "edit_flags",
         "rebalance",
+        "match",
         "edit_codebook",
         "tune_rules",
         "import",
@@ -81,6 +84,7 @@ PAGE_CAPABILITY: dict[str, str] = {
     "impact": "view",
     "stalled": "open_lead_pages",
     "rebalancing": "open_lead_pages",
+    "matching": "open_lead_pages",
     "admin": "open_admin_pages",
 }
 

@@ -59,6 +59,9 @@ FLAG_REASONS = (
 )
 FLAG_STATUSES = ("open", "in_progress", "resolved")
 EVENT_KINDS = ("hired", "promoted", "moved", "left")
+#: The role a person signed up for in a cohort; ``either`` may be matched in both.
+PARTICIPANT_ROLES = ("mentor", "mentee", "either")
+PARTICIPANT_ROLE_LABELS = {"mentor": "Mentor", "mentee": "Mentee", "either": "Either"}
 
 # The words a person reads for each code (tables, captions): one place for each.
 SOURCE_LABELS = {
@@ -302,6 +305,35 @@ class CareerEvent(Base):
         CheckConstraint("new_level BETWEEN 1 AND 8", name="ck_career_events_new_level"),
         Index("ix_career_events_person", "person_id"),
         Index("ix_career_events_kind_date", "kind", "date"),
+    )
+
+
+class Participant(Base):
+    """Who signed up for a cohort, paired or not (the bundle's optional participants.csv).
+
+    The pair (``cohort_id``, ``person_id``) is the row's identity: a person
+    signs up at most once per cohort, and an import upserts by that pair.
+    Those without an open pairing in their cohort are the ones a lead matches
+    (``tandem.matching.cohort``).
+    """
+
+    __tablename__ = "participants"
+
+    cohort_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("cohorts.cohort_id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("people.person_id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    joined_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ({})".format(", ".join(f"'{role}'" for role in PARTICIPANT_ROLES)),
+            name="ck_participants_role",
+        ),
+        Index("ix_participants_person", "person_id"),
     )
 
 

@@ -187,3 +187,43 @@ def test_the_check_would_catch_a_leak(leaky_program: str, monkeypatch: pytest.Mo
     assert "Priya Natarajan" in sent and BRAVO_MARK in sent
     portfolio = everything_sent(_open(monkeypatch, "lead", "pages/portfolio.py", present=False))
     assert "pr-bravo-1" in portfolio or "Priya Natarajan" in portfolio
+
+
+# --- the Matching page: sign-ups waiting in both cohorts ------------------------------
+
+
+def _sign_ups(bundle: Path) -> None:
+    """Everyone of both cohorts signed up; the pairs are ended so all of them wait."""
+    rows = ["cohort_id,person_id,role,joined_on"]
+    for cohort, table in (("c-alpha", ALPHA_PAIRINGS), ("c-bravo", BRAVO_PAIRINGS)):
+        for mentor, mentee in table.values():
+            rows += [f"{cohort},{mentor},mentor,", f"{cohort},{mentee},mentee,"]
+    (bundle / "participants.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def matching_program(app_database, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
+    def fill(engine: Any) -> None:
+        bundle = write_bundle(tmp_path / "bundle")
+        _sign_ups(bundle)
+        import_bundle(engine, bundle, actor="test")
+        refresh_all(engine, today=TODAY)
+
+    return app_database(fill)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["normal", "presenting"])
+@pytest.mark.parametrize("who", list(VIEWERS))
+def test_matching_page_sends_nothing_its_viewer_may_not_see(
+    matching_program: str, monkeypatch: pytest.MonkeyPatch, who: str, present: bool
+) -> None:
+    at = _open(monkeypatch, who, "pages/matching.py", present=present)
+    _check(at, who, present, "pages/matching.py")
+    if who == "sponsor":
+        assert any("not open to the sponsor role" in e.value for e in at.error)
+        return
+    # The check has something to find: the page lists the cohort's sign-ups.
+    sign_ups = [frame.value for frame in at.dataframe if "Signed up as" in frame.value.columns]
+    assert sign_ups and len(sign_ups[0]) == 2 * len(ALPHA_PAIRINGS)  # Alpha comes first
+    if not present and who != "scoped lead":
+        assert "Will Long" in everything_sent(at)

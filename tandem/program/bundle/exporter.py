@@ -137,7 +137,7 @@ def _query(
     statement = (
         select(*selects, *extra_selects)
         .select_from(source)
-        .order_by(table.c[spec.id_column.db_name])
+        .order_by(*(table.c[spec.by_name[name].db_name] for name in spec.key_columns))
     )
     if spec is FEEDBACK and not private_notes:
         statement = statement.where(table.c.visibility != "private")

@@ -66,6 +66,9 @@ class FileSpec:
     # Documented optional extensions: exported, imported only when present.
     optional: tuple[Column, ...] = ()
     required_file: bool = False
+    # The columns whose values together identify a row (default: the first
+    # column alone, its ID); import upserts by them and refuses a repeat.
+    key: tuple[str, ...] = ()
     by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +81,11 @@ class FileSpec:
     @property
     def id_column(self) -> Column:
         return self.columns[0]
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        """The bundle columns that identify a row (the ID column unless ``key`` says more)."""
+        return self.key or (self.id_column.name,)
 
     @property
     def all_columns(self) -> tuple[Column, ...]:
@@ -235,6 +243,18 @@ EVENTS = FileSpec(
     ),
 )
 
+PARTICIPANTS = FileSpec(
+    "participants",
+    models.Participant,
+    (
+        _id("cohort_id", required=True, ref="cohorts"),
+        _id("person_id", required=True, ref="people"),
+        _enum("role", models.PARTICIPANT_ROLES, required=True),
+        Column("joined_on", "date"),
+    ),
+    key=("cohort_id", "person_id"),
+)
+
 # Dependency order: a file only references files before it.
 FILES: tuple[FileSpec, ...] = (
     PEOPLE,
@@ -245,6 +265,7 @@ FILES: tuple[FileSpec, ...] = (
     FEEDBACK,
     FLAGS,
     EVENTS,
+    PARTICIPANTS,
 )
 BY_FILENAME: dict[str, FileSpec] = {spec.filename: spec for spec in FILES}
 BY_STEM: dict[str, FileSpec] = {spec.stem: spec for spec in FILES}

@@ -225,8 +225,10 @@ class FileValidator:
         return ids
 
     def _check_unique_ids(self, data: FileData, report: _Reporter) -> None:
-        name = self.spec.id_column.name
-        ids = data.values[name]
+        key = self.spec.key_columns
+        name = key[-1]
+        ids = data.values[name] if len(key) == 1 else _key_values(data, key)
+        repeat = _duplicate_message(key)
         seen = self.ids
         # Kept to find the line of a first occurrence: the IDs are alive
         # anyway (in ``seen``), this costs a pointer per row.
@@ -258,11 +260,7 @@ class FileValidator:
                 earlier[index] = first[value]
             else:
                 first[value] = line
-        report.rows(
-            name,
-            repeated,
-            lambda i: f"duplicate ID {_show(ids[i])} (first on line {earlier[i]})",
-        )
+        report.rows(name, repeated, lambda i: repeat(ids[i], earlier[i]))
 
     def _check_references(self, data: FileData, report: _Reporter) -> None:
         """References resolve against the bundle's rows or rows already in the database.
@@ -328,6 +326,25 @@ class FileValidator:
             owner = owners.get(value)
             if owner is not None and owner != person[index]:
                 self._email_taken.append((str(emails[index]), owner, lines[index]))
+
+
+def _key_values(data: FileData, key: tuple[str, ...]) -> list[Any]:
+    """A composite identity per row (None when any part of it is missing)."""
+    parts = [data.values[name] for name in key]
+    return [None if None in row else row for row in zip(*parts, strict=True)]
+
+
+def _duplicate_message(key: tuple[str, ...]) -> Callable[[Any, int], str]:
+    """How a repeated identity is named: an ID, or (participants) a person in a cohort."""
+    if len(key) == 1:
+        return lambda value, line: f"duplicate ID {_show(value)} (first on line {line})"
+
+    def message(value: Any, line: int) -> str:
+        *context, last = value
+        where = ", ".join(f"{n} {_show(v)}" for n, v in zip(key[:-1], context, strict=True))
+        return f"{key[-1]} {_show(last)} appears twice for {where} (first on line {line})"
+
+    return message
 
 
 class _Union:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tandem.program import audit, bulk, rollups
 from tandem.program.db import transaction
+from tandem.program.demo.signups import add_sign_ups
 from tandem.program.demo.story import Story, build_story
 from tandem.program.schema import metadata
 
@@ -42,6 +43,7 @@ PROGRAM_TABLES = (
     "feedback",
     "flags",
     "career_events",
+    "participants",
 )
 WRITE_CHUNK_ROWS = 20_000
 
@@ -148,6 +150,7 @@ def generate_demo(
     if not replace and not database_is_empty(engine):
         raise DemoError("the database already holds a program; use replace=True to clear it")
     story = build_story(pairings, seed, today, say)
+    add_sign_ups(story, seed, today)  # who joined each cohort, and the next one to match
     counts = {table.name: len(table) for table in story.tables}
     with transaction(engine) as session:
         if replace:

@@ -24,6 +24,7 @@ SAMPLE_ROWS = {
     "feedback.csv": 25,
     "flags.csv": 4,
     "events.csv": 11,
+    "participants.csv": 12,
 }
 
 
