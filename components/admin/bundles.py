@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from components.admin.common import plain
 from components.ui.database import clear_caches
+from components.ui.formatting import plural
 from tandem.access import Viewer
 from tandem.program.admin import (
     MAX_UPLOAD_MB,
@@ -150,7 +151,9 @@ def _show_problems(problems: tuple[str, ...] | list[str], total: int) -> None:
 
 def _show_warnings(warnings: tuple[str, ...]) -> None:
     if warnings:
-        st.warning(f"{len(warnings)} warning(s): the rest of the bundle can still be imported.")
+        st.warning(
+            f"{plural(len(warnings), 'warning')}: the rest of the bundle can still be imported."
+        )
         st.code("\n".join(warnings), language=None, wrap_lines=True)
 
 
@@ -255,7 +258,7 @@ def import_section(engine: Engine, viewer: Viewer) -> None:
         _show_warnings(check.warnings)
         return
     st.success(
-        f"The bundle is valid: {check.rows:,} rows in {len(check.counts)} file(s).",
+        f"The bundle is valid: {check.rows:,} rows in {plural(len(check.counts), 'file')}.",
         icon=":material/fact_check:",
     )
     st.dataframe(
