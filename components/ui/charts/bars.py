@@ -13,6 +13,7 @@ import pandas as pd
 from components.ui.charts.palette import (
     ACCENT,
     ACCENT_LIGHT,
+    CORAL,
     MUTED,
     RED,
     REFERENCE,
@@ -349,7 +350,7 @@ def learning_flow_bars(frame: pd.DataFrame) -> LayeredChart:
         color=alt.Color(
             "direction:N",
             title=None,
-            scale=alt.Scale(range=[ACCENT, "#E07A5F"]),
+            scale=alt.Scale(range=[ACCENT, CORAL]),
             legend=alt.Legend(orient="top"),
         ),
         tooltip=["kind:N", "direction:N", alt.Tooltip("score:Q", format=".2f"), "n:Q"],

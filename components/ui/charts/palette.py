@@ -20,6 +20,7 @@ REFERENCE = "#4A5560"  # the program-average or target line
 RED = "#C0392B"  # stalled, overdue, negative
 AMBER = "#E69F00"  # at risk, due soon
 BLUE = "#3E7CB1"  # in progress
+CORAL = "#E07A5F"  # the second direction of a two-way comparison (mentor learned)
 SEQUENTIAL: Final = "tealblues"  # heatmap cells
 
 STATUS_COLOURS = {
