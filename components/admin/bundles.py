@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from components.admin.common import plain
 from components.ui.database import clear_caches
+from components.ui.formatting import plural
 from tandem.access import Viewer
 from tandem.program.admin import (
     MAX_UPLOAD_MB,
@@ -151,8 +152,9 @@ def _show_problems(problems: tuple[str, ...] | list[str], total: int) -> None:
 
 def _show_warnings(warnings: tuple[str, ...]) -> None:
     if warnings:
-        noun = "warning" if len(warnings) == 1 else "warnings"
-        st.warning(f"{len(warnings)} {noun}: the rest of the bundle can still be imported.")
+        st.warning(
+            f"{plural(len(warnings), 'warning')}: the rest of the bundle can still be imported."
+        )
         st.code("\n".join(warnings), language=None, wrap_lines=True)
 
 
@@ -264,7 +266,7 @@ def import_section(engine: Engine, viewer: Viewer) -> None:
         return
     files = len(check.counts)
     st.success(
-        f"The bundle is valid: {check.rows:,} rows in {files} file{'' if files == 1 else 's'}.",
+        f"The bundle is valid: {check.rows:,} rows in {plural(files, 'file')}.",
         icon=":material/fact_check:",
     )
     st.dataframe(

@@ -12,9 +12,11 @@ from components.portfolio.outcomes import threshold
 from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
 from components.ui.charts import equity_bars, learning_flow_bars, level_heatmap
+from components.ui.formatting import plain
 from components.ui.shell import name_mask
+from components.ui.tables import Column, show_table
 from tandem.access.filters import Filters
-from tandem.access.privacy import SUPPRESSED_NOTE
+from tandem.access.privacy import hidden_cells_note
 from tandem.portfolio.equity import MEASURES, equity_by_group, has_groups
 from tandem.portfolio.reciprocity import hidden_experts, learning_by_kind, level_matrix
 
@@ -39,11 +41,6 @@ def _equity(engine: Engine, filters: Filters, limit: int, today: dt.date) -> pd.
     return equity_by_group(engine, filters, threshold=limit, today=today)
 
 
-def _note_if_suppressed(frame: pd.DataFrame, limit: int) -> None:
-    if not frame.empty and frame["suppressed"].any():
-        st.caption(SUPPRESSED_NOTE.format(threshold=limit))
-
-
 def learning_both_ways(engine: Engine, filters: Filters) -> None:
     limit = threshold(engine)
     frame = _learning(engine, filters, limit)
@@ -56,7 +53,14 @@ def learning_both_ways(engine: Engine, filters: Filters) -> None:
             title="Learning in both directions, by pairing kind",
             width="stretch",
         )
-    _note_if_suppressed(frame, limit)
+        st.caption(
+            plain(
+                "For each pairing kind, how much mentors say they learned next to the "
+                "mentee's latest rating, both on the 1–5 scale: in reverse and reciprocal "
+                "pairings the mentor's bar should come close. "
+                + hidden_cells_note(frame, limit, "kind")
+            )
+        )
 
 
 def levels(engine: Engine, filters: Filters) -> None:
@@ -69,8 +73,11 @@ def levels(engine: Engine, filters: Filters) -> None:
         level_heatmap(frame), "levels", title="Who mentors whom, by level", width="stretch"
     )
     st.caption(
-        "Cells above the diagonal are traditional mentoring (senior mentors); cells below "
-        "it are learning flowing upwards. " + SUPPRESSED_NOTE.format(threshold=limit)
+        plain(
+            "Each cell counts the pairings with that mentor and mentee level. Cells above the "
+            "diagonal are traditional mentoring (senior mentors); cells below it are learning "
+            "flowing upwards. " + hidden_cells_note(frame, limit)
+        )
     )
 
 
@@ -79,17 +86,16 @@ def experts(engine: Engine, filters: Filters) -> None:
     if frame.empty:
         st.caption("Nobody mentors two or more people under these filters yet.")
         return
-    st.dataframe(
-        frame.drop(columns=["person_id"]),
-        hide_index=True,
-        column_config={
+    show_table(
+        frame,
+        {
             "name": "Person",
-            "level": "Level",
+            "divisions_reached": Column("Divisions reached", kind="count"),
+            "levels_reached": Column("Levels reached", kind="count"),
+            "mentees": Column("Mentees", kind="count"),
+            "reverse_pairings": Column("Reverse pairings", kind="count"),
+            "level": Column("Level", kind="count"),
             "division": "Division",
-            "divisions_reached": "Divisions reached",
-            "levels_reached": "Levels reached",
-            "mentees": "Mentees",
-            "reverse_pairings": "Reverse pairings",
         },
     )
 
@@ -104,8 +110,11 @@ def equity(engine: Engine, filters: Filters) -> None:
     limit = threshold(engine)
     frame = _equity(engine, filters, limit, dt.date.today())
     st.caption(
-        f"Groups with fewer than {limit} people, and figures drawn from fewer than {limit} "
-        "people or pairings, are suppressed: never shown, in charts, tables or downloads."
+        "Each measure by group, every share on the same 0–100 % scale: look for a group "
+        f"whose bar stands apart. Groups with fewer than {limit} people, and figures drawn "
+        f"from fewer than {limit} people or pairings, are hidden: never shown, in charts, "
+        "tables or downloads. "
+        + hidden_cells_note(frame, limit, "group").replace("pairings", "people")
     )
     columns = st.columns(2)
     for index, (measure, label) in enumerate(MEASURES.items()):
@@ -113,30 +122,22 @@ def equity(engine: Engine, filters: Filters) -> None:
             st.markdown(f"**{label}**")
             if frame[measure].notna().any():
                 exportable_chart(
-                    equity_bars(frame, measure, label),
+                    equity_bars(frame, measure, label, threshold=limit),
                     f"equity-{measure}",
                     title=label,
                     width="stretch",
                 )
             else:
                 st.caption("Suppressed for every group.")
-    # Shares shown as whole percentages (the "percent" preset prints 61.7% next
-    # to 48.28%); a suppressed figure is an empty cell, not "None".
-    shown = frame.copy()
-    for measure in MEASURES:
-        values = pd.to_numeric(shown[measure], errors="coerce")
-        shown[measure] = values if measure == "rating_gain" else values * 100
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_config={
+    show_table(
+        frame,
+        {
             "group": "Group",
-            "people": st.column_config.NumberColumn("People", format="%d"),
-            "suppressed": "Suppressed",
+            "people": Column("People", kind="count"),
             **{
-                measure: st.column_config.NumberColumn(
-                    label, format="%+.2f" if measure == "rating_gain" else "%.0f%%"
-                )
+                measure: Column(label, kind="points", digits=2)
+                if measure == "rating_gain"
+                else Column(label, kind="percent")
                 for measure, label in MEASURES.items()
             },
         },

@@ -12,15 +12,24 @@ from components.portfolio.outcomes import threshold
 from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
 from components.ui.charts import burn_up_chart, milestone_gantt, rate_bars
+from components.ui.formatting import plural
 from components.ui.shell import name_mask
+from components.ui.tables import Column, code_words, header, show_table
 from tandem.access import Scope
 from tandem.access.filters import Filters
-from tandem.access.privacy import SUPPRESSED_NOTE
 from tandem.portfolio import milestone_progress as progress
 from tandem.portfolio.portfolio import filter_options
 from tandem.program.downloads import csv_bytes
+from tandem.program.models import KIND_LABELS, PAIRING_STATUS_LABELS
 
 GANTT_PAGE_SIZE = 25
+UPCOMING_COLUMNS: dict[str, Column | str] = {
+    "due_date": Column("Due", kind="date"),
+    "title": Column("Milestone", wrap=True),
+    "success_criteria": Column("Success criteria", wrap=True),
+    "status_label": Column("Status", width="small"),
+    "days_left": Column("Days left", kind="count", width="small"),
+}
 PEOPLE = {"mentor": "mentor_id", "mentee": "mentee_id"}
 DETAIL_PAGE = "pages/pairing.py"
 
@@ -35,6 +44,11 @@ def _rates(
     engine: Engine, filters: Filters, dimension: str, limit: int, today: dt.date
 ) -> pd.DataFrame:
     return progress.completion_rates(engine, filters, dimension, threshold=limit, today=today)
+
+
+@cached_query
+def _program(engine: Engine, filters: Filters, limit: int, today: dt.date) -> float | None:
+    return progress.program_completion(engine, filters, threshold=limit, today=today)
 
 
 @cached_query
@@ -67,34 +81,54 @@ def burn_up(engine: Engine, filters: Filters) -> None:
     if frame.empty and not hidden:
         st.info("No milestones under these filters yet.")
         return
+    words = ""
     if not frame.empty:
         exportable_chart(burn_up_chart(frame), "burn-up", title="Burn-up by cohort")
-    if hidden:
-        st.caption(
-            f"{hidden} cohort(s) with fewer than {limit} pairings are not shown "
-            "(privacy threshold)."
+        words = (
+            "Milestones due so far (the plan, dashed) against milestones completed (solid), "
+            "month by month, every cohort on the same scale: a widening gap is work falling "
+            "behind."
         )
+    if hidden:
+        words += (
+            f" {plural(hidden, 'cohort')} with fewer than {limit} pairings "
+            f"{'is' if hidden == 1 else 'are'} not shown (privacy threshold)."
+        )
+    st.caption(words.strip())
 
 
 def completion(engine: Engine, filters: Filters) -> None:
     limit = threshold(engine)
-    columns = st.columns(len(progress.COMPLETION_DIMENSIONS))
-    for column, (dimension, label) in zip(
-        columns, progress.COMPLETION_DIMENSIONS.items(), strict=True
-    ):
-        with column:
-            st.markdown(f"**By {label.lower()}**")
-            frame = _rates(engine, filters, dimension, limit, dt.date.today())
-            if frame.empty:
-                st.caption("Nothing due yet.")
-            else:
-                exportable_chart(
-                    rate_bars(frame, "Done of due"),
-                    f"completion-{dimension}",
-                    title=f"Completion by {label.lower()}",
-                    width="stretch",
-                )
-    st.caption(SUPPRESSED_NOTE.format(threshold=limit))
+    today = dt.date.today()
+    program = _program(engine, filters, limit, today)
+    hidden = 0
+    # One below the other, full width: cohort names are long, and the three share a scale.
+    for dimension, label in progress.COMPLETION_DIMENSIONS.items():
+        st.markdown(f"**By {label.lower()}**")
+        frame = _rates(engine, filters, dimension, limit, today)
+        if frame.empty:
+            st.caption("Nothing due yet.")
+        else:
+            hidden += int(frame["suppressed"].sum())
+            if dimension == "kind":
+                frame = frame.assign(group=[code_words(g, KIND_LABELS) for g in frame["group"]])
+            exportable_chart(
+                rate_bars(frame, "Done of due", reference=program, threshold=limit),
+                f"completion-{dimension}",
+                title=f"Completion by {label.lower()}",
+                width="stretch",
+            )
+    program_words = f" The dashed line is the whole program ({program:.0%})." if program else ""
+    hidden_words = (
+        f" {plural(hidden, 'group')} with fewer than {limit} pairings "
+        f"{'is' if hidden == 1 else 'are'} hidden to protect confidentiality."
+        if hidden
+        else ""
+    )
+    st.caption(
+        "Milestones done of those due so far, per group, all on one 0–100 % scale: look for "
+        "the bars short of the program line." + program_words + hidden_words
+    )
 
 
 def at_risk(engine: Engine, filters: Filters) -> None:
@@ -102,17 +136,19 @@ def at_risk(engine: Engine, filters: Filters) -> None:
     if frame.empty:
         st.success("No active pairing has an overdue milestone.")
         return
-    event = st.dataframe(
-        frame[["mentor", "mentee", "cohort", "overdue", "milestones", "days_overdue"]],
-        hide_index=True,
+    event = show_table(
+        frame,
+        {
+            "mentor": "Mentor",
+            "mentee": "Mentee",
+            "overdue": Column("Overdue", kind="count", width="small"),
+            "days_overdue": Column("Oldest overdue (days)", kind="count", width="small"),
+            "milestones": Column("Milestones", kind="count", width="small"),
+            "cohort": "Cohort",
+        },
         on_select="rerun",
         selection_mode="single-row",
         key="milestones_at_risk",
-        column_config={
-            "overdue": "Overdue",
-            "milestones": "Milestones",
-            "days_overdue": st.column_config.NumberColumn("Oldest overdue (days)"),
-        },
     )
     rows = event.selection.rows if event is not None else []
     if rows:
@@ -174,7 +210,14 @@ def upcoming(engine: Engine, filters: Filters) -> None:
     if mask.active:  # presenter mode shows no free text
         hidden += ["title", "success_criteria"]
     shown = frame.drop(columns=hidden)
-    st.dataframe(shown, hide_index=True)
+    first = [c for c in ("due_date", "title", "mentor", "mentee") if c in shown.columns]
+    show_table(
+        shown,
+        {
+            **{c: UPCOMING_COLUMNS.get(c, header(c)) for c in first},
+            **{c: UPCOMING_COLUMNS.get(c, header(c)) for c in shown.columns if c not in first},
+        },
+    )
     st.download_button(
         "Download upcoming milestones (CSV)",
         data=csv_bytes(shown),
@@ -190,7 +233,16 @@ def contract_gaps(engine: Engine, filters: Filters) -> None:
         st.success("Every running pairing has an objective and milestones with success criteria.")
         return
     st.caption(
-        f"{len(frame)} running pairing(s) whose learning contract is not yet real: "
+        f"{plural(len(frame), 'running pairing')} whose learning contract is not yet real: "
         "no objective, no milestones, or milestones nobody could tell are met."
     )
-    st.dataframe(frame[["mentor", "mentee", "cohort", "status", "missing"]], hide_index=True)
+    show_table(
+        frame,
+        {
+            "mentor": "Mentor",
+            "mentee": "Mentee",
+            "missing": Column("What is missing", wrap=True),
+            "status": Column("Status", kind="code", codes=PAIRING_STATUS_LABELS, width="small"),
+            "cohort": "Cohort",
+        },
+    )

@@ -11,11 +11,24 @@ from sqlalchemy import Engine
 
 from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
-from components.ui.charts import outcome_bars, outcome_heatmap
+from components.ui.charts import outcome_bars, outcome_heatmap, padded_domain
 from components.ui.filter_bar import set_filters
+from components.ui.formatting import plain
 from tandem.access.filters import Filters
-from tandem.access.privacy import SUPPRESSED_NOTE, privacy_threshold
-from tandem.portfolio.outcomes import DIMENSIONS, OUTCOMES, drill_down, outcomes_by
+from tandem.access.privacy import (
+    SUPPRESSED_NOTE,
+    hidden_cells_note,
+    mostly_suppressed,
+    privacy_threshold,
+)
+from tandem.portfolio.outcomes import (
+    DIMENSIONS,
+    OUTCOMES,
+    drill_down,
+    outcomes_by,
+    program_outcomes,
+)
+from tandem.program.models import KIND_LABELS
 
 PORTFOLIO_PAGE = "pages/portfolio.py"
 
@@ -52,30 +65,61 @@ def _selected_point(event: Any) -> dict[str, Any] | None:
     return points[0] if points else None
 
 
-def outcome_section(engine: Engine, filters: Filters, dimension: str, outcome: str) -> None:
+CODE_WORDS = {
+    "kind": KIND_LABELS,
+    "geography": {"same": "Same geography", "different": "Different geography"},
+}
+BAR_DIMENSIONS = ("level_gap", "geography", "kind", "cohort")
+CAPTIONS = {
+    "level_gap": "By how many levels the mentor is senior to the mentee (negative: the "
+    "mentee is senior)",
+    "geography": "Whether mentor and mentee work in the same geography",
+    "kind": "By pairing kind",
+    "cohort": "By cohort",
+    "mentor_division": "By the mentor's division",
+    "mentee_division": "By the mentee's division",
+}
+
+
+@cached_query
+def _program(engine: Engine, filters: Filters, threshold: int, today: dt.date) -> dict:
+    return program_outcomes(engine, filters, threshold=threshold, today=today)
+
+
+def _shared_domain(engine: Engine, filters: Filters, outcome: str) -> tuple[float, float] | None:
+    """One scale for every bar chart of the page (rates have theirs: 0–100 %)."""
+    if outcome != "rating_gain":
+        return None
+    limit, today = threshold(engine), dt.date.today()
+    values: list[float | None] = [_program(engine, filters, limit, today)[outcome]]
+    for dimension in (*BAR_DIMENSIONS, "mentor_division", "mentee_division"):
+        values += list(_outcomes(engine, filters, dimension, limit, today)[outcome])
+    return padded_domain(values)
+
+
+def _draw(
+    engine: Engine, filters: Filters, dimension: str, outcome: str, frame: pd.DataFrame
+) -> None:
+    """One outcome chart, drawn and exportable; a click on a cell or bar drills down."""
     spec = DIMENSIONS[dimension]
-    limit = threshold(engine)
-    frame = _outcomes(engine, filters, dimension, limit, dt.date.today())
-    st.markdown(f"**{spec.label}**")
-    if frame.empty:
-        st.caption("No pairings match these filters.")
-        return
-    if frame["suppressed"].all():
-        st.caption(SUPPRESSED_NOTE.format(threshold=limit) + " Every group here is that small.")
-        return
-    label = OUTCOMES[outcome]
+    limit, label = threshold(engine), OUTCOMES[outcome]
+    reference = _program(engine, filters, limit, dt.date.today())[outcome]
     if len(spec.columns) == 2:
         chart = outcome_heatmap(
-            frame,
-            spec.columns[0],
-            spec.columns[1],
-            outcome,
-            label,
-            "Mentor division",
-            "Mentee division",
+            frame, *spec.columns, outcome, label, "Mentor division", "Mentee division"
         )
     else:
-        chart = outcome_bars(frame, spec.columns[0], outcome, label, spec.label)
+        chart = outcome_bars(
+            frame,
+            spec.columns[0],
+            outcome,
+            label,
+            spec.label,
+            domain=_shared_domain(engine, filters, outcome),
+            category_labels=CODE_WORDS.get(dimension),
+            reference=reference,
+            threshold=limit,
+        )
     event = exportable_chart(
         chart,
         f"what-works-{dimension}",
@@ -92,5 +136,60 @@ def outcome_section(engine: Engine, filters: Filters, dimension: str, outcome: s
             point = {**point, "cohort_id": match["cohort_id"].iloc[0] if len(match) else None}
         set_filters(drill_down(filters, dimension, point))
         st.switch_page(PORTFOLIO_PAGE)
-    if frame["suppressed"].any():
-        st.caption(SUPPRESSED_NOTE.format(threshold=limit))
+
+
+def _caption(engine: Engine, frame: pd.DataFrame, dimension: str, what: str = "group") -> None:
+    limit = threshold(engine)
+    text = CAPTIONS[dimension] + ", against the whole program (the dashed line)."
+    st.caption(plain(" ".join(p for p in (text, hidden_cells_note(frame, limit, what)) if p)))
+
+
+def outcome_section(engine: Engine, filters: Filters, dimension: str, outcome: str) -> None:
+    spec = DIMENSIONS[dimension]
+    limit = threshold(engine)
+    frame = _outcomes(engine, filters, dimension, limit, dt.date.today())
+    st.markdown(f"**{spec.label}**")
+    if frame.empty:
+        st.caption("No pairings match these filters.")
+        return
+    if frame["suppressed"].all():
+        st.caption(SUPPRESSED_NOTE.format(threshold=limit) + " Every group here is that small.")
+        return
+    if dimension == "division_pair" and mostly_suppressed(frame):
+        _divisions_one_at_a_time(engine, filters, outcome, frame)
+        return
+    _draw(engine, filters, dimension, outcome, frame)
+    if len(spec.columns) == 2:
+        st.caption(
+            plain(
+                f"Each cell is the {OUTCOMES[outcome].lower()} of the pairings with that mentor "
+                "and mentee division; darker is higher. Click a cell to see its pairings. "
+                + hidden_cells_note(frame, limit, "combination")
+            )
+        )
+    else:
+        _caption(engine, frame, dimension)
+
+
+def _divisions_one_at_a_time(
+    engine: Engine, filters: Filters, outcome: str, pairs: pd.DataFrame
+) -> None:
+    """The coarser view: most division pairs are too small to show, so each side alone."""
+    limit = threshold(engine)
+    st.caption(
+        plain(
+            f"{int(pairs['suppressed'].sum())} of {len(pairs)} mentor × mentee division "
+            f"combinations cover fewer than {limit} pairings, so each side is shown on its "
+            "own instead: by mentor division, then by mentee division."
+        )
+    )
+    columns = st.columns(2)
+    for column, dimension in zip(columns, ("mentor_division", "mentee_division"), strict=True):
+        with column:
+            frame = _outcomes(engine, filters, dimension, limit, dt.date.today())
+            st.markdown(f"**By {DIMENSIONS[dimension].label.lower()}**")
+            if frame.empty or frame["suppressed"].all():
+                st.caption(hidden_cells_note(frame, limit, "division") or "No pairings.")
+                continue
+            _draw(engine, filters, dimension, outcome, frame)
+            _caption(engine, frame, dimension, "division")

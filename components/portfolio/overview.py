@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from components.ui.briefing import briefing_button
 from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
-from components.ui.charts import burn_up_chart, health_band_bars
+from components.ui.charts import burn_up_chart, health_distribution
 from tandem.access import Scope, Viewer
 from tandem.access.filters import Filters
 from tandem.access.privacy import SUPPRESSED_NOTE, threshold_for
@@ -147,15 +147,15 @@ def health_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
         st.caption("No scored pairings under these filters yet.")
     else:
         exportable_chart(
-            health_band_bars(picture.bands, picture.at_risk_below),
+            health_distribution(picture.bands, picture.at_risk_below),
             "health-bands",
             title="Health of the running pairings",
             width="stretch",
         )
         hidden = int(picture.bands["suppressed"].sum())
         st.caption(
-            f"{_plural(picture.scored, 'scored pairing')} by health band; amber bands are "
-            f"below the at-risk line of {picture.at_risk_below:g}."
+            f"{_plural(picture.scored, 'scored pairing')} by health band: stalled in red, at risk "
+            f"in amber, under the dashed at-risk line of {picture.at_risk_below:g}."
             + (
                 f" {_plural(hidden, 'band')} with fewer than {limit} pairings hidden (–)."
                 if hidden

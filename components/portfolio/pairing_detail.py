@@ -9,9 +9,11 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.health.flags import flag_workflow
+from components.ui.briefing import chart as exportable_chart
 from components.ui.charts import pairing_timeline
 from components.ui.formatting import NOT_COMPUTED, plain
 from components.ui.presenter import NameMask
+from components.ui.tables import Column, header, show_table
 from tandem.access import Scope, Viewer
 from tandem.health import verdict_label
 from tandem.portfolio.pairing_detail import (
@@ -24,11 +26,10 @@ from tandem.portfolio.pairing_detail import (
 )
 from tandem.program.competencies import parse_list
 from tandem.program.models import (
-    AUTHOR_ROLE_LABELS,
     FLAG_REASON_LABELS,
     FLAG_STATUS_LABELS,
-    SOURCE_LABELS,
-    VISIBILITY_LABELS,
+    KIND_LABELS,
+    PAIRING_STATUS_LABELS,
 )
 
 
@@ -90,7 +91,8 @@ def people_and_contract(story: PairingStory, mask: NameMask) -> None:
     st.subheader("Learning contract")
     cohort = story.cohort["name"] if story.cohort else "no cohort"
     st.caption(
-        f"{pairing['kind'].title()} pairing · {plain(cohort)} · status {pairing['status']} · "
+        f"{KIND_LABELS.get(pairing['kind'], pairing['kind'])} pairing · {plain(cohort)} · "
+        f"{PAIRING_STATUS_LABELS.get(pairing['status'], pairing['status']).lower()} · "
         f"started {pairing['start_date']:%Y-%m-%d} · meets every {pairing['cadence_days']} days"
     )
     objective = pairing.get("objective")
@@ -122,22 +124,23 @@ def timeline(engine: Engine, pairing_id: str, today: dt.date, viewer: Viewer) ->
     if chart is None:
         st.info("No check-ins or milestones recorded yet.")
     else:
-        st.altair_chart(chart, width="stretch")
-    if not milestones.empty:
-        columns = ["title", "due_date", "completed_date", "status_label", "success_criteria"]
-        if viewer.presenting:
-            columns = ["due_date", "completed_date", "status_label"]
-        st.dataframe(
-            milestones[columns],
-            hide_index=True,
-            column_config={
-                "title": "Milestone",
-                "due_date": "Due",
-                "completed_date": "Completed",
-                "status_label": "Status",
-                "success_criteria": "Success criteria",
-            },
+        # Not exportable: one pairing's own ratings, not an aggregate.
+        exportable_chart(chart, "pairing-timeline", exportable=False, width="stretch")
+        st.caption(
+            "Each check-in's ratings on the 1–5 scale, with the milestones as diamonds "
+            "along the bottom, coloured by status: look for ratings that dip or stall."
         )
+    if not milestones.empty:
+        columns: dict[str, Column | str] = {
+            "title": Column("Milestone", wrap=True),
+            "due_date": Column("Due", kind="date"),
+            "completed_date": Column("Completed", kind="date"),
+            "status_label": Column("Status", width="small"),
+            "success_criteria": Column("Success criteria", wrap=True),
+        }
+        if viewer.presenting:
+            columns = {k: v for k, v in columns.items() if k not in ("title", "success_criteria")}
+        show_table(milestones, columns)
 
 
 def notes(engine: Engine, pairing_id: str, viewer: Viewer) -> None:
@@ -155,26 +158,17 @@ def notes(engine: Engine, pairing_id: str, viewer: Viewer) -> None:
     if frame.empty:
         st.caption("No notes you may see.")
         return
-    shown = frame.assign(
-        source=frame["source"].map(SOURCE_LABELS).fillna(frame["source"]),
-        author_role=frame["author_role"].map(AUTHOR_ROLE_LABELS).fillna(frame["author_role"]),
-        visibility=frame["visibility"].map(VISIBILITY_LABELS).fillna(frame["visibility"]),
-    )
-    columns = ["date", "text", "source", "author_role"]
+    columns: dict[str, Column | str] = {
+        "date": Column("Date", kind="date"),
+        "text": Column("Note", wrap=True, width=520),
+        "author_role": Column("Written by", width="small"),
+        "source": Column("Source", width="small"),
+    }
     if not viewer.presenting:  # a room sees shareable notes only: the column says nothing
-        columns.append("visibility")
-    # Plain text only: untrusted text never goes through markdown or HTML.
-    st.dataframe(
-        shown[columns],
-        hide_index=True,
-        column_config={
-            "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-            "text": st.column_config.TextColumn("Note", width="large"),
-            "source": "Source",
-            "author_role": "Written by",
-            "visibility": "Visibility",
-        },
-    )
+        columns["visibility"] = Column("Visibility", width="small")
+    # Plain text only: untrusted text never goes through markdown or HTML; long notes
+    # wrap over taller rows (the grid's own detail view shows the rest on a click).
+    show_table(frame, columns, row_height=80)
 
 
 def flags(engine: Engine, pairing_id: str, mask: NameMask, scope: Scope) -> None:
@@ -183,30 +177,23 @@ def flags(engine: Engine, pairing_id: str, mask: NameMask, scope: Scope) -> None
         st.caption("No flags raised on this pairing.")
         flag_workflow(engine, pairing_id, prefix="detail")  # leads only, never presenting
         return
-    flag_rows = flag_rows.assign(
-        reason=flag_rows["reason"].map(FLAG_REASON_LABELS).fillna(flag_rows["reason"]),
-        status=flag_rows["status"].map(FLAG_STATUS_LABELS).fillna(flag_rows["status"]),
-    )
-    labels: dict[str, Any] = {
-        "raised_at": st.column_config.DatetimeColumn("Raised", format="YYYY-MM-DD"),
-        "raised_by": "Raised by",
-        "reason": "Reason",
-        "status": "Status",
+    labels: dict[str, Column | str] = {
+        "raised_at": Column("Raised", kind="date"),
+        "reason": Column("Reason", kind="code", codes=FLAG_REASON_LABELS),
+        "status": Column("Status", kind="code", codes=FLAG_STATUS_LABELS, width="small"),
         "owner": "Owner",
-        "note": "Note",
-        "resolved_at": st.column_config.DatetimeColumn("Resolved", format="YYYY-MM-DD"),
-        "resolution": "Resolution",
+        "raised_by": "Raised by",
+        "note": Column("Note", wrap=True),
+        "resolved_at": Column("Resolved", kind="date"),
+        "resolution": Column("Resolution", wrap=True),
     }
     if mask.active:  # who raised it and what they wrote stay off the shared screen
-        st.dataframe(
-            flag_rows[["raised_at", "reason", "status"]], hide_index=True, column_config=labels
-        )
+        show_table(flag_rows, {k: labels[k] for k in ("raised_at", "reason", "status")})
         return
-    # No "None" cells: an empty text is blank, and a column nobody filled in is left out.
-    shown = flag_rows.drop(columns=["flag_id"]).fillna({"owner": "–", "note": "", "resolution": ""})
-    unused = [c for c in ("resolved_at", "resolution") if not flag_rows[c].notna().any()]
-    st.dataframe(shown.drop(columns=unused), hide_index=True, column_config=labels)
+    # A column nobody filled in is left out; an empty cell reads "—".
+    unused = {c for c in ("resolved_at", "resolution") if not flag_rows[c].notna().any()}
+    show_table(flag_rows, {k: v for k, v in labels.items() if k not in unused})
     if not history.empty:
         with st.expander("Flag history"):
-            st.dataframe(history, hide_index=True)
+            show_table(history, {column: header(column) for column in history.columns})
     flag_workflow(engine, pairing_id, prefix="detail")  # leads only, never presenting

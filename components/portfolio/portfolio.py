@@ -11,10 +11,12 @@ from sqlalchemy import Engine
 from components.ui.cache import cached_query
 from components.ui.formatting import NOT_COMPUTED, metric_row
 from components.ui.shell import name_mask
+from components.ui.tables import Column, show_table
 from tandem.access.filters import Filters
 from tandem.portfolio.headlines import headline_metrics
 from tandem.portfolio.portfolio import SORT_KEYS, PortfolioPage, portfolio_export, portfolio_page
 from tandem.program.downloads import csv_bytes
+from tandem.program.models import PAIRING_STATUS_LABELS
 
 PAGE_SIZE = 50
 SORT_LABELS = {
@@ -73,20 +75,36 @@ def _display(rows: pd.DataFrame) -> pd.DataFrame:
         NOT_COMPUTED if pd.isna(value) else f"{value:.0f}" + (" · stalled" if stalled else "")
         for value, stalled in zip(rows.health, rows.stalled.fillna(False), strict=False)
     ]
-    return pd.DataFrame(
-        {
-            "Mentor": rows.mentor,
-            "Mentee": rows.mentee,
-            "Kind": rows.kind,
-            "Cohort": rows.cohort.fillna("–"),
-            "Status": rows.status,
-            "Months": rows.months_running,
-            "Meetings (held of due)": meetings,
-            "Milestones": rows.milestone_progress,
-            "Latest rating": rows.latest_rating.round(2),
-            "Health": health,
-        }
-    )
+    return rows.assign(health_shown=health, meetings_shown=meetings)
+
+
+# The columns a sponsor came for first (names, health, rating, status), the rest after.
+COLUMNS = {
+    "mentor": Column("Mentor"),
+    "mentee": Column("Mentee"),
+    "health_shown": Column(
+        "Health",
+        width="small",
+        help="0–100; below the at-risk line the pairing needs a lead's attention",
+    ),
+    "latest_rating": Column(
+        "Rating",
+        kind="decimal",
+        width="small",
+        help="Mean of the latest check-in's four ratings (1–5)",
+    ),
+    "status": Column("Status", kind="code", codes=PAIRING_STATUS_LABELS, width="small"),
+    "milestone_progress": Column(
+        "Milestones",
+        kind="progress",
+        width="small",
+        help="Share of the learning contract's milestones done",
+    ),
+    "meetings_shown": Column("Meetings", width="small", help="Held of due so far"),
+    "months_running": Column("Months", kind="decimal", width="small"),
+    "cohort": Column("Cohort"),
+    "kind": Column("Kind", width="small"),
+}
 
 
 def _downloadable(frame: pd.DataFrame, *, presenting: bool) -> pd.DataFrame:
@@ -134,25 +152,12 @@ def portfolio_table(engine: Engine, filters: Filters) -> None:
         f"Pairings {first:,}–{first + len(page.rows) - 1:,} of {page.total:,}. "
         "Select a row to open that pairing's story."
     )
-    event = st.dataframe(
+    event = show_table(
         _display(mask.frame(page.rows, people)),
-        hide_index=True,
+        COLUMNS,
         on_select="rerun",
         selection_mode="single-row",
         key=f"portfolio_grid_{page_number}",
-        column_config={
-            "Milestones": st.column_config.ProgressColumn(
-                "Milestones",
-                help="Share of the learning contract's milestones done",
-                min_value=0.0,
-                max_value=1.0,
-                format="percent",
-            ),
-            "Months": st.column_config.NumberColumn("Months", format="%.1f"),
-            "Latest rating": st.column_config.NumberColumn(
-                "Latest rating", help="Mean of the latest check-in's four ratings (1–5)"
-            ),
-        },
     )
     selected = event.selection.rows if event is not None else []
     if selected:

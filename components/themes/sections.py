@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
@@ -22,12 +21,19 @@ from components.portfolio.outcomes import threshold
 from components.ui import notices
 from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
-from components.ui.charts import SUPPRESSED_COLOUR
+from components.ui.charts import (
+    change_bars,
+    highlighted_themes,
+    sentiment_bars,
+    share_heatmap,
+    theme_lines,
+)
 from components.ui.database import clear_caches
-from components.ui.formatting import plain
+from components.ui.formatting import plain, plural
+from components.ui.tables import DEFAULT_CODES, Column, code_words, show_table
 from tandem.access import OutOfScope, Viewer
 from tandem.access.filters import Filters
-from tandem.access.privacy import SUPPRESSED_NOTE
+from tandem.access.privacy import SUPPRESSED_NOTE, hidden_cells_note
 from tandem.themes import queries as queries
 from tandem.themes.discover import promote_candidate
 from tandem.themes.refresh import refresh_themes
@@ -176,113 +182,11 @@ def refresh_button(engine: Engine, viewer: Viewer) -> None:
         status.update(label="Themes refreshed", state="complete")
 
 
-# --- charts ----------------------------------------------------------------------------
+# --- captions ---------------------------------------------------------------------------
 
 
-def _prevalence_chart(frame: pd.DataFrame) -> alt.Chart:
-    shown = frame[~frame["suppressed"]].assign(start=lambda f: f["month"] + "-01")
-    return (
-        alt.Chart(shown)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("yearmonth(start):T", title="Month"),
-            y=alt.Y("share:Q", title="Share of notes", axis=alt.Axis(format="%")),
-            color=alt.Color("theme:N", title="Theme", legend=alt.Legend(labelLimit=220)),
-            tooltip=[
-                "theme:N",
-                "month:O",
-                alt.Tooltip("share:Q", format=".0%"),
-                alt.Tooltip("n:Q", title="Pairings"),
-            ],
-        )
-        .properties(height=320)
-    )
-
-
-def _change_chart(frame: pd.DataFrame) -> alt.Chart:
-    shown = frame[~frame["suppressed"]].assign(
-        direction=lambda f: ["emerging" if c > 0 else "fading" for c in f["change"]]
-    )
-    return (
-        alt.Chart(shown)
-        .mark_bar()
-        .encode(
-            x=alt.X("change:Q", title="Change in share (percentage points)"),
-            y=alt.Y("theme:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
-            color=alt.Color(
-                "direction:N",
-                scale=alt.Scale(domain=["emerging", "fading"], range=["#1f77b4", "#d62728"]),
-                title=None,
-            ),
-            tooltip=[
-                "theme:N",
-                alt.Tooltip("change:Q", format="+.1f", title="Change (pp)"),
-                alt.Tooltip("share_current:Q", format=".0%", title="Share now"),
-                alt.Tooltip("share_previous:Q", format=".0%", title="Share before"),
-                alt.Tooltip("n_current:Q", title="Pairings now"),
-                alt.Tooltip("n_previous:Q", title="Pairings before"),
-            ],
-        )
-        .properties(height=max(140, 28 * len(shown)))
-    )
-
-
-def _sentiment_chart(frame: pd.DataFrame) -> alt.Chart:
-    shown = frame[~frame["suppressed"]]
-    return (
-        alt.Chart(shown)
-        .mark_bar()
-        .encode(
-            x=alt.X("mean_sentiment:Q", title="Mean sentiment (−1 to +1)"),
-            y=alt.Y("theme:N", title=None, sort="x", axis=alt.Axis(labelLimit=220)),
-            color=alt.condition(
-                "datum.mean_sentiment < 0", alt.value("#d62728"), alt.value("#2ca02c")
-            ),
-            tooltip=[
-                "theme:N",
-                alt.Tooltip("mean_sentiment:Q", format="+.2f", title="Mean sentiment"),
-                alt.Tooltip("share_negative:Q", format=".0%", title="Negative notes"),
-                alt.Tooltip("n:Q", title="Pairings"),
-            ],
-        )
-        .properties(height=max(140, 28 * len(shown)))
-    )
-
-
-def _heatmap(frame: pd.DataFrame, group_title: str) -> alt.LayerChart:
-    """Theme × group cells coloured by share; suppressed cells drawn grey, unvalued."""
-    data = frame.assign(
-        label=[
-            "suppressed" if hidden else f"{share:.0%}"
-            for hidden, share in zip(frame["suppressed"], frame["share"].fillna(0), strict=True)
-        ]
-    )
-    base = alt.Chart(data).encode(
-        x=alt.X("group:N", title=group_title, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
-        y=alt.Y("theme:N", title="Theme", axis=alt.Axis(labelLimit=220)),
-    )
-    # invalid=None: a suppressed cell has no value but must still be drawn (grey).
-    cells = base.mark_rect(stroke="white", invalid=None).encode(
-        color=alt.condition(
-            "datum.suppressed",
-            alt.value(SUPPRESSED_COLOUR),
-            alt.Color("share:Q", title="Share", scale=alt.Scale(scheme="tealblues")),
-        ),
-        tooltip=[
-            alt.Tooltip("theme:N", title="Theme"),
-            alt.Tooltip("group:N", title=group_title),
-            alt.Tooltip("label:N", title="Share"),
-            alt.Tooltip("n:Q", title="Pairings"),
-        ],
-    )
-    text = base.mark_text(fontSize=11).encode(text="label:N")
-    return alt.layer(cells, text).properties(height=alt.Step(26))  # type: ignore[return-value]
-
-
-def _suppressed_caption(frame: pd.DataFrame, what: str) -> None:
-    hidden = int(frame["suppressed"].sum()) if not frame.empty else 0
-    if hidden:
-        st.caption(f"{hidden} {what} left out: fewer pairings than the privacy threshold.")
+def _suppressed_caption(frame: pd.DataFrame, what: str, limit: int) -> str:
+    return hidden_cells_note(frame, limit, what) if not frame.empty else ""
 
 
 # --- tabs ------------------------------------------------------------------------------
@@ -292,6 +196,8 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
     limit = threshold(engine)
     st.subheader("Theme prevalence over time")
     prevalence = _prevalence(engine, filters, limit)
+    change, span = _change(engine, filters, limit, today or dt.date.today())
+    highlight = highlighted_themes(change)
     if prevalence.empty:
         st.info(
             "No themed feedback under these filters yet. Import feedback and refresh the "
@@ -301,37 +207,51 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
         st.info("Every month covers fewer pairings than the privacy threshold: nothing to show.")
     else:
         exportable_chart(
-            _prevalence_chart(prevalence),
+            theme_lines(prevalence, highlight),
             "theme-prevalence",
             title="Share of notes per theme, by month",
             width="stretch",
         )
         months = prevalence.loc[prevalence["suppressed"], "month"].nunique()
-        if months:
-            st.caption(f"{months} month(s) with fewer pairings than the threshold are left out.")
+        left_out = (
+            f" {plural(months, 'month')} with fewer pairings than the threshold "
+            f"{'is' if months == 1 else 'are'} left out."
+            if months
+            else ""
+        )
+        st.caption(
+            plain(
+                "Each theme's share of the notes, month by month. In colour, the "
+                f"{plural(len(highlight), 'theme')} that rose or fell most (the top of the list "
+                "below); the others in grey." + left_out
+            )
+        )
 
     st.subheader("Emerging and fading themes")
-    change, span = _change(engine, filters, limit, today or dt.date.today())
-    st.caption(plain(f"Share of notes, {span.describe()}."))
     shown = change[~change["suppressed"]] if not change.empty else change
     if shown.empty:
         st.caption("Not enough notes in both periods to compare (privacy threshold).")
     else:
         exportable_chart(
-            _change_chart(change),
+            change_bars(change),
             "theme-change",
             title="Change in theme share against the previous period",
             width="stretch",
         )
-        st.dataframe(
-            shown,
-            hide_index=True,
-            column_order=["theme", "share_previous", "share_current", "change"],
-            column_config={
+        st.caption(
+            plain(
+                f"Change in each theme's share of notes, {span.describe()}: bars right of "
+                "zero are themes talked about more, left of it less. "
+                + _suppressed_caption(change, "theme", limit)
+            )
+        )
+        show_table(
+            shown.sort_values("change", ascending=False),
+            {
                 "theme": "Theme",
-                "share_previous": st.column_config.NumberColumn("Share before", format="percent"),
-                "share_current": st.column_config.NumberColumn("Share now", format="percent"),
-                "change": st.column_config.NumberColumn("Change (points)", format="%+.1f"),
+                "share_previous": Column("Share before", kind="percent"),
+                "share_current": Column("Share now", kind="percent"),
+                "change": Column("Change (points)", kind="points"),
             },
         )
 
@@ -341,12 +261,18 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
         st.caption("No theme has enough pairings behind it to show its sentiment.")
     else:
         exportable_chart(
-            _sentiment_chart(sentiment),
+            sentiment_bars(sentiment),
             "theme-sentiment",
             title="Mean sentiment per theme",
             width="stretch",
         )
-        _suppressed_caption(sentiment, "theme(s)")
+        st.caption(
+            plain(
+                "How positive each theme's notes read on average, from −1 to +1; themes in "
+                "red lean negative and deserve a look. "
+                + _suppressed_caption(sentiment, "theme", limit)
+            )
+        )
     st.caption(SUPPRESSED_NOTE.format(threshold=limit))
 
 
@@ -358,16 +284,21 @@ def breakdowns(engine: Engine, filters: Filters) -> None:
         if frame.empty:
             st.caption("No themed feedback under these filters.")
             continue
+        codes = DEFAULT_CODES.get(dimension)
+        if codes:  # codes read as words ("After-action review")
+            frame = frame.assign(group=[code_words(g, codes) for g in frame["group"]])
         exportable_chart(
-            _heatmap(frame, label),
+            share_heatmap(frame, label),
             f"themes-by-{dimension}",
             title=f"Theme share by {label.lower()}",
             width="stretch",
         )
-    st.caption(
-        "Each cell is the theme's share of the group's notes. "
-        + SUPPRESSED_NOTE.format(threshold=limit)
-    )
+        st.caption(
+            plain(
+                f"Each cell is the theme's share of the notes of that {label.lower()}; darker "
+                "is more. " + _suppressed_caption(frame, "cell", limit)
+            )
+        )
 
 
 def quotes(engine: Engine, filters: Filters) -> None:
@@ -396,18 +327,17 @@ def codebook(engine: Engine, viewer: Viewer) -> None:
     if table.empty:
         st.info("The codebook is empty: the first refresh seeds the default themes.")
     else:
-        st.dataframe(
+        show_table(
             table,
-            hide_index=True,
-            column_config={
+            {
                 "theme": "Theme",
-                "description": "Description",
-                "examples": "Examples",
-                "keywords": "Keywords",
-                "origin": "Origin",
-                "active": "Active",
-                "notes": st.column_config.NumberColumn("Notes"),
-                "certainty": st.column_config.TextColumn(
+                "notes": Column("Notes", kind="count", width="small"),
+                "description": Column("Description", wrap=True),
+                "examples": Column("Examples", wrap=True),
+                "keywords": Column("Keywords", wrap=True),
+                "origin": Column("Origin", kind="code", width="small"),
+                "active": Column("Active", width="small"),
+                "certainty": Column(
                     "Certainty", help="Uncertain: nobody coded it and few notes support it."
                 ),
             },
@@ -587,7 +517,7 @@ def _save_labels(engine: Engine, viewer: Viewer, feedback_ids: Sequence[str]) ->
         clear_caches()
     _notify(
         "success",
-        f"{len(chosen)} label(s) saved; the next refresh keeps them and learns from them.",
+        f"{plural(len(chosen), 'label')} saved; the next refresh keeps them and learns from them.",
     )
 
 
@@ -600,10 +530,13 @@ def discovered(engine: Engine, viewer: Viewer) -> None:
     if candidates.empty:
         st.info("No candidate themes: every cluster of notes fits the codebook.")
         return
-    st.dataframe(
-        candidates.drop(columns=["candidate_id"]),
-        hide_index=True,
-        column_config={"label": "Label", "keywords": "Keywords", "size": "Notes"},
+    show_table(
+        candidates,
+        {
+            "label": "Label",
+            "size": Column("Notes", kind="count", width="small"),
+            "keywords": Column("Keywords", wrap=True),
+        },
     )
     if not viewer.can("edit_codebook"):
         return

@@ -26,6 +26,8 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.ui.cache import cached_file, cached_query
+from components.ui.charts import styled
+from components.ui.formatting import plural
 from components.ui.navigation import RunContext, run_context
 from tandem.access.filters import Filters
 from tandem.access.privacy import SUPPRESSED_NOTE, presenter_key, privacy_threshold
@@ -88,8 +90,10 @@ def chart(
 
     ``name`` is unique on the page (it keys the buttons and names the files);
     ``title`` heads the chart in the briefing.  ``exportable=False`` only draws
-    (for charts whose data hold names or free text).
+    (for charts whose data hold names or free text).  Every chart is drawn through
+    here, so that the house text sizes (larger in presenter mode) apply to all.
     """
+    altair_chart = styled(altair_chart, presenting=run_context().viewer.presenting)
     event = st.altair_chart(altair_chart, **kwargs)  # type: ignore[call-overload]
     if not exportable:
         return event
@@ -176,7 +180,7 @@ def _portfolio_pdf(engine: Engine, filters: Filters, today: dt.date) -> bytes:
     table = pairings_table(
         rows,
         presenter_key(engine),
-        caption=f"The {len(rows)} pairing{'' if len(rows) == 1 else 's'} with the lowest health",
+        caption=f"The {plural(len(rows), 'pairing')} with the lowest health",
     )
     briefing = Briefing(
         title="Portfolio",

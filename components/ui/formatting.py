@@ -56,3 +56,8 @@ def truncate(text: str | None, limit: int = 120) -> str:
         return ""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 pairing", "58 pairings", "2 people" (with ``many``): never "pairing(s)"."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"

@@ -69,6 +69,26 @@ def suppress_small(
     return result
 
 
+def mostly_suppressed(frame: pd.DataFrame) -> bool:
+    """Whether most of a chart's cells are suppressed: such a chart says little but
+    "too small", and a coarser one (fewer dimensions) should replace it."""
+    return bool(len(frame)) and int(frame["suppressed"].sum()) * 2 > len(frame)
+
+
+def hidden_cells_note(frame: pd.DataFrame, threshold: int, what: str = "cell") -> str:
+    """The caption's words for a chart's suppressed cells: how many, and why ("" if none)."""
+    hidden = int(frame["suppressed"].sum()) if len(frame) else 0
+    if not hidden:
+        return ""
+    if hidden == len(frame):
+        return f"Every {what} covers fewer than {threshold} pairings: all are hidden."
+    one = hidden == 1
+    return (
+        f"{hidden:,} of {len(frame):,} {what}s {'covers' if one else 'cover'} fewer than "
+        f"{threshold} pairings and {'is' if one else 'are'} hidden to protect confidentiality."
+    )
+
+
 # --- Pseudonyms for presenter mode -------------------------------------------
 
 PRESENTER_KEY = "presenter"

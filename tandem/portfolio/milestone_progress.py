@@ -105,6 +105,29 @@ COMPLETION_DIMENSIONS = {
 }
 
 
+def program_completion(
+    engine: Engine, filters: Filters, *, threshold: int, today: dt.date
+) -> float | None:
+    """Milestones done ÷ due over every pairing under ``filters`` (the charts' reference
+    line); None when fewer pairings than the threshold have a milestone due."""
+    per = milestone_stats(today, engine)
+    statement = (
+        select(
+            func.count().label("n"),
+            func.sum(per.c.milestones_done).label("done"),
+            func.sum(per.c.milestones_due).label("due"),
+        )
+        .select_from(per)
+        .join(Pairing, Pairing.pairing_id == per.c.pairing_id)
+        .where(filters.clause(), per.c.milestones_due > 0)
+    )
+    with engine.connect() as connection:
+        n, done, due = connection.execute(statement).one()
+    if not n or n < threshold or not due:
+        return None
+    return float(done) / float(due)
+
+
 def completion_rates(
     engine: Engine, filters: Filters, dimension: str, *, threshold: int, today: dt.date
 ) -> pd.DataFrame:
@@ -346,7 +369,11 @@ def contract_gaps(engine: Engine, filters: Filters, *, limit: int = 500) -> pd.D
             for part, present in (
                 ("no objective", bool(no_obj)),
                 ("no milestones", count == 0),
-                (f"{without} milestone(s) without success criteria", count > 0 and without > 0),
+                (
+                    f"{without} {'milestone' if without == 1 else 'milestones'} without "
+                    "success criteria",
+                    count > 0 and without > 0,
+                ),
             )
             if present
         )

@@ -57,6 +57,9 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("geography", "Same or different geography", ("geography_match",)),
         Dimension("kind", "Pairing kind", ("kind",)),
         Dimension("cohort", "Cohort", ("cohort",), hidden=("cohort_id",)),
+        # The coarser view of the division heatmap when most of its cells are suppressed.
+        Dimension("mentor_division", "Mentor division", ("mentor_division",)),
+        Dimension("mentee_division", "Mentee division", ("mentee_division",)),
     )
 }
 
@@ -103,10 +106,32 @@ def outcomes_by(
     today: dt.date | None = None,
 ) -> pd.DataFrame:
     """One row per group of ``dimension``: its columns, n, the outcomes, ``suppressed``."""
-    today = today or dt.date.today()
     spec = DIMENSIONS[dimension]
+    return _aggregate(engine, filters, (*spec.columns, *spec.hidden), threshold, today)
+
+
+def program_outcomes(
+    engine: Engine, filters: Filters, *, threshold: int, today: dt.date | None = None
+) -> dict[str, float | None]:
+    """Each outcome over every pairing under ``filters`` (the reference line of the
+    charts), or None where fewer pairings than the threshold carry it."""
+    frame = _aggregate(engine, filters, (), threshold, today)
+    if frame.empty:
+        return dict.fromkeys(OUTCOMES)
+    row = frame.iloc[0]
+    return {key: None if pd.isna(row[key]) else float(row[key]) for key in OUTCOMES}
+
+
+def _aggregate(
+    engine: Engine,
+    filters: Filters,
+    columns: tuple[str, ...],
+    threshold: int,
+    today: dt.date | None,
+) -> pd.DataFrame:
+    today = today or dt.date.today()
     per = per_pairing_outcomes(engine, filters, today)
-    keys = [per.c[column] for column in (*spec.columns, *spec.hidden)]
+    keys = [per.c[column] for column in columns]
     statement = (
         select(
             *keys,
@@ -142,6 +167,10 @@ def drill_down(filters: Filters, dimension: str, point: dict[str, object]) -> Fi
             mentor_divisions=(value["mentor_division"],) if "mentor_division" in value else (),
             mentee_divisions=(value["mentee_division"],) if "mentee_division" in value else (),
         )
+    if dimension == "mentor_division" and "mentor_division" in value:
+        return replace(filters, mentor_divisions=(value["mentor_division"],))
+    if dimension == "mentee_division" and "mentee_division" in value:
+        return replace(filters, mentee_divisions=(value["mentee_division"],))
     if dimension == "level_gap" and "level_gap" in value:
         return replace(filters, level_gaps=(str(int(float(value["level_gap"]))),))
     if dimension == "geography" and "geography_match" in value:

@@ -84,7 +84,15 @@ FLAG_REASON_LABELS = {
     "other": "Other",
 }
 FLAG_STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "resolved": "Resolved"}
-PAIRING_STATUS_LABELS = {status: status.capitalize() for status in PAIRING_STATUSES}
+PAIRING_STATUS_LABELS = {status: status.title() for status in PAIRING_STATUSES}
+KIND_LABELS = {kind: kind.title() for kind in PAIRING_KINDS}
+PROGRAM_TYPE_LABELS = {kind: kind.title() for kind in PROGRAM_TYPES}
+MILESTONE_STATUS_LABELS = {
+    "planned": "Planned",
+    "in_progress": "In progress",
+    "done": "Done",
+    "missed": "Missed",
+}
 
 DEFAULT_KIND = "traditional"
 DEFAULT_CADENCE_DAYS = 30

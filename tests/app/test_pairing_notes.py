@@ -29,9 +29,9 @@ def sample(engine: Engine) -> None:
 def test_presenter_notes_are_redacted_by_the_prepared_index(app_database) -> None:  # type: ignore[no-untyped-def]
     get_engine(app_database(sample))
     at = open_as("pages/pairing.py", "lead", present=True, query={"pairing": "pr-001"})
-    notes = [frame.value for frame in at.dataframe if "text" in frame.value.columns]
+    notes = [frame.value for frame in at.dataframe if "Note" in frame.value.columns]
     assert notes, "the notes grid is shown"
-    texts = list(notes[0]["text"])
+    texts = list(notes[0]["Note"])
     assert texts == [
         "[name] now asks the questions I would ask. [name]’s idea: we will do the review "
         "with grace, and I can tell [name] is squeezing it in."
