@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from components.portfolio.outcomes import threshold
 from components.ui.briefing import chart as exportable_chart
+from components.ui.briefing import chart_or_say
 from components.ui.cache import cached_query
 from components.ui.charts import equity_bars, learning_flow_bars, level_heatmap
 from components.ui.formatting import plain
@@ -44,23 +45,19 @@ def _equity(engine: Engine, filters: Filters, limit: int, today: dt.date) -> pd.
 def learning_both_ways(engine: Engine, filters: Filters) -> None:
     limit = threshold(engine)
     frame = _learning(engine, filters, limit)
-    if frame.empty or frame["suppressed"].all():
-        st.caption("Not enough rated pairings under these filters to compare kinds.")
-    else:
-        exportable_chart(
-            learning_flow_bars(frame),
-            "learning-both-ways",
-            title="Learning in both directions, by pairing kind",
-            width="stretch",
-        )
-        st.caption(
-            plain(
-                "For each pairing kind, how much mentors say they learned next to the "
-                "mentee's latest rating, both on the 1–5 scale: in reverse and reciprocal "
-                "pairings the mentor's bar should come close. "
-                + hidden_cells_note(frame, limit, "kind")
-            )
-        )
+    chart_or_say(
+        frame,
+        learning_flow_bars,
+        "learning-both-ways",
+        title="Learning in both directions, by pairing kind",
+        empty="Not enough rated pairings under these filters to compare kinds.",
+        caption=lambda: plain(
+            "For each pairing kind, how much mentors say they learned next to the "
+            "mentee's latest rating, both on the 1–5 scale: in reverse and reciprocal "
+            "pairings the mentor's bar should come close. "
+            + hidden_cells_note(frame, limit, "kind")
+        ),
+    )
 
 
 def levels(engine: Engine, filters: Filters) -> None:

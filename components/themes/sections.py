@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from components.portfolio.outcomes import threshold
 from components.ui import notices
 from components.ui.briefing import chart as exportable_chart
+from components.ui.briefing import chart_or_say
 from components.ui.cache import cached_query
 from components.ui.charts import (
     change_bars,
@@ -257,22 +258,18 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
 
     st.subheader("Sentiment per theme")
     sentiment = _sentiment(engine, filters, limit)
-    if sentiment.empty or sentiment["suppressed"].all():
-        st.caption("No theme has enough pairings behind it to show its sentiment.")
-    else:
-        exportable_chart(
-            sentiment_bars(sentiment),
-            "theme-sentiment",
-            title="Mean sentiment per theme",
-            width="stretch",
-        )
-        st.caption(
-            plain(
-                "How positive each theme's notes read on average, from −1 to +1; themes in "
-                "red lean negative and deserve a look. "
-                + _suppressed_caption(sentiment, "theme", limit)
-            )
-        )
+    chart_or_say(
+        sentiment,
+        sentiment_bars,
+        "theme-sentiment",
+        title="Mean sentiment per theme",
+        empty="No theme has enough pairings behind it to show its sentiment.",
+        caption=lambda: plain(
+            "How positive each theme's notes read on average, from −1 to +1; themes in "
+            "red lean negative and deserve a look. "
+            + _suppressed_caption(sentiment, "theme", limit)
+        ),
+    )
     st.caption(SUPPRESSED_NOTE.format(threshold=limit))
 
 

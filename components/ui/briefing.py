@@ -18,10 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -121,6 +122,24 @@ def chart(
 
 
 @cached_query
+def chart_or_say(
+    frame: pd.DataFrame,
+    build: Callable[[pd.DataFrame], alt.TopLevelMixin],
+    name: str,
+    *,
+    title: str,
+    empty: str,
+    caption: Callable[[], str],
+) -> None:
+    """The chart ``build`` makes of ``frame`` with its caption, or ``empty`` in words
+    when there is nothing that may be shown (no rows, or every row suppressed)."""
+    if frame.empty or frame["suppressed"].all():
+        st.caption(empty)
+        return
+    chart(build(frame), name, title=title, width="stretch")
+    st.caption(caption())
+
+
 def _threshold(engine: Engine) -> int:
     return privacy_threshold(engine)
 

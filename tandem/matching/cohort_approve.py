@@ -34,36 +34,9 @@ from tandem.program.models import (
     Participant,
     Person,
 )
+from tandem.program.people import managers_above
 
 # --- Approving and withdrawing ---------------------------------------------------------
-
-
-def _chain_up(session: Session, person_id: str) -> list[str]:
-    chain: list[str] = []
-    seen = {person_id}
-    current = session.execute(
-        select(Person.manager_id).where(Person.person_id == person_id)
-    ).scalar_one_or_none()
-    while current is not None and current not in seen:
-        chain.append(current)
-        seen.add(current)
-        current = session.execute(
-            select(Person.manager_id).where(Person.person_id == current)
-        ).scalar_one_or_none()
-    return chain
-
-
-def _pairing_row(pairing: Pairing) -> dict[str, Any]:
-    return {
-        "pairing_id": pairing.pairing_id,
-        "cohort_id": pairing.cohort_id,
-        "mentor_id": pairing.mentor_id,
-        "mentee_id": pairing.mentee_id,
-        "kind": pairing.kind,
-        "status": pairing.status,
-        "start_date": pairing.start_date.isoformat(),
-        "version": pairing.version,
-    }
 
 
 def _check_still_holds(session: Session, cohort_id: str, proposal: Proposal) -> None:
@@ -107,8 +80,8 @@ def _check_still_holds(session: Session, cohort_id: str, proposal: Proposal) -> 
         raise MatchConflict(
             f"mentor {proposal.mentor_id} now has {load} mentees, capacity {mentor.max_mentees}"
         )
-    if proposal.mentor_id in _chain_up(session, proposal.mentee_id) or (
-        proposal.mentee_id in _chain_up(session, proposal.mentor_id)
+    if proposal.mentor_id in managers_above(session, proposal.mentee_id) or (
+        proposal.mentee_id in managers_above(session, proposal.mentor_id)
     ):
         raise MatchConflict(
             f"{proposal.mentor_id} and {proposal.mentee_id} are now in the same reporting line"
@@ -172,14 +145,13 @@ def approve_proposals(
             )
             session.add(new)
             session.flush()  # the next proposal's checks see this one
-            audit.record(
+            audit.record_new_pairing(
                 session,
+                new,
                 actor=actor,
                 action="match.approve",
-                entity="pairing",
-                entity_id=new.pairing_id,
-                before=None,
-                after={**_pairing_row(new), "score": proposal.score, "pinned": proposal.pinned},
+                score=proposal.score,
+                pinned=proposal.pinned,
             )
             new_ids.append(new.pairing_id)
     return new_ids
@@ -213,7 +185,7 @@ def withdraw_proposal(
                 raise MatchConflict(
                     f"pairing {pairing_id} already has {model.__tablename__}; end it instead"
                 )
-        before = _pairing_row(pairing)
+        before = audit.pairing_row(pairing)
         session.execute(delete(Pairing).where(Pairing.pairing_id == pairing_id))
         audit.record(
             session,

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tandem.program.models import AuditEntry, utcnow
+from tandem.program.models import AuditEntry, Pairing, utcnow
 
 
 def _jsonable(value: Any) -> Any:
@@ -42,3 +42,35 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def pairing_row(pairing: Pairing) -> dict[str, Any]:
+    """What an audit row says of a pairing it writes (before or after)."""
+    return {
+        "pairing_id": pairing.pairing_id,
+        "cohort_id": pairing.cohort_id,
+        "mentor_id": pairing.mentor_id,
+        "mentee_id": pairing.mentee_id,
+        "kind": pairing.kind,
+        "status": pairing.status,
+        "start_date": pairing.start_date,
+        "ended_date": pairing.ended_date,
+        "cadence_days": pairing.cadence_days,
+        "version": pairing.version,
+    }
+
+
+def record_new_pairing(
+    session: Session, pairing: Pairing, *, actor: str, action: str, **why: Any
+) -> AuditEntry:
+    """The audit row of a pairing just written: all of it, and ``why`` (score, what it
+    replaces …) beside it."""
+    return record(
+        session,
+        actor=actor,
+        action=action,
+        entity="pairing",
+        entity_id=pairing.pairing_id,
+        before=None,
+        after={**pairing_row(pairing), **why},
+    )

@@ -1,11 +1,12 @@
-"""A pairing's mentor and mentee, joined by name: what every list of pairings shows."""
+"""People as pairings need them: a pairing's mentor and mentee joined by name (what
+every list of pairings shows), and the reporting line above a person."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, aliased
 
 from tandem.program.models import Pairing, Person
 
@@ -38,3 +39,20 @@ class PairingPeople:
     @property
     def mentee_on(self) -> ColumnElement[bool]:
         return self.mentee.person_id == Pairing.mentee_id
+
+
+def managers_above(session: Session, person_id: str) -> list[str]:
+    """The reporting line above ``person_id``, nearest first (stops at a cycle); read
+    inside the caller's transaction, so a write checks the line as it stands."""
+    chain: list[str] = []
+    seen = {person_id}
+    current = session.execute(
+        select(Person.manager_id).where(Person.person_id == person_id)
+    ).scalar_one_or_none()
+    while current is not None and current not in seen:
+        chain.append(current)
+        seen.add(current)
+        current = session.execute(
+            select(Person.manager_id).where(Person.person_id == current)
+        ).scalar_one_or_none()
+    return chain

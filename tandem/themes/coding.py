@@ -33,13 +33,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sqlalchemy import Engine, and_, desc, func, select
 
 from tandem.access.filters import Filters
-from tandem.access.scope import OutOfScope, Scope
-from tandem.program import audit
+from tandem.access.scope import Scope
 from tandem.program.db import transaction
 from tandem.program.models import AuditEntry, Feedback, FeedbackAnalysis, Theme
 from tandem.themes.engine import NO_THEME, analyse_words
 from tandem.themes.queries import CODABLE_VISIBILITIES, scope, uncertain_theme
-from tandem.themes.store import UnknownThemeError, code_note
+from tandem.themes.store import UnknownThemeError, code_note, set_coded_theme
 
 POOL = 3_000
 DENSITY_K = 10
@@ -209,22 +208,8 @@ def undo_coding(engine: Engine, scope_: Scope, feedback_id: str, actor: str) -> 
         note = session.get(Feedback, feedback_id)
         if last is None or note is None:
             raise UnknownThemeError(f"no coding of {feedback_id!r} to undo")
-        if note.pairing_id is not None:
-            scope_.require_pairing(session, note.pairing_id)
-        elif not scope_.allows(note.cohort_id):
-            raise OutOfScope("This note")
         previous = (last.before or {}).get("coded_theme")
-        before = {"coded_theme": note.coded_theme}
-        note.coded_theme = previous
-        audit.record(
-            session,
-            actor=actor,
-            action="undo_code_feedback",
-            entity="feedback",
-            entity_id=feedback_id,
-            before=before,
-            after={"coded_theme": previous},
-        )
+        set_coded_theme(session, scope_, note, previous, actor=actor, action="undo_code_feedback")
         # The undo itself is now the last word on this note: a second undo finds nothing.
         last.action = "code_feedback_undone"
     return previous

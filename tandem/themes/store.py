@@ -211,21 +211,29 @@ def code_note(
         note = session.get(Feedback, feedback_id)
         if note is None or note.visibility == "private":
             raise UnknownThemeError(f"no feedback {feedback_id!r} that may be coded")
-        if note.pairing_id is not None:
-            scope.require_pairing(session, note.pairing_id)
-        elif not scope.allows(note.cohort_id):
-            raise OutOfScope("This note")
-        before = {"coded_theme": note.coded_theme}
-        note.coded_theme = value
-        audit.record(
-            session,
-            actor=actor,
-            action="code_feedback",
-            entity="feedback",
-            entity_id=feedback_id,
-            before=before,
-            after={"coded_theme": value},
-        )
+        set_coded_theme(session, scope, note, value, actor=actor, action="code_feedback")
+
+
+def set_coded_theme(
+    session: Session, scope: Scope, note: Feedback, value: str | None, *, actor: str, action: str
+) -> None:
+    """Write a note's coded theme inside the caller's transaction, with its audit row;
+    ``OutOfScope`` when the note is not the viewer's to code."""
+    if note.pairing_id is not None:
+        scope.require_pairing(session, note.pairing_id)
+    elif not scope.allows(note.cohort_id):
+        raise OutOfScope("This note")
+    before = {"coded_theme": note.coded_theme}
+    note.coded_theme = value
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity="feedback",
+        entity_id=note.feedback_id,
+        before=before,
+        after={"coded_theme": value},
+    )
 
 
 def load_codebook(session: Session) -> list[CodebookTheme]:

@@ -26,37 +26,7 @@ from tandem.program.models import (
     Pairing,
     Person,
 )
-
-
-def _chain_up(session: Session, person_id: str) -> list[str]:
-    """Managers above ``person_id`` (stops at a cycle), read inside the transaction."""
-    chain: list[str] = []
-    seen = {person_id}
-    current = session.execute(
-        select(Person.manager_id).where(Person.person_id == person_id)
-    ).scalar_one_or_none()
-    while current is not None and current not in seen:
-        chain.append(current)
-        seen.add(current)
-        current = session.execute(
-            select(Person.manager_id).where(Person.person_id == current)
-        ).scalar_one_or_none()
-    return chain
-
-
-def _pairing_row(pairing: Pairing) -> dict[str, Any]:
-    return {
-        "pairing_id": pairing.pairing_id,
-        "cohort_id": pairing.cohort_id,
-        "mentor_id": pairing.mentor_id,
-        "mentee_id": pairing.mentee_id,
-        "kind": pairing.kind,
-        "status": pairing.status,
-        "start_date": pairing.start_date,
-        "ended_date": pairing.ended_date,
-        "cadence_days": pairing.cadence_days,
-        "version": pairing.version,
-    }
+from tandem.program.people import managers_above
 
 
 def _check_target(session: Session, s: Suggestion, mentor: Person) -> None:
@@ -73,9 +43,9 @@ def _check_target(session: Session, s: Suggestion, mentor: Person) -> None:
         )
     if s.suggested_mentor_id == s.mentee_id:
         raise SuggestionConflict("nobody mentors themself")
-    if s.suggested_mentor_id in _chain_up(session, s.mentee_id) or s.mentee_id in _chain_up(
-        session, s.suggested_mentor_id
-    ):
+    if s.suggested_mentor_id in managers_above(
+        session, s.mentee_id
+    ) or s.mentee_id in managers_above(session, s.suggested_mentor_id):
         raise SuggestionConflict("mentor and mentee are now in the same reporting line")
     existing = session.execute(
         select(Pairing.status).where(
@@ -136,20 +106,15 @@ def _audit_accept(
         before=before,
         after={**after_end, "replaced_by": new.pairing_id},
     )
-    audit.record(
+    audit.record_new_pairing(
         session,
+        new,
         actor=actor,
         action="rebalance.accept.propose",
-        entity="pairing",
-        entity_id=new.pairing_id,
-        before=None,
-        after={
-            **_pairing_row(new),
-            "replaces": s.pairing_id,
-            "score": s.suggested_score,
-            "previous_score": s.current_score,
-            "reasons": list(s.reasons),
-        },
+        replaces=s.pairing_id,
+        score=s.suggested_score,
+        previous_score=s.current_score,
+        reasons=list(s.reasons),
     )
 
 
@@ -187,7 +152,7 @@ def accept_suggestion(
             raise SuggestionConflict(f"pairing {s.pairing_id} no longer exists")
         if not scope.allows(old.cohort_id):
             raise OutOfScope()
-        before = _pairing_row(old)
+        before = audit.pairing_row(old)
         _end_old(session, s, old, today)
         _check_target(session, s, mentor)
         new_id = f"rb-{uuid.uuid4().hex[:20]}"
