@@ -85,7 +85,9 @@ def hostile_bundle(folder: Path) -> Path:
                 if column is None:
                     continue
                 if column.kind == "id":
-                    target = spec.stem if column is spec.id_column else column.ref
+                    # A reference follows what it names, even as part of a row's
+                    # identity (participants.csv: cohort and person).
+                    target = column.ref if column.ref is not None else spec.stem
                     if value and target is not None:
                         row[name] = renamed[target][value]
                 elif column.kind in ("text", "list"):

@@ -84,7 +84,9 @@ def verdict_trend(trend: pd.DataFrame) -> LayeredChart:
     long["verdict"] = long["kind"].map(_SERIES)
     # Month labels as categories: time ticks would not line up with month ends.
     labels = [f"{end:%b %Y}" for end in trend["month_end"]]
+    # Only the label travels with the chart: a date does not serialise to Vega-Lite.
     long["month"] = [f"{end:%b %Y}" for end in long["month_end"]]
+    long = long.drop(columns="month_end")
     shown = _ORDER[:2]
     base = alt.Chart(long).encode(
         x=alt.X("month:O", title="Month end", sort=labels, axis=alt.Axis(labelAngle=0)),
