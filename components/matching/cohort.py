@@ -173,16 +173,11 @@ def sign_ups_section(match: CohortMatch, names: Names) -> None:
         {
             "Person": [names(s.person_id) for s in match.sign_ups],
             "Signed up as": [PARTICIPANT_ROLE_LABELS.get(s.role, s.role) for s in match.sign_ups],
-            "Joined": [s.joined_on for s in match.sign_ups],
+            "Joined": [f"{s.joined_on:%d %b %Y}" if s.joined_on else "—" for s in match.sign_ups],
             "Status": [STATUS_LABELS.get(s.status, s.status) for s in match.sign_ups],
         }
     )
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config={"Joined": st.column_config.DateColumn(format="D MMM YYYY")},
-    )
+    st.dataframe(frame, hide_index=True, width="stretch")
 
 
 #: Short headers for the score components (the table must fit 1280 px).

@@ -104,32 +104,9 @@ def _settle(page) -> None:  # type: ignore[no-untyped-def]
             expect(chart.locator("svg.marks")).to_have_count(1)
 
 
-# Known defects on pages of other pieces of work (#15), to be fixed there: the
-# Stalled queue and the Rebalancing plan grids show None (empty cells; which role
-# meets one depends on the rows drawn), and their inline or raw Vega-Lite charts
-# bypass the house text sizes. Not strict: remove the mark when the page is fixed.
-KNOWN = {
-    (page, role): reason
-    for page, reason in {
-        "stalled": "the queue shows None; the trend drops month labels when presenting",
-        "rebalancing": "a plan grid shows None; raw Vega-Lite labels under 16 px presenting",
-    }.items()
-    for role in ("lead", "admin", "presenter")
-}
-
-
 def _cases() -> list[object]:
     return [
-        pytest.param(
-            entry.key,
-            role,
-            marks=[pytest.mark.xfail(reason=KNOWN[entry.key, role], strict=False)]
-            if (entry.key, role) in KNOWN
-            else [],
-            id=f"{entry.key}-{role}",
-        )
-        for entry in PAGES
-        for role in ROLES
+        pytest.param(entry.key, role, id=f"{entry.key}-{role}") for entry in PAGES for role in ROLES
     ]
 
 

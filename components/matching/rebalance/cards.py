@@ -10,7 +10,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.matching.rebalance.actions import accept, decline
-from components.matching.rebalance.charts import component_spec
+from components.matching.rebalance.charts import component_spec, house_sized
 from components.matching.rebalance.reads import (
     Names,
     PlanView,
@@ -123,7 +123,9 @@ def suggestion_card(
             help="Suggested match score minus the current one (0–1 scale).",
         )
         chart_column, facts = st.columns([3, 2])
-        chart_column.vega_lite_chart(component_frame(s, config), component_spec(), width="stretch")
+        chart_column.vega_lite_chart(
+            component_frame(s, config), house_sized(component_spec()), width="stretch"
+        )
         facts.markdown(_facts(s, names, capacity))
         if can_act:
             _buttons(s, engine=engine, actor=actor, scope=scope)

@@ -6,6 +6,8 @@ from typing import Any
 
 import pandas as pd
 
+from components.ui.charts.palette import vega_config
+from components.ui.navigation import run_context
 from tandem.matching import (
     AFTER,
     BEFORE,
@@ -24,6 +26,12 @@ LOAD_COLOURS = {BEFORE: "#9AA5B1", AFTER: "#0F6E6E"}
 # chart against the Vega-Lite schema each time it is drawn, and with ten cards
 # that was ~40 % of a warm run at 50,000 pairings (bench/findings.md).  The specs
 # are what Altair produced for the same charts.
+
+
+def house_sized(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with the house text sizes (larger in presenter mode), as every
+    chart drawn through ``components.ui.briefing.chart`` gets them."""
+    return {**spec, "config": vega_config(presenting=run_context().viewer.presenting)}
 
 
 def _field(name: str, kind: str, **extra: Any) -> dict[str, Any]:

@@ -171,8 +171,10 @@ def _search(can_edit: bool) -> tuple[str, bool]:
 def _editor(engine: Engine, viewer: Viewer, rows: pd.DataFrame, key: str) -> None:
     """The ticks of one page, saved together (each change its own audited write)."""
     with st.form("rb_pins_form", border=False):
+        words = ["cohort", "mentee", "mentor", "status"]
+        shown = rows[PINS_SHOWN].assign(**{c: rows[c].fillna("—") for c in words})
         edited = st.data_editor(
-            rows[PINS_SHOWN],
+            shown,
             hide_index=True,
             column_config=_LABELS,
             disabled=["pairing_id", "cohort", "mentee", "mentor", "status"],

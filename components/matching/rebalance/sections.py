@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from components.matching.rebalance.charts import load_spec
+from components.matching.rebalance.charts import house_sized, load_spec
 from components.matching.rebalance.reads import Names, names_for
 from components.ui.formatting import plain
 from components.ui.presenter import NameMask
@@ -46,7 +46,7 @@ def load_section(loads: LoadSummary, names: Names) -> None:
     # Only what the chart draws goes to the browser: in presenter mode the label is a
     # pseudonym, and the real name and id must not travel in the chart's data.
     chart_data = long[["label", "when", "load", "max_mentees"]]
-    st.vega_lite_chart(chart_data, load_spec(chart_data), width="stretch")
+    st.vega_lite_chart(chart_data, house_sized(load_spec(chart_data)), width="stretch")
     st.caption(
         "Load counts active, paused and proposed pairings; the red tick is each mentor's "
         f"capacity. Over capacity before: {loads.over_before}, "

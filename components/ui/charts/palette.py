@@ -8,7 +8,7 @@ soon in amber, the same on every page.  Presenter mode draws every text at
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import altair as alt
 
@@ -58,6 +58,22 @@ VERDICT_COLOURS = {
 }
 
 LayeredChart = alt.LayerChart | alt.FacetChart
+
+
+def vega_config(*, presenting: bool) -> dict[str, Any]:
+    """The house text sizes as a Vega-Lite ``config``, for the few charts drawn from a
+    raw spec (``st.vega_lite_chart``) rather than through :func:`styled`."""
+    sizes = PRESENTER if presenting else SCREEN
+    return {
+        "axis": {"labelFontSize": sizes["label"], "titleFontSize": sizes["title"]},
+        "legend": {
+            "labelFontSize": sizes["label"],
+            "titleFontSize": sizes["label"],
+            "titleLimit": 0,
+            "labelLimit": 0,
+        },
+        "text": {"fontSize": sizes["text"]},
+    }
 
 
 def styled(chart: alt.TopLevelMixin, *, presenting: bool) -> alt.TopLevelMixin:
