@@ -33,7 +33,7 @@ def _distribution(engine: Engine, filters: Filters, viewer: Viewer) -> None:
     exportable_chart(
         health_distribution(result.bands, result.at_risk_below),
         "health-distribution",
-        title="Health distribution",
+        exportable=False,  # the Stalled page offers no downloads (presenter: no controls)
         width="stretch",
     )
     hidden = (
@@ -53,9 +53,7 @@ def _trend(engine: Engine, filters: Filters, viewer: Viewer) -> None:
     info = reads.as_of(engine)
     with st.spinner("Reading health at each month end…"):
         trend = reads.trend(engine, filters, reads.scored_day(info))
-    exportable_chart(
-        verdict_trend(trend), "stall-trend", title="Stalled and at risk", width="stretch"
-    )
+    exportable_chart(verdict_trend(trend), "stall-trend", exportable=False, width="stretch")
     st.caption(
         "Stalled (red) and at-risk (amber) pairings at each month end, from the check-ins and "
         "milestones on record then; a rising red line means more pairs have stopped meeting."

@@ -402,7 +402,7 @@ def test_the_distribution_draws_verdicts_in_their_colours_and_the_line(app_datab
     at = open_page()
     assert not at.exception, [e.value for e in at.exception]
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    (spec,) = [s for s in specs if s["layer"][0]["encoding"]["x"].get("title") == "Health"]
+    (spec,) = [s for s in specs if s["layer"][0]["encoding"]["x"].get("title") == "Health (0–100)"]
     bars = spec["layer"][0]
     scale = bars["encoding"]["color"]["scale"]
     assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
