@@ -121,7 +121,6 @@ def chart(
     return event
 
 
-@cached_query
 def chart_or_say(
     frame: pd.DataFrame,
     build: Callable[[pd.DataFrame], alt.TopLevelMixin],
@@ -140,6 +139,7 @@ def chart_or_say(
     st.caption(caption())
 
 
+@cached_query
 def _threshold(engine: Engine) -> int:
     return privacy_threshold(engine)
 
