@@ -31,7 +31,11 @@ LOAD_COLOURS = {BEFORE: "#9AA5B1", AFTER: "#0F6E6E"}
 def house_sized(spec: dict[str, Any]) -> dict[str, Any]:
     """``spec`` with the house text sizes (larger in presenter mode), as every
     chart drawn through ``components.ui.briefing.chart`` gets them."""
-    return {**spec, "config": vega_config(presenting=run_context().viewer.presenting)}
+    presenting = run_context().viewer.presenting
+    sized = {**spec, "config": vega_config(presenting=presenting)}
+    if presenting and "height" in spec:  # room for every label at 16 px
+        sized["height"] = int(spec["height"] * 1.5)
+    return sized
 
 
 def _field(name: str, kind: str, **extra: Any) -> dict[str, Any]:
@@ -46,7 +50,13 @@ def component_spec() -> dict[str, Any]:
     return {
         "mark": {"type": "bar"},
         "encoding": {
-            "y": _field("component", "nominal", title=None, sort=None, axis={"labelLimit": 200}),
+            "y": _field(
+                "component",
+                "nominal",
+                title=None,
+                sort=None,
+                axis={"labelLimit": 200, "labelOverlap": False},
+            ),
             "yOffset": _field("side", "nominal", sort=[CURRENT, SUGGESTED]),
             "x": _field("value", "quantitative", title="Component (0–1)", scale={"domain": [0, 1]}),
             "color": _field(
