@@ -3,7 +3,7 @@
 Never whole tables: two queries over check-ins (plain counts and the last
 meeting; then, with window functions, the first and latest ratings and who
 submitted the last few), one over milestones using
-``tandem.portfolio.milestones.milestone_status_expr`` (the one definition of
+``tandem.program.milestones.milestone_status_expr`` (the one definition of
 overdue / done), one over feedback sentiment (notes marked ``private`` left
 out: their text never leaves the pair, and neither does a number read from
 it), plus the pairings' own columns.  ``tandem.health.formula`` combines them
@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import Engine, Float, and_, case, cast, func, literal, or_, select, true
 
 from tandem.health.settings import RATING_COLUMNS
-from tandem.portfolio.milestones import (
+from tandem.program.milestones import (
     DONE_LATE,
     DONE_ON_TIME,
     MISSED,

@@ -10,8 +10,8 @@ from sqlalchemy import Engine, func, select
 
 from tandem.access.filters import Filters
 from tandem.portfolio.counts import running_on
-from tandem.portfolio.milestones import DONE_STATUSES, milestone_status_expr
 from tandem.portfolio.pairing_stats import mean_rating_expr
+from tandem.program.milestones import DONE_STATUSES, milestone_status_expr
 from tandem.program.models import CheckIn, Milestone, Pairing
 
 DEFAULT_PERIOD_DAYS = 90

@@ -1,6 +1,6 @@
 """Milestone progress across the portfolio: burn-up, completion rates, risk, what is due.
 
-Every effective status comes from ``tandem.portfolio.milestones.milestone_status_expr``
+Every effective status comes from ``tandem.program.milestones.milestone_status_expr``
 (the one place the rules live), evaluated by the database.
 """
 
@@ -15,8 +15,8 @@ from sqlalchemy.orm import aliased
 
 from tandem.access.filters import Filters
 from tandem.access.scope import Scope
-from tandem.portfolio.milestones import DONE_STATUSES, OVERDUE, STATUS_LABELS, milestone_status_expr
 from tandem.portfolio.pairing_stats import milestone_stats
+from tandem.program.milestones import DONE_STATUSES, OVERDUE, STATUS_LABELS, milestone_status_expr
 from tandem.program.models import (
     OPEN_STATUSES,
     RUNNING_STATUSES,

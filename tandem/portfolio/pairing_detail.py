@@ -18,8 +18,8 @@ from sqlalchemy import Engine, func, select
 
 from tandem.access.redaction import people_index, redact
 from tandem.access.scope import OutOfScope, Scope
-from tandem.portfolio.milestones import STATUS_LABELS, milestone_status_expr
 from tandem.program.competencies import overlap, parse_list
+from tandem.program.milestones import STATUS_LABELS, milestone_status_expr
 from tandem.program.models import (
     AuditEntry,
     CheckIn,

@@ -34,8 +34,8 @@ from sqlalchemy import (
     select,
 )
 
-from tandem.portfolio.milestones import DONE_STATUSES, OVERDUE, milestone_status_expr
 from tandem.program import rollups
+from tandem.program.milestones import DONE_STATUSES, OVERDUE, milestone_status_expr
 from tandem.program.models import CheckIn, Milestone, Pairing, PairingStats
 
 RATING_COLUMNS = ("clarity", "confidence", "influence", "safety")

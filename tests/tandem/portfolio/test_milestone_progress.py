@@ -11,7 +11,7 @@ import pytest
 from tandem.access import EVERYTHING
 from tandem.access.filters import Filters
 from tandem.portfolio import milestone_progress as progress
-from tandem.portfolio.milestones import DONE_STATUSES, OVERDUE, milestone_status
+from tandem.program.milestones import DONE_STATUSES, OVERDUE, milestone_status
 from tests.factories import TODAY, grid_program, small_program
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from tandem.access import EVERYTHING
 from tandem.access.filters import Filters
-from tandem.portfolio.milestones import DONE_STATUSES, milestone_status
 from tandem.portfolio.outcomes import DIMENSIONS, drill_down, outcomes_by
 from tandem.portfolio.portfolio import portfolio_page
+from tandem.program.milestones import DONE_STATUSES, milestone_status
 from tests.factories import TODAY, grid_program
 
 RATINGS = ("clarity", "confidence", "influence", "safety")

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from tandem.portfolio.milestones import OVERDUE, milestone_status
 from tandem.program.demo import DemoSummary, generate_demo
+from tandem.program.milestones import OVERDUE, milestone_status
 from tests.tandem.program.demo.helpers import TODAY, dump
 
 Demo = tuple[DemoSummary, dict[str, list[dict[str, Any]]]]

@@ -8,7 +8,8 @@ import itertools
 import pytest
 from sqlalchemy import Engine, select
 
-from tandem.portfolio.milestones import (
+from tandem.program.bulk import upsert
+from tandem.program.milestones import (
     DONE_LATE,
     DONE_ON_TIME,
     DUE_SOON,
@@ -19,7 +20,6 @@ from tandem.portfolio.milestones import (
     milestone_status,
     milestone_status_expr,
 )
-from tandem.program.bulk import upsert
 from tandem.program.models import Milestone, Pairing, Person
 
 TODAY = dt.date(2025, 6, 15)
