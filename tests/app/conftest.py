@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -86,3 +87,19 @@ def shown_text(at: AppTest) -> str:
         + [as_read(c.value) for c in at.caption]
         + [str(frame.value.to_dict()) for frame in at.dataframe]
     ).replace("\\", "")
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
+    """Each download button's ``data`` callable, by the button's key (or label):
+    AppTest cannot click a download, so a test calls what the button would send."""
+    captured: dict[str, Callable[[], Any]] = {}
+    original = st.download_button
+
+    def recording(label: str, data: Any, *args: Any, **kwargs: Any) -> Any:
+        if callable(data):
+            captured[str(kwargs.get("key") or label)] = data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    return captured

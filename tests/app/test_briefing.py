@@ -12,12 +12,10 @@ import io
 import time
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
 from pypdf import PdfReader
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
@@ -40,21 +38,6 @@ BRIEFING = "Briefing for a deck (PDF)"
 
 def sample(engine: Any) -> None:
     import_bundle(engine, SAMPLE_BUNDLE)
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
-    """Each download button's ``data`` callable, by the button's key (or label)."""
-    captured: dict[str, Callable[[], Any]] = {}
-    original = st.download_button
-
-    def recording(label: str, data: Any, *args: Any, **kwargs: Any) -> Any:
-        if callable(data):
-            captured[str(kwargs.get("key") or label)] = data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", recording)
-    return captured
 
 
 def labels(at: AppTest) -> list[str]:

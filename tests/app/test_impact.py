@@ -9,7 +9,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-import streamlit as st
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
@@ -90,21 +89,6 @@ def test_a_lead_chooses_among_their_cohorts_only(
 
 
 BRIEFING = "Briefing for a deck (PDF)"
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
-    """Each download button's ``data`` callable by key: AppTest cannot click a download."""
-    captured: dict[str, Callable[[], Any]] = {}
-    original = st.download_button
-
-    def recording(label: str, data: Any, *args: Any, **kwargs: Any) -> Any:
-        if callable(data):
-            captured[str(kwargs.get("key") or label)] = data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", recording)
-    return captured
 
 
 @pytest.mark.parametrize("present", [False, True], ids=["normal", "presenting"])

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-import streamlit as st
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -82,21 +80,6 @@ def _demo(engine: Any) -> None:
     generate_demo = pytest.importorskip("tandem.program.demo").generate_demo
     generate_demo(engine, pairings=120, seed=11)
     refresh_health(engine)
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
-    """Each download button's ``data`` callable, by the button's key."""
-    captured: dict[str, Callable[[], Any]] = {}
-    original = st.download_button
-
-    def recording(label: str, data: Any, *args: Any, **kwargs: Any) -> Any:
-        if callable(data):
-            captured[str(kwargs.get("key") or label)] = data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", recording)
-    return captured
 
 
 def _briefing_figure(pdf: bytes, label: str) -> str:
