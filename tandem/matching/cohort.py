@@ -464,9 +464,14 @@ def _unmatched_reason(grid: _Grid, row: int, either: bool) -> str:
         )
     count = int(good.sum())
     best = int(grid.values[row][good].max())
-    who = "the one mentor they could have" if count == 1 else f"all {count} mentors they could have"
+    who = (
+        "the one mentor they could have had is"
+        if count == 1
+        else f"all {count} mentors they could have had are"
+    )
     return prefix + (
-        f"{who} went to other mentees, for a higher total (best score {_hundred(best)} of 100)"
+        f"{who} matched with other mentees, for a higher total "
+        f"(their best score {_hundred(best)} of 100)"
     )
 
 
