@@ -43,15 +43,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from tandem.program.demo import people as vocab
 from tandem.program.demo.codes import ACTIVE, ENDED
-
-if TYPE_CHECKING:
-    from tandem.program.demo.story import Table, _CohortPlan, _Pairings, _People
+from tandem.program.demo.tables import CohortPlan, Pairings, People, Table
 
 COMPARISON_PER_MENTEE = 5
 COMPARISON_MIN = 50
@@ -92,7 +90,7 @@ class Careers:
     events: dict[str, list[Any]]  # career_events, column by column
     tenure_years: list[float]  # everyone's tenure (old people first, then the new)
     comparison_ids: list[str]
-    #: Pairings that ended because their mentor or mentee left (``_Pairings`` changed).
+    #: Pairings that ended because their mentor or mentee left (``Pairings`` changed).
     ended_by_departure: np.ndarray
 
 
@@ -102,9 +100,9 @@ class Careers:
 def make_comparison_people(
     rng: np.random.Generator,
     table: dict[str, list[Any]],
-    people: _People,
-    pr: _Pairings,
-    plans: list[_CohortPlan],
+    people: People,
+    pr: Pairings,
+    plans: list[CohortPlan],
 ) -> dict[str, list[Any]]:
     """New colleagues who take part in nothing, alike to each cohort's mentees."""
     n_div = len(vocab.DIVISIONS)
@@ -239,8 +237,8 @@ def make_events(
     rng: np.random.Generator,
     level: np.ndarray,
     tenure_years: np.ndarray,
-    pr: _Pairings,
-    plans: list[_CohortPlan],
+    pr: Pairings,
+    plans: list[CohortPlan],
     related: Callable[[int, int], bool] | None = None,
     base_people: int | None = None,
     capacity: np.ndarray | None = None,
@@ -424,7 +422,7 @@ def make_events(
 
 def _hand_over(
     rng: np.random.Generator,
-    pr: _Pairings,
+    pr: Pairings,
     level: np.ndarray,
     hire: np.ndarray,
     left: np.ndarray,
@@ -475,7 +473,7 @@ def _hand_over(
     return handed
 
 
-def end_pairings_at_departures(pr: _Pairings, left_day: np.ndarray) -> np.ndarray:
+def end_pairings_at_departures(pr: Pairings, left_day: np.ndarray) -> np.ndarray:
     """Pairings whose mentor or mentee left before they ended now end that day, as
     ``ended`` (in place); returns which pairings changed."""
     gone = np.where(left_day < 0, left_day, np.iinfo(np.int64).max)
@@ -491,9 +489,9 @@ def end_pairings_at_departures(pr: _Pairings, left_day: np.ndarray) -> np.ndarra
 def build_careers(
     seed: int,
     table: Table,
-    people: _People,
-    pr: _Pairings,
-    plans: list[_CohortPlan],
+    people: People,
+    pr: Pairings,
+    plans: list[CohortPlan],
     today: dt.date,
 ) -> Careers:
     """The comparison colleagues and the events of everyone (nothing is written here).

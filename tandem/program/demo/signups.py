@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from tandem.program.demo.story import Story, Table
+from tandem.program.demo.story import Story
+from tandem.program.demo.tables import Table
 
 #: Days from ``today`` to the next cohort's start.
 NEXT_START_DAYS = 42

@@ -33,6 +33,7 @@ from tandem.program.demo import people as vocab
 from tandem.program.demo import text as words
 from tandem.program.demo.careers import build_careers
 from tandem.program.demo.codes import ACTIVE, COMPLETED, ENDED, PAUSED, PROPOSED
+from tandem.program.demo.tables import CohortPlan, Pairings, People, Table
 
 # Health classes of a pairing in the story.
 HEALTHY, WATCH, STALLED, OTHER = 0, 1, 2, 3
@@ -52,23 +53,6 @@ CADENCE_WEIGHTS = np.array([0.60, 0.24, 0.12, 0.04])
 
 OVERLOADED_PAIRINGS = 5
 OVERLOADED_CAPACITY = 2
-
-
-@dataclass
-class Table:
-    """One table's rows as equal-length column lists (Python values, ready to bind)."""
-
-    name: str
-    columns: dict[str, list[Any]]
-
-    def __len__(self) -> int:
-        first = next(iter(self.columns.values()), [])
-        return len(first)
-
-    def rows(self, start: int, stop: int) -> list[dict[str, Any]]:
-        keys = list(self.columns)
-        slices = [self.columns[k][start:stop] for k in keys]
-        return [dict(zip(keys, values, strict=True)) for values in zip(*slices, strict=True)]
 
 
 @dataclass
@@ -127,21 +111,7 @@ def _optional(values: list[Any], present: np.ndarray) -> list[Any]:
 # --------------------------------------------------------------------------- people
 
 
-@dataclass
-class _People:
-    ids: list[str]
-    level: np.ndarray
-    division: np.ndarray  # index into DIVISIONS, -1 for the executive office
-    manager: np.ndarray  # index, -1 for none
-    max_mentees: np.ndarray
-    names: list[str]
-    first_names: list[str]
-    ancestors: list[set[int]]
-    strengths: list[list[str]]
-    goals: list[list[str]]
-
-
-def _make_people(seed: int, n: int) -> tuple[Table, _People]:
+def _make_people(seed: int, n: int) -> tuple[Table, People]:
     rng = _rng(seed, 1)
     n_div = len(vocab.DIVISIONS)
     n = max(n, n_div + 12)
@@ -289,7 +259,7 @@ def _make_people(seed: int, n: int) -> tuple[Table, _People]:
             "group_name": _optional([vocab.GROUPS[g] for g in group.tolist()], group_present),
         },
     )
-    info = _People(
+    info = People(
         ids,
         level,
         division,
@@ -307,22 +277,9 @@ def _make_people(seed: int, n: int) -> tuple[Table, _People]:
 # -------------------------------------------------------------------------- cohorts
 
 
-@dataclass(frozen=True)
-class _CohortPlan:
-    cohort_id: str
-    name: str
-    program_type: str
-    kind: int  # index into KINDS
-    start: int  # day offset
-    end: int | None
-    sponsor: int  # person index
-    weight: float
-    completed: bool
-
-
 def _make_cohorts(
-    seed: int, pairings: int, people: _People, days: _Days
-) -> tuple[Table, list[_CohortPlan]]:
+    seed: int, pairings: int, people: People, days: _Days
+) -> tuple[Table, list[CohortPlan]]:
     rng = _rng(seed, 2)
     heads = {int(people.division[i]): i for i in range(len(people.ids)) if people.level[i] == 7}
     division_index = {name: d for d, (name, _s, _f) in enumerate(vocab.DIVISIONS)}
@@ -341,11 +298,11 @@ def _make_cohorts(
         ("reciprocal", "Reciprocal Across Levels", "reciprocal", 2, -380, 35, cpo, 0.20),
         ("peer", "Emerging Leaders Peer Circle", "peer", 3, -300, None, coo, 0.13),
     ]
-    plans: list[_CohortPlan] = []
+    plans: list[CohortPlan] = []
     for slug, name, program_type, kind, start, length, sponsor, weight in base:
         end = None if length is None else start + 365 + length
         plans.append(
-            _CohortPlan(
+            CohortPlan(
                 f"{slug}-{year(start)}",
                 name,
                 program_type,
@@ -359,7 +316,7 @@ def _make_cohorts(
         )
     old_start = exec_start - 380
     plans.append(
-        _CohortPlan(
+        CohortPlan(
             f"exec-{year(old_start)}",
             f"Executive Pairings {year(old_start)}",
             "executive",
@@ -383,7 +340,7 @@ def _make_cohorts(
         shift = int(rng.integers(-30, 60))
         end = None if template.end is None else template.end + shift
         plans.append(
-            _CohortPlan(
+            CohortPlan(
                 f"{template.cohort_id}-{slug}-{wave}",
                 template.name + suffix,
                 template.program_type,
@@ -412,33 +369,10 @@ def _make_cohorts(
 # ------------------------------------------------------------------------- pairings
 
 
-@dataclass
-class _Pairings:
-    ids: list[str]
-    cohort: np.ndarray
-    kind: np.ndarray
-    status: np.ndarray
-    start: np.ndarray
-    planned_end: np.ndarray
-    ended: np.ndarray  # day it completed or ended; meaningful only where has_ended
-    has_ended: np.ndarray
-    pause: np.ndarray  # last day a paused pairing met
-    cadence: np.ndarray
-    mentor: np.ndarray
-    mentee: np.ndarray
-    health: np.ndarray
-    stall_kind: np.ndarray  # -1 unless stalled
-    overloaded: np.ndarray  # bool: the overloaded mentor's pairing
-    hollow_contract: np.ndarray  # bool: milestones without success criteria
-    objectives: list[str | None]
-    overloaded_mentor: int | None
-    reporting_line: int | None
-
-
 class _Matcher:
     """Draws mentors from capacity slots and mentees without reuse, avoiding reporting lines."""
 
-    def __init__(self, rng: np.random.Generator, people: _People, reserved: dict[int, int]) -> None:
+    def __init__(self, rng: np.random.Generator, people: People, reserved: dict[int, int]) -> None:
         self.rng = rng
         self.people = people
         self.slots: dict[int, list[int]] = {}
@@ -523,9 +457,7 @@ def _mentee_levels(kind: int, mentor_level: int, u: float) -> list[int]:
     return [lv for lv in levels if 1 <= lv <= 8]
 
 
-def _make_pairings(
-    seed: int, pairings: int, people: _People, plans: list[_CohortPlan]
-) -> _Pairings:
+def _make_pairings(seed: int, pairings: int, people: People, plans: list[CohortPlan]) -> Pairings:
     rng = _rng(seed, 3)
     p = pairings
     weights = np.array([c.weight for c in plans])
@@ -687,7 +619,7 @@ def _make_pairings(
             "stakeholder work."
         )
 
-    return _Pairings(
+    return Pairings(
         ids,
         cohort,
         kind,
@@ -710,12 +642,12 @@ def _make_pairings(
     )
 
 
-def _division_name(people: _People, person: int) -> str:
+def _division_name(people: People, person: int) -> str:
     d = int(people.division[person])
     return vocab.EXECUTIVE_OFFICE if d < 0 else vocab.DIVISIONS[d][0]
 
 
-def _pairings_table(pr: _Pairings, people: _People, plans: list[_CohortPlan], days: _Days) -> Table:
+def _pairings_table(pr: Pairings, people: People, plans: list[CohortPlan], days: _Days) -> Table:
     planned_present = np.ones(len(pr.ids), dtype=bool)
     return Table(
         "pairings",
@@ -738,7 +670,7 @@ def _pairings_table(pr: _Pairings, people: _People, plans: list[_CohortPlan], da
 # ----------------------------------------------------------------------- milestones
 
 
-def _make_milestones(seed: int, pr: _Pairings, days: _Days) -> Table:
+def _make_milestones(seed: int, pr: Pairings, days: _Days) -> Table:
     rng = _rng(seed, 4)
     p = len(pr.ids)
     stalled_ms = pr.stall_kind == OVERDUE_MILESTONES
@@ -838,7 +770,7 @@ class _CheckIns:
     one_sided_side: np.ndarray  # per pairing: 0 mentor / 1 mentee
 
 
-def _make_checkins(seed: int, pr: _Pairings, days: _Days) -> tuple[Table, _CheckIns]:
+def _make_checkins(seed: int, pr: Pairings, days: _Days) -> tuple[Table, _CheckIns]:
     rng = _rng(seed, 5)
     p = len(pr.ids)
     cadence = pr.cadence.astype(np.float64)
@@ -1010,7 +942,7 @@ _PROGRAM_PREFIXES = (
 _SURVEY_PREFIXES = ("Mid-point check: ", "Pulse survey: ")
 
 
-def _sentiment_probs(pr: _Pairings, owner: np.ndarray, progress: np.ndarray) -> np.ndarray:
+def _sentiment_probs(pr: Pairings, owner: np.ndarray, progress: np.ndarray) -> np.ndarray:
     table = _SENTIMENT_BY_HEALTH
     health = pr.health[owner]
     status = pr.status[owner]
@@ -1029,10 +961,10 @@ def _sentiment_probs(pr: _Pairings, owner: np.ndarray, progress: np.ndarray) -> 
 
 def _make_feedback(
     seed: int,
-    pr: _Pairings,
+    pr: Pairings,
     ci: _CheckIns,
-    people: _People,
-    plans: list[_CohortPlan],
+    people: People,
+    plans: list[CohortPlan],
     days: _Days,
 ) -> Table:
     rng = _rng(seed, 6)
@@ -1151,8 +1083,8 @@ def _make_feedback(
 
 def _compose_notes(
     rng: np.random.Generator,
-    pr: _Pairings,
-    people: _People,
+    pr: Pairings,
+    people: People,
     owner: np.ndarray,
     role: np.ndarray,
     theme: np.ndarray,
@@ -1218,7 +1150,7 @@ def _role_word(note: str, word: str) -> str:
 # ----------------------------------------------------------------------------- flags
 
 
-def _make_flags(seed: int, pr: _Pairings, people: _People, days: _Days) -> Table:
+def _make_flags(seed: int, pr: Pairings, people: People, days: _Days) -> Table:
     rng = _rng(seed, 7)
     people_division = {name: d for d, (name, _s, _f) in enumerate(vocab.DIVISIONS)}
     leads_pool = np.flatnonzero(
