@@ -92,7 +92,7 @@ def test_contract_gaps_name_what_is_missing(engine) -> None:  # type: ignore[no-
     small_program(engine)
     frame = progress.contract_gaps(engine, Filters(scope=EVERYTHING)).set_index("pairing_id")
     # x1: objective, 2 milestones, one without success criteria; x2: nothing at all.
-    assert frame.loc["x1", "missing"] == "1 milestone(s) without success criteria"
+    assert frame.loc["x1", "missing"] == "1 milestone without success criteria"
     assert frame.loc["x2", "missing"] == "no objective; no milestones"
 
 
