@@ -67,7 +67,8 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         for line in error.lines():
             print(line, file=sys.stderr)
-        print(f"import failed: {error.total} problem(s); nothing was written", file=sys.stderr)
+        problems = f"{error.total} problem" + ("" if error.total == 1 else "s")
+        print(f"import failed: {problems}; nothing was written", file=sys.stderr)
         return 1
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)

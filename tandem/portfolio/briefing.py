@@ -491,7 +491,11 @@ def build_pdf(briefing: Briefing) -> bytes:
     notes = [briefing.note] if briefing.note else []
     left_out = len(briefing.charts) - MAX_CHARTS
     if left_out > 0:
-        notes.append(f"{left_out} more chart(s) on the page are not included here.")
+        notes.append(
+            "1 more chart on the page is not included here."
+            if left_out == 1
+            else f"{left_out} more charts on the page are not included here."
+        )
     notes.append(SAFETY_LINE)
     pdf.multi_cell(width, 3.4, pdf.text_of(" ".join(notes)), max_line_height=3.4)
     return bytes(pdf.output())

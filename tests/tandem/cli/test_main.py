@@ -197,4 +197,4 @@ def test_an_unreadable_zip_entry_on_the_command_line(
     url = engine.url.render_as_string(hide_password=False)
     err = _fails_cleanly(capsys, ["--database-url", url, "import", str(bundle)], 1, "is encrypted")
     assert "locked.zip: entry 'checkins.csv'" in err
-    assert err.strip().splitlines()[-1] == "import failed: 1 problem(s); nothing was written"
+    assert err.strip().splitlines()[-1] == "import failed: 1 problem; nothing was written"

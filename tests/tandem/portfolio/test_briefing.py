@@ -106,7 +106,7 @@ def test_a_crowded_briefing_still_fits_on_one_page() -> None:
     pages, text = pdf_text(build_pdf(briefing))
     assert pages == 1
     assert "Chart 0" in text and f"Chart {MAX_CHARTS}" not in text
-    assert "2 more chart(s) on the page are not included" in text
+    assert "2 more charts on the page are not included" in text
     assert "Person 19" in text and "Person 20" not in text
 
 

@@ -49,7 +49,7 @@ def test_failed_import_prints_every_problem_and_exits_1(
     assert "people.csv:2: column level: must be between 1 and 8, got 0" in err
     assert "people.csv:3: column person_id: duplicate ID 'a' (first on line 2)" in err
     assert "people.csv:3: column geography: required value is missing" in err
-    assert err[-1] == "import failed: 3 problem(s); nothing was written"
+    assert err[-1] == "import failed: 3 problems; nothing was written"
 
 
 def test_dry_run_writes_nothing(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
