@@ -20,7 +20,11 @@ from sqlalchemy.orm import Session
 
 from tandem.access.scope import OutOfScope, Scope
 from tandem.matching.cohort import KIND_OF_PROGRAM, MatchConflict, MatchRequestError, Proposal
-from tandem.matching.scoring import CLOSED_STATUSES, LOAD_STATUSES
+from tandem.matching.write_checks import (
+    existing_pair_status,
+    in_one_reporting_line,
+    mentor_load,
+)
 from tandem.program import audit
 from tandem.program.db import connected, writer_transaction
 from tandem.program.models import (
@@ -34,7 +38,6 @@ from tandem.program.models import (
     Participant,
     Person,
 )
-from tandem.program.people import managers_above
 
 # --- Approving and withdrawing ---------------------------------------------------------
 
@@ -71,32 +74,19 @@ def _check_still_holds(session: Session, cohort_id: str, proposal: Proposal) -> 
     ).scalar_one()
     if taken:
         raise MatchConflict(f"{proposal.mentee_id} now has an open pairing in this cohort")
-    load = session.execute(
-        select(func.count())
-        .select_from(Pairing)
-        .where(Pairing.mentor_id == proposal.mentor_id, Pairing.status.in_(LOAD_STATUSES))
-    ).scalar_one()
+    load = mentor_load(session, proposal.mentor_id)
     if load >= mentor.max_mentees:
         raise MatchConflict(
             f"mentor {proposal.mentor_id} now has {load} mentees, capacity {mentor.max_mentees}"
         )
-    if proposal.mentor_id in managers_above(session, proposal.mentee_id) or (
-        proposal.mentee_id in managers_above(session, proposal.mentor_id)
-    ):
+    if in_one_reporting_line(session, proposal.mentor_id, proposal.mentee_id):
         raise MatchConflict(
             f"{proposal.mentor_id} and {proposal.mentee_id} are now in the same reporting line"
         )
-    existing = session.execute(
-        select(Pairing.status).where(
-            Pairing.mentor_id == proposal.mentor_id,
-            Pairing.mentee_id == proposal.mentee_id,
-            Pairing.status.in_(LOAD_STATUSES + CLOSED_STATUSES),
-        )
-    ).first()
+    existing = existing_pair_status(session, proposal.mentor_id, proposal.mentee_id)
     if existing is not None:
         raise MatchConflict(
-            f"{proposal.mentor_id} and {proposal.mentee_id} already have a pairing "
-            f"({existing.status})"
+            f"{proposal.mentor_id} and {proposal.mentee_id} already have a pairing ({existing})"
         )
 
 

@@ -10,15 +10,16 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from tandem.access.scope import OutOfScope, Scope
 from tandem.matching.rebalance.model import MOVABLE_STATUSES, Suggestion, SuggestionConflict
 from tandem.matching.rebalance.settings import forget_stored_plan, update_rebalance_settings
-from tandem.matching.scoring import (
-    CLOSED_STATUSES,
-    LOAD_STATUSES,
+from tandem.matching.write_checks import (
+    existing_pair_status,
+    in_one_reporting_line,
+    mentor_load,
 )
 from tandem.program import audit
 from tandem.program.db import transaction
@@ -26,38 +27,23 @@ from tandem.program.models import (
     Pairing,
     Person,
 )
-from tandem.program.people import managers_above
 
 
 def _check_target(session: Session, s: Suggestion, mentor: Person) -> None:
     """Refuse (``SuggestionConflict``) when the target mentor can no longer take the mentee:
     capacity, or a hard rule that applies now.  Runs after the old pairing has ended."""
-    load = session.execute(
-        select(func.count())
-        .select_from(Pairing)
-        .where(Pairing.mentor_id == s.suggested_mentor_id, Pairing.status.in_(LOAD_STATUSES))
-    ).scalar_one()
+    load = mentor_load(session, s.suggested_mentor_id)
     if load >= mentor.max_mentees:
         raise SuggestionConflict(
             f"mentor {s.suggested_mentor_id} now has {load} mentees, capacity {mentor.max_mentees}"
         )
     if s.suggested_mentor_id == s.mentee_id:
         raise SuggestionConflict("nobody mentors themself")
-    if s.suggested_mentor_id in managers_above(
-        session, s.mentee_id
-    ) or s.mentee_id in managers_above(session, s.suggested_mentor_id):
+    if in_one_reporting_line(session, s.suggested_mentor_id, s.mentee_id):
         raise SuggestionConflict("mentor and mentee are now in the same reporting line")
-    existing = session.execute(
-        select(Pairing.status).where(
-            Pairing.mentor_id == s.suggested_mentor_id,
-            Pairing.mentee_id == s.mentee_id,
-            Pairing.status.in_(LOAD_STATUSES + CLOSED_STATUSES),
-        )
-    ).first()
+    existing = existing_pair_status(session, s.suggested_mentor_id, s.mentee_id)
     if existing is not None:
-        raise SuggestionConflict(
-            f"this mentor and mentee already have a pairing ({existing.status})"
-        )
+        raise SuggestionConflict(f"this mentor and mentee already have a pairing ({existing})")
 
 
 def _end_old(session: Session, s: Suggestion, old: Pairing, today: dt.date) -> None:
