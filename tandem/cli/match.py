@@ -18,6 +18,7 @@ import sys
 from typing import Any
 
 from tandem.access.scope import EVERYTHING
+from tandem.cli.text import text_table
 from tandem.matching.cohort import CohortMatch, MatchConflict, MatchRequestError, match_cohort
 from tandem.matching.cohort_approve import approve_proposals
 from tandem.program.db import get_engine
@@ -86,18 +87,9 @@ def run(args: argparse.Namespace) -> int:
     except MatchConflict as error:
         print(f"error: nothing was approved: {error}", file=sys.stderr)
         return 1
-    print(f"approved {len(ids)} proposed pairing(s)", file=sys.stderr)
+    noun = "pairing" if len(ids) == 1 else "pairings"
+    print(f"approved {len(ids)} proposed {noun}", file=sys.stderr)
     return 0
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [len(h) for h in headers]
-    for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows)
-    return "\n".join(line.rstrip() for line in lines)
 
 
 def format_match(match: CohortMatch, *, explain: bool = False) -> str:
@@ -120,7 +112,7 @@ def format_match(match: CohortMatch, *, explain: bool = False) -> str:
             for p in match.proposals
         ]
         out.append("")
-        out.append(_table(["mentee", "mentor", "score", "runner-up", "its score"], rows))
+        out.append(text_table(["mentee", "mentor", "score", "runner-up", "its score"], rows))
     for item in match.unmatched:
         out.append(f"unmatched {item.person_id}: {item.reason}")
     if explain:

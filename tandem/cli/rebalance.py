@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any
 
+from tandem.cli.text import text_table
 from tandem.matching import RebalancePlan, compute_rebalance, compute_rotation
 from tandem.program.db import get_engine
 from tandem.program.settings import SettingsError
@@ -65,16 +66,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [len(h) for h in headers]
-    for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows)
-    return "\n".join(line.rstrip() for line in lines)
-
-
 def _clip(text: str, width: int = 72) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -101,7 +92,7 @@ def format_plan(plan: RebalancePlan, *, explain: bool = False) -> str:
         ]
         out.append("")
         out.append(
-            _table(["pairing", "mentee", "move", "now", "then", "gain", "first reason"], rows)
+            text_table(["pairing", "mentee", "move", "now", "then", "gain", "first reason"], rows)
         )
     if explain:
         for s in plan.suggestions:
@@ -141,4 +132,4 @@ def format_rotation(engine: Any) -> str:
         ]
         for r in items
     ]
-    return "rotation:\n" + _table(["mentee", "previous", "next mentor", "score", "why"], rows)
+    return "rotation:\n" + text_table(["mentee", "previous", "next mentor", "score", "why"], rows)
