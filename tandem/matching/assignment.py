@@ -52,7 +52,9 @@ import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from tandem.matching.scoring import COMPONENTS, MatchConfig, People, _level_table
+from tandem.matching.config import COMPONENTS, MatchConfig
+from tandem.matching.people import People
+from tandem.matching.scoring import _level_table
 
 SCALE = 1_000_000  # values are solved in micro-units: exact integer arithmetic
 #: Open slots a row's first candidate list holds.  Longer lists pass the

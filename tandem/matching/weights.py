@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from tandem.matching.scoring import COMPONENT_LABELS, COMPONENTS, MatchConfig
+from tandem.matching.config import COMPONENT_LABELS, COMPONENTS, MatchConfig
 
 #: The tunable numbers of a configuration other than the weights, in the order an
 #: editor shows them, with their labels and what each one does.

@@ -17,7 +17,7 @@ from sqlalchemy import BindParameter, Connection, Engine, Select, bindparam, fun
 from sqlalchemy.orm import aliased
 
 from tandem.matching.rebalance.model import MOVABLE_STATUSES
-from tandem.matching.scoring import LOAD_STATUSES
+from tandem.matching.rules import LOAD_STATUSES
 from tandem.program.models import AuditEntry, Cohort, Pairing, PairingHealth, Person, Setting
 
 # Bound parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tandem.access.scope import Scope
+from tandem.matching.config import COMPONENT_LABELS, COMPONENTS, MatchConfig
 from tandem.matching.rebalance import frames
 from tandem.matching.rebalance.frames import (
     LOAD_CHANGE_COLUMNS,
@@ -25,7 +26,6 @@ from tandem.matching.rebalance.model import (
     Suggestion,
     Unresolved,
 )
-from tandem.matching.scoring import COMPONENT_LABELS, COMPONENTS, MatchConfig
 
 BEFORE, AFTER = "Before", "After"
 CURRENT, SUGGESTED = "Current mentor", "Suggested mentor"
