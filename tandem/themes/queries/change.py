@@ -6,14 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import (
-    Engine,
-    case,
-    func,
-    literal,
-    select,
-    union_all,
-)
+from sqlalchemy import Engine, case, func, literal, select, union_all
 
 from tandem.access.filters import Filters
 from tandem.access.privacy import suppress_small

@@ -6,12 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import (
-    Engine,
-    desc,
-    func,
-    select,
-)
+from sqlalchemy import Engine, desc, func, select
 
 from tandem.access.redaction import people_index, redact
 from tandem.program.models import Feedback

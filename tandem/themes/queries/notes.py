@@ -8,16 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import (
-    Engine,
-    Select,
-    and_,
-    case,
-    desc,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import Engine, Select, and_, case, desc, func, or_, select
 
 from tandem.access.filters import Filters
 from tandem.access.redaction import people_index, redact

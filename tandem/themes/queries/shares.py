@@ -6,14 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import (
-    Engine,
-    case,
-    func,
-    literal,
-    select,
-    union_all,
-)
+from sqlalchemy import Engine, case, func, literal, select, union_all
 
 from tandem.access.filters import Filters
 from tandem.access.privacy import suppress_small
