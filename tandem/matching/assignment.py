@@ -237,6 +237,12 @@ class Edges:
     def masked(self, keep: np.ndarray) -> Edges:
         return Edges(self.rows[keep], self.cols[keep], self.values[keep])
 
+    def best_first(self, n_rows: int) -> tuple[Edges, np.ndarray]:
+        """The edges by row, each row's best first, and where each row's run starts
+        (row ``r``'s edges are ``bounds[r]:bounds[r + 1]``)."""
+        ranked = self.masked(np.lexsort((-self.values, self.rows)))
+        return ranked, np.searchsorted(ranked.rows, np.arange(n_rows + 1))
+
     def plus(self, other: Edges) -> Edges:
         """These edges followed by ``other``'s."""
         return Edges(

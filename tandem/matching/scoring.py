@@ -70,6 +70,8 @@ LEVEL_BANDS: dict[str, tuple[int, int]] = {
     "peer": (-1, 1),
 }
 _BAND_LO = np.array([LEVEL_BANDS[k][0] for k in PAIRING_KINDS], dtype=np.int16)
+#: Positions of people (or kind codes): one, a list, or an array of any shape.
+Positions = np.ndarray | Sequence[int] | int
 _BAND_HI = np.array([LEVEL_BANDS[k][1] for k in PAIRING_KINDS], dtype=np.int16)
 
 
@@ -80,9 +82,9 @@ def kind_code(kind: str | None) -> int:
 
 def score_components(
     people: People,
-    mentors: np.ndarray | Sequence[int] | int,
-    mentees: np.ndarray | Sequence[int] | int,
-    kinds: np.ndarray | Sequence[int] | int,
+    mentors: Positions,
+    mentees: Positions,
+    kinds: Positions,
     config: MatchConfig,
 ) -> dict[str, np.ndarray]:
     """Every component (0–1) for mentor/mentee/kind position arrays, broadcast together.
@@ -96,9 +98,9 @@ def score_components(
 
 def _raw_components(
     people: People,
-    mentors: np.ndarray | Sequence[int] | int,
-    mentees: np.ndarray | Sequence[int] | int,
-    kinds: np.ndarray | Sequence[int] | int,
+    mentors: Positions,
+    mentees: Positions,
+    kinds: Positions,
     config: MatchConfig,
 ) -> tuple[dict[str, np.ndarray], tuple[int, ...]]:
     """The components in their natural shapes (a mentor-only one stays a row vector).
@@ -192,9 +194,9 @@ def combine(components: Mapping[str, np.ndarray], config: MatchConfig) -> np.nda
 
 def score(
     people: People,
-    mentors: np.ndarray | Sequence[int] | int,
-    mentees: np.ndarray | Sequence[int] | int,
-    kinds: np.ndarray | Sequence[int] | int,
+    mentors: Positions,
+    mentees: Positions,
+    kinds: Positions,
     config: MatchConfig,
 ) -> np.ndarray:
     """The match score for broadcastable position arrays (see :func:`score_components`)."""

@@ -1,7 +1,7 @@
 """The matching configuration as an editor sees it: a changed copy, its identity, its shares.
 
 The rules themselves (components, defaults, validation, load and save) live in
-:mod:`tandem.matching.scoring`; these helpers let a screen try other weights
+:mod:`tandem.matching.config`; these helpers let a screen try other weights
 before saving them, and tell two configurations apart.
 """
 

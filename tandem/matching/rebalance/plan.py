@@ -5,7 +5,7 @@
 * inside a reporting line (a hard rule is broken, so it *must* move: staying
   is not an option),
 * with an overloaded mentor (the mentor's load — active + paused + proposed,
-  see :mod:`tandem.matching.scoring` — is above ``max_mentees``),
+  see :mod:`tandem.matching.rules` — is above ``max_mentees``),
 * stalled (``pairing_health.stalled``, filled by the health refresh; a
   pairing without a health row counts as not stalled), or
 * poorly fitting (current match score below ``poor_fit_threshold``).
@@ -339,9 +339,8 @@ def _solve(
         stay_cols=stay_cols,
         stay_values=stay_values,
     )
-    order = np.lexsort((-edges.values, edges.rows))
-    e_rows, e_cols, e_values = edges.rows[order], edges.cols[order], edges.values[order]
-    bounds = np.searchsorted(e_rows, np.arange(n_rows + 1))
+    ranked, bounds = edges.best_first(n_rows)
+    e_cols, e_values = ranked.cols, ranked.values
     chosen_value = np.zeros(n_rows, dtype=np.int64)
     for r in np.nonzero(assigned >= 0)[0].tolist():
         lo, hi = bounds[r], bounds[r + 1]

@@ -102,7 +102,7 @@ def capacities(engine: Engine, person_ids: Collection[str]) -> dict[str, int]:
 def mentor_loads(engine: Engine, mentor_ids: Collection[str]) -> pd.DataFrame:
     """Load and capacity of ``mentor_ids`` and of every overloaded mentor.
 
-    Load counts the pairings that hold a slot (``tandem.matching.scoring.LOAD_STATUSES``:
+    Load counts the pairings that hold a slot (``tandem.matching.rules.LOAD_STATUSES``:
     active, paused, proposed), the same rule the solver uses.  Columns:
     person_id, name, max_mentees, load; ordered by name.
     """

@@ -111,9 +111,8 @@ def plan_rotation(
         forbid_cols,
         extra_forbidden=same_perspective,
     )
-    order = np.lexsort((-edges.values, edges.rows))
-    e_cols, e_values = edges.cols[order], edges.values[order]
-    bounds = np.searchsorted(edges.rows[order], np.arange(len(rows) + 1))
+    ranked, bounds = edges.best_first(len(rows))
+    e_cols, e_values = ranked.cols, ranked.values
     return [
         _explain(
             people,

@@ -1,6 +1,6 @@
 """Pure helpers that shape a rebalancing plan for the page (no database, no Streamlit).
 
-The rules live in :mod:`tandem.matching.scoring` and :mod:`tandem.matching.rebalance.plan`; this
+The rules live in :mod:`tandem.matching.rules` and :mod:`tandem.matching.rebalance.plan`; this
 module only scopes a plan to what a viewer may see and turns suggestions into
 the small frames the charts draw, so the page stays thin and the shaping is
 tested on its own.
