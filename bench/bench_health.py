@@ -26,7 +26,7 @@ import uuid
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,119 +48,148 @@ TODAY = dt.date(2025, 6, 15)
 
 
 def build(url: str, pairings: int, checkins_per: int, seed: int = 7) -> None:
+    """A synthetic program in ``url``: people, pairings, check-ins, milestones, notes."""
     rng = np.random.default_rng(seed)
     engine = get_engine(url)
     metadata.create_all(engine)
-    people = pairings * 2
-    statuses = np.array(["active"] * 7 + ["paused", "completed", "proposed"])
-    subs = np.array(["both", "both", "mentor", "mentee", None], dtype=object)
+    # Drawn first, in this order: the data (and so the timings) stay those of earlier runs.
     start_offsets = rng.integers(30, 700, pairings)
     cadences = rng.choice([14, 30, 30, 30, 45, 60], pairings)
     t0 = time.perf_counter()
     with engine.begin() as connection:
-        bulk.upsert(
-            connection,
-            Person.__table__,  # type: ignore[arg-type]
-            [
-                {
-                    "person_id": f"P{i}",
-                    "name": f"Person {i}",
-                    "email": f"p{i}@example.com",
-                    "level": int(1 + i % 8),
-                    "division": f"D{i % 12}",
-                    "geography": f"G{i % 6}",
-                    "max_mentees": 2,
-                }
-                for i in range(people)
-            ],
-        )
-        bulk.upsert(
-            connection,
-            Pairing.__table__,  # type: ignore[arg-type]
-            [
-                {
-                    "pairing_id": f"X{i}",
-                    "mentor_id": f"P{2 * i}",
-                    "mentee_id": f"P{2 * i + 1}",
-                    "status": str(statuses[i % len(statuses)]),
-                    "start_date": TODAY - dt.timedelta(days=int(start_offsets[i])),
-                    "ended_date": None,
-                    "cadence_days": int(cadences[i]),
-                    "kind": "traditional",
-                }
-                for i in range(pairings)
-            ],
-        )
-        rows = []
-        number = 0
-        for i in range(pairings):
-            span = int(start_offsets[i])
-            count = int(rng.integers(checkins_per // 2, checkins_per * 3 // 2 + 1))
-            days = np.sort(rng.integers(0, span, count))
-            ratings = rng.integers(1, 6, (count, 4))
-            who = rng.integers(0, len(subs), count)
-            for k in range(count):
-                rows.append(
-                    {
-                        "checkin_id": f"C{number}",
-                        "pairing_id": f"X{i}",
-                        "date": TODAY - dt.timedelta(days=span - int(days[k])),
-                        "submitted_by": subs[who[k]],
-                        "clarity": int(ratings[k, 0]),
-                        "confidence": int(ratings[k, 1]),
-                        "influence": int(ratings[k, 2]),
-                        "safety": int(ratings[k, 3]),
-                    }
-                )
-                number += 1
-            if len(rows) >= 100_000:
-                bulk.upsert(connection, CheckIn.__table__, rows)  # type: ignore[arg-type]
-                rows = []
-        bulk.upsert(connection, CheckIn.__table__, rows)  # type: ignore[arg-type]
-        milestone_rows = []
-        for i in range(pairings):
-            for k in range(4):
-                due = TODAY + dt.timedelta(days=int(rng.integers(-300, 200)))
-                done = due + dt.timedelta(days=int(rng.integers(-20, 20))) if k % 2 else None
-                milestone_rows.append(
-                    {
-                        "milestone_id": f"M{i}-{k}",
-                        "pairing_id": f"X{i}",
-                        "title": "step",
-                        "due_date": due,
-                        "completed_date": done,
-                        "status": None,
-                    }
-                )
-        bulk.upsert(connection, Milestone.__table__, milestone_rows)  # type: ignore[arg-type]
-        notes = [
-            {
-                "feedback_id": f"F{j}",
-                "pairing_id": f"X{j % pairings}",
-                "date": TODAY - dt.timedelta(days=int(j % 300)),
-                "source": "journal",
-                "author_role": "mentee",
-                "visibility": "program",
-                "text": "note",
-            }
-            for j in range(pairings * 2)
-        ]
-        bulk.upsert(connection, Feedback.__table__, notes)  # type: ignore[arg-type]
-        bulk.upsert(
-            connection,
-            FeedbackAnalysis.__table__,  # type: ignore[arg-type]
-            [
-                {
-                    "feedback_id": note["feedback_id"],
-                    "sentiment": float(rng.uniform(-1, 1)),
-                    "refreshed_at": dt.datetime(2025, 6, 1),
-                }
-                for note in notes
-            ],
-        )
+        _add_people_and_pairings(connection, pairings, start_offsets, cadences)
+        number = _add_checkins(connection, rng, pairings, checkins_per, start_offsets)
+        _add_milestones(connection, rng, pairings)
+        _add_feedback(connection, rng, pairings)
     print(
         f"built {pairings:,} pairings, {number:,} check-ins in {time.perf_counter() - t0:.1f} s",
         file=sys.stderr,
+    )
+
+
+def _add_people_and_pairings(
+    connection: Connection, pairings: int, start_offsets: np.ndarray, cadences: np.ndarray
+) -> None:
+    people = pairings * 2
+    statuses = np.array(["active"] * 7 + ["paused", "completed", "proposed"])
+    bulk.upsert(
+        connection,
+        Person.__table__,  # type: ignore[arg-type]
+        [
+            {
+                "person_id": f"P{i}",
+                "name": f"Person {i}",
+                "email": f"p{i}@example.com",
+                "level": int(1 + i % 8),
+                "division": f"D{i % 12}",
+                "geography": f"G{i % 6}",
+                "max_mentees": 2,
+            }
+            for i in range(people)
+        ],
+    )
+    bulk.upsert(
+        connection,
+        Pairing.__table__,  # type: ignore[arg-type]
+        [
+            {
+                "pairing_id": f"X{i}",
+                "mentor_id": f"P{2 * i}",
+                "mentee_id": f"P{2 * i + 1}",
+                "status": str(statuses[i % len(statuses)]),
+                "start_date": TODAY - dt.timedelta(days=int(start_offsets[i])),
+                "ended_date": None,
+                "cadence_days": int(cadences[i]),
+                "kind": "traditional",
+            }
+            for i in range(pairings)
+        ],
+    )
+
+
+def _add_checkins(
+    connection: Connection,
+    rng: np.random.Generator,
+    pairings: int,
+    checkins_per: int,
+    start_offsets: np.ndarray,
+) -> int:
+    """About ``checkins_per`` check-ins per pairing, written 100,000 at a time; how many."""
+    subs = np.array(["both", "both", "mentor", "mentee", None], dtype=object)
+    rows = []
+    number = 0
+    for i in range(pairings):
+        span = int(start_offsets[i])
+        count = int(rng.integers(checkins_per // 2, checkins_per * 3 // 2 + 1))
+        days = np.sort(rng.integers(0, span, count))
+        ratings = rng.integers(1, 6, (count, 4))
+        who = rng.integers(0, len(subs), count)
+        for k in range(count):
+            rows.append(
+                {
+                    "checkin_id": f"C{number}",
+                    "pairing_id": f"X{i}",
+                    "date": TODAY - dt.timedelta(days=span - int(days[k])),
+                    "submitted_by": subs[who[k]],
+                    "clarity": int(ratings[k, 0]),
+                    "confidence": int(ratings[k, 1]),
+                    "influence": int(ratings[k, 2]),
+                    "safety": int(ratings[k, 3]),
+                }
+            )
+            number += 1
+        if len(rows) >= 100_000:
+            bulk.upsert(connection, CheckIn.__table__, rows)  # type: ignore[arg-type]
+            rows = []
+    bulk.upsert(connection, CheckIn.__table__, rows)  # type: ignore[arg-type]
+    return number
+
+
+def _add_milestones(connection: Connection, rng: np.random.Generator, pairings: int) -> None:
+    milestone_rows = []
+    for i in range(pairings):
+        for k in range(4):
+            due = TODAY + dt.timedelta(days=int(rng.integers(-300, 200)))
+            done = due + dt.timedelta(days=int(rng.integers(-20, 20))) if k % 2 else None
+            milestone_rows.append(
+                {
+                    "milestone_id": f"M{i}-{k}",
+                    "pairing_id": f"X{i}",
+                    "title": "step",
+                    "due_date": due,
+                    "completed_date": done,
+                    "status": None,
+                }
+            )
+    bulk.upsert(connection, Milestone.__table__, milestone_rows)  # type: ignore[arg-type]
+
+
+def _add_feedback(connection: Connection, rng: np.random.Generator, pairings: int) -> None:
+    """Two analysed notes per pairing (the sentiment health reads)."""
+    notes = [
+        {
+            "feedback_id": f"F{j}",
+            "pairing_id": f"X{j % pairings}",
+            "date": TODAY - dt.timedelta(days=int(j % 300)),
+            "source": "journal",
+            "author_role": "mentee",
+            "visibility": "program",
+            "text": "note",
+        }
+        for j in range(pairings * 2)
+    ]
+    bulk.upsert(connection, Feedback.__table__, notes)  # type: ignore[arg-type]
+    bulk.upsert(
+        connection,
+        FeedbackAnalysis.__table__,  # type: ignore[arg-type]
+        [
+            {
+                "feedback_id": note["feedback_id"],
+                "sentiment": float(rng.uniform(-1, 1)),
+                "refreshed_at": dt.datetime(2025, 6, 1),
+            }
+            for note in notes
+        ],
     )
 
 

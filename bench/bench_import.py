@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 # Run as a plain script from anywhere: make the project importable.
@@ -36,27 +37,46 @@ from tandem.program import db as tandem_db
 from tandem.program.bundle import export_bundle, import_bundle
 from tandem.program.schema import metadata
 
+START = dt.date(2024, 1, 1)
 
-def write_bundle(folder: Path, checkins: int, seed: int = 7) -> dict[str, int]:
-    rng = random.Random(seed)
-    pairings = max(10, checkins // 20)
-    people = max(20, pairings)
-    start = dt.date(2024, 1, 1)
-    counts: dict[str, int] = {}
 
-    def write(name: str, header: list[str], rows: object) -> None:
-        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
+class _Files:
+    """Writes the bundle's CSV files into one folder, counting each file's rows."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.counts: dict[str, int] = {}
+
+    def write(self, name: str, header: list[str], rows: Iterable[list[object]]) -> None:
+        with (self.folder / name).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
             n = 0
-            for row in rows:  # type: ignore[attr-defined]
+            for row in rows:
                 writer.writerow(row)
                 n += 1
-        counts[name] = n
+        self.counts[name] = n
 
+
+def write_bundle(folder: Path, checkins: int, seed: int = 7) -> dict[str, int]:
+    """A bundle shaped like a large program: 20 check-ins per pairing; row counts per file."""
+    rng = random.Random(seed)
+    pairings = max(10, checkins // 20)
+    people = max(20, pairings)
+    files = _Files(folder)
+    _write_people(files, people)
+    _write_cohorts(files)
+    _write_pairings(files, pairings, people)
+    _write_milestones(files, pairings)
+    _write_checkins(files, pairings, checkins, rng)
+    _write_feedback(files, pairings)
+    return files.counts
+
+
+def _write_people(files: _Files, people: int) -> None:
     divisions = ["Corporate", "Technology", "Operations", "Commercial"]
     geos = ["EMEA", "Americas", "APAC"]
-    write(
+    files.write(
         "people.csv",
         [
             "person_id",
@@ -86,12 +106,18 @@ def write_bundle(folder: Path, checkins: int, seed: int = 7) -> dict[str, int]:
             for i in range(people)
         ),
     )
-    write(
+
+
+def _write_cohorts(files: _Files) -> None:
+    files.write(
         "cohorts.csv",
         ["cohort_id", "name", "program_type", "start_date", "end_date", "sponsor_id"],
         ([f"c{i}", f"Wave {i}", "executive", "2024-01-01", "2026-12-31", "p0"] for i in range(5)),
     )
-    write(
+
+
+def _write_pairings(files: _Files, pairings: int, people: int) -> None:
+    files.write(
         "pairings.csv",
         [
             "pairing_id",
@@ -110,14 +136,17 @@ def write_bundle(folder: Path, checkins: int, seed: int = 7) -> dict[str, int]:
                 f"p{i}",
                 f"p{(i + 1) % people}",
                 "active",
-                (start + dt.timedelta(days=i % 200)).isoformat(),
+                (START + dt.timedelta(days=i % 200)).isoformat(),
                 30,
                 "Grow as a leader",
             ]
             for i in range(pairings)
         ),
     )
-    write(
+
+
+def _write_milestones(files: _Files, pairings: int) -> None:
+    files.write(
         "milestones.csv",
         ["milestone_id", "pairing_id", "title", "due_date", "completed_date"],
         (
@@ -125,13 +154,16 @@ def write_bundle(folder: Path, checkins: int, seed: int = 7) -> dict[str, int]:
                 f"m{i}",
                 f"pr{i % pairings}",
                 "Agree the learning contract",
-                (start + dt.timedelta(days=220 + i % 100)).isoformat(),
+                (START + dt.timedelta(days=220 + i % 100)).isoformat(),
                 "",
             ]
             for i in range(pairings * 2)
         ),
     )
-    write(
+
+
+def _write_checkins(files: _Files, pairings: int, checkins: int, rng: random.Random) -> None:
+    files.write(
         "checkins.csv",
         [
             "checkin_id",
@@ -149,7 +181,7 @@ def write_bundle(folder: Path, checkins: int, seed: int = 7) -> dict[str, int]:
             [
                 f"ci{i}",
                 f"pr{i % pairings}",
-                (start + dt.timedelta(days=200 + (i // pairings) * 14 + i % 7)).isoformat(),
+                (START + dt.timedelta(days=200 + (i // pairings) * 14 + i % 7)).isoformat(),
                 rng.choice((30, 45, 60)),
                 "both",
                 rng.randint(1, 5),
@@ -161,7 +193,10 @@ def write_bundle(folder: Path, checkins: int, seed: int = 7) -> dict[str, int]:
             for i in range(checkins)
         ),
     )
-    write(
+
+
+def _write_feedback(files: _Files, pairings: int) -> None:
+    files.write(
         "feedback.csv",
         ["feedback_id", "pairing_id", "date", "source", "author_role", "visibility", "text"],
         (
@@ -177,7 +212,6 @@ def write_bundle(folder: Path, checkins: int, seed: int = 7) -> dict[str, int]:
             for i in range(pairings)
         ),
     )
-    return counts
 
 
 def main() -> None:

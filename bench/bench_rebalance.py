@@ -31,7 +31,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tandem.matching import OpenPairing, compute_rebalance, plan_rebalance
-from tandem.matching.scoring import HardRules, MatchConfig, People
+from tandem.matching.config import MatchConfig
+from tandem.matching.people import People
+from tandem.matching.rules import HardRules
 from tandem.program.bulk import upsert
 from tandem.program.db import get_engine
 from tandem.program.models import Pairing, PairingHealth, Person

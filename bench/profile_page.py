@@ -19,14 +19,15 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from bench import build
-from bench.measure import CLOCK, install_timed_engine, max_rss_bytes, measured
+from bench.measure import CLOCK, Timing, install_timed_engine, max_rss_bytes, measured
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("page", help='e.g. "pages/portfolio.py"')
     parser.add_argument("--pairings", type=int, default=50_000)
@@ -44,14 +45,29 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="regex of the functions to list (default: Tandem's own code), e.g. streamlit/elements",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _app_test(page: str, pairing: str | None) -> Any:
+    """An AppTest of app.py that opens ``page`` (with ``?pairing=`` when given)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=900)
+    if pairing:
+        at.query_params["pairing"] = pairing
+    if page != "pages/overview.py":
+        at.switch_page(page)
+    return at
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     os.chdir(PROJECT_ROOT)
     path = Path(args.db) if args.db else build.build_sqlite(args.pairings, dt.date.today())[0]
     url = f"sqlite:///{path}"
     os.environ["DATABASE_URL"] = url
     install_timed_engine(url)
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     from bench.run_all import _quiet_streamlit
 
@@ -59,22 +75,22 @@ def main(argv: list[str] | None = None) -> int:
 
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=900)
-    if args.pairing:
-        at.query_params["pairing"] = args.pairing
-    if args.page != "pages/overview.py":
-        at.switch_page(args.page)
+    at = _app_test(args.page, args.pairing)
     # A first run pays Streamlit's one-off start-up (component manifest scan, imports),
     # and the page's own imports: run the page once, so the profile is that of the
     # cold runs bench.run_all takes the median of (modules loaded, caches empty).
-    warmup = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=900)
-    if args.pairing:
-        warmup.query_params["pairing"] = args.pairing
-    if args.page != "pages/overview.py":
-        warmup.switch_page(args.page)
-    warmup.run()
+    _app_test(args.page, args.pairing).run()
     st.cache_data.clear()
     st.cache_resource.clear()
+    if args.warm:
+        at.run()
+    profiler, timing = _profiled_run(at)
+    _print_profile(args, at, profiler, timing)
+    return 0
+
+
+def _profiled_run(at: Any) -> tuple[cProfile.Profile, Timing]:
+    """One run of ``at`` with its script thread profiled and its SQL recorded."""
     # AppTest runs the script on a thread of its own: profile that thread, in
     # CPU time (the machine may be shared; wall time would measure the others).
     profiler = cProfile.Profile(time.thread_time)
@@ -84,13 +100,17 @@ def main(argv: list[str] | None = None) -> int:
         if "scriptrunner" in threading.current_thread().name.lower():
             profiler.enable()
 
-    if args.warm:
-        at.run()
     CLOCK.record = True
     threading.setprofile(start_in_thread)
     with measured() as timing:
         at.run()
     threading.setprofile(None)  # type: ignore[arg-type]
+    return profiler, timing
+
+
+def _print_profile(
+    args: argparse.Namespace, at: Any, profiler: cProfile.Profile, timing: Timing
+) -> None:
     statements = sorted(((s, q) for q, s in CLOCK.by_statement.items()), reverse=True)
     print(
         f"{args.page} {'warm' if args.warm else 'cold'}: {timing.wall:.2f} s wall, "
@@ -108,7 +128,6 @@ def main(argv: list[str] | None = None) -> int:
     for seconds, text in statements[:12]:
         cpu = CLOCK.cpu_by_statement.get(text, 0.0)
         print(f"  {seconds:7.3f}s wall {cpu:7.3f}s cpu  {' '.join(text.split())[:400]}")
-    return 0
 
 
 if __name__ == "__main__":

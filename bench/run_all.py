@@ -52,30 +52,19 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bench import bench_match, build
 from bench.measure import Timing, install_timed_engine, machine, max_rss_bytes, measured
+from bench.report import QUICK_MD, RESULTS_JSON, RESULTS_MD, load_results, render
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APP = str(PROJECT_ROOT / "app.py")
-RESULTS_JSON = build.OUT / "results.json"
-RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
-#: Hand-written analysis appended to RESULTS.md (what the numbers mean, what to fix).
-FINDINGS_MD = Path(__file__).resolve().parent / "findings.md"
-QUICK_MD = build.OUT / "RESULTS-quick.md"
-BIG = 50_000
 #: Above this size the heavy operations run once by default (the theme refresh
 #: alone takes minutes at 5,000 pairings).
 HEAVY_REPEAT_MAX = 500
-
-# Targets from issue #9 (2-core machine, 50,000 pairings, SQLite).
-TARGET_WARM = 0.5
-TARGET_COLD = 3.0
-TARGET_IMPORT = 100_000
-TARGET_RSS = 1024**3
 
 
 def _say(message: str) -> None:
@@ -251,6 +240,40 @@ def _discard(backend: str, url: str, name: str | None) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+@dataclass
+class _HeavyRuns:
+    """The measurements of every run of the heavy operations, one list per operation."""
+
+    imports: list[Timing] = field(default_factory=list)
+    themes: list[Timing] = field(default_factory=list)
+    health: list[Timing] = field(default_factory=list)
+    stats: list[Timing] = field(default_factory=list)
+    rebalance: list[Timing] = field(default_factory=list)
+    impact: list[Timing] = field(default_factory=list)
+    codings: list[dict[str, Any]] = field(default_factory=list)
+    rows: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        """Medians per operation; the import also in rows per second."""
+        rows = self.rows
+        import_summary = _summary(self.imports)
+        import_summary["rows"] = float(rows)
+        import_summary["rows_per_s"] = _median([rows / t.wall for t in self.imports])
+        import_summary["rows_per_cpu_s"] = _median([rows / t.cpu for t in self.imports])
+        codings = self.codings
+        return {
+            "import": import_summary,
+            "themes": _summary(self.themes),
+            "health": _summary(self.health),
+            "pairing_stats": _summary(self.stats),
+            "rebalance": _summary(self.rebalance),
+            "impact": _summary(self.impact),
+            "themes_after_coding": {
+                key: _median([c[key] for c in codings]) for key in (codings[0] if codings else {})
+            },
+        }
+
+
 def bench_heavy(
     backend: str,
     source_url: str,
@@ -260,95 +283,94 @@ def bench_heavy(
     skip_rebalancing: bool = False,
 ) -> tuple[dict[str, Any], tuple[str, str | None]]:
     """Import, theme refresh, health refresh and rebalancing; returns the last database."""
-    from bench.themes.bench_live import describe, time_codings
-    from tandem.health import refresh_health
-    from tandem.impact import refresh_impact
-    from tandem.matching import compute_rebalance, refresh_rebalance_plan
-    from tandem.portfolio.pairing_stats import refresh_pairing_stats
-    from tandem.program.bundle import export_bundle, import_bundle
+    from tandem.program.bundle import export_bundle
     from tandem.program.db import get_engine
-    from tandem.refresh import update_planner_statistics
-    from tandem.themes.refresh import refresh_themes
 
     bundle = folder / "bundle"
     if not bundle.exists():
         with measured() as timing:
             export_bundle(get_engine(source_url), bundle)
         _say(f"  exported the bundle in {timing.wall:.1f}s")
-    imports: list[Timing] = []
-    themes: list[Timing] = []
-    health: list[Timing] = []
-    stats: list[Timing] = []
-    rebalance: list[Timing] = []
-    impact: list[Timing] = []
-    codings: list[dict[str, Any]] = []
-    rows = 0
+    runs = _HeavyRuns()
     kept: tuple[str, str | None] | None = None
     for run in range(repeat):
         url, name = _empty_database(backend, f"{backend}_{pairings}", folder)
         engine = install_timed_engine(url)
-        with measured() as timing:
-            report = import_bundle(engine, bundle, actor="bench")
-        rows = sum(report.rows.values())
-        timing.extra["rows"] = rows
-        imports.append(timing)
-        _say(f"  import {rows:,} rows in {timing.wall:.1f}s ({rows / timing.wall:,.0f} rows/s)")
-        if pairings <= build.THEME_REFRESH_MAX:
-            with measured() as timing:
-                refresh_themes(engine, actor="bench")
-            themes.append(timing)
-            _say(f"  theme refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
-            if run == repeat - 1:  # a lead codes notes: the update of the notes like them
-                codings = time_codings(engine)
-                _say(f"  {describe(codings)}")
-        else:
-            # Not timed at this size (see build.THEME_REFRESH_MAX); health
-            # still needs the sentiment a refresh writes.
-            build.synthetic_analysis(engine)
-        with measured() as timing:
-            refresh_health(engine, actor="bench")
-        health.append(timing)
-        _say(f"  health refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
-        with measured() as timing, engine.begin() as connection:
-            refresh_pairing_stats(connection, dt.date.today())
-        stats.append(timing)
-        _say(f"  roll-up refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
-        if not skip_rebalancing:
-            with measured() as timing:
-                compute_rebalance(engine)
-            rebalance.append(timing)
-            _say(f"  rebalancing {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
-        # What a refreshed deployment serves: the plan stored for the saved
-        # weights (the Rebalancing page reads it instead of planning on view).
-        refresh_rebalance_plan(engine)
-        # ... and the Impact page's reports (the program and each cohort, 12 months).
-        with measured() as timing:
-            stored = refresh_impact(engine)
-        timing.extra["reports"] = stored
-        impact.append(timing)
-        _say(f"  impact reports ({stored}) {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
-        # ... and the planner statistics that ``refresh_all`` ends with.
-        update_planner_statistics(engine)
+        _time_import(engine, bundle, runs)
+        _time_refreshes(engine, pairings, runs, last=run == repeat - 1)
+        _time_plans(engine, runs, skip_rebalancing)
         if run < repeat - 1:
             _discard(backend, url, name)
         else:
             kept = (url, name)
     assert kept is not None
-    import_summary = _summary(imports)
-    import_summary["rows"] = float(rows)
-    import_summary["rows_per_s"] = _median([rows / t.wall for t in imports])
-    import_summary["rows_per_cpu_s"] = _median([rows / t.cpu for t in imports])
-    return {
-        "import": import_summary,
-        "themes": _summary(themes),
-        "health": _summary(health),
-        "pairing_stats": _summary(stats),
-        "rebalance": _summary(rebalance),
-        "impact": _summary(impact),
-        "themes_after_coding": {
-            key: _median([c[key] for c in codings]) for key in (codings[0] if codings else {})
-        },
-    }, kept
+    return runs.summary(), kept
+
+
+def _time_import(engine: Any, bundle: Path, runs: _HeavyRuns) -> None:
+    """The bundle imported into the empty database (rows per second over every file)."""
+    from tandem.program.bundle import import_bundle
+
+    with measured() as timing:
+        report = import_bundle(engine, bundle, actor="bench")
+    runs.rows = sum(report.rows.values())
+    timing.extra["rows"] = runs.rows
+    runs.imports.append(timing)
+    rows = runs.rows
+    _say(f"  import {rows:,} rows in {timing.wall:.1f}s ({rows / timing.wall:,.0f} rows/s)")
+
+
+def _time_refreshes(engine: Any, pairings: int, runs: _HeavyRuns, *, last: bool) -> None:
+    """Theme refresh (and, on the last run, a lead's codings), health and the roll-ups."""
+    from bench.themes.bench_live import describe, time_codings
+    from tandem.health import refresh_health
+    from tandem.portfolio.pairing_stats import refresh_pairing_stats
+    from tandem.themes.refresh import refresh_themes
+
+    if pairings <= build.THEME_REFRESH_MAX:
+        with measured() as timing:
+            refresh_themes(engine, actor="bench")
+        runs.themes.append(timing)
+        _say(f"  theme refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
+        if last:  # a lead codes notes: the update of the notes like them
+            runs.codings = time_codings(engine)
+            _say(f"  {describe(runs.codings)}")
+    else:
+        # Not timed at this size (see build.THEME_REFRESH_MAX); health
+        # still needs the sentiment a refresh writes.
+        build.synthetic_analysis(engine)
+    with measured() as timing:
+        refresh_health(engine, actor="bench")
+    runs.health.append(timing)
+    _say(f"  health refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
+    with measured() as timing, engine.begin() as connection:
+        refresh_pairing_stats(connection, dt.date.today())
+    runs.stats.append(timing)
+    _say(f"  roll-up refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
+
+
+def _time_plans(engine: Any, runs: _HeavyRuns, skip_rebalancing: bool) -> None:
+    """Rebalancing, then what a refreshed deployment serves: the stored plan, the
+    Impact page's reports and the planner statistics ``refresh_all`` ends with."""
+    from tandem.impact import refresh_impact
+    from tandem.matching import compute_rebalance, refresh_rebalance_plan
+    from tandem.refresh import update_planner_statistics
+
+    if not skip_rebalancing:
+        with measured() as timing:
+            compute_rebalance(engine)
+        runs.rebalance.append(timing)
+        _say(f"  rebalancing {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
+    # The plan stored for the saved weights (the Rebalancing page reads it
+    # instead of planning on view).
+    refresh_rebalance_plan(engine)
+    # The Impact page's reports (the program and each cohort, 12 months).
+    with measured() as timing:
+        stored = refresh_impact(engine)
+    timing.extra["reports"] = stored
+    runs.impact.append(timing)
+    _say(f"  impact reports ({stored}) {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
+    update_planner_statistics(engine)
 
 
 # --------------------------------------------------------------------------- one size
@@ -416,233 +438,7 @@ def bench_size(
     return entry
 
 
-# --------------------------------------------------------------------------- report
-
-
-def _pages_peak(entry: dict[str, Any]) -> float:
-    """The highest resident memory sampled during any page run.
-
-    (Not the pages process's ``ru_maxrss``: on Linux a child started from a
-    large parent inherits the parent's peak at fork, which would count the
-    benchmark's own import and refreshes.)
-    """
-    return max(
-        (
-            max(page["cold"]["peak_rss"], page["warm"]["peak_rss"])
-            for page in entry["pages"].values()
-            if not page.get("skipped")
-        ),
-        default=0.0,
-    )
-
-
-def _mib(value: float) -> str:
-    return f"{value / 2**20:,.0f} MiB"
-
-
-def _verdict(ok: bool) -> str:
-    return "met" if ok else "**not met**"
-
-
-def render(entries: list[dict[str, Any]], info: dict[str, str]) -> str:
-    lines = [
-        "# Benchmark results",
-        "",
-        "Written by `make bench` (`python -m bench.run_all`); see bench/run_all.py for what is",
-        "measured and how.  Seconds are wall-clock medians; *cpu* is the CPU time of the",
-        "benchmark process (on SQLite it includes the database engine, on PostgreSQL the",
-        "server's work is not in it); *SQL* is time inside the database driver (on SQLite",
-        "execute and every fetch, since SQLite computes rows as they are fetched); *outside*",
-        "is wall minus SQL.  Peak RSS is the process's resident memory during the run",
-        "(sampled every 10 ms; the process holds every earlier page's caches too).",
-        "The machine is shared: the load average at each measurement is given, and with a",
-        "load above the core count wall times are inflated, CPU times much less so.",
-        "",
-        "## Machine",
-        "",
-    ]
-    for key, value in info.items():
-        lines.append(f"- {key}: {value}")
-    lines.append("")
-    for entry in sorted(entries, key=lambda e: (e["backend"], e["pairings"])):
-        lines += _render_entry(entry)
-    big = next(
-        (e for e in entries if e["backend"] == "sqlite" and e["pairings"] == BIG and "pages" in e),
-        None,
-    )
-    if big is not None:
-        lines += _render_targets(big)
-    if bench_match.OUT.exists():
-        lines += bench_match.render(json.loads(bench_match.OUT.read_text()))
-    if FINDINGS_MD.exists():
-        lines += ["", FINDINGS_MD.read_text().strip(), ""]
-    return "\n".join(lines) + "\n"
-
-
-def _render_entry(entry: dict[str, Any]) -> list[str]:
-    backend = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[entry["backend"]]
-    load = entry.get("load_before", [0, 0, 0])
-    lines = [
-        f"## {backend}, {entry['pairings']:,} pairings",
-        "",
-        f"Run {entry['date']}, {entry['repeat']} page run(s), {entry['heavy_repeat']} run(s) of "
-        f"the heavy operations; load average before {load[0]:.1f}, after "
-        f"{entry.get('load_after', [0])[0]:.1f}; peak RSS of the process running the pages "
-        f"{_mib(_pages_peak(entry))} (sampled every 10 ms).",
-        "",
-        "| page | cold s | cold cpu s | cold SQL s | outside ÷ in SQL (cold) | warm s "
-        "| warm cpu s | warm SQL s | peak RSS | load |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for page in entry["pages"].values():
-        if page.get("skipped"):
-            lines.append(f"| {page['title']} | not run (see the notes) | | | | | | | | |")
-            continue
-        c, w = page["cold"], page["warm"]
-        note = f" ⚠ {page['problem']}" if page.get("problem") else ""
-        lines.append(
-            f"| {page['title']}{note} | {c['wall']:.2f} | {c['cpu']:.2f} | {c['sql']:.2f} "
-            f"| {_outside_ratio(c):.1f} | {w['wall']:.2f} | {w['cpu']:.2f} | {w['sql']:.3f} "
-            f"| {_mib(max(c['peak_rss'], w['peak_rss']))} | {c['load']:.1f} |"
-        )
-    heavy = entry["heavy"]
-    imp = heavy["import"]
-    demo = entry.get("demo") or {}
-    lines += [
-        "",
-        "| operation | s | cpu s | detail |",
-        "|---|---:|---:|---|",
-        f"| import (bundle → empty database) | {imp['wall']:.1f} | {imp['cpu']:.1f} "
-        f"| {imp['rows']:,.0f} rows, **{imp['rows_per_s']:,.0f} rows/s** "
-        f"({imp['rows_per_cpu_s']:,.0f} per CPU s), peak RSS {_mib(imp['peak_rss'])} |",
-        _theme_row(heavy["themes"], entry["pairings"]),
-        *(
-            [
-                f"| a lead codes a note: the notes like it re-read (update_after_coding) "
-                f"| {coding['update_wall']:.1f} | {coding['update_cpu']:.1f} "
-                f"| {coding['candidates']:,.0f} notes re-read; the coding queue "
-                f"{coding['queue_wall']:.1f} s |"
-            ]
-            if (coding := heavy.get("themes_after_coding"))
-            else []
-        ),
-        f"| health refresh | {heavy['health']['wall']:.1f} | {heavy['health']['cpu']:.1f} "
-        f"| SQL {heavy['health']['sql']:.1f} s, peak RSS {_mib(heavy['health']['peak_rss'])} |",
-        *(
-            [
-                f"| per-pairing roll-ups (pairing_stats) | {heavy['pairing_stats']['wall']:.1f} "
-                f"| {heavy['pairing_stats']['cpu']:.1f} "
-                f"| peak RSS {_mib(heavy['pairing_stats']['peak_rss'])} |"
-            ]
-            if heavy.get("pairing_stats", {}).get("runs")
-            else []
-        ),
-        _rebalance_row(heavy["rebalance"]),
-        *(
-            [
-                f"| Impact reports (refresh_impact: the program and each cohort) "
-                f"| {heavy['impact']['wall']:.1f} | {heavy['impact']['cpu']:.1f} "
-                f"| peak RSS {_mib(heavy['impact']['peak_rss'])} |"
-            ]
-            if heavy.get("impact", {}).get("runs")
-            else []
-        ),
-    ]
-    if demo.get("demo_seconds"):
-        lines.append(
-            f"| demo generation (SQLite, built once) | {demo['demo_seconds']:.1f} | "
-            f"| {demo['demo_rows']:,} rows; first refresh_all {demo['refresh_seconds']:.1f} s |"
-        )
-    lines.append("")
-    return lines
-
-
-def _outside_ratio(run: dict[str, float]) -> float:
-    """Time outside SQL over time in it.  On SQLite in CPU seconds (the engine runs
-    in the process, so neither side counts waiting for a core on a loaded
-    machine); on PostgreSQL the server's CPU is not ours to see: wall seconds."""
-    if run.get("sql_cpu"):
-        return (run["cpu"] - run["sql_cpu"]) / run["sql_cpu"]
-    if run["sql"]:
-        return (run["wall"] - run["sql"]) / run["sql"]
-    return float("inf")
-
-
-def _rebalance_row(run: dict[str, float]) -> str:
-    if not run.get("runs"):
-        return "| rebalancing (compute_rebalance) | not run | | see the notes |"
-    return (
-        f"| rebalancing (compute_rebalance) | {run['wall']:.1f} | {run['cpu']:.1f} "
-        f"| SQL {run['sql']:.1f} s, peak RSS {_mib(run['peak_rss'])} |"
-    )
-
-
-def _theme_row(themes: dict[str, float], pairings: int) -> str:
-    if not themes.get("runs"):
-        return (
-            f"| theme refresh (all notes new) | not run | | above "
-            f"{build.THEME_REFRESH_MAX:,} pairings the benchmark writes synthetic results |"
-        )
-    return (
-        f"| theme refresh (all notes new) | {themes['wall']:.1f} | {themes['cpu']:.1f} "
-        f"| peak RSS of this process {_mib(themes['peak_rss'])} (workers not included) |"
-    )
-
-
-#: Pages whose cold run costs less than this are left out of the outside/in-SQL
-#: target: their time is Streamlit's own frame, whatever the database does.
-RATIO_MIN_CPU = 0.5
-
-
-def _render_targets(entry: dict[str, Any]) -> list[str]:
-    pages = {k: p for k, p in entry["pages"].items() if not p.get("skipped")}
-    skipped = [p["title"] for p in entry["pages"].values() if p.get("skipped")]
-    unmeasured = (
-        f"; not measurable: {', '.join(skipped)} (ran out of memory, see the notes)"
-        if skipped
-        else ""
-    )
-    worst_warm = max(pages.values(), key=lambda p: p["warm"]["wall"])
-    worst_cold = max(pages.values(), key=lambda p: p["cold"]["wall"])
-    ratio = {
-        k: _outside_ratio(p["cold"]) for k, p in pages.items() if p["cold"]["cpu"] >= RATIO_MIN_CPU
-    }
-    over = [f"{pages[k]['title']} ({v:.1f})" for k, v in ratio.items() if v > 1]
-    rss = _pages_peak(entry)
-    imp = entry["heavy"]["import"]["rows_per_s"]
-    warm_ok = _verdict(worst_warm["warm"]["wall"] < TARGET_WARM and not skipped)
-    cold_ok = _verdict(worst_cold["cold"]["wall"] < TARGET_COLD and not skipped)
-    return [
-        "## Targets (SQLite, 50,000 pairings)",
-        "",
-        "| target | verdict | measured |",
-        "|---|---|---|",
-        f"| every page warm < {TARGET_WARM} s | {warm_ok} "
-        f"| slowest measured: {worst_warm['title']} {worst_warm['warm']['wall']:.2f} s"
-        f"{unmeasured} |",
-        f"| every page cold < {TARGET_COLD} s | {cold_ok} "
-        f"| slowest measured: {worst_cold['title']} {worst_cold['cold']['wall']:.2f} s"
-        f"{unmeasured} |",
-        f"| time outside SQL ≤ time in SQL (cold runs, CPU) | {_verdict(not over)} "
-        f"| outside/SQL above 1: {', '.join(over) or 'none'} (pages under "
-        f"{RATIO_MIN_CPU} CPU s cold not counted) |",
-        f"| import ≥ {TARGET_IMPORT:,} rows/s | {_verdict(imp >= TARGET_IMPORT)} "
-        f"| {imp:,.0f} rows/s (bundle exported from the program, into an empty database) |",
-        f"| process memory < 1 GiB (the pages' process) | "
-        f"{_verdict(rss < TARGET_RSS and not skipped)} "
-        f"| peak {_mib(rss)}{unmeasured}; import peaks at "
-        f"{_mib(entry['heavy']['import']['peak_rss'])} |",
-        "",
-    ]
-
-
-def _load_results() -> list[dict[str, Any]]:
-    if RESULTS_JSON.exists():
-        return list(json.loads(RESULTS_JSON.read_text()))
-    return []
-
-
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Tandem benchmarks (writes bench/RESULTS.md)")
     parser.add_argument("--sizes", default="500,5000,50000", help="pairings, comma-separated")
     parser.add_argument("--backends", default="sqlite,postgresql", help="sqlite,postgresql")
@@ -677,6 +473,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="SQLite: time the pages only, keep the stored import/refresh results",
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     skip_pages = frozenset(p.strip() for p in args.skip_pages.split(",") if p.strip())
     if args.pages_worker:
@@ -686,13 +487,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"pages": results, "max_rss": max_rss_bytes()}))
         return 0
     if args.render_only:
-        info = machine()
-        info["postgresql"] = build.pg_server_version()
-        stored_results = _load_results()
-        dates = sorted(e["date"] for e in stored_results)
-        info["measured"] = f"{dates[0]} to {dates[-1]}" if dates else "never"
-        info["written"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        RESULTS_MD.write_text(render(stored_results, info))
+        _render_stored()
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
@@ -704,18 +499,50 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown backend {backend!r}")
     sys.path.insert(0, str(PROJECT_ROOT))
     os.chdir(PROJECT_ROOT)
-    info = machine()
-    info["postgresql"] = build.pg_server_version()
-    stored = [] if args.quick else _load_results()
-    new: list[dict[str, Any]] = []
+    # Each step reports whether it failed; a failed step never stops the others.
     failed = False
     if not args.skip_matching:
-        try:
-            result = bench_match.run(repeat)
-            _say(f"matching a cohort: {result['wall_s']:.2f}s (cpu {result['cpu_s']:.2f})")
-        except Exception:  # the sizes still run
-            _say(f"matching a cohort FAILED:\n{traceback.format_exc()}")
-            failed = True
+        failed |= not _time_matching(repeat)
+    failed |= not _bench_sizes(args, sizes, backends, repeat, skip_pages)
+    _say(f"wrote {QUICK_MD if args.quick else RESULTS_MD}")
+    return 1 if failed else 0
+
+
+def _render_stored() -> None:
+    """``--render-only``: bench/RESULTS.md again from the stored results."""
+    info = machine()
+    info["postgresql"] = build.pg_server_version()
+    stored_results = load_results()
+    dates = sorted(e["date"] for e in stored_results)
+    info["measured"] = f"{dates[0]} to {dates[-1]}" if dates else "never"
+    info["written"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    RESULTS_MD.write_text(render(stored_results, info))
+
+
+def _time_matching(repeat: int) -> bool:
+    """Matching a cohort's sign-ups (``bench.bench_match``); False when it failed."""
+    try:
+        result = bench_match.run(repeat)
+        _say(f"matching a cohort: {result['wall_s']:.2f}s (cpu {result['cpu_s']:.2f})")
+    except Exception:  # the sizes still run
+        _say(f"matching a cohort FAILED:\n{traceback.format_exc()}")
+        return False
+    return True
+
+
+def _bench_sizes(
+    args: argparse.Namespace,
+    sizes: list[int],
+    backends: list[str],
+    repeat: int,
+    skip_pages: frozenset[str],
+) -> bool:
+    """Every size on every backend, the report rewritten after each; False if any failed."""
+    info = machine()
+    info["postgresql"] = build.pg_server_version()
+    stored = [] if args.quick else load_results()
+    new: list[dict[str, Any]] = []
+    ok = True
     for pairings in sizes:
         for backend in backends:
             heavy = args.heavy_repeat or (1 if pairings > HEAVY_REPEAT_MAX else repeat)
@@ -735,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             except Exception:  # one failed size must not lose the others
                 _say(f"{backend}, {pairings:,} pairings FAILED:\n{traceback.format_exc()}")
-                failed = True
+                ok = False
                 continue
             new.append(entry)
             key = (backend, pairings)
@@ -749,8 +576,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             info["written"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
             target.write_text(render(stored if not args.quick else new, info))
-    _say(f"wrote {QUICK_MD if args.quick else RESULTS_MD}")
-    return 1 if failed else 0
+    return ok
 
 
 if __name__ == "__main__":

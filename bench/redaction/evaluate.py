@@ -31,6 +31,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -313,7 +314,18 @@ def _pct(value: float) -> str:
     return f"{100 * value:.2f} %"
 
 
+def _score_row(label: str, result: Score) -> str:
+    """One rule's figures as a table row (the labelled and the held-out tables alike)."""
+    return (
+        f"| {label} | {_pct(result.recall)} ({result.caught}/{result.names}) "
+        f"| {_pct(result.promised_recall)} "
+        f"| {_pct(result.kept_share)} ({result.kept}/{result.ordinary}) "
+        f"| {_pct(result.name_words_share)} ({result.name_words_kept}/{result.name_words}) |"
+    )
+
+
 def report(write: bool) -> None:
+    """Score the rule and its alternatives, check the demo program, time it; print (and write)."""
     notes, people = load_notes(), load_people()
     index = NameIndex.from_names(people)
     main = score(notes, index)
@@ -327,6 +339,24 @@ def report(write: bool) -> None:
     speed = timing()
     demo_words = demo_name_words()
 
+    lines = _labelled_section(notes, people, main, rows)
+    lines += _holdout_section(score(load_notes(HOLDOUT), index))
+    lines += ["", "### Names missed", ""]
+    lines += [f"- {line}" for line in main.missed] or ["None."]
+    lines += ["", "### Ordinary words redacted", ""]
+    lines += [f"- {line}" for line in main.over] or ["None."]
+    lines += _demo_section(demo, large)
+    lines += _ordinary_section(demo_words)
+    lines += _speed_section(speed)
+    text = "\n".join(lines)
+    print(text)
+    if write:
+        RESULTS.write_text(text, encoding="utf-8")
+
+
+def _labelled_section(
+    notes: list[Note], people: list[str], main: Score, rows: list[tuple[str, Score]]
+) -> list[str]:
     lines = [
         "# Redaction: names taken, words kept",
         "",
@@ -352,15 +382,11 @@ def report(write: bool) -> None:
         "| name-words used as words, kept |",
         "|---|---|---|---|---|",
     ]
-    for label, result in rows:
-        lines.append(
-            f"| {label} | {_pct(result.recall)} ({result.caught}/{result.names}) "
-            f"| {_pct(result.promised_recall)} "
-            f"| {_pct(result.kept_share)} ({result.kept}/{result.ordinary}) "
-            f"| {_pct(result.name_words_share)} ({result.name_words_kept}/{result.name_words}) |"
-        )
-    holdout = score(load_notes(HOLDOUT), index)
-    lines += [
+    return lines + [_score_row(label, result) for label, result in rows]
+
+
+def _holdout_section(holdout: Score) -> list[str]:
+    return [
         "",
         "The rules were then tuned on this set, so its figures are in-sample.  "
         f"`holdout_notes.csv` ({holdout.names} name tokens, {holdout.ordinary} ordinary "
@@ -369,21 +395,16 @@ def report(write: bool) -> None:
         "| held-out set | recall of names | recall of promised names | ordinary words kept "
         "| name-words used as words, kept |",
         "|---|---|---|---|---|",
-        f"| this rule | {_pct(holdout.recall)} ({holdout.caught}/{holdout.names}) "
-        f"| {_pct(holdout.promised_recall)} "
-        f"| {_pct(holdout.kept_share)} ({holdout.kept}/{holdout.ordinary}) "
-        f"| {_pct(holdout.name_words_share)} "
-        f"({holdout.name_words_kept}/{holdout.name_words}) |",
+        _score_row("this rule", holdout),
         "",
         "Held-out misses and over-redactions: "
         + ("; ".join(holdout.missed + holdout.over) or "none")
         + ".",
     ]
-    lines += ["", "### Names missed", ""]
-    lines += [f"- {line}" for line in main.missed] or ["None."]
-    lines += ["", "### Ordinary words redacted", ""]
-    lines += [f"- {line}" for line in main.over] or ["None."]
-    lines += [
+
+
+def _demo_section(demo: dict[str, int], large: dict[str, int]) -> list[str]:
+    return [
         "",
         "## The demo program (seed 7, 200 pairings)",
         "",
@@ -402,6 +423,11 @@ def report(write: bool) -> None:
         "of the pairing's own mentor's or mentee's name written capitalised (\"Grace\",",
         '"Long"), or their Chinese name in characters.',
         "",
+    ]
+
+
+def _ordinary_section(demo_words: dict[str, Any]) -> list[str]:
+    return [
         "## Which name words are ordinary words",
         "",
         "A name word is ordinary when pyspellchecker's English list counts at least",
@@ -422,6 +448,11 @@ def report(write: bool) -> None:
         + '; 3,000 keeps those names in every case ("30 min" loses "min"), the',
         "privacy side: the labelled figures are the same at 1,000 and 3,000.",
         "",
+    ]
+
+
+def _speed_section(speed: dict[str, float]) -> list[str]:
+    return [
         f"## Speed ({speed['people']:,.0f} demo names, CPU seconds)",
         "",
         f"- loading the English lexicon (once per process): {speed['lexicon']:.2f} s",
@@ -432,10 +463,6 @@ def report(write: bool) -> None:
         f"then {speed['view_again']:.2f} s",
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if write:
-        RESULTS.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

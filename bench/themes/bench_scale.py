@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 
 from bench.themes.bench_themes import load
 from tandem.program.bulk import upsert
@@ -91,6 +91,10 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _say(message: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=500_000)
@@ -98,85 +102,105 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = Path(args.out or tempfile.mkdtemp(prefix="bench_scale_"))
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"themes_{args.notes}.db"
-    path.unlink(missing_ok=True)
-    url = f"sqlite:///{path}"
-    metadata.create_all(get_engine(url))
+    url = _fill_database(folder / f"themes_{args.notes}.db", args.notes)
     engine = get_engine(url)
-    write(url, notes(args.notes))
-    with transaction(engine) as session:
-        # Written a day ago, as in a program that is running: notes written
-        # within the refresh's SETTLE_MARGIN are re-checked by their text.
-        yesterday = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=1)
-        session.execute(update(Feedback).values(updated_at=yesterday))
     lines = [
         f"### {args.notes:,} synthetic notes, SQLite "
         f"(load average at start {os.getloadavg()[0]:.1f}, {dt.date.today()})",
         "",
     ]
+    # Each step prints its line as it finishes (a run takes a while), then all at the end.
+    for step in (
+        lambda: _full_refresh(engine),
+        lambda: _incremental_refreshes(engine, url, args.notes),
+        lambda: _unchanged_refresh(engine),
+        lambda: _hand_coded_refresh(engine),
+        lambda: _edited_refresh(engine),
+    ):
+        lines.append(step())
+        print(lines[-1], flush=True)
+    dispose_engine(url)
+    print("\n".join(lines))
+    return 0
 
-    def say(message: str) -> None:
-        print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
+def _fill_database(path: Path, count: int) -> str:
+    """A new SQLite file holding ``count`` notes written a day ago; its URL."""
+    path.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    metadata.create_all(get_engine(url))
+    write(url, notes(count))
+    with transaction(get_engine(url)) as session:
+        # Written a day ago, as in a program that is running: notes written
+        # within the refresh's SETTLE_MARGIN are re-checked by their text.
+        yesterday = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=1)
+        session.execute(update(Feedback).values(updated_at=yesterday))
+    return url
+
+
+def _full_refresh(engine: Engine) -> str:
     workers_cpu = children_cpu()
-    wall, cpu, report = timed(lambda: refresh_themes(engine, progress=say))
+    wall, cpu, report = timed(lambda: refresh_themes(engine, progress=_say))
     workers_cpu = children_cpu() - workers_cpu
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    lines.append(
+    return (
         f"- full refresh: {wall:.1f} s wall; CPU {cpu:.1f} s main process + {workers_cpu:.1f} s"
         f" in the workers; worker peak memory {peak:.0f} MiB; main process peak"
         f" {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
         f" ({report.recomputed:,} notes, {report.assigned:,} assigned, {report.coded:,} coded;"
         f" load now {os.getloadavg()[0]:.1f})"
     )
-    print(lines[-1], flush=True)
 
+
+def _incremental_refreshes(engine: Engine, url: str, count: int) -> str:
     rounds = []
     for round_ in range(3):
         # New notes arrive uncoded (a lead codes later; a newly coded note the
         # model learns from recomputes everything, as it should).
-        write(url, notes(1_000, start=args.notes + 1_000 * round_, seed=100, coded_share=0))
+        write(url, notes(1_000, start=count + 1_000 * round_, seed=100, coded_share=0))
         rounds.append(timed(lambda: refresh_themes(engine)))
         assert rounds[-1][2].recomputed == 1_000, rounds[-1][2]
-    lines.append(
+    return (
         "- incremental, 1,000 new notes (median of 3): "
         f"{statistics.median(r[0] for r in rounds):.2f} s wall /"
         f" {statistics.median(r[1] for r in rounds):.2f} s CPU"
         f" (each: {', '.join(f'{r[0]:.2f}' for r in rounds)} s)"
     )
-    print(lines[-1], flush=True)
+
+
+def _unchanged_refresh(engine: Engine) -> str:
     wall, cpu, report = timed(lambda: refresh_themes(engine))
     assert report.recomputed == 0, report
-    lines.append(f"- nothing changed: {wall:.2f} s wall / {cpu:.2f} s CPU")
-    print(lines[-1], flush=True)
+    return f"- nothing changed: {wall:.2f} s wall / {cpu:.2f} s CPU"
 
-    with transaction(engine) as session:  # an old note coded by hand: model unchanged
+
+def _refresh_after_edit(
+    engine: Engine, feedback_id: str, **values: str
+) -> tuple[float, float, RefreshReport]:
+    """Change one note, then time the refresh that follows."""
+    with transaction(engine) as session:
         session.execute(
-            update(Feedback)
-            .where(Feedback.feedback_id == "n0000001")
-            .values(coded_theme="Delegation")
+            update(Feedback).where(Feedback.feedback_id == feedback_id).values(**values)
         )
-    wall, cpu, report = timed(lambda: refresh_themes(engine))
-    lines.append(
+    return timed(lambda: refresh_themes(engine))
+
+
+def _hand_coded_refresh(engine: Engine) -> str:
+    # An old note coded by hand: the model is unchanged.
+    wall, cpu, report = _refresh_after_edit(engine, "n0000001", coded_theme="Delegation")
+    return (
         f"- one old note hand-coded: {wall:.2f} s wall / {cpu:.2f} s CPU"
         f" ({report.recomputed} recomputed)"
     )
-    print(lines[-1], flush=True)
-    with transaction(engine) as session:
-        session.execute(
-            update(Feedback)
-            .where(Feedback.feedback_id == "n0000002")
-            .values(text="We keep cancelling; radio silence since March.")
-        )
-    wall, cpu, report = timed(lambda: refresh_themes(engine))
-    lines.append(
+
+
+def _edited_refresh(engine: Engine) -> str:
+    text = "We keep cancelling; radio silence since March."
+    wall, cpu, report = _refresh_after_edit(engine, "n0000002", text=text)
+    return (
         f"- one note's text edited: {wall:.2f} s wall / {cpu:.2f} s CPU"
         f" ({report.recomputed} recomputed; load now {os.getloadavg()[0]:.1f})"
     )
-    print(lines[-1], flush=True)
-    dispose_engine(url)
-    print("\n".join(lines))
-    return 0
 
 
 if __name__ == "__main__":

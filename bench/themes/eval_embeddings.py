@@ -22,6 +22,7 @@ import csv
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,28 @@ def standardise(scores: np.ndarray) -> np.ndarray:
     return centred / np.maximum(scores.std(axis=1, keepdims=True), 1e-9)
 
 
+@dataclass
+class _Views:
+    """Per note set: each way of scoring the notes against the themes, the true
+    themes, and which notes the lexical engine places at all (its gate)."""
+
+    names: np.ndarray
+    scores: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    truths: dict[str, list[str]] = field(default_factory=dict)
+    gates: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def ami(self, note_set: str, view: str) -> float:
+        return ami(
+            self.truths[note_set], self.names, self.scores[note_set][view], self.gates[note_set]
+        )
+
+    def hybrid_ami(self, note_set: str, view: str, weight: float) -> float:
+        """Lexical + ``weight`` × ``view``, both standardised per note."""
+        scores = self.scores[note_set]
+        mixed = standardise(scores["lexical"]) + weight * standardise(scores[view])
+        return ami(self.truths[note_set], self.names, mixed, self.gates[note_set])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-speed", action="store_true")
@@ -75,23 +98,36 @@ def main() -> int:
     import torch
 
     torch.set_num_threads(2)
-    codebook = default_codebook()
-    if args.without_fifth_pass:
-        codebook = [
-            CodebookTheme(
-                theme.name,
-                theme.description,
-                tuple(
-                    e for e in theme.examples if e not in EXAMPLES_BY_PASS[theme.name]["implied"]
-                ),
-            )
-            for theme in codebook
-        ]
-    names = np.array([theme.name for theme in codebook])
+    codebook = _codebook(without_fifth_pass=args.without_fifth_pass)
     lexical = ThemeModel(codebook)
     if args.speed_only:
         speed(lexical)
         return 0
+    views = _score_sets(codebook, lexical)
+    print("\n".join(_table(views)))
+    if not args.skip_speed:
+        speed(lexical)
+    return 0
+
+
+def _codebook(*, without_fifth_pass: bool) -> list[CodebookTheme]:
+    codebook = default_codebook()
+    if not without_fifth_pass:
+        return codebook
+    return [
+        CodebookTheme(
+            theme.name,
+            theme.description,
+            tuple(e for e in theme.examples if e not in EXAMPLES_BY_PASS[theme.name]["implied"]),
+        )
+        for theme in codebook
+    ]
+
+
+def _score_sets(codebook: list[CodebookTheme], lexical: ThemeModel) -> _Views:
+    """Every note set scored lexically and against the embedded codebook prototypes."""
+    views = _Views(np.array([theme.name for theme in codebook]))
+    themes = len(views.names)
     proto_texts, labels, weights = embeddings.prototypes(codebook)
     start = time.process_time()
     proto_vectors = embeddings.embed(proto_texts)
@@ -100,68 +136,41 @@ def main() -> int:
     # Few-shot classifier on the prototype embeddings (the embedding counterpart
     # of the lexical engine's naive Bayes).
     classifier = LogisticRegression(C=10.0, max_iter=5000).fit(proto_vectors, labels)
-
-    views: dict[str, dict[str, np.ndarray]] = {}
-    truths: dict[str, list[str]] = {}
-    gates: dict[str, np.ndarray] = {}
     for name in SETS:
         rows = load(name)
         texts = [r["text"] for r in rows]
-        truths[name] = [r["theme"] for r in rows]
+        views.truths[name] = [r["theme"] for r in rows]
         vectors = embeddings.embed(texts)
         found = lexical.assign(texts)
-        gates[name] = np.array([a.theme is not None for a in found])
-        views[name] = {
-            "lexical": lexical.scores(texts),
-            "emb k=1": embeddings.similarity_to_prototypes(
-                vectors, proto_vectors, labels, weights, len(names), 1
-            ),
-            "emb k=3": embeddings.similarity_to_prototypes(
-                vectors, proto_vectors, labels, weights, len(names), 3
-            ),
-            "emb k=5": embeddings.similarity_to_prototypes(
-                vectors, proto_vectors, labels, weights, len(names), 5
-            ),
-            "emb logistic": classifier.predict_proba(vectors),
-        }
+        views.gates[name] = np.array([a.theme is not None for a in found])
+        views.scores[name] = {"lexical": lexical.scores(texts)}
+        for k in (1, 3, 5):
+            views.scores[name][f"emb k={k}"] = embeddings.similarity_to_prototypes(
+                vectors, proto_vectors, labels, weights, themes, k
+            )
+        views.scores[name]["emb logistic"] = classifier.predict_proba(vectors)
+    return views
 
+
+def _table(views: _Views) -> list[str]:
+    """AMI of every view on every set, then the hybrids (their weight chosen on dev)."""
     lines = ["| scores | " + " | ".join(SETS) + " |", "|---|" + "---|" * len(SETS)]
-    for view in views[SETS[0]]:
-        cells = [f"{ami(truths[s], names, views[s][view], gates[s]):.3f}" for s in SETS]
+    for view in views.scores[SETS[0]]:
+        cells = [f"{views.ami(s, view):.3f}" for s in SETS]
         lines.append(f"| {view} | " + " | ".join(cells) + " |")
-
-    # Hybrids: lexical + w × embedding view, both standardised per note; w chosen on dev.
+    dev = SETS[0]
     for view in ("emb k=3", "emb logistic"):
-        dev = SETS[0]
-        best = max(
-            WEIGHTS,
-            key=lambda w: ami(
-                truths[dev],
-                names,
-                standardise(views[dev]["lexical"]) + w * standardise(views[dev][view]),
-                gates[dev],
-            ),
-        )
-        cells = [
-            f"{ami(truths[s], names, standardise(views[s]['lexical']) + best * standardise(views[s][view]), gates[s]):.3f}"  # noqa: E501
-            for s in SETS
-        ]
+        best = max(WEIGHTS, key=lambda w: views.hybrid_ami(dev, view, w))
+        cells = [f"{views.hybrid_ami(s, view, best):.3f}" for s in SETS]
         lines.append(
             f"| hybrid: lexical + {best} × {view} (z-scored, w from dev) | "
             + " | ".join(cells)
             + " |"
         )
         for w in WEIGHTS[1:]:
-            cells = [
-                f"{ami(truths[s], names, standardise(views[s]['lexical']) + w * standardise(views[s][view]), gates[s]):.3f}"  # noqa: E501
-                for s in SETS
-            ]
+            cells = [f"{views.hybrid_ami(s, view, w):.3f}" for s in SETS]
             print(f"  w={w} {view}: " + " ".join(cells))
-    print("\n".join(lines))
-
-    if not args.skip_speed:
-        speed(lexical)
-    return 0
+    return lines
 
 
 def speed(lexical: ThemeModel) -> None:

@@ -26,22 +26,17 @@ from components.ui.formatting import plain
 from components.ui.presenter import NameMask
 from tandem.access import OutOfScope, Scope, Viewer
 from tandem.matching import person_names
-from tandem.matching.cohort import (
-    CohortMatch,
-    MatchConflict,
-    MatchRequestError,
-    Proposal,
-    match_cohort,
-)
+from tandem.matching.cohort import match_cohort
 from tandem.matching.cohort_approve import (
     approve_proposals,
     list_cohorts,
     open_proposals,
     withdraw_proposal,
 )
+from tandem.matching.cohort_model import CohortMatch, MatchConflict, MatchRequestError, Proposal
+from tandem.matching.config import COMPONENT_LABELS, COMPONENTS, MatchConfig, load_match_config
 from tandem.matching.learn import OUTCOMES, LearnedWeights, TooFewPairings, adopt_weights
 from tandem.matching.learn import learn_weights as _learn_weights
-from tandem.matching.scoring import COMPONENT_LABELS, COMPONENTS, MatchConfig, load_match_config
 from tandem.program.models import PARTICIPANT_ROLE_LABELS
 from tandem.program.settings import SettingsError
 

@@ -19,8 +19,9 @@ from typing import Any
 
 from tandem.access.scope import EVERYTHING
 from tandem.cli.text import text_table
-from tandem.matching.cohort import CohortMatch, MatchConflict, MatchRequestError, match_cohort
+from tandem.matching.cohort import match_cohort
 from tandem.matching.cohort_approve import approve_proposals
+from tandem.matching.cohort_model import CohortMatch, MatchConflict, MatchRequestError
 from tandem.program.db import get_engine
 from tandem.program.settings import SettingsError
 

@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from tandem.access.scope import EVERYTHING
+from tandem.matching.config import COMPONENT_LABELS
 from tandem.matching.learn import (
     OUTCOMES,
     LearnedWeights,
@@ -21,7 +22,6 @@ from tandem.matching.learn import (
     adopt_weights,
     learn_weights,
 )
-from tandem.matching.scoring import COMPONENT_LABELS
 from tandem.program.db import get_engine
 from tandem.program.settings import SettingsError
 

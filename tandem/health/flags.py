@@ -180,54 +180,31 @@ def raise_flag(
     A second call with the same ``request_id``, or an identical open flag
     raised within the last minute, returns the existing flag instead.  A pairing
     outside ``scope`` (a lead's cohorts) is refused like one that does not exist.
-
-    Longer than most: the transaction that ``_retrying`` repeats is a closure over
-    the validated input, and the race between two submits is settled after it.
     """
     if reason not in FLAG_REASONS:
         raise FlagError(f"unknown reason {reason!r}; choose one of: " + ", ".join(FLAG_REASONS))
     clean_note = _clean_text(note, "note")
-    who = _clean_name(raised_by, "who raises the flag", required=True)
+    who = _clean_name(raised_by, "who raises the flag", required=True) or ""
     clean_owner = _clean_name(owner, "the owner", required=False)
     if request_id is not None and not str(request_id).strip():
         request_id = None
+    request_flag_id = None if request_id is None else _request_flag_id(str(request_id))
 
     def attempt() -> Flag:
         with transaction(engine) as session:
-            pairing = session.get(Pairing, pairing_id)
-            if pairing is None:
-                raise FlagError(
-                    f"pairing {pairing_id!r} does not exist (it may have been removed by a "
-                    "re-import); the flag was not raised"
-                )
-            if not scope.allows(pairing.cohort_id):
-                raise FlagError(f"{OutOfScope()} The flag was not raised.")
-            now = utcnow()
-            if request_id is not None:
-                flag_id = _request_flag_id(str(request_id))
-                existing = _load(session, flag_id)
+            _check_pairing(session, scope, pairing_id)
+            if request_flag_id is not None:
+                existing = _load(session, request_flag_id)
                 if existing is not None:
                     if existing.pairing_id != pairing_id:
                         raise FlagError("this request id was already used for another pairing")
                     return existing
-            else:
-                flag_id = ""
-            duplicate = session.execute(
-                select(Flag)
-                .where(
-                    Flag.pairing_id == pairing_id,
-                    Flag.reason == reason,
-                    Flag.status == "open",
-                    Flag.raised_at >= now - DUPLICATE_WINDOW,
-                    Flag.note.is_(None) if clean_note is None else Flag.note == clean_note,
-                )
-                .order_by(Flag.raised_at)
-                .limit(1)
-            ).scalar_one_or_none()
+            now = utcnow()
+            duplicate = _recent_duplicate(session, pairing_id, reason, clean_note, now)
             if duplicate is not None:
                 return duplicate
             flag = Flag(
-                flag_id=flag_id or _new_flag_id(session),
+                flag_id=request_flag_id or _new_flag_id(session),
                 pairing_id=pairing_id,
                 raised_by=who,
                 raised_at=now,
@@ -241,29 +218,66 @@ def raise_flag(
             )
             session.add(flag)
             session.flush()
-            audit.record(
-                session,
-                actor=who or "",
-                action="flag.raise",
-                entity="flag",
-                entity_id=flag.flag_id,
-                before=None,
-                after=flag_as_dict(flag),
-            )
+            _audit(session, who, "flag.raise", flag.flag_id, None, flag)
             return flag
 
     try:
         result: Flag = _retrying(engine, attempt)
     except IntegrityError:
         # Two submits of the same request raced: the other one won; return its flag.
-        if request_id is None:
+        if request_flag_id is None:
             raise
         with transaction(engine) as session:
-            existing = _load(session, _request_flag_id(str(request_id)))
+            existing = _load(session, request_flag_id)
         if existing is None:
             raise
         return existing
     return result
+
+
+def _check_pairing(session: Session, scope: Scope, pairing_id: str) -> None:
+    """Refuse a flag on a pairing that is gone or outside the viewer's scope."""
+    pairing = session.get(Pairing, pairing_id)
+    if pairing is None:
+        raise FlagError(
+            f"pairing {pairing_id!r} does not exist (it may have been removed by a "
+            "re-import); the flag was not raised"
+        )
+    if not scope.allows(pairing.cohort_id):
+        raise FlagError(f"{OutOfScope()} The flag was not raised.")
+
+
+def _recent_duplicate(
+    session: Session, pairing_id: str, reason: str, note: str | None, now: dt.datetime
+) -> Flag | None:
+    """An identical open flag raised within the duplicate window (a double submit)."""
+    return session.execute(
+        select(Flag)
+        .where(
+            Flag.pairing_id == pairing_id,
+            Flag.reason == reason,
+            Flag.status == "open",
+            Flag.raised_at >= now - DUPLICATE_WINDOW,
+            Flag.note.is_(None) if note is None else Flag.note == note,
+        )
+        .order_by(Flag.raised_at)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _audit(
+    session: Session, who: str, action: str, flag_id: str, before: dict[str, Any] | None, flag: Flag
+) -> None:
+    """The audit row of a flag write: the flag as it was and as it is now."""
+    audit.record(
+        session,
+        actor=who,
+        action=action,
+        entity="flag",
+        entity_id=flag_id,
+        before=before,
+        after=flag_as_dict(flag),
+    )
 
 
 def _last_actor(session: Session, flag_id: str) -> str | None:
@@ -296,11 +310,8 @@ def update_flag(
     Raises ``StaleFlagError`` when the flag moved on since ``expected_version``
     and ``FlagError`` for anything else that is not allowed; nothing is
     written then.  A call that changes nothing returns the flag as it is.
-
-    Longer than most: the retried transaction is a closure over the validated
-    changes, so the version check, the write and its audit row stay together.
     """
-    who = _clean_name(actor, "who makes the change (actor)", required=True)
+    who = _clean_name(actor, "who makes the change (actor)", required=True) or ""
     if status is not None and status not in FLAG_STATUSES:
         raise FlagError(f"unknown status {status!r}; choose one of: " + ", ".join(FLAG_STATUSES))
     if isinstance(expected_version, bool) or not isinstance(expected_version, int):
@@ -321,29 +332,7 @@ def update_flag(
                 raise FlagError(f"{OutOfScope('The pairing of this flag')} Nothing was changed.")
             if current.version != expected_version:
                 raise StaleFlagError(current, expected_version, _last_actor(session, flag_id))
-            target = status or current.status
-            values = dict(changes)
-            if target != current.status:
-                if target not in TRANSITIONS[current.status]:
-                    raise FlagError(
-                        f"a flag cannot go from {current.status} to {target}; from "
-                        f"{current.status} it can go to: " + ", ".join(TRANSITIONS[current.status])
-                    )
-                values["status"] = target
-                if target == "resolved":
-                    values["resolved_at"] = utcnow()
-                if current.status == "resolved":
-                    values["resolved_at"] = None
-                    values["resolution"] = None
-            if target == "resolved":
-                if clean_resolution is None and (
-                    current.status != "resolved" or resolution is not None
-                ):
-                    raise FlagError("a resolution note is required to resolve a flag")
-                if clean_resolution is not None:
-                    values["resolution"] = clean_resolution
-            elif clean_resolution is not None:
-                raise FlagError("a resolution can only be given when the flag is resolved")
+            values = _new_values(current, status, changes, clean_resolution, resolution)
             before = flag_as_dict(current)
             values = {k: v for k, v in values.items() if before[k] != v}
             if not values:
@@ -360,15 +349,7 @@ def update_flag(
             session.expire(current)
             updated = _load(session, flag_id)
             assert updated is not None
-            audit.record(
-                session,
-                actor=who or "",
-                action="flag.update",
-                entity="flag",
-                entity_id=flag_id,
-                before=before,
-                after=flag_as_dict(updated),
-            )
+            _audit(session, who, "flag.update", flag_id, before, updated)
             return updated
 
     try:
@@ -376,6 +357,43 @@ def update_flag(
     except _LostRace:
         raise _stale(engine, flag_id, expected_version) from None
     return result
+
+
+def _new_values(
+    current: Flag,
+    status: str | None,
+    changes: dict[str, Any],
+    clean_resolution: str | None,
+    resolution: str | None,
+) -> dict[str, Any]:
+    """The fields an update writes, after the workflow's rules (refused with ``FlagError``).
+
+    A move must be one of ``TRANSITIONS``; resolving stamps ``resolved_at`` and
+    needs a resolution note (a resolved flag keeps its note unless a new one
+    is given); reopening clears both.
+    """
+    target = status or current.status
+    values = dict(changes)
+    if target != current.status:
+        if target not in TRANSITIONS[current.status]:
+            raise FlagError(
+                f"a flag cannot go from {current.status} to {target}; from "
+                f"{current.status} it can go to: " + ", ".join(TRANSITIONS[current.status])
+            )
+        values["status"] = target
+        if target == "resolved":
+            values["resolved_at"] = utcnow()
+        if current.status == "resolved":
+            values["resolved_at"] = None
+            values["resolution"] = None
+    if target == "resolved":
+        if clean_resolution is None and (current.status != "resolved" or resolution is not None):
+            raise FlagError("a resolution note is required to resolve a flag")
+        if clean_resolution is not None:
+            values["resolution"] = clean_resolution
+    elif clean_resolution is not None:
+        raise FlagError("a resolution can only be given when the flag is resolved")
+    return values
 
 
 class _LostRace(Exception):

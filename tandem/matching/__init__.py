@@ -6,7 +6,14 @@ names below from here; the modules behind them may move.
 """
 
 # Matching a cohort's sign-ups, and weights learned from outcomes (issue #17).
-from tandem.matching.cohort import (
+from tandem.matching.cohort import load_minimum_score, match_cohort, save_minimum_score
+from tandem.matching.cohort_approve import (
+    approve_proposals,
+    list_cohorts,
+    open_proposals,
+    withdraw_proposal,
+)
+from tandem.matching.cohort_model import (
     KIND_OF_PROGRAM,
     CohortMatch,
     MatchConflict,
@@ -14,15 +21,14 @@ from tandem.matching.cohort import (
     Proposal,
     SignUp,
     Unmatched,
-    load_minimum_score,
-    match_cohort,
-    save_minimum_score,
 )
-from tandem.matching.cohort_approve import (
-    approve_proposals,
-    list_cohorts,
-    open_proposals,
-    withdraw_proposal,
+from tandem.matching.config import (
+    COMPONENT_LABELS,
+    COMPONENTS,
+    DEFAULT_WEIGHTS,
+    MatchConfig,
+    load_match_config,
+    save_match_config,
 )
 from tandem.matching.learn import (
     OUTCOMES,
@@ -33,6 +39,7 @@ from tandem.matching.learn import (
     learn_weights,
     suggest_weights,
 )
+from tandem.matching.people import People, load_people
 from tandem.matching.rebalance.frames import (
     LOAD_CHANGE_COLUMNS,
     LOAD_CHART_MENTORS,
@@ -116,18 +123,7 @@ from tandem.matching.rebalance.words import (
     score_text,
     suggestion_sentence,
 )
-from tandem.matching.scoring import (
-    COMPONENT_LABELS,
-    COMPONENTS,
-    DEFAULT_WEIGHTS,
-    LOAD_STATUSES,
-    HardRules,
-    MatchConfig,
-    People,
-    load_match_config,
-    load_people,
-    save_match_config,
-)
+from tandem.matching.rules import LOAD_STATUSES, HardRules
 from tandem.matching.weights import SETTING_LABELS, config_key, config_with, weight_shares
 
 __all__ = [

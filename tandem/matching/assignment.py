@@ -52,7 +52,9 @@ import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from tandem.matching.scoring import COMPONENTS, MatchConfig, People, _level_table
+from tandem.matching.config import COMPONENTS, MatchConfig
+from tandem.matching.people import People
+from tandem.matching.scoring import _level_table
 
 SCALE = 1_000_000  # values are solved in micro-units: exact integer arithmetic
 #: Open slots a row's first candidate list holds.  Longer lists pass the
@@ -231,6 +233,23 @@ class Edges:
     def empty(cls) -> Edges:
         nothing = np.zeros(0, dtype=np.int64)
         return cls(nothing, nothing.copy(), nothing.copy())
+
+    def masked(self, keep: np.ndarray) -> Edges:
+        return Edges(self.rows[keep], self.cols[keep], self.values[keep])
+
+    def best_first(self, n_rows: int) -> tuple[Edges, np.ndarray]:
+        """The edges by row, each row's best first, and where each row's run starts
+        (row ``r``'s edges are ``bounds[r]:bounds[r + 1]``)."""
+        ranked = self.masked(np.lexsort((-self.values, self.rows)))
+        return ranked, np.searchsorted(ranked.rows, np.arange(n_rows + 1))
+
+    def plus(self, other: Edges) -> Edges:
+        """These edges followed by ``other``'s."""
+        return Edges(
+            np.concatenate([self.rows, other.rows]),
+            np.concatenate([self.cols, other.cols]),
+            np.concatenate([self.values, other.values]),
+        )
 
 
 class BlockScorer:
@@ -454,11 +473,7 @@ def _candidates_above(
 
 def _with_stays(problem: _Problem, edges: Edges, rows: np.ndarray) -> Edges:
     stay = rows[problem.stay_cols[rows] >= 0]
-    return Edges(
-        np.concatenate([edges.rows, stay]),
-        np.concatenate([edges.cols, problem.stay_cols[stay]]),
-        np.concatenate([edges.values, problem.stay_values[stay]]),
-    )
+    return edges.plus(Edges(stay, problem.stay_cols[stay], problem.stay_values[stay]))
 
 
 def optimal_assignment(
@@ -510,6 +525,18 @@ def optimal_assignment(
         extra_forbidden,
         BlockScorer(people, np.asarray(columns, dtype=np.int64), config),
     )
+    return _solve_until_proven(problem, n_rows, capacity)
+
+
+def _solve_until_proven(
+    problem: _Problem, n_rows: int, capacity: np.ndarray
+) -> tuple[np.ndarray, Edges]:
+    """Solve on a prefix of each row's candidates, widening the rows the dual check fails.
+
+    Each round solves the b-matching on the edges taken so far and checks
+    every row's dual against the bound on what it left out; only the failing
+    rows look further (deeper into their reserve, or scored again).
+    """
     reserve, reserve_bound = _first_candidates(problem)
     slots = np.minimum(capacity[reserve.cols], DEEP_SLOTS)
     before = _row_cumulative(reserve.rows, slots) - slots
@@ -522,15 +549,7 @@ def optimal_assignment(
         take, bound, whole = _prefix(reserve, before, depth, reserve_bound)
         take &= ~rescanned[reserve.rows]
         bound[rescanned] = rescan_bound[rescanned]
-        edges = _with_stays(
-            problem,
-            Edges(
-                np.concatenate([reserve.rows[take], extra.rows]),
-                np.concatenate([reserve.cols[take], extra.cols]),
-                np.concatenate([reserve.values[take], extra.values]),
-            ),
-            np.arange(n_rows),
-        )
+        edges = _with_stays(problem, reserve.masked(take).plus(extra), np.arange(n_rows))
         assigned = solve_b_matching(n_rows, edges.rows, edges.cols, edges.values, capacity)
         row_dual = _duals(n_rows, edges.rows, edges.cols, edges.values, capacity, assigned)
         rounds += 1
@@ -551,10 +570,6 @@ def optimal_assignment(
                 floors[:] = 0
             found, found_bound = _candidates_above(problem, again, floors)
             keep = ~np.isin(extra.rows, again)
-            extra = Edges(
-                np.concatenate([extra.rows[keep], found.rows]),
-                np.concatenate([extra.cols[keep], found.cols]),
-                np.concatenate([extra.values[keep], found.values]),
-            )
+            extra = extra.masked(keep).plus(found)
             rescanned[again] = True
             rescan_bound[again] = found_bound

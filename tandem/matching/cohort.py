@@ -7,7 +7,7 @@ an ``either`` participant is both, and may take either role but not both at
 once.  An ``either`` person who already mentors in the cohort stays a mentor;
 one who is already a mentee in it is done.
 
-**Hard rules** are those of :mod:`tandem.matching.scoring`: nobody with
+**Hard rules** are those of :mod:`tandem.matching.rules`: nobody with
 themself, no pairing inside a reporting line, no repeat of an ended or
 completed pair, no duplicate of an open pair, no mentor beyond capacity.  A
 lead may also *forbid* a pair (never proposed) or *pin* one (always proposed,
@@ -32,9 +32,8 @@ into ``proposed`` pairings, and withdrawing them until they start, is
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -45,14 +44,20 @@ from sqlalchemy.orm import Session
 
 from tandem.access.scope import OutOfScope, Scope
 from tandem.matching.assignment import SCALE, BlockScorer, optimal_assignment, quantise
+from tandem.matching.cohort_model import (
+    KIND_OF_PROGRAM,
+    CohortMatch,
+    MatchRequestError,
+    Proposal,
+    SignUp,
+    Unmatched,
+)
+from tandem.matching.config import COMPONENTS, MatchConfig
+from tandem.matching.people import People
+from tandem.matching.rules import HardRules
 from tandem.matching.scoring import (
-    COMPONENTS,
-    HardRules,
-    MatchConfig,
-    People,
     kind_code,
-    load_match_config,
-    load_people,
+    load_scoring_inputs,
     pair_components,
     score_components,
 )
@@ -67,13 +72,6 @@ from tandem.program.settings import SettingsError, get_setting, put_setting, reg
 
 COHORT_SETTING_KEY = "cohort_matching"
 DEFAULT_COHORT_SETTING: dict[str, Any] = {"minimum_score": 0.0}
-#: The pairing kind a cohort's program type asks for (the score's level band).
-KIND_OF_PROGRAM: dict[str, str] = {
-    "executive": "traditional",
-    "reciprocal": "reciprocal",
-    "reverse": "reverse",
-    "peer": "peer",
-}
 #: Cells of the dense slot-expanded matrix up to which it is solved whole
 #: (``linear_sum_assignment``: 2,000 mentees over 1,700 free slots is ~7M
 #: cells, a fraction of a second); above it the pruned, certified solver of
@@ -81,14 +79,6 @@ KIND_OF_PROGRAM: dict[str, str] = {
 DENSE_CELLS = 30_000_000
 #: Seconds the integer program may take when ``either`` people need it.
 MILP_SECONDS = 60.0
-
-
-class MatchConflict(RuntimeError):
-    """A proposal no longer holds (the data changed since it was made); nothing was written."""
-
-
-class MatchRequestError(ValueError):
-    """A pin or a cohort that cannot be used as asked; the message says why, for a person."""
 
 
 def _validate_cohort_setting(value: dict[str, Any]) -> dict[str, Any]:
@@ -118,80 +108,6 @@ def save_minimum_score(engine: Engine, minimum: float, actor: str) -> None:
         actor,
         default=DEFAULT_COHORT_SETTING,
     )
-
-
-# --- What the cohort holds --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SignUp:
-    """One participant of the cohort and where they stand."""
-
-    person_id: str
-    role: str
-    joined_on: dt.date | None
-    #: ``waiting`` (no open pairing in the cohort yet), ``mentee`` or ``mentor``
-    #: (has an open pairing in it in that role).
-    status: str
-
-
-@dataclass(frozen=True)
-class Proposal:
-    mentee_id: str
-    mentor_id: str
-    score: float
-    components: dict[str, float]
-    runner_up_mentor_id: str | None = None
-    runner_up_score: float | None = None
-    pinned: bool = False
-
-
-@dataclass(frozen=True)
-class Unmatched:
-    person_id: str
-    reason: str
-
-
-@dataclass
-class CohortMatch:
-    """The proposals for one cohort, and everything needed to check them."""
-
-    cohort_id: str
-    cohort_name: str
-    kind: str
-    sign_ups: list[SignUp]
-    proposals: list[Proposal]
-    unmatched: list[Unmatched]
-    #: mentor id → free slots for this cohort (before the proposals).
-    capacity: dict[str, int]
-    minimum_score: float
-    #: Every feasible pair weighed: (mentee_id, mentor_id, score).
-    candidates: list[tuple[str, str, float]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def total_score(self) -> float:
-        return round(sum(round(p.score * SCALE) for p in self.proposals) / SCALE, 6)
-
-    def to_json(self, *, explain: bool = False) -> dict[str, Any]:
-        """The shape ``python -m tandem match --json [--explain]`` prints."""
-        out: dict[str, Any] = {
-            "cohort_id": self.cohort_id,
-            "proposals": [
-                {"mentee_id": p.mentee_id, "mentor_id": p.mentor_id, "score": p.score}
-                for p in self.proposals
-            ],
-            "total_score": self.total_score,
-            "minimum_score": self.minimum_score,
-            "unmatched": [{"person_id": u.person_id, "reason": u.reason} for u in self.unmatched],
-        }
-        if explain:
-            out["candidates"] = [
-                {"mentee_id": mentee, "mentor_id": mentor, "score": value}
-                for mentee, mentor, value in self.candidates
-            ]
-            out["capacity"] = dict(self.capacity)
-        return out
 
 
 @dataclass
@@ -524,9 +440,7 @@ def match_cohort(
     """
     with engine.connect() as connection, Session(bind=connection) as session:
         sides = _read_sides(session, scope, cohort_id)
-        people = load_people(session)
-        rules = HardRules.from_db(session, people)
-        cfg = config or load_match_config(session)
+        people, rules, cfg = load_scoring_inputs(session, config)
         minimum = load_minimum_score(session) if minimum_score is None else minimum_score
     kind_name = KIND_OF_PROGRAM.get(sides.cohort.program_type, "traditional")
     kind = kind_code(kind_name)

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from tandem.access.scope import OutOfScope, Scope
-from tandem.matching.cohort import KIND_OF_PROGRAM, MatchConflict, MatchRequestError, Proposal
+from tandem.matching.cohort_model import KIND_OF_PROGRAM, MatchConflict, MatchRequestError, Proposal
 from tandem.matching.write_checks import (
     existing_pair_status,
     in_one_reporting_line,

@@ -41,17 +41,10 @@ from sqlalchemy import Engine, case, func, or_, select
 
 from tandem.access.privacy import privacy_threshold
 from tandem.access.scope import Scope
-from tandem.matching.scoring import (
-    CLOSED_STATUSES,
-    COMPONENTS,
-    MatchConfig,
-    kind_code,
-    load_match_config,
-    load_people,
-    save_match_config,
-    score_components,
-)
-from tandem.program.models import CheckIn, Milestone, Pairing
+from tandem.matching.config import COMPONENTS, MatchConfig, load_match_config, save_match_config
+from tandem.matching.people import load_people
+from tandem.matching.scoring import kind_code, score_components
+from tandem.program.models import CLOSED_STATUSES, CheckIn, Milestone, Pairing
 
 OUTCOMES: dict[str, str] = {
     "milestones": "share of milestones done",

@@ -1,7 +1,7 @@
 """The matching configuration as an editor sees it: a changed copy, its identity, its shares.
 
 The rules themselves (components, defaults, validation, load and save) live in
-:mod:`tandem.matching.scoring`; these helpers let a screen try other weights
+:mod:`tandem.matching.config`; these helpers let a screen try other weights
 before saving them, and tell two configurations apart.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from tandem.matching.scoring import COMPONENT_LABELS, COMPONENTS, MatchConfig
+from tandem.matching.config import COMPONENT_LABELS, COMPONENTS, MatchConfig
 
 #: The tunable numbers of a configuration other than the weights, in the order an
 #: editor shows them, with their labels and what each one does.

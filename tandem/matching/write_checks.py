@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tandem.matching.scoring import CLOSED_STATUSES, LOAD_STATUSES
-from tandem.program.models import Pairing
+from tandem.matching.rules import LOAD_STATUSES
+from tandem.program.models import CLOSED_STATUSES, Pairing
 from tandem.program.people import managers_above
 
 

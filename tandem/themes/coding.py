@@ -35,9 +35,10 @@ from sqlalchemy import Engine, and_, desc, func, select
 from tandem.access.filters import Filters
 from tandem.access.scope import Scope
 from tandem.program.db import transaction
-from tandem.program.models import AuditEntry, Feedback, FeedbackAnalysis, Theme
+from tandem.program.models import AuditEntry, Feedback, FeedbackAnalysis
 from tandem.themes.engine import NO_THEME, analyse_words
 from tandem.themes.queries import CODABLE_VISIBILITIES, scope, uncertain_theme
+from tandem.themes.queries.notes import guessed_note_columns, notes_with_guess
 from tandem.themes.store import UnknownThemeError, code_note, set_coded_theme
 
 POOL = 3_000
@@ -123,21 +124,10 @@ def coding_queue(
     )
     if exclude:
         candidates = and_(candidates, Feedback.feedback_id.not_in(list(exclude)))
-    columns = (
-        Feedback.feedback_id,
-        Feedback.date,
-        Feedback.source,
-        Feedback.text,
-        Theme.name.label("guess"),
-        FeedbackAnalysis.confidence,
-    )
 
     def pool(order: tuple[Any, ...]) -> Any:
         return (
-            select(*columns)
-            .select_from(Feedback)
-            .outerjoin(FeedbackAnalysis, FeedbackAnalysis.feedback_id == Feedback.feedback_id)
-            .outerjoin(Theme, Theme.theme_id == FeedbackAnalysis.theme_id)
+            notes_with_guess(*guessed_note_columns("guess"))
             .where(candidates)
             .order_by(*order, Feedback.feedback_id)
             .limit(POOL // 2)

@@ -28,13 +28,14 @@ from typing import Any
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from tandem.program import audit
 from tandem.program.db import writer_transaction
 from tandem.program.models import Feedback, FeedbackAnalysis
-from tandem.themes.engine import ThemeModel, analyse_words
+from tandem.themes.engine import Assignment, ThemeModel, analyse_words
 from tandem.themes.facts import update_theme_facts
-from tandem.themes.refresh import CODED_METHOD, METHOD, load_training, model_for
+from tandem.themes.refresh import CODED_METHOD, METHOD, Training, load_training, model_for
 
 DISTINCTIVE = 4
 CANDIDATES = 5_000
@@ -84,20 +85,8 @@ def update_after_coding(
             )
         ).all()
         words = sorted({w for row in coded for w in distinctive_words(model, row.text or "")})
-        rows: Sequence[Any] = []
-        if words:
-            lowered = func.lower(Feedback.text)
-            rows = session.execute(
-                select(Feedback.feedback_id, Feedback.text)
-                .where(
-                    Feedback.coded_theme.is_(None),
-                    or_(*(lowered.contains(word, autoescape=True) for word in words)),
-                )
-                .order_by(Feedback.feedback_id)
-                .limit(CANDIDATES)
-            ).all()
+        rows = _notes_with_words(session, words)
         found = model.assign([row.text or "" for row in rows]) if rows else []
-        ids = {t.name: t.theme_id for t in training.themes}
         stored = dict(
             session.execute(
                 select(FeedbackAnalysis.feedback_id, FeedbackAnalysis.theme_id).where(
@@ -107,32 +96,7 @@ def update_after_coding(
                 )
             ).all()
         )
-        changed: list[str] = []
-        values = []
-        for row, assignment in zip(rows, found, strict=True):
-            if row.feedback_id not in stored:
-                continue  # never analysed: the next refresh reads it with its sentiment
-            theme_id = ids.get(assignment.theme) if assignment.theme else None
-            values.append(
-                {
-                    "feedback_id": row.feedback_id,
-                    "theme_id": theme_id,
-                    "confidence": assignment.confidence,
-                    "method": METHOD,
-                }
-            )
-            if stored[row.feedback_id] != theme_id:
-                changed.append(row.feedback_id)
-        for row in coded:
-            if row.coded_theme is not None and row.feedback_id in stored:
-                values.append(
-                    {
-                        "feedback_id": row.feedback_id,
-                        "theme_id": training.theme_ids.get(row.coded_theme.strip().lower()),
-                        "confidence": 1.0,
-                        "method": CODED_METHOD,
-                    }
-                )
+        values, changed = _new_values(training, rows, found, coded, stored)
         if values:  # an UPDATE by primary key per row, sent as one batch
             session.execute(update(FeedbackAnalysis), values)
         touched = [row.feedback_id for row in coded] + [row.feedback_id for row in rows]
@@ -150,6 +114,62 @@ def update_after_coding(
             },
         )
     return LiveUpdate(len(rows), len(changed), time.perf_counter() - clock)
+
+
+def _notes_with_words(session: Session, words: Sequence[str]) -> Sequence[Any]:
+    """Uncoded notes containing any of ``words`` (at most ``CANDIDATES``), by id."""
+    if not words:
+        return []
+    lowered = func.lower(Feedback.text)
+    return session.execute(
+        select(Feedback.feedback_id, Feedback.text)
+        .where(
+            Feedback.coded_theme.is_(None),
+            or_(*(lowered.contains(word, autoescape=True) for word in words)),
+        )
+        .order_by(Feedback.feedback_id)
+        .limit(CANDIDATES)
+    ).all()
+
+
+def _new_values(
+    training: Training,
+    rows: Sequence[Any],
+    found: Sequence[Assignment],
+    coded: Sequence[Any],
+    stored: dict[str, int | None],
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The analysis rows to update (re-read notes, then the coded ones) and the notes
+    whose theme changed.  A note never analysed is left to the next refresh, which
+    reads it with its sentiment."""
+    ids = {t.name: t.theme_id for t in training.themes}
+    changed: list[str] = []
+    values = []
+    for row, assignment in zip(rows, found, strict=True):
+        if row.feedback_id not in stored:
+            continue
+        theme_id = ids.get(assignment.theme) if assignment.theme else None
+        values.append(
+            {
+                "feedback_id": row.feedback_id,
+                "theme_id": theme_id,
+                "confidence": assignment.confidence,
+                "method": METHOD,
+            }
+        )
+        if stored[row.feedback_id] != theme_id:
+            changed.append(row.feedback_id)
+    for row in coded:
+        if row.coded_theme is not None and row.feedback_id in stored:
+            values.append(
+                {
+                    "feedback_id": row.feedback_id,
+                    "theme_id": training.theme_ids.get(row.coded_theme.strip().lower()),
+                    "confidence": 1.0,
+                    "method": CODED_METHOD,
+                }
+            )
+    return values, changed
 
 
 __all__ = ["LiveUpdate", "distinctive_words", "update_after_coding"]

@@ -9,7 +9,7 @@ pages only read ``feedback_analysis``.  The refresh is
   ``full=True``.  A new fingerprint recomputes every note.  Otherwise only the
   notes written since the last run settled them (``feedback.updated_at``, an
   index range) are hash-checked, in SQL: a refresh after 1,000 new notes
-  neither hashes nor moves every note's text (see ``_stale_notes``);
+  neither hashes nor moves every note's text (see ``tandem.themes.stale``);
 * **deterministic**: the model is fitted on sorted inputs and the engine has no
   randomness, so the same data gives the same result every run.  Theme
   keywords and discovered candidates are recomputed only when their inputs can
@@ -28,7 +28,6 @@ no theme: it stays unassigned, and so do the notes most like it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import multiprocessing
 import os
 import time
@@ -40,13 +39,10 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    DateTime,
     Engine,
     and_,
-    bindparam,
     func,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -69,6 +65,7 @@ from tandem.themes.engine import (
     training_sample,
 )
 from tandem.themes.facts import update_theme_facts
+from tandem.themes.stale import StaleNote, input_hash, last_run, stale_notes
 from tandem.themes.store import load_codebook
 
 CHUNK = 20_000
@@ -145,141 +142,11 @@ def _results(model: ThemeModel, chunks: list[list[str]], workers: int) -> Iterat
         yield from pool.map(_analyse_in_worker, chunks)
 
 
-def input_hash(text: str, coded_theme: str | None, codebook_fingerprint: str) -> str:
-    """What a note's stored result was computed from (hex sha256)."""
-    # A note coded "no theme" (empty) must not hash like an uncoded one.
-    coded = "\x01" if coded_theme == NO_THEME else (coded_theme or "")
-    data = f"{codebook_fingerprint}\x00{coded}\x00{text}"
-    return hashlib.sha256(data.encode()).hexdigest()
-
-
-def _uncoded_hasher(codebook_fingerprint: str) -> Callable[[bytes | None], str]:
-    """``input_hash(text, None, fingerprint)`` of a note's UTF-8 text, as a SQLite callback.
-
-    The shared prefix is hashed once; each call only copies that state (the
-    callback runs once per note, so every microsecond counts at 500,000).
-    """
-    prefix = hashlib.sha256(f"{codebook_fingerprint}\x00\x00".encode())
-    copy = prefix.copy
-
-    def uncoded_hash(text: bytes | None) -> str:
-        digest = copy()
-        if text:
-            digest.update(text)
-        return digest.hexdigest()
-
-    return uncoded_hash
-
-
-# Notes whose stored analysis may be stale: no analysis yet, a hand-coded note,
-# or a stored hash other than the one an *uncoded* note with this text would
-# have.  Hand-coded notes (a few per cent) always come back and are checked
-# exactly in Python (a note coded since the last run still carries its uncoded
-# hash); every other note is settled by the database.  PostgreSQL
-# hashes natively; SQLite calls back into ``_uncoded_hasher`` (registered on the
-# connection), which still spares moving every note's text through SQLAlchemy.
-# ``{changed}`` narrows this to the notes stamped since the last run settled
-# them (an index range: see ``_stale_notes``), or is empty to check every note.
-_STALE = {
-    "postgresql": """
-        SELECT f.feedback_id, f.text, f.coded_theme, a.input_hash, a.feedback_id IS NOT NULL
-        FROM feedback f LEFT JOIN feedback_analysis a ON a.feedback_id = f.feedback_id
-        WHERE {changed} (a.input_hash IS NULL OR f.coded_theme IS NOT NULL
-           OR a.input_hash <> encode(
-               sha256(:prefix || convert_to(coalesce(f.text, ''), 'UTF8')), 'hex'))
-        ORDER BY f.feedback_id""",
-    "sqlite": """
-        SELECT f.feedback_id, f.text, f.coded_theme, a.input_hash, a.feedback_id IS NOT NULL
-        FROM feedback f LEFT JOIN feedback_analysis a ON a.feedback_id = f.feedback_id
-        WHERE {changed} (a.input_hash IS NULL OR f.coded_theme IS NOT NULL
-           OR a.input_hash <> tandem_uncoded_hash(CAST(f.text AS BLOB)))
-        ORDER BY f.feedback_id""",
-}
-# Two index reads (an OR would have SQLite scan every note in id order instead).
-_CHANGED = """f.feedback_id IN (
-            SELECT feedback_id FROM feedback WHERE updated_at >= :since
-            UNION ALL SELECT feedback_id FROM feedback WHERE updated_at IS NULL) AND"""
-_ALL = """
-    SELECT f.feedback_id, f.text, f.coded_theme, a.input_hash, a.feedback_id IS NOT NULL
-    FROM feedback f LEFT JOIN feedback_analysis a ON a.feedback_id = f.feedback_id
-    ORDER BY f.feedback_id"""
 # How long a write may take to commit after stamping its notes (plus any clock
 # difference between the hosts that write and refresh).  A run settles only
 # the notes stamped this long before it started: a note stamped by a
 # transaction still open when the run read the notes is read again next time.
 SETTLE_MARGIN = dt.timedelta(minutes=15)
-
-
-@dataclass(frozen=True)
-class _Note:
-    """A note to (re)analyse."""
-
-    feedback_id: str
-    text: str
-    coded_theme: str | None
-    analysed_before: bool
-
-
-@dataclass(frozen=True)
-class _LastRun:
-    fingerprint: str
-    settled_before: dt.datetime | None
-
-
-def _last_run(session: Session) -> _LastRun | None:
-    """The most recent refresh run: its codebook fingerprint and what it settled."""
-    row = session.execute(
-        select(ThemeRefreshRun.fingerprint, ThemeRefreshRun.settled_before)
-        .order_by(ThemeRefreshRun.finished_at.desc(), ThemeRefreshRun.run_id.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else _LastRun(row.fingerprint, row.settled_before)
-
-
-def _stale_notes(
-    connection: Connection, key: str, *, full: bool, last: _LastRun | None = None
-) -> list[_Note]:
-    """The notes whose stored analysis is missing or was computed from other inputs.
-
-    Every note, when ``full`` or when the codebook fingerprint differs from the
-    last run's (every stored result was computed from another model).
-    Otherwise the notes whose input hash differs, checked only among the notes
-    stamped (``feedback.updated_at``) since the last run's ``settled_before``,
-    and those without a stamp: every other note was analysed from its current
-    text by an earlier run.  A last run without ``settled_before`` (made before
-    stamps existed) settles nothing, so every note is checked.
-    """
-    dialect = connection.dialect.name
-    if full or last is None or last.fingerprint != key:
-        return _notes(connection.execute(text(_ALL)).all(), key, full=True)
-    changed, params = "", dict[str, object]()
-    if last.settled_before is not None:
-        changed, params = _CHANGED, {"since": last.settled_before}
-    since = bindparam("since", type_=DateTime)
-    if dialect == "postgresql":
-        params["prefix"] = f"{key}\x00\x00".encode()
-        statement = text(_STALE[dialect].format(changed=changed))
-    elif dialect == "sqlite":
-        raw = connection.connection.driver_connection
-        raw.create_function(  # type: ignore[union-attr]
-            "tandem_uncoded_hash", 1, _uncoded_hasher(key), deterministic=True
-        )
-        statement = text(_STALE[dialect].format(changed=changed))
-    else:  # any other backend: compare every note in Python
-        return _notes(connection.execute(text(_ALL)).all(), key, full=False)
-    if changed:
-        statement = statement.bindparams(since)
-    return _notes(connection.execute(statement, params).all(), key, full=False)
-
-
-def _notes(rows: Sequence[Sequence[Any]], key: str, *, full: bool) -> list[_Note]:
-    """The rows to recompute: all with ``full``, else those whose input hash differs."""
-    notes = []
-    for fid, note_text, coded, stored, analysed in rows:
-        coded_theme = None if coded is None else coded.strip()  # "" is "no theme"
-        if full or stored != input_hash(note_text or "", coded_theme, key):
-            notes.append(_Note(fid, note_text or "", coded_theme, bool(analysed)))
-    return notes
 
 
 def _ensure_coded_themes(session: Session, names: set[str], actor: str) -> dict[str, int]:
@@ -381,126 +248,168 @@ def refresh_themes(
     with writer_transaction(engine, say) as session:
         connection = session.connection()
         training = load_training(session, actor)
-        coded_rows, theme_ids, themes, coded = (
-            training.coded_rows,
-            training.theme_ids,
-            training.themes,
-            training.coded,
-        )
         key = training.key
         total = int(session.scalar(select(func.count()).select_from(Feedback)) or 0)
-        say(f"{total} notes, {len(themes)} active themes")
+        say(f"{total} notes, {len(training.themes)} active themes")
 
-        todo = _stale_notes(connection, key, full=full, last=_last_run(session))
-        # Identical texts are analysed once (the engine and sentiment read the text only).
-        texts = list(dict.fromkeys(note.text for note in todo))
-        model = _model_for(key, themes, coded) if texts else None
-        say(f"{len(todo)} notes to analyse ({len(texts)} distinct texts)")
-        results: dict[str, tuple[str | None, float, float]] = {}
-        chunks = [texts[start : start + CHUNK] for start in range(0, len(texts), CHUNK)]
-        analysed = _results(model, chunks, workers) if model else iter(())
-        for chunk, (assignments, scores) in zip(chunks, analysed, strict=True):
-            for note_text, (found, confidence), mood in zip(
-                chunk, assignments, scores, strict=True
-            ):
-                results[note_text] = (found, confidence, mood)
-            say(f"analysed {len(results)}/{len(texts)} distinct texts")
-
-        name_to_id = {t.name: t.theme_id for t in themes if t.theme_id is not None}
-        now = utcnow()
-        table = FeedbackAnalysis.__table__
-        written: dict[str, tuple[int | None, float]] = {}
-        for start in range(0, len(todo), CHUNK):
-            rows = []
-            for note in todo[start : start + CHUNK]:
-                found, score, mood = results[note.text]
-                if note.coded_theme is not None:
-                    theme_id = theme_ids.get(note.coded_theme.lower())
-                    confidence, method = 1.0, CODED_METHOD
-                else:
-                    theme_id = name_to_id.get(found) if found else None
-                    confidence, method = score, METHOD
-                written[note.feedback_id] = (theme_id, confidence)
-                rows.append(
-                    {
-                        "feedback_id": note.feedback_id,
-                        "theme_id": theme_id,
-                        "confidence": confidence,
-                        "sentiment": mood,
-                        "input_hash": input_hash(note.text, note.coded_theme, key),
-                        "method": method,
-                        "refreshed_at": now,
-                    }
-                )
-            upsert(connection, table, rows)  # type: ignore[arg-type]
-            say(f"stored {min(start + CHUNK, len(todo))}/{len(todo)} notes")
+        todo = stale_notes(connection, key, full=full, last=last_run(session))
+        results = _analyse_notes(todo, training, workers, say)
+        written = _store_results(connection, todo, results, training, say)
         # The theme aggregates' stored per-note facts follow in the same transaction.
         update_theme_facts(connection, [note.feedback_id for note in todo])
-
-        # Keywords and candidates are global: recompute them only when their
-        # inputs can have changed.  A note analysed before may leave a theme's
-        # top notes or the discovery sample: any such note means recompute.
-        changed = full or any(note.analysed_before for note in todo)
-        candidates = _open_candidates(session)
-        if todo and (changed or _keywords_affected(session, written)):
-            say("recomputing theme keywords")
-            _update_keywords(session)
-        if (
-            todo
-            and discover
-            and (changed or _discovery_affected(session, written, {n.feedback_id for n in todo}))
-        ):
-            say("looking for candidate themes")
-            candidates = _discover(session)
-        # Two index counts (grouping by "is null" sorted every row).
-        unassigned = int(
-            session.scalar(
-                select(func.count())
-                .select_from(FeedbackAnalysis)
-                .where(FeedbackAnalysis.theme_id.is_(None))
-            )
-            or 0
-        )
-        stored = session.scalar(select(func.count()).select_from(FeedbackAnalysis)) or 0
-        assigned = int(stored) - unassigned
+        candidates = _refresh_derived(session, todo, written, full=full, discover=discover, say=say)
+        assigned, unassigned = _assigned_counts(session)
         seconds = time.perf_counter() - clock
-        session.add(
-            ThemeRefreshRun(
-                started_at=started,
-                finished_at=utcnow(),
-                actor=actor,
-                method=METHOD,
-                fingerprint=key,
-                total=total,
-                recomputed=len(todo),
-                assigned=assigned,
-                seconds=round(seconds, 3),
-                settled_before=started - SETTLE_MARGIN,
-            )
+        report = RefreshReport(
+            total=total,
+            recomputed=len(todo),
+            assigned=assigned,
+            unassigned=unassigned,
+            coded=len(training.coded_rows),
+            candidates=candidates,
+            fingerprint=key,
+            seconds=seconds,
         )
-        audit.record(
-            session,
-            actor=actor,
-            action="refresh_themes",
-            entity="feedback_analysis",
-            after={
-                "total": total,
-                "recomputed": len(todo),
-                "full": full,
-                "fingerprint": key,
-                "candidates": candidates,
-            },
-        )
+        _record_run(session, report, started=started, actor=actor, full=full)
     say(f"done: {len(todo)} of {total} notes recomputed in {seconds:.1f}s")
-    return RefreshReport(
-        total=total,
-        recomputed=len(todo),
-        assigned=assigned,
-        unassigned=unassigned,
-        coded=len(coded_rows),
-        candidates=candidates,
-        fingerprint=key,
-        seconds=seconds,
+    return report
+
+
+def _analyse_notes(
+    todo: list[StaleNote], training: Training, workers: int, say: Callable[[str], None]
+) -> dict[str, tuple[str | None, float, float]]:
+    """Theme, confidence and sentiment per distinct text of the notes to recompute."""
+    # Identical texts are analysed once (the engine and sentiment read the text only).
+    texts = list(dict.fromkeys(note.text for note in todo))
+    model = model_for(training) if texts else None
+    say(f"{len(todo)} notes to analyse ({len(texts)} distinct texts)")
+    results: dict[str, tuple[str | None, float, float]] = {}
+    chunks = [texts[start : start + CHUNK] for start in range(0, len(texts), CHUNK)]
+    analysed = _results(model, chunks, workers) if model else iter(())
+    for chunk, (assignments, scores) in zip(chunks, analysed, strict=True):
+        for note_text, (found, confidence), mood in zip(chunk, assignments, scores, strict=True):
+            results[note_text] = (found, confidence, mood)
+        say(f"analysed {len(results)}/{len(texts)} distinct texts")
+    return results
+
+
+def _store_results(
+    connection: Connection,
+    todo: list[StaleNote],
+    results: dict[str, tuple[str | None, float, float]],
+    training: Training,
+    say: Callable[[str], None],
+) -> dict[str, tuple[int | None, float]]:
+    """Upsert each note's analysis in chunks; a hand-coded note keeps its theme (confidence 1).
+
+    Returns the theme id and confidence written per note id.
+    """
+    name_to_id = {t.name: t.theme_id for t in training.themes if t.theme_id is not None}
+    now = utcnow()
+    table = FeedbackAnalysis.__table__
+    written: dict[str, tuple[int | None, float]] = {}
+    for start in range(0, len(todo), CHUNK):
+        rows = []
+        for note in todo[start : start + CHUNK]:
+            found, score, mood = results[note.text]
+            if note.coded_theme is not None:
+                theme_id = training.theme_ids.get(note.coded_theme.lower())
+                confidence, method = 1.0, CODED_METHOD
+            else:
+                theme_id = name_to_id.get(found) if found else None
+                confidence, method = score, METHOD
+            written[note.feedback_id] = (theme_id, confidence)
+            rows.append(
+                {
+                    "feedback_id": note.feedback_id,
+                    "theme_id": theme_id,
+                    "confidence": confidence,
+                    "sentiment": mood,
+                    "input_hash": input_hash(note.text, note.coded_theme, training.key),
+                    "method": method,
+                    "refreshed_at": now,
+                }
+            )
+        upsert(connection, table, rows)  # type: ignore[arg-type]
+        say(f"stored {min(start + CHUNK, len(todo))}/{len(todo)} notes")
+    return written
+
+
+def _refresh_derived(
+    session: Session,
+    todo: list[StaleNote],
+    written: dict[str, tuple[int | None, float]],
+    *,
+    full: bool,
+    discover: bool,
+    say: Callable[[str], None],
+) -> int:
+    """Recompute keywords and candidate themes when their inputs can have changed.
+
+    They are global: a note analysed before may leave a theme's top notes or
+    the discovery sample, so any such note means recompute.  Returns the
+    number of open candidates.
+    """
+    changed = full or any(note.analysed_before for note in todo)
+    candidates = _open_candidates(session)
+    if todo and (changed or _keywords_affected(session, written)):
+        say("recomputing theme keywords")
+        _update_keywords(session)
+    if (
+        todo
+        and discover
+        and (changed or _discovery_affected(session, written, {n.feedback_id for n in todo}))
+    ):
+        say("looking for candidate themes")
+        candidates = _discover(session)
+    return candidates
+
+
+def _assigned_counts(session: Session) -> tuple[int, int]:
+    """Stored analyses with a theme, and without one."""
+    # Two index counts (grouping by "is null" sorted every row).
+    unassigned = int(
+        session.scalar(
+            select(func.count())
+            .select_from(FeedbackAnalysis)
+            .where(FeedbackAnalysis.theme_id.is_(None))
+        )
+        or 0
+    )
+    stored = session.scalar(select(func.count()).select_from(FeedbackAnalysis)) or 0
+    return int(stored) - unassigned, unassigned
+
+
+def _record_run(
+    session: Session, report: RefreshReport, *, started: dt.datetime, actor: str, full: bool
+) -> None:
+    """The run's record (what it settled, for the next one) and its audit row."""
+    session.add(
+        ThemeRefreshRun(
+            started_at=started,
+            finished_at=utcnow(),
+            actor=actor,
+            method=METHOD,
+            fingerprint=report.fingerprint,
+            total=report.total,
+            recomputed=report.recomputed,
+            assigned=report.assigned,
+            seconds=round(report.seconds, 3),
+            settled_before=started - SETTLE_MARGIN,
+        )
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="refresh_themes",
+        entity="feedback_analysis",
+        after={
+            "total": report.total,
+            "recomputed": report.recomputed,
+            "full": full,
+            "fingerprint": report.fingerprint,
+            "candidates": report.candidates,
+        },
     )
 
 

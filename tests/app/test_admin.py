@@ -282,7 +282,7 @@ def weight_slider(at: AppTest, label: str):  # type: ignore[no-untyped-def]
 
 
 def test_matching_weights_are_saved_by_the_one_editor(app_database) -> None:  # type: ignore[no-untyped-def]
-    from tandem.matching.scoring import load_match_config
+    from tandem.matching.config import load_match_config
 
     url = app_database(all_tables)
     at = admin_page()

@@ -5,7 +5,7 @@
 * inside a reporting line (a hard rule is broken, so it *must* move: staying
   is not an option),
 * with an overloaded mentor (the mentor's load — active + paused + proposed,
-  see :mod:`tandem.matching.scoring` — is above ``max_mentees``),
+  see :mod:`tandem.matching.rules` — is above ``max_mentees``),
 * stalled (``pairing_health.stalled``, filled by the health refresh; a
   pairing without a health row counts as not stalled), or
 * poorly fitting (current match score below ``poor_fit_threshold``).
@@ -71,6 +71,8 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from tandem.matching.assignment import SCALE, optimal_assignment, quantise
+from tandem.matching.config import COMPONENTS, MatchConfig
+from tandem.matching.people import People
 from tandem.matching.rebalance.model import (
     MOVABLE_STATUSES,
     Candidate,
@@ -81,17 +83,8 @@ from tandem.matching.rebalance.model import (
 )
 from tandem.matching.rebalance.settings import DEFAULT_REBALANCE, load_rebalance_settings
 from tandem.matching.rebalance.words import compared, joined, plural
-from tandem.matching.scoring import (
-    COMPONENTS,
-    HardRules,
-    MatchConfig,
-    People,
-    kind_code,
-    load_match_config,
-    load_people,
-    score,
-    score_components,
-)
+from tandem.matching.rules import HardRules
+from tandem.matching.scoring import kind_code, load_scoring_inputs, score, score_components
 from tandem.program.db import connected
 from tandem.program.models import (
     Pairing,
@@ -147,9 +140,7 @@ def compute_rebalance(
     enterprise scale, so only on demand).
     """
     with engine.connect() as connection:
-        people = load_people(connection)
-        rules = HardRules.from_db(connection, people)
-        cfg = config or load_match_config(connection)
+        people, rules, cfg = load_scoring_inputs(connection, config)
         settings = load_rebalance_settings(connection)
         pairings = load_open_pairings(connection)
     return plan_rebalance(people, rules, pairings, cfg, settings, explain=explain)
@@ -348,9 +339,8 @@ def _solve(
         stay_cols=stay_cols,
         stay_values=stay_values,
     )
-    order = np.lexsort((-edges.values, edges.rows))
-    e_rows, e_cols, e_values = edges.rows[order], edges.cols[order], edges.values[order]
-    bounds = np.searchsorted(e_rows, np.arange(n_rows + 1))
+    ranked, bounds = edges.best_first(n_rows)
+    e_cols, e_values = ranked.cols, ranked.values
     chosen_value = np.zeros(n_rows, dtype=np.int64)
     for r in np.nonzero(assigned >= 0)[0].tolist():
         lo, hi = bounds[r], bounds[r + 1]

@@ -17,7 +17,7 @@ from sqlalchemy import BindParameter, Connection, Engine, Select, bindparam, fun
 from sqlalchemy.orm import aliased
 
 from tandem.matching.rebalance.model import MOVABLE_STATUSES
-from tandem.matching.scoring import LOAD_STATUSES
+from tandem.matching.rules import LOAD_STATUSES
 from tandem.program.models import AuditEntry, Cohort, Pairing, PairingHealth, Person, Setting
 
 # Bound parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
@@ -102,7 +102,7 @@ def capacities(engine: Engine, person_ids: Collection[str]) -> dict[str, int]:
 def mentor_loads(engine: Engine, mentor_ids: Collection[str]) -> pd.DataFrame:
     """Load and capacity of ``mentor_ids`` and of every overloaded mentor.
 
-    Load counts the pairings that hold a slot (``tandem.matching.scoring.LOAD_STATUSES``:
+    Load counts the pairings that hold a slot (``tandem.matching.rules.LOAD_STATUSES``:
     active, paused, proposed), the same rule the solver uses.  Columns:
     person_id, name, max_mentees, load; ordered by name.
     """

@@ -15,20 +15,14 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from tandem.matching.assignment import SCALE, optimal_assignment
+from tandem.matching.config import MatchConfig
+from tandem.matching.people import People
 from tandem.matching.rebalance.model import ClosedPairing, RotationSuggestion
-from tandem.matching.scoring import (
-    CLOSED_STATUSES,
-    LOAD_STATUSES,
-    HardRules,
-    MatchConfig,
-    People,
-    kind_code,
-    load_match_config,
-    load_people,
-    pair_components,
-)
+from tandem.matching.rules import LOAD_STATUSES, HardRules
+from tandem.matching.scoring import kind_code, load_scoring_inputs, pair_components
 from tandem.program.db import connected
 from tandem.program.models import (
+    CLOSED_STATUSES,
     Pairing,
 )
 
@@ -65,9 +59,7 @@ def compute_rotation(
 ) -> list[RotationSuggestion]:
     """Next mentors for every mentee whose pairing completed (nothing is written)."""
     with engine.connect() as connection:
-        people = load_people(connection)
-        rules = HardRules.from_db(connection, people)
-        cfg = config or load_match_config(connection)
+        people, rules, cfg = load_scoring_inputs(connection, config)
         history = load_closed_pairings(connection)
     return plan_rotation(people, rules, history, cfg)
 
@@ -119,9 +111,8 @@ def plan_rotation(
         forbid_cols,
         extra_forbidden=same_perspective,
     )
-    order = np.lexsort((-edges.values, edges.rows))
-    e_cols, e_values = edges.cols[order], edges.values[order]
-    bounds = np.searchsorted(edges.rows[order], np.arange(len(rows) + 1))
+    ranked, bounds = edges.best_first(len(rows))
+    e_cols, e_values = ranked.cols, ranked.values
     return [
         _explain(
             people,

@@ -50,6 +50,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from tandem.matching.config import MatchConfig, load_match_config
 from tandem.matching.rebalance import frames
 from tandem.matching.rebalance.frames import LOAD_CHANGE_COLUMNS, SUGGESTION_COLUMNS, LoadSummary
 from tandem.matching.rebalance.model import (
@@ -63,7 +64,7 @@ from tandem.matching.rebalance.model import (
 from tandem.matching.rebalance.plan import compute_rebalance
 from tandem.matching.rebalance.queries import data_fingerprint
 from tandem.matching.rebalance.rotation import compute_rotation
-from tandem.matching.scoring import LOAD_STATUSES, MatchConfig, load_match_config
+from tandem.matching.rules import LOAD_STATUSES
 from tandem.matching.weights import config_key
 from tandem.program import rollups
 from tandem.program.db import writer_transaction

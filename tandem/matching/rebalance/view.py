@@ -1,6 +1,6 @@
 """Pure helpers that shape a rebalancing plan for the page (no database, no Streamlit).
 
-The rules live in :mod:`tandem.matching.scoring` and :mod:`tandem.matching.rebalance.plan`; this
+The rules live in :mod:`tandem.matching.rules` and :mod:`tandem.matching.rebalance.plan`; this
 module only scopes a plan to what a viewer may see and turns suggestions into
 the small frames the charts draw, so the page stays thin and the shaping is
 tested on its own.
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tandem.access.scope import Scope
+from tandem.matching.config import COMPONENT_LABELS, COMPONENTS, MatchConfig
 from tandem.matching.rebalance import frames
 from tandem.matching.rebalance.frames import (
     LOAD_CHANGE_COLUMNS,
@@ -25,7 +26,6 @@ from tandem.matching.rebalance.model import (
     Suggestion,
     Unresolved,
 )
-from tandem.matching.scoring import COMPONENT_LABELS, COMPONENTS, MatchConfig
 
 BEFORE, AFTER = "Before", "After"
 CURRENT, SUGGESTED = "Current mentor", "Suggested mentor"

@@ -15,7 +15,9 @@ from tandem.matching.assignment import (
     quantise,
     solve_b_matching,
 )
-from tandem.matching.scoring import COMPONENTS, MatchConfig, People, score
+from tandem.matching.config import COMPONENTS, MatchConfig
+from tandem.matching.people import People
+from tandem.matching.scoring import score
 
 
 def random_people(rng: np.random.Generator, n: int) -> People:

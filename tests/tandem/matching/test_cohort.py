@@ -14,14 +14,12 @@ from sqlalchemy import Engine, func, select
 
 from tandem.access import EVERYTHING, OutOfScope, Scope
 from tandem.cli.main import main
-from tandem.matching.cohort import (
-    MatchConflict,
-    MatchRequestError,
-    match_cohort,
-    save_minimum_score,
-)
+from tandem.matching.cohort import match_cohort, save_minimum_score
 from tandem.matching.cohort_approve import approve_proposals, withdraw_proposal
-from tandem.matching.scoring import MatchConfig, kind_code, load_people, score
+from tandem.matching.cohort_model import MatchConflict, MatchRequestError
+from tandem.matching.config import MatchConfig
+from tandem.matching.people import load_people
+from tandem.matching.scoring import kind_code, score
 from tandem.program.bulk import upsert
 from tandem.program.models import AuditEntry, Pairing
 from tandem.program.schema import metadata

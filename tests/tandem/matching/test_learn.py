@@ -11,15 +11,10 @@ from sqlalchemy import Engine, select
 
 from tandem.access import EVERYTHING, Scope
 from tandem.cli.main import main
+from tandem.matching.config import COMPONENTS, MatchConfig, load_match_config
 from tandem.matching.learn import TooFewPairings, adopt_weights, learn_weights, suggest_weights
-from tandem.matching.scoring import (
-    COMPONENTS,
-    MatchConfig,
-    kind_code,
-    load_match_config,
-    load_people,
-    score_components,
-)
+from tandem.matching.people import load_people
+from tandem.matching.scoring import kind_code, score_components
 from tandem.program.bulk import upsert
 from tandem.program.models import AuditEntry
 from tandem.program.schema import metadata

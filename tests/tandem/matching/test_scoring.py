@@ -9,21 +9,16 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine
 
-from tandem.matching.scoring import (
+from tandem.matching.config import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
-    HardRules,
     MatchConfig,
-    People,
-    kind_code,
     load_match_config,
-    load_people,
-    match_score,
     save_match_config,
-    score,
-    score_components,
-    split_list,
 )
+from tandem.matching.people import People, load_people, split_list
+from tandem.matching.rules import HardRules
+from tandem.matching.scoring import kind_code, match_score, score, score_components
 from tandem.program.bulk import upsert
 from tandem.program.schema import metadata
 from tandem.program.settings import SettingsError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tandem.matching.scoring import COMPONENTS, DEFAULT_SETTING, MatchConfig
+from tandem.matching.config import COMPONENTS, DEFAULT_SETTING, MatchConfig
 from tandem.matching.weights import SETTING_LABELS, config_key, config_with, weight_shares
 from tandem.program.settings import SettingsError
 

@@ -21,7 +21,10 @@ from tandem.matching import (
     set_pinned,
 )
 from tandem.matching.assignment import solve_b_matching
-from tandem.matching.scoring import HardRules, MatchConfig, People, kind_code, load_people, score
+from tandem.matching.config import MatchConfig
+from tandem.matching.people import People, load_people
+from tandem.matching.rules import HardRules
+from tandem.matching.scoring import kind_code, score
 from tandem.program.models import Pairing
 from tests.tandem.matching.rebalance.programs import (
     assert_hard_rules_hold,

@@ -16,7 +16,7 @@ from tandem.matching.rebalance.queries import (
     open_pairings_page,
     person_names,
 )
-from tandem.matching.scoring import LOAD_STATUSES
+from tandem.matching.rules import LOAD_STATUSES
 from tandem.program.bulk import upsert
 from tandem.program.bundle import import_bundle
 from tandem.program.models import Pairing, PairingHealth, Person

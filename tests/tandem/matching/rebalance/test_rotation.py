@@ -10,7 +10,9 @@ from sqlalchemy import Engine
 from tandem.matching import (
     compute_rotation,
 )
-from tandem.matching.scoring import MatchConfig, load_people, score
+from tandem.matching.config import MatchConfig
+from tandem.matching.people import load_people
+from tandem.matching.scoring import score
 from tests.tandem.matching.rebalance.programs import (
     GOALS,
     load,

@@ -25,6 +25,7 @@ from tandem.matching import (
     suggestion_frame,
     summarise_loads,
 )
+from tandem.matching.config import COMPONENTS, MatchConfig, load_match_config, save_match_config
 from tandem.matching.rebalance.store import (
     load_stored_outline,
     load_stored_plan,
@@ -35,7 +36,6 @@ from tandem.matching.rebalance.store import (
     stored_plan_time,
     stored_suggestions,
 )
-from tandem.matching.scoring import COMPONENTS, MatchConfig, load_match_config, save_match_config
 from tandem.program import rollups
 from tandem.program.bundle import import_bundle
 from tandem.program.models import StoredRebalancePlan, StoredRebalanceSuggestion

@@ -30,8 +30,8 @@ from tandem.matching import (
     suggestion_frame,
     suggestion_key,
 )
+from tandem.matching.config import COMPONENT_LABELS, COMPONENTS, MatchConfig
 from tandem.matching.rebalance.queries import mentor_loads
-from tandem.matching.scoring import COMPONENT_LABELS, COMPONENTS, MatchConfig
 from tandem.program.bundle import import_bundle
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[4] / "data" / "sample_bundle"
