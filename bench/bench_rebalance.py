@@ -34,7 +34,8 @@ from tandem.matching import OpenPairing, compute_rebalance, plan_rebalance
 from tandem.matching.scoring import HardRules, MatchConfig, People
 from tandem.program.bulk import upsert
 from tandem.program.db import get_engine
-from tandem.program.models import Pairing, PairingHealth, Person
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import Pairing, Person
 from tandem.program.schema import metadata
 
 COMPETENCIES = [f"skill {i}" for i in range(40)]

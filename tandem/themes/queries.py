@@ -48,9 +48,9 @@ from tandem.access.filters import Filters
 from tandem.access.privacy import suppress_small
 from tandem.access.redaction import people_index, redact
 from tandem.program.db import transaction
-from tandem.program.models import Cohort, Feedback, FeedbackAnalysis, Pairing, Theme
+from tandem.program.models import Cohort, Feedback, Pairing
 from tandem.program.sql import read_frame
-from tandem.program.theme_tables import ThemeRefreshRun
+from tandem.program.theme_tables import FeedbackAnalysis, Theme, ThemeRefreshRun
 from tandem.themes.discover import list_candidates
 from tandem.themes.facts import note_facts
 from tandem.themes.sentiment import NEUTRAL_BAND

@@ -93,10 +93,8 @@ from tandem.matching.scoring import (
     score_components,
 )
 from tandem.program.db import connected
-from tandem.program.models import (
-    Pairing,
-    PairingHealth,
-)
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import Pairing
 
 
 def load_open_pairings(bind: Engine | Connection | Session) -> list[OpenPairing]:

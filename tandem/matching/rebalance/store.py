@@ -67,7 +67,8 @@ from tandem.matching.scoring import LOAD_STATUSES, MatchConfig, load_match_confi
 from tandem.matching.weights import config_key
 from tandem.program import rollups
 from tandem.program.db import writer_transaction
-from tandem.program.models import Pairing, Person, StoredRebalancePlan, StoredRebalanceSuggestion
+from tandem.program.derived_tables import StoredRebalancePlan, StoredRebalanceSuggestion
+from tandem.program.models import Pairing, Person
 
 REBALANCE = "rebalance"
 ROTATION = "rotation"

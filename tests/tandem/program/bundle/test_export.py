@@ -14,8 +14,10 @@ from sqlalchemy import Engine, delete, insert
 from tandem.program.bundle import export_bundle, import_bundle, neutralise_formula, restore_formula
 from tandem.program.bundle import exporter as bundle_exporter
 from tandem.program.bundle.spec import FILES, THEMES_COLUMNS
-from tandem.program.models import Feedback, FeedbackAnalysis, PairingHealth, Theme
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import Feedback
 from tandem.program.schema import metadata
+from tandem.program.theme_tables import FeedbackAnalysis, Theme
 
 from .conftest import SAMPLE, dump
 
