@@ -34,15 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tandem.health import health_frame, refresh_health
 from tandem.program import bulk, rollups
 from tandem.program.db import database_url, dispose_engine, get_engine
-from tandem.program.models import (
-    CheckIn,
-    Feedback,
-    FeedbackAnalysis,
-    Milestone,
-    Pairing,
-    Person,
-)
+from tandem.program.models import CheckIn, Feedback, Milestone, Pairing, Person
 from tandem.program.schema import metadata
+from tandem.program.theme_tables import FeedbackAnalysis
 
 TODAY = dt.date(2025, 6, 15)
 

@@ -36,7 +36,8 @@ from tandem.matching.people import People
 from tandem.matching.rules import HardRules
 from tandem.program.bulk import upsert
 from tandem.program.db import get_engine
-from tandem.program.models import Pairing, PairingHealth, Person
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import Pairing, Person
 from tandem.program.schema import metadata
 
 COMPETENCIES = [f"skill {i}" for i in range(40)]

@@ -70,7 +70,8 @@ def synthetic_analysis(engine: Engine, progress: Callable[[str], None] | None = 
     import hashlib
 
     from tandem.program import bulk
-    from tandem.program.models import FeedbackAnalysis, utcnow
+    from tandem.program.models import utcnow
+    from tandem.program.theme_tables import FeedbackAnalysis
     from tandem.themes import sentiment
     from tandem.themes.codebook import seed_default_codebook
 

@@ -28,14 +28,8 @@ from tandem.program.milestones import (
     OVERDUE,
     milestone_status_expr,
 )
-from tandem.program.models import (
-    DEFAULT_CADENCE_DAYS,
-    CheckIn,
-    Feedback,
-    FeedbackAnalysis,
-    Milestone,
-    Pairing,
-)
+from tandem.program.models import DEFAULT_CADENCE_DAYS, CheckIn, Feedback, Milestone, Pairing
+from tandem.program.theme_tables import FeedbackAnalysis
 
 
 def id_filter(column: Any, pairing_ids: Sequence[str] | None) -> Any:

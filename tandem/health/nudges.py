@@ -20,7 +20,8 @@ from tandem.health.formula import health_frame, no_contact_limit
 from tandem.health.inputs import as_dates, as_days, cadences
 from tandem.health.settings import health_settings, watched_statuses
 from tandem.program import rollups
-from tandem.program.models import CheckIn, Pairing, PairingHealth, Person, utcnow
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import CheckIn, Pairing, Person, utcnow
 
 NUDGE_COLUMNS = (
     "pairing_id",

@@ -28,13 +28,8 @@ from tandem.health.inputs import pairing_rows
 from tandem.health.settings import SETTINGS_KEY, health_settings
 from tandem.program import audit, bulk, rollups
 from tandem.program.db import writer_transaction
-from tandem.program.models import (
-    PairingHealth,
-    PairingHealthHistory,
-    RollupState,
-    Setting,
-    utcnow,
-)
+from tandem.program.derived_tables import PairingHealth, PairingHealthHistory, RollupState
+from tandem.program.models import Setting, utcnow
 
 _HEALTH_TABLE = PairingHealth.metadata.tables[PairingHealth.__tablename__]
 _HISTORY_TABLE = PairingHealth.metadata.tables[PairingHealthHistory.__tablename__]

@@ -30,15 +30,8 @@ from tandem.health.settings import at_risk_line, health_settings
 from tandem.health.snapshots import TREND_MONTHS, trend_days
 from tandem.health.verdicts import AT_RISK, ON_TRACK, STALLED
 from tandem.program import rollups
-from tandem.program.models import (
-    Cohort,
-    Flag,
-    Pairing,
-    PairingHealth,
-    PairingHealthHistory,
-    Person,
-    utcnow,
-)
+from tandem.program.derived_tables import PairingHealth, PairingHealthHistory
+from tandem.program.models import Cohort, Flag, Pairing, Person, utcnow
 
 BIN_WIDTH = 10
 QUEUE_COLUMNS = (

@@ -53,7 +53,8 @@ from tandem.impact.report import CURVE_COLUMNS, ImpactReport, clamp_months, impa
 from tandem.matching import data_fingerprint
 from tandem.program import rollups
 from tandem.program.db import writer_transaction
-from tandem.program.models import StoredImpactReport, utcnow
+from tandem.program.derived_tables import StoredImpactReport
+from tandem.program.models import utcnow
 
 IMPACT = rollups.IMPACT_REPORTS
 PROGRAM = "program"

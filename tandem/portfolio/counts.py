@@ -25,13 +25,8 @@ from sqlalchemy import ColumnElement, Engine, and_, case, func, or_, select
 
 from tandem.access.filters import Filters
 from tandem.program import rollups
-from tandem.program.models import (
-    CLOSED_STATUSES,
-    RUNNING_STATUSES,
-    Pairing,
-    PairingHealth,
-    PairingHealthHistory,
-)
+from tandem.program.derived_tables import PairingHealth, PairingHealthHistory
+from tandem.program.models import CLOSED_STATUSES, RUNNING_STATUSES, Pairing
 
 
 def running_on(day: dt.date) -> ColumnElement[bool]:

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from tandem.access.redaction import people_index, redact
 from tandem.access.scope import OutOfScope, Scope
 from tandem.program.competencies import overlap, parse_list
+from tandem.program.derived_tables import PairingHealth
 from tandem.program.milestones import STATUS_LABELS, milestone_status_expr
 from tandem.program.models import (
     AuditEntry,
@@ -28,7 +29,6 @@ from tandem.program.models import (
     Flag,
     Milestone,
     Pairing,
-    PairingHealth,
     Person,
 )
 from tandem.program.sql import read_frame

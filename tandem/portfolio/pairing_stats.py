@@ -35,8 +35,9 @@ from sqlalchemy import (
 )
 
 from tandem.program import rollups
+from tandem.program.derived_tables import PairingStats
 from tandem.program.milestones import DONE_STATUSES, OVERDUE, milestone_status_expr
-from tandem.program.models import CheckIn, Milestone, Pairing, PairingStats
+from tandem.program.models import CheckIn, Milestone, Pairing
 
 RATING_COLUMNS = ("clarity", "confidence", "influence", "safety")
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import aliased
 from tandem.access.filters import Filters
 from tandem.access.scope import Scope
 from tandem.portfolio.pairing_stats import checkin_stats, milestone_stats, rating_endpoints
-from tandem.program.models import Cohort, Pairing, PairingHealth, Person
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import Cohort, Pairing, Person
 from tandem.program.sql import read_frame
 
 DAYS_PER_MONTH = 30.44

@@ -22,16 +22,16 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from tandem.program.db import connected
-from tandem.program.models import (
+from tandem.program.derived_tables import (
     PairingHealthHistory,
     PairingStats,
     RollupState,
     StoredImpactReport,
     StoredRebalancePlan,
     StoredRebalanceSuggestion,
-    ThemeNoteFacts,
-    utcnow,
 )
+from tandem.program.models import utcnow
+from tandem.program.theme_tables import ThemeNoteFacts
 
 #: ``pairing_stats``: check-in and rating roll-ups per pairing (date-independent).
 PAIRING_STATS = "pairing_stats"

@@ -20,7 +20,8 @@ from sqlalchemy import Engine, select
 
 from tandem.program import audit
 from tandem.program.db import writer_transaction
-from tandem.program.models import Theme, utcnow
+from tandem.program.models import utcnow
+from tandem.program.theme_tables import Theme
 
 CODEBOOK_FILE = Path(__file__).with_name("codebook.toml")
 # The passes the examples were written in, in the order the engine reads them

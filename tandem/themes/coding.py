@@ -35,7 +35,8 @@ from sqlalchemy import Engine, and_, desc, func, select
 from tandem.access.filters import Filters
 from tandem.access.scope import Scope
 from tandem.program.db import transaction
-from tandem.program.models import AuditEntry, Feedback, FeedbackAnalysis
+from tandem.program.models import AuditEntry, Feedback
+from tandem.program.theme_tables import FeedbackAnalysis
 from tandem.themes.engine import NO_THEME, analyse_words
 from tandem.themes.queries import CODABLE_VISIBILITIES, scope, uncertain_theme
 from tandem.themes.queries.notes import guessed_note_columns, notes_with_guess

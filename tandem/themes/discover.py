@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from tandem.program import audit
 from tandem.program.db import transaction
-from tandem.program.models import Feedback, Theme, utcnow
-from tandem.program.theme_tables import ThemeCandidate
+from tandem.program.models import Feedback, utcnow
+from tandem.program.theme_tables import Theme, ThemeCandidate
 
 MAX_NOTES = 5_000  # discovery looks at this many unassigned notes at most
 MIN_SIZE = 3

@@ -31,8 +31,9 @@ from typing import Any
 from sqlalchemy import Connection, Subquery, delete, func, insert, select
 
 from tandem.program import rollups
-from tandem.program.models import Feedback, FeedbackAnalysis, Pairing, ThemeNoteFacts
+from tandem.program.models import Feedback, Pairing
 from tandem.program.sql import month
+from tandem.program.theme_tables import FeedbackAnalysis, ThemeNoteFacts
 
 FACT_COLUMNS = (
     "feedback_id",

@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session
 
 from tandem.program import audit
 from tandem.program.db import writer_transaction
-from tandem.program.models import Feedback, FeedbackAnalysis
+from tandem.program.models import Feedback
+from tandem.program.theme_tables import FeedbackAnalysis
 from tandem.themes.engine import Assignment, ThemeModel, analyse_words
 from tandem.themes.facts import update_theme_facts
 from tandem.themes.refresh import CODED_METHOD, METHOD, Training, load_training, model_for

@@ -16,7 +16,8 @@ from sqlalchemy import Engine, select
 
 from tandem.access.redaction import people_index, redact
 from tandem.program.db import transaction
-from tandem.program.models import Feedback, FeedbackAnalysis
+from tandem.program.models import Feedback
+from tandem.program.theme_tables import FeedbackAnalysis
 
 
 @dataclass(frozen=True)

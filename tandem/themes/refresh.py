@@ -50,8 +50,8 @@ from sqlalchemy.orm import Session
 from tandem.program import audit
 from tandem.program.bulk import upsert
 from tandem.program.db import transaction, writer_transaction
-from tandem.program.models import Feedback, FeedbackAnalysis, Theme, utcnow
-from tandem.program.theme_tables import ThemeCandidate, ThemeRefreshRun
+from tandem.program.models import Feedback, utcnow
+from tandem.program.theme_tables import FeedbackAnalysis, Theme, ThemeCandidate, ThemeRefreshRun
 from tandem.themes import discover as discovery
 from tandem.themes import sentiment
 from tandem.themes.codebook import seed_default_codebook

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from tandem.access.scope import OutOfScope, Scope
 from tandem.program import audit
 from tandem.program.db import transaction
-from tandem.program.models import Feedback, FeedbackAnalysis, Theme, utcnow
+from tandem.program.models import Feedback, utcnow
+from tandem.program.theme_tables import FeedbackAnalysis, Theme
 from tandem.themes.engine import CodebookTheme
 
 ORIGINS = ("default", "lead", "discovered", "coded")

@@ -15,7 +15,8 @@ from components.admin import SECTIONS
 from tandem.access import list_users
 from tandem.access.privacy import privacy_threshold
 from tandem.program.db import get_engine
-from tandem.program.models import AuditEntry, PairingHealth, Person
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import AuditEntry, Person
 from tandem.program.schema import metadata
 from tests.app.conftest import as_read, open_as
 

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from tandem.health import refresh_health
 from tandem.program.db import get_engine
-from tandem.program.models import RUNNING_STATUSES, Pairing, PairingHealth
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import RUNNING_STATUSES, Pairing
 from tests.app.conftest import open_as, run_page
 from tests.factories import small_program
 

@@ -23,7 +23,8 @@ from tandem.health import (
 )
 from tandem.program.bundle import import_bundle
 from tandem.program.db import get_engine
-from tandem.program.models import AuditEntry, Flag, Pairing, PairingHealth
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import AuditEntry, Flag, Pairing
 from tandem.refresh import refresh_all
 from tests.app.conftest import as_read, open_as, shown_text
 

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from tandem.program.bundle import import_bundle
 from tandem.program.db import get_engine
-from tandem.program.models import AuditEntry, Feedback, FeedbackAnalysis, Theme
-from tandem.program.theme_tables import ThemeCandidate, ThemeRefreshRun
+from tandem.program.models import AuditEntry, Feedback
+from tandem.program.theme_tables import FeedbackAnalysis, Theme, ThemeCandidate, ThemeRefreshRun
 from tandem.refresh import refresh_all
 from tests.app.conftest import as_read, open_as
 from tests.factories import small_program

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from tandem.program import migrate
 from tandem.program.bundle import import_bundle
 from tandem.program.db import dispose_engine, get_engine
-from tandem.program.models import Feedback, FeedbackAnalysis, Theme
+from tandem.program.models import Feedback
+from tandem.program.theme_tables import FeedbackAnalysis, Theme
 from tandem.refresh import refresh_all
 from tests.browser.conftest import RunningApp, start_app, stop_app, wait_for_app
 

@@ -86,10 +86,8 @@ from tandem.matching.rebalance.words import compared, joined, plural
 from tandem.matching.rules import HardRules
 from tandem.matching.scoring import kind_code, load_scoring_inputs, score, score_components
 from tandem.program.db import connected
-from tandem.program.models import (
-    Pairing,
-    PairingHealth,
-)
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import Pairing
 
 
 def load_open_pairings(bind: Engine | Connection | Session) -> list[OpenPairing]:

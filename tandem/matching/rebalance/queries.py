@@ -18,7 +18,8 @@ from sqlalchemy.orm import aliased
 
 from tandem.matching.rebalance.model import MOVABLE_STATUSES
 from tandem.matching.rules import LOAD_STATUSES
-from tandem.program.models import AuditEntry, Cohort, Pairing, PairingHealth, Person, Setting
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import AuditEntry, Cohort, Pairing, Person, Setting
 
 # Bound parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
 _IN_CHUNK = 900

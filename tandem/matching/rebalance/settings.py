@@ -17,13 +17,12 @@ from sqlalchemy.orm import Session
 from tandem.access.scope import Scope
 from tandem.program import audit, rollups
 from tandem.program.db import transaction
-from tandem.program.models import (
+from tandem.program.derived_tables import (
     RollupState,
-    Setting,
     StoredRebalancePlan,
     StoredRebalanceSuggestion,
-    utcnow,
 )
+from tandem.program.models import Setting, utcnow
 from tandem.program.settings import SettingsError, get_setting, register_validator
 
 REBALANCE_KEY = "rebalance"

@@ -68,7 +68,8 @@ from tandem.matching.rules import LOAD_STATUSES
 from tandem.matching.weights import config_key
 from tandem.program import rollups
 from tandem.program.db import writer_transaction
-from tandem.program.models import Pairing, Person, StoredRebalancePlan, StoredRebalanceSuggestion
+from tandem.program.derived_tables import StoredRebalancePlan, StoredRebalanceSuggestion
+from tandem.program.models import Pairing, Person
 
 REBALANCE = "rebalance"
 ROTATION = "rotation"

@@ -34,7 +34,9 @@ from tandem.program.bundle.spec import (
     Column,
     FileSpec,
 )
-from tandem.program.models import Feedback, FeedbackAnalysis, PairingHealth, Theme
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import Feedback
+from tandem.program.theme_tables import FeedbackAnalysis, Theme
 
 Progress = Callable[[str], None]
 STREAM_ROWS = 5_000

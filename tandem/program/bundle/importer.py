@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 from tandem.program import audit, rollups
 from tandem.program.bulk import Written, deferred_indexes, upsert_columns
 from tandem.program.bundle.problems import BundleError, ProblemLog
-from tandem.program.bundle.reader import CsvStream, collect_bundle, collect_bundle_bytes
+from tandem.program.bundle.reader import collect_bundle, collect_bundle_bytes
+from tandem.program.bundle.records import CsvStream
 from tandem.program.bundle.spec import FILES, FLAGS, PAIRINGS, PEOPLE, FileSpec
 from tandem.program.bundle.validate import Existing, FileData, FileValidator
 from tandem.program.db import (
@@ -93,15 +94,8 @@ def import_bundle(
     _say(progress, f"reading {path}")
     log = ProblemLog()
     files = collect_bundle(path, log)
-    _raise_if(log)
-    return import_files(
-        engine,
-        files,
-        source=Path(path).name,
-        actor=actor,
-        progress=progress,
-        dry_run=dry_run,
-        warnings=log.warnings,
+    return _import_files(
+        engine, files, log, source=Path(path).name, actor=actor, progress=progress, dry_run=dry_run
     )
 
 
@@ -117,15 +111,8 @@ def import_bundle_bytes(
     """Import an uploaded zip (or single people.csv) exactly as the command line would."""
     log = ProblemLog()
     files = collect_bundle_bytes(name, data, log)
-    _raise_if(log)
-    return import_files(
-        engine,
-        files,
-        source=name,
-        actor=actor,
-        progress=progress,
-        dry_run=dry_run,
-        warnings=log.warnings,
+    return _import_files(
+        engine, files, log, source=name, actor=actor, progress=progress, dry_run=dry_run
     )
 
 
@@ -146,10 +133,9 @@ def import_files(
     """
     log = ProblemLog()
     log.warnings.extend(warnings)
-    with _gc_paused():
-        return _import_files(
-            engine, files, log, source=source, actor=actor, progress=progress, dry_run=dry_run
-        )
+    return _import_files(
+        engine, files, log, source=source, actor=actor, progress=progress, dry_run=dry_run
+    )
 
 
 @contextmanager
@@ -169,6 +155,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@_gc_paused()
 def _import_files(
     engine: Engine,
     files: dict[str, bytes],
@@ -179,6 +166,11 @@ def _import_files(
     progress: Progress | None,
     dry_run: bool,
 ) -> ImportReport:
+    """Import the files a bundle was read into (``log`` holds what reading found).
+
+    A bundle that could not be read whole is refused before anything else.
+    """
+    _raise_if(log)
     present = [spec for spec in FILES if spec.filename in files]
     if PEOPLE.filename not in files:
         log.add(PEOPLE.filename, None, None, "file is missing: a bundle needs at least this file")

@@ -100,6 +100,11 @@ def _id(name: str, *, required: bool = False, ref: str | None = None) -> Column:
     return Column(name, "id", required=required, ref=ref, max_length=MAX_ID_LENGTH)
 
 
+def _pairing_row(id_name: str) -> tuple[Column, Column]:
+    """The first columns of a file whose rows each belong to one pairing."""
+    return _id(id_name, required=True), _id("pairing_id", required=True, ref="pairings")
+
+
 def _int(name: str, lo: int, hi: int, **kw: Any) -> Column:
     return Column(name, "int", minimum=lo, maximum=hi, **kw)
 
@@ -168,8 +173,7 @@ MILESTONES = FileSpec(
     "milestones",
     models.Milestone,
     (
-        _id("milestone_id", required=True),
-        _id("pairing_id", required=True, ref="pairings"),
+        *_pairing_row("milestone_id"),
         Column("title", "text", required=True),
         Column("success_criteria", "text"),
         Column("due_date", "date", required=True),
@@ -182,8 +186,7 @@ CHECKINS = FileSpec(
     "checkins",
     models.CheckIn,
     (
-        _id("checkin_id", required=True),
-        _id("pairing_id", required=True, ref="pairings"),
+        *_pairing_row("checkin_id"),
         Column("date", "date", required=True),
         _int("duration_minutes", 0, 1440),
         _enum("submitted_by", models.SUBMITTERS),
@@ -216,8 +219,7 @@ FLAGS = FileSpec(
     "flags",
     models.Flag,
     (
-        _id("flag_id", required=True),
-        _id("pairing_id", required=True, ref="pairings"),
+        *_pairing_row("flag_id"),
         Column("raised_by", "text", required=True),
         Column("raised_at", "datetime", required=True),
         _enum("reason", models.FLAG_REASONS, required=True),

@@ -1,39 +1,25 @@
-"""Validating a bundle column by column, then across files.
+"""Validating a bundle file by file, chunk by chunk, then across files.
 
-Cells are checked a whole column at a time: each *distinct* raw value is
-parsed once (a million check-ins have a few thousand dates and five ratings),
-and the per-row results are spread back with C-level ``map`` passes into
-numpy masks.  Measured on 300k check-ins this is several times faster than
-pandas' ``.str`` accessors on object columns, which loop in Python per cell.
-Every problem goes to the :class:`ProblemLog` with its file, the line the
-record starts on and the column, so the report can name each one.
+A file's header is mapped to its columns, each column's cells are converted
+a whole column at a time (:mod:`tandem.program.bundle.convert`), then the
+checks that span rows: IDs unique within the file, date order, references
+into earlier files or the database, a pairing's two people, emails.  Every
+problem goes to the :class:`ProblemLog` with its file, the line the record
+starts on and the column, so the report can name each one.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import operator
-import re
 from collections.abc import Callable, Collection, Container, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from tandem.program.bundle.formulas import QUOTE, restore_formula
+from tandem.program.bundle.convert import ParseCache, convert_column, row_mask, show
 from tandem.program.bundle.problems import ProblemLog
 from tandem.program.bundle.spec import Column, FileSpec
-
-# Distinct raw values remembered per column across a file's chunks; beyond
-# this (timestamps, free lists) the cache starts again rather than grow.
-_CACHE_CAP = 100_000
-
-_DATE_SHAPE = re.compile(
-    r"\d{4}-\d{2}-\d{2}"
-    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|z|[+-]\d{2}(?::?\d{2})?)?)?"
-)
-_INT_SHAPE = re.compile(r"[+-]?\d+(?:\.0*)?")
-_NUMBER_SHAPE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass
@@ -57,18 +43,6 @@ class Existing:
     ids: dict[str, set[str]] = field(default_factory=dict)  # stem -> ids
     emails: dict[str, str] = field(default_factory=dict)  # lower(email) -> person_id
     stored_emails: dict[str, str] = field(default_factory=dict)  # lower(email) -> as stored
-
-
-def _show(value: Any, limit: int = 60) -> str:
-    text = str(value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return repr(text)
-
-
-def _mask(container: Container[Any], values: Sequence[Any]) -> np.ndarray:
-    """Row mask: which values are in ``container`` (one C-level pass)."""
-    return np.fromiter(map(container.__contains__, values), dtype=bool, count=len(values))
 
 
 class _Reporter:
@@ -157,7 +131,7 @@ class FileValidator:
         self._chunk_ids: list[tuple[list[Any], np.ndarray]] = []
         self._first_line: dict[Any, int] = {}
         self._indexed = 0  # chunks _first_line covers
-        self._parsed: dict[str, _ParseCache] = {}
+        self._parsed: dict[str, ParseCache] = {}
         self._self_refs: list[tuple[Column, list[Any], np.ndarray]] = []
         self._email_first: dict[str, int] = {}
         self._email_taken: list[tuple[str, str, int]] = []  # (email, owner, line)
@@ -176,9 +150,9 @@ class FileValidator:
                 continue
             cells: Sequence[str] = columns[self.positions[column.name]]
             columns[self.positions[column.name]] = []  # freed as soon as converted
-            cache = self._parsed.setdefault(column.name, _ParseCache())
+            cache = self._parsed.setdefault(column.name, ParseCache())
             cache.trim()
-            data.values[column.name] = _convert(
+            data.values[column.name] = convert_column(
                 column, cells, report, cache, quotes=self.formula_quotes
             )
         self._check_unique_ids(data, report)
@@ -201,7 +175,7 @@ class FileValidator:
         for column, values, lines in self._self_refs:
             data = FileData(self.spec, lines)
             known = self.known.get(column.ref or "", set())
-            unknown = ~_mask(_Union(known, ids), values)
+            unknown = ~row_mask(_Union(known, ids), values)
             _Reporter(self.log, data).rows(
                 column.name, unknown, _unknown_id(values, f"{column.ref}.csv")
             )
@@ -213,7 +187,7 @@ class FileValidator:
                 [line for _e, _o, line in taken],
                 "email",
                 (
-                    f"email {_show(email)} already belongs to person {_show(owner)} in the database"
+                    f"email {show(email)} already belongs to person {show(owner)} in the database"
                     for email, owner, _line in taken
                 ),
                 len(taken),
@@ -277,7 +251,7 @@ class FileValidator:
             values = data.values[column.name]
             known = self.known.get(column.ref, set())
             if column.ref == self.spec.stem:
-                unknown = ~_mask(_Union(known, self.ids), values)
+                unknown = ~row_mask(_Union(known, self.ids), values)
                 if unknown.any():
                     where = np.flatnonzero(unknown)
                     self._self_refs.append(
@@ -288,7 +262,7 @@ class FileValidator:
                 known.add(None)
             if known.issuperset(values):  # one C-level pass when all resolve
                 continue
-            unknown = ~_mask(known, values)
+            unknown = ~row_mask(known, values)
             report.rows(column.name, unknown, _unknown_id(values, f"{column.ref}.csv"))
 
     def _check_emails(self, data: FileData, report: _Reporter) -> None:
@@ -312,7 +286,7 @@ class FileValidator:
         report.rows(
             "email",
             repeated,
-            lambda i: f"email {_show(emails[i])} is already used on line {earlier[i]}",
+            lambda i: f"email {show(emails[i])} is already used on line {earlier[i]}",
         )
         owners = self.existing.emails
         if not owners:
@@ -337,12 +311,12 @@ def _key_values(data: FileData, key: tuple[str, ...]) -> list[Any]:
 def _duplicate_message(key: tuple[str, ...]) -> Callable[[Any, int], str]:
     """How a repeated identity is named: an ID, or (participants) a person in a cohort."""
     if len(key) == 1:
-        return lambda value, line: f"duplicate ID {_show(value)} (first on line {line})"
+        return lambda value, line: f"duplicate ID {show(value)} (first on line {line})"
 
     def message(value: Any, line: int) -> str:
         *context, last = value
-        where = ", ".join(f"{n} {_show(v)}" for n, v in zip(key[:-1], context, strict=True))
-        return f"{key[-1]} {_show(last)} appears twice for {where} (first on line {line})"
+        where = ", ".join(f"{n} {show(v)}" for n, v in zip(key[:-1], context, strict=True))
+        return f"{key[-1]} {show(last)} appears twice for {where} (first on line {line})"
 
     return message
 
@@ -356,314 +330,6 @@ class _Union:
 
     def __contains__(self, value: Any) -> bool:
         return value is None or value in self.first or value in self.second
-
-
-def _convert(
-    column: Column,
-    cells: Sequence[str],
-    report: _Reporter,
-    cache: _ParseCache,
-    *,
-    quotes: bool = True,
-) -> list[Any]:
-    # Each converter returns the values and a mask of the empty cells, or
-    # None when no cell is empty (the common case: no mask to build).
-    if column.kind == "text":
-        values, missing = _text_values(column, cells, report, quotes=quotes)
-    elif column.kind == "id":
-        values, missing = _id_values(column, cells, report, quotes=quotes)
-    else:
-        needed = column.required or column.default is not None
-        values, missing = _by_unique(
-            column, cells, report, _PARSERS[column.kind], cache, missing=needed
-        )
-    if missing is None:
-        return values
-    if column.required:
-        report.rows(column.name, missing, lambda i: "required value is missing")
-    if column.default is not None and missing.any():
-        values = [column.default if v is None else v for v in values]
-    return values
-
-
-# The first character of a cell ("" for an empty one), taken in C.
-_FIRST_CHAR = operator.itemgetter(slice(0, 1))
-
-
-def _restored(cells: list[str], quotes: bool = True) -> list[str]:
-    """The cells with formula quotes removed (the list itself when there is none).
-
-    One C-level scan of the first characters finds whether any cell starts
-    with a quote; ``quotes`` False (the file has no quote at all) skips even that.
-    """
-    if quotes and QUOTE in "".join(map(_FIRST_CHAR, cells)):
-        return list(map(restore_formula, cells))
-    return cells
-
-
-def _text_values(
-    column: Column, cells: Sequence[str], report: _Reporter, *, quotes: bool = True
-) -> tuple[list[Any], np.ndarray | None]:
-    """Text is kept as written (not trimmed); only the formula quote is removed."""
-    n = len(cells)
-    if column.trim:
-        cells = list(map(str.strip, cells))
-    # str.strip returns the cell itself when there is nothing to strip: cheap.
-    stripped = cells if column.trim else list(map(str.strip, cells))
-    values: list[Any] = _restored(list(cells), quotes)
-    limit = column.length_limit
-    if max(map(len, values), default=0) > limit:
-        lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
-        report.rows(
-            column.name,
-            lengths > limit,
-            lambda i: f"text is {int(lengths[i]):,} characters long; at most {limit:,} are allowed",
-        )
-    if "" not in stripped:
-        return values, None
-    present = np.fromiter(map(bool, stripped), dtype=bool, count=n)
-    values = [v if p else None for v, p in zip(values, present.tolist(), strict=True)]
-    return values, ~present
-
-
-def _id_values(
-    column: Column, cells: Sequence[str], report: _Reporter, *, quotes: bool = True
-) -> tuple[list[Any], np.ndarray | None]:
-    n = len(cells)
-    stripped = _restored(list(map(str.strip, cells)), quotes)
-    limit = column.length_limit
-    if max(map(len, stripped), default=0) > limit:
-        lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
-        report.rows(
-            column.name,
-            lengths > limit,
-            lambda i: f"ID is {int(lengths[i])} characters long; at most {limit} are allowed",
-        )
-    if "" not in stripped:
-        return stripped, None
-    missing = np.fromiter(map(operator.not_, stripped), dtype=bool, count=n)
-    return [s or None for s in stripped], missing
-
-
-class _ParseCache:
-    """One column's parsed distinct raw values, kept across a file's chunks."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}  # raw -> value (None when empty or invalid)
-        self.errors: dict[str, str] = {}  # raw -> problem
-        self.blank: set[str] = set()  # raw values that are empty
-
-    def trim(self) -> None:
-        if len(self.values) > _CACHE_CAP:
-            self.values.clear()
-            self.errors.clear()
-            self.blank.clear()
-
-
-def _by_unique(
-    column: Column,
-    cells: Sequence[str],
-    report: _Reporter,
-    parse: Callable[[Column, str], Any],
-    cache: _ParseCache,
-    *,
-    missing: bool = True,
-) -> tuple[list[Any], np.ndarray | None]:
-    """Parse each distinct raw value once (per file), then spread results back to the rows.
-
-    The mask of empty cells is built only when ``missing`` asks for it.
-    """
-    table = cache.values
-    distinct: set[str] | None = None
-    try:
-        # The common case after a file's first chunk: every raw value is known.
-        values = list(map(table.__getitem__, cells))
-    except KeyError:
-        distinct = set(cells)
-        for raw in distinct.difference(table):
-            text = raw.strip()
-            if not text:
-                cache.blank.add(raw)
-                table[raw] = None
-                continue
-            try:
-                table[raw] = parse(column, text)
-            except ValueError as error:
-                table[raw] = None
-                cache.errors[raw] = str(error)
-        values = list(map(table.__getitem__, cells))
-    errors = cache.errors
-    if not errors and (not missing or not cache.blank):
-        return values, None  # no invalid cell in the file so far, nor an empty one that matters
-    if distinct is None:
-        distinct = set(cells)
-    if errors and not errors.keys().isdisjoint(distinct):
-        report.rows(column.name, _mask(errors, cells), lambda i: errors[cells[i]])
-    if not missing or cache.blank.isdisjoint(distinct):
-        return values, None
-    return values, _mask(cache.blank, cells)
-
-
-def _fmt(number: float | None) -> str:
-    if number is None:
-        return ""
-    return str(int(number)) if float(number).is_integer() else str(number)
-
-
-def _check_range(column: Column, number: float | None, text: str) -> None:
-    """Refuse a number outside the column's range (None: too long to be inside any)."""
-    lo, hi = column.minimum, column.maximum
-    if number is not None and (lo is None or number >= lo) and (hi is None or number <= hi):
-        return
-    text = text if len(text) <= 20 else _show(text, 20)
-    if lo is not None and hi is not None:
-        raise ValueError(f"must be between {_fmt(lo)} and {_fmt(hi)}, got {text}")
-    if lo is not None:
-        raise ValueError(f"must be at least {_fmt(lo)}, got {text}")
-    raise ValueError(f"must be at most {_fmt(hi)}, got {text}")
-
-
-# Digits beyond which a whole number is out of every column's range (and
-# beyond what Python converts without a limit): refused without converting.
-_MAX_DIGITS = 18
-
-
-def _parse_int(column: Column, text: str) -> int:
-    if not _INT_SHAPE.fullmatch(text):
-        raise ValueError(f"expected a whole number, got {_show(text)}")
-    digits = text.split(".", 1)[0].lstrip("+-").lstrip("0")
-    number = int(text.split(".", 1)[0]) if len(digits) <= _MAX_DIGITS else None
-    _check_range(column, number, text)
-    assert number is not None
-    return number
-
-
-def _parse_number(column: Column, text: str) -> float:
-    if not _NUMBER_SHAPE.fullmatch(text):
-        raise ValueError(f"expected a number, got {_show(text)}")
-    number = float(text)
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"expected a number, got {_show(text)}")
-    _check_range(column, number, text)
-    return number
-
-
-def parse_date(text: str) -> dt.date | None:
-    """An ISO date, or the date part of an ISO timestamp (as written); None if invalid."""
-    if not _DATE_SHAPE.fullmatch(text):
-        return None
-    try:
-        if len(text) > 10:
-            return dt.datetime.fromisoformat(text.replace("z", "Z")).date()
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def parse_datetime(text: str) -> dt.datetime | None:
-    """An ISO date or timestamp as a naive UTC datetime (offsets converted); None if invalid."""
-    if not _DATE_SHAPE.fullmatch(text):
-        return None
-    try:
-        if len(text) == 10:
-            day = dt.date.fromisoformat(text)
-            return dt.datetime(day.year, day.month, day.day)
-        stamp = dt.datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        return None
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
-    return stamp
-
-
-def _parse_date(column: Column, text: str) -> dt.date:
-    day = parse_date(text)
-    if day is None:
-        raise ValueError(f"expected a date YYYY-MM-DD, got {_show(text)}")
-    return day
-
-
-def _parse_datetime(column: Column, text: str) -> dt.datetime:
-    stamp = parse_datetime(text)
-    if stamp is None:
-        raise ValueError(
-            f"expected a date YYYY-MM-DD or a timestamp YYYY-MM-DDTHH:MM:SS, got {_show(text)}"
-        )
-    return stamp
-
-
-def _parse_enum(column: Column, text: str) -> str:
-    lowered = text.lower()
-    if lowered not in column.choices:
-        raise ValueError(f"expected one of {', '.join(column.choices)}; got {_show(text)}")
-    return lowered
-
-
-def normalise_list(text: str) -> str | None:
-    """``"a ; B;;a"`` → ``"a;B"``: trimmed, empties dropped, case-insensitive duplicates dropped."""
-    seen: set[str] = set()
-    items: list[str] = []
-    for item in text.split(";"):
-        item = item.strip()
-        if item and item.lower() not in seen:
-            seen.add(item.lower())
-            items.append(item)
-    return ";".join(items) or None
-
-
-def _parse_list(column: Column, text: str) -> str | None:
-    limit = column.length_limit
-    if len(text) > limit:
-        raise ValueError(f"text is {len(text):,} characters long; at most {limit:,} are allowed")
-    return normalise_list(restore_formula(text))
-
-
-_BOOLEANS = {"true": True, "false": False}
-
-
-def _parse_bool(column: Column, text: str) -> bool:
-    value = _BOOLEANS.get(text.lower())
-    if value is None:
-        raise ValueError(f"expected true or false, got {_show(text)}")
-    return value
-
-
-_PARSERS: dict[str, Callable[[Column, str], Any]] = {
-    "int": _parse_int,
-    "number": _parse_number,
-    "date": _parse_date,
-    "datetime": _parse_datetime,
-    "enum": _parse_enum,
-    "list": _parse_list,
-    "bool": _parse_bool,
-}
-
-
-def _first_lines(values: Sequence[Any], data: FileData) -> tuple[np.ndarray, dict[Any, int]]:
-    """Rows repeating an earlier non-empty value, and the line of each first occurrence."""
-    first: dict[Any, int] = {}
-    repeated = np.zeros(len(values), dtype=bool)
-    for index, value in enumerate(values):
-        if value is None:
-            continue
-        if value in first:
-            repeated[index] = True
-        else:
-            first[value] = int(data.lines[index])
-    return repeated, first
-
-
-def _check_unique_ids(name: str, data: FileData, report: _Reporter) -> None:
-    ids = data.values[name]
-    filled = [v for v in ids if v is not None]
-    if len(set(filled)) == len(filled):
-        return
-    repeated, first = _first_lines(ids, data)
-    report.rows(
-        name,
-        repeated,
-        lambda i: f"duplicate ID {_show(ids[i])} (first on line {first[ids[i]]})",
-    )
 
 
 def _check_order(column: Column, data: FileData, report: _Reporter) -> None:
@@ -687,7 +353,7 @@ def _check_order(column: Column, data: FileData, report: _Reporter) -> None:
 
 def _unknown_id(values: Sequence[Any], ref_file: str) -> Callable[[int], str]:
     def message(i: int) -> str:
-        return f"unknown ID {_show(values[i])}: not in {ref_file} nor in the database"
+        return f"unknown ID {show(values[i])}: not in {ref_file} nor in the database"
 
     return message
 
@@ -703,7 +369,7 @@ def check_pairs(data: FileData, log: ProblemLog) -> None:
         same,
         lambda i: (
             f"a person cannot be paired with themself "
-            f"(mentor_id and mentee_id are both {_show(mentor[i])})"
+            f"(mentor_id and mentee_id are both {show(mentor[i])})"
         ),
     )
 

@@ -13,8 +13,9 @@ from sqlalchemy import Engine, Select, and_, case, desc, func, or_, select
 from tandem.access.filters import Filters
 from tandem.access.redaction import people_index, redact
 from tandem.program.db import transaction
-from tandem.program.models import Feedback, FeedbackAnalysis, Theme
+from tandem.program.models import Feedback
 from tandem.program.sql import read_frame
+from tandem.program.theme_tables import FeedbackAnalysis, Theme
 from tandem.themes.queries.selection import CODABLE_VISIBILITIES, LOW_CONFIDENCE, scope
 
 

@@ -22,7 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from tandem.access.filters import Filters
-from tandem.program.models import Cohort, Feedback, Pairing, Theme
+from tandem.program.models import Cohort, Feedback, Pairing
+from tandem.program.theme_tables import Theme
 from tandem.themes.facts import note_facts
 
 # Notes the engine placed with less confidence than this are offered for hand-coding.

@@ -10,8 +10,8 @@ from sqlalchemy import Engine, case, func, literal, select, union_all
 
 from tandem.access.filters import Filters
 from tandem.access.privacy import suppress_small
-from tandem.program.models import Theme
 from tandem.program.sql import read_frame
+from tandem.program.theme_tables import Theme
 from tandem.themes.queries.selection import DIMENSIONS, GROUPINGS, scoped_facts, theme_names
 from tandem.themes.sentiment import NEUTRAL_BAND
 

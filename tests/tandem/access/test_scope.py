@@ -9,7 +9,6 @@ from sqlalchemy import Engine, func, select
 
 from tandem.access import EVERYTHING, OutOfScope, Scope, Viewer
 from tandem.access.filters import Filters
-from tandem.access.privacy import privacy_threshold, threshold_for
 from tandem.health import FlagError, raise_flag, update_flag
 from tandem.matching import set_excluded, set_pinned
 from tandem.portfolio.overview import pairings_by_cohort, program_totals
@@ -133,12 +132,3 @@ def test_writes_refuse_a_pairing_outside_the_scope(program: Engine) -> None:
             select(func.count()).select_from(Flag).where(Flag.pairing_id == "pr-bravo-1")
         ).scalar_one()
     assert bravo_flags == 1  # only the imported one
-
-
-def test_who_sees_small_groups(program: Engine) -> None:
-    threshold = privacy_threshold(program)
-    assert threshold_for(program, Viewer("sponsor")) == threshold
-    assert threshold_for(program, Viewer("lead")) == 0
-    assert threshold_for(program, Viewer("admin")) == 0
-    # A room never sees a small group, whoever presents.
-    assert threshold_for(program, Viewer("lead", presenting=True)) == threshold

@@ -25,14 +25,9 @@ from tandem.program import migrate, rollups
 from tandem.program.bundle import export_bundle
 from tandem.program.db import SQLITE_BUSY_MS, get_engine, writer_transaction
 from tandem.program.demo import generate_demo
-from tandem.program.models import (
-    Feedback,
-    FeedbackAnalysis,
-    Pairing,
-    PairingHealth,
-    PairingStats,
-    StoredRebalancePlan,
-)
+from tandem.program.derived_tables import PairingHealth, PairingStats, StoredRebalancePlan
+from tandem.program.models import Feedback, Pairing
+from tandem.program.theme_tables import FeedbackAnalysis
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 TODAY = "2026-06-01"

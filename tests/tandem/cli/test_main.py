@@ -65,7 +65,9 @@ def test_import_refreshes_what_pages_read(engine) -> None:  # type: ignore[no-un
     from sqlalchemy import func, select
 
     from tandem.program import rollups
-    from tandem.program.models import FeedbackAnalysis, Pairing, PairingHealth, PairingStats
+    from tandem.program.derived_tables import PairingHealth, PairingStats
+    from tandem.program.models import Pairing
+    from tandem.program.theme_tables import FeedbackAnalysis
 
     url = engine.url.render_as_string(hide_password=False)
     assert main(["--database-url", url, "import", str(PROJECT_ROOT / "data/sample_bundle")]) == 0

@@ -8,14 +8,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from tandem.program.bulk import upsert
-from tandem.program.models import (
-    CheckIn,
-    Feedback,
-    FeedbackAnalysis,
-    Milestone,
-    Pairing,
-    Person,
-)
+from tandem.program.models import CheckIn, Feedback, Milestone, Pairing, Person
+from tandem.program.theme_tables import FeedbackAnalysis
 
 TODAY = dt.date(2025, 6, 15)
 START = dt.date(2025, 1, 1)

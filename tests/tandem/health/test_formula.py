@@ -15,7 +15,7 @@ from tandem.health import (
     save_health_settings,
     stalled_health_cap,
 )
-from tandem.program.models import PairingHealth
+from tandem.program.derived_tables import PairingHealth
 from tests.factories import TODAY as GRID_TODAY
 from tests.factories import grid_program
 from tests.tandem.health.builder import TODAY, by_id

@@ -8,7 +8,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from tandem.health import nudge_list, refresh_health
-from tandem.program.models import Pairing, PairingHealth
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import Pairing
 from tandem.program.rollups import HEALTH, invalidate, is_current
 from tests.tandem.health.builder import TODAY
 

@@ -16,7 +16,8 @@ from tandem.health import (
     save_health_settings,
     trend_days,
 )
-from tandem.program.models import AuditEntry, Pairing, PairingHealth, PairingHealthHistory
+from tandem.program.derived_tables import PairingHealth, PairingHealthHistory
+from tandem.program.models import AuditEntry, Pairing
 from tandem.program.rollups import HEALTH_HISTORY, invalidate, is_current
 from tests.tandem.health.builder import TODAY
 

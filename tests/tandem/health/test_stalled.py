@@ -29,7 +29,8 @@ from tandem.health import (
     update_flag,
 )
 from tandem.program import rollups
-from tandem.program.models import Flag, PairingHealth, PairingHealthHistory
+from tandem.program.derived_tables import PairingHealth, PairingHealthHistory
+from tandem.program.models import Flag
 from tandem.program.settings import put_setting
 from tests.factories import TODAY, grid_program
 

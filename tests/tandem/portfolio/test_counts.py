@@ -13,7 +13,8 @@ from tandem.health.stalled import queue_counts
 from tandem.portfolio.counts import pairing_counts, running_on, verdicts_before
 from tandem.portfolio.headlines import headline_metrics
 from tandem.program.bulk import upsert
-from tandem.program.models import RUNNING_STATUSES, Pairing, PairingHealth
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import RUNNING_STATUSES, Pairing
 from tests.factories import TODAY, small_program
 
 ALL = Filters(scope=EVERYTHING)

@@ -14,7 +14,7 @@ from tandem.portfolio.overview import (
     program_burn_up,
 )
 from tandem.program.bulk import upsert
-from tandem.program.models import PairingHealth
+from tandem.program.derived_tables import PairingHealth
 from tests.factories import TODAY, grid_program, small_program
 
 ALL = Filters(scope=EVERYTHING)

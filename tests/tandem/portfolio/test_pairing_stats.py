@@ -28,7 +28,8 @@ from tandem.portfolio.reciprocity import learning_by_kind
 from tandem.program import rollups
 from tandem.program.bundle.importer import import_bundle
 from tandem.program.db import transaction
-from tandem.program.models import CheckIn, PairingStats
+from tandem.program.derived_tables import PairingStats
+from tandem.program.models import CheckIn
 from tandem.program.sql import read_frame
 from tests.factories import TODAY, grid_program
 

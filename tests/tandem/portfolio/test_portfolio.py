@@ -9,8 +9,8 @@ from tandem.access.filters import Filters
 from tandem.portfolio.headlines import headline_metrics, period_for
 from tandem.portfolio.portfolio import portfolio_export, portfolio_page
 from tandem.program.bulk import upsert
+from tandem.program.derived_tables import PairingHealth
 from tandem.program.downloads import csv_bytes
-from tandem.program.models import PairingHealth
 from tests.factories import TODAY, grid_program, small_program
 
 

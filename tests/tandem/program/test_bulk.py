@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from tandem.program.bulk import upsert
-from tandem.program.models import AuditEntry, Flag, PairingHealth
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import AuditEntry, Flag
 from tandem.program.schema import metadata
 from tests.factories import small_program
 

@@ -20,8 +20,8 @@ from tandem.access import EVERYTHING
 from tandem.program import bulk, migrate
 from tandem.program.bundle import import_bundle
 from tandem.program.db import WRITER_LOCK_KEY, get_engine, transaction
-from tandem.program.models import Feedback, FeedbackAnalysis, Theme
-from tandem.program.theme_tables import ThemeRefreshRun
+from tandem.program.models import Feedback
+from tandem.program.theme_tables import FeedbackAnalysis, Theme, ThemeRefreshRun
 from tandem.themes import engine as theme_engine
 from tandem.themes import refresh as refresh_module
 from tandem.themes.refresh import refresh_themes

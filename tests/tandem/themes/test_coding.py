@@ -8,7 +8,8 @@ from sqlalchemy import Engine, select
 from tandem.access import EVERYTHING
 from tandem.access.filters import Filters
 from tandem.program.db import transaction
-from tandem.program.models import AuditEntry, Feedback, FeedbackAnalysis, Theme
+from tandem.program.models import AuditEntry, Feedback
+from tandem.program.theme_tables import FeedbackAnalysis, Theme
 from tandem.themes.coding import (
     NO_THEME,
     code_from_queue,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 
 from tandem.program.db import transaction
-from tandem.program.models import AuditEntry, Theme
+from tandem.program.models import AuditEntry
+from tandem.program.theme_tables import Theme
 from tandem.themes.discover import discover, list_candidates, promote_candidate, store_candidates
 from tests.tandem.themes.conftest import AddNotes
 

@@ -20,7 +20,8 @@ from tandem.access import EVERYTHING
 from tandem.access.filters import Filters
 from tandem.program.bulk import upsert
 from tandem.program.db import transaction
-from tandem.program.models import Cohort, Feedback, FeedbackAnalysis, Pairing, Person, Theme
+from tandem.program.models import Cohort, Feedback, Pairing, Person
+from tandem.program.theme_tables import FeedbackAnalysis, Theme
 from tandem.themes import queries as q
 from tandem.themes.facts import note_facts, rewrite_theme_facts
 from tandem.themes.sentiment import NEUTRAL_BAND

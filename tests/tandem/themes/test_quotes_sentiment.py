@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tandem.program.db import transaction
-from tandem.program.models import Person, Theme
+from tandem.program.models import Person
+from tandem.program.theme_tables import Theme
 from tandem.themes.quotes import representative_quotes
 from tandem.themes.refresh import refresh_themes
 from tandem.themes.sentiment import plain_vader, polarity, score

@@ -7,8 +7,8 @@ from sqlalchemy import Engine, func, select
 
 from tandem.access import EVERYTHING
 from tandem.program.db import transaction
-from tandem.program.models import AuditEntry, FeedbackAnalysis, Theme
-from tandem.program.theme_tables import ThemeRefreshRun
+from tandem.program.models import AuditEntry
+from tandem.program.theme_tables import FeedbackAnalysis, Theme, ThemeRefreshRun
 from tandem.themes.codebook import DEFAULT_THEMES, seed_default_codebook
 from tandem.themes.refresh import refresh_themes
 from tandem.themes.store import (

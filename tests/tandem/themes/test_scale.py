@@ -12,8 +12,8 @@ from sqlalchemy import Engine, select, update
 
 from tandem.access import EVERYTHING
 from tandem.program.db import transaction
-from tandem.program.models import Feedback, FeedbackAnalysis, Theme
-from tandem.program.theme_tables import ThemeCandidate
+from tandem.program.models import Feedback
+from tandem.program.theme_tables import FeedbackAnalysis, Theme, ThemeCandidate
 from tandem.themes import engine as theme_engine
 from tandem.themes import refresh as refresh_module
 from tandem.themes.engine import CodedNote, ThemeModel, default_codebook, training_sample

@@ -19,7 +19,8 @@ from tandem.matching.rebalance.queries import (
 from tandem.matching.rules import LOAD_STATUSES
 from tandem.program.bulk import upsert
 from tandem.program.bundle import import_bundle
-from tandem.program.models import Pairing, PairingHealth, Person
+from tandem.program.derived_tables import PairingHealth
+from tandem.program.models import Pairing, Person
 from tests.factories import TODAY
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[4] / "data" / "sample_bundle"

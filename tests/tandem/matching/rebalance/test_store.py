@@ -38,7 +38,7 @@ from tandem.matching.rebalance.store import (
 )
 from tandem.program import rollups
 from tandem.program.bundle import import_bundle
-from tandem.program.models import StoredRebalancePlan, StoredRebalanceSuggestion
+from tandem.program.derived_tables import StoredRebalancePlan, StoredRebalanceSuggestion
 from tandem.refresh import refresh_all
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[4] / "data" / "sample_bundle"

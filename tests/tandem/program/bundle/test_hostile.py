@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import Engine
 
 from tandem.program.bundle import BundleError, import_bundle, import_bundle_bytes
-from tandem.program.bundle.reader import MAX_BLANK_LINES, MAX_FIELD_CHARS
+from tandem.program.bundle.reader import MAX_BLANK_LINES
+from tandem.program.bundle.records import MAX_FIELD_CHARS
 
 from .conftest import SAMPLE, sample_text, unchanged
 

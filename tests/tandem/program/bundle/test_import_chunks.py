@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tandem.access import EVERYTHING
-from tandem.program.bundle import BundleError, import_bundle
-from tandem.program.bundle import reader as bundle_reader
+from tandem.program.bundle import BundleError, import_bundle, records
 from tandem.program.models import Flag, Pairing
 
 from .conftest import SAMPLE, dump, sample_text, unchanged
@@ -77,11 +76,11 @@ def test_an_edit_started_before_reimporting_the_same_bundle_still_saves(engine: 
 def test_tiny_chunks_store_exactly_what_one_chunk_stores(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bundle_reader, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(records, "CHUNK_ROWS", 2)
     report = import_bundle(engine, SAMPLE)
     assert report.rows["checkins.csv"] == 43
     stored = dump(engine, skip=("audit_log", "rollup_state"))
-    monkeypatch.setattr(bundle_reader, "CHUNK_ROWS", 50_000)
+    monkeypatch.setattr(records, "CHUNK_ROWS", 50_000)
     again = import_bundle(engine, SAMPLE)
     # One chunk finds every row already there and unchanged.
     assert again.files["checkins.csv"].inserted == 0
@@ -129,7 +128,7 @@ def test_problems_across_chunk_boundaries_are_the_same_whatever_the_chunk_size(
     with unchanged(engine):
         assert _problems(engine, bundle) == expected
     for size in (1, 2, 3):
-        monkeypatch.setattr(bundle_reader, "CHUNK_ROWS", size)
+        monkeypatch.setattr(records, "CHUNK_ROWS", size)
         with unchanged(engine):
             assert _problems(engine, bundle) == expected
 
@@ -137,7 +136,7 @@ def test_problems_across_chunk_boundaries_are_the_same_whatever_the_chunk_size(
 def test_a_file_malformed_after_its_first_chunk_reports_only_that_and_writes_nothing(
     engine: Engine, make_bundle: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bundle_reader, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(records, "CHUNK_ROWS", 2)
     people = (
         "person_id,name,level,division,geography\n"
         "a,Ann,1,Ops,EMEA\n"
@@ -153,7 +152,7 @@ def test_a_file_malformed_after_its_first_chunk_reports_only_that_and_writes_not
 def test_an_encoding_error_in_a_later_chunk_is_the_only_problem_of_its_file(
     engine: Engine, make_bundle: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bundle_reader, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(records, "CHUNK_ROWS", 1)
     people = b"person_id,name,level,division,geography\na,Ann,1,Ops,EMEA\nb,Bo,99,Ops,EMEA\n"
     people += b"c,Jos\xe9,1,Ops,EMEA\n"
     with unchanged(engine):

@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from tandem.program.demo import DemoSummary, text
 
 Demo = tuple[DemoSummary, dict[str, list[dict[str, Any]]]]
@@ -111,3 +113,16 @@ def test_quiet_pairings_leave_notes_about_the_silence() -> None:
     )
     counts = Counter(len(text.BODIES[t][s]) for t in text.THEMES for s in text.SENTIMENTS)
     assert min(counts) >= 3
+
+
+def test_text_file_must_give_every_theme_every_sentiment() -> None:
+    # The data file is hand-edited: a missing sentiment must fail at start-up,
+    # not as a KeyError deep inside the generator.
+    data = {"bodies": {theme: {s: ["x"] for s in text.SENTIMENTS} for theme in text.THEMES}}
+    assert text._by_theme(data, "bodies")[text.FIT][text.NEGATIVE] == ("x",)
+    del data["bodies"][text.FIT][text.MIXED]
+    with pytest.raises(ValueError, match="expected"):
+        text._by_theme(data, "bodies")
+    data["bodies"].pop(text.FIT)
+    with pytest.raises(ValueError, match="bodies"):
+        text._by_theme(data, "bodies")

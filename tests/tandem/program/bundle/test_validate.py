@@ -7,7 +7,7 @@ import random
 import pytest
 
 from tandem.program.bundle.problems import ProblemLog
-from tandem.program.bundle.reader import CsvStream
+from tandem.program.bundle.records import CsvStream
 from tandem.program.bundle.spec import PEOPLE
 from tandem.program.bundle.validate import FileValidator
 
