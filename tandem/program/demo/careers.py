@@ -3,12 +3,10 @@
 The impact estimate (issue #16) compares what happens to participants with
 what happens to comparable colleagues who took no part, so the demo needs both:
 
-* **Comparison colleagues**: for every cohort, new people who take part in no
-  pairing, drawn to look like that cohort's mentees (level, division,
-  geography and tenure spread, as they are today: a level at a cohort's start
-  is today's level minus the promotions since), ``COMPARISON_PER_MENTEE`` per
-  mentee, between ``COMPARISON_MIN`` and ``COMPARISON_MAX`` per cohort, so the
-  count grows with the cohorts, never with the square of the program.
+* **Comparison colleagues** (``comparison.py``): for every cohort, new people
+  who take part in no pairing, drawn to look like that cohort's mentees (level,
+  division, geography and tenure spread, as they are today: a level at a
+  cohort's start is today's level minus the promotions since).
 * **Events** (``career_events``) for everyone: a ``hired`` event from each
   person's tenure, and over the HR system's history (the last
   ``HISTORY_YEARS`` years) ``promoted`` (with the new level), ``moved`` and
@@ -47,13 +45,10 @@ from typing import Any
 
 import numpy as np
 
-from tandem.program.demo import people as vocab
 from tandem.program.demo.codes import ACTIVE, ENDED
+from tandem.program.demo.comparison import make_comparison_people
 from tandem.program.demo.tables import CohortPlan, Pairings, People, Table
 
-COMPARISON_PER_MENTEE = 5
-COMPARISON_MIN = 50
-COMPARISON_MAX = 300
 HISTORY_YEARS = 5
 MONTH_DAYS = 30.4375
 
@@ -94,143 +89,24 @@ class Careers:
     ended_by_departure: np.ndarray
 
 
-# ---------------------------------------------------------------- comparison people
-
-
-def make_comparison_people(
-    rng: np.random.Generator,
-    table: dict[str, list[Any]],
-    people: People,
-    pr: Pairings,
-    plans: list[CohortPlan],
-) -> dict[str, list[Any]]:
-    """New colleagues who take part in nothing, alike to each cohort's mentees."""
-    n_div = len(vocab.DIVISIONS)
-    div_weights = np.array([share for _n, share, _f in vocab.DIVISIONS])
-    geo_names = [g for g, _share, _c in vocab.GEOGRAPHIES]
-    geo_index = {name: g for g, name in enumerate(geo_names)}
-    geo_weights = np.array([share for _g, share, _c in vocab.GEOGRAPHIES])
-    person_geo = np.array([geo_index[g] for g in table["geography"]], dtype=np.int64)
-    person_tenure = np.array(table["tenure_years"], dtype=float)
-
-    templates: list[np.ndarray] = []
-    for c in range(len(plans)):
-        mentees = np.unique(pr.mentee[pr.cohort == c])
-        if len(mentees) == 0:
-            continue
-        count = int(np.clip(COMPARISON_PER_MENTEE * len(mentees), COMPARISON_MIN, COMPARISON_MAX))
-        templates.append(mentees[rng.integers(0, len(mentees), count)])
-    template = np.concatenate(templates) if templates else np.zeros(0, dtype=np.int64)
-    n = len(template)
-
-    level = people.level[template].copy()
-    jitter = np.where(rng.random(n) < 0.25, rng.choice(np.array([-1, 1]), n), 0)
-    level = np.clip(level + jitter, 1, 7)
-    division = people.division[template].copy()
-    other_division = rng.choice(n_div, n, p=div_weights / div_weights.sum())
-    division = np.where((division < 0) | (rng.random(n) < 0.2), other_division, division)
-    geography = np.where(
-        rng.random(n) < 0.8,
-        person_geo[template],
-        rng.choice(len(geo_names), n, p=geo_weights / geo_weights.sum()),
-    )
-    tenure = np.round(person_tenure[template] * np.exp(rng.normal(0.0, 0.35, n)), 1)
-
-    # A manager one level up in the same division (the base organisation has one
-    # at every level below 7; failing that, anyone above, then the division head).
-    bosses: dict[tuple[int, int], np.ndarray] = {}
-    managers: list[str] = []
-    boss_pick = rng.random(n).tolist()
-    for d, lv, u in zip(division.tolist(), level.tolist(), boss_pick, strict=True):
-        key = (d, lv)
-        if key not in bosses:
-            same = people.division == d
-            options = np.flatnonzero(same & (people.level == lv + 1))
-            if len(options) == 0:
-                options = np.flatnonzero(same & (people.level >= max(lv, 7)))
-            if len(options) == 0:
-                options = np.array([0])  # the CEO
-            bosses[key] = options
-        options = bosses[key]
-        managers.append(people.ids[int(options[int(u * len(options))])])
-
-    taken = set(table["name"])
-    used: dict[str, int] = {}
-    for email in table["email"]:
-        base = email.split("@", 1)[0].rstrip("0123456789")
-        used[base] = used.get(base, 0) + 1
-    names, _firsts, emails = vocab.compose_names(rng, geography, taken=taken, used=used)
-
-    function_pick = rng.random(n).tolist()
-    title_pick = rng.random(n).tolist()
-    functions: list[str | None] = []
-    titles: list[str] = []
-    division_names: list[str] = []
-    for d, lv, fu, tu in zip(
-        division.tolist(), level.tolist(), function_pick, title_pick, strict=True
-    ):
-        div_name, _share, div_functions = vocab.DIVISIONS[d]
-        division_names.append(div_name)
-        title_options = vocab.TITLES[lv]
-        base = title_options[int(tu * len(title_options))]
-        if lv == 7:
-            functions.append(None)
-            titles.append(f"{base}, {div_name}")
-        else:
-            function = div_functions[int(fu * len(div_functions))]
-            functions.append(function)
-            titles.append(f"{base}, {function}")
-
-    cap_senior = rng.choice(np.array([0, 1, 2, 3, 4]), n, p=[0.03, 0.27, 0.42, 0.22, 0.06])
-    cap_junior = rng.choice(np.array([0, 1, 2, 3]), n, p=[0.04, 0.48, 0.34, 0.14])
-    max_mentees = np.where(level >= 5, cap_senior, cap_junior)
-    hours = rng.choice(np.array([2.0, 3.0, 4.0, 4.0, 6.0, 8.0]), n)
-    style = rng.choice(
-        len(vocab.LEARNING_STYLES),
-        n,
-        p=vocab.LEARNING_STYLE_WEIGHTS / vocab.LEARNING_STYLE_WEIGHTS.sum(),
-    )
-    group = rng.choice(len(vocab.GROUPS), n, p=vocab.GROUP_WEIGHTS / vocab.GROUP_WEIGHTS.sum())
-    group_present = (rng.random(n) >= vocab.GROUP_EMPTY_RATE).tolist()
-
-    existing = {int(pid[1:]) for pid in table["person_id"] if pid[1:].isdigit()}
-    ids: list[str] = []
-    while len(ids) < n:
-        for number in (rng.integers(100_000, 1_000_000, 2 * (n - len(ids)) + 8)).tolist():
-            if number not in existing:
-                existing.add(number)
-                ids.append(f"E{number}")
-                if len(ids) == n:
-                    break
-
-    return {
-        "person_id": ids,
-        "name": names,
-        "email": emails,
-        "title": titles,
-        "level": level.tolist(),
-        "division": division_names,
-        "function": functions,
-        "geography": [geo_names[g] for g in geography.tolist()],
-        "manager_id": managers,
-        "tenure_years": tenure.tolist(),
-        "strengths": [None] * n,  # never signed up: no mentoring profile
-        "development_goals": [None] * n,
-        "learning_style": [vocab.LEARNING_STYLES[s] for s in style.tolist()],
-        "monthly_hours": hours.tolist(),
-        "max_mentees": max_mentees.tolist(),
-        "group_name": [
-            vocab.GROUPS[g] if present else None
-            for g, present in zip(group.tolist(), group_present, strict=True)
-        ],
-    }
-
-
 # ------------------------------------------------------------------------- events
 
 
 def _yearly_to_monthly(rate: np.ndarray) -> np.ndarray:
     return 1.0 - np.power(1.0 - np.clip(rate, 0.0, 0.95), 1.0 / 12.0)
+
+
+@dataclass
+class _Lives:
+    """Per person (base organisation first, then the comparison colleagues)."""
+
+    hire: np.ndarray  # day hired
+    performance: np.ndarray  # standard normal: raises promotion, lowers leaving
+    promote_boost: np.ndarray  # the planted effect on promotion, should they be mentored
+    leave_damp: np.ndarray  # the planted effect on leaving by choice
+    left: np.ndarray  # bool
+    left_day: np.ndarray  # meaningful where ``left``
+    voluntary: np.ndarray  # bool, meaningful where ``left``
 
 
 def make_events(
@@ -254,27 +130,55 @@ def make_events(
     false, 1 true).
     """
     n = len(level)
-    months = HISTORY_YEARS * 12
-    history_start = -round(HISTORY_YEARS * 365.25)
+    first_start = _first_start(n, (pr.mentor, pr.mentee), pr.start)
+    lives = _lives(rng, tenure_years, first_start)
+    _draw_leaving(
+        rng, lives, level, pr, _stay_until(n, pr, plans), _first_start(n, (pr.mentee,), pr.start)
+    )
+    _hand_over(
+        rng,
+        pr,
+        level[: base_people or n],
+        lives.hire,
+        lives.left,
+        lives.left_day,
+        related or (lambda a, b: a == b),
+        capacity,
+    )
+    last_day = np.where(lives.left, lives.left_day, 0)
+    mentee_start = _first_start(n, (pr.mentee,), pr.start)
+    promotions = _draw_promotions(rng, lives, level, last_day, mentee_start)
+    moves = _draw_moves(rng, lives.hire, last_day)
+    events = _assemble(lives, promotions, moves)
+    # A leaver's tenure is the tenure they left with.
+    tenure = np.round((last_day - lives.hire) / 365.25, 1)
+    return events, np.maximum(tenure, 0.0), last_day
 
-    # Who takes part, and since when.
-    never = np.iinfo(np.int64).max
-    first_start = np.full(n, never, dtype=np.int64)
-    np.minimum.at(first_start, pr.mentor, pr.start)
-    np.minimum.at(first_start, pr.mentee, pr.start)
-    mentee_start = np.full(n, never, dtype=np.int64)
-    np.minimum.at(mentee_start, pr.mentee, pr.start)
-    is_mentee = mentee_start < never
-    # Taking part says only that a person was there when their first cohort began
-    # (as the colleagues they are compared with were); a later pairing of someone
-    # who has left by then goes to a colleague (``_hand_over``).
+
+_NEVER = np.iinfo(np.int64).max
+
+
+def _first_start(n: int, sides: tuple[np.ndarray, ...], start: np.ndarray) -> np.ndarray:
+    """Per person: the first day a pairing of theirs (on ``sides``) started, or never."""
+    first = np.full(n, _NEVER, dtype=np.int64)
+    for side in sides:
+        np.minimum.at(first, side, start)
+    return first
+
+
+def _stay_until(n: int, pr: Pairings, plans: list[CohortPlan]) -> np.ndarray:
+    """Per person: the day before which they cannot leave.
+
+    Taking part says only that a person was there when their first cohort began
+    (as the colleagues they are compared with were); a later pairing of someone
+    who has left by then goes to a colleague (``_hand_over``).  The story's fixed
+    points stay: the CEO, the sponsors of running cohorts, the overloaded mentor
+    and the reporting-line pair (a handful of people)."""
     cohort_start = np.array([plan.start for plan in plans], dtype=np.int64)[pr.cohort]
-    stay_until = np.full(n, never, dtype=np.int64)
+    stay_until = np.full(n, _NEVER, dtype=np.int64)
     np.minimum.at(stay_until, pr.mentor, np.minimum(cohort_start, 0))
     np.minimum.at(stay_until, pr.mentee, np.minimum(cohort_start, 0))
-    stay_until[stay_until == never] = np.iinfo(np.int64).min
-    # The story's fixed points stay: the CEO, the sponsors of running cohorts,
-    # the overloaded mentor and the reporting-line pair (a handful of people).
+    stay_until[stay_until == _NEVER] = np.iinfo(np.int64).min
     for plan in plans:
         if plan.end is None or plan.end >= 0:
             stay_until[plan.sponsor] = 0
@@ -284,21 +188,48 @@ def make_events(
     stay_until[pr.mentor[named]] = 0
     stay_until[pr.mentee[named]] = 0
     stay_until[0] = 0  # the CEO (the organisation is ordered by level, highest first)
+    return stay_until
 
-    # Hired: from tenure, and always before a first pairing (30 to 400 days).
+
+def _lives(rng: np.random.Generator, tenure_years: np.ndarray, first_start: np.ndarray) -> _Lives:
+    """Hiring days (from tenure, and always 30 to 400 days before a first pairing),
+    performance, and each person's share of the planted effect."""
+    n = len(tenure_years)
     hire = -np.round(tenure_years * 365.25).astype(np.int64)
-    takes_part = first_start < never
+    takes_part = first_start < _NEVER
     latest_hire = np.where(takes_part, first_start - rng.integers(30, 400, n), 0)
     hire = np.minimum(hire, latest_hire)
     hire = np.minimum(hire, -1)
-
     # Performance varies from person to person, whether they take part or not.
     performance = rng.normal(0.0, 1.0, n)
     effect = TRUE_EFFECT
     promote_boost = np.exp(np.log(effect.promotion) + rng.normal(0.0, effect.noise, n))
     leave_damp = np.exp(np.log(effect.voluntary_leave) + rng.normal(0.0, effect.noise, n))
+    none = np.zeros(n, dtype=bool)
+    return _Lives(
+        hire, performance, promote_boost, leave_damp, none, np.zeros(n, np.int64), none.copy()
+    )
 
-    # Leaving, month by month forward (level today stands in for the level then).
+
+def _history_month(m: int) -> tuple[int, int]:
+    """First and last-plus-one day offsets of month ``m`` of the history."""
+    history_start = -round(HISTORY_YEARS * 365.25)
+    return history_start + int(m * MONTH_DAYS), history_start + int((m + 1) * MONTH_DAYS)
+
+
+def _draw_leaving(
+    rng: np.random.Generator,
+    lives: _Lives,
+    level: np.ndarray,
+    pr: Pairings,
+    stay_until: np.ndarray,
+    mentee_start: np.ndarray,
+) -> None:
+    """Leaving, month by month forward (level today stands in for the level then),
+    by choice and not; mentored months carry the planted effect (in ``lives``)."""
+    n = len(level)
+    is_mentee = mentee_start < _NEVER
+    performance, hire = lives.performance, lives.hire
     vol_base = VOLUNTARY_LEAVE_RATE[level] * np.exp(PERFORMANCE_ON_VOLUNTARY_LEAVE * performance)
     invol_base = INVOLUNTARY_LEAVE_RATE[level] * np.exp(
         PERFORMANCE_ON_INVOLUNTARY_LEAVE * performance
@@ -306,49 +237,51 @@ def make_events(
     left_day = np.zeros(n, dtype=np.int64)
     left = np.zeros(n, dtype=bool)
     voluntary = np.zeros(n, dtype=bool)
-    for m in range(months):
+    for m in range(HISTORY_YEARS * 12):
         u = rng.random(n)  # drawn every month, employed or not: the stream stays aligned
         day_draw = rng.random(n)
-        month_start = history_start + int(m * MONTH_DAYS)
-        month_end = history_start + int((m + 1) * MONTH_DAYS)
+        month_start, month_end = _history_month(m)
         day = month_start + (day_draw * (month_end - month_start)).astype(np.int64)
         tenure_now = (month_start - hire) / 365.25
         employed = (hire < month_start) & ~left & (day > stay_until) & (day < 0)
         tenure_factor = np.where(tenure_now < 2, 1.4, np.where(tenure_now > 10, 0.7, 1.0))
         mentored = is_mentee & (mentee_start <= month_start)
-        vol = vol_base * tenure_factor * np.where(mentored, leave_damp, 1.0)
-        invol = invol_base
+        vol = vol_base * tenure_factor * np.where(mentored, lives.leave_damp, 1.0)
         p_vol = _yearly_to_monthly(vol)
-        p_invol = _yearly_to_monthly(invol)
+        p_invol = _yearly_to_monthly(invol_base)
         leaves = employed & (u < p_vol + p_invol)
         left_day = np.where(leaves, day, left_day)
         voluntary = np.where(leaves, u < p_vol, voluntary)
         left |= leaves
-    _hand_over(
-        rng,
-        pr,
-        level[: base_people or n],
-        hire,
-        left,
-        left_day,
-        related or (lambda a, b: a == b),
-        capacity,
-    )
-    mentee_start = np.full(n, never, dtype=np.int64)
-    np.minimum.at(mentee_start, pr.mentee, pr.start)
-    is_mentee = mentee_start < never
-    last_day = np.where(left, left_day, 0)
+    lives.left, lives.left_day, lives.voluntary = left, left_day, voluntary
 
-    # Promotions, month by month backwards from today (or leaving): the level
-    # then is the level today minus the promotions found since.
+
+@dataclass
+class _Promotions:
+    person: np.ndarray
+    day: np.ndarray
+    new_level: np.ndarray
+
+
+def _draw_promotions(
+    rng: np.random.Generator,
+    lives: _Lives,
+    level: np.ndarray,
+    last_day: np.ndarray,
+    mentee_start: np.ndarray,
+) -> _Promotions:
+    """Promotions, month by month backwards from today (or leaving): the level then
+    is the level today minus the promotions found since."""
+    n = len(level)
+    hire = lives.hire
+    is_mentee = mentee_start < _NEVER
     level_now = level.astype(np.int64).copy()
     promo_person: list[np.ndarray] = []
     promo_day: list[np.ndarray] = []
     promo_level: list[np.ndarray] = []
-    promo_base = np.exp(PERFORMANCE_ON_PROMOTION * performance)
-    for m in range(months - 1, -1, -1):
-        month_start = history_start + int(m * MONTH_DAYS)
-        month_end = history_start + int((m + 1) * MONTH_DAYS)
+    promo_base = np.exp(PERFORMANCE_ON_PROMOTION * lives.performance)
+    for m in range(HISTORY_YEARS * 12 - 1, -1, -1):
+        month_start, month_end = _history_month(m)
         u = rng.random(n)
         day = month_start + (rng.random(n) * (month_end - month_start)).astype(np.int64)
         tenure_now = (day - hire) / 365.25
@@ -359,7 +292,7 @@ def make_events(
             PROMOTION_RATE[level_now - 1]
             * promo_base
             * tenure_factor
-            * np.where(mentored, promote_boost, 1.0)
+            * np.where(mentored, lives.promote_boost, 1.0)
         )
         promoted = employed & (u < _yearly_to_monthly(rate))
         who = np.flatnonzero(promoted)
@@ -368,56 +301,60 @@ def make_events(
             promo_day.append(day[who])
             promo_level.append(level_now[who].copy())
             level_now[who] -= 1
+    return _Promotions(
+        np.concatenate(promo_person or [np.zeros(0, np.int64)]).astype(np.int64),
+        np.concatenate(promo_day or [np.zeros(0, np.int64)]).astype(np.int64),
+        np.concatenate(promo_level or [np.zeros(0, np.int64)]).astype(np.int64),
+    )
 
-    # Moves: a change of division, function or place at a flat yearly rate.
+
+def _draw_moves(
+    rng: np.random.Generator, hire: np.ndarray, last_day: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(person, day) of moves: a change of division, function or place at a flat yearly rate."""
+    history_start = -round(HISTORY_YEARS * 365.25)
     span = np.maximum(last_day - np.maximum(hire, history_start), 0)
     moves = rng.poisson(MOVE_RATE * span / 365.25)
-    move_person = np.repeat(np.arange(n), moves)
+    move_person = np.repeat(np.arange(len(hire)), moves)
     move_start = np.maximum(hire, history_start)[move_person]
     move_day = (
         move_start + 1 + (rng.random(len(move_person)) * (span[move_person] - 1)).astype(np.int64)
     )
-    move_day = np.minimum(move_day, -1)
+    return move_person, np.minimum(move_day, -1)
 
-    hired_person = np.arange(n)
-    left_person = np.flatnonzero(left)
-    person = np.concatenate([hired_person, *promo_person, move_person, left_person]).astype(
+
+def _assemble(
+    lives: _Lives, promotions: _Promotions, moves: tuple[np.ndarray, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Hired, promoted, moved and left events, in order of person, day and kind."""
+    n = len(lives.hire)
+    move_person, move_day = moves
+    left_person = np.flatnonzero(lives.left)
+    n_promo, n_move, n_left = len(promotions.person), len(move_person), len(left_person)
+    person = np.concatenate([np.arange(n), promotions.person, move_person, left_person]).astype(
         np.int64
     )
-    day = np.concatenate([hire, *promo_day, move_day, left_day[left_person]]).astype(np.int64)
-    n_promo = sum(len(p) for p in promo_person)
-    kind = np.concatenate(
-        [
-            np.zeros(n, dtype=np.int64),
-            np.ones(n_promo, dtype=np.int64),
-            np.full(len(move_person), 2, dtype=np.int64),
-            np.full(len(left_person), 3, dtype=np.int64),
-        ]
-    )
-    new_level = np.concatenate(
-        [
-            np.zeros(n, dtype=np.int64),
-            *promo_level,
-            np.zeros(len(move_person) + len(left_person), dtype=np.int64),
-        ]
+    day = np.concatenate(
+        [lives.hire, promotions.day, move_day, lives.left_day[left_person]]
     ).astype(np.int64)
+    kind = np.repeat(np.arange(4, dtype=np.int64), [n, n_promo, n_move, n_left])
+    new_level = np.concatenate(
+        [np.zeros(n, dtype=np.int64), promotions.new_level, np.zeros(n_move + n_left, np.int64)]
+    )
     vol = np.concatenate(
         [
-            np.full(n + n_promo + len(move_person), -1, dtype=np.int64),
-            voluntary[left_person].astype(np.int64),
+            np.full(n + n_promo + n_move, -1, dtype=np.int64),
+            lives.voluntary[left_person].astype(np.int64),
         ]
     )
     order = np.lexsort((kind, day, person))
-    # A leaver's tenure is the tenure they left with.
-    tenure = np.round((last_day - hire) / 365.25, 1)
-    events = {
+    return {
         "person": person[order],
         "day": day[order],
         "kind": kind[order],
         "new_level": new_level[order],
         "voluntary": vol[order],
     }
-    return events, np.maximum(tenure, 0.0), last_day
 
 
 def _hand_over(
