@@ -5,13 +5,13 @@ what happens to comparable colleagues who took no part, so the demo needs both:
 
 * **Comparison colleagues** (``comparison.py``): for every cohort, new people
   who take part in no pairing, drawn to look like that cohort's mentees (level,
-  division, geography and tenure spread, as they are today: a level at a
-  cohort's start is today's level minus the promotions since).
+  division, geography and tenure spread).
 * **Events** (``career_events``) for everyone: a ``hired`` event from each
   person's tenure, and over the HR system's history (the last
   ``HISTORY_YEARS`` years) ``promoted`` (with the new level), ``moved`` and
   ``left`` (voluntary or not) events at yearly rates that vary with level and
-  tenure (``PROMOTION_RATE``, ``VOLUNTARY_LEAVE_RATE``, ...).
+  tenure (``PROMOTION_RATE``, ``VOLUNTARY_LEAVE_RATE``, ... in ``rates.py``;
+  promotions in ``promotions.py``).
 
 What is true in the demo, for the estimator to find (``TRUE_EFFECT``): from
 the start of their first pairing, a mentee is somewhat more likely to be
@@ -24,9 +24,16 @@ from everyone else only in what the bundle shows (level, division, geography,
 tenure), which is what the adjusted difference controls for; the naive one
 does not.
 
-Consistency with the rest of the story: a person's ``level`` in people.csv is
-their level today (or when they left), so promotions are drawn backwards from
-it and never start below level 1; everyone taking part was hired before their
+Who takes part never depends on what comes after (issue #16): the story
+picks participants on their level when their first cohort began, so their
+promotions are drawn forwards from that level after that day (and backwards
+before it), and their level, title and, where a promotion passes their
+manager, manager in people.csv are today's.  Everyone else's ``level`` is
+their level today (or when they left), and their promotions are drawn
+backwards from it, at rates that make a colleague at a level on any day as
+likely to be promoted from then on as a participant at that level
+(``_promotions_backwards``).  Nobody starts below level 1 or rises to the
+CEO's level 8.  Everyone taking part was hired before their
 first pairing and was there when their first cohort began (as their comparison
 colleagues were, at the same date).  A person who left while a pairing ran
 ends it that day (``end_pairings_at_departures``: the pairing's status and end
@@ -47,34 +54,21 @@ import numpy as np
 
 from tandem.program.demo.codes import ACTIVE, ENDED
 from tandem.program.demo.comparison import make_comparison_people
+from tandem.program.demo.promotions import Promotions, draw_promotions, promote_in_the_table
+from tandem.program.demo.rates import (
+    HISTORY_YEARS,
+    INVOLUNTARY_LEAVE_RATE,
+    MOVE_RATE,
+    NEVER,
+    PERFORMANCE_ON_INVOLUNTARY_LEAVE,
+    PERFORMANCE_ON_VOLUNTARY_LEAVE,
+    TRUE_EFFECT,
+    VOLUNTARY_LEAVE_RATE,
+    Lives,
+    history_month,
+    yearly_to_monthly,
+)
 from tandem.program.demo.tables import CohortPlan, Pairings, People, Table
-
-HISTORY_YEARS = 5
-MONTH_DAYS = 30.4375
-
-#: Yearly promotion rate by level (index = level; 0 unused), before tenure,
-#: performance and mentoring.  About 12% a year over the whole company.
-PROMOTION_RATE = np.array([0.0, 0.19, 0.16, 0.13, 0.10, 0.07, 0.05, 0.02, 0.0])
-#: Yearly rates of leaving by choice and not, by level.  About 9% + 3.5%.
-VOLUNTARY_LEAVE_RATE = np.array([0.0, 0.12, 0.11, 0.09, 0.08, 0.07, 0.06, 0.05, 0.0])
-INVOLUNTARY_LEAVE_RATE = np.array([0.0, 0.04, 0.035, 0.035, 0.03, 0.03, 0.03, 0.03, 0.0])
-MOVE_RATE = 0.05
-#: Performance (a standard normal per person) on the log of each yearly rate.
-PERFORMANCE_ON_PROMOTION = 0.45
-PERFORMANCE_ON_VOLUNTARY_LEAVE = -0.25
-PERFORMANCE_ON_INVOLUNTARY_LEAVE = -0.6
-
-
-@dataclass(frozen=True)
-class Effect:
-    """The real effect of being mentored, as multipliers of yearly rates, with noise."""
-
-    promotion: float  # median multiplier of the promotion rate, from the first pairing's start
-    voluntary_leave: float  # median multiplier of the rate of leaving by choice
-    noise: float  # standard deviation of each mentee's log multiplier
-
-
-TRUE_EFFECT = Effect(promotion=1.3, voluntary_leave=0.8, noise=0.3)
 
 
 @dataclass
@@ -87,26 +81,12 @@ class Careers:
     comparison_ids: list[str]
     #: Pairings that ended because their mentor or mentee left (``Pairings`` changed).
     ended_by_departure: np.ndarray
+    #: The organisation's columns its careers changed (level, title, function,
+    #: manager_id), for everyone in it: promotions after the story picked someone.
+    organisation: dict[str, list[Any]]
 
 
 # ------------------------------------------------------------------------- events
-
-
-def _yearly_to_monthly(rate: np.ndarray) -> np.ndarray:
-    return 1.0 - np.power(1.0 - np.clip(rate, 0.0, 0.95), 1.0 / 12.0)
-
-
-@dataclass
-class _Lives:
-    """Per person (base organisation first, then the comparison colleagues)."""
-
-    hire: np.ndarray  # day hired
-    performance: np.ndarray  # standard normal: raises promotion, lowers leaving
-    promote_boost: np.ndarray  # the planted effect on promotion, should they be mentored
-    leave_damp: np.ndarray  # the planted effect on leaving by choice
-    left: np.ndarray  # bool
-    left_day: np.ndarray  # meaningful where ``left``
-    voluntary: np.ndarray  # bool, meaningful where ``left``
 
 
 def make_events(
@@ -118,13 +98,16 @@ def make_events(
     related: Callable[[int, int], bool] | None = None,
     base_people: int | None = None,
     capacity: np.ndarray | None = None,
-) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
     """Everyone's career events as day offsets; returns (events, tenure in years,
-    the day each person left, 0 for those still employed).
+    the day each person left, 0 for those still employed, the level today (or on
+    leaving)).
 
-    ``level`` is each person's level today (the first ``base_people`` the base
-    organisation, the comparison colleagues after; only the former take over a
-    pairing, ``related`` telling who is in whose reporting line).  Returned
+    ``level`` is each person's level as the story drew it: for those who take part,
+    their level when their first cohort began (they were picked on it), for
+    everyone else their level today.  The first ``base_people`` are the base
+    organisation, the comparison colleagues come after; only the former take over
+    a pairing, ``related`` telling who is in whose reporting line.  Returned
     events: ``person``, ``day`` (offset from today), ``kind`` (index into
     ``EVENT_KINDS``), ``new_level`` (0 when none), ``voluntary`` (-1 none, 0
     false, 1 true).
@@ -147,20 +130,19 @@ def make_events(
     )
     last_day = np.where(lives.left, lives.left_day, 0)
     mentee_start = _first_start(n, (pr.mentee,), pr.start)
-    promotions = _draw_promotions(rng, lives, level, last_day, mentee_start)
+    cohort_start = np.array([plan.start for plan in plans], dtype=np.int64)[pr.cohort]
+    picked_on = _first_start(n, (pr.mentor, pr.mentee), cohort_start)
+    promotions, level_today = draw_promotions(rng, lives, level, last_day, mentee_start, picked_on)
     moves = _draw_moves(rng, lives.hire, last_day)
     events = _assemble(lives, promotions, moves)
     # A leaver's tenure is the tenure they left with.
     tenure = np.round((last_day - lives.hire) / 365.25, 1)
-    return events, np.maximum(tenure, 0.0), last_day
-
-
-_NEVER = np.iinfo(np.int64).max
+    return events, np.maximum(tenure, 0.0), last_day, level_today
 
 
 def _first_start(n: int, sides: tuple[np.ndarray, ...], start: np.ndarray) -> np.ndarray:
     """Per person: the first day a pairing of theirs (on ``sides``) started, or never."""
-    first = np.full(n, _NEVER, dtype=np.int64)
+    first = np.full(n, NEVER, dtype=np.int64)
     for side in sides:
         np.minimum.at(first, side, start)
     return first
@@ -175,10 +157,10 @@ def _stay_until(n: int, pr: Pairings, plans: list[CohortPlan]) -> np.ndarray:
     points stay: the CEO, the sponsors of running cohorts, the overloaded mentor
     and the reporting-line pair (a handful of people)."""
     cohort_start = np.array([plan.start for plan in plans], dtype=np.int64)[pr.cohort]
-    stay_until = np.full(n, _NEVER, dtype=np.int64)
+    stay_until = np.full(n, NEVER, dtype=np.int64)
     np.minimum.at(stay_until, pr.mentor, np.minimum(cohort_start, 0))
     np.minimum.at(stay_until, pr.mentee, np.minimum(cohort_start, 0))
-    stay_until[stay_until == _NEVER] = np.iinfo(np.int64).min
+    stay_until[stay_until == NEVER] = np.iinfo(np.int64).min
     for plan in plans:
         if plan.end is None or plan.end >= 0:
             stay_until[plan.sponsor] = 0
@@ -191,12 +173,12 @@ def _stay_until(n: int, pr: Pairings, plans: list[CohortPlan]) -> np.ndarray:
     return stay_until
 
 
-def _lives(rng: np.random.Generator, tenure_years: np.ndarray, first_start: np.ndarray) -> _Lives:
+def _lives(rng: np.random.Generator, tenure_years: np.ndarray, first_start: np.ndarray) -> Lives:
     """Hiring days (from tenure, and always 30 to 400 days before a first pairing),
     performance, and each person's share of the planted effect."""
     n = len(tenure_years)
     hire = -np.round(tenure_years * 365.25).astype(np.int64)
-    takes_part = first_start < _NEVER
+    takes_part = first_start < NEVER
     latest_hire = np.where(takes_part, first_start - rng.integers(30, 400, n), 0)
     hire = np.minimum(hire, latest_hire)
     hire = np.minimum(hire, -1)
@@ -206,29 +188,23 @@ def _lives(rng: np.random.Generator, tenure_years: np.ndarray, first_start: np.n
     promote_boost = np.exp(np.log(effect.promotion) + rng.normal(0.0, effect.noise, n))
     leave_damp = np.exp(np.log(effect.voluntary_leave) + rng.normal(0.0, effect.noise, n))
     none = np.zeros(n, dtype=bool)
-    return _Lives(
+    return Lives(
         hire, performance, promote_boost, leave_damp, none, np.zeros(n, np.int64), none.copy()
     )
 
 
-def _history_month(m: int) -> tuple[int, int]:
-    """First and last-plus-one day offsets of month ``m`` of the history."""
-    history_start = -round(HISTORY_YEARS * 365.25)
-    return history_start + int(m * MONTH_DAYS), history_start + int((m + 1) * MONTH_DAYS)
-
-
 def _draw_leaving(
     rng: np.random.Generator,
-    lives: _Lives,
+    lives: Lives,
     level: np.ndarray,
     pr: Pairings,
     stay_until: np.ndarray,
     mentee_start: np.ndarray,
 ) -> None:
-    """Leaving, month by month forward (level today stands in for the level then),
-    by choice and not; mentored months carry the planted effect (in ``lives``)."""
+    """Leaving, month by month forward (the level the story drew stands in for the
+    level then), by choice and not; mentored months carry the planted effect."""
     n = len(level)
-    is_mentee = mentee_start < _NEVER
+    is_mentee = mentee_start < NEVER
     performance, hire = lives.performance, lives.hire
     vol_base = VOLUNTARY_LEAVE_RATE[level] * np.exp(PERFORMANCE_ON_VOLUNTARY_LEAVE * performance)
     invol_base = INVOLUNTARY_LEAVE_RATE[level] * np.exp(
@@ -240,72 +216,20 @@ def _draw_leaving(
     for m in range(HISTORY_YEARS * 12):
         u = rng.random(n)  # drawn every month, employed or not: the stream stays aligned
         day_draw = rng.random(n)
-        month_start, month_end = _history_month(m)
+        month_start, month_end = history_month(m)
         day = month_start + (day_draw * (month_end - month_start)).astype(np.int64)
         tenure_now = (month_start - hire) / 365.25
         employed = (hire < month_start) & ~left & (day > stay_until) & (day < 0)
         tenure_factor = np.where(tenure_now < 2, 1.4, np.where(tenure_now > 10, 0.7, 1.0))
         mentored = is_mentee & (mentee_start <= month_start)
         vol = vol_base * tenure_factor * np.where(mentored, lives.leave_damp, 1.0)
-        p_vol = _yearly_to_monthly(vol)
-        p_invol = _yearly_to_monthly(invol_base)
+        p_vol = yearly_to_monthly(vol)
+        p_invol = yearly_to_monthly(invol_base)
         leaves = employed & (u < p_vol + p_invol)
         left_day = np.where(leaves, day, left_day)
         voluntary = np.where(leaves, u < p_vol, voluntary)
         left |= leaves
     lives.left, lives.left_day, lives.voluntary = left, left_day, voluntary
-
-
-@dataclass
-class _Promotions:
-    person: np.ndarray
-    day: np.ndarray
-    new_level: np.ndarray
-
-
-def _draw_promotions(
-    rng: np.random.Generator,
-    lives: _Lives,
-    level: np.ndarray,
-    last_day: np.ndarray,
-    mentee_start: np.ndarray,
-) -> _Promotions:
-    """Promotions, month by month backwards from today (or leaving): the level then
-    is the level today minus the promotions found since."""
-    n = len(level)
-    hire = lives.hire
-    is_mentee = mentee_start < _NEVER
-    level_now = level.astype(np.int64).copy()
-    promo_person: list[np.ndarray] = []
-    promo_day: list[np.ndarray] = []
-    promo_level: list[np.ndarray] = []
-    promo_base = np.exp(PERFORMANCE_ON_PROMOTION * lives.performance)
-    for m in range(HISTORY_YEARS * 12 - 1, -1, -1):
-        month_start, month_end = _history_month(m)
-        u = rng.random(n)
-        day = month_start + (rng.random(n) * (month_end - month_start)).astype(np.int64)
-        tenure_now = (day - hire) / 365.25
-        employed = (hire < day) & (day < last_day) & (level_now >= 2)
-        tenure_factor = np.where(tenure_now < 1, 0.4, np.where(tenure_now > 12, 0.6, 1.0))
-        mentored = is_mentee & (mentee_start <= day)
-        rate = (
-            PROMOTION_RATE[level_now - 1]
-            * promo_base
-            * tenure_factor
-            * np.where(mentored, lives.promote_boost, 1.0)
-        )
-        promoted = employed & (u < _yearly_to_monthly(rate))
-        who = np.flatnonzero(promoted)
-        if len(who):
-            promo_person.append(who)
-            promo_day.append(day[who])
-            promo_level.append(level_now[who].copy())
-            level_now[who] -= 1
-    return _Promotions(
-        np.concatenate(promo_person or [np.zeros(0, np.int64)]).astype(np.int64),
-        np.concatenate(promo_day or [np.zeros(0, np.int64)]).astype(np.int64),
-        np.concatenate(promo_level or [np.zeros(0, np.int64)]).astype(np.int64),
-    )
 
 
 def _draw_moves(
@@ -324,7 +248,7 @@ def _draw_moves(
 
 
 def _assemble(
-    lives: _Lives, promotions: _Promotions, moves: tuple[np.ndarray, np.ndarray]
+    lives: Lives, promotions: Promotions, moves: tuple[np.ndarray, np.ndarray]
 ) -> dict[str, np.ndarray]:
     """Hired, promoted, moved and left events, in order of person, day and kind."""
     n = len(lives.hire)
@@ -442,7 +366,7 @@ def build_careers(
     extra = make_comparison_people(rng, table.columns, people, pr, plans)
     level = np.array(table.columns["level"] + extra["level"], dtype=np.int64)
     tenure = np.array(table.columns["tenure_years"] + extra["tenure_years"], dtype=float)
-    events, tenure_out, left_day = make_events(
+    events, tenure_out, left_day, level_today = make_events(
         np.random.default_rng([seed, 21]),
         level,
         tenure,
@@ -453,6 +377,9 @@ def build_careers(
         people.max_mentees,
     )
     ended = end_pairings_at_departures(pr, left_day)
+    promoted = promote_in_the_table(
+        np.random.default_rng([seed, 22]), table.columns, people, level_today[: len(people.ids)]
+    )
     ids = table.columns["person_id"] + extra["person_id"]
     m = len(events["person"])
     width = max(6, len(str(m)))
@@ -473,4 +400,5 @@ def build_careers(
         tenure_years=tenure_out.tolist(),
         comparison_ids=extra["person_id"],
         ended_by_departure=ended,
+        organisation=promoted,
     )

@@ -92,6 +92,7 @@ def build_story(
     feedback_table = make_feedback(seed, pr, checkins, people, plans, days)
     flag_table = make_flags(seed, pr, people, days)
     say(f"generated {len(feedback_table):,} feedback notes and {len(flag_table)} flags")
+    people_table.columns.update(careers.organisation)
     for name, values in careers.people.items():
         people_table.columns[name] = people_table.columns[name] + values
     people_table.columns["tenure_years"] = careers.tenure_years
