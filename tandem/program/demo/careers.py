@@ -3,17 +3,15 @@
 The impact estimate (issue #16) compares what happens to participants with
 what happens to comparable colleagues who took no part, so the demo needs both:
 
-* **Comparison colleagues**: for every cohort, new people who take part in no
-  pairing, drawn to look like that cohort's mentees (level, division,
-  geography and tenure spread, as they are today: a level at a cohort's start
-  is today's level minus the promotions since), ``COMPARISON_PER_MENTEE`` per
-  mentee, between ``COMPARISON_MIN`` and ``COMPARISON_MAX`` per cohort, so the
-  count grows with the cohorts, never with the square of the program.
+* **Comparison colleagues** (``comparison.py``): for every cohort, new people
+  who take part in no pairing, drawn to look like that cohort's mentees (level,
+  division, geography and tenure spread).
 * **Events** (``career_events``) for everyone: a ``hired`` event from each
   person's tenure, and over the HR system's history (the last
   ``HISTORY_YEARS`` years) ``promoted`` (with the new level), ``moved`` and
   ``left`` (voluntary or not) events at yearly rates that vary with level and
-  tenure (``PROMOTION_RATE``, ``VOLUNTARY_LEAVE_RATE``, ...).
+  tenure (``PROMOTION_RATE``, ``VOLUNTARY_LEAVE_RATE``, ... in ``rates.py``;
+  promotions in ``promotions.py``).
 
 What is true in the demo, for the estimator to find (``TRUE_EFFECT``): from
 the start of their first pairing, a mentee is somewhat more likely to be
@@ -26,9 +24,16 @@ from everyone else only in what the bundle shows (level, division, geography,
 tenure), which is what the adjusted difference controls for; the naive one
 does not.
 
-Consistency with the rest of the story: a person's ``level`` in people.csv is
-their level today (or when they left), so promotions are drawn backwards from
-it and never start below level 1; everyone taking part was hired before their
+Who takes part never depends on what comes after (issue #16): the story
+picks participants on their level when their first cohort began, so their
+promotions are drawn forwards from that level after that day (and backwards
+before it), and their level, title and, where a promotion passes their
+manager, manager in people.csv are today's.  Everyone else's ``level`` is
+their level today (or when they left), and their promotions are drawn
+backwards from it, at rates that make a colleague at a level on any day as
+likely to be promoted from then on as a participant at that level
+(``_promotions_backwards``).  Nobody starts below level 1 or rises to the
+CEO's level 8.  Everyone taking part was hired before their
 first pairing and was there when their first cohort began (as their comparison
 colleagues were, at the same date).  A person who left while a pairing ran
 ends it that day (``end_pairings_at_departures``: the pairing's status and end
@@ -47,39 +52,23 @@ from typing import Any
 
 import numpy as np
 
-from tandem.program.demo import people as vocab
 from tandem.program.demo.codes import ACTIVE, ENDED
+from tandem.program.demo.comparison import make_comparison_people
+from tandem.program.demo.promotions import Promotions, draw_promotions, promote_in_the_table
+from tandem.program.demo.rates import (
+    HISTORY_YEARS,
+    INVOLUNTARY_LEAVE_RATE,
+    MOVE_RATE,
+    NEVER,
+    PERFORMANCE_ON_INVOLUNTARY_LEAVE,
+    PERFORMANCE_ON_VOLUNTARY_LEAVE,
+    TRUE_EFFECT,
+    VOLUNTARY_LEAVE_RATE,
+    Lives,
+    history_month,
+    yearly_to_monthly,
+)
 from tandem.program.demo.tables import CohortPlan, Pairings, People, Table
-
-COMPARISON_PER_MENTEE = 5
-COMPARISON_MIN = 50
-COMPARISON_MAX = 300
-HISTORY_YEARS = 5
-MONTH_DAYS = 30.4375
-
-#: Yearly promotion rate by level (index = level; 0 unused), before tenure,
-#: performance and mentoring.  About 12% a year over the whole company.
-PROMOTION_RATE = np.array([0.0, 0.19, 0.16, 0.13, 0.10, 0.07, 0.05, 0.02, 0.0])
-#: Yearly rates of leaving by choice and not, by level.  About 9% + 3.5%.
-VOLUNTARY_LEAVE_RATE = np.array([0.0, 0.12, 0.11, 0.09, 0.08, 0.07, 0.06, 0.05, 0.0])
-INVOLUNTARY_LEAVE_RATE = np.array([0.0, 0.04, 0.035, 0.035, 0.03, 0.03, 0.03, 0.03, 0.0])
-MOVE_RATE = 0.05
-#: Performance (a standard normal per person) on the log of each yearly rate.
-PERFORMANCE_ON_PROMOTION = 0.45
-PERFORMANCE_ON_VOLUNTARY_LEAVE = -0.25
-PERFORMANCE_ON_INVOLUNTARY_LEAVE = -0.6
-
-
-@dataclass(frozen=True)
-class Effect:
-    """The real effect of being mentored, as multipliers of yearly rates, with noise."""
-
-    promotion: float  # median multiplier of the promotion rate, from the first pairing's start
-    voluntary_leave: float  # median multiplier of the rate of leaving by choice
-    noise: float  # standard deviation of each mentee's log multiplier
-
-
-TRUE_EFFECT = Effect(promotion=1.3, voluntary_leave=0.8, noise=0.3)
 
 
 @dataclass
@@ -92,145 +81,12 @@ class Careers:
     comparison_ids: list[str]
     #: Pairings that ended because their mentor or mentee left (``Pairings`` changed).
     ended_by_departure: np.ndarray
-
-
-# ---------------------------------------------------------------- comparison people
-
-
-def make_comparison_people(
-    rng: np.random.Generator,
-    table: dict[str, list[Any]],
-    people: People,
-    pr: Pairings,
-    plans: list[CohortPlan],
-) -> dict[str, list[Any]]:
-    """New colleagues who take part in nothing, alike to each cohort's mentees."""
-    n_div = len(vocab.DIVISIONS)
-    div_weights = np.array([share for _n, share, _f in vocab.DIVISIONS])
-    geo_names = [g for g, _share, _c in vocab.GEOGRAPHIES]
-    geo_index = {name: g for g, name in enumerate(geo_names)}
-    geo_weights = np.array([share for _g, share, _c in vocab.GEOGRAPHIES])
-    person_geo = np.array([geo_index[g] for g in table["geography"]], dtype=np.int64)
-    person_tenure = np.array(table["tenure_years"], dtype=float)
-
-    templates: list[np.ndarray] = []
-    for c in range(len(plans)):
-        mentees = np.unique(pr.mentee[pr.cohort == c])
-        if len(mentees) == 0:
-            continue
-        count = int(np.clip(COMPARISON_PER_MENTEE * len(mentees), COMPARISON_MIN, COMPARISON_MAX))
-        templates.append(mentees[rng.integers(0, len(mentees), count)])
-    template = np.concatenate(templates) if templates else np.zeros(0, dtype=np.int64)
-    n = len(template)
-
-    level = people.level[template].copy()
-    jitter = np.where(rng.random(n) < 0.25, rng.choice(np.array([-1, 1]), n), 0)
-    level = np.clip(level + jitter, 1, 7)
-    division = people.division[template].copy()
-    other_division = rng.choice(n_div, n, p=div_weights / div_weights.sum())
-    division = np.where((division < 0) | (rng.random(n) < 0.2), other_division, division)
-    geography = np.where(
-        rng.random(n) < 0.8,
-        person_geo[template],
-        rng.choice(len(geo_names), n, p=geo_weights / geo_weights.sum()),
-    )
-    tenure = np.round(person_tenure[template] * np.exp(rng.normal(0.0, 0.35, n)), 1)
-
-    # A manager one level up in the same division (the base organisation has one
-    # at every level below 7; failing that, anyone above, then the division head).
-    bosses: dict[tuple[int, int], np.ndarray] = {}
-    managers: list[str] = []
-    boss_pick = rng.random(n).tolist()
-    for d, lv, u in zip(division.tolist(), level.tolist(), boss_pick, strict=True):
-        key = (d, lv)
-        if key not in bosses:
-            same = people.division == d
-            options = np.flatnonzero(same & (people.level == lv + 1))
-            if len(options) == 0:
-                options = np.flatnonzero(same & (people.level >= max(lv, 7)))
-            if len(options) == 0:
-                options = np.array([0])  # the CEO
-            bosses[key] = options
-        options = bosses[key]
-        managers.append(people.ids[int(options[int(u * len(options))])])
-
-    taken = set(table["name"])
-    used: dict[str, int] = {}
-    for email in table["email"]:
-        base = email.split("@", 1)[0].rstrip("0123456789")
-        used[base] = used.get(base, 0) + 1
-    names, _firsts, emails = vocab.compose_names(rng, geography, taken=taken, used=used)
-
-    function_pick = rng.random(n).tolist()
-    title_pick = rng.random(n).tolist()
-    functions: list[str | None] = []
-    titles: list[str] = []
-    division_names: list[str] = []
-    for d, lv, fu, tu in zip(
-        division.tolist(), level.tolist(), function_pick, title_pick, strict=True
-    ):
-        div_name, _share, div_functions = vocab.DIVISIONS[d]
-        division_names.append(div_name)
-        title_options = vocab.TITLES[lv]
-        base = title_options[int(tu * len(title_options))]
-        if lv == 7:
-            functions.append(None)
-            titles.append(f"{base}, {div_name}")
-        else:
-            function = div_functions[int(fu * len(div_functions))]
-            functions.append(function)
-            titles.append(f"{base}, {function}")
-
-    cap_senior = rng.choice(np.array([0, 1, 2, 3, 4]), n, p=[0.03, 0.27, 0.42, 0.22, 0.06])
-    cap_junior = rng.choice(np.array([0, 1, 2, 3]), n, p=[0.04, 0.48, 0.34, 0.14])
-    max_mentees = np.where(level >= 5, cap_senior, cap_junior)
-    hours = rng.choice(np.array([2.0, 3.0, 4.0, 4.0, 6.0, 8.0]), n)
-    style = rng.choice(
-        len(vocab.LEARNING_STYLES),
-        n,
-        p=vocab.LEARNING_STYLE_WEIGHTS / vocab.LEARNING_STYLE_WEIGHTS.sum(),
-    )
-    group = rng.choice(len(vocab.GROUPS), n, p=vocab.GROUP_WEIGHTS / vocab.GROUP_WEIGHTS.sum())
-    group_present = (rng.random(n) >= vocab.GROUP_EMPTY_RATE).tolist()
-
-    existing = {int(pid[1:]) for pid in table["person_id"] if pid[1:].isdigit()}
-    ids: list[str] = []
-    while len(ids) < n:
-        for number in (rng.integers(100_000, 1_000_000, 2 * (n - len(ids)) + 8)).tolist():
-            if number not in existing:
-                existing.add(number)
-                ids.append(f"E{number}")
-                if len(ids) == n:
-                    break
-
-    return {
-        "person_id": ids,
-        "name": names,
-        "email": emails,
-        "title": titles,
-        "level": level.tolist(),
-        "division": division_names,
-        "function": functions,
-        "geography": [geo_names[g] for g in geography.tolist()],
-        "manager_id": managers,
-        "tenure_years": tenure.tolist(),
-        "strengths": [None] * n,  # never signed up: no mentoring profile
-        "development_goals": [None] * n,
-        "learning_style": [vocab.LEARNING_STYLES[s] for s in style.tolist()],
-        "monthly_hours": hours.tolist(),
-        "max_mentees": max_mentees.tolist(),
-        "group_name": [
-            vocab.GROUPS[g] if present else None
-            for g, present in zip(group.tolist(), group_present, strict=True)
-        ],
-    }
+    #: The organisation's columns its careers changed (level, title, function,
+    #: manager_id), for everyone in it: promotions after the story picked someone.
+    organisation: dict[str, list[Any]]
 
 
 # ------------------------------------------------------------------------- events
-
-
-def _yearly_to_monthly(rate: np.ndarray) -> np.ndarray:
-    return 1.0 - np.power(1.0 - np.clip(rate, 0.0, 0.95), 1.0 / 12.0)
 
 
 def make_events(
@@ -242,39 +98,69 @@ def make_events(
     related: Callable[[int, int], bool] | None = None,
     base_people: int | None = None,
     capacity: np.ndarray | None = None,
-) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
     """Everyone's career events as day offsets; returns (events, tenure in years,
-    the day each person left, 0 for those still employed).
+    the day each person left, 0 for those still employed, the level today (or on
+    leaving)).
 
-    ``level`` is each person's level today (the first ``base_people`` the base
-    organisation, the comparison colleagues after; only the former take over a
-    pairing, ``related`` telling who is in whose reporting line).  Returned
+    ``level`` is each person's level as the story drew it: for those who take part,
+    their level when their first cohort began (they were picked on it), for
+    everyone else their level today.  The first ``base_people`` are the base
+    organisation, the comparison colleagues come after; only the former take over
+    a pairing, ``related`` telling who is in whose reporting line.  Returned
     events: ``person``, ``day`` (offset from today), ``kind`` (index into
     ``EVENT_KINDS``), ``new_level`` (0 when none), ``voluntary`` (-1 none, 0
     false, 1 true).
     """
     n = len(level)
-    months = HISTORY_YEARS * 12
-    history_start = -round(HISTORY_YEARS * 365.25)
-
-    # Who takes part, and since when.
-    never = np.iinfo(np.int64).max
-    first_start = np.full(n, never, dtype=np.int64)
-    np.minimum.at(first_start, pr.mentor, pr.start)
-    np.minimum.at(first_start, pr.mentee, pr.start)
-    mentee_start = np.full(n, never, dtype=np.int64)
-    np.minimum.at(mentee_start, pr.mentee, pr.start)
-    is_mentee = mentee_start < never
-    # Taking part says only that a person was there when their first cohort began
-    # (as the colleagues they are compared with were); a later pairing of someone
-    # who has left by then goes to a colleague (``_hand_over``).
+    first_start = _first_start(n, (pr.mentor, pr.mentee), pr.start)
+    lives = _lives(rng, tenure_years, first_start)
+    _draw_leaving(
+        rng, lives, level, pr, _stay_until(n, pr, plans), _first_start(n, (pr.mentee,), pr.start)
+    )
+    _hand_over(
+        rng,
+        pr,
+        level[: base_people or n],
+        lives.hire,
+        lives.left,
+        lives.left_day,
+        related or (lambda a, b: a == b),
+        capacity,
+    )
+    last_day = np.where(lives.left, lives.left_day, 0)
+    mentee_start = _first_start(n, (pr.mentee,), pr.start)
     cohort_start = np.array([plan.start for plan in plans], dtype=np.int64)[pr.cohort]
-    stay_until = np.full(n, never, dtype=np.int64)
+    picked_on = _first_start(n, (pr.mentor, pr.mentee), cohort_start)
+    promotions, level_today = draw_promotions(rng, lives, level, last_day, mentee_start, picked_on)
+    moves = _draw_moves(rng, lives.hire, last_day)
+    events = _assemble(lives, promotions, moves)
+    # A leaver's tenure is the tenure they left with.
+    tenure = np.round((last_day - lives.hire) / 365.25, 1)
+    return events, np.maximum(tenure, 0.0), last_day, level_today
+
+
+def _first_start(n: int, sides: tuple[np.ndarray, ...], start: np.ndarray) -> np.ndarray:
+    """Per person: the first day a pairing of theirs (on ``sides``) started, or never."""
+    first = np.full(n, NEVER, dtype=np.int64)
+    for side in sides:
+        np.minimum.at(first, side, start)
+    return first
+
+
+def _stay_until(n: int, pr: Pairings, plans: list[CohortPlan]) -> np.ndarray:
+    """Per person: the day before which they cannot leave.
+
+    Taking part says only that a person was there when their first cohort began
+    (as the colleagues they are compared with were); a later pairing of someone
+    who has left by then goes to a colleague (``_hand_over``).  The story's fixed
+    points stay: the CEO, the sponsors of running cohorts, the overloaded mentor
+    and the reporting-line pair (a handful of people)."""
+    cohort_start = np.array([plan.start for plan in plans], dtype=np.int64)[pr.cohort]
+    stay_until = np.full(n, NEVER, dtype=np.int64)
     np.minimum.at(stay_until, pr.mentor, np.minimum(cohort_start, 0))
     np.minimum.at(stay_until, pr.mentee, np.minimum(cohort_start, 0))
-    stay_until[stay_until == never] = np.iinfo(np.int64).min
-    # The story's fixed points stay: the CEO, the sponsors of running cohorts,
-    # the overloaded mentor and the reporting-line pair (a handful of people).
+    stay_until[stay_until == NEVER] = np.iinfo(np.int64).min
     for plan in plans:
         if plan.end is None or plan.end >= 0:
             stay_until[plan.sponsor] = 0
@@ -284,21 +170,42 @@ def make_events(
     stay_until[pr.mentor[named]] = 0
     stay_until[pr.mentee[named]] = 0
     stay_until[0] = 0  # the CEO (the organisation is ordered by level, highest first)
+    return stay_until
 
-    # Hired: from tenure, and always before a first pairing (30 to 400 days).
+
+def _lives(rng: np.random.Generator, tenure_years: np.ndarray, first_start: np.ndarray) -> Lives:
+    """Hiring days (from tenure, and always 30 to 400 days before a first pairing),
+    performance, and each person's share of the planted effect."""
+    n = len(tenure_years)
     hire = -np.round(tenure_years * 365.25).astype(np.int64)
-    takes_part = first_start < never
+    takes_part = first_start < NEVER
     latest_hire = np.where(takes_part, first_start - rng.integers(30, 400, n), 0)
     hire = np.minimum(hire, latest_hire)
     hire = np.minimum(hire, -1)
-
     # Performance varies from person to person, whether they take part or not.
     performance = rng.normal(0.0, 1.0, n)
     effect = TRUE_EFFECT
     promote_boost = np.exp(np.log(effect.promotion) + rng.normal(0.0, effect.noise, n))
     leave_damp = np.exp(np.log(effect.voluntary_leave) + rng.normal(0.0, effect.noise, n))
+    none = np.zeros(n, dtype=bool)
+    return Lives(
+        hire, performance, promote_boost, leave_damp, none, np.zeros(n, np.int64), none.copy()
+    )
 
-    # Leaving, month by month forward (level today stands in for the level then).
+
+def _draw_leaving(
+    rng: np.random.Generator,
+    lives: Lives,
+    level: np.ndarray,
+    pr: Pairings,
+    stay_until: np.ndarray,
+    mentee_start: np.ndarray,
+) -> None:
+    """Leaving, month by month forward (the level the story drew stands in for the
+    level then), by choice and not; mentored months carry the planted effect."""
+    n = len(level)
+    is_mentee = mentee_start < NEVER
+    performance, hire = lives.performance, lives.hire
     vol_base = VOLUNTARY_LEAVE_RATE[level] * np.exp(PERFORMANCE_ON_VOLUNTARY_LEAVE * performance)
     invol_base = INVOLUNTARY_LEAVE_RATE[level] * np.exp(
         PERFORMANCE_ON_INVOLUNTARY_LEAVE * performance
@@ -306,118 +213,72 @@ def make_events(
     left_day = np.zeros(n, dtype=np.int64)
     left = np.zeros(n, dtype=bool)
     voluntary = np.zeros(n, dtype=bool)
-    for m in range(months):
+    for m in range(HISTORY_YEARS * 12):
         u = rng.random(n)  # drawn every month, employed or not: the stream stays aligned
         day_draw = rng.random(n)
-        month_start = history_start + int(m * MONTH_DAYS)
-        month_end = history_start + int((m + 1) * MONTH_DAYS)
+        month_start, month_end = history_month(m)
         day = month_start + (day_draw * (month_end - month_start)).astype(np.int64)
         tenure_now = (month_start - hire) / 365.25
         employed = (hire < month_start) & ~left & (day > stay_until) & (day < 0)
         tenure_factor = np.where(tenure_now < 2, 1.4, np.where(tenure_now > 10, 0.7, 1.0))
         mentored = is_mentee & (mentee_start <= month_start)
-        vol = vol_base * tenure_factor * np.where(mentored, leave_damp, 1.0)
-        invol = invol_base
-        p_vol = _yearly_to_monthly(vol)
-        p_invol = _yearly_to_monthly(invol)
+        vol = vol_base * tenure_factor * np.where(mentored, lives.leave_damp, 1.0)
+        p_vol = yearly_to_monthly(vol)
+        p_invol = yearly_to_monthly(invol_base)
         leaves = employed & (u < p_vol + p_invol)
         left_day = np.where(leaves, day, left_day)
         voluntary = np.where(leaves, u < p_vol, voluntary)
         left |= leaves
-    _hand_over(
-        rng,
-        pr,
-        level[: base_people or n],
-        hire,
-        left,
-        left_day,
-        related or (lambda a, b: a == b),
-        capacity,
-    )
-    mentee_start = np.full(n, never, dtype=np.int64)
-    np.minimum.at(mentee_start, pr.mentee, pr.start)
-    is_mentee = mentee_start < never
-    last_day = np.where(left, left_day, 0)
+    lives.left, lives.left_day, lives.voluntary = left, left_day, voluntary
 
-    # Promotions, month by month backwards from today (or leaving): the level
-    # then is the level today minus the promotions found since.
-    level_now = level.astype(np.int64).copy()
-    promo_person: list[np.ndarray] = []
-    promo_day: list[np.ndarray] = []
-    promo_level: list[np.ndarray] = []
-    promo_base = np.exp(PERFORMANCE_ON_PROMOTION * performance)
-    for m in range(months - 1, -1, -1):
-        month_start = history_start + int(m * MONTH_DAYS)
-        month_end = history_start + int((m + 1) * MONTH_DAYS)
-        u = rng.random(n)
-        day = month_start + (rng.random(n) * (month_end - month_start)).astype(np.int64)
-        tenure_now = (day - hire) / 365.25
-        employed = (hire < day) & (day < last_day) & (level_now >= 2)
-        tenure_factor = np.where(tenure_now < 1, 0.4, np.where(tenure_now > 12, 0.6, 1.0))
-        mentored = is_mentee & (mentee_start <= day)
-        rate = (
-            PROMOTION_RATE[level_now - 1]
-            * promo_base
-            * tenure_factor
-            * np.where(mentored, promote_boost, 1.0)
-        )
-        promoted = employed & (u < _yearly_to_monthly(rate))
-        who = np.flatnonzero(promoted)
-        if len(who):
-            promo_person.append(who)
-            promo_day.append(day[who])
-            promo_level.append(level_now[who].copy())
-            level_now[who] -= 1
 
-    # Moves: a change of division, function or place at a flat yearly rate.
+def _draw_moves(
+    rng: np.random.Generator, hire: np.ndarray, last_day: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(person, day) of moves: a change of division, function or place at a flat yearly rate."""
+    history_start = -round(HISTORY_YEARS * 365.25)
     span = np.maximum(last_day - np.maximum(hire, history_start), 0)
     moves = rng.poisson(MOVE_RATE * span / 365.25)
-    move_person = np.repeat(np.arange(n), moves)
+    move_person = np.repeat(np.arange(len(hire)), moves)
     move_start = np.maximum(hire, history_start)[move_person]
     move_day = (
         move_start + 1 + (rng.random(len(move_person)) * (span[move_person] - 1)).astype(np.int64)
     )
-    move_day = np.minimum(move_day, -1)
+    return move_person, np.minimum(move_day, -1)
 
-    hired_person = np.arange(n)
-    left_person = np.flatnonzero(left)
-    person = np.concatenate([hired_person, *promo_person, move_person, left_person]).astype(
+
+def _assemble(
+    lives: Lives, promotions: Promotions, moves: tuple[np.ndarray, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Hired, promoted, moved and left events, in order of person, day and kind."""
+    n = len(lives.hire)
+    move_person, move_day = moves
+    left_person = np.flatnonzero(lives.left)
+    n_promo, n_move, n_left = len(promotions.person), len(move_person), len(left_person)
+    person = np.concatenate([np.arange(n), promotions.person, move_person, left_person]).astype(
         np.int64
     )
-    day = np.concatenate([hire, *promo_day, move_day, left_day[left_person]]).astype(np.int64)
-    n_promo = sum(len(p) for p in promo_person)
-    kind = np.concatenate(
-        [
-            np.zeros(n, dtype=np.int64),
-            np.ones(n_promo, dtype=np.int64),
-            np.full(len(move_person), 2, dtype=np.int64),
-            np.full(len(left_person), 3, dtype=np.int64),
-        ]
-    )
-    new_level = np.concatenate(
-        [
-            np.zeros(n, dtype=np.int64),
-            *promo_level,
-            np.zeros(len(move_person) + len(left_person), dtype=np.int64),
-        ]
+    day = np.concatenate(
+        [lives.hire, promotions.day, move_day, lives.left_day[left_person]]
     ).astype(np.int64)
+    kind = np.repeat(np.arange(4, dtype=np.int64), [n, n_promo, n_move, n_left])
+    new_level = np.concatenate(
+        [np.zeros(n, dtype=np.int64), promotions.new_level, np.zeros(n_move + n_left, np.int64)]
+    )
     vol = np.concatenate(
         [
-            np.full(n + n_promo + len(move_person), -1, dtype=np.int64),
-            voluntary[left_person].astype(np.int64),
+            np.full(n + n_promo + n_move, -1, dtype=np.int64),
+            lives.voluntary[left_person].astype(np.int64),
         ]
     )
     order = np.lexsort((kind, day, person))
-    # A leaver's tenure is the tenure they left with.
-    tenure = np.round((last_day - hire) / 365.25, 1)
-    events = {
+    return {
         "person": person[order],
         "day": day[order],
         "kind": kind[order],
         "new_level": new_level[order],
         "voluntary": vol[order],
     }
-    return events, np.maximum(tenure, 0.0), last_day
 
 
 def _hand_over(
@@ -505,7 +366,7 @@ def build_careers(
     extra = make_comparison_people(rng, table.columns, people, pr, plans)
     level = np.array(table.columns["level"] + extra["level"], dtype=np.int64)
     tenure = np.array(table.columns["tenure_years"] + extra["tenure_years"], dtype=float)
-    events, tenure_out, left_day = make_events(
+    events, tenure_out, left_day, level_today = make_events(
         np.random.default_rng([seed, 21]),
         level,
         tenure,
@@ -516,6 +377,9 @@ def build_careers(
         people.max_mentees,
     )
     ended = end_pairings_at_departures(pr, left_day)
+    promoted = promote_in_the_table(
+        np.random.default_rng([seed, 22]), table.columns, people, level_today[: len(people.ids)]
+    )
     ids = table.columns["person_id"] + extra["person_id"]
     m = len(events["person"])
     width = max(6, len(str(m)))
@@ -536,4 +400,5 @@ def build_careers(
         tenure_years=tenure_out.tolist(),
         comparison_ids=extra["person_id"],
         ended_by_departure=ended,
+        organisation=promoted,
     )
