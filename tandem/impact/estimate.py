@@ -93,6 +93,11 @@ METHOD = (
     "exact matching on cohort start, level, division, geography and tenure band; "
     f"95 % bootstrap percentile interval ({N_BOOT} resamples, seed {SEED})"
 )
+#: The same, in words for a sponsor.
+INTERVAL_METHOD = (
+    f"95 % intervals by bootstrap ({N_BOOT:,} resamples of participants and colleagues, "
+    f"matching redone each time, fixed seed {SEED}), so the same data give the same interval."
+)
 PARTICIPANT = "participant"
 COMPARISON = "comparison"
 
