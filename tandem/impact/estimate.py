@@ -4,8 +4,8 @@ Pure functions on frames, testable without a database.  The input is one row
 per *unit* — a person at an index date — with the columns of ``UNIT_COLUMNS``:
 
 - ``arm``: ``participant`` (a mentee or a mentor of the program, at the start
-  of their cohort) or ``comparison`` (a colleague who took part in no pairing
-  around that date, at the same date);
+  of their cohort) or ``comparison`` (a colleague in no pairing at that date nor
+  in the window's months before it, at the same date; see ``tandem.impact.query``);
 - ``index_date``: when the program started for the participant; a comparison
   unit is the same colleague looked at from that date;
 - ``level``, ``division``, ``geography``, ``tenure_band``: what was known

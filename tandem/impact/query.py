@@ -13,8 +13,13 @@ at each participant index date.
 - **Comparison colleagues** at an index date are the people employed on that
   date who took part in *no* pairing, in any role, of any cohort (scope does
   not narrow this: a colleague mentored in another lead's cohort is no
-  comparison), overlapping the window from ``months`` before to ``months``
-  after that date (a pairing without an end counts as still running).
+  comparison), running at that date or in the ``months`` before it (a
+  pairing without an end counts as still running).  Someone who joins a
+  later cohort, or a pairing that starts after the date, had taken no part
+  at the date and is a colleague for the whole window (the issue's
+  definition: no part in any pairing in that window, which begins at the
+  date); leaving them out would drop people picked for doing well and flatter
+  the participants (bench/findings.md, "The external check of issue #16").
 - **What was known before the index date**: the level (the ``new_level`` of
   the last promotion on or before it; failing that, one below the first
   promotion after it; failing that, the level on the people row), division
@@ -133,24 +138,27 @@ def _participants(pairings: pd.DataFrame, scope: Scope, cohort_id: str | None) -
 
 
 def _spans(connection: Connection) -> pd.DataFrame:
-    """Every pairing's people and span, whatever the scope: who took part, and when."""
+    """Every pairing's people, whatever the scope: when they joined (the cohort's start,
+    else the pairing's own) and when the pairing ended (planned, if still running)."""
     pairings = read_frame(
         connection,
         select(
             Pairing.mentor_id,
             Pairing.mentee_id,
-            Pairing.start_date,
+            func.coalesce(Cohort.start_date, Pairing.start_date).label("joined"),
             func.coalesce(Pairing.ended_date, Pairing.planned_end_date).label("end_date"),
-        ),
+        )
+        .select_from(Pairing)
+        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id),
     )
     spans = pd.concat(
         [
-            pairings.rename(columns={role: "person_id"})[["person_id", "start_date", "end_date"]]
+            pairings.rename(columns={role: "person_id"})[["person_id", "joined", "end_date"]]
             for role in ("mentor_id", "mentee_id")
         ],
         ignore_index=True,
     )
-    spans["start_date"] = pd.to_datetime(spans["start_date"])
+    spans["joined"] = pd.to_datetime(spans["joined"])
     spans["end_date"] = pd.to_datetime(spans["end_date"])
     return spans
 
@@ -159,15 +167,9 @@ def _spans(connection: Connection) -> pd.DataFrame:
 NEVER = np.iinfo(np.int64).max
 
 
-def _months_until(later: pd.DatetimeIndex, date: pd.Timestamp) -> np.ndarray:
-    """The smallest ``m`` with ``date + DateOffset(months=m) >= later`` (for ``later > date``;
-    ``DateOffset`` keeps the day of the month or clips it to the month's end)."""
-    months = (later.year - date.year) * 12 + (later.month - date.month)
-    return np.asarray(months + (date.day < later.day), dtype=np.int64)
-
-
 def _months_since(earlier: pd.DatetimeIndex, date: pd.Timestamp) -> np.ndarray:
-    """The smallest ``m`` with ``date - DateOffset(months=m) <= earlier`` (``earlier < date``)."""
+    """The smallest ``m`` with ``date - DateOffset(months=m) <= earlier`` (``earlier < date``;
+    ``DateOffset`` keeps the day of the month or clips it to the month's end)."""
     months = (date.year - earlier.year) * 12 + (date.month - earlier.month)
     short = (date.day > earlier.day) & ~earlier.is_month_end
     return np.asarray(months + short, dtype=np.int64)
@@ -175,21 +177,21 @@ def _months_since(earlier: pd.DatetimeIndex, date: pd.Timestamp) -> np.ndarray:
 
 def busy_within(ids: np.ndarray, spans: pd.DataFrame, date: pd.Timestamp) -> np.ndarray:
     """For each person of ``ids``, the smallest window ``m`` (months) such that a pairing
-    of theirs overlaps the ``m`` months either side of ``date`` (``NEVER``: none does).
+    they joined on or before ``date`` still ran ``m`` months before it (``NEVER``: none).
 
     A person is a comparison colleague for a window of ``months`` exactly when
-    ``busy_within > months``, so one pass per index date serves every window.
+    ``busy_within > months``, so one pass per index date serves every window.  A
+    pairing joined *after* the date does not count: at the date that person had
+    taken no part, and leaving out everyone who joins a later cohort would leave
+    out people picked for doing well, flattering the participants.
     """
     where = pd.Index(ids).get_indexer(spans["person_id"])
     known = where >= 0
-    start = pd.DatetimeIndex(spans["start_date"].to_numpy()[known])
+    joined = pd.DatetimeIndex(spans["joined"].to_numpy()[known])
     end = pd.DatetimeIndex(spans["end_date"].to_numpy()[known])
-    later = np.asarray(start > date)
-    reach_start = np.where(later, _months_until(start.where(later, date), date), 0)
-    ended = np.asarray(end < date)  # no end (NaT): still running, never ended
-    reach_end = np.where(ended, _months_since(end.where(ended, date), date), 0)
-    need = np.maximum(reach_start, reach_end)
-    need[np.asarray(start.isna())] = NEVER  # a span without a start overlaps nothing
+    ended = np.asarray(end < date)  # no end (NaT): still running
+    need = np.where(ended, _months_since(end.where(ended, date), date), 0)
+    need = np.where(np.asarray(joined <= date), need, NEVER)
     result = np.full(len(ids), NEVER, dtype=np.int64)
     np.minimum.at(result, where[known], need)
     return result

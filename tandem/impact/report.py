@@ -27,9 +27,10 @@ CURVE_COLUMNS = ["group", "series", "month", "survival", "at_risk"]
 
 #: What the comparison can and cannot account for, in words for a sponsor.
 CONTROLS_FOR = (
-    "Each participant is compared with colleagues who took part in no pairing around the "
-    "same start date and who, at that date, had the same level, division, geography and "
-    "tenure band."
+    "Each participant is compared with colleagues who, at the same start date, were in no "
+    "pairing and had been in none for the window's length before it, and who had the same "
+    "level, division, geography and tenure band. Colleagues who join a later cohort are "
+    "compared too: at the start they had taken no part."
 )
 CANNOT_CONTROL_FOR = (
     "It cannot see what the data do not hold: motivation, a manager's support, "

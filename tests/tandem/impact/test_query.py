@@ -27,11 +27,12 @@ def test_participants_and_colleagues_of_a_cohort(engine: Engine) -> None:
     assert sorted(mentors) == [f"e{i:03d}" for i in range(16, 31)]
     assert set(units["index_date"]) == {pd.Timestamp(COHORT_A)}
     colleagues = set(units[units["arm"] == "comparison"]["person_id"])
-    # Nobody in any pairing near the date: not c-a, not c-b (starts 10 months later),
-    # not the pairing without a cohort.
-    for taken in ("e001", "e020", "e031", "e045", "e051", "e052"):
+    # Not c-a's own people; but those who join later (c-b, ten months on, and the
+    # pairing without a cohort, two months on) had taken no part at the date.
+    for taken in ("e001", "e015", "e016", "e030"):
         assert taken not in colleagues
-    assert min(colleagues) == "e053" and len(colleagues) > 100
+    assert {"e032", "e040", "e045", "e052"} <= colleagues  # (those employed at the date)
+    assert len(colleagues) > 100
 
 
 def test_covariates_are_those_before_the_index_date(engine: Engine) -> None:
@@ -84,20 +85,20 @@ def test_a_lead_sees_only_their_cohorts(engine: Engine) -> None:
 
 
 def test_busy_within_agrees_with_the_window_it_stands_for() -> None:
-    """One pass per date gives, for every window, who is in a pairing that overlaps it,
-    as ``DateOffset`` counts months (a month's end clips: 31 January + 1 month = 29 February)."""
+    """One pass per date gives, for every window, who was in a pairing at the date or in
+    the months before it, as ``DateOffset`` counts months (31 March − 1 month = 29 February);
+    a pairing joined after the date does not count."""
     days = ["2024-01-31", "2024-02-29", "2024-03-15", "2024-03-31", "2023-12-01", "2025-03-30"]
-    starts = pd.to_datetime(days * 3)
-    ends = [pd.NaT] * len(days) + list(starts[:6] + pd.Timedelta(days=40)) + list(starts[:6])
-    ids = np.array([f"p{i}" for i in range(len(starts))] + ["nobody"])
-    spans = pd.DataFrame({"person_id": ids[:-1], "start_date": starts, "end_date": ends})
+    joined = pd.to_datetime(days * 3)
+    ends = [pd.NaT] * len(days) + list(joined[:6] + pd.Timedelta(days=40)) + list(joined[:6])
+    ids = np.array([f"p{i}" for i in range(len(joined))] + ["nobody"])
+    spans = pd.DataFrame({"person_id": ids[:-1], "joined": joined, "end_date": ends})
     for date in pd.to_datetime(["2024-02-29", "2024-03-31", "2024-05-15", "2023-12-31"]):
         within = busy_within(ids, spans, date)
         assert within[-1] == NEVER
         for months in (0, 1, 2, 3, 6, 12):
-            low, high = date - pd.DateOffset(months=months), date + pd.DateOffset(months=months)
-            overlaps = (spans["start_date"] <= high) & (
+            low = date - pd.DateOffset(months=months)
+            took_part = (spans["joined"] <= date) & (
                 spans["end_date"].isna() | (spans["end_date"] >= low)
             )
-            expected = [*overlaps.to_list(), False]
-            assert (within <= months).tolist() == expected, (date, months)
+            assert (within <= months).tolist() == [*took_part.to_list(), False], (date, months)

@@ -70,10 +70,6 @@ def test_one_reading_of_careers_serves_every_view_and_window(engine: Engine) -> 
         alone = impact_report(engine, EVERYTHING, cohort_id=cohort, months=months, as_of=AS_OF)
         assert shared.estimates == alone.estimates
         assert shared.curves.equals(alone.curves)
-    # A longer window keeps fewer colleagues: more of them were in a pairing near the start.
-    short = data.units(EVERYTHING, None, 3)
-    long = data.units(EVERYTHING, None, 36)
-    assert (long["arm"] == "comparison").sum() < (short["arm"] == "comparison").sum()
 
 
 def test_months_are_clamped_to_what_the_page_offers() -> None:
