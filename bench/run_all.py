@@ -210,20 +210,16 @@ def bench_impact_window(repeat: int, timeout: float) -> dict[str, Any]:
     warm: list[Timing] = []
     problem: str | None = None
     for _ in range(repeat):
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        at = AppTest.from_file(APP, default_timeout=timeout)
-        at.switch_page("pages/impact.py")
+        for cache in (st.cache_data, st.cache_resource):
+            cache.clear()
+        at = AppTest.from_file(APP, default_timeout=timeout).switch_page("pages/impact.py")
         at.run()
         slider = at.select_slider(key="impact_months").set_value(IMPACT_OTHER_WINDOW)
-        with measured() as timing:
-            slider.run()
-        cold.append(timing)
-        problem = problem or _page_problem(at)
-        with measured() as timing:
-            at.run()
-        warm.append(timing)
-        problem = problem or _page_problem(at)
+        for run, timings in ((slider.run, cold), (at.run, warm)):
+            with measured() as timing:
+                run()
+            timings.append(timing)
+            problem = problem or _page_problem(at)
     c, w = _summary(cold), _summary(warm)
     _say(f"  impact at {IMPACT_OTHER_WINDOW} months cold {c['wall']:6.2f}s  warm {w['wall']:6.2f}s")
     title = f"Impact, {IMPACT_OTHER_WINDOW} months"
