@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/bench_impact_external.py               # seeds 1-20
     .venv/bin/python bench/bench_impact_external.py --seeds 5 --first 100
+    .venv/bin/python bench/bench_impact_external.py --keep bench/out/external  # reuse the
+        # imported databases of an earlier run (for trying a change of the estimator)
 
 Each seed writes an HR population with a planted mentoring effect and a
 selection bias (``tests/impact_external.py``: not Tandem's demo) as a bundle,
@@ -18,6 +20,7 @@ cover the truth in about 19 seeds of 20.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -36,20 +39,32 @@ from tests.impact_external import generate
 OUTCOMES = ("retention", "promotion")
 
 
-def one_seed(seed: int, folder: Path) -> dict[str, dict[str, float]]:
-    bundle = folder / f"bundle-{seed}"
-    external = generate(bundle, seed)
-    url = f"sqlite:///{folder / f'external-{seed}.db'}"
+def _imported(seed: int, folder: Path) -> tuple[str, dict[str, float]]:
+    """The seed's database and truth, imported now unless an earlier run left them."""
+    database, truths = folder / f"external-{seed}.db", folder / f"truth-{seed}.json"
+    url = f"sqlite:///{database}"
+    if database.exists() and truths.exists():
+        return url, json.loads(truths.read_text())
+    database.unlink(missing_ok=True)
+    external = generate(folder / f"bundle-{seed}", seed)
     engine = get_engine(url)
     metadata.create_all(engine)
-    import_bundle(engine, bundle, actor="bench")
+    import_bundle(engine, folder / f"bundle-{seed}", actor="bench")
+    dispose_engine(url)
+    truths.write_text(json.dumps(external.truth))
+    return url, external.truth
+
+
+def one_seed(seed: int, folder: Path) -> dict[str, dict[str, float]]:
+    url, truths = _imported(seed, folder)
+    engine = get_engine(url)
     report = impact_report(engine, EVERYTHING).to_json()
     dispose_engine(url)
     rows: dict[str, dict[str, float]] = {}
     for result in report["results"]:  # type: ignore[attr-defined]
         if result["group"] != "mentees":
             continue
-        truth = external.truth[result["outcome"]]
+        truth = truths[result["outcome"]]
         rows[result["outcome"]] = {
             "truth": truth,
             "naive": result["naive_difference"],
@@ -67,14 +82,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--first", type=int, default=1)
+    parser.add_argument("--keep", type=Path, default=None, help="keep (and reuse) databases here")
     args = parser.parse_args(argv)
     results: list[dict[str, dict[str, float]]] = []
     started = time.perf_counter()
     print("| seed | outcome | truth | naive | adjusted | 95 % interval | covers | unmatched |")
     print("|---:|---|---:|---:|---:|---|---|---:|")
     with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         for seed in range(args.first, args.first + args.seeds):
-            rows = one_seed(seed, Path(tmp))
+            rows = one_seed(seed, folder)
             results.append(rows)
             for outcome in OUTCOMES:
                 r = rows[outcome]

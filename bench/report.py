@@ -147,7 +147,7 @@ def _render_entry(entry: dict[str, Any]) -> list[str]:
         _rebalance_row(heavy["rebalance"]),
         *(
             [
-                f"| Impact reports (refresh_impact: the program and each cohort) "
+                f"| Impact reports (refresh_impact: the program, each cohort, every window) "
                 f"| {heavy['impact']['wall']:.1f} | {heavy['impact']['cpu']:.1f} "
                 f"| peak RSS {_mib(heavy['impact']['peak_rss'])} |"
             ]

@@ -18,6 +18,7 @@ from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
 from components.ui.charts import difference_intervals, retention_curves
 from components.ui.formatting import plain
+from components.ui.tables import Column, show_table
 from tandem.access import Scope
 from tandem.impact import (
     BREAKDOWN_RESAMPLES,
@@ -30,6 +31,7 @@ from tandem.impact import (
     INTERVAL_METHOD,
     NO_EVENTS,
     OUTCOMES,
+    WINDOWS,
     BreakdownRow,
     Estimate,
     ImpactReport,
@@ -41,7 +43,6 @@ from tandem.impact import (
 )
 from tandem.portfolio.briefing import impact_briefing_content
 
-MONTH_CHOICES = (3, 6, 9, 12, 18, 24, 36, 48, 60)
 OUTCOME_WORDS = {"promotion": "Promotion", "retention": "Retention"}
 TOOK_PART = "Took part (matched)"
 
@@ -74,7 +75,7 @@ def controls(engine: Engine, scope: Scope) -> tuple[str | None, int]:
     with right:
         months = st.select_slider(
             "Months after the start",
-            MONTH_CHOICES,
+            WINDOWS,
             value=DEFAULT_MONTHS,
             key="impact_months",
             help="Promotion and retention are judged this many months after a cohort starts.",
@@ -91,27 +92,60 @@ def _rate(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-def _difference(value: float | None) -> str:
-    return "—" if value is None else points(value)
+def _difference(value: float | None) -> str | None:
+    """A difference in points, or nothing (the table says "—")."""
+    return None if value is None else points(value)
 
 
-def _table(estimates: list[Estimate], label: str) -> pd.DataFrame:
-    rows = []
-    for item in estimates:
-        rows.append(
+def _interval(interval: tuple[float, float] | None) -> str | None:
+    return None if interval is None else interval_text(*interval)
+
+
+NAIVE_HELP = "The rate of those who took part minus colleagues' rate, with no adjustment."
+ADJUSTED_HELP = (
+    "The difference against colleagues of the same level, division, geography and tenure "
+    "band at the start."
+)
+
+
+def _table(estimates: list[Estimate], label: str) -> None:
+    """One group's estimates, naive and adjusted side by side."""
+    frame = pd.DataFrame(
+        [
             {
-                "Outcome": OUTCOME_WORDS[item.outcome],
-                label: f"{item.participants:,}",
-                "Colleagues": f"{item.comparison:,}",
-                f"{label}' rate": _rate(item.participant_rate),
-                "Colleagues' rate": _rate(item.comparison_rate),
-                "Naive": _difference(item.naive_difference),
-                "Adjusted": _difference(item.adjusted_difference),
-                "95 % interval": "—" if item.interval is None else interval_text(*item.interval),
-                "Unmatched": f"{item.unmatched:,}",
+                "outcome": OUTCOME_WORDS[item.outcome],
+                "participants": item.participants,
+                "comparison": item.comparison,
+                "participant_rate": item.participant_rate,
+                "comparison_rate": item.comparison_rate,
+                "naive": _difference(item.naive_difference),
+                "adjusted": _difference(item.adjusted_difference),
+                "interval": _interval(item.interval),
+                "unmatched": item.unmatched,
             }
-        )
-    return pd.DataFrame(rows)
+            for item in estimates
+        ]
+    )
+    columns = {
+        "outcome": Column("Outcome", pinned=True),
+        "participants": Column(label, kind="count"),
+        "comparison": Column("Colleagues", kind="count"),
+        "participant_rate": Column(f"{label}' rate", kind="percent"),
+        "comparison_rate": Column("Colleagues' rate", kind="percent"),
+        "naive": Column("Naive", kind="text", help=NAIVE_HELP),
+        "adjusted": Column("Adjusted", kind="text", help=ADJUSTED_HELP),
+        "interval": Column(
+            "95 % interval",
+            kind="text",
+            help="Where the adjusted difference plausibly lies (bootstrap).",
+        ),
+        "unmatched": Column(
+            "Unmatched",
+            kind="count",
+            help=f"{label} with no comparable colleague: left out of the adjusted difference.",
+        ),
+    }
+    show_table(frame, columns, width="stretch")
 
 
 def _caption(estimates: list[Estimate], label: str) -> str:
@@ -147,26 +181,7 @@ def group_section(report: ImpactReport, group: str) -> None:
         for e in estimates:
             st.markdown(f"**{OUTCOME_WORDS[e.outcome]}.** {plain(verdict(e))}")
         return
-    st.dataframe(
-        _table(estimates, label),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Naive": st.column_config.TextColumn(
-                help=f"{label}' rate minus colleagues' rate, with no adjustment."
-            ),
-            "Adjusted": st.column_config.TextColumn(
-                help="The difference against colleagues of the same level, division, "
-                "geography and tenure band at the start."
-            ),
-            "95 % interval": st.column_config.TextColumn(
-                help="Where the adjusted difference plausibly lies (bootstrap)."
-            ),
-            "Unmatched": st.column_config.TextColumn(
-                help=f"{label} with no comparable colleague: left out of the adjusted difference."
-            ),
-        },
-    )
+    _table(estimates, label)
     st.caption(plain(_caption(estimates, label)))
     for e in estimates:
         st.markdown(f"**{OUTCOME_WORDS[e.outcome]}.** {plain(verdict(e))}")
@@ -185,8 +200,8 @@ def _breakdown_frame(rows: list[BreakdownRow], threshold: int) -> pd.DataFrame:
                 "adjusted": None if adjusted is None else adjusted * 100,
                 "low": low,
                 "high": high,
-                "value": _difference(row.adjusted_difference),
-                "interval": "—" if row.interval is None else interval_text(*row.interval),
+                "value": _difference(row.adjusted_difference) or "—",
+                "interval": _interval(row.interval) or "—",
                 "status": _status(row, threshold),
                 "effect": row.is_effect,
             }
@@ -200,25 +215,38 @@ def _status(row: BreakdownRow, threshold: int) -> str:
     return row.verdict
 
 
-def _breakdown_table(rows: list[BreakdownRow], title: str, threshold: int) -> pd.DataFrame:
-    def count(value: int | None) -> str:
-        return "—" if value is None else f"{value:,}"
-
-    return pd.DataFrame(
+def _breakdown_table(rows: list[BreakdownRow], title: str, threshold: int) -> None:
+    """The breakdown's rows as a table; a suppressed row shows no number at all."""
+    frame = pd.DataFrame(
         [
             {
-                "Who": GROUPS[row.group],
-                title: row.label,
-                "Participants": count(row.participants),
-                "Matched colleagues": count(row.comparison),
-                "Naive": _difference(row.naive_difference),
-                "Adjusted": _difference(row.adjusted_difference),
-                "95 % interval": "—" if row.interval is None else interval_text(*row.interval),
-                "Verdict": _status(row, threshold).capitalize(),
+                "who": GROUPS[row.group],
+                "subgroup": row.label,
+                "participants": row.participants,
+                "comparison": row.comparison,
+                "naive": _difference(row.naive_difference),
+                "adjusted": _difference(row.adjusted_difference),
+                "interval": _interval(row.interval),
+                "verdict": _status(row, threshold).capitalize(),
             }
             for row in rows
         ]
     )
+    columns = {
+        "who": Column("Who"),
+        "subgroup": Column(title),
+        "participants": Column("Participants", kind="count"),
+        "comparison": Column("Matched colleagues", kind="count"),
+        "naive": Column(
+            "Naive",
+            kind="text",
+            help="The subgroup's rate minus every colleague's rate, with no adjustment.",
+        ),
+        "adjusted": Column("Adjusted", kind="text", help=ADJUSTED_HELP),
+        "interval": Column("95 % interval", kind="text"),
+        "verdict": Column("Verdict", kind="text"),
+    }
+    show_table(frame, columns, width="stretch")
 
 
 def breakdown_section(report: ImpactReport) -> None:
@@ -285,20 +313,7 @@ def breakdown_section(report: ImpactReport) -> None:
             "zero by chance: look for a difference that holds across outcomes and periods." + hidden
         )
     )
-    st.dataframe(
-        _breakdown_table(rows, title, report.threshold),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Naive": st.column_config.TextColumn(
-                help="The subgroup's rate minus every colleague's rate, with no adjustment."
-            ),
-            "Adjusted": st.column_config.TextColumn(
-                help="Against colleagues of the same level, division, geography and tenure "
-                "band at the start."
-            ),
-        },
-    )
+    _breakdown_table(rows, title, report.threshold)
 
 
 def curves_section(report: ImpactReport) -> None:

@@ -20,6 +20,7 @@ from tandem.impact.breakdown import (
 from tandem.impact.estimate import (
     DEFAULT_MONTHS,
     GROUPS,
+    INTERVAL_METHOD,
     N_BOOT,
     OUTCOMES,
     SEED,
@@ -33,10 +34,10 @@ from tandem.impact.query import cohorts_in_scope, has_career_events, impact_unit
 from tandem.impact.report import (
     CANNOT_CONTROL_FOR,
     CONTROLS_FOR,
-    INTERVAL_METHOD,
     MAX_MONTHS,
     MIN_MONTHS,
     NO_EVENTS,
+    WINDOWS,
     ImpactReport,
     clamp_months,
     impact_report,
@@ -59,6 +60,7 @@ __all__ = [
     "N_BOOT",
     "OUTCOMES",
     "SEED",
+    "WINDOWS",
     "BreakdownRow",
     "Estimate",
     "ImpactReport",

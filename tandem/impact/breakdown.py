@@ -44,6 +44,7 @@ from tandem.impact.estimate import (
     PARTICIPANT,
     Estimate,
     estimate_prepared,
+    excludes_zero,
     outcome_frame,
     strata,
 )
@@ -93,9 +94,7 @@ class BreakdownRow:
     @property
     def is_effect(self) -> bool:
         """Whether the adjusted 95 % interval excludes zero."""
-        if self.interval is None or self.adjusted_difference is None:
-            return False
-        return self.interval[0] > 0 or self.interval[1] < 0
+        return excludes_zero(self.adjusted_difference, self.interval)
 
     def to_json(self) -> dict[str, object]:
         low, high = self.interval if self.interval else (None, None)

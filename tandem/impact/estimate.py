@@ -4,8 +4,8 @@ Pure functions on frames, testable without a database.  The input is one row
 per *unit* — a person at an index date — with the columns of ``UNIT_COLUMNS``:
 
 - ``arm``: ``participant`` (a mentee or a mentor of the program, at the start
-  of their cohort) or ``comparison`` (a colleague who took part in no pairing
-  around that date, at the same date);
+  of their cohort) or ``comparison`` (a colleague in no pairing at that date nor
+  in the window's months before it, at the same date; see ``tandem.impact.query``);
 - ``index_date``: when the program started for the participant; a comparison
   unit is the same colleague looked at from that date;
 - ``level``, ``division``, ``geography``, ``tenure_band``: what was known
@@ -93,8 +93,20 @@ METHOD = (
     "exact matching on cohort start, level, division, geography and tenure band; "
     f"95 % bootstrap percentile interval ({N_BOOT} resamples, seed {SEED})"
 )
+#: The same, in words for a sponsor.
+INTERVAL_METHOD = (
+    f"95 % intervals by bootstrap ({N_BOOT:,} resamples of participants and colleagues, "
+    f"matching redone each time, fixed seed {SEED}), so the same data give the same interval."
+)
 PARTICIPANT = "participant"
 COMPARISON = "comparison"
+
+
+def excludes_zero(adjusted: float | None, interval: tuple[float, float] | None) -> bool:
+    """Whether an adjusted difference has an interval that excludes zero: an effect."""
+    if adjusted is None or interval is None:
+        return False
+    return interval[0] > 0 or interval[1] < 0
 
 
 @dataclass(frozen=True)
@@ -137,10 +149,7 @@ class Estimate:
     @property
     def is_effect(self) -> bool:
         """Whether the adjusted 95 % interval excludes zero (never the naive one)."""
-        if self.adjusted_difference is None or self.interval is None:
-            return False
-        low, high = self.interval
-        return low > 0 or high < 0
+        return excludes_zero(self.adjusted_difference, self.interval)
 
     def to_json(self, cohort_id: str | None = None) -> dict[str, object]:
         """One result of ``python -m tandem impact --json`` (the issue's contract: outcome,
@@ -307,6 +316,50 @@ def estimate(
     )
 
 
+def _refusal(label: str, n_p: int, n_c: int, not_yet: int, months: int, threshold: int) -> str:
+    """Why nothing is estimated, in words (too few participants or colleagues)."""
+    if n_p == 0 and not_yet:
+        return (
+            f"Not yet: all {_people(label, not_yet)} started less than {months} months "
+            "before the career data end, so none can be judged. A shorter window can be."
+        )
+    reasons = []
+    if n_p < threshold:
+        reasons.append(f"{_people(label, n_p)} observed for {months} months")
+    if n_c < threshold:
+        reasons.append(f"{_people('comparable colleagues', n_c)} who took no part")
+    refused = (
+        f"Not estimated: {' and '.join(reasons)}, fewer than the privacy threshold of {threshold}."
+    )
+    if not_yet:
+        refused += (
+            f" {_people(label, not_yet)} started less than {months} months before the career "
+            "data end and cannot be judged yet."
+        )
+    return refused
+
+
+def _matched(
+    p: pd.DataFrame, c: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Participants' and useful colleagues' strata (numbered compactly) and outcomes,
+    the useful colleagues' person ids, and how many strata.
+
+    Colleagues in strata without a participant never enter the adjusted difference
+    (nor any bootstrap replicate): they are left out of the arithmetic.
+    """
+    # Compact stratum numbers: the bootstrap's arrays are as long as the strata here.
+    codes, local = np.unique(
+        np.concatenate([p["stratum"].to_numpy(), c["stratum"].to_numpy()]), return_inverse=True
+    )
+    strata_p, strata_c = local[: len(p)], local[len(p) :]
+    useful = np.isin(strata_c, strata_p)
+    y_p = p["y"].to_numpy(dtype=float)
+    y_c = c["y"].to_numpy(dtype=float)[useful]
+    person = c["person_id"].to_numpy()[useful]
+    return strata_p, y_p, strata_c[useful], y_c, person, len(codes)
+
+
 def estimate_prepared(
     participants: pd.DataFrame,
     comparison: pd.DataFrame,
@@ -327,9 +380,7 @@ def estimate_prepared(
     """
     not_yet = int((~participants["complete"]).sum())
     p = participants[participants["complete"]]
-    c = comparison
-    n_p = len(p)
-    n_c = int(c["person_id"].nunique())
+    n_p, n_c = len(p), int(comparison["person_id"].nunique())
     base = {
         "group": group,
         "outcome": outcome,
@@ -342,50 +393,18 @@ def estimate_prepared(
     }
     label = GROUPS.get(group, group).lower()
     if n_p < threshold or n_c < threshold:
-        if n_p == 0 and not_yet:
-            refused = (
-                f"Not yet: all {_people(label, not_yet)} started less than {months} months "
-                "before the career data end, so none can be judged. A shorter window can be."
-            )
-            return Estimate(**base, matched=0, unmatched=0, matched_comparison=0, refused=refused)  # type: ignore[arg-type]
-        reasons = []
-        if n_p < threshold:
-            reasons.append(f"{_people(label, n_p)} observed for {months} months")
-        if n_c < threshold:
-            reasons.append(f"{_people('comparable colleagues', n_c)} who took no part")
-        refused = (
-            f"Not estimated: {' and '.join(reasons)}, fewer than the privacy "
-            f"threshold of {threshold}."
-        )
-        if not_yet:
-            refused += (
-                f" {_people(label, not_yet)} started less than {months} months before the career "
-                "data end and cannot be judged yet."
-            )
+        refused = _refusal(label, n_p, n_c, not_yet, months, threshold)
         return Estimate(**base, matched=0, unmatched=0, matched_comparison=0, refused=refused)  # type: ignore[arg-type]
-
-    # Compact stratum numbers: the bootstrap's arrays are as long as the strata here.
-    codes, local = np.unique(
-        np.concatenate([p["stratum"].to_numpy(), c["stratum"].to_numpy()]), return_inverse=True
-    )
-    size = len(codes)
-    strata_p, strata_c = local[:n_p], local[n_p:]
-    y_p = p["y"].to_numpy(dtype=float)
-    y_c = c["y"].to_numpy(dtype=float)
-    has_colleague = np.isin(strata_p, strata_c)
-    matched = int(has_colleague.sum())
-    # Colleagues in strata without a participant never enter the adjusted difference
-    # (nor any bootstrap replicate): leave them out of the arithmetic.
-    useful = np.isin(strata_c, strata_p)
-    person_useful = c["person_id"].to_numpy()[useful]
-    matched_comparison = int(pd.unique(person_useful).size)
+    strata_p, y_p, strata_c, y_c, person, size = _matched(p, comparison)
+    matched = int(np.isin(strata_p, strata_c).sum())
+    matched_comparison = int(pd.unique(person).size)
     values = {
         **base,
         "matched": matched,
         "unmatched": n_p - matched,
         "matched_comparison": matched_comparison,
         "participant_rate": float(y_p.mean()),
-        "comparison_rate": float(y_c.mean()),
+        "comparison_rate": float(comparison["y"].to_numpy(dtype=float).mean()),
     }
     if matched < threshold or matched_comparison < threshold:
         values["not_adjusted"] = (
@@ -394,11 +413,9 @@ def estimate_prepared(
             f"and tenure band, fewer than the privacy threshold of {threshold}."
         )
         return Estimate(**values)  # type: ignore[arg-type]
-    strata_c, y_c = strata_c[useful], y_c[useful]
-    ones_p, ones_c = np.ones(n_p), np.ones(len(y_c))
-    att = _att(strata_p, y_p, ones_p, strata_c, y_c, ones_c, size)
+    att = _att(strata_p, y_p, np.ones(n_p), strata_c, y_c, np.ones(len(y_c)), size)
     assert att is not None
-    person_c = pd.Categorical(person_useful).codes
+    person_c = pd.Categorical(person).codes
     interval = (
         _bootstrap(strata_p, y_p, strata_c, y_c, person_c, size, resamples) if bootstrap else None
     )

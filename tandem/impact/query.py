@@ -13,8 +13,13 @@ at each participant index date.
 - **Comparison colleagues** at an index date are the people employed on that
   date who took part in *no* pairing, in any role, of any cohort (scope does
   not narrow this: a colleague mentored in another lead's cohort is no
-  comparison), overlapping the window from ``months`` before to ``months``
-  after that date (a pairing without an end counts as still running).
+  comparison), running at that date or in the ``months`` before it (a
+  pairing without an end counts as still running).  Someone who joins a
+  later cohort, or a pairing that starts after the date, had taken no part
+  at the date and is a colleague for the whole window (the issue's
+  definition: no part in any pairing in that window, which begins at the
+  date); leaving them out would drop people picked for doing well and flatter
+  the participants (bench/findings.md, "The external check of issue #16").
 - **What was known before the index date**: the level (the ``new_level`` of
   the last promotion on or before it; failing that, one below the first
   promotion after it; failing that, the level on the people row), division
@@ -92,9 +97,8 @@ def cohorts_in_scope(bind: Engine | Connection, scope: Scope) -> pd.DataFrame:
     return read_frame(bind, statement)
 
 
-def _participants(connection: Connection, scope: Scope, cohort_id: str | None) -> pd.DataFrame:
-    if cohort_id is not None and not scope.allows(cohort_id):
-        raise OutOfScope("This cohort")
+def _pairings(connection: Connection) -> pd.DataFrame:
+    """Every pairing that went ahead, with its index date (the cohort's start, else its own)."""
     statement = (
         select(
             Pairing.mentor_id,
@@ -105,18 +109,27 @@ def _participants(connection: Connection, scope: Scope, cohort_id: str | None) -
         )
         .select_from(Pairing)
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
-        .where(scope.pairing_condition(), Pairing.status != "proposed")
+        .where(Pairing.status != "proposed")
     )
-    if cohort_id is not None:
-        statement = statement.where(Pairing.cohort_id == cohort_id)
     pairings = read_frame(connection, statement)
+    pairings["index_date"] = pd.to_datetime(pairings["index_date"])
+    return pairings
+
+
+def _participants(pairings: pd.DataFrame, scope: Scope, cohort_id: str | None) -> pd.DataFrame:
+    """The mentees and mentors of the pairings in scope (of ``cohort_id``), once per role."""
+    if cohort_id is not None and not scope.allows(cohort_id):
+        raise OutOfScope("This cohort")
+    if scope.limited:  # as ``Scope.allows``: a pairing without a cohort is unscoped only
+        pairings = pairings[pairings["cohort_id"].isin(scope.cohorts)]
+    if cohort_id is not None:
+        pairings = pairings[pairings["cohort_id"] == cohort_id]
     kept = ["person_id", "index_date", "cohort_id", "kind"]
     parts = [
         pairings.rename(columns={column: "person_id"})[kept].assign(group=group)
         for column, group in (("mentee_id", "mentees"), ("mentor_id", "mentors"))
     ]
     frame = pd.concat(parts, ignore_index=True)
-    frame["index_date"] = pd.to_datetime(frame["index_date"])
     # Once per person and role, from the earliest index date; the cohort and kind
     # (for the breakdown) are those of that first pairing (ties: cohort, then kind).
     frame = frame.sort_values(["index_date", "cohort_id", "kind"], na_position="last")
@@ -124,52 +137,64 @@ def _participants(connection: Connection, scope: Scope, cohort_id: str | None) -
     return frame.reset_index(drop=True).assign(arm=PARTICIPANT)
 
 
-def _busy(connection: Connection) -> pd.DataFrame:
-    """Every pairing's people and span, whatever the scope: who took part, and when."""
+def _spans(connection: Connection) -> pd.DataFrame:
+    """Every pairing's people, whatever the scope: when they joined (the cohort's start,
+    else the pairing's own) and when the pairing ended (planned, if still running)."""
     pairings = read_frame(
         connection,
         select(
             Pairing.mentor_id,
             Pairing.mentee_id,
-            Pairing.start_date,
+            func.coalesce(Cohort.start_date, Pairing.start_date).label("joined"),
             func.coalesce(Pairing.ended_date, Pairing.planned_end_date).label("end_date"),
-        ),
+        )
+        .select_from(Pairing)
+        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id),
     )
     spans = pd.concat(
         [
-            pairings.rename(columns={role: "person_id"})[["person_id", "start_date", "end_date"]]
+            pairings.rename(columns={role: "person_id"})[["person_id", "joined", "end_date"]]
             for role in ("mentor_id", "mentee_id")
         ],
         ignore_index=True,
     )
-    spans["start_date"] = pd.to_datetime(spans["start_date"])
+    spans["joined"] = pd.to_datetime(spans["joined"])
     spans["end_date"] = pd.to_datetime(spans["end_date"])
     return spans
 
 
-def _comparison(
-    people: pd.DataFrame, spans: pd.DataFrame, index_dates: list[pd.Timestamp], months: int
-) -> pd.DataFrame:
-    """Every person with no pairing overlapping ``months`` either side of each date."""
-    ids = people["person_id"].to_numpy()
-    # People as positions, so each date is a few array passes, not set lookups of ids.
+#: ``busy_within`` of a colleague no pairing reaches.
+NEVER = np.iinfo(np.int64).max
+
+
+def _months_since(earlier: pd.DatetimeIndex, date: pd.Timestamp) -> np.ndarray:
+    """The smallest ``m`` with ``date - DateOffset(months=m) <= earlier`` (``earlier < date``;
+    ``DateOffset`` keeps the day of the month or clips it to the month's end)."""
+    months = (date.year - earlier.year) * 12 + (date.month - earlier.month)
+    short = (date.day > earlier.day) & ~earlier.is_month_end
+    return np.asarray(months + short, dtype=np.int64)
+
+
+def busy_within(ids: np.ndarray, spans: pd.DataFrame, date: pd.Timestamp) -> np.ndarray:
+    """For each person of ``ids``, the smallest window ``m`` (months) such that a pairing
+    they joined on or before ``date`` still ran ``m`` months before it (``NEVER``: none).
+
+    A person is a comparison colleague for a window of ``months`` exactly when
+    ``busy_within > months``, so one pass per index date serves every window.  A
+    pairing joined *after* the date does not count: at the date that person had
+    taken no part, and leaving out everyone who joins a later cohort would leave
+    out people picked for doing well, flattering the participants.
+    """
     where = pd.Index(ids).get_indexer(spans["person_id"])
     known = where >= 0
-    position = where[known]
-    start = spans["start_date"].to_numpy()[known]
-    end = spans["end_date"].to_numpy()[known]
-    running = pd.isna(end)
-    frames = []
-    for date in index_dates:
-        low = (date - pd.DateOffset(months=months)).to_datetime64()
-        high = (date + pd.DateOffset(months=months)).to_datetime64()
-        overlaps = (start <= high) & (running | (end >= low))
-        busy = np.zeros(len(ids), dtype=bool)
-        busy[position[overlaps]] = True
-        frames.append(pd.DataFrame({"person_id": ids[~busy], "index_date": date}))
-    if not frames:
-        return pd.DataFrame(columns=["person_id", "index_date"])
-    return pd.concat(frames, ignore_index=True).assign(group=None, arm=COMPARISON)
+    joined = pd.DatetimeIndex(spans["joined"].to_numpy()[known])
+    end = pd.DatetimeIndex(spans["end_date"].to_numpy()[known])
+    ended = np.asarray(end < date)  # no end (NaT): still running
+    need = np.where(ended, _months_since(end.where(ended, date), date), 0)
+    need = np.where(np.asarray(joined <= date), need, NEVER)
+    result = np.full(len(ids), NEVER, dtype=np.int64)
+    np.minimum.at(result, where[known], need)
+    return result
 
 
 def _per_unit(out: pd.DataFrame, values: pd.Series) -> pd.Series:
@@ -216,6 +241,87 @@ def _describe(
     return out.drop(columns=["unit", "tenure_years"])
 
 
+class CareerData:
+    """What ``impact_units`` reads, read once: every view and window is cut from it.
+
+    The costly part of the units is describing every colleague at every index
+    date (people × cohort starts); it depends on neither the viewer's scope nor
+    the window, so it is done once per index date and kept (``busy_within``
+    says for which windows each colleague counts).  The refresh computes every
+    stored report from one ``CareerData``; a page's live report makes its own.
+    """
+
+    def __init__(self, connection: Connection, as_of: dt.date) -> None:
+        self.as_of = as_of
+        self.pairings = _pairings(connection)
+        self.spans = _spans(connection)
+        self.people = read_frame(
+            connection,
+            select(
+                Person.person_id,
+                Person.level,
+                Person.division,
+                Person.geography,
+                Person.tenure_years,
+                Person.group_name,
+            ),
+        )
+        events = read_frame(
+            connection,
+            select(
+                CareerEvent.person_id, CareerEvent.date, CareerEvent.kind, CareerEvent.new_level
+            ),
+        )
+        events["date"] = pd.to_datetime(events["date"])
+        events["new_level"] = pd.to_numeric(events["new_level"]).astype("float64")
+        self.events = events
+        self._colleagues: dict[pd.Timestamp, pd.DataFrame] = {}
+        self._participants: dict[tuple[tuple[str, ...], str | None], pd.DataFrame] = {}
+
+    def participants(self, scope: Scope, cohort_id: str | None) -> pd.DataFrame:
+        """The view's participants, described (whatever the events say: the program saw them)."""
+        key = (tuple(sorted(scope.cohorts)) if scope.limited else (), cohort_id)
+        if key not in self._participants:
+            found = _participants(self.pairings, scope, cohort_id)
+            described = _describe(found, self.people, self.events, self.as_of)
+            self._participants[key] = described.drop(columns=["employed"])
+        return self._participants[key]
+
+    def colleagues(self, dates: list[pd.Timestamp], months: int) -> pd.DataFrame:
+        """The colleagues employed at each date and in no pairing ``months`` either side."""
+        missing = [date for date in dates if date not in self._colleagues]
+        if missing:
+            self._describe_colleagues(missing)
+        frames = [self._colleagues[date] for date in dates]
+        if not frames:
+            return pd.DataFrame(columns=["person_id", "index_date", "group", "arm"])
+        frame = pd.concat(frames, ignore_index=True)
+        return frame[frame["busy_within"] > months].drop(columns=["busy_within"])
+
+    def _describe_colleagues(self, dates: list[pd.Timestamp]) -> None:
+        ids = self.people["person_id"].to_numpy()
+        frames = []
+        for date in dates:
+            within = busy_within(ids, self.spans, date)
+            free = within > 0  # in no pairing on the date itself: a colleague of some window
+            found = {"person_id": ids[free], "index_date": date, "busy_within": within[free]}
+            frames.append(pd.DataFrame(found))
+        candidates = pd.concat(frames, ignore_index=True).assign(group=None, arm=COMPARISON)
+        described = _describe(candidates, self.people, self.events, self.as_of)
+        described = described[described["employed"]].drop(columns=["employed"])
+        for date, part in described.groupby("index_date", sort=False):
+            self._colleagues[pd.Timestamp(date)] = part.reset_index(drop=True)
+        for date in dates:
+            self._colleagues.setdefault(date, described.iloc[:0])
+
+    def units(self, scope: Scope, cohort_id: str | None, months: int) -> pd.DataFrame:
+        """``impact_units`` of one view and window."""
+        participants = self.participants(scope, cohort_id)
+        dates = sorted(set(participants["index_date"]))
+        colleagues = self.colleagues(dates, months)
+        return pd.concat([participants, colleagues], ignore_index=True)
+
+
 def impact_units(
     bind: Engine | Connection,
     scope: Scope,
@@ -238,28 +344,4 @@ def impact_units(
     if isinstance(bind, Engine):
         with bind.connect() as connection:
             return impact_units(connection, scope, cohort_id=cohort_id, months=months, as_of=as_of)
-    participants = _participants(bind, scope, cohort_id)
-    people = read_frame(
-        bind,
-        select(
-            Person.person_id,
-            Person.level,
-            Person.division,
-            Person.geography,
-            Person.tenure_years,
-            Person.group_name,
-        ),
-    )
-    events = read_frame(
-        bind,
-        select(CareerEvent.person_id, CareerEvent.date, CareerEvent.kind, CareerEvent.new_level),
-    )
-    events["date"] = pd.to_datetime(events["date"])
-    events["new_level"] = pd.to_numeric(events["new_level"]).astype("float64")
-    dates = sorted(set(participants["index_date"]))
-    colleagues = _comparison(people, _busy(bind), dates, months)
-    units = pd.concat([participants, colleagues], ignore_index=True)
-    units["index_date"] = pd.to_datetime(units["index_date"])
-    described = _describe(units, people, events, as_of)
-    keep = (described["arm"] == PARTICIPANT) | described["employed"]
-    return described[keep].drop(columns=["employed"]).reset_index(drop=True)
+    return CareerData(bind, as_of).units(scope, cohort_id, months)

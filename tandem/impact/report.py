@@ -8,7 +8,7 @@ date of an individual event leaves this module.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -16,27 +16,21 @@ from sqlalchemy import Engine
 from tandem.access.privacy import privacy_threshold
 from tandem.access.scope import OutOfScope, Scope
 from tandem.impact.breakdown import BREAKDOWN_RESAMPLES, BreakdownRow, breakdown, dimensions_for
-from tandem.impact.estimate import (
-    COMPARISON,
-    DEFAULT_MONTHS,
-    GROUPS,
-    N_BOOT,
-    OUTCOMES,
-    SEED,
-    Estimate,
-    estimate,
-)
-from tandem.impact.query import cohorts_in_scope, data_through, impact_units
+from tandem.impact.estimate import COMPARISON, DEFAULT_MONTHS, GROUPS, OUTCOMES, Estimate, estimate
+from tandem.impact.query import CareerData, cohorts_in_scope, data_through
 from tandem.impact.survival import survival_curves
 
-MIN_MONTHS, MAX_MONTHS = 3, 60
+#: The windows the page offers; the refresh stores a report for each.
+WINDOWS = (3, 6, 9, 12, 18, 24, 36, 48, 60)
+MIN_MONTHS, MAX_MONTHS = WINDOWS[0], WINDOWS[-1]
 CURVE_COLUMNS = ["group", "series", "month", "survival", "at_risk"]
 
 #: What the comparison can and cannot account for, in words for a sponsor.
 CONTROLS_FOR = (
-    "Each participant is compared with colleagues who took part in no pairing around the "
-    "same start date and who, at that date, had the same level, division, geography and "
-    "tenure band."
+    "Each participant is compared with colleagues who, at the same start date, were in no "
+    "pairing and had been in none for the window's length before it, and who had the same "
+    "level, division, geography and tenure band. Colleagues who join a later cohort are "
+    "compared too: at the start they had taken no part."
 )
 CANNOT_CONTROL_FOR = (
     "It cannot see what the data do not hold: motivation, a manager's support, "
@@ -48,10 +42,6 @@ NO_EVENTS = (
     "No career events are in the database yet. Add an events.csv file to the program "
     "bundle (hired, promoted, moved and left, with dates, from the HR system) and "
     "import it on the Admin page; the comparison then appears here."
-)
-INTERVAL_METHOD = (
-    f"95 % intervals by bootstrap ({N_BOOT:,} resamples of participants and colleagues, "
-    f"matching redone each time, fixed seed {SEED}), so the same data give the same interval."
 )
 
 
@@ -104,42 +94,19 @@ def clamp_months(months: int) -> int:
     return max(MIN_MONTHS, min(MAX_MONTHS, int(months)))
 
 
-def impact_report(
-    engine: Engine,
-    scope: Scope,
-    *,
-    cohort_id: str | None = None,
-    months: int = DEFAULT_MONTHS,
-    as_of: dt.date | None = None,
-    bootstrap: bool = True,
-    with_breakdown: bool = False,
-) -> ImpactReport:
-    """Promotion and retention for mentees and mentors of ``cohort_id`` (None: all in scope).
+def _cohort_name(names: pd.DataFrame, cohort_id: str | None) -> str | None:
+    """The chosen cohort's name (None: the whole program or a lead's cohorts)."""
+    if cohort_id is None:
+        return None
+    if cohort_id not in set(names["cohort_id"]):
+        raise OutOfScope("This cohort")
+    return str(names.loc[names["cohort_id"] == cohort_id, "name"].iloc[0])
 
-    The data are taken to stop at the last career event recorded, or at
-    ``as_of`` (default: today) when that is earlier: an outcome window that
-    ends after the data stop is not yet observable.  ``with_breakdown`` adds
-    the breakdown by cohort, pairing kind, level band and group
-    (``BREAKDOWN_RESAMPLES`` resamples per row).
-    """
-    months = clamp_months(months)
-    threshold = privacy_threshold(engine)
-    with engine.connect() as connection:
-        names = cohorts_in_scope(connection, scope)
-        through = data_through(connection)
-        events = through is not None
-        as_of = min(as_of or dt.date.today(), through or dt.date.max)
-        if cohort_id is not None and cohort_id not in set(names["cohort_id"]):
-            raise OutOfScope("This cohort")
-        name = (
-            str(names.loc[names["cohort_id"] == cohort_id, "name"].iloc[0])
-            if cohort_id is not None
-            else None
-        )
-        base = ImpactReport(cohort_id, name, months, as_of, threshold, events)
-        if not events:
-            return base
-        units = impact_units(connection, scope, cohort_id=cohort_id, months=months, as_of=as_of)
+
+def _headline(
+    units: pd.DataFrame, *, months: int, as_of: dt.date, threshold: int, bootstrap: bool
+) -> tuple[tuple[Estimate, ...], pd.DataFrame]:
+    """Both outcomes for mentees and mentors, and each group's retention curves."""
     estimates: list[Estimate] = []
     curves: list[pd.DataFrame] = []
     for group in GROUPS:
@@ -161,30 +128,63 @@ def impact_report(
         if not curve.empty:
             curves.append(curve.assign(group=GROUPS[group])[CURVE_COLUMNS])
     frame = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(columns=CURVE_COLUMNS)
-    rows: tuple[BreakdownRow, ...] = ()
-    dimensions: tuple[str, ...] = ()
-    if with_breakdown:
-        dimensions = dimensions_for(units, one_cohort=cohort_id is not None)
-        ordered = names.sort_values(["start_date", "name"])
-        rows = breakdown(
-            units,
-            months=months,
-            as_of=as_of,
-            threshold=threshold,
-            cohort_names=dict(zip(ordered["cohort_id"], ordered["name"], strict=True)),
-            dimensions=dimensions,
-            resamples=BREAKDOWN_RESAMPLES,
-            bootstrap=bootstrap,
-        )
-    return ImpactReport(
-        cohort_id,
-        name,
-        months,
-        as_of,
-        threshold,
-        events,
-        tuple(estimates),
-        frame,
-        rows,
-        dimensions,
+    return tuple(estimates), frame
+
+
+def _breakdown(
+    units: pd.DataFrame, report: ImpactReport, names: pd.DataFrame, bootstrap: bool
+) -> ImpactReport:
+    """``report`` with its breakdown by cohort, pairing kind, level band and group."""
+    dimensions = dimensions_for(units, one_cohort=report.cohort_id is not None)
+    ordered = names.sort_values(["start_date", "name"])
+    rows = breakdown(
+        units,
+        months=report.months,
+        as_of=report.as_of,
+        threshold=report.threshold,
+        cohort_names=dict(zip(ordered["cohort_id"], ordered["name"], strict=True)),
+        dimensions=dimensions,
+        resamples=BREAKDOWN_RESAMPLES,
+        bootstrap=bootstrap,
     )
+    return replace(report, breakdown=rows, dimensions=dimensions)
+
+
+def impact_report(
+    engine: Engine,
+    scope: Scope,
+    *,
+    cohort_id: str | None = None,
+    months: int = DEFAULT_MONTHS,
+    as_of: dt.date | None = None,
+    bootstrap: bool = True,
+    with_breakdown: bool = False,
+    data: CareerData | None = None,
+) -> ImpactReport:
+    """Promotion and retention for mentees and mentors of ``cohort_id`` (None: all in scope).
+
+    The data are taken to stop at the last career event recorded, or at
+    ``as_of`` (default: today) when that is earlier: an outcome window that
+    ends after the data stop is not yet observable.  ``with_breakdown`` adds
+    the breakdown by cohort, pairing kind, level band and group
+    (``BREAKDOWN_RESAMPLES`` resamples per row).  ``data``: careers already
+    read for that data date (the refresh reads them once for every report).
+    """
+    months = clamp_months(months)
+    threshold = privacy_threshold(engine)
+    with engine.connect() as connection:
+        names = cohorts_in_scope(connection, scope)
+        through = data_through(connection)
+        as_of = min(as_of or dt.date.today(), through or dt.date.max)
+        name = _cohort_name(names, cohort_id)
+        report = ImpactReport(cohort_id, name, months, as_of, threshold, through is not None)
+        if through is None:
+            return report
+        if data is None or data.as_of != as_of:
+            data = CareerData(connection, as_of)
+    units = data.units(scope, cohort_id, months)
+    estimates, curves = _headline(
+        units, months=months, as_of=as_of, threshold=threshold, bootstrap=bootstrap
+    )
+    report = replace(report, estimates=estimates, curves=curves)
+    return _breakdown(units, report, names, bootstrap) if with_breakdown else report

@@ -4,13 +4,14 @@ At 50,000 pairings and about 90,000 people a report with its breakdown takes
 about 30 seconds (half of it reading every colleague at every cohort start,
 half the matching and its bootstrap), far above the page's 3-second target,
 so following the house rule for costly analytics :func:`refresh_impact`
-computes the views a page opens first and stores them in ``impact_reports``:
-the whole program (for viewers without a cohort scope), each cohort, and each
+computes the views a page opens and stores them in ``impact_reports``: the
+whole program (for viewers without a cohort scope), each cohort, and each
 lead's "all your cohorts" (one report per distinct set of cohorts among the
-leads of ``app_users``), at ``DEFAULT_MONTHS``.  :func:`read_impact_report`
-serves a stored report when it is current and computes live otherwise
-(another horizon; a lead added since the refresh), so a stale report can slow
-the page down but is never shown.
+leads of ``app_users``), at every window the page offers (``WINDOWS``; one
+reading of the careers serves them all).  :func:`read_impact_report` serves
+a stored report when it is current and computes live otherwise (a window the
+page does not offer; a lead added since the refresh), so a stale report can
+slow the page down but is never shown.
 
 **When a stored report is used.**  All must hold:
 
@@ -48,8 +49,14 @@ from tandem.access.roles import list_users
 from tandem.access.scope import EVERYTHING, Scope
 from tandem.impact.breakdown import BreakdownRow
 from tandem.impact.estimate import DEFAULT_MONTHS, Estimate
-from tandem.impact.query import cohorts_in_scope, data_through
-from tandem.impact.report import CURVE_COLUMNS, ImpactReport, clamp_months, impact_report
+from tandem.impact.query import CareerData, cohorts_in_scope, data_through
+from tandem.impact.report import (
+    CURVE_COLUMNS,
+    WINDOWS,
+    ImpactReport,
+    clamp_months,
+    impact_report,
+)
 from tandem.matching import data_fingerprint
 from tandem.program import rollups
 from tandem.program.db import writer_transaction
@@ -142,11 +149,15 @@ def refresh_impact(
     engine: Engine,
     *,
     today: dt.date | None = None,
-    months: int = DEFAULT_MONTHS,
+    windows: tuple[int, ...] = WINDOWS,
     progress: Callable[[str], None] | None = None,
 ) -> int:
-    """Compute and store the program's, every cohort's and every lead scope's report;
-    returns how many."""
+    """Compute and store the program's, every cohort's and every lead scope's report for
+    each of ``windows``; returns how many reports.
+
+    Careers are read, and each cohort start's colleagues described, once for them all
+    (``CareerData``): that is most of a report's cost, and depends on no view or window.
+    """
     say = progress or (lambda _message: None)
     fingerprint = list(data_fingerprint(engine))  # before computing: a later write shows
     threshold = privacy_threshold(engine)
@@ -156,28 +167,33 @@ def refresh_impact(
         *((EVERYTHING, c) for c in cohorts_in_scope(engine, EVERYTHING)["cohort_id"]),
         *((scope, None) for scope in lead_scopes(engine)),
     ]
+    with engine.connect() as connection:
+        data = CareerData(connection, as_of)
     records = []
-    for number, (scope, cohort_id) in enumerate(views, start=1):
-        report = impact_report(
-            engine,
-            scope,
-            cohort_id=cohort_id,
-            months=months,
-            as_of=as_of,
-            with_breakdown=True,
-        )
-        records.append(
-            {
-                "view": _view(scope, cohort_id),
-                "months": months,
-                "threshold": threshold,
-                "as_of": as_of,
-                "fingerprint": fingerprint,
-                "payload": to_payload(report),
-                "computed_at": utcnow(),
-            }
-        )
-        say(f"impact reports: {number:,}/{len(views):,}")
+    total = len(views) * len(windows)
+    for scope, cohort_id in views:
+        for months in windows:
+            report = impact_report(
+                engine,
+                scope,
+                cohort_id=cohort_id,
+                months=months,
+                as_of=as_of,
+                with_breakdown=True,
+                data=data,
+            )
+            records.append(
+                {
+                    "view": _view(scope, cohort_id),
+                    "months": report.months,
+                    "threshold": threshold,
+                    "as_of": as_of,
+                    "fingerprint": fingerprint,
+                    "payload": to_payload(report),
+                    "computed_at": utcnow(),
+                }
+            )
+            say(f"impact reports: {len(records):,}/{total:,}")
     with writer_transaction(engine, say) as session:
         connection = session.connection()
         connection.execute(delete(StoredImpactReport))

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from tandem.access import EVERYTHING, Scope
 from tandem.access.roles import save_user
-from tandem.impact import impact_report, read_impact_report, refresh_impact
+from tandem.impact import WINDOWS, impact_report, read_impact_report, refresh_impact
 from tandem.impact.store import stored_impact_report
 from tandem.program import rollups
 from tandem.program.settings import put_setting
@@ -33,17 +33,21 @@ def _same(stored: object, live: object) -> None:
 
 def test_stored_equals_live(engine: Engine) -> None:
     breakdown_program(engine)
-    assert refresh_impact(engine, today=AS_OF) == 2  # the program and its one cohort
-    live = impact_report(engine, EVERYTHING, as_of=AS_OF, with_breakdown=True)
-    stored = stored_impact_report(engine, EVERYTHING, cohort_id=None, months=12, today=AS_OF)
-    _same(stored, live)
+    # The program and its one cohort, at every window the page offers.
+    assert refresh_impact(engine, today=AS_OF) == 2 * len(WINDOWS)
+    for months in (12, 24, 6):
+        live = impact_report(engine, EVERYTHING, months=months, as_of=AS_OF, with_breakdown=True)
+        stored = stored_impact_report(
+            engine, EVERYTHING, cohort_id=None, months=months, today=AS_OF
+        )
+        _same(stored, live)
     one = impact_report(engine, EVERYTHING, cohort_id="c-k", as_of=AS_OF, with_breakdown=True)
     _same(stored_impact_report(engine, EVERYTHING, cohort_id="c-k", months=12, today=AS_OF), one)
 
 
 def test_a_stored_report_is_used_only_while_current(engine: Engine) -> None:
     career_program(engine)
-    refresh_impact(engine, today=AS_OF)
+    refresh_impact(engine, today=AS_OF, windows=(12,))
     lead = Scope(cohorts=("c-b",))
 
     def stored(scope: Scope = EVERYTHING, cohort: str | None = None, months: int = 12) -> object:
@@ -54,13 +58,13 @@ def test_a_stored_report_is_used_only_while_current(engine: Engine) -> None:
     # their own cohort is shared.
     assert stored(lead) is None and stored(lead, "c-a") is None
     assert stored(lead, "c-b") is not None
-    assert stored(months=24) is None  # only the default horizon is stored
+    assert stored(months=24) is None  # only the windows refreshed are stored
     # Another threshold, or data changed since: computed live instead.
     put_setting(engine, "privacy", {"threshold": 6}, actor="test")
     assert stored() is None
     put_setting(engine, "privacy", {"threshold": 5}, actor="test")
     assert stored() is None  # the settings change moved the fingerprint
-    refresh_impact(engine, today=AS_OF)
+    refresh_impact(engine, today=AS_OF, windows=(12,))
     assert stored() is not None
     with engine.begin() as connection:
         rollups.invalidate(connection)
@@ -76,7 +80,7 @@ def test_each_lead_scope_is_stored_and_served_only_to_those_cohorts(engine: Engi
     save_user(engine, "other@example.org", "lead", actor="test", cohorts=("c-a", "c-b"))
     save_user(engine, "sponsor@example.org", "sponsor", actor="test")
     # The program, two cohorts, and one set of cohorts shared by both leads.
-    assert refresh_impact(engine, today=AS_OF) == 4
+    assert refresh_impact(engine, today=AS_OF, windows=(12,)) == 4
     both = Scope(cohorts=("c-a", "c-b"))
     stored = stored_impact_report(engine, both, cohort_id=None, months=12, today=AS_OF)
     live = impact_report(engine, both, as_of=AS_OF, with_breakdown=True)
