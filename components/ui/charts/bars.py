@@ -257,7 +257,8 @@ def equity_bars(
         domain=domain,
         ticks=ticks,
         reference=reference,
-        reference_label=f"everyone {value_text(reference, fmt)}",
+        # No axis title of its own: the line's words and value stand in it.
+        reference_label=f"dashed line: everyone {value_text(reference, fmt)}",
         tooltip=["group:N", alt.Tooltip("value:Q", title=label, format=fmt), "people:Q"],
     )
 
