@@ -21,6 +21,15 @@ from tandem.access.privacy import hidden_cells_note
 from tandem.portfolio.equity import MEASURES, EquityReport, equity_report, has_groups
 from tandem.portfolio.reciprocity import hidden_experts, learning_by_kind, level_matrix
 
+# The table's headers, short enough for every measure to show at 1280 px (the
+# charts above carry the full words, and so does each header's help).
+_SHORT = {
+    "mentor_share": "Mentors",
+    "senior_mentor_share": "Senior mentor",
+    "completion_rate": "Completion",
+    "rating_gain": "Rating gain",
+}
+
 
 @cached_query
 def _learning(engine: Engine, filters: Filters, limit: int) -> pd.DataFrame:
@@ -141,9 +150,12 @@ def equity(engine: Engine, filters: Filters) -> None:
             "group": "Group",
             "people": Column("People", kind="count"),
             **{
-                measure: Column(label, kind="points", digits=2)
-                if measure == "rating_gain"
-                else Column(label, kind="percent")
+                measure: Column(
+                    _SHORT.get(measure, label),
+                    kind="points" if measure == "rating_gain" else "percent",
+                    digits=2,
+                    help=label,
+                )
                 for measure, label in MEASURES.items()
             },
         },
