@@ -51,7 +51,7 @@ def nudge_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
     count = len(frame)
     st.caption(
         f"{plural(count, 'pairing')} had not met for longer than the no-contact rule allows "
-        f"on {day:%Y-%m-%d}; remind both people to book a meeting. Longest silence first."
+        f"on {day:%-d %b %Y}; remind both people to book a meeting. Longest silence first."
     )
     st.dataframe(
         _shown(frame),

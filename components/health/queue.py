@@ -30,7 +30,7 @@ def _recompute(engine: Engine, viewer: Viewer) -> None:
     notices.leave(
         OUTCOME_KEY,
         "success",
-        f"Health recomputed as of {report.as_of:%Y-%m-%d}: "
+        f"Health recomputed as of {report.as_of:%-d %b %Y}: "
         f"{plural(report.scored, 'pairing')} scored, {report.stalled:,} stalled, "
         f"{report.at_risk:,} at risk.",
     )
@@ -46,9 +46,9 @@ def as_of_bar(engine: Engine, viewer: Viewer) -> bool:
     if info.as_of is None:
         text_col.info(f"Health is {NOT_COMPUTED}. Recompute it to fill the queue.")
     else:
-        computed = f" (computed {info.computed_at:%Y-%m-%d %H:%M} UTC)" if info.computed_at else ""
+        computed = f" (computed {info.computed_at:%-d %b %Y %H:%M} UTC)" if info.computed_at else ""
         text_col.caption(
-            f"Health as of {info.as_of:%Y-%m-%d}{computed} for {plural(info.pairings, 'pairing')}."
+            f"Health as of {info.as_of:%-d %b %Y}{computed} for {plural(info.pairings, 'pairing')}."
         )
     may_recompute = viewer.can("tune_rules") or viewer.can("edit_flags")
     if may_recompute and not viewer.presenting:

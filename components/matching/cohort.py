@@ -24,6 +24,7 @@ from components.ui.cache import cached_query
 from components.ui.database import clear_caches
 from components.ui.formatting import plain
 from components.ui.presenter import NameMask
+from components.ui.tables import Column, show_table
 from tandem.access import OutOfScope, Scope, Viewer
 from tandem.matching import person_names
 from tandem.matching.cohort import match_cohort
@@ -232,14 +233,15 @@ def unmatched_section(match: CohortMatch, names: Names) -> None:
     if not match.unmatched:
         st.caption("Every waiting mentee has a proposal.")
         return
-    st.dataframe(
+    # The reason is a sentence: it wraps rather than being cut at the grid's edge.
+    show_table(
         pd.DataFrame(
             {
-                "Person": [names(u.person_id) for u in match.unmatched],
-                "Why no pairing is proposed": [u.reason for u in match.unmatched],
+                "person": [names(u.person_id) for u in match.unmatched],
+                "reason": [u.reason for u in match.unmatched],
             }
         ),
-        hide_index=True,
+        {"person": "Person", "reason": Column("Why no pairing is proposed", wrap=True)},
         width="stretch",
     )
 

@@ -18,8 +18,17 @@ from components.ui.shell import name_mask
 from components.ui.tables import Column, show_table
 from tandem.access.filters import Filters
 from tandem.access.privacy import hidden_cells_note
-from tandem.portfolio.equity import MEASURES, equity_by_group, has_groups
+from tandem.portfolio.equity import MEASURES, EquityReport, equity_report, has_groups
 from tandem.portfolio.reciprocity import hidden_experts, learning_by_kind, level_matrix
+
+# The table's headers, short enough for every measure to show at 1280 px (the
+# charts above carry the full words, and so does each header's help).
+_SHORT = {
+    "mentor_share": "Mentors",
+    "senior_mentor_share": "Senior mentor",
+    "completion_rate": "Completion",
+    "rating_gain": "Rating gain",
+}
 
 
 @cached_query
@@ -38,8 +47,8 @@ def _experts(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 
 @cached_query
-def _equity(engine: Engine, filters: Filters, limit: int, today: dt.date) -> pd.DataFrame:
-    return equity_by_group(engine, filters, threshold=limit, today=today)
+def _equity(engine: Engine, filters: Filters, limit: int, today: dt.date) -> EquityReport:
+    return equity_report(engine, filters, threshold=limit, today=today)
 
 
 def learning_both_ways(engine: Engine, filters: Filters) -> None:
@@ -105,10 +114,13 @@ def equity(engine: Engine, filters: Filters) -> None:
         )
         return
     limit = threshold(engine)
-    frame = _equity(engine, filters, limit, dt.date.today())
+    report = _equity(engine, filters, limit, dt.date.today())
+    frame = report.groups
     st.caption(
         "Each measure by group, every share on the same 0–100 % scale: look for a group "
-        f"whose bar stands apart. Groups with fewer than {limit} people, and figures drawn "
+        "whose bar stands apart from the dashed line, everyone under these filters (all "
+        f"groups together, people who state none included). Groups with fewer than {limit} "
+        "people, and figures drawn "
         f"from fewer than {limit} people or pairings, are hidden: never shown, in charts, "
         "tables or downloads. "
         + hidden_cells_note(frame, limit, "group").replace("pairings", "people")
@@ -119,7 +131,13 @@ def equity(engine: Engine, filters: Filters) -> None:
             st.markdown(f"**{label}**")
             if frame[measure].notna().any():
                 exportable_chart(
-                    equity_bars(frame, measure, label, threshold=limit),
+                    equity_bars(
+                        frame,
+                        measure,
+                        label,
+                        reference=report.everyone[measure],
+                        threshold=limit,
+                    ),
                     f"equity-{measure}",
                     title=label,
                     width="stretch",
@@ -132,9 +150,12 @@ def equity(engine: Engine, filters: Filters) -> None:
             "group": "Group",
             "people": Column("People", kind="count"),
             **{
-                measure: Column(label, kind="points", digits=2)
-                if measure == "rating_gain"
-                else Column(label, kind="percent")
+                measure: Column(
+                    _SHORT.get(measure, label),
+                    kind="points" if measure == "rating_gain" else "percent",
+                    digits=2,
+                    help=label,
+                )
                 for measure, label in MEASURES.items()
             },
         },

@@ -93,7 +93,7 @@ def people_and_contract(story: PairingStory, mask: NameMask) -> None:
     st.caption(
         f"{KIND_LABELS.get(pairing['kind'], pairing['kind'])} pairing · {plain(cohort)} · "
         f"{PAIRING_STATUS_LABELS.get(pairing['status'], pairing['status']).lower()} · "
-        f"started {pairing['start_date']:%Y-%m-%d} · meets every {pairing['cadence_days']} days"
+        f"started {pairing['start_date']:%-d %b %Y} · meets every {pairing['cadence_days']} days"
     )
     objective = pairing.get("objective")
     if mask.active:
@@ -132,11 +132,12 @@ def timeline(engine: Engine, pairing_id: str, today: dt.date, viewer: Viewer) ->
         )
     if not milestones.empty:
         columns: dict[str, Column | str] = {
-            "title": Column("Milestone", wrap=True),
+            # Widths that add up to the grid at 1280 px: Status and the criteria in view.
+            "title": Column("Milestone", wrap=True, width=250),
             "due_date": Column("Due", kind="date"),
             "completed_date": Column("Completed", kind="date"),
-            "status_label": Column("Status", width="small"),
-            "success_criteria": Column("Success criteria", wrap=True),
+            "status_label": Column("Status", width=120),
+            "success_criteria": Column("Success criteria", wrap=True, width=220),
         }
         if viewer.presenting:
             columns = {k: v for k, v in columns.items() if k not in ("title", "success_criteria")}
@@ -160,7 +161,7 @@ def notes(engine: Engine, pairing_id: str, viewer: Viewer) -> None:
         return
     columns: dict[str, Column | str] = {
         "date": Column("Date", kind="date"),
-        "text": Column("Note", wrap=True, width=520),
+        "text": Column("Note", wrap=True, width=420),  # Visibility still in view at 1280 px
         "author_role": Column("Written by", width="small"),
         "source": Column("Source", width="small"),
     }

@@ -116,6 +116,7 @@ from tandem.matching.rebalance.view import (
     summarise_loads,
 )
 from tandem.matching.rebalance.words import (
+    plan_sentence,
     plural,
     rotation_runner_up,
     rotation_sentence,
@@ -208,6 +209,7 @@ __all__ = [
     "pins_rows",
     "plan_rebalance",
     "plan_rotation",
+    "plan_sentence",
     "plural",
     "refresh_rebalance_plan",
     "rotation_runner_up",

@@ -58,7 +58,8 @@ class Period:
         return Period(self.start - length, self.start - dt.timedelta(days=1))
 
     def describe(self) -> str:
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+        # As a reader says a date ("9 Sep 2026"), the year always there.
+        return f"{self.start:%-d %b %Y} – {self.end:%-d %b %Y}"
 
 
 def period_for(filters: Filters, today: dt.date) -> Period:

@@ -8,7 +8,12 @@ under ``test-artifacts/browser/glance-*.png`` and what can be asserted is:
   and no header is snake_case;
 - the columns a person came for are inside the grid's visible width;
 - presenting, every chart draws each category label of its axes (none dropped for
-  lack of room) at 16 px or more, and no legend title is cut.
+  lack of room) at 16 px or more, no chart text is under 12 px, and no legend title
+  or label is cut.
+
+Presenting is also checked on a 1280 × 720 projector and a 1920 × 1080 screen
+(``glance-present-*.png``): the same chart checks, and no real name anywhere on
+the page or in its charts.
 
 Grids and charts are read from the DOM: Streamlit's grid keeps an accessible
 table of the columns it renders, and Vega draws charts as SVG.  Every wait is on
@@ -17,6 +22,7 @@ a condition, never on time.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 
@@ -24,7 +30,7 @@ import pytest
 from playwright.sync_api import expect
 
 from components.ui.navigation import PAGES
-from tests.browser.conftest import RunningApp, serve, wait_for_app
+from tests.browser.conftest import SAMPLE_BUNDLE, RunningApp, serve, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +76,17 @@ READ_CHARTS = """
       })),
     })),
   legendTitles: [...svg.querySelectorAll('g.role-legend-title text')].map((t) => t.textContent),
+  legendLabels: [...svg.querySelectorAll('g.role-legend-label text')].map((t) => t.textContent),
+  // Every text a chart draws (values on marks, titles, labels) with its size.
+  texts: [...svg.querySelectorAll('text')]
+    .filter((t) => (t.getAttribute('opacity') ?? '1') !== '0' && t.textContent.trim())
+    .map((t) => ({ text: t.textContent, size: parseFloat(t.getAttribute('font-size') || '0') })),
 }))
 """
+FULL_HEIGHT = "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight + 40"
+# Presenter checks on a projector and on a large screen.
+PRESENTER_SIZES = {"1280x720": (1280, 720), "1920x1080": (1920, 1080)}
+SMALLEST_CHART_TEXT = 12  # px: readable from the back of the room
 
 
 def page_path(key: str) -> str:
@@ -142,13 +157,62 @@ def test_page_reads_at_a_glance(
             if first["overflows"]:
                 assert name != shown[-1], f"{name} cut at the grid's edge on {key} as {role}"
 
-    if role != "presenter":
-        return
+    if role == "presenter":
+        _assert_charts_read_from_the_back(page, key)
+
+
+def _assert_charts_read_from_the_back(page, where: str) -> None:  # type: ignore[no-untyped-def]
+    """Every category label drawn at 16 px or more, no chart text under 12 px, no
+    legend title or label cut short."""
     for chart in page.evaluate(READ_CHARTS):
         for axis in chart["axes"]:
             hidden = [label["text"] for label in axis["labels"] if not label["drawn"]]
-            assert not hidden, f"{key}: labels {hidden} not drawn on {axis['name']}"
+            assert not hidden, f"{where}: labels {hidden} not drawn on {axis['name']}"
             small = [label["text"] for label in axis["labels"] if label["size"] < 16]
-            assert not small, f"{key}: labels {small} under 16 px on {axis['name']}"
-        for title in chart["legendTitles"]:
-            assert not title.endswith("…"), f"{key}: legend title cut: {title!r}"
+            assert not small, f"{where}: labels {small} under 16 px on {axis['name']}"
+        tiny = [t["text"] for t in chart["texts"] if t["size"] < SMALLEST_CHART_TEXT]
+        assert not tiny, f"{where}: chart text {tiny[:5]} under {SMALLEST_CHART_TEXT} px"
+        for text in [*chart["legendTitles"], *chart["legendLabels"]]:
+            assert not text.endswith("…"), f"{where}: legend text cut: {text!r}"
+
+
+def _real_names() -> list[str]:
+    with (SAMPLE_BUNDLE / "people.csv").open(encoding="utf-8") as people:
+        return [row["name"] for row in csv.DictReader(people)]
+
+
+def _presenter_cases() -> list[object]:
+    return [
+        pytest.param(entry.key, size, id=f"{entry.key}-{size}")
+        for entry in PAGES
+        for size in PRESENTER_SIZES
+    ]
+
+
+@pytest.mark.parametrize(("key", "size"), _presenter_cases())
+def test_presenter_reads_from_the_back_of_the_room(
+    app: RunningApp, browser, screenshot, key: str, size: str
+) -> None:  # type: ignore[no-untyped-def]
+    width, height = PRESENTER_SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        path = page_path(key)
+        page.goto(f"{app.url}{path}{'&' if '?' in path else '?'}{ROLES['presenter']}")
+        _settle(page)
+        expect(page.locator("[data-testid='stException']")).to_have_count(0)
+        screenshot(page, f"glance-present-{key}-{size}")
+        shown = page.locator("body").inner_text() + "\n".join(
+            text["text"] for chart in page.evaluate(READ_CHARTS) for text in chart["texts"]
+        )
+        named = [name for name in _real_names() if name in shown]
+        assert not named, f"{key} at {size} while presenting shows {named[:3]}"
+        _assert_charts_read_from_the_back(page, f"{key} at {size}")
+        # Streamlit scrolls inside its own pane, so a screenshot holds one screenful:
+        # the whole page goes in a second one, taken on a screen as tall as the page.
+        tall = page.evaluate(FULL_HEIGHT)
+        page.set_viewport_size({"width": width, "height": max(height, min(tall, 8000))})
+        _settle(page)
+        screenshot(page, f"glance-present-{key}-{size}-whole")
+    finally:
+        context.close()

@@ -29,6 +29,7 @@ from tandem.matching import (
     Suggestion,
     component_frame,
     config_key,
+    plan_sentence,
     plural,
     runner_up_sentence,
     score_text,
@@ -48,8 +49,8 @@ def summary(
     """Headline numbers; deltas against the plan under the saved weights (the live effect).
 
     A lead limited to cohorts sees the numbers of their cohorts' suggestions
-    and unresolved pairings; the objective and the movable count are the
-    program's (the optimisation is global).
+    and unresolved pairings; the sentence on the plan and the movable count
+    are the program's (the optimisation is global).
     """
     same = plan is baseline
     columns = st.columns(4)
@@ -64,10 +65,11 @@ def summary(
         help="Moves in the optimal plan. The change is against the saved weights.",
     )
     columns[1].metric(
-        "Total gain",
+        "Match score gained",
         f"{shown.gain:+.3f}",
         delta=delta(shown.gain, saved.gain, "+.3f"),
-        help="Sum of (suggested − current) match scores over the suggested moves.",
+        help="What the suggested moves add to the match scores, all together: each "
+        "move's new score minus its current one (0–1), summed.",
     )
     columns[2].metric(
         "Pairings that may move",
@@ -84,11 +86,10 @@ def summary(
         delta_color="inverse",
         help="Pairings that should move but have no acceptable place; they stay as they are.",
     )
+    # The plan in words, not the solver's objective (a sum a lead cannot read).
     st.caption(
-        f"Objective of the optimal plan: {plan.total_score:.3f} "
-        f"({plural(plan.stays, 'pairing')} {'stays' if plan.stays == 1 else 'stay'}; "
-        "staying counts with the stay bonus)."
-        + (" Suggestions, gain and unresolved: your cohorts only." if scope.limited else "")
+        plan_sentence(plan)
+        + (" Suggestions, gain and unresolved above: your cohorts only." if scope.limited else "")
     )
 
 

@@ -98,12 +98,14 @@ def labelled_bars(
         sort=sort if sort is not None else list(data[category]),
         axis=alt.Axis(labelExpr=_label_expr(category_labels)) if category_labels else alt.Undefined,
     )
+    title: str | list[str] | None = x_title
     if reference is not None and not pd.isna(reference) and reference_label:
-        # Said under the axis, where it is never clipped: "… (dashed line: program 77%)".
-        x_title = f"{x_title} (dashed line: {reference_label})" if x_title else reference_label
+        # Said under the axis, on a line of its own so that a narrow chart never clips
+        # it: "Milestone completion rate" / "(dashed line: program 77%)".
+        title = [x_title, f"(dashed line: {reference_label})"] if x_title else reference_label
     x = alt.X(
         f"{value}:Q",
-        title=x_title,
+        title=title,
         scale=alt.Scale(domain=list(domain), nice=False, clamp=True),
         axis=alt.Axis(
             format=axis_format,
@@ -257,7 +259,8 @@ def equity_bars(
         domain=domain,
         ticks=ticks,
         reference=reference,
-        reference_label=f"everyone {value_text(reference, fmt)}",
+        # No axis title of its own: the line's words and value stand in it.
+        reference_label=f"dashed line: everyone {value_text(reference, fmt)}",
         tooltip=["group:N", alt.Tooltip("value:Q", title=label, format=fmt), "people:Q"],
     )
 

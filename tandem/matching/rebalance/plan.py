@@ -82,7 +82,7 @@ from tandem.matching.rebalance.model import (
     Unresolved,
 )
 from tandem.matching.rebalance.settings import DEFAULT_REBALANCE, load_rebalance_settings
-from tandem.matching.rebalance.words import compared, joined, plural
+from tandem.matching.rebalance.words import compared, joined, levels_from_mentee, plural
 from tandem.matching.rules import HardRules
 from tandem.matching.scoring import kind_code, load_scoring_inputs, score, score_components
 from tandem.program.db import connected
@@ -533,8 +533,8 @@ def _comparison_reasons(
         gap_old = int(people.level[item.mentor]) - int(people.level[mentee])
         kind = item.pairing.kind
         out.append(
-            f"has a level gap of {gap_new:+d}, which suits a {kind} pairing "
-            f"better than {gap_old:+d}"
+            f"is {levels_from_mentee(gap_new)} (the current mentor is "
+            f"{levels_from_mentee(gap_old)}), which suits a {kind} pairing better"
         )
     if new["availability"] > old["availability"] + 0.05:
         hours_new, hours_old = people.hours[target], people.hours[item.mentor]

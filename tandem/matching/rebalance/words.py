@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from tandem.matching.rebalance.model import RotationSuggestion, Suggestion
+from tandem.matching.rebalance.model import RebalancePlan, RotationSuggestion, Suggestion
 
 Name = Callable[[str], str]
 
@@ -89,8 +89,8 @@ def runner_up_sentence(s: Suggestion, name: Name) -> str:
         return "No other mentor with a free place passes the rules."
     runner, suggested = name(s.runner_up_mentor_id), name(s.suggested_mentor_id)
     if s.runner_up_score < s.suggested_score:
-        runner_text, _ = compared(s.runner_up_score, s.suggested_score)
-        return f"Next best: {runner} ({runner_text})."
+        runner_text, chosen_text = compared(s.runner_up_score, s.suggested_score)
+        return f"{runner} ({runner_text}), the next best after {suggested} ({chosen_text})."
     if s.runner_up_score == s.suggested_score:
         return (
             f"{runner} fits equally well ({score_text(s.runner_up_score)}); either is optimal "
@@ -106,6 +106,37 @@ def runner_up_sentence(s: Suggestion, name: Name) -> str:
         else "the best plan for the whole program places this mentee elsewhere"
     )
     return f"{runner} would fit this mentee better ({better} against {chosen}), but {because}."
+
+
+def levels_from_mentee(gap: int) -> str:
+    """A level gap (mentor − mentee) in words: "2 levels below the mentee"."""
+    if gap == 0:
+        return "at the mentee's level"
+    side = "above" if gap > 0 else "below"
+    return f"{plural(abs(gap), 'level')} {side} the mentee"
+
+
+def plan_sentence(plan: RebalancePlan) -> str:
+    """What the whole plan does, in words a lead can read aloud: how many of the
+    pairings that may move it moves, keeps or cannot place, and what a move gains."""
+    if not plan.movable:
+        return (
+            "No pairing needs to move: none is stalled, poorly matched, with an "
+            "overloaded mentor or inside a reporting line."
+        )
+    moved = len(plan.suggestions)
+    parts = [f"moves {moved:,} to a better mentor" if moved else "moves none"]
+    if plan.stays:
+        parts.append(
+            f"keeps {plan.stays:,} with their mentor (no move beats staying by the stay bonus)"
+        )
+    if plan.unresolved:
+        parts.append(f"finds no acceptable place for {len(plan.unresolved):,}")
+    text = f"Of the {plural(plan.movable, 'pairing')} that may move, the plan {joined(parts)}."
+    if moved:
+        average = sum(s.gain for s in plan.suggestions) / moved
+        text += f" A move changes the match score by {average:+.2f} on average (on its 0–1 scale)."
+    return text
 
 
 def rotation_runner_up(r: RotationSuggestion, name: Name) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tandem.matching import Suggestion
+from tandem.matching import RebalancePlan, Suggestion, Unresolved
 from tandem.matching.rebalance.words import (
     compared,
     joined,
+    levels_from_mentee,
+    plan_sentence,
     plural,
     runner_up_sentence,
     suggestion_sentence,
@@ -88,7 +90,9 @@ def test_a_better_runner_up_says_who_holds_its_places() -> None:
 
 def test_a_weaker_runner_up_is_the_next_best_and_a_tie_is_said() -> None:
     s = suggestion(runner_up_mentor_id="m3", runner_up_score=0.7)
-    assert runner_up_sentence(s, NAMES.__getitem__) == "Next best: Dev Rao (0.700)."
+    assert runner_up_sentence(s, NAMES.__getitem__) == (
+        "Dev Rao (0.700), the next best after Carla Diaz (0.800)."
+    )
     tie = suggestion(runner_up_mentor_id="m3", runner_up_score=0.8)
     assert "fits equally well (0.800)" in runner_up_sentence(tie, NAMES.__getitem__)
     none = suggestion()
@@ -122,3 +126,41 @@ def test_a_better_rotation_runner_up_says_who_gets_its_place() -> None:
     )
     r.runner_up_score = 0.9
     assert rotation_runner_up(r, NAMES.__getitem__) == "Dev Rao (0.900)"
+
+
+def plan(suggestions: int, stays: int, unresolved: int) -> RebalancePlan:
+    moves = [suggestion(pairing_id=f"p{i}", gain=0.1 * (i + 1)) for i in range(suggestions)]
+    return RebalancePlan(
+        suggestions=moves,
+        unresolved=[
+            Unresolved(pairing_id=f"u{i}", mentee_id="e", current_mentor_id="m1", reasons=[])
+            for i in range(unresolved)
+        ],
+        total_score=12.345,
+        candidates=[],
+        capacity={},
+        movable=suggestions + stays + unresolved,
+        stays=stays,
+    )
+
+
+def test_the_plan_in_words_adds_up_and_never_shows_the_objective() -> None:
+    text = plan_sentence(plan(3, 1, 2))
+    assert text == (
+        "Of the 6 pairings that may move, the plan moves 3 to a better mentor, keeps 1 "
+        "with their mentor (no move beats staying by the stay bonus) and finds no "
+        "acceptable place for 2. A move changes the match score by +0.20 on average "
+        "(on its 0–1 scale)."
+    )
+    assert "12.345" not in text and "bjective" not in text
+    assert plan_sentence(plan(0, 1, 0)) == (
+        "Of the 1 pairing that may move, the plan moves none and keeps 1 with their "
+        "mentor (no move beats staying by the stay bonus)."
+    )
+    assert plan_sentence(plan(0, 0, 0)).startswith("No pairing needs to move")
+
+
+def test_a_level_gap_reads_as_levels_above_or_below_the_mentee() -> None:
+    assert levels_from_mentee(-2) == "2 levels below the mentee"
+    assert levels_from_mentee(1) == "1 level above the mentee"
+    assert levels_from_mentee(0) == "at the mentee's level"
