@@ -45,7 +45,7 @@ if os.environ.get("WORDLLAMA_PATH"):
 from bench.themes.embeddings import CODED_WEIGHT, similarity_to_prototypes  # noqa: E402
 from bench.themes.learning_curve import SEEDS, SHARE, SIZES, UNASSIGNED, Curve, load  # noqa: E402
 from tandem.themes import engine  # noqa: E402
-from tandem.themes.engine import ThemeModel, reference_notes  # noqa: E402
+from tandem.themes.engine import reference_notes  # noqa: E402
 
 WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
 PROTOTYPE_K = 4  # as the lexical k-NN (engine.KNN_K)
@@ -112,11 +112,7 @@ class HybridCurve(Curve):
         )
 
     def read(self, coded: Sequence[int]) -> tuple[np.ndarray, list[float]]:
-        model = ThemeModel(
-            self.codebook,
-            coded=[(self.texts[i], str(self.truth[i])) for i in coded],
-            reference=self.reference,
-        )
+        model = self.model(coded)
         found = model.assign(self.texts)
         confidences = [a.confidence for a in found]
         if self.w == 0:
