@@ -66,13 +66,16 @@ class Curve:
         self.reference = reference
         self.codebook = default_codebook()
 
-    def read(self, coded: Sequence[int]) -> tuple[np.ndarray, list[float]]:
-        model = ThemeModel(
+    def model(self, coded: Sequence[int]) -> ThemeModel:
+        """The engine with the notes ``coded`` (indices) coded with their true theme."""
+        return ThemeModel(
             self.codebook,
             coded=[(self.texts[i], str(self.truth[i])) for i in coded],
             reference=self.reference,
         )
-        found = model.assign(self.texts)
+
+    def read(self, coded: Sequence[int]) -> tuple[np.ndarray, list[float]]:
+        found = self.model(coded).assign(self.texts)
         return np.array([a.theme or UNASSIGNED for a in found]), [a.confidence for a in found]
 
     def queue(self, pool: np.ndarray, coded: list[int], n: int, at_once: bool) -> list[int]:
