@@ -56,7 +56,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench import bench_match, build
+from bench import bench_match, build, perceived
 from bench.measure import Timing, install_timed_engine, machine, max_rss_bytes, measured
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -474,6 +474,7 @@ def render(entries: list[dict[str, Any]], info: dict[str, str]) -> str:
         lines += _render_targets(big)
     if bench_match.OUT.exists():
         lines += bench_match.render(json.loads(bench_match.OUT.read_text()))
+    lines += ["", *perceived.stored_section()]  # bench/perceived.py: Chromium, 50k
     if FINDINGS_MD.exists():
         lines += ["", FINDINGS_MD.read_text().strip(), ""]
     return "\n".join(lines) + "\n"
@@ -749,6 +750,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             info["written"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
             target.write_text(render(stored if not args.quick else new, info))
+    if BIG in sizes and not args.quick:  # perceived speed in Chromium (bench/perceived.py)
+        failed = perceived.main(["--backends", ",".join(backends)]) != 0 or failed
     _say(f"wrote {QUICK_MD if args.quick else RESULTS_MD}")
     return 1 if failed else 0
 
