@@ -27,7 +27,8 @@ Three kinds of visit per page:
 
 * **cold**: a new browser context (empty HTTP cache, new session) right after the
   server's caches were cleared (Streamlit's own "Clear caches", the ``c`` key on
-  a loaded page: ``st.cache_data`` and ``st.cache_resource``), so the page's
+  a loaded page, offered with ``--client.toolbarMode developer``, which the
+  server here runs with: ``st.cache_data`` and ``st.cache_resource``), so the page's
   queries all run.  The server process itself is warmed first (one visit to every
   page), so module imports, paid once per deploy, are not counted.
 * **warm (reload)**: after every cold visit, the URL loaded ``--repeat`` times in one
@@ -115,37 +116,43 @@ _INIT_SCRIPT = """
       });
     }
   };
-  const watch = () => {
+  const stateOf = () => {
     const app = document.querySelector("[data-testid='stApp']");
-    if (!app) { requestAnimationFrame(watch); return; }
-    const note = () => {
-      const state = app.getAttribute("data-test-script-state");
-      rec.states.push([performance.now(), state]);
-      if (state === "running" && performance.now() >= rec.t0) rec.ranAfter = true;
-    };
-    note();
-    new MutationObserver(note).observe(app, {
-      attributes: true, attributeFilter: ["data-test-script-state"],
-    });
-    const busy = "[data-testid='stStatusWidgetRunningIcon'],"
-      + "[data-testid='stStatusWidgetRunningManIcon'],[data-stale='true'],"
-      + "[data-testid='stSkeleton'],[data-testid='stSpinner']";
-    const tick = () => {
-      let ok = rec.ranAfter
-        && app.getAttribute("data-test-script-state") === "notRunning"
-        && !document.querySelector(busy);
-      if (ok) {
-        for (const chart of document.querySelectorAll("[data-testid='stVegaLiteChart']")) {
-          if (!chart.querySelector("canvas, svg")) { ok = false; break; }
-        }
-      }
-      if (!ok) rec.since = null;
-      else if (rec.since === null) rec.since = performance.now();
-      requestAnimationFrame(tick);
-    };
-    tick();
+    return app ? app.getAttribute("data-test-script-state") : null;
   };
-  watch();
+  const note = () => {
+    const state = stateOf();
+    const last = rec.states[rec.states.length - 1];
+    if (!last || last[1] !== state) rec.states.push([performance.now(), state]);
+    if (state === "running" && performance.now() >= rec.t0) rec.ranAfter = true;
+  };
+  // The whole document, not one element: React may replace the app root.  The old
+  // value catches a run that started and ended between two callbacks.
+  new MutationObserver((records) => {
+    for (const m of records) {
+      if (m.oldValue === "running" && performance.now() >= rec.t0) rec.ranAfter = true;
+    }
+    note();
+  }).observe(document, {
+    attributes: true, subtree: true, attributeOldValue: true,
+    attributeFilter: ["data-test-script-state"],
+  });
+  const busy = "[data-testid='stStatusWidgetRunningIcon'],"
+    + "[data-testid='stStatusWidgetRunningManIcon'],[data-stale='true'],"
+    + "[data-testid='stSkeleton'],[data-testid='stSpinner']";
+  const tick = () => {
+    note();
+    let ok = rec.ranAfter && stateOf() === "notRunning" && !document.querySelector(busy);
+    if (ok) {
+      for (const chart of document.querySelectorAll("[data-testid='stVegaLiteChart']")) {
+        if (!chart.querySelector("canvas, svg")) { ok = false; break; }
+      }
+    }
+    if (!ok) rec.since = null;
+    else if (rec.since === null) rec.since = performance.now();
+    requestAnimationFrame(tick);
+  };
+  tick();
 })();
 """
 
@@ -236,7 +243,9 @@ def running_server(database_url: str, log_path: Path) -> Iterator[tuple[str, int
     """``streamlit run app.py`` against ``database_url``: its base URL and process id."""
     from tests.browser.conftest import start_app, stop_app
 
-    app = start_app(database_url, log_path)
+    # Developer toolbar: Streamlit offers "Clear caches" (the ``c`` key) only there,
+    # and the cold visits need it.  It adds menu entries, nothing on the page.
+    app = start_app(database_url, log_path, extra_args=["--client.toolbarMode", "developer"])
     try:
         yield app.url, app.process.pid
     finally:
@@ -285,6 +294,8 @@ class Browser:
         self._browser = self._playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
+        # Browser-level DevTools: CPU seconds of every Chromium process (renderer, GPU...).
+        self._system = self._browser.new_browser_cdp_session()
         self.frames: list[bytes] = []
         self.context: Any = None
         self.page: Any = None
@@ -316,6 +327,11 @@ class Browser:
         metrics = self.cdp.send("Performance.getMetrics")["metrics"]
         return float(next(m["value"] for m in metrics if m["name"] == "TaskDuration"))
 
+    def _cpu(self) -> float:
+        """CPU seconds of the Chromium processes now alive (an exited renderer drops out)."""
+        info = self._system.send("SystemInfo.getProcessInfo")["processInfo"]
+        return float(sum(process["cpuTime"] for process in info))
+
     def clear_server_caches(self, path: str) -> None:
         """Streamlit's "Clear caches" (the ``c`` key on a loaded page, then its button)."""
         self.new_context()
@@ -328,22 +344,20 @@ class Browser:
     def load(self, path: str) -> Visit:
         """Load ``path`` (a navigation of the whole page) and wait until settled."""
         self.frames.clear()
-        cpu = process_cpu(self.server_pid)
-        busy = self._busy()
+        cpu, busy, chromium = process_cpu(self.server_pid), self._busy(), self._cpu()
         self.page.goto(self.base + path)
-        return self._finish(cpu, busy, reloaded=True)
+        return self._finish(cpu, busy, chromium, reloaded=True)
 
     def click(self, title: str) -> Visit:
         """Reach a page from the sidebar of the current one and wait until settled."""
         link = self.page.locator("[data-testid='stSidebarNavLink']").filter(has_text=title)
         self.frames.clear()
-        cpu = process_cpu(self.server_pid)
-        busy = self._busy()
+        cpu, busy, chromium = process_cpu(self.server_pid), self._busy(), self._cpu()
         self.page.evaluate(_ARM)
         link.first.click()
-        return self._finish(cpu, busy, reloaded=False)
+        return self._finish(cpu, busy, chromium, reloaded=False)
 
-    def _finish(self, cpu: float, busy: float, *, reloaded: bool) -> Visit:
+    def _finish(self, cpu: float, busy: float, chromium: float, *, reloaded: bool) -> Visit:
         self.page.wait_for_function(_HELD, timeout=TIMEOUT_MS, polling=50)
         record = self.page.evaluate(_READ)
         after_busy = self._busy()
@@ -352,6 +366,7 @@ class Browser:
             server_cpu=process_cpu(self.server_pid) - cpu,
             # A load may start a new renderer whose counter starts at zero.
             browser_busy=after_busy - busy if not reloaded or after_busy >= busy else after_busy,
+            browser_cpu=max(0.0, self._cpu() - chromium),
             frames=list(self.frames),
         )
 
@@ -454,7 +469,7 @@ def _report(backend: str, title: str, page: dict[str, Any]) -> None:
     cold = page["cold"]
     _say(
         f"  {backend} {title:<20} cold {seconds(cold['settled'])}s "
-        f"(server cpu {seconds(cold['server_cpu'])}, browser {seconds(cold['browser_busy'])})"
+        f"(server cpu {seconds(cold['server_cpu'])}, browser cpu {seconds(cold['browser_cpu'])})"
         f"  dom {cold['dom_elements']:,.0f}  charts {kib(cold['chart_bytes'])} KiB"
     )
 

@@ -36,6 +36,7 @@ def _visit(settled: float, last: float | None = None, cpu: float = 0.1) -> Visit
         last_message=last,
         server_cpu=cpu,
         browser_busy=0.2,
+        browser_cpu=0.15,
         dom_elements=900,
         charts=2,
         bytes_received=4096,
@@ -62,18 +63,21 @@ def test_a_visit_counts_from_its_start_and_ignores_messages_after_settled() -> N
         "charts": 3,
     }
     frames = [_chart_frame("{}"), _text_frame("hello")]
-    visit = visit_from_record(record, server_cpu=0.3, browser_busy=0.4, frames=frames)
+    visit = visit_from_record(
+        record, server_cpu=0.3, browser_busy=0.4, browser_cpu=0.2, frames=frames
+    )
     assert visit.settled == 0.8
     assert visit.first_message == 0.1
     assert visit.last_message == 0.5
     assert (visit.dom_elements, visit.charts) == (1234, 3)
+    assert (visit.server_cpu, visit.browser_cpu) == (0.3, 0.2)
     assert visit.bytes_received == sum(len(f) for f in frames)
     assert visit.chart_bytes == chart_bytes(frames[:1])
 
 
 def test_a_visit_without_messages_has_no_message_times() -> None:
     record = {"t0": 0.0, "since": 250.0, "msgs": [], "dom": 1, "charts": 0}
-    visit = visit_from_record(record, server_cpu=0.0, browser_busy=0.0, frames=[])
+    visit = visit_from_record(record, server_cpu=0.0, browser_busy=0.0, browser_cpu=0.0, frames=[])
     assert visit.first_message is None and visit.last_message is None
 
 
