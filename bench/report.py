@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench import bench_match, build
+from bench import bench_match, build, perceived
 
 RESULTS_JSON = build.OUT / "results.json"
 RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
@@ -81,6 +81,7 @@ def render(entries: list[dict[str, Any]], info: dict[str, str]) -> str:
         lines += _render_targets(big)
     if bench_match.OUT.exists():
         lines += bench_match.render(json.loads(bench_match.OUT.read_text()))
+    lines += ["", *perceived.stored_section()]  # bench/perceived.py: Chromium, 50k
     if FINDINGS_MD.exists():
         lines += ["", FINDINGS_MD.read_text().strip(), ""]
     return "\n".join(lines) + "\n"

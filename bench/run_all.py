@@ -56,9 +56,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import bench_match, build
+from bench import bench_match, build, perceived
 from bench.measure import Timing, install_timed_engine, machine, max_rss_bytes, measured
-from bench.report import QUICK_MD, RESULTS_JSON, RESULTS_MD, load_results, render
+from bench.report import BIG, QUICK_MD, RESULTS_JSON, RESULTS_MD, load_results, render
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APP = str(PROJECT_ROOT / "app.py")
@@ -538,6 +538,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_matching:
         failed |= not _time_matching(repeat)
     failed |= not _bench_sizes(args, sizes, backends, repeat, skip_pages)
+    if BIG in sizes and not args.quick:  # perceived speed in Chromium (bench/perceived.py)
+        failed |= perceived.main(["--backends", ",".join(backends)]) != 0
     _say(f"wrote {QUICK_MD if args.quick else RESULTS_MD}")
     return 1 if failed else 0
 

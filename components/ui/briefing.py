@@ -19,6 +19,7 @@ import datetime as dt
 import re
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import altair as alt
@@ -57,7 +58,24 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
 
 
-def _charts_this_run(context: RunContext) -> list[ChartSpec]:
+class _LazySpec:
+    """A chart's Vega-Lite JSON, built on first use: only a click on an export or the
+    briefing needs it, and serialising (with Altair's schema validation) costs tens of
+    milliseconds per chart on every run of a page otherwise."""
+
+    def __init__(self, chart: alt.TopLevelMixin) -> None:
+        self._chart: alt.TopLevelMixin | None = chart
+        self._json = ""
+        self._lock = threading.Lock()
+
+    def __call__(self) -> str:
+        with self._lock:  # a click's callable runs outside the script's thread
+            if self._chart is not None:
+                self._json, self._chart = self._chart.to_json(), None
+            return self._json
+
+
+def _charts_this_run(context: RunContext) -> list[tuple[str, _LazySpec]]:
     if getattr(_drawn, "owner", None) is not context:
         _drawn.owner = context
         _drawn.charts = []
@@ -98,13 +116,13 @@ def chart(
     event = st.altair_chart(altair_chart, **kwargs)  # type: ignore[call-overload]
     if not exportable:
         return event
-    spec = altair_chart.to_json()
-    _charts_this_run(run_context()).append(ChartSpec(title or name, spec))
+    spec = _LazySpec(altair_chart)
+    _charts_this_run(run_context()).append((title or name, spec))
     stem = f"tandem-{_slug(name)}"
     with st.popover("Export", icon=":material/download:", key=f"export_{name}"):
         st.download_button(
             "PNG (for slides)",
-            data=lambda: _png(spec),
+            data=lambda: _png(spec()),
             file_name=f"{stem}.png",
             mime="image/png",
             on_click="ignore",
@@ -112,7 +130,7 @@ def chart(
         )
         st.download_button(
             "SVG (vector)",
-            data=lambda: _svg(spec),
+            data=lambda: _svg(spec()),
             file_name=f"{stem}.svg",
             mime="image/svg+xml",
             on_click="ignore",
@@ -167,20 +185,26 @@ def briefing_button(
     or the view in words for a page with its own choosers (Impact); ``note``
     replaces the footnote on suppressed cells when a page counts people.
     """
-    shown = tuple(charts) if charts is not None else tuple(_charts_this_run(run_context()))
+    drawn = tuple(_charts_this_run(run_context())) if charts is None else ()
     briefing = Briefing(
         title=title,
         filters=filters if isinstance(filters, str) else filters.describe(),
         date=today or dt.date.today(),
         headlines=tuple(headlines),
-        charts=shown,
+        charts=tuple(charts or ()),
         table=table,
         note=note or _note(engine),
         paragraphs=tuple(paragraphs),
     )
+
+    def pdf() -> bytes:
+        # The drawn charts' specs are built here, on the click, not on every run.
+        shown = tuple(ChartSpec(name, spec()) for name, spec in drawn)
+        return _pdf(replace(briefing, charts=shown) if drawn else briefing)
+
     st.download_button(
         "Briefing for a deck (PDF)",
-        data=lambda: _pdf(briefing),
+        data=pdf,
         file_name=f"tandem-{_slug(title)}-briefing.pdf",
         mime="application/pdf",
         on_click="ignore",
