@@ -18,6 +18,7 @@ from components.ui.briefing import briefing_button
 from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
 from components.ui.charts import burn_up_chart, health_distribution
+from components.ui.pairing_links import open_selected_pairing
 from tandem.access import Scope, Viewer
 from tandem.access.filters import Filters
 from tandem.access.privacy import SUPPRESSED_NOTE, threshold_for
@@ -25,7 +26,6 @@ from tandem.portfolio import overview as core
 from tandem.portfolio.briefing import format_headline
 from tandem.portfolio.overview import ProgramTotals, pairings_by_cohort, program_totals
 
-DETAIL_PAGE = "pages/pairing.py"
 LINKS = {
     "portfolio": ("pages/portfolio.py", "Every pairing in Portfolio", ":material/table:"),
     "stalled": ("pages/stalled.py", "The Stalled pairings queue", ":material/crisis_alert:"),
@@ -246,9 +246,7 @@ def needs_a_lead_section(engine: Engine, filters: Filters, viewer: Viewer, total
         selection_mode="single-row",
         key="overview_needs_a_lead",
     )
-    chosen = event.selection.rows if event is not None else []
-    if chosen:
-        st.switch_page(DETAIL_PAGE, query_params={"pairing": rows.iloc[chosen[0]]["pairing_id"]})
+    open_selected_pairing(event, rows)
     shown = (
         ("The one pairing" if total == 1 else f"All {total:,} pairings")
         if len(rows) >= total
