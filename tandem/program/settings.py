@@ -88,6 +88,45 @@ def get_setting(
     return merge(default, _stored_value(bind, key))
 
 
+def write_setting_row(
+    session: Session, key: str, value: dict[str, Any], actor: str, row: Setting | None
+) -> None:
+    """Store ``value`` under ``key`` in the caller's transaction; ``row`` is the key's
+    row as the caller read it (None: there is none yet).  Not audited: the caller's
+    audit row says what the change was."""
+    if row is None:
+        session.add(Setting(key=key, value=value, updated_at=utcnow(), updated_by=actor))
+    else:
+        row.value = value
+        row.updated_at = utcnow()
+        row.updated_by = actor
+
+
+def _change(
+    session: Session,
+    key: str,
+    actor: str,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Store ``after`` under ``key`` (None: forget the key's row), with the audit row."""
+    row = session.get(Setting, key)
+    if after is not None:
+        write_setting_row(session, key, after, actor, row)
+    elif row is not None:
+        session.delete(row)
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity="setting",
+        entity_id=key,
+        before=before,
+        after=after,
+    )
+
+
 def put_setting(
     engine: Engine,
     key: str,
@@ -117,22 +156,7 @@ def put_setting(
         validator = _VALIDATORS.get(key)
         if validator is not None:
             new_value = validator(copy.deepcopy(new_value))
-        row = session.get(Setting, key)
-        if row is None:
-            session.add(Setting(key=key, value=new_value, updated_at=utcnow(), updated_by=actor))
-        else:
-            row.value = new_value
-            row.updated_at = utcnow()
-            row.updated_by = actor
-        audit.record(
-            session,
-            actor=actor,
-            action="setting.put",
-            entity="setting",
-            entity_id=key,
-            before=before,
-            after=new_value,
-        )
+        _change(session, key, actor, "setting.put", before, new_value)
     return new_value
 
 
@@ -143,13 +167,4 @@ def reset_setting(engine: Engine, key: str, actor: str) -> None:
         if row is None:
             return
         before = dict(row.value) if isinstance(row.value, dict) else None
-        session.delete(row)
-        audit.record(
-            session,
-            actor=actor,
-            action="setting.reset",
-            entity="setting",
-            entity_id=key,
-            before=before,
-            after=None,
-        )
+        _change(session, key, actor, "setting.reset", before, None)
