@@ -81,6 +81,12 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
+def _too_small(hidden: int, what: str, limit: int, fate: str) -> str:
+    """The caption's words for the ``hidden`` groups (``what``) too small to show ("" if
+    none): " 2 bands with fewer than 5 pairings hidden (–)."."""
+    return f" {_plural(hidden, what)} with fewer than {limit} pairings {fate}." if hidden else ""
+
+
 def _link(viewer: Viewer, name: str) -> None:
     script, label, icon = LINKS[name]
     if viewer.may_open(Path(script).stem):
@@ -156,11 +162,7 @@ def health_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
         st.caption(
             f"{_plural(picture.scored, 'scored pairing')} by health band: stalled in red, at risk "
             f"in amber, under the dashed at-risk line of {picture.at_risk_below:g}."
-            + (
-                f" {_plural(hidden, 'band')} with fewer than {limit} pairings hidden (–)."
-                if hidden
-                else ""
-            )
+            + _too_small(hidden, "band", limit, "hidden (–)")
         )
     _link(viewer, "health")
 
@@ -178,11 +180,7 @@ def milestones_section(engine: Engine, filters: Filters, viewer: Viewer) -> None
         st.caption(
             "Milestones due by each month (the plan) against those completed, every cohort "
             "together: the gap between the lines is work behind plan."
-            + (
-                f" {_plural(hidden, 'cohort')} with fewer than {limit} pairings left out."
-                if hidden
-                else ""
-            )
+            + _too_small(hidden, "cohort", limit, "left out")
         )
     _link(viewer, "milestones")
 
