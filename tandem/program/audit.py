@@ -44,26 +44,20 @@ def record(
     return entry
 
 
-def fields(row: Any, *names: str) -> dict[str, Any]:
-    """What an audit row says of a database row: the values of its ``names``."""
-    return {name: getattr(row, name) for name in names}
-
-
 def pairing_row(pairing: Pairing) -> dict[str, Any]:
     """What an audit row says of a pairing it writes (before or after)."""
-    return fields(
-        pairing,
-        "pairing_id",
-        "cohort_id",
-        "mentor_id",
-        "mentee_id",
-        "kind",
-        "status",
-        "start_date",
-        "ended_date",
-        "cadence_days",
-        "version",
-    )
+    return {
+        "pairing_id": pairing.pairing_id,
+        "cohort_id": pairing.cohort_id,
+        "mentor_id": pairing.mentor_id,
+        "mentee_id": pairing.mentee_id,
+        "kind": pairing.kind,
+        "status": pairing.status,
+        "start_date": pairing.start_date,
+        "ended_date": pairing.ended_date,
+        "cadence_days": pairing.cadence_days,
+        "version": pairing.version,
+    }
 
 
 def record_new_pairing(

@@ -102,31 +102,6 @@ def write_setting_row(
         row.updated_by = actor
 
 
-def _change(
-    session: Session,
-    key: str,
-    actor: str,
-    action: str,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    """Store ``after`` under ``key`` (None: forget the key's row), with the audit row."""
-    row = session.get(Setting, key)
-    if after is not None:
-        write_setting_row(session, key, after, actor, row)
-    elif row is not None:
-        session.delete(row)
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        entity="setting",
-        entity_id=key,
-        before=before,
-        after=after,
-    )
-
-
 def put_setting(
     engine: Engine,
     key: str,
@@ -156,7 +131,16 @@ def put_setting(
         validator = _VALIDATORS.get(key)
         if validator is not None:
             new_value = validator(copy.deepcopy(new_value))
-        _change(session, key, actor, "setting.put", before, new_value)
+        write_setting_row(session, key, new_value, actor, session.get(Setting, key))
+        audit.record(
+            session,
+            actor=actor,
+            action="setting.put",
+            entity="setting",
+            entity_id=key,
+            before=before,
+            after=new_value,
+        )
     return new_value
 
 
@@ -167,4 +151,13 @@ def reset_setting(engine: Engine, key: str, actor: str) -> None:
         if row is None:
             return
         before = dict(row.value) if isinstance(row.value, dict) else None
-        _change(session, key, actor, "setting.reset", before, None)
+        session.delete(row)
+        audit.record(
+            session,
+            actor=actor,
+            action="setting.reset",
+            entity="setting",
+            entity_id=key,
+            before=before,
+            after=None,
+        )

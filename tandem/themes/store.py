@@ -83,8 +83,12 @@ def list_themes(engine: Engine, *, include_inactive: bool = False) -> list[Theme
         ]
 
 
+_AUDITED = ("name", "description", "examples", "origin", "active", "version")
+
+
 def _snapshot(theme: Theme) -> dict[str, object]:
-    return audit.fields(theme, "name", "description", "examples", "origin", "active", "version")
+    """What an audit row says of a theme."""
+    return {name: getattr(theme, name) for name in _AUDITED}
 
 
 def _record(
