@@ -64,7 +64,6 @@ def _charts_this_run(context: RunContext) -> list[ChartSpec]:
     return _drawn.charts
 
 
-@cached_file
 def _download(
     label: str, data: Callable[[], bytes | str], file_name: str, mime: str, chart: str
 ) -> None:
@@ -96,6 +95,7 @@ def _briefing_download(data: Callable[[], bytes], file_name: str, help: str, key
     )
 
 
+@cached_file
 def _png(spec: str) -> bytes:
     return chart_png(spec)
 
