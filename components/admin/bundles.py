@@ -214,13 +214,20 @@ def _show_outcome(outcome: ImportOutcome) -> None:
     st.code(outcome.summary, language=None)
 
 
+def _section(viewer: Viewer, title: str, doing: str) -> bool:
+    """A section's title, and whether ``viewer`` may import and export; if not, says
+    that ``doing`` (the section's verb) is not available here."""
+    st.subheader(title)
+    if viewer.can("import"):
+        return True
+    st.info(
+        f"{doing} is not available here" + (" in presenter mode." if viewer.presenting else ".")
+    )
+    return False
+
+
 def import_section(engine: Engine, viewer: Viewer) -> None:
-    st.subheader("Import a bundle")
-    if not viewer.can("import"):
-        st.info(
-            "Importing is not available here"
-            + (" in presenter mode." if viewer.presenting else ".")
-        )
+    if not _section(viewer, "Import a bundle", "Importing"):
         return
     st.caption(
         "The bundle's CSV files (select them all in the bundle's folder), or a .zip of them, "
@@ -295,13 +302,8 @@ def _request_import(key: str) -> None:
 
 
 def export_section(engine: Engine, viewer: Viewer) -> None:
-    st.subheader("Export the program")
-    if not viewer.can("import"):
-        # Exporting is the importer's right (an admin's, never in presenter mode).
-        st.info(
-            "Exporting is not available here"
-            + (" in presenter mode." if viewer.presenting else ".")
-        )
+    # Exporting is the importer's right (an admin's, never in presenter mode).
+    if not _section(viewer, "Export the program", "Exporting"):
         return
     st.caption(
         "Every file of the bundle format as one .zip, with the derived columns as last "

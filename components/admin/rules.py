@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.admin.common import notify, plain, show_notice
-from components.ui.database import clear_caches
+from components.ui.database import clear_caches, refresh_with_progress
 from tandem.access import Viewer
 from tandem.access.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY, privacy_threshold
 from tandem.program.settings import SettingsError, put_setting
@@ -52,21 +52,13 @@ def _refresh_now(engine: Engine, viewer: Viewer) -> None:
             help="Recompute themes, sentiment and every pairing's health with the rules above.",
         )
         return
-    with st.status("Recomputing themes and health…", expanded=True) as status:
-        line = st.empty()
-
-        def say(message: str) -> None:
-            line.text(message)
-
-        try:
-            report = refresh_all(engine, actor=viewer.actor, progress=say)
-        except Exception as error:  # shown, not raised: the rules themselves were saved
-            status.update(label=f"The refresh failed ({type(error).__name__})", state="error")
-            return
-        finally:
-            clear_caches()
-        line.text(report.summary())
-        status.update(label="Themes and health recomputed", state="complete")
+    # The rules themselves were saved whatever happens here.
+    refresh_with_progress(
+        "Recomputing themes and health…",
+        "Themes and health recomputed",
+        lambda say: refresh_all(engine, actor=viewer.actor, progress=say),
+        lambda report: report.summary(),
+    )
 
 
 def _save_setting(what: str, save: Callable[[], Any]) -> None:

@@ -30,6 +30,7 @@ from components.health.reads import OUTCOME_KEY, show_outcome
 from components.ui import notices
 from components.ui.database import clear_caches
 from components.ui.formatting import plain
+from components.ui.pairing_links import pairing_link
 from components.ui.shell import page_viewer
 from tandem import health
 from tandem.access import Scope, Viewer
@@ -45,7 +46,6 @@ from tandem.health import (
 )
 from tandem.program.models import FLAG_REASON_LABELS, FLAG_REASONS, FLAG_STATUS_LABELS, utcnow
 
-DETAIL_PAGE = "pages/pairing.py"
 REASON_LABELS = FLAG_REASON_LABELS
 STATUS_LABELS = FLAG_STATUS_LABELS
 # No max_chars on the text areas: Streamlit would silently cut a longer paste
@@ -75,12 +75,7 @@ def flag_panel(engine: Engine, rows: pd.DataFrame, viewer: Viewer) -> None:
         return
     left, right = st.columns([3, 1])
     with right:
-        st.page_link(
-            DETAIL_PAGE,
-            label="Open the pairing's story",
-            icon=":material/handshake:",
-            query_params={"pairing": pairing_id},
-        )
+        pairing_link(pairing_id, "Open the pairing's story")
     with left:
         flag_list(engine, pairing_id, viewer.scope)
     flag_workflow(engine, pairing_id, viewer, prefix=QUEUE_PREFIX)

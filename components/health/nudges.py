@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from components.health import reads
 from components.health.reads import plural
+from components.ui.tables import csv_download
 from tandem.access import Viewer
 from tandem.access.filters import Filters
 from tandem.program.downloads import csv_bytes
@@ -60,10 +61,8 @@ def nudge_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
         column_order=list(_COLUMNS),
         placeholder="—",
     )
-    st.download_button(
+    csv_download(
         "Download the nudge list (CSV)",
-        data=csv_bytes(frame),
-        file_name="tandem-nudge-list.csv",
-        mime="text/csv",
-        icon=":material/download:",
+        csv_bytes(frame),
+        "tandem-nudge-list.csv",
     )

@@ -13,8 +13,9 @@ from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
 from components.ui.charts import burn_up_chart, milestone_gantt, rate_bars
 from components.ui.formatting import plural
+from components.ui.pairing_links import open_selected_pairing
 from components.ui.shell import name_mask
-from components.ui.tables import Column, code_words, header, show_table
+from components.ui.tables import Column, code_words, csv_download, header, show_table
 from tandem.access import Scope
 from tandem.access.filters import Filters
 from tandem.portfolio import milestone_progress as progress
@@ -31,7 +32,6 @@ UPCOMING_COLUMNS: dict[str, Column | str] = {
     "days_left": Column("Days left", kind="count", width="small"),
 }
 PEOPLE = {"mentor": "mentor_id", "mentee": "mentee_id"}
-DETAIL_PAGE = "pages/pairing.py"
 
 
 @cached_query
@@ -150,9 +150,7 @@ def at_risk(engine: Engine, filters: Filters) -> None:
         selection_mode="single-row",
         key="milestones_at_risk",
     )
-    rows = event.selection.rows if event is not None else []
-    if rows:
-        st.switch_page(DETAIL_PAGE, query_params={"pairing": frame.iloc[rows[0]]["pairing_id"]})
+    open_selected_pairing(event, frame)
     st.caption("Select a row to open the pairing.")
 
 
@@ -218,12 +216,10 @@ def upcoming(engine: Engine, filters: Filters) -> None:
             **{c: UPCOMING_COLUMNS.get(c, header(c)) for c in shown.columns if c not in first},
         },
     )
-    st.download_button(
+    csv_download(
         "Download upcoming milestones (CSV)",
-        data=csv_bytes(shown),
-        file_name="tandem-upcoming-milestones.csv",
-        mime="text/csv",
-        icon=":material/download:",
+        csv_bytes(shown),
+        "tandem-upcoming-milestones.csv",
     )
 
 

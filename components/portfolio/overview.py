@@ -18,6 +18,7 @@ from components.ui.briefing import briefing_button
 from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
 from components.ui.charts import burn_up_chart, health_distribution
+from components.ui.pairing_links import open_selected_pairing
 from tandem.access import Scope, Viewer
 from tandem.access.filters import Filters
 from tandem.access.privacy import SUPPRESSED_NOTE, threshold_for
@@ -25,7 +26,6 @@ from tandem.portfolio import overview as core
 from tandem.portfolio.briefing import format_headline
 from tandem.portfolio.overview import ProgramTotals, pairings_by_cohort, program_totals
 
-DETAIL_PAGE = "pages/pairing.py"
 LINKS = {
     "portfolio": ("pages/portfolio.py", "Every pairing in Portfolio", ":material/table:"),
     "stalled": ("pages/stalled.py", "The Stalled pairings queue", ":material/crisis_alert:"),
@@ -79,6 +79,12 @@ def _queue(engine: Engine, filters: Filters) -> pd.DataFrame:
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def _too_small(hidden: int, what: str, limit: int, fate: str) -> str:
+    """The caption's words for the ``hidden`` groups (``what``) too small to show ("" if
+    none): " 2 bands with fewer than 5 pairings hidden (–)."."""
+    return f" {_plural(hidden, what)} with fewer than {limit} pairings {fate}." if hidden else ""
 
 
 def _link(viewer: Viewer, name: str) -> None:
@@ -156,11 +162,7 @@ def health_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
         st.caption(
             f"{_plural(picture.scored, 'scored pairing')} by health band: stalled in red, at risk "
             f"in amber, under the dashed at-risk line of {picture.at_risk_below:g}."
-            + (
-                f" {_plural(hidden, 'band')} with fewer than {limit} pairings hidden (–)."
-                if hidden
-                else ""
-            )
+            + _too_small(hidden, "band", limit, "hidden (–)")
         )
     _link(viewer, "health")
 
@@ -178,11 +180,7 @@ def milestones_section(engine: Engine, filters: Filters, viewer: Viewer) -> None
         st.caption(
             "Milestones due by each month (the plan) against those completed, every cohort "
             "together: the gap between the lines is work behind plan."
-            + (
-                f" {_plural(hidden, 'cohort')} with fewer than {limit} pairings left out."
-                if hidden
-                else ""
-            )
+            + _too_small(hidden, "cohort", limit, "left out")
         )
     _link(viewer, "milestones")
 
@@ -246,9 +244,7 @@ def needs_a_lead_section(engine: Engine, filters: Filters, viewer: Viewer, total
         selection_mode="single-row",
         key="overview_needs_a_lead",
     )
-    chosen = event.selection.rows if event is not None else []
-    if chosen:
-        st.switch_page(DETAIL_PAGE, query_params={"pairing": rows.iloc[chosen[0]]["pairing_id"]})
+    open_selected_pairing(event, rows)
     shown = (
         ("The one pairing" if total == 1 else f"All {total:,} pairings")
         if len(rows) >= total

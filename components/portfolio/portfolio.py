@@ -10,8 +10,9 @@ from sqlalchemy import Engine
 
 from components.ui.cache import cached_query
 from components.ui.formatting import NOT_COMPUTED, metric_row
+from components.ui.pairing_links import open_selected_pairing
 from components.ui.shell import name_mask
-from components.ui.tables import Column, show_table
+from components.ui.tables import Column, csv_download, show_table
 from tandem.access.filters import Filters
 from tandem.portfolio.headlines import headline_metrics
 from tandem.portfolio.portfolio import SORT_KEYS, PortfolioPage, portfolio_export, portfolio_page
@@ -30,7 +31,6 @@ SORT_LABELS = {
     "milestone_progress": "Milestone progress",
     "latest_rating": "Latest rating",
 }
-DETAIL_PAGE = "pages/pairing.py"
 
 
 @cached_query
@@ -159,17 +159,12 @@ def portfolio_table(engine: Engine, filters: Filters) -> None:
         selection_mode="single-row",
         key=f"portfolio_grid_{page_number}",
     )
-    selected = event.selection.rows if event is not None else []
-    if selected:
-        pairing_id = str(page.rows.iloc[selected[0]]["pairing_id"])
-        st.switch_page(DETAIL_PAGE, query_params={"pairing": pairing_id})
-    st.download_button(
+    open_selected_pairing(event, page.rows)
+    csv_download(
         "Download these pairings (CSV)",
-        data=lambda: csv_bytes(
+        lambda: csv_bytes(
             _downloadable(mask.frame(frame, people), presenting=mask.active)
             for frame in portfolio_export(engine, filters, search=search)
         ),
-        file_name="tandem-portfolio.csv",
-        mime="text/csv",
-        icon=":material/download:",
+        "tandem-portfolio.csv",
     )

@@ -29,7 +29,7 @@ from components.ui.charts import (
     share_heatmap,
     theme_lines,
 )
-from components.ui.database import clear_caches
+from components.ui.database import clear_caches, refresh_with_progress
 from components.ui.formatting import plain, plural
 from components.ui.tables import DEFAULT_CODES, Column, code_words, show_table
 from tandem.access import OutOfScope, Viewer
@@ -163,24 +163,15 @@ def refresh_button(engine: Engine, viewer: Viewer) -> None:
             "candidate themes.",
         )
         return
-    with st.status("Refreshing feedback themes…", expanded=True) as status:
-        line = st.empty()
-
-        def say(message: str) -> None:
-            line.text(message)
-
-        try:
-            report = refresh_themes(engine, progress=say, actor=viewer.actor)
-        except Exception as error:  # shown, not raised: nothing half-written (one transaction)
-            status.update(label=f"The refresh failed ({type(error).__name__})", state="error")
-            return
-        finally:
-            clear_caches()
-        line.text(
+    refresh_with_progress(
+        "Refreshing feedback themes…",
+        "Themes refreshed",
+        lambda say: refresh_themes(engine, progress=say, actor=viewer.actor),
+        lambda report: (
             f"{report.recomputed} of {report.total} notes recomputed, {report.assigned} "
             f"placed, {report.unassigned} unplaced, {report.candidates} candidate themes."
-        )
-        status.update(label="Themes refreshed", state="complete")
+        ),
+    )
 
 
 # --- captions ---------------------------------------------------------------------------

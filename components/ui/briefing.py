@@ -82,6 +82,37 @@ def _charts_this_run(context: RunContext) -> list[tuple[str, _LazySpec]]:
     return _drawn.charts
 
 
+def _download(
+    label: str, data: Callable[[], bytes | str], file_name: str, mime: str, chart: str
+) -> None:
+    """One format of a chart's Export menu; the file is made only when clicked, and
+    the click does not rerun the page."""
+    extension = file_name.rsplit(".", 1)[-1]
+    st.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime=mime,
+        on_click="ignore",
+        key=f"export_{extension}_{chart}",
+    )
+
+
+def _briefing_download(data: Callable[[], bytes], file_name: str, help: str, key: str) -> None:
+    """The "Briefing for a deck (PDF)" button; the PDF is made only when clicked, and
+    the click does not rerun the page."""
+    st.download_button(
+        "Briefing for a deck (PDF)",
+        data=data,
+        file_name=file_name,
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/slideshow:",
+        help=help,
+        key=key,
+    )
+
+
 @cached_file
 def _png(spec: str) -> bytes:
     return chart_png(spec)
@@ -120,22 +151,8 @@ def chart(
     _charts_this_run(run_context()).append((title or name, spec))
     stem = f"tandem-{_slug(name)}"
     with st.popover("Export", icon=":material/download:", key=f"export_{name}"):
-        st.download_button(
-            "PNG (for slides)",
-            data=lambda: _png(spec()),
-            file_name=f"{stem}.png",
-            mime="image/png",
-            on_click="ignore",
-            key=f"export_png_{name}",
-        )
-        st.download_button(
-            "SVG (vector)",
-            data=lambda: _svg(spec()),
-            file_name=f"{stem}.svg",
-            mime="image/svg+xml",
-            on_click="ignore",
-            key=f"export_svg_{name}",
-        )
+        _download("PNG (for slides)", lambda: _png(spec()), f"{stem}.png", "image/png", name)
+        _download("SVG (vector)", lambda: _svg(spec()), f"{stem}.svg", "image/svg+xml", name)
     return event
 
 
@@ -202,16 +219,12 @@ def briefing_button(
         shown = tuple(ChartSpec(name, spec()) for name, spec in drawn)
         return _pdf(replace(briefing, charts=shown) if drawn else briefing)
 
-    st.download_button(
-        "Briefing for a deck (PDF)",
-        data=pdf,
-        file_name=f"tandem-{_slug(title)}-briefing.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-        icon=":material/slideshow:",
-        help="One presenter-safe page: the filters, the headline figures and the charts, "
+    _briefing_download(
+        pdf,
+        f"tandem-{_slug(title)}-briefing.pdf",
+        "One presenter-safe page: the filters, the headline figures and the charts, "
         "with people as pseudonyms and small groups left out.",
-        key=f"briefing_{_slug(title)}",
+        f"briefing_{_slug(title)}",
     )
 
 
@@ -240,14 +253,10 @@ def _portfolio_pdf(engine: Engine, filters: Filters, today: dt.date) -> bytes:
 def portfolio_briefing_button(engine: Engine, filters: Filters) -> None:
     """The Portfolio briefing: headline figures and the pairings worst health first."""
     today = dt.date.today()
-    st.download_button(
-        "Briefing for a deck (PDF)",
-        data=lambda: _portfolio_pdf(engine, filters, today),
-        file_name="tandem-portfolio-briefing.pdf",
-        mime="application/pdf",
-        on_click="ignore",
-        icon=":material/slideshow:",
-        help="One presenter-safe page: the filters, the headline figures and the "
+    _briefing_download(
+        lambda: _portfolio_pdf(engine, filters, today),
+        "tandem-portfolio-briefing.pdf",
+        "One presenter-safe page: the filters, the headline figures and the "
         f"{PORTFOLIO_ROWS} pairings with the lowest health, by pseudonym.",
-        key="briefing_portfolio",
+        "briefing_portfolio",
     )

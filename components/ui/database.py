@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import streamlit as st
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -58,3 +61,34 @@ def clear_caches() -> None:
     which the write has changed (``components.ui.cache``).
     """
     st.cache_data.clear()
+
+
+Result = TypeVar("Result")
+
+
+def refresh_with_progress(
+    running: str,
+    done: str,
+    refresh: Callable[[Callable[[str], None]], Result],
+    summary: Callable[[Result], str],
+) -> Result | None:
+    """Run ``refresh`` (given the progress callback) inside an ``st.status`` titled
+    ``running`` that shows its latest progress line, then ``summary`` of its result
+    under the title ``done``.  A failure is shown in the status, not raised (a refresh
+    is one transaction: nothing is half-written), and gives None."""
+    with st.status(running, expanded=True) as status:
+        line = st.empty()
+
+        def say(message: str) -> None:
+            line.text(message)
+
+        try:
+            result = refresh(say)
+        except Exception as error:  # shown, not raised: the page stays usable
+            status.update(label=f"The refresh failed ({type(error).__name__})", state="error")
+            return None
+        finally:
+            clear_caches()
+        line.text(summary(result))
+        status.update(label=done, state="complete")
+    return result

@@ -9,7 +9,7 @@ Streamlit's grid, for tests and downloads.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -184,3 +184,11 @@ def show_table(
     if wraps:
         kwargs.setdefault("row_height", WRAPPED_ROW_HEIGHT)
     return st.dataframe(display, hide_index=True, column_config=config, **kwargs)
+
+
+def csv_download(label: str, data: bytes | Callable[[], bytes], file_name: str) -> None:
+    """The download button of a table as CSV; ``data`` is the file, or the function
+    that makes it when the button is clicked (a large table is read only then)."""
+    st.download_button(
+        label, data=data, file_name=file_name, mime="text/csv", icon=":material/download:"
+    )

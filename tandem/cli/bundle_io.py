@@ -5,43 +5,25 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
+from tandem.cli.command import Command
 from tandem.program.bundle import BundleError, export_bundle, import_bundle
 from tandem.program.db import get_engine
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``import`` and ``export`` subcommands."""
-    importer = subparsers.add_parser(
-        "import",
-        help="import a program bundle (folder or .zip of CSV files)",
-        description=(
-            "Validate every file of the bundle, then write it in one transaction: "
-            "all or nothing. Rows whose IDs exist are updated in place. Problems "
-            "are printed as FILE:LINE: column COLUMN: message."
-        ),
-    )
-    importer.add_argument("path", help="bundle folder or .zip file")
-    importer.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
-    importer.add_argument("--actor", default="cli", help="who to name in the audit log")
-    importer.add_argument(
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="bundle folder or .zip file")
+    parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    parser.add_argument("--actor", default="cli", help="who to name in the audit log")
+    parser.add_argument(
         "--no-refresh",
         action="store_true",
         help="skip recomputing themes, sentiment and health after the import",
     )
-    importer.set_defaults(func=run, bundle_action="import")
 
-    exporter = subparsers.add_parser(
-        "export",
-        help="export the program as a bundle (folder, or .zip if PATH ends in .zip)",
-        description=(
-            "Write every bundle file, plus what the dashboard derived (health, "
-            "stall reasons, themes, sentiment). Export then import reproduces the program."
-        ),
-    )
-    exporter.add_argument("path", help="folder to write, or a path ending in .zip")
-    exporter.set_defaults(func=run, bundle_action="export")
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="folder to write, or a path ending in .zip")
 
 
 def _progress(message: str) -> None:
@@ -75,12 +57,9 @@ def run_import(args: argparse.Namespace) -> int:
     print(report.summary())
     if not report.dry_run and not getattr(args, "no_refresh", False):
         # What pages read (themes, sentiment, health) must follow the new data.
-        from tandem.refresh import refresh_all
+        from tandem.cli.refresh import refresh_and_report
 
-        summary = refresh_all(
-            engine, progress=_progress, actor=getattr(args, "actor", "cli")
-        ).summary()
-        print(summary, file=sys.stderr)
+        refresh_and_report(engine, actor=getattr(args, "actor", "cli"), progress=_progress)
     return 0
 
 
@@ -109,8 +88,24 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def run(args: argparse.Namespace) -> int:
-    """Entry point the main parser calls (``args.func``) for both subcommands."""
-    if getattr(args, "bundle_action", "import") == "export":
-        return run_export(args)
-    return run_import(args)
+IMPORT = Command(
+    "import",
+    help="import a program bundle (folder or .zip of CSV files)",
+    description=(
+        "Validate every file of the bundle, then write it in one transaction: "
+        "all or nothing. Rows whose IDs exist are updated in place. Problems "
+        "are printed as FILE:LINE: column COLUMN: message."
+    ),
+    arguments=_import_arguments,
+    run=run_import,
+)
+EXPORT = Command(
+    "export",
+    help="export the program as a bundle (folder, or .zip if PATH ends in .zip)",
+    description=(
+        "Write every bundle file, plus what the dashboard derived (health, "
+        "stall reasons, themes, sentiment). Export then import reproduces the program."
+    ),
+    arguments=_export_arguments,
+    run=run_export,
+)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any
 
+from tandem.cli.command import Command
+from tandem.cli.refresh import refresh_and_report
 from tandem.program.db import database_url, describe_url, get_engine
 from tandem.program.demo import MAX_PAIRINGS, DemoError, database_is_empty, generate_demo
 from tandem.program.progress import stderr_progress
-from tandem.refresh import refresh_all
 
 
 def _pairings(value: str) -> int:
@@ -36,18 +36,7 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from None
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "demo",
-        help="fill the database with a realistic demo program",
-        description=(
-            "Generate a seeded demo mentorship program (people, cohorts, pairings, "
-            "milestones, check-ins, feedback, flags, career events) with healthy and "
-            "stalled pairings, colleagues to compare careers with, "
-            "an overloaded mentor and one pairing inside a reporting line. The same "
-            "--seed and --today always give the same data."
-        ),
-    )
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pairings",
         type=_pairings,
@@ -70,7 +59,6 @@ def register(subparsers: Any) -> None:
     }
     for switch, meaning in switches.items():
         parser.add_argument(switch, action="store_true", help=meaning)
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -103,8 +91,22 @@ def run(args: argparse.Namespace) -> int:
     print(f"Demo program written to {where}: {counts} ({summary.seconds:.1f}s).")
     if not getattr(args, "no_refresh", False):
         # The dashboard reads health and themes; a fresh demo should show them.
-        report = refresh_all(
-            engine, today=args.today, progress=stderr_progress("refresh: "), actor="demo"
+        refresh_and_report(
+            engine, actor="demo", progress=stderr_progress("refresh: "), today=args.today
         )
-        print(report.summary(), file=sys.stderr)
     return 0
+
+
+COMMAND = Command(
+    "demo",
+    help="fill the database with a realistic demo program",
+    description=(
+        "Generate a seeded demo mentorship program (people, cohorts, pairings, "
+        "milestones, check-ins, feedback, flags, career events) with healthy and "
+        "stalled pairings, colleagues to compare careers with, "
+        "an overloaded mentor and one pairing inside a reporting line. The same "
+        "--seed and --today always give the same data."
+    ),
+    arguments=_arguments,
+    run=run,
+)

@@ -10,12 +10,11 @@ differences (as shares), ``ci_low``/``ci_high``, ``unmatched``, ``method``,
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import sys
-from typing import Any
 
 from tandem.access import EVERYTHING, OutOfScope
+from tandem.cli.command import Command, add_json_switch, add_today_option
+from tandem.cli.text import print_json
 from tandem.impact import (
     DEFAULT_MONTHS,
     GROUPS,
@@ -34,17 +33,7 @@ from tandem.impact import (
 from tandem.program.db import get_engine
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "impact",
-        help="promotion and retention of mentees and mentors against comparable colleagues",
-        description=(
-            "Compare what happened to participants' careers (promotion, retention within "
-            "--months of their cohort's start) with colleagues who took part in no pairing "
-            "and had the same level, division, geography and tenure band at that date. "
-            "Needs career events (events.csv in the bundle)."
-        ),
-    )
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cohort", default=None, metavar="ID", help="one cohort (default: all)")
     parser.add_argument(
         "--months",
@@ -53,15 +42,10 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help=f"horizon in months after the start ({MIN_MONTHS}–{MAX_MONTHS}, default 12)",
     )
-    parser.add_argument(
-        "--today",
-        type=dt.date.fromisoformat,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="judge as of this date (default: today); never later than the last career event",
+    add_today_option(
+        parser, "judge as of this date (default: today); never later than the last career event"
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.set_defaults(func=run)
+    add_json_switch(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,8 +61,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: no cohort with id {args.cohort!r}", file=sys.stderr)
         return 1
     if args.json:
-        json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(report.to_json())
         return 0
     print(format_report(report))
     return 0
@@ -134,3 +117,17 @@ def format_report(report: ImpactReport) -> str:
     lines.append("")
     lines.append(INTERVAL_METHOD)
     return "\n".join(line.rstrip() for line in lines)
+
+
+COMMAND = Command(
+    "impact",
+    help="promotion and retention of mentees and mentors against comparable colleagues",
+    description=(
+        "Compare what happened to participants' careers (promotion, retention within "
+        "--months of their cohort's start) with colleagues who took part in no pairing "
+        "and had the same level, division, geography and tenure band at that date. "
+        "Needs career events (events.csv in the bundle)."
+    ),
+    arguments=_arguments,
+    run=run,
+)

@@ -1,30 +1,55 @@
 """``python -m tandem``: the command line.
 
-Subcommands are plug-ins: every module in ``tandem/cli/`` exposes
-``register(subparsers)``, which adds its parser and sets ``func=run``.  This
-module only builds the shared options, dispatches, and turns database
-failures into one clear line instead of a traceback.
+Every subcommand module describes itself as a ``Command`` (its words, its
+options, what runs it) and ``COMMANDS`` below lists them.  This module only
+builds the shared options, dispatches, and turns database failures into one
+clear line instead of a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
-import pkgutil
 import sys
 from collections.abc import Sequence
 
 from sqlalchemy.exc import DBAPIError
 
 from tandem import __version__
-from tandem import cli as commands
+from tandem.cli import (
+    bundle_io,
+    demo,
+    impact,
+    match,
+    migrate,
+    rebalance,
+    refresh,
+    themes,
+    users,
+    weights,
+)
+from tandem.cli.command import Command
 from tandem.program.db import (
     UnusableURL,
     check_url,
     database_url,
     describe_url,
     missing_sqlite_file,
+)
+
+# Every subcommand, in the order ``--help`` lists them.
+COMMANDS: tuple[Command, ...] = (
+    bundle_io.IMPORT,
+    bundle_io.EXPORT,
+    demo.COMMAND,
+    impact.COMMAND,
+    match.COMMAND,
+    migrate.COMMAND,
+    rebalance.COMMAND,
+    refresh.COMMAND,
+    themes.COMMAND,
+    users.COMMAND,
+    weights.COMMAND,
 )
 
 
@@ -43,11 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="database to use (overrides DATABASE_URL), e.g. postgresql+psycopg://user@host/db",
     )
     subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
-    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(subparsers)
+    for command in COMMANDS:
+        command.add_to(subparsers)
     return parser
 
 

@@ -13,12 +13,11 @@ none, every rule checked again first).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any
 
 from tandem.access.scope import EVERYTHING
-from tandem.cli.text import text_table
+from tandem.cli.command import Command, add_json_switch
+from tandem.cli.text import fail, print_json, text_table
 from tandem.matching.cohort import match_cohort
 from tandem.matching.cohort_approve import approve_proposals
 from tandem.matching.cohort_model import CohortMatch, MatchConflict, MatchRequestError
@@ -26,21 +25,9 @@ from tandem.program.db import get_engine
 from tandem.program.settings import SettingsError
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``match`` subcommand."""
-    parser = subparsers.add_parser(
-        "match",
-        help="propose the best pairings for a cohort's sign-ups (participants.csv)",
-        description=(
-            "Pair the cohort's participants who have no open pairing in it: the set of "
-            "pairings with the highest total match score, found exactly, that breaks no "
-            "hard rule (capacity over every open pairing, reporting lines, no repeat of an "
-            "ended pair, no duplicate). Every mentee left unmatched is given a reason. "
-            "Nothing is written unless --approve is given."
-        ),
-    )
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cohort", required=True, metavar="ID", help="the cohort to match")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_json_switch(parser)
     parser.add_argument(
         "--explain",
         action="store_true",
@@ -54,7 +41,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--actor", default="cli", help="who the audit log names for --approve (default: cli)"
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,14 +50,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         match = match_cohort(engine, EVERYTHING, args.cohort, explain=explain)
     except MatchRequestError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+        return fail(str(error))
     except SettingsError as error:
-        print(f"error: the stored matching settings are invalid: {error}", file=sys.stderr)
-        return 1
+        return fail(f"the stored matching settings are invalid: {error}")
     if getattr(args, "json", False):
-        json.dump(match.to_json(explain=explain), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(match.to_json(explain=explain))
     else:
         print(format_match(match, explain=explain))
     for warning in match.warnings:
@@ -121,3 +104,18 @@ def format_match(match: CohortMatch, *, explain: bool = False) -> str:
         out.append(f"{len(match.candidates)} feasible pair(s) weighed; free slots:")
         out.extend(f"  {mentor}: {slots}" for mentor, slots in match.capacity.items())
     return "\n".join(out)
+
+
+COMMAND = Command(
+    "match",
+    help="propose the best pairings for a cohort's sign-ups (participants.csv)",
+    description=(
+        "Pair the cohort's participants who have no open pairing in it: the set of "
+        "pairings with the highest total match score, found exactly, that breaks no "
+        "hard rule (capacity over every open pairing, reporting lines, no repeat of an "
+        "ended pair, no duplicate). Every mentee left unmatched is given a reason. "
+        "Nothing is written unless --approve is given."
+    ),
+    arguments=_arguments,
+    run=run,
+)

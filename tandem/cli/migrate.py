@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
+from tandem.cli.command import Command
 from tandem.program import migrate
 from tandem.program.db import database_url, describe_url, get_engine
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "migrate",
-        help="create or upgrade the database schema",
-        description="Apply every pending schema migration (safe to run repeatedly).",
-    )
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--revision", default="head", help="target revision (default: head)")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,3 +25,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"{where}: schema migrated {before or '(empty)'} → {after}", file=sys.stderr)
     return 0
+
+
+COMMAND = Command(
+    "migrate",
+    help="create or upgrade the database schema",
+    description="Apply every pending schema migration (safe to run repeatedly).",
+    arguments=_arguments,
+    run=run,
+)

@@ -10,29 +10,18 @@ anyone can re-solve the max-weight b-matching and confirm ``total_score``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
-from tandem.cli.text import text_table
+from tandem.cli.command import Command, add_json_switch
+from tandem.cli.text import fail, print_json, text_table
 from tandem.matching import RebalancePlan, compute_rebalance, compute_rotation
 from tandem.program.db import get_engine
 from tandem.program.settings import SettingsError
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``rebalance`` subcommand."""
-    parser = subparsers.add_parser(
-        "rebalance",
-        help="suggest optimal mentor moves for stalled, poorly fitting or rule-breaking pairings",
-        description=(
-            "Find the pairings that may move (stalled, poorly fitting, overloaded mentor, "
-            "inside a reporting line; pins and excludes respected) and the assignment to "
-            "mentors with free slots that maximises the total match score, where a move "
-            "must beat staying by the configured margin. Nothing is written."
-        ),
-    )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    add_json_switch(parser)
     parser.add_argument(
         "--explain",
         action="store_true",
@@ -43,7 +32,6 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="table mode: also suggest next mentors for mentees whose pairing completed",
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,11 +41,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         plan = compute_rebalance(engine, explain=explain)
     except SettingsError as error:
-        print(f"error: the stored matching settings are invalid: {error}", file=sys.stderr)
-        return 1
+        return fail(f"the stored matching settings are invalid: {error}")
     if getattr(args, "json", False):
-        json.dump(plan.to_json(explain=explain), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(plan.to_json(explain=explain))
         return 0
     print(format_plan(plan, explain=explain))
     if getattr(args, "rotation", False):
@@ -133,3 +119,17 @@ def format_rotation(engine: Any) -> str:
         for r in items
     ]
     return "rotation:\n" + text_table(["mentee", "previous", "next mentor", "score", "why"], rows)
+
+
+COMMAND = Command(
+    "rebalance",
+    help="suggest optimal mentor moves for stalled, poorly fitting or rule-breaking pairings",
+    description=(
+        "Find the pairings that may move (stalled, poorly fitting, overloaded mentor, "
+        "inside a reporting line; pins and excludes respected) and the assignment to "
+        "mentors with free slots that maximises the total match score, where a move "
+        "must beat staying by the configured margin. Nothing is written."
+    ),
+    arguments=_arguments,
+    run=run,
+)

@@ -10,40 +10,28 @@ coded.  The command line's scope is the whole program; ``--cohort`` narrows it.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any
 
 from tandem.access.filters import Filters
 from tandem.access.scope import EVERYTHING
+from tandem.cli.command import Command, add_json_switch
+from tandem.cli.text import print_json
 from tandem.program.db import get_engine
 from tandem.themes.coding import coding_queue
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "themes",
-        help="feedback themes: the coding queue",
-        description="Feedback themes on the command line.",
-    )
-    commands = parser.add_subparsers(title="themes commands", dest="themes_command")
-    commands.required = True
-    to_code = commands.add_parser(
-        "to-code",
-        help="the notes to code next, best first",
-        description=(
-            "The notes whose hand-coding would teach the theme engine most: uncertain ones, "
-            "ones like many other notes, ones of themes with few coded examples, spread over "
-            "clusters. Never private notes, never notes already coded. Code them in the "
-            "bundle's coded_theme column (or on the Feedback themes page) and refresh."
-        ),
-    )
-    to_code.add_argument("--limit", type=int, default=10, metavar="N", help="how many (default 10)")
-    to_code.add_argument(
+def _to_code_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=int, default=10, metavar="N", help="how many (default 10)")
+    parser.add_argument(
         "--cohort", action="append", default=[], metavar="ID", help="only this cohort (repeatable)"
     )
-    to_code.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    to_code.set_defaults(func=run_to_code)
+    add_json_switch(parser)
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    commands = parser.add_subparsers(title="themes commands", dest="themes_command")
+    commands.required = True
+    TO_CODE.add_to(commands)
 
 
 def run_to_code(args: argparse.Namespace) -> int:
@@ -54,7 +42,7 @@ def run_to_code(args: argparse.Namespace) -> int:
     filters = Filters(scope=EVERYTHING, cohorts=tuple(args.cohort))
     queue = coding_queue(engine, filters, limit=args.limit)
     if args.json:
-        json.dump(
+        print_json(
             [
                 {
                     "feedback_id": note.feedback_id,
@@ -66,12 +54,8 @@ def run_to_code(args: argparse.Namespace) -> int:
                     "reason": note.reason,
                 }
                 for note in queue
-            ],
-            sys.stdout,
-            indent=2,
-            ensure_ascii=False,
+            ]
         )
-        print()
         return 0
     if not queue:
         print("Nothing to code: every note in scope is coded, private or empty.")
@@ -82,3 +66,23 @@ def run_to_code(args: argparse.Namespace) -> int:
         print(f"{rank:>3}. {note.feedback_id}  [{guess}{confidence}; {note.reason}]")
         print(f"     {' '.join(note.text.split())}")
     return 0
+
+
+TO_CODE = Command(
+    "to-code",
+    help="the notes to code next, best first",
+    description=(
+        "The notes whose hand-coding would teach the theme engine most: uncertain ones, "
+        "ones like many other notes, ones of themes with few coded examples, spread over "
+        "clusters. Never private notes, never notes already coded. Code them in the "
+        "bundle's coded_theme column (or on the Feedback themes page) and refresh."
+    ),
+    arguments=_to_code_arguments,
+    run=run_to_code,
+)
+COMMAND = Command(
+    "themes",
+    help="feedback themes: the coding queue",
+    description="Feedback themes on the command line.",
+    arguments=_arguments,
+)

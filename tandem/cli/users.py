@@ -15,23 +15,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from tandem.access import ROLES, AccessError, find_user, list_users, remove_user, save_user
+from tandem.cli.command import Command
 from tandem.program.admin import cohort_choices
 from tandem.program.db import get_engine
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "users",
-        help="add, change, remove or list the people who may sign in",
-        description=(
-            "Manage app users: the e-mail a person signs in with, their role (sponsor, "
-            "lead or admin) and, for a lead, the cohorts they work on. Roles only apply "
-            "when sign-in is configured (docs/sign-in.md)."
-        ),
-    )
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--actor", default="cli", help="who the audit log names for the change (default: cli)"
     )
@@ -57,7 +48,6 @@ def register(subparsers: Any) -> None:
     remove = actions.add_parser("remove", help="remove a user's access")
     remove.add_argument("email")
     actions.add_parser("list", help="list users (tab-separated: e-mail, role, cohorts, name)")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,3 +89,16 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(f"saved {args.email.strip().lower()} as {args.role}", file=sys.stderr)
     return 0
+
+
+COMMAND = Command(
+    "users",
+    help="add, change, remove or list the people who may sign in",
+    description=(
+        "Manage app users: the e-mail a person signs in with, their role (sponsor, "
+        "lead or admin) and, for a lead, the cohorts they work on. Roles only apply "
+        "when sign-in is configured (docs/sign-in.md)."
+    ),
+    arguments=_arguments,
+    run=run,
+)

@@ -9,11 +9,11 @@ without it nothing is written.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any
 
 from tandem.access.scope import EVERYTHING
+from tandem.cli.command import Command, add_json_switch
+from tandem.cli.text import fail, print_json
 from tandem.matching.config import COMPONENT_LABELS
 from tandem.matching.learn import (
     OUTCOMES,
@@ -26,32 +26,20 @@ from tandem.program.db import get_engine
 from tandem.program.settings import SettingsError
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``weights`` subcommand."""
-    parser = subparsers.add_parser(
-        "weights",
-        help="learn from finished pairings which match-score components predicted progress",
-        description=(
-            "Across pairings that completed or ended, regress an outcome (share of milestones "
-            "done, or rating gain) on the five match-score components together, and suggest "
-            "weights from the components whose 95 percent interval lies above zero. Refused below "
-            "the privacy threshold. Nothing is written unless --adopt is given."
-        ),
-    )
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--learn", action="store_true", required=True, help="estimate from finished pairings"
     )
     parser.add_argument(
         "--outcome", choices=sorted(OUTCOMES), default="milestones", help="what counts as progress"
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_json_switch(parser)
     parser.add_argument(
         "--adopt", action="store_true", help="make the suggested weights the matching weights"
     )
     parser.add_argument(
         "--actor", default="cli", help="who the audit log names for --adopt (default: cli)"
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,14 +47,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         learned = learn_weights(engine, EVERYTHING, outcome=args.outcome)
     except TooFewPairings as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+        return fail(str(error))
     except SettingsError as error:
-        print(f"error: the stored matching settings are invalid: {error}", file=sys.stderr)
-        return 1
+        return fail(f"the stored matching settings are invalid: {error}")
     if args.json:
-        json.dump(learned.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        print_json(learned.to_json())
     else:
         print(format_learned(learned))
     if args.adopt:
@@ -97,3 +82,17 @@ def format_learned(learned: LearnedWeights) -> str:
     if not learned.suggests_change:
         out += ["", "no component's interval lies above zero: the current weights stand"]
     return "\n".join(out)
+
+
+COMMAND = Command(
+    "weights",
+    help="learn from finished pairings which match-score components predicted progress",
+    description=(
+        "Across pairings that completed or ended, regress an outcome (share of milestones "
+        "done, or rating gain) on the five match-score components together, and suggest "
+        "weights from the components whose 95 percent interval lies above zero. Refused below "
+        "the privacy threshold. Nothing is written unless --adopt is given."
+    ),
+    arguments=_arguments,
+    run=run,
+)

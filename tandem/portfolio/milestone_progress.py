@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, literal, or_, select
+from sqlalchemy import Engine, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from tandem.access.filters import Filters
@@ -173,6 +173,19 @@ def completion_rates(
     return frame
 
 
+def _with_pairing(people: PairingPeople, *columns: Any) -> Select[Any]:
+    """``columns`` of every milestone beside its pairing, the pair's people (``people``)
+    and its cohort (if any)."""
+    return (
+        select(*columns)
+        .select_from(Milestone)
+        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
+        .join(people.mentor, people.mentor_on)
+        .join(people.mentee, people.mentee_on)
+        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
+    )
+
+
 def at_risk_pairings(
     engine: Engine, filters: Filters, *, today: dt.date, limit: int = 200
 ) -> pd.DataFrame:
@@ -186,7 +199,8 @@ def at_risk_pairings(
     per = milestone_stats(today, engine)
     late = select(per.c.pairing_id).where(per.c.milestones_overdue > 0)
     statement = (
-        select(
+        _with_pairing(
+            people,
             Pairing.pairing_id,
             *people.columns,
             func.coalesce(Cohort.name, literal(NO_COHORT)).label("cohort"),
@@ -195,11 +209,6 @@ def at_risk_pairings(
             func.count().label("milestones"),
             oldest.label("oldest_overdue"),
         )
-        .select_from(Milestone)
-        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
-        .join(people.mentor, people.mentor_on)
-        .join(people.mentee, people.mentee_on)
-        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
         .where(
             filters.clause(),
             Pairing.status.in_(RUNNING_STATUSES),
@@ -232,7 +241,8 @@ def upcoming(engine: Engine, filters: Filters, *, today: dt.date) -> pd.DataFram
     status = milestone_status_expr(today)
     people = PairingPeople()
     statement = (
-        select(
+        _with_pairing(
+            people,
             Milestone.due_date,
             Milestone.title,
             Milestone.success_criteria,
@@ -241,11 +251,6 @@ def upcoming(engine: Engine, filters: Filters, *, today: dt.date) -> pd.DataFram
             Pairing.pairing_id,
             Milestone.milestone_id,
         )
-        .select_from(Milestone)
-        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
-        .join(people.mentor, people.mentor_on)
-        .join(people.mentee, people.mentee_on)
-        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
         .where(
             filters.clause(),
             Milestone.due_date.between(today, today + dt.timedelta(days=UPCOMING_DAYS)),

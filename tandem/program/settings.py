@@ -88,6 +88,20 @@ def get_setting(
     return merge(default, _stored_value(bind, key))
 
 
+def write_setting_row(
+    session: Session, key: str, value: dict[str, Any], actor: str, row: Setting | None
+) -> None:
+    """Store ``value`` under ``key`` in the caller's transaction; ``row`` is the key's
+    row as the caller read it (None: there is none yet).  Not audited: the caller's
+    audit row says what the change was."""
+    if row is None:
+        session.add(Setting(key=key, value=value, updated_at=utcnow(), updated_by=actor))
+    else:
+        row.value = value
+        row.updated_at = utcnow()
+        row.updated_by = actor
+
+
 def put_setting(
     engine: Engine,
     key: str,
@@ -117,13 +131,7 @@ def put_setting(
         validator = _VALIDATORS.get(key)
         if validator is not None:
             new_value = validator(copy.deepcopy(new_value))
-        row = session.get(Setting, key)
-        if row is None:
-            session.add(Setting(key=key, value=new_value, updated_at=utcnow(), updated_by=actor))
-        else:
-            row.value = new_value
-            row.updated_at = utcnow()
-            row.updated_by = actor
+        write_setting_row(session, key, new_value, actor, session.get(Setting, key))
         audit.record(
             session,
             actor=actor,

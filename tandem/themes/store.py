@@ -84,15 +84,27 @@ def list_themes(engine: Engine, *, include_inactive: bool = False) -> list[Theme
         ]
 
 
+_AUDITED = ("name", "description", "examples", "origin", "active", "version")
+
+
 def _snapshot(theme: Theme) -> dict[str, object]:
-    return {
-        "name": theme.name,
-        "description": theme.description,
-        "examples": theme.examples,
-        "origin": theme.origin,
-        "active": theme.active,
-        "version": theme.version,
-    }
+    """What an audit row says of a theme."""
+    return {name: getattr(theme, name) for name in _AUDITED}
+
+
+def _record(
+    session: Session, actor: str, action: str, theme: Theme, before: dict[str, object] | None
+) -> None:
+    """The audit row of a change to ``theme``: ``before`` it, and as it is now."""
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity="theme",
+        entity_id=str(theme.theme_id),
+        before=before,
+        after=_snapshot(theme),
+    )
 
 
 def upsert_theme(
@@ -132,14 +144,7 @@ def upsert_theme(
             )
             session.add(theme)
             session.flush()
-            audit.record(
-                session,
-                actor=actor,
-                action="create_theme",
-                entity="theme",
-                entity_id=str(theme.theme_id),
-                after=_snapshot(theme),
-            )
+            _record(session, actor, "create_theme", theme, before=None)
             return theme.theme_id
         if expected_version is not None and theme.version != expected_version:
             raise StaleThemeError(
@@ -152,15 +157,7 @@ def upsert_theme(
         theme.active = True
         theme.version += 1
         theme.updated_at = utcnow()
-        audit.record(
-            session,
-            actor=actor,
-            action="update_theme",
-            entity="theme",
-            entity_id=str(theme.theme_id),
-            before=before,
-            after=_snapshot(theme),
-        )
+        _record(session, actor, "update_theme", theme, before)
         return theme.theme_id
 
 
@@ -178,15 +175,7 @@ def deactivate_theme(
         theme.active = False
         theme.version += 1
         theme.updated_at = utcnow()
-        audit.record(
-            session,
-            actor=actor,
-            action="deactivate_theme",
-            entity="theme",
-            entity_id=str(theme_id),
-            before=before,
-            after=_snapshot(theme),
-        )
+        _record(session, actor, "deactivate_theme", theme, before)
 
 
 def code_note(

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from components.ui.database import clear_caches
 from components.ui.formatting import plain
+from components.ui.pairing_links import pairing_link
 from tandem.access import OutOfScope, Scope, Viewer
 from tandem.matching import (
     Suggestion,
@@ -27,7 +28,6 @@ from tandem.matching import (
     suggestion_key,
 )
 
-DETAIL_PAGE = "pages/pairing.py"
 OUTCOME_KEY = "rb_outcome"
 ACTED_KEY = "rb_acted"
 
@@ -142,12 +142,7 @@ def outcome_message(fingerprint: tuple[Any, ...]) -> None:
     if kind == "success":
         st.success(plain(message), icon=":material/check_circle:")
         if pairing_id:
-            st.page_link(
-                DETAIL_PAGE,
-                label="Open the new proposed pairing",
-                icon=":material/handshake:",
-                query_params={"pairing": pairing_id},
-            )
+            pairing_link(pairing_id, "Open the new proposed pairing")
     elif kind == "error":
         st.error(plain(message), icon=":material/sync_problem:")
     else:

@@ -42,6 +42,13 @@ def _field(name: str, kind: str, **extra: Any) -> dict[str, Any]:
     return {"field": name, "type": kind, **extra}
 
 
+def _colours(name: str, colours: dict[str, str]) -> dict[str, Any]:
+    """Colour by the nominal field ``name``, each of its values in its colour, no legend
+    title."""
+    scale = {"domain": list(colours), "range": list(colours.values())}
+    return _field(name, "nominal", title=None, scale=scale)
+
+
 def component_spec() -> dict[str, Any]:
     """Grouped bars: each component's value for the current and the suggested mentor.
 
@@ -59,12 +66,7 @@ def component_spec() -> dict[str, Any]:
             ),
             "yOffset": _field("side", "nominal", sort=[CURRENT, SUGGESTED]),
             "x": _field("value", "quantitative", title="Component (0–1)", scale={"domain": [0, 1]}),
-            "color": _field(
-                "side",
-                "nominal",
-                title=None,
-                scale={"domain": list(SIDE_COLOURS), "range": list(SIDE_COLOURS.values())},
-            ),
+            "color": _colours("side", SIDE_COLOURS),
             "tooltip": [
                 _field("component", "nominal", title="Component"),
                 _field("side", "nominal", title="Mentor"),
@@ -95,12 +97,7 @@ def load_spec(long: pd.DataFrame) -> dict[str, Any]:
                 title="Mentees (active, paused, proposed)",
                 axis={"tickMinStep": 1, "format": "d"},
             ),
-            "color": _field(
-                "when",
-                "nominal",
-                title=None,
-                scale={"domain": list(LOAD_COLOURS), "range": list(LOAD_COLOURS.values())},
-            ),
+            "color": _colours("when", LOAD_COLOURS),
             "tooltip": [
                 _field("label", "nominal", title="Mentor"),
                 _field("when", "nominal", title="When"),

@@ -55,12 +55,17 @@ from tandem.matching import (
     summarise_loads,
 )
 
+# What identifies a configuration (``config_key``) and a state of the data
+# (``data_fingerprint``): the cache key of every plan read below.
+ConfigKey = tuple[tuple[str, float], ...]
+Fingerprint = tuple[Any, ...]
+
 # Cached by components.ui.cache: any write, from anywhere, is a new data version.
 # The data fingerprint they take also tells whether the stored plan is current.
 
 
 @cached_query
-def saved_config(engine: Engine, fingerprint: tuple[Any, ...]) -> MatchConfig:
+def saved_config(engine: Engine, fingerprint: Fingerprint) -> MatchConfig:
     return load_match_config(engine)
 
 
@@ -68,10 +73,7 @@ def saved_config(engine: Engine, fingerprint: tuple[Any, ...]) -> MatchConfig:
 # a copy of the plan cost a second on every rerun.
 @cached_query(shared=True)
 def live_plan(
-    engine: Engine,
-    key: tuple[tuple[str, float], ...],
-    fingerprint: tuple[Any, ...],
-    _config: MatchConfig,
+    engine: Engine, key: ConfigKey, fingerprint: Fingerprint, _config: MatchConfig
 ) -> RebalancePlan:
     # `key` identifies `_config` (which is not hashed): one entry per weights × data.
     return compute_rebalance(engine, config=_config)
@@ -79,20 +81,14 @@ def live_plan(
 
 @cached_query(shared=True)
 def live_rotation(
-    engine: Engine,
-    key: tuple[tuple[str, float], ...],
-    fingerprint: tuple[Any, ...],
-    _config: MatchConfig,
+    engine: Engine, key: ConfigKey, fingerprint: Fingerprint, _config: MatchConfig
 ) -> list[RotationSuggestion]:
     return compute_rotation(engine, config=_config)
 
 
 @cached_query(shared=True)
 def stored_outline(
-    engine: Engine,
-    key: tuple[tuple[str, float], ...],
-    fingerprint: tuple[Any, ...],
-    _config: MatchConfig,
+    engine: Engine, key: ConfigKey, fingerprint: Fingerprint, _config: MatchConfig
 ) -> StoredOutline | None:
     # The plan the refresh stored for `_config` (identified by `key`), if current;
     # its suggestions' details are read a page of cards at a time (`stored_cards`).
@@ -102,8 +98,8 @@ def stored_outline(
 @cached_query
 def stored_cards(
     engine: Engine,
-    key: tuple[tuple[str, float], ...],
-    fingerprint: tuple[Any, ...],
+    key: ConfigKey,
+    fingerprint: Fingerprint,
     pairing_ids: tuple[str, ...],
     _config: MatchConfig,
 ) -> list[Suggestion]:
@@ -111,12 +107,12 @@ def stored_cards(
 
 
 @cached_query
-def _names(engine: Engine, ids: tuple[str, ...], fingerprint: tuple[Any, ...]) -> dict[str, str]:
+def _names(engine: Engine, ids: tuple[str, ...], fingerprint: Fingerprint) -> dict[str, str]:
     return person_names(engine, ids)
 
 
 @cached_query
-def rebalance_settings(engine: Engine, fingerprint: tuple[Any, ...]) -> dict[str, Any]:
+def rebalance_settings(engine: Engine, fingerprint: Fingerprint) -> dict[str, Any]:
     return load_rebalance_settings(engine)
 
 
@@ -132,8 +128,8 @@ def _visible(engine: Engine, scope: Scope) -> pd.DataFrame | None:
 @cached_query(shared=True)
 def shaped_plan(
     engine: Engine,
-    key: tuple[tuple[str, float], ...],
-    fingerprint: tuple[Any, ...],
+    key: ConfigKey,
+    fingerprint: Fingerprint,
     cohorts: tuple[str, ...],
     _plan: RebalancePlan,
     _suggestions: pd.DataFrame | None,
@@ -182,8 +178,8 @@ def _load_summary(
 @cached_query(shared=True)
 def plan_view(
     engine: Engine,
-    key: tuple[tuple[str, float], ...],
-    fingerprint: tuple[Any, ...],
+    key: ConfigKey,
+    fingerprint: Fingerprint,
     cohorts: tuple[str, ...],
     _plan: RebalancePlan,
     _suggestions: pd.DataFrame | None,
@@ -210,7 +206,7 @@ def plan_view(
 
 @cached_query
 def mentor_capacities(
-    engine: Engine, ids: tuple[str, ...], fingerprint: tuple[Any, ...]
+    engine: Engine, ids: tuple[str, ...], fingerprint: Fingerprint
 ) -> dict[str, int]:
     return capacities(engine, ids)
 
@@ -236,6 +232,6 @@ def cohort_labels(engine: Engine, ids: tuple[str, ...]) -> dict[str, str]:
     return cohort_names(engine, ids)
 
 
-def names_for(engine: Engine, fingerprint: tuple[Any, ...], ids: set[str], mask: NameMask) -> Names:
+def names_for(engine: Engine, fingerprint: Fingerprint, ids: set[str], mask: NameMask) -> Names:
     found = _names(engine, tuple(sorted(i for i in ids if i)), fingerprint)
     return Names(found, mask)

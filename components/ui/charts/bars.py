@@ -19,6 +19,7 @@ from components.ui.charts.palette import (
     REFERENCE,
     LayeredChart,
 )
+from components.ui.charts.shaping import long_form
 
 BAR_STEP = 30  # px per bar: room for a 16 px label in presenter mode
 RATING_TICKS = [1, 2, 3, 4, 5]
@@ -330,15 +331,8 @@ def learning_flow_bars(frame: pd.DataFrame) -> LayeredChart:
     """Per pairing kind: what the mentor learned next to the mentee's latest rating,
     both on the 1–5 rating scale, each value at its bar's end."""
     shown = frame[~frame["suppressed"]]
-    long = shown.melt(
-        id_vars=["kind", "n"],
-        value_vars=["mentor_learning", "mentee_rating"],
-        var_name="direction",
-        value_name="score",
-    )
-    long["direction"] = long["direction"].map(
-        {"mentor_learning": "Mentor learned", "mentee_rating": "Mentee's latest rating"}
-    )
+    directions = {"mentor_learning": "Mentor learned", "mentee_rating": "Mentee's latest rating"}
+    long = long_form(shown, ["kind", "n"], directions, "direction", "score")
     long["kind"] = long["kind"].astype(str).str.title()
     long["label"] = [value_text(score, ".1f") for score in long["score"]]
     base = alt.Chart(long).encode(y=alt.Y("kind:N", title=None), yOffset="direction:N")

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from components.ui.charts.palette import ACCENT, CATEGORICAL, MILESTONE_COLOURS, MUTED, LayeredChart
+from components.ui.charts.shaping import long_form
 
 MONTH_AXIS = alt.Axis(format="%b %Y", labelAngle=0, tickCount="month")
 RATING_TICKS = [1, 2, 3, 4, 5]
@@ -80,9 +81,7 @@ def pairing_timeline(checkins: pd.DataFrame, milestones: pd.DataFrame) -> Layere
                 fill=_milestone_fill(),
                 tooltip=[
                     alt.Tooltip("title:N", title="Milestone"),
-                    alt.Tooltip("due_date:T", title="Due", format="%d %b %Y"),
-                    alt.Tooltip("completed_date:T", title="Completed", format="%d %b %Y"),
-                    alt.Tooltip("status_label:N", title="Status"),
+                    *_milestone_tooltip("due_date", "completed_date"),
                 ],
             )
         )
@@ -94,15 +93,8 @@ def pairing_timeline(checkins: pd.DataFrame, milestones: pd.DataFrame) -> Layere
 def burn_up_chart(frame: pd.DataFrame) -> alt.FacetChart:
     """Cumulative milestones due (the plan) against completed, one panel per cohort, the
     panels on one scale, each line's latest figure at its end."""
-    long = frame.melt(
-        id_vars=["cohort", "month"],
-        value_vars=["planned_total", "completed_total"],
-        var_name="series",
-        value_name="milestones",
-    )
-    long["series"] = long["series"].map(
-        {"planned_total": "Due (plan)", "completed_total": "Completed"}
-    )
+    series = {"planned_total": "Due (plan)", "completed_total": "Completed"}
+    long = long_form(frame, ["cohort", "month"], series, "series", "milestones")
     long["month"] = pd.to_datetime(long["month"] + "-01")
     last = long["month"] == long.groupby(["cohort", "series"])["month"].transform("max")
     long["end"] = [
@@ -139,6 +131,16 @@ def burn_up_chart(frame: pd.DataFrame) -> alt.FacetChart:
     )
 
 
+def _milestone_tooltip(due: str, done: str) -> list[alt.Tooltip]:
+    """A milestone's due and completed dates (the columns ``due`` and ``done``) and its
+    status, as tooltip rows."""
+    return [
+        alt.Tooltip(f"{due}:T", title="Due", format="%d %b %Y"),
+        alt.Tooltip(f"{done}:T", title="Completed", format="%d %b %Y"),
+        alt.Tooltip("status_label:N", title="Status"),
+    ]
+
+
 def milestone_gantt(frame: pd.DataFrame, *, show_titles: bool = True) -> LayeredChart:
     """Each pairing a row; its milestones at their due dates, coloured by status."""
     data = frame.assign(
@@ -165,9 +167,7 @@ def milestone_gantt(frame: pd.DataFrame, *, show_titles: bool = True) -> Layered
             tooltip=[
                 alt.Tooltip("pair:N", title="Pairing"),
                 *([alt.Tooltip("title:N", title="Milestone")] if show_titles else []),
-                alt.Tooltip("due:T", title="Due", format="%d %b %Y"),
-                alt.Tooltip("done:T", title="Completed", format="%d %b %Y"),
-                alt.Tooltip("status_label:N", title="Status"),
+                *_milestone_tooltip("due", "done"),
             ],
         )
     )

@@ -22,8 +22,13 @@ from tandem.program.derived_tables import (
     StoredRebalancePlan,
     StoredRebalanceSuggestion,
 )
-from tandem.program.models import Setting, utcnow
-from tandem.program.settings import SettingsError, get_setting, register_validator
+from tandem.program.models import Setting
+from tandem.program.settings import (
+    SettingsError,
+    get_setting,
+    register_validator,
+    write_setting_row,
+)
 
 REBALANCE_KEY = "rebalance"
 DEFAULT_REBALANCE: dict[str, Any] = {"pins": [], "excludes": [], "declined": []}
@@ -87,12 +92,7 @@ def update_rebalance_settings(
         else {**DEFAULT_REBALANCE, **row.value}
     )
     after = _validate_rebalance(change({k: list(v) for k, v in before.items()}))
-    if row is None:
-        session.add(Setting(key=REBALANCE_KEY, value=after, updated_at=utcnow(), updated_by=actor))
-    else:
-        row.value = after
-        row.updated_at = utcnow()
-        row.updated_by = actor
+    write_setting_row(session, REBALANCE_KEY, after, actor, row)
     audit.record(
         session,
         actor=actor,

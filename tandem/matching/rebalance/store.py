@@ -235,6 +235,15 @@ def _current_in(
     return found
 
 
+def _current_plan(
+    connection: Connection, config: MatchConfig, fingerprint: tuple[Any, ...]
+) -> dict[str, Any] | None:
+    """The stored plan of ``config`` and when it was computed, if current."""
+    return _current_in(
+        connection, config, fingerprint, StoredRebalancePlan.plan, StoredRebalancePlan.computed_at
+    )
+
+
 def stored_plan_time(
     engine: Engine, config: MatchConfig, fingerprint: tuple[Any, ...] | None = None
 ) -> dt.datetime | None:
@@ -257,13 +266,7 @@ def load_stored_plan(
     fingerprint = data_fingerprint(engine) if fingerprint is None else fingerprint
     key = config_hash(config)
     with engine.connect() as connection:
-        found = _current_in(
-            connection,
-            config,
-            fingerprint,
-            StoredRebalancePlan.plan,
-            StoredRebalancePlan.computed_at,
-        )
+        found = _current_plan(connection, config, fingerprint)
         if found is None:
             return None
         items = (
@@ -307,13 +310,7 @@ def load_stored_outline(
     key = config_hash(config)
     columns = [getattr(StoredRebalanceSuggestion, name) for name in SUGGESTION_COLUMNS]
     with engine.connect() as connection:
-        found = _current_in(
-            connection,
-            config,
-            fingerprint,
-            StoredRebalancePlan.plan,
-            StoredRebalancePlan.computed_at,
-        )
+        found = _current_plan(connection, config, fingerprint)
         if found is None:
             return None
         rows = connection.execute(

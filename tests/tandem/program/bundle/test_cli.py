@@ -15,7 +15,9 @@ from .conftest import SAMPLE, unchanged
 
 def _run(engine: Engine, *argv: str) -> int:
     parser = argparse.ArgumentParser(prog="tandem")
-    bundle_io.register(parser.add_subparsers(dest="command", required=True))
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for command in (bundle_io.IMPORT, bundle_io.EXPORT):
+        command.add_to(subparsers)
     args = parser.parse_args(argv)
     args.database_url = engine.url.render_as_string(hide_password=False)
     return int(args.func(args))
