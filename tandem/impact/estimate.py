@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -256,6 +257,39 @@ def _att(
     return float(rate_p), rate_c, float(rate_p - rate_c)
 
 
+#: Replicates drawn at once: their weights are a (replicates × people) matrix, so
+#: the batch keeps that matrix near a few million cells whatever the program's size.
+BATCH_CELLS = 4_000_000
+#: Up to this many participants and colleagues together, replicates are computed in
+#: batches (several times faster on a cohort's or a breakdown row's few hundred
+#: people, where one replicate's own cost is mostly Python's); above it, one by one
+#: (the batch's counting of a (replicates × people) matrix then costs more than the
+#: loop: 1,000 replicates took 0.015 s against 0.08 s at 210 units, 0.05 s against
+#: 0.11 s at 1,200, 0.26 s against 0.20 s at 6,000).
+BATCH_UNITS = 4_000
+
+
+def _counts(rng: np.random.Generator, replicates: int, n: int) -> np.ndarray:
+    """How many times each of ``n`` units is drawn in each replicate (resampled with
+    replacement, ``n`` draws per replicate): a (replicates × n) matrix."""
+    rows = np.repeat(np.arange(replicates), n)
+    draws = rng.integers(0, n, replicates * n)
+    return np.bincount(rows * n + draws, minlength=replicates * n).reshape(replicates, n)
+
+
+def _per_stratum(
+    unit: np.ndarray, strata: np.ndarray, y: np.ndarray, units: int, size: int
+) -> tuple[Any, Any]:
+    """Sparse (units × strata) matrices of row counts and of outcomes: a replicate's
+    unit weights times them give its weighted count and outcome sum per stratum."""
+    from scipy.sparse import csr_matrix
+
+    shape = (units, size)
+    ones = csr_matrix((np.ones(len(strata)), (unit, strata)), shape=shape)
+    outcomes = csr_matrix((y, (unit, strata)), shape=shape)
+    return ones, outcomes
+
+
 def _bootstrap(
     strata_p: np.ndarray,
     y_p: np.ndarray,
@@ -265,18 +299,84 @@ def _bootstrap(
     size: int,
     resamples: int = N_BOOT,
 ) -> tuple[float, float] | None:
+    """The 95 % percentile interval of the adjusted difference: participants resampled
+    as rows, colleagues as people (one colleague stands at several cohort starts, and
+    all of them go in or out together)."""
     rng = np.random.default_rng(SEED)
+    n_p = len(y_p)
     people = int(person_c.max()) + 1 if len(person_c) else 0
+    if n_p + people > BATCH_UNITS:
+        values = _replicates_one_by_one(
+            rng, strata_p, y_p, strata_c, y_c, person_c, size, people, resamples
+        )
+    else:
+        values = _replicates_in_batches(
+            rng, strata_p, y_p, strata_c, y_c, person_c, size, people, resamples
+        )
+    if not len(values) or np.isnan(values).mean() > 0.5:
+        return None
+    low, high = np.nanpercentile(values, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def _replicates_one_by_one(
+    rng: np.random.Generator,
+    strata_p: np.ndarray,
+    y_p: np.ndarray,
+    strata_c: np.ndarray,
+    y_c: np.ndarray,
+    person_c: np.ndarray,
+    size: int,
+    people: int,
+    resamples: int,
+) -> np.ndarray:
+    """Each replicate's adjusted difference (NaN where nothing is matched), one at a time."""
+    n_p = len(y_p)
     draws = np.empty(resamples)
     for b in range(resamples):
-        w_p = np.bincount(rng.integers(0, len(y_p), len(y_p)), minlength=len(y_p))
+        w_p = np.bincount(rng.integers(0, n_p, n_p), minlength=n_p)
         w_c = np.bincount(rng.integers(0, people, people), minlength=people)[person_c]
         result = _att(strata_p, y_p, w_p.astype(float), strata_c, y_c, w_c.astype(float), size)
         draws[b] = np.nan if result is None else result[2]
-    if np.isnan(draws).mean() > 0.5:
-        return None
-    low, high = np.nanpercentile(draws, [2.5, 97.5])
-    return float(low), float(high)
+    return draws
+
+
+def _replicates_in_batches(
+    rng: np.random.Generator,
+    strata_p: np.ndarray,
+    y_p: np.ndarray,
+    strata_c: np.ndarray,
+    y_c: np.ndarray,
+    person_c: np.ndarray,
+    size: int,
+    people: int,
+    resamples: int,
+) -> np.ndarray:
+    """The same replicates as ``_replicates_one_by_one`` (other random draws), a batch
+    at a time with matrix products: the same estimator as ``_att``."""
+    n_p = len(y_p)
+    ones_p, y_sum_p = _per_stratum(np.arange(n_p), strata_p, y_p, n_p, size)
+    ones_c, y_sum_c = _per_stratum(person_c, strata_c, y_c, people, size)
+    batch = max(1, BATCH_CELLS // max(n_p, people, 1))
+    draws: list[np.ndarray] = []
+    for start in range(0, resamples, batch):
+        replicates = min(batch, resamples - start)
+        w_p = _counts(rng, replicates, n_p).astype(float)
+        w_c = _counts(rng, replicates, people).astype(float)
+        # (replicates × strata): weighted counts and outcome sums per stratum.
+        count_p = np.asarray((ones_p.T @ w_p.T).T)
+        sum_p = np.asarray((y_sum_p.T @ w_p.T).T)
+        count_c = np.asarray((ones_c.T @ w_c.T).T)
+        sum_c = np.asarray((y_sum_c.T @ w_c.T).T)
+        both = (count_p > 0) & (count_c > 0)
+        total = np.where(both, count_p, 0.0).sum(axis=1)
+        rate_c = np.divide(sum_c, count_c, out=np.zeros_like(sum_c), where=both)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            difference = (
+                np.where(both, sum_p, 0.0).sum(axis=1) - (count_p * rate_c).sum(axis=1)
+            ) / total
+        draws.append(np.where(total > 0, difference, np.nan))
+    return np.concatenate(draws) if draws else np.empty(0)
 
 
 def _people(word: str, n: int) -> str:
