@@ -66,7 +66,7 @@ excludes zero — never from the naive difference.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -290,6 +290,25 @@ def _per_stratum(
     return ones, outcomes
 
 
+@dataclass(frozen=True)
+class _Sample:
+    """What a bootstrap resamples: participants' strata and outcomes, the useful
+    colleagues' strata, outcomes and person numbers, how many strata and people."""
+
+    strata_p: np.ndarray
+    y_p: np.ndarray
+    strata_c: np.ndarray
+    y_c: np.ndarray
+    person_c: np.ndarray
+    size: int
+    people: int
+
+
+def _unpack(sample: _Sample) -> tuple[Any, ...]:
+    """The sample's fields in order (``dataclasses.astuple`` would copy the arrays)."""
+    return tuple(getattr(sample, f.name) for f in fields(sample))
+
+
 def _bootstrap(
     strata_p: np.ndarray,
     y_p: np.ndarray,
@@ -305,32 +324,18 @@ def _bootstrap(
     rng = np.random.default_rng(SEED)
     n_p = len(y_p)
     people = int(person_c.max()) + 1 if len(person_c) else 0
-    if n_p + people > BATCH_UNITS:
-        values = _replicates_one_by_one(
-            rng, strata_p, y_p, strata_c, y_c, person_c, size, people, resamples
-        )
-    else:
-        values = _replicates_in_batches(
-            rng, strata_p, y_p, strata_c, y_c, person_c, size, people, resamples
-        )
+    sample = _Sample(strata_p, y_p, strata_c, y_c, person_c, size, people)
+    replicates = _replicates_one_by_one if n_p + people > BATCH_UNITS else _replicates_in_batches
+    values = replicates(rng, sample, resamples)
     if not len(values) or np.isnan(values).mean() > 0.5:
         return None
     low, high = np.nanpercentile(values, [2.5, 97.5])
     return float(low), float(high)
 
 
-def _replicates_one_by_one(
-    rng: np.random.Generator,
-    strata_p: np.ndarray,
-    y_p: np.ndarray,
-    strata_c: np.ndarray,
-    y_c: np.ndarray,
-    person_c: np.ndarray,
-    size: int,
-    people: int,
-    resamples: int,
-) -> np.ndarray:
+def _replicates_one_by_one(rng: np.random.Generator, sample: _Sample, resamples: int) -> np.ndarray:
     """Each replicate's adjusted difference (NaN where nothing is matched), one at a time."""
+    strata_p, y_p, strata_c, y_c, person_c, size, people = _unpack(sample)
     n_p = len(y_p)
     draws = np.empty(resamples)
     for b in range(resamples):
@@ -341,19 +346,10 @@ def _replicates_one_by_one(
     return draws
 
 
-def _replicates_in_batches(
-    rng: np.random.Generator,
-    strata_p: np.ndarray,
-    y_p: np.ndarray,
-    strata_c: np.ndarray,
-    y_c: np.ndarray,
-    person_c: np.ndarray,
-    size: int,
-    people: int,
-    resamples: int,
-) -> np.ndarray:
+def _replicates_in_batches(rng: np.random.Generator, sample: _Sample, resamples: int) -> np.ndarray:
     """The same replicates as ``_replicates_one_by_one`` (other random draws), a batch
     at a time with matrix products: the same estimator as ``_att``."""
+    strata_p, y_p, strata_c, y_c, person_c, size, people = _unpack(sample)
     n_p = len(y_p)
     ones_p, y_sum_p = _per_stratum(np.arange(n_p), strata_p, y_p, n_p, size)
     ones_c, y_sum_c = _per_stratum(person_c, strata_c, y_c, people, size)
