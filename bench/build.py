@@ -29,6 +29,8 @@ from tandem.program import migrate
 
 OUT = Path(__file__).resolve().parent / "out"
 SEED = 7
+#: The enterprise size the targets are set at (pages, import, perceived speed).
+BIG = 50_000
 #: Largest program whose cached database gets the real theme refresh (and whose
 #: benchmark times it).  Since session 2 the refresh is linear in the program
 #: (capped coded examples, scoring in blocks): 50,000 pairings take a few

@@ -85,7 +85,7 @@ if TYPE_CHECKING:
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OUT_JSON = build.OUT / "perceived.json"
 SMOKE_JSON = build.OUT / "perceived-smoke.json"
-BIG = 50_000
+BIG = build.BIG
 CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

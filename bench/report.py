@@ -17,7 +17,7 @@ RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
 #: Hand-written analysis appended to RESULTS.md (what the numbers mean, what to fix).
 FINDINGS_MD = Path(__file__).resolve().parent / "findings.md"
 QUICK_MD = build.OUT / "RESULTS-quick.md"
-BIG = 50_000
+BIG = build.BIG
 
 # Targets from issue #9 (2-core machine, 50,000 pairings, SQLite).
 TARGET_WARM = 0.5
