@@ -66,8 +66,8 @@ excludes zero — never from the naive difference.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -290,8 +290,7 @@ def _per_stratum(
     return ones, outcomes
 
 
-@dataclass(frozen=True)
-class _Sample:
+class _Sample(NamedTuple):
     """What a bootstrap resamples: participants' strata and outcomes, the useful
     colleagues' strata, outcomes and person numbers, how many strata and people."""
 
@@ -302,11 +301,6 @@ class _Sample:
     person_c: np.ndarray
     size: int
     people: int
-
-
-def _unpack(sample: _Sample) -> tuple[Any, ...]:
-    """The sample's fields in order (``dataclasses.astuple`` would copy the arrays)."""
-    return tuple(getattr(sample, f.name) for f in fields(sample))
 
 
 def _bootstrap(
@@ -335,7 +329,7 @@ def _bootstrap(
 
 def _replicates_one_by_one(rng: np.random.Generator, sample: _Sample, resamples: int) -> np.ndarray:
     """Each replicate's adjusted difference (NaN where nothing is matched), one at a time."""
-    strata_p, y_p, strata_c, y_c, person_c, size, people = _unpack(sample)
+    strata_p, y_p, strata_c, y_c, person_c, size, people = sample
     n_p = len(y_p)
     draws = np.empty(resamples)
     for b in range(resamples):
@@ -349,7 +343,7 @@ def _replicates_one_by_one(rng: np.random.Generator, sample: _Sample, resamples:
 def _replicates_in_batches(rng: np.random.Generator, sample: _Sample, resamples: int) -> np.ndarray:
     """The same replicates as ``_replicates_one_by_one`` (other random draws), a batch
     at a time with matrix products: the same estimator as ``_att``."""
-    strata_p, y_p, strata_c, y_c, person_c, size, people = _unpack(sample)
+    strata_p, y_p, strata_c, y_c, person_c, size, people = sample
     n_p = len(y_p)
     ones_p, y_sum_p = _per_stratum(np.arange(n_p), strata_p, y_p, n_p, size)
     ones_c, y_sum_c = _per_stratum(person_c, strata_c, y_c, people, size)
