@@ -34,10 +34,9 @@ PAYLOADS = (
     ":smile:",
 )
 ALL_PAYLOADS = " ".join(PAYLOADS)
-# Text that must stay short: a person's name (the spec allows 200 characters)
-# and a hand-coded theme (it becomes a theme name, at most 200 characters in
-# the database): two payloads each, in turn.
-_SHORT = {("people", "name"), ("feedback", "coded_theme")}
+# Text that must stay short: a person's name (the spec allows 200 characters):
+# two payloads, in turn.
+_SHORT = {("people", "name")}
 _NAME_PAYLOADS = 2
 
 

@@ -16,9 +16,21 @@ themes are.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from tandem.program.models import ID, Base, utcnow
 
@@ -31,7 +43,13 @@ class Theme(Base):
     __tablename__ = "themes"
 
     theme_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Any length the bundle allows a hand-coded theme (10,000 characters); unique
+    # through ``name_key``, because a unique b-tree index on PostgreSQL cannot hold
+    # keys that long.
+    name: Mapped[str] = mapped_column(Text)
+    # Set from the name by the validator below; a Core insert must give it too
+    # (``theme_name_key``).
+    name_key: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text, default="")
     # Example phrases, one per line: what the theme sounds like in real notes.
     examples: Mapped[str] = mapped_column(Text, default="")
@@ -41,6 +59,19 @@ class Theme(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __table_args__ = (UniqueConstraint("name_key", name="uq_themes_name_key"),)
+
+    @validates("name")
+    def _keep_name_key(self, _field: str, name: str) -> str:
+        self.name_key = theme_name_key(name)
+        return name
+
+
+def theme_name_key(name: str) -> str:
+    """What makes a theme's name unique: its SHA-256 (exact text, case kept, as the
+    unique name was before names could be 10,000 characters long)."""
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()
 
 
 class FeedbackAnalysis(Base):

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from tandem.program import audit
 from tandem.program.db import transaction
 from tandem.program.models import Feedback, utcnow
-from tandem.program.theme_tables import Theme, ThemeCandidate
+from tandem.program.theme_tables import Theme, ThemeCandidate, theme_name_key
 
 MAX_NOTES = 5_000  # discovery looks at this many unassigned notes at most
 MIN_SIZE = 3
@@ -153,7 +153,10 @@ def promote_candidate(
         cand = session.get(ThemeCandidate, candidate_id)
         if cand is None or cand.status != "open":
             raise LookupError(f"no open candidate {candidate_id}")
-        if session.scalars(select(Theme).where(Theme.name == clean)).first() is not None:
+        if (
+            session.scalars(select(Theme).where(Theme.name_key == theme_name_key(clean))).first()
+            is not None
+        ):
             raise ValueError(f"a theme named {clean!r} already exists")
         ids = [i for i in cand.example_ids.split(";") if i]
         # Never copy a private note into the codebook (candidates made before

@@ -18,7 +18,7 @@ from tandem.access.scope import OutOfScope, Scope
 from tandem.program import audit
 from tandem.program.db import transaction
 from tandem.program.models import Feedback, utcnow
-from tandem.program.theme_tables import FeedbackAnalysis, Theme
+from tandem.program.theme_tables import FeedbackAnalysis, Theme, theme_name_key
 from tandem.themes.engine import CodebookTheme
 
 ORIGINS = ("default", "lead", "discovered", "coded")
@@ -128,7 +128,9 @@ def upsert_theme(
         raise ValueError("a theme needs a name")
     example_text = "\n".join(e.strip() for e in examples if e.strip())
     with transaction(engine) as session:
-        theme = session.scalars(select(Theme).where(Theme.name == clean_name)).first()
+        theme = session.scalars(
+            select(Theme).where(Theme.name_key == theme_name_key(clean_name))
+        ).first()
         if theme is None:
             if expected_version not in (None, 0):
                 raise StaleThemeError(f"theme {clean_name!r} no longer exists")

@@ -21,7 +21,7 @@ MAX_ID_LENGTH = 64
 #: Every text cell (lists included) unless its column says less.
 MAX_TEXT_LENGTH = 10_000
 MAX_FEEDBACK_TEXT = MAX_TEXT_LENGTH
-#: Names: a person's, and a hand-coded theme (a theme's name is at most 200 in the codebook).
+#: A person's name (the spec's limit; a hand-coded theme may be as long as any text).
 MAX_NAME_LENGTH = 200
 
 
@@ -210,7 +210,7 @@ FEEDBACK = FileSpec(
         _enum("author_role", models.AUTHOR_ROLES, required=True),
         _enum("visibility", models.VISIBILITIES, default=models.DEFAULT_VISIBILITY),
         Column("text", "text", required=True, max_length=MAX_FEEDBACK_TEXT),
-        Column("coded_theme", "text", max_length=MAX_NAME_LENGTH),
+        Column("coded_theme", "text"),
     ),
     derived=("theme", "sentiment"),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -38,3 +39,35 @@ def test_downgrade_to_base_removes_everything(db_url: str) -> None:
 
     command.downgrade(migrate.alembic_config(engine), "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_0011_keys_the_themes_a_database_already_has(db_url: str) -> None:
+    """Themes written before 0011 get their name's key, and stay unique by it."""
+    import sqlalchemy as sa
+
+    from tandem.program.theme_tables import theme_name_key
+
+    engine = get_engine(db_url)
+    migrate.upgrade(engine, "0010")
+    with engine.begin() as connection:
+        for name in ("Delegation", "delegation"):  # unique was exact text: both allowed
+            connection.execute(
+                sa.text(
+                    "INSERT INTO themes (name, description, examples, keywords, origin, active,"
+                    " updated_at, version) VALUES (:name, '', '', '', 'lead', :active, :now, 1)"
+                ),
+                {"name": name, "active": True, "now": "2026-01-01 00:00:00"},
+            )
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        keys = dict(connection.execute(sa.text("SELECT name, name_key FROM themes")).all())
+    assert keys == {name: theme_name_key(name) for name in ("Delegation", "delegation")}
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO themes (name, name_key, description, examples, keywords, origin,"
+                " active, updated_at, version) VALUES ('Delegation', :key, '', '', '', 'lead',"
+                " :active, :now, 1)"
+            ),
+            {"key": theme_name_key("Delegation"), "active": True, "now": "2026-01-01"},
+        )

@@ -21,7 +21,7 @@ from tandem.access.filters import Filters
 from tandem.program.bulk import upsert
 from tandem.program.db import transaction
 from tandem.program.models import Cohort, Feedback, Pairing, Person
-from tandem.program.theme_tables import FeedbackAnalysis, Theme
+from tandem.program.theme_tables import FeedbackAnalysis, Theme, theme_name_key
 from tandem.themes import queries as q
 from tandem.themes.facts import note_facts, rewrite_theme_facts
 from tandem.themes.sentiment import NEUTRAL_BAND
@@ -107,6 +107,7 @@ def build(engine: Engine, seed: int = 7) -> dict[str, list[dict[str, Any]]]:
         {
             "theme_id": tid,
             "name": name,
+            "name_key": theme_name_key(name),
             "description": "",
             "examples": "",
             "keywords": "",
@@ -363,6 +364,7 @@ def test_codebook_and_candidates_withhold_note_text_from_everyone(engine) -> Non
             Theme.__table__.insert().values(
                 theme_id=99,
                 name="Promoted",
+                name_key=theme_name_key("Promoted"),
                 description="From discovery",
                 examples="Person4 told me in private",
                 keywords="person4;private",
