@@ -1,8 +1,9 @@
 """Impact reports stored by the refresh, so the page does not compute them on view.
 
-At 50,000 pairings and about 90,000 people a report with its breakdown takes
+At 50,000 pairings and about 90,000 people a report with its breakdown took
 about 30 seconds (half of it reading every colleague at every cohort start,
-half the matching and its bootstrap), far above the page's 3-second target,
+half the matching and its bootstrap, a formula since session 8), far above the
+page's 3-second target,
 so following the house rule for costly analytics :func:`refresh_impact`
 computes the views a page opens and stores them in ``impact_reports``: the
 whole program (for viewers without a cohort scope), each cohort, and each
