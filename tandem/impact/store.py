@@ -25,6 +25,8 @@ slow the page down but is never shown.
   (``tandem.matching.data_fingerprint``: pairings, people, the
   latest audit row and settings change), which catches a write path that
   does not clear it;
+* it was computed by today's method (``METHOD``; an upgrade that changes how the
+  estimate or its interval is made leaves earlier reports to the next refresh);
 * the whole-program report goes only to a viewer without a cohort scope; a
   cohort's report to any viewer whose scope allows that cohort (its
   participants are the same for all of them); a lead scope's report only to a
@@ -49,7 +51,7 @@ from tandem.access.privacy import privacy_threshold
 from tandem.access.roles import list_users
 from tandem.access.scope import EVERYTHING, Scope
 from tandem.impact.breakdown import BreakdownRow
-from tandem.impact.estimate import DEFAULT_MONTHS, Estimate
+from tandem.impact.estimate import DEFAULT_MONTHS, METHOD, Estimate
 from tandem.impact.query import CareerData, cohorts_in_scope, data_through
 from tandem.impact.report import (
     CURVE_COLUMNS,
@@ -106,6 +108,9 @@ def to_payload(report: ImpactReport) -> dict[str, Any]:
         "curves": report.curves[CURVE_COLUMNS].to_dict("records"),
         "breakdown": [asdict(row) for row in report.breakdown],
         "dimensions": list(report.dimensions),
+        # How the estimates were made: a report stored by an earlier method (the
+        # bootstrap before session 8) is stale, not shown under today's words.
+        "method": METHOD,
     }
 
 
@@ -229,6 +234,7 @@ def stored_impact_report(
         threshold != privacy_threshold(engine)
         or stored_as_of != _as_of(engine, today)
         or list(fingerprint) != list(data_fingerprint(engine))
+        or payload.get("method") != METHOD
     ):
         return None
     return from_payload(payload, months=months, as_of=stored_as_of, threshold=int(threshold))
