@@ -21,7 +21,6 @@ from components.ui.formatting import plain
 from components.ui.tables import Column, show_table
 from tandem.access import Scope
 from tandem.impact import (
-    BREAKDOWN_RESAMPLES,
     CANNOT_CONTROL_FOR,
     COMPARISON_LABEL,
     CONTROLS_FOR,
@@ -137,7 +136,7 @@ def _table(estimates: list[Estimate], label: str) -> None:
         "interval": Column(
             "95 % interval",
             kind="text",
-            help="Where the adjusted difference plausibly lies (bootstrap).",
+            help="Where the adjusted difference plausibly lies (95 % of the time).",
         ),
         "unmatched": Column(
             "Unmatched",
@@ -307,8 +306,7 @@ def breakdown_section(report: ImpactReport) -> None:
             "(a participant counts in the cohort and pairing kind of their first pairing, "
             "and in the level band they held at its start). Each row's participants are "
             "matched against the same comparable colleagues; the dot is the adjusted "
-            "difference, the bar its 95 % interval "
-            f"({BREAKDOWN_RESAMPLES} bootstrap resamples), and a bar that crosses the zero "
+            "difference, the bar its 95 % interval, and a bar that crosses the zero "
             "line is no detectable difference. With many rows, about one in twenty can miss "
             "zero by chance: look for a difference that holds across outcomes and periods." + hidden
         )

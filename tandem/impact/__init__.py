@@ -11,7 +11,6 @@ current, computing live otherwise (``tandem.impact.store``).
 """
 
 from tandem.impact.breakdown import (
-    BREAKDOWN_RESAMPLES,
     DIMENSIONS,
     BreakdownRow,
     breakdown,
@@ -21,9 +20,7 @@ from tandem.impact.estimate import (
     DEFAULT_MONTHS,
     GROUPS,
     INTERVAL_METHOD,
-    N_BOOT,
     OUTCOMES,
-    SEED,
     Estimate,
     estimate,
     interval_text,
@@ -46,7 +43,6 @@ from tandem.impact.store import read_impact_report, refresh_impact
 from tandem.impact.survival import COMPARISON_LABEL, kaplan_meier, survival_curves
 
 __all__ = [
-    "BREAKDOWN_RESAMPLES",
     "CANNOT_CONTROL_FOR",
     "COMPARISON_LABEL",
     "CONTROLS_FOR",
@@ -57,9 +53,7 @@ __all__ = [
     "MAX_MONTHS",
     "MIN_MONTHS",
     "NO_EVENTS",
-    "N_BOOT",
     "OUTCOMES",
-    "SEED",
     "WINDOWS",
     "BreakdownRow",
     "Estimate",

@@ -18,13 +18,9 @@ people group with fewer participants than the threshold is not named either:
 such groups are pooled into one suppressed row, as on the Equity page.
 
 **Cost.**  Strata are numbered once for every subgroup and the comparison
-rows are grouped by index date once, so a subgroup costs its own rows plus
-its bootstrap.  The bootstrap of a breakdown row uses ``BREAKDOWN_RESAMPLES``
-resamples (the headline uses ``N_BOOT``): a 95 % percentile interval from 200
-resamples moves its ends by a fraction of a point between seeds on the demo,
-which a breakdown row — read for its direction and whether it crosses zero —
-can afford, and it makes the breakdown cost about a fifth of the headline's
-bootstrap per row.
+rows are grouped by index date once, so a subgroup costs its own rows; its
+interval is the headline's formula (``tandem.impact.estimate.variance``), with
+no resampling.
 """
 
 from __future__ import annotations
@@ -50,7 +46,6 @@ from tandem.impact.estimate import (
 )
 from tandem.program.models import PAIRING_KINDS
 
-BREAKDOWN_RESAMPLES = 200
 DIMENSIONS = {
     "cohort": "Cohort",
     "kind": "Pairing kind",
@@ -112,7 +107,6 @@ class BreakdownRow:
             "ci_high": high,
             "verdict": self.verdict,
             "suppressed": self.suppressed,
-            "resamples": BREAKDOWN_RESAMPLES,
         }
 
 
@@ -219,8 +213,6 @@ def breakdown(
     threshold: int,
     cohort_names: Mapping[str, str],
     dimensions: tuple[str, ...] | None = None,
-    resamples: int = BREAKDOWN_RESAMPLES,
-    bootstrap: bool = True,
 ) -> tuple[BreakdownRow, ...]:
     """Every row of the breakdown: per dimension, group (mentees, mentors), outcome, subgroup.
 
@@ -259,8 +251,6 @@ def breakdown(
                         outcome=outcome,
                         months=months,
                         threshold=threshold,
-                        bootstrap=bootstrap,
-                        resamples=resamples,
                     )
                     rows.append(row_of(dimension, label, result))
     return tuple(rows)

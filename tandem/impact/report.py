@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from tandem.access.privacy import privacy_threshold
 from tandem.access.scope import OutOfScope, Scope
-from tandem.impact.breakdown import BREAKDOWN_RESAMPLES, BreakdownRow, breakdown, dimensions_for
+from tandem.impact.breakdown import BreakdownRow, breakdown, dimensions_for
 from tandem.impact.estimate import COMPARISON, DEFAULT_MONTHS, GROUPS, OUTCOMES, Estimate, estimate
 from tandem.impact.query import CareerData, cohorts_in_scope, data_through
 from tandem.impact.survival import survival_curves
@@ -104,7 +104,7 @@ def _cohort_name(names: pd.DataFrame, cohort_id: str | None) -> str | None:
 
 
 def _headline(
-    units: pd.DataFrame, *, months: int, as_of: dt.date, threshold: int, bootstrap: bool
+    units: pd.DataFrame, *, months: int, as_of: dt.date, threshold: int
 ) -> tuple[tuple[Estimate, ...], pd.DataFrame]:
     """Both outcomes for mentees and mentors, and each group's retention curves."""
     estimates: list[Estimate] = []
@@ -120,7 +120,6 @@ def _headline(
                     months=months,
                     as_of=as_of,
                     threshold=threshold,
-                    bootstrap=bootstrap,
                 )
             )
         # Censoring lets the curves use people the retention rate must leave out.
@@ -131,9 +130,7 @@ def _headline(
     return tuple(estimates), frame
 
 
-def _breakdown(
-    units: pd.DataFrame, report: ImpactReport, names: pd.DataFrame, bootstrap: bool
-) -> ImpactReport:
+def _breakdown(units: pd.DataFrame, report: ImpactReport, names: pd.DataFrame) -> ImpactReport:
     """``report`` with its breakdown by cohort, pairing kind, level band and group."""
     dimensions = dimensions_for(units, one_cohort=report.cohort_id is not None)
     ordered = names.sort_values(["start_date", "name"])
@@ -144,8 +141,6 @@ def _breakdown(
         threshold=report.threshold,
         cohort_names=dict(zip(ordered["cohort_id"], ordered["name"], strict=True)),
         dimensions=dimensions,
-        resamples=BREAKDOWN_RESAMPLES,
-        bootstrap=bootstrap,
     )
     return replace(report, breakdown=rows, dimensions=dimensions)
 
@@ -157,7 +152,6 @@ def impact_report(
     cohort_id: str | None = None,
     months: int = DEFAULT_MONTHS,
     as_of: dt.date | None = None,
-    bootstrap: bool = True,
     with_breakdown: bool = False,
     data: CareerData | None = None,
 ) -> ImpactReport:
@@ -166,8 +160,7 @@ def impact_report(
     The data are taken to stop at the last career event recorded, or at
     ``as_of`` (default: today) when that is earlier: an outcome window that
     ends after the data stop is not yet observable.  ``with_breakdown`` adds
-    the breakdown by cohort, pairing kind, level band and group
-    (``BREAKDOWN_RESAMPLES`` resamples per row).  ``data``: careers already
+    the breakdown by cohort, pairing kind, level band and group.  ``data``: careers already
     read for that data date (the refresh reads them once for every report).
     """
     months = clamp_months(months)
@@ -183,8 +176,6 @@ def impact_report(
         if data is None or data.as_of != as_of:
             data = CareerData(connection, as_of)
     units = data.units(scope, cohort_id, months)
-    estimates, curves = _headline(
-        units, months=months, as_of=as_of, threshold=threshold, bootstrap=bootstrap
-    )
+    estimates, curves = _headline(units, months=months, as_of=as_of, threshold=threshold)
     report = replace(report, estimates=estimates, curves=curves)
-    return _breakdown(units, report, names, bootstrap) if with_breakdown else report
+    return _breakdown(units, report, names) if with_breakdown else report

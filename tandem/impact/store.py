@@ -1,8 +1,9 @@
 """Impact reports stored by the refresh, so the page does not compute them on view.
 
-At 50,000 pairings and about 90,000 people a report with its breakdown takes
+At 50,000 pairings and about 90,000 people a report with its breakdown took
 about 30 seconds (half of it reading every colleague at every cohort start,
-half the matching and its bootstrap), far above the page's 3-second target,
+half the matching and its bootstrap, a formula since session 8), far above the
+page's 3-second target,
 so following the house rule for costly analytics :func:`refresh_impact`
 computes the views a page opens and stores them in ``impact_reports``: the
 whole program (for viewers without a cohort scope), each cohort, and each
@@ -24,6 +25,8 @@ slow the page down but is never shown.
   (``tandem.matching.data_fingerprint``: pairings, people, the
   latest audit row and settings change), which catches a write path that
   does not clear it;
+* it was computed by today's method (``METHOD``; an upgrade that changes how the
+  estimate or its interval is made leaves earlier reports to the next refresh);
 * the whole-program report goes only to a viewer without a cohort scope; a
   cohort's report to any viewer whose scope allows that cohort (its
   participants are the same for all of them); a lead scope's report only to a
@@ -48,7 +51,7 @@ from tandem.access.privacy import privacy_threshold
 from tandem.access.roles import list_users
 from tandem.access.scope import EVERYTHING, Scope
 from tandem.impact.breakdown import BreakdownRow
-from tandem.impact.estimate import DEFAULT_MONTHS, Estimate
+from tandem.impact.estimate import DEFAULT_MONTHS, METHOD, Estimate
 from tandem.impact.query import CareerData, cohorts_in_scope, data_through
 from tandem.impact.report import (
     CURVE_COLUMNS,
@@ -105,6 +108,9 @@ def to_payload(report: ImpactReport) -> dict[str, Any]:
         "curves": report.curves[CURVE_COLUMNS].to_dict("records"),
         "breakdown": [asdict(row) for row in report.breakdown],
         "dimensions": list(report.dimensions),
+        # How the estimates were made: a report stored by an earlier method (the
+        # bootstrap before session 8) is stale, not shown under today's words.
+        "method": METHOD,
     }
 
 
@@ -228,6 +234,7 @@ def stored_impact_report(
         threshold != privacy_threshold(engine)
         or stored_as_of != _as_of(engine, today)
         or list(fingerprint) != list(data_fingerprint(engine))
+        or payload.get("method") != METHOD
     ):
         return None
     return from_payload(payload, months=months, as_of=stored_as_of, threshold=int(threshold))

@@ -81,7 +81,7 @@ def test_a_lead_sees_only_their_cohorts(engine: Engine) -> None:
     with pytest.raises(OutOfScope):
         impact_units(engine, lead, cohort_id="c-a", months=12, as_of=AS_OF)
     with pytest.raises(OutOfScope):
-        impact_report(engine, lead, cohort_id="c-a", as_of=AS_OF, bootstrap=False)
+        impact_report(engine, lead, cohort_id="c-a", as_of=AS_OF)
 
 
 def test_busy_within_agrees_with_the_window_it_stands_for() -> None:

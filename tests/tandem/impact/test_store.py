@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 
 from tandem.access import EVERYTHING, Scope
 from tandem.access.roles import save_user
 from tandem.impact import WINDOWS, impact_report, read_impact_report, refresh_impact
 from tandem.impact.store import stored_impact_report
 from tandem.program import rollups
+from tandem.program.derived_tables import StoredImpactReport
 from tandem.program.settings import put_setting
 from tests.impact_program import AS_OF, breakdown_program, career_program
 
@@ -93,3 +94,23 @@ def test_each_lead_scope_is_stored_and_served_only_to_those_cohorts(engine: Engi
     )  # the order of a lead's cohorts does not matter
     only_b = Scope(cohorts=("c-b",))
     assert stored_impact_report(engine, only_b, cohort_id=None, months=12, today=AS_OF) is None
+
+
+def test_a_report_stored_by_an_earlier_method_is_not_served(engine: Engine) -> None:
+    """After an upgrade that changes how the interval is made (the bootstrap before
+    session 8), the stored reports wait for the next refresh instead of showing old
+    intervals under the new method's words."""
+    career_program(engine)
+    refresh_impact(engine, today=AS_OF, windows=(12,))
+    assert stored_impact_report(engine, EVERYTHING, cohort_id=None, months=12, today=AS_OF)
+    table = StoredImpactReport.__table__
+    with engine.begin() as connection:
+        for view, months, payload in connection.execute(
+            select(table.c.view, table.c.months, table.c.payload)
+        ).all():
+            connection.execute(
+                update(table)
+                .where(table.c.view == view, table.c.months == months)
+                .values(payload={**payload, "method": "95 % bootstrap percentile interval"})
+            )
+    assert stored_impact_report(engine, EVERYTHING, cohort_id=None, months=12, today=AS_OF) is None
