@@ -31,7 +31,7 @@ class Careers:
         for p in self.pairings:
             start = self.mentee_start.get(p["mentee_id"], p["start_date"])
             self.mentee_start[p["mentee_id"]] = min(start, p["start_date"])
-        self.comparison = set(summary.comparison_person_ids)
+        self.comparison = set(summary.cases.comparison_person_ids)
 
     def hired(self, person: str) -> dt.date:
         return next(e["date"] for e in self.events[person] if e["kind"] == "hired")
