@@ -113,7 +113,9 @@ def test_stalled_pairings_are_really_stalled_each_in_its_own_way(demo: Demo) -> 
     kinds = summary.cases.stalled_by_kind
     assert set(kinds) == {"no_contact", "overdue_milestones", "falling_ratings", "one_sided"}
     assert all(kinds[k] for k in kinds), "every kind of stall appears"
-    assert sorted(summary.cases.stalled_pairing_ids) == sorted(i for ids in kinds.values() for i in ids)
+    assert sorted(summary.cases.stalled_pairing_ids) == sorted(
+        i for ids in kinds.values() for i in ids
+    )
     for pid in kinds["no_contact"]:
         assert program.no_contact(pid), pid
     for pid in kinds["overdue_milestones"]:
