@@ -78,6 +78,7 @@ from bench.perceived_report import (
     summarise,
     visit_from_record,
 )
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from playwright.sync_api import ViewportSize
@@ -86,14 +87,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OUT_JSON = build.OUT / "perceived.json"
 SMOKE_JSON = build.OUT / "perceived-smoke.json"
 BIG = build.BIG
-CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 #: A ceiling, not an expectation: on the shared machine at a load of 20-30 even the
 #: 500-pairing Overview's first visit took 70 s.

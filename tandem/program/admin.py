@@ -168,19 +168,8 @@ def recent_audit(
         statement = statement.where(AuditEntry.entity == entity)
     with engine.connect() as connection:
         rows = connection.execute(statement.limit(max(1, limit))).all()
-    return [
-        AuditRow(
-            id=row.id,
-            at=row.at,
-            actor=row.actor,
-            action=row.action,
-            entity=row.entity,
-            entity_id=row.entity_id,
-            before=row.before,
-            after=row.after,
-        )
-        for row in rows
-    ]
+    # The row's columns are AuditRow's fields, one for one.
+    return [AuditRow(**row._asdict()) for row in rows]
 
 
 def audit_entities(engine: Engine) -> list[tuple[str, int]]:

@@ -102,6 +102,26 @@ def write_setting_row(
         row.updated_by = actor
 
 
+def _audit_setting(
+    session: Session,
+    actor: str,
+    action: str,
+    key: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """The audit row of a setting write: its stored value before and after (None: none)."""
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity="setting",
+        entity_id=key,
+        before=before,
+        after=after,
+    )
+
+
 def put_setting(
     engine: Engine,
     key: str,
@@ -132,15 +152,7 @@ def put_setting(
         if validator is not None:
             new_value = validator(copy.deepcopy(new_value))
         write_setting_row(session, key, new_value, actor, session.get(Setting, key))
-        audit.record(
-            session,
-            actor=actor,
-            action="setting.put",
-            entity="setting",
-            entity_id=key,
-            before=before,
-            after=new_value,
-        )
+        _audit_setting(session, actor, "setting.put", key, before, new_value)
     return new_value
 
 
@@ -152,12 +164,4 @@ def reset_setting(engine: Engine, key: str, actor: str) -> None:
             return
         before = dict(row.value) if isinstance(row.value, dict) else None
         session.delete(row)
-        audit.record(
-            session,
-            actor=actor,
-            action="setting.reset",
-            entity="setting",
-            entity_id=key,
-            before=before,
-            after=None,
-        )
+        _audit_setting(session, actor, "setting.reset", key, before, None)

@@ -13,6 +13,7 @@ from components.matching.rebalance.charts import house_sized, load_spec
 from components.matching.rebalance.reads import Names, names_for
 from components.ui.formatting import plain
 from components.ui.presenter import NameMask
+from components.ui.tables import Column, show_table
 from tandem.access import Viewer
 from tandem.matching import (
     LoadSummary,
@@ -75,15 +76,8 @@ def unresolved_section(plan: RebalancePlan, unresolved: Sequence[Any], names: Na
             "Pairing": [u.pairing_id for u in unresolved],
         }
     )
-    st.dataframe(
-        frame,
-        hide_index=True,
-        column_config={
-            "Mentee": st.column_config.TextColumn(width=170),
-            "Current mentor": st.column_config.TextColumn(width=170),
-            "Why it stays": st.column_config.TextColumn(width=460),
-        },
-    )
+    widths = {"Mentee": 170, "Current mentor": 170, "Why it stays": 460}
+    show_table(frame, {name: Column(width=widths.get(name)) for name in frame.columns})
 
 
 def rotation_section(
@@ -130,16 +124,9 @@ def rotation_section(
             "Kind": [r.kind.capitalize() for r in shown],
         }
     )
-    st.dataframe(
-        frame,
-        hide_index=True,
-        column_config={
-            # Mentee, next mentor and why inside 1280 px; the rest to their right.
-            "Mentee": st.column_config.TextColumn(width=150),
-            "Next mentor": st.column_config.TextColumn(width=200),
-            "Why": st.column_config.TextColumn(width=460),
-        },
-    )
+    # Mentee, next mentor and why inside 1280 px; the rest to their right.
+    widths = {"Mentee": 150, "Next mentor": 200, "Why": 460}
+    show_table(frame, {name: Column(width=widths.get(name)) for name in frame.columns})
     st.caption(
         "Each next mentor brings a division or a geography none of the mentee's previous "
         "mentors had, passes the hard rules and has a free slot; assigned jointly, so two "

@@ -70,7 +70,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
-from tandem.matching.assignment import SCALE, optimal_assignment, quantise
+from tandem.matching.assignment import SCALE, quantise
 from tandem.matching.config import COMPONENTS, MatchConfig
 from tandem.matching.people import People
 from tandem.matching.rebalance.model import (
@@ -82,6 +82,7 @@ from tandem.matching.rebalance.model import (
     Unresolved,
 )
 from tandem.matching.rebalance.settings import DEFAULT_REBALANCE, load_rebalance_settings
+from tandem.matching.rebalance.slots import OpenSlots
 from tandem.matching.rebalance.words import compared, joined, levels_from_mentee, plural
 from tandem.matching.rules import HardRules
 from tandem.matching.scoring import kind_code, load_scoring_inputs, score, score_components
@@ -305,17 +306,16 @@ def _solve(
     row_kinds = np.array([m.kind for m in movable], dtype=np.int64)
     leaving_now = np.bincount(row_mentors, minlength=n_people)
     open_slots = np.maximum(max_mentees - (load - leaving_now), 0)
-    columns = np.nonzero(open_slots > 0)[0]
+    slots = OpenSlots.of(rules, row_mentees, row_kinds, open_slots)
+    columns, capacity = slots.columns, slots.capacity
     column_of = np.full(n_people, -1, dtype=np.int64)
     column_of[columns] = np.arange(len(columns))
-    capacity = open_slots[columns].astype(np.int64)
     must_move = np.array([m.must_move for m in movable], dtype=bool)
     stay_cols = np.where(must_move, -1, column_of[row_mentors]) if n_rows else row_mentors
     current_q = quantise(np.array([m.current for m in movable]))
     stay_values = current_q + round(config.move_margin * SCALE)
 
-    forbid_rows, forbid_cols = rules.forbidden_pairs(row_mentees, columns)
-    extra = [
+    declined_cells = [
         (r, int(column_of[people.index[mentor_id]]))
         for r, item in enumerate(movable)
         for pairing_id, mentor_id in declined
@@ -323,21 +323,13 @@ def _solve(
         and mentor_id in people.index
         and column_of[people.index[mentor_id]] >= 0
     ]
-    forbid_rows = np.concatenate([forbid_rows, np.array([r for r, _ in extra], dtype=np.int64)])
-    forbid_cols = np.concatenate([forbid_cols, np.array([c for _, c in extra], dtype=np.int64)])
-    assigned, edges = optimal_assignment(
-        people,
-        config,
-        row_mentees,
-        row_kinds,
-        columns,
-        capacity,
-        forbid_rows,
-        forbid_cols,
-        stay_cols=stay_cols,
-        stay_values=stay_values,
+    slots = slots.forbidding(
+        np.array([r for r, _ in declined_cells], dtype=np.int64),
+        np.array([c for _, c in declined_cells], dtype=np.int64),
     )
-    ranked, bounds = edges.best_first(n_rows)
+    assigned, ranked, bounds = slots.solve(
+        people, config, stay_cols=stay_cols, stay_values=stay_values
+    )
     e_cols, e_values = ranked.cols, ranked.values
     chosen_value = np.zeros(n_rows, dtype=np.int64)
     for r in np.nonzero(assigned >= 0)[0].tolist():

@@ -14,10 +14,11 @@ import numpy as np
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
-from tandem.matching.assignment import SCALE, optimal_assignment
+from tandem.matching.assignment import SCALE
 from tandem.matching.config import MatchConfig
 from tandem.matching.people import People
 from tandem.matching.rebalance.model import ClosedPairing, RotationSuggestion
+from tandem.matching.rebalance.slots import OpenSlots
 from tandem.matching.rules import LOAD_STATUSES, HardRules
 from tandem.matching.scoring import kind_code, load_scoring_inputs, pair_components
 from tandem.program.db import connected
@@ -81,10 +82,8 @@ def plan_rotation(
         return []
     row_mentees = np.array([people.index[m] for m, _, _ in rows], dtype=np.int64)
     row_kinds = np.array([kind_code(latest.kind) for _, latest, _ in rows], dtype=np.int64)
-    free = rules.free_capacity()
-    columns = np.nonzero(free > 0)[0]
-    capacity = free[columns].astype(np.int64)
-    forbid_rows, forbid_cols = rules.forbidden_pairs(row_mentees, columns)
+    slots = OpenSlots.of(rules, row_mentees, row_kinds, rules.free_capacity())
+    columns = slots.columns
     # Row × code tables of what each mentee has seen (code -1, unknown, at the end).
     seen_division = np.zeros((len(rows), len(people.division_names) + 1), dtype=bool)
     seen_geography = np.zeros((len(rows), len(people.geography_names) + 1), dtype=bool)
@@ -100,18 +99,7 @@ def plan_rotation(
             & seen_geography[pair_rows, column_geographies[pair_cols]]
         )
 
-    assigned, edges = optimal_assignment(
-        people,
-        config,
-        row_mentees,
-        row_kinds,
-        columns,
-        capacity,
-        forbid_rows,
-        forbid_cols,
-        extra_forbidden=same_perspective,
-    )
-    ranked, bounds = edges.best_first(len(rows))
+    assigned, ranked, bounds = slots.solve(people, config, extra_forbidden=same_perspective)
     e_cols, e_values = ranked.cols, ranked.values
     return [
         _explain(

@@ -224,16 +224,7 @@ class FileValidator:
                 if value is not None:
                     first.setdefault(value, line)
         self._indexed = len(self._chunk_ids)
-        repeated = np.zeros(len(ids), dtype=bool)
-        earlier: dict[int, int] = {}
-        for index, (value, line) in enumerate(zip(ids, data.lines.tolist(), strict=True)):
-            if value is None:
-                continue
-            if value in first:
-                repeated[index] = True
-                earlier[index] = first[value]
-            else:
-                first[value] = line
+        repeated, earlier = _repeats(ids, data.lines, first)
         report.rows(name, repeated, lambda i: repeat(ids[i], earlier[i]))
 
     def _check_references(self, data: FileData, report: _Reporter) -> None:
@@ -271,18 +262,7 @@ class FileValidator:
             return
         emails = data.values["email"]
         lowered = [e.lower() if e is not None else None for e in emails]
-        first = self._email_first
-        repeated = np.zeros(len(emails), dtype=bool)
-        earlier: dict[int, int] = {}
-        lines = data.lines.tolist()
-        for index, value in enumerate(lowered):
-            if value is None:
-                continue
-            if value in first:
-                repeated[index] = True
-                earlier[index] = first[value]
-            else:
-                first[value] = lines[index]
+        repeated, earlier = _repeats(lowered, data.lines, self._email_first)
         report.rows(
             "email",
             repeated,
@@ -299,13 +279,32 @@ class FileValidator:
                 continue
             owner = owners.get(value)
             if owner is not None and owner != person[index]:
-                self._email_taken.append((str(emails[index]), owner, lines[index]))
+                self._email_taken.append((str(emails[index]), owner, int(data.lines[index])))
 
 
 def _key_values(data: FileData, key: tuple[str, ...]) -> list[Any]:
     """A composite identity per row (None when any part of it is missing)."""
     parts = [data.values[name] for name in key]
     return [None if None in row else row for row in zip(*parts, strict=True)]
+
+
+def _repeats(
+    values: Sequence[Any], lines: np.ndarray, first: dict[Any, int]
+) -> tuple[np.ndarray, dict[int, int]]:
+    """Which values were seen before (in ``first``, or earlier in ``values``) and, for
+    each repeat's index, the line its value first stood on; ``first`` learns the new
+    values' lines.  A missing value (None) is never a repeat."""
+    repeated = np.zeros(len(values), dtype=bool)
+    earlier: dict[int, int] = {}
+    for index, (value, line) in enumerate(zip(values, lines.tolist(), strict=True)):
+        if value is None:
+            continue
+        if value in first:
+            repeated[index] = True
+            earlier[index] = first[value]
+        else:
+            first[value] = line
+    return repeated, earlier
 
 
 def _duplicate_message(key: tuple[str, ...]) -> Callable[[Any, int], str]:

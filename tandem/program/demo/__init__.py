@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from tandem.program import audit, bulk, rollups
 from tandem.program.db import transaction
 from tandem.program.demo.signups import add_sign_ups
-from tandem.program.demo.story import Story, build_story
+from tandem.program.demo.story import Story, StoryCases, build_story
 from tandem.program.schema import metadata
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "PROGRAM_TABLES",
     "DemoError",
     "DemoSummary",
+    "StoryCases",
     "clear_program",
     "database_is_empty",
     "generate_demo",
@@ -59,22 +60,8 @@ class DemoSummary:
     counts: dict[str, int]
     seed: int
     today: dt.date
-    #: The senior mentor carrying more active mentees than their max_mentees.
-    overloaded_mentor_id: str | None
-    overloaded_pairing_ids: tuple[str, ...]
-    #: The one pairing whose mentor is the mentee's manager or skip-level.
-    reporting_line_pairing_id: str | None
-    #: Active pairings on cadence, milestones met, ratings rising, both sides engaged.
-    healthy_pairing_ids: tuple[str, ...]
-    #: Active pairings slipping but not (yet) stalled.
-    watch_pairing_ids: tuple[str, ...]
-    #: Active pairings that stalled, and how: no_contact, overdue_milestones,
-    #: falling_ratings, one_sided.
-    stalled_pairing_ids: tuple[str, ...]
-    stalled_by_kind: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: Colleagues who take part in no pairing, drawn alike to each cohort's
-    #: mentees, for the impact estimate to compare with (``tandem.program.demo.careers``).
-    comparison_person_ids: tuple[str, ...] = ()
+    #: Where the story's named cases are (overloaded mentor, stalled pairings …).
+    cases: StoryCases = field(default_factory=StoryCases)
     seconds: float = 0.0
 
     @property
@@ -177,14 +164,7 @@ def generate_demo(
         counts=counts,
         seed=seed,
         today=today,
-        overloaded_mentor_id=story.overloaded_mentor_id,
-        overloaded_pairing_ids=story.overloaded_pairing_ids,
-        reporting_line_pairing_id=story.reporting_line_pairing_id,
-        healthy_pairing_ids=story.healthy_pairing_ids,
-        watch_pairing_ids=story.watch_pairing_ids,
-        stalled_pairing_ids=story.stalled_pairing_ids,
-        stalled_by_kind=story.stalled_by_kind,
-        comparison_person_ids=story.comparison_person_ids,
+        cases=story.cases,
         seconds=seconds,
     )
 

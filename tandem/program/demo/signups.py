@@ -51,7 +51,7 @@ def add_sign_ups(story: Story, seed: int, today: dt.date) -> str:
             joined[key] = starts[cohort] - dt.timedelta(days=int(rng.integers(14, 60)))
 
     next_id = _add_next_cohort(cohorts, today)
-    busy = {p for _c, p in roles} | set(story.comparison_person_ids)
+    busy = {p for _c, p in roles} | set(story.cases.comparison_person_ids)
     level = np.array(people.columns["level"])
     capacity = np.array([m or 0 for m in people.columns["max_mentees"]])
     ids = people.columns["person_id"]

@@ -44,20 +44,34 @@ from tandem.program.demo.pairings import make_pairings, pairings_table
 from tandem.program.demo.tables import Pairings, People, Table
 
 
-@dataclass
-class Story:
-    """Every table of the demo plus the ids of the story's named cases."""
+@dataclass(frozen=True)
+class StoryCases:
+    """Where the story's named cases are: the ids a test or a demo script looks for."""
 
-    tables: list[Table]
+    #: The senior mentor carrying more active mentees than their max_mentees.
     overloaded_mentor_id: str | None = None
     overloaded_pairing_ids: tuple[str, ...] = ()
+    #: The one pairing whose mentor is the mentee's manager or skip-level.
     reporting_line_pairing_id: str | None = None
+    #: Active pairings on cadence, milestones met, ratings rising, both sides engaged.
     healthy_pairing_ids: tuple[str, ...] = ()
+    #: Active pairings slipping but not (yet) stalled.
     watch_pairing_ids: tuple[str, ...] = ()
+    #: Active pairings that stalled, and how: no_contact, overdue_milestones,
+    #: falling_ratings, one_sided.
     stalled_pairing_ids: tuple[str, ...] = ()
     stalled_by_kind: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: Colleagues who take part in nothing, drawn alike to the mentees (``careers``).
+    #: Colleagues who take part in no pairing, drawn alike to each cohort's
+    #: mentees, for the impact estimate to compare with (``careers``).
     comparison_person_ids: tuple[str, ...] = ()
+
+
+@dataclass
+class Story:
+    """Every table of the demo plus where the story's named cases are."""
+
+    tables: list[Table]
+    cases: StoryCases = field(default_factory=StoryCases)
 
 
 def build_story(
@@ -121,8 +135,7 @@ def _story(tables: list[Table], pr: Pairings, people: People, comparison_ids: li
     def ids_where(mask: np.ndarray) -> tuple[str, ...]:
         return tuple(pr.ids[i] for i in np.flatnonzero(mask).tolist())
 
-    return Story(
-        tables=tables,
+    cases = StoryCases(
         overloaded_mentor_id=(
             people.ids[pr.overloaded_mentor] if pr.overloaded_mentor is not None else None
         ),
@@ -138,3 +151,4 @@ def _story(tables: list[Table], pr: Pairings, people: People, comparison_ids: li
         },
         comparison_person_ids=tuple(comparison_ids),
     )
+    return Story(tables, cases)

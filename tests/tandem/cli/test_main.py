@@ -8,14 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 
 from tandem.cli.main import build_parser, main
 from tandem.program import migrate
 from tandem.program.db import dispose_engine, get_engine
-
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-SAMPLE_BUNDLE = PROJECT_ROOT / "data" / "sample_bundle"
+from tests.tandem.cli.helpers import PROJECT_ROOT, SAMPLE_BUNDLE, fails_cleanly
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -61,39 +58,7 @@ def test_unreachable_database_is_one_clear_line() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_import_refreshes_what_pages_read(engine) -> None:  # type: ignore[no-untyped-def]
-    from sqlalchemy import func, select
-
-    from tandem.program import rollups
-    from tandem.program.derived_tables import PairingHealth, PairingStats
-    from tandem.program.models import Pairing
-    from tandem.program.theme_tables import FeedbackAnalysis
-
-    url = engine.url.render_as_string(hide_password=False)
-    assert main(["--database-url", url, "import", str(PROJECT_ROOT / "data/sample_bundle")]) == 0
-    with engine.connect() as connection:
-        pairings = connection.execute(select(func.count()).select_from(Pairing)).scalar_one()
-        scored = connection.execute(select(func.count()).select_from(PairingHealth)).scalar_one()
-        analysed = connection.execute(
-            select(func.count()).select_from(FeedbackAnalysis)
-        ).scalar_one()
-        stored = connection.execute(select(func.count()).select_from(PairingStats)).scalar_one()
-    assert pairings > 0 and scored == pairings
-    assert analysed > 0
-    assert stored == pairings and rollups.is_current(engine, rollups.PAIRING_STATS)
-
-
 # --- Issue #19: no traceback on the command line ------------------------------
-
-
-def _fails_cleanly(
-    capsys: pytest.CaptureFixture[str], argv: list[str], code: int, message: str
-) -> str:
-    assert main(argv) == code
-    err = capsys.readouterr().err
-    assert message in err, err
-    assert "Traceback" not in err
-    return err
 
 
 def test_a_corrupt_sqlite_file_is_one_line(
@@ -102,7 +67,7 @@ def test_a_corrupt_sqlite_file_is_one_line(
     corrupt = tmp_path / "corrupt.db"
     corrupt.write_bytes(b"person_id,name\n" * 500)
     url = f"sqlite:///{corrupt}"
-    _fails_cleanly(capsys, ["--database-url", url, "refresh"], 1, "file is not a database")
+    fails_cleanly(capsys, ["--database-url", url, "refresh"], 1, "file is not a database")
 
 
 def test_a_truncated_sqlite_file_is_one_line(
@@ -137,7 +102,7 @@ def test_a_truncated_sqlite_file_is_one_line(
 def test_an_unusable_database_url_is_one_line(
     url: str, message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    err = _fails_cleanly(capsys, ["--database-url", url, "migrate"], 2, message)
+    err = fails_cleanly(capsys, ["--database-url", url, "migrate"], 2, message)
     assert "secret" not in err  # a password is never printed
 
 
@@ -145,7 +110,7 @@ def test_an_unusable_database_url_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", "mysql://")
-    _fails_cleanly(capsys, ["refresh"], 2, "Tandem runs on SQLite and on PostgreSQL")
+    fails_cleanly(capsys, ["refresh"], 2, "Tandem runs on SQLite and on PostgreSQL")
 
 
 def test_a_mistyped_sqlite_path_creates_nothing(
@@ -153,50 +118,13 @@ def test_a_mistyped_sqlite_path_creates_nothing(
 ) -> None:
     folder = tmp_path / "no-such-folder"
     url = f"sqlite:///{folder / 'tandem.db'}"
-    _fails_cleanly(capsys, ["--database-url", url, "migrate"], 2, f"no folder {folder}")
+    fails_cleanly(capsys, ["--database-url", url, "migrate"], 2, f"no folder {folder}")
     assert not folder.exists()
     typo = tmp_path / "tandme.db"
-    _fails_cleanly(
+    fails_cleanly(
         capsys, ["--database-url", f"sqlite:///{typo}", "refresh"], 2, f"no SQLite file {typo}"
     )
     assert not typo.exists()
     # migrate is how a new SQLite file is made on purpose.
     assert main(["--database-url", f"sqlite:///{typo}", "migrate"]) == 0
     assert typo.is_file()
-
-
-def test_export_into_a_folder_named_zip_or_an_unwritable_path(
-    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    url = engine.url.render_as_string(hide_password=False)
-    folder = tmp_path / "x.zip"
-    folder.mkdir()
-    _fails_cleanly(capsys, ["--database-url", url, "export", str(folder)], 2, "is a folder")
-    assert not any(p.name.endswith(".partial") for p in tmp_path.iterdir())
-    assert not list(folder.iterdir())
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    for target in (blocker / "out.zip", blocker / "out"):
-        _fails_cleanly(
-            capsys, ["--database-url", url, "export", str(target)], 1, f"cannot export to {target}"
-        )
-    assert not any(p.name.endswith(".partial") for p in tmp_path.rglob("*"))
-
-
-def test_an_unreadable_zip_entry_on_the_command_line(
-    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import zipfile
-
-    bundle = tmp_path / "locked.zip"
-    with zipfile.ZipFile(bundle, "w") as archive:
-        for path in sorted(SAMPLE_BUNDLE.glob("*.csv")):
-            archive.writestr(path.name, path.read_bytes())
-    data = bytearray(bundle.read_bytes())
-    central = data.find(b"PK\x01\x02")  # the first entry's central header: mark it encrypted
-    data[central + 8] |= 0x1
-    bundle.write_bytes(bytes(data))
-    url = engine.url.render_as_string(hide_password=False)
-    err = _fails_cleanly(capsys, ["--database-url", url, "import", str(bundle)], 1, "is encrypted")
-    assert "locked.zip: entry 'checkins.csv'" in err
-    assert err.strip().splitlines()[-1] == "import failed: 1 problem; nothing was written"

@@ -4,26 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 from typing import Any
 
 import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from tandem.access import EVERYTHING, OutOfScope, Scope
-from tandem.cli.main import main
 from tandem.matching.cohort import match_cohort, save_minimum_score
-from tandem.matching.cohort_approve import approve_proposals, withdraw_proposal
-from tandem.matching.cohort_model import MatchConflict, MatchRequestError
+from tandem.matching.cohort_model import MatchRequestError
 from tandem.matching.config import MatchConfig
 from tandem.matching.people import load_people
 from tandem.matching.scoring import kind_code, score
 from tandem.program.bulk import upsert
-from tandem.program.models import AuditEntry, Pairing
 from tandem.program.schema import metadata
 from tests.factories import person
+from tests.tandem.matching.pilot import load_pilot
 
 TABLES = metadata.tables
 VOCAB = ["strategy", "finance", "coaching", "ai", "sales", "design", "ops", "data"]
@@ -260,70 +257,8 @@ def test_the_minimum_score_is_respected_and_named(engine: Engine) -> None:
     assert all(p["score"] >= 0.55 for p in result["proposals"])
 
 
-def _pilot(engine: Engine) -> None:
-    """A mentee's own manager among the mentors, a full mentor and one with no capacity."""
-    people = [
-        person("boss", "Boss", 6, max_mentees=2),
-        person("full", "Full", 6, max_mentees=1, division="Risk"),
-        person("zero", "Zero", 6, max_mentees=0, division="Risk"),
-        person("kid", "Kid", 3, manager_id="boss"),
-        person("other", "Other", 3, division="Risk"),
-        person("someone", "Someone", 2),
-    ]
-    with engine.begin() as connection:
-        upsert(connection, TABLES["people"], people)
-        upsert(
-            connection,
-            TABLES["cohorts"],
-            [
-                {
-                    "cohort_id": "pilot",
-                    "name": "Pilot",
-                    "program_type": "executive",
-                    "start_date": dt.date(2026, 1, 5),
-                    "end_date": None,
-                    "sponsor_id": None,
-                }
-            ],
-        )
-        upsert(
-            connection,
-            TABLES["pairings"],
-            [
-                {
-                    "pairing_id": "busy",
-                    "cohort_id": None,
-                    "mentor_id": "full",
-                    "mentee_id": "someone",
-                    "kind": "traditional",
-                    "status": "active",
-                    "start_date": dt.date(2025, 1, 1),
-                    "planned_end_date": None,
-                    "ended_date": None,
-                    "cadence_days": 30,
-                    "objective": None,
-                    "version": 1,
-                }
-            ],
-        )
-        upsert(
-            connection,
-            TABLES["participants"],
-            [
-                {"cohort_id": "pilot", "person_id": p, "role": r, "joined_on": None}
-                for p, r in (
-                    ("boss", "mentor"),
-                    ("full", "mentor"),
-                    ("zero", "mentor"),
-                    ("kid", "mentee"),
-                    ("other", "mentee"),
-                )
-            ],
-        )
-
-
 def test_pilot_reasons_in_words(engine: Engine) -> None:
-    _pilot(engine)
+    load_pilot(engine)
     match = match_cohort(engine, EVERYTHING, "pilot", explain=True)
     assert match.capacity == {"boss": 2, "full": 0, "zero": 0}
     assert [(p.mentee_id, p.mentor_id) for p in match.proposals] == [("other", "boss")]
@@ -335,7 +270,7 @@ def test_pilot_reasons_in_words(engine: Engine) -> None:
 
 
 def test_pins_and_forbidden_pairs(engine: Engine) -> None:
-    _pilot(engine)
+    load_pilot(engine)
     forbidden = match_cohort(engine, EVERYTHING, "pilot", forbidden={("other", "boss")})
     assert forbidden.proposals == []
     assert "forbidden" in forbidden.unmatched[-1].reason
@@ -347,84 +282,7 @@ def test_pins_and_forbidden_pairs(engine: Engine) -> None:
     ]
 
 
-def test_approve_writes_proposed_pairings_audited_and_withdraw_reverses(engine: Engine) -> None:
-    _pilot(engine)
-    match = match_cohort(engine, EVERYTHING, "pilot")
-    ids = approve_proposals(
-        engine, EVERYTHING, "pilot", match.proposals, "lead@x", today=dt.date(2026, 2, 1)
-    )
-    with engine.connect() as connection:
-        row = connection.execute(select(Pairing).where(Pairing.pairing_id == ids[0])).one()
-        audits = connection.execute(
-            select(AuditEntry.action, AuditEntry.actor).where(AuditEntry.entity_id == ids[0])
-        ).all()
-    assert (row.mentor_id, row.mentee_id, row.status, row.start_date) == (
-        "boss",
-        "other",
-        "proposed",
-        dt.date(2026, 2, 1),
-    )
-    assert audits == [("match.approve", "lead@x")]
-    # The same proposal again: the mentee is no longer waiting; nothing is written.
-    with pytest.raises(MatchConflict, match="open pairing"):
-        approve_proposals(engine, EVERYTHING, "pilot", match.proposals, "lead@x")
-    assert match_cohort(engine, EVERYTHING, "pilot").proposals == []
-    with pytest.raises(MatchConflict, match="changed"):
-        withdraw_proposal(engine, EVERYTHING, ids[0], 2, "lead@x")
-    withdraw_proposal(engine, EVERYTHING, ids[0], 1, "lead@x")
-    with engine.connect() as connection:
-        count = connection.execute(select(func.count()).select_from(Pairing)).scalar_one()
-    assert count == 1  # only the old pairing is left
-    assert [p.mentee_id for p in match_cohort(engine, EVERYTHING, "pilot").proposals] == ["other"]
-
-
-def test_a_stale_proposal_writes_nothing(engine: Engine) -> None:
-    _pilot(engine)
-    match = match_cohort(engine, EVERYTHING, "pilot")
-    with engine.begin() as connection:
-        connection.execute(
-            TABLES["people"].update().where(TABLES["people"].c.person_id == "boss"),
-            {"max_mentees": 0},
-        )
-    with pytest.raises(MatchConflict, match="capacity"):
-        approve_proposals(engine, EVERYTHING, "pilot", match.proposals, "lead@x")
-    with engine.connect() as connection:
-        assert connection.execute(select(func.count()).select_from(Pairing)).scalar_one() == 1
-
-
 def test_a_lead_outside_the_cohort_is_refused(engine: Engine) -> None:
-    _pilot(engine)
+    load_pilot(engine)
     with pytest.raises(OutOfScope):
         match_cohort(engine, Scope(cohorts=("other-cohort",)), "pilot")
-    match = match_cohort(engine, EVERYTHING, "pilot")
-    with pytest.raises(OutOfScope):
-        approve_proposals(engine, Scope(cohorts=("x",)), "pilot", match.proposals, "lead")
-
-
-def test_command_line_json_explain_and_approve(
-    engine: Engine, db_url: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _pilot(engine)
-    assert (
-        main(["--database-url", db_url, "match", "--cohort", "pilot", "--json", "--explain"]) == 0
-    )
-    out = json.loads(capsys.readouterr().out)
-    assert set(out) >= {
-        "proposals",
-        "candidates",
-        "capacity",
-        "total_score",
-        "minimum_score",
-        "unmatched",
-    }
-    assert out["proposals"][0].keys() == {"mentee_id", "mentor_id", "score"}
-    assert out["unmatched"][0].keys() == {"person_id", "reason"}
-    assert out["total_score"] == out["proposals"][0]["score"]
-    assert main(["--database-url", db_url, "match", "--cohort", "pilot", "--approve"]) == 0
-    with engine.connect() as connection:
-        actors = connection.execute(
-            select(AuditEntry.actor).where(AuditEntry.action == "match.approve")
-        ).all()
-    assert actors == [("cli",)]
-    assert main(["--database-url", db_url, "match", "--cohort", "nope"]) == 1
-    assert "no cohort" in capsys.readouterr().err

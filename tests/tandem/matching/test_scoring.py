@@ -1,9 +1,6 @@
-"""The match score's components, the hard rules, and the stored weights."""
+"""The match score (``tandem.matching.scoring``): its components, the score matrix, the weights."""
 
 from __future__ import annotations
-
-import datetime as dt
-from typing import Any
 
 import numpy as np
 import pytest
@@ -13,53 +10,11 @@ from tandem.matching.config import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
     MatchConfig,
-    load_match_config,
-    save_match_config,
 )
-from tandem.matching.people import People, load_people, split_list
-from tandem.matching.rules import HardRules
+from tandem.matching.people import People
 from tandem.matching.scoring import kind_code, match_score, score, score_components
-from tandem.program.bulk import upsert
-from tandem.program.schema import metadata
-from tandem.program.settings import SettingsError
+from tests.tandem.matching.rows import person
 
-
-def person(pid: str, level: int = 3, **extra: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "person_id": pid,
-        "name": f"Name {pid}",
-        "level": level,
-        "division": "Tech",
-        "function": None,
-        "geography": "UK",
-        "manager_id": None,
-        "tenure_years": None,
-        "strengths": None,
-        "development_goals": None,
-        "monthly_hours": None,
-        "max_mentees": 2,
-    }
-    row.update(extra)
-    return row
-
-
-def pairing(pid: str, mentor: str, mentee: str, status: str = "active", **extra: Any) -> dict:
-    row = {
-        "pairing_id": pid,
-        "cohort_id": None,
-        "mentor_id": mentor,
-        "mentee_id": mentee,
-        "kind": "traditional",
-        "status": status,
-        "start_date": dt.date(2026, 1, 1),
-        "ended_date": dt.date(2026, 3, 1) if status in ("ended", "completed") else None,
-        "cadence_days": 30,
-    }
-    row.update(extra)
-    return row
-
-
-TABLES = metadata.tables
 CONFIG = MatchConfig()
 
 
@@ -68,11 +23,6 @@ def components(people: People, mentor: str, mentee: str, kind: str = "traditiona
         people, people.index[mentor], people.index[mentee], kind_code(kind), CONFIG
     )
     return {name: float(value) for name, value in parts.items()}
-
-
-def test_lists_are_trimmed_case_insensitive_and_deduplicated() -> None:
-    assert split_list(" Negotiation ;STRATEGY; ; negotiation") == ["negotiation", "strategy"]
-    assert split_list(None) == [] and split_list("") == []
 
 
 def test_skills_is_the_share_of_goals_among_the_mentors_strengths() -> None:
@@ -207,104 +157,9 @@ def test_weights_change_the_ranking() -> None:
     assert score(people, a, e, 0, time_first) > score(people, s, e, 0, time_first)
 
 
-def test_reporting_line_any_depth_both_directions_and_cycles() -> None:
-    people = People.from_rows(
-        [
-            person("ceo", 8),
-            person("vp", 6, manager_id="ceo"),
-            person("dir", 4, manager_id="vp"),
-            person("ic", 1, manager_id="dir"),
-            person("other", 5, manager_id="ceo"),
-            # bad data: a cycle that does not include the walker's start
-            person("x", 3, manager_id="y"),
-            person("y", 3, manager_id="z"),
-            person("z", 3, manager_id="y"),
-        ]
-    )
-    i = people.index
-    assert people.reporting_relation(i["dir"], i["ic"]) == "mentor is the mentee's manager"
-    assert "3 levels up" in (people.reporting_relation(i["ceo"], i["ic"]) or "")
-    assert "mentee is above the mentor" in (people.reporting_relation(i["ic"], i["vp"]) or "")
-    assert people.reporting_relation(i["other"], i["ic"]) is None  # siblings' lines
-    assert people.ancestors(i["x"]) == [i["y"], i["z"]]
-    assert people.reporting_relation(i["z"], i["x"]) is not None
-    assert people.reporting_relation(i["x"], i["ic"]) is None
-
-
-@pytest.fixture
-def small(engine: Engine) -> Engine:
-    with engine.begin() as connection:
-        upsert(
-            connection,
-            TABLES["people"],
-            [
-                person("boss", 6),
-                person("lead", 4, manager_id="boss"),
-                person("ic", 2, manager_id="lead", development_goals="strategy"),
-                person("m1", 5, division="Risk", strengths="Strategy", max_mentees=2),
-                person("m2", 5, max_mentees=1),
-            ],
-        )
-        upsert(
-            connection,
-            TABLES["pairings"],
-            [
-                pairing("a", "m1", "lead"),
-                pairing("b", "m1", "boss", status="paused"),
-                pairing("c", "m2", "boss", status="proposed"),
-                pairing("d", "m2", "ic", status="completed"),
-                pairing("e", "m1", "ic", status="ended"),
-            ],
-        )
-    return engine
-
-
-def test_hard_rules_from_the_database(small: Engine) -> None:
-    people = load_people(small)
-    rules = HardRules.from_db(small, people)
-    i = people.index
-    # active + paused + proposed hold slots; completed / ended do not.
-    assert rules.load[i["m1"]] == 2 and rules.load[i["m2"]] == 1
-    assert rules.free_capacity()[i["m1"]] == 0
-    assert (i["m2"], i["ic"]) in rules.closed_pairs and (i["m1"], i["ic"]) in rules.closed_pairs
-    assert any("ended or completed" in r for r in rules.broken(i["m2"], i["ic"]))
-    assert any("capacity 2" in r for r in rules.broken(i["m1"], i["ic"]))
-    assert any("reporting line" in r for r in rules.broken(i["boss"], i["ic"]))
-    assert rules.broken(i["ic"], i["ic"])[0] == "nobody mentors themself"
-    assert rules.broken(i["m1"], i["m2"], check_capacity=False) == []
-    assert rules.broken(i["m2"], i["m1"]) == ["mentor has 1 mentees, capacity 1"]
-
-    mentees = np.array([i["ic"], i["lead"], i["ic"]])
-    mentors = np.array([i["boss"], i["m1"], i["m2"], i["ic"]])
-    rows, cols = rules.forbidden_pairs(mentees, mentors)
-    forbidden = set(zip(rows.tolist(), cols.tolist(), strict=True))
-    for row, mentee in enumerate(mentees):
-        for col, mentor in enumerate(mentors):
-            expected = bool(rules.broken(int(mentor), int(mentee), check_capacity=False))
-            assert ((row, col) in forbidden) == expected, (row, col)
-
-
 def test_match_score_for_one_pair(small: Engine) -> None:
     result = match_score(small, "m1", "ic")
     assert set(result["components"]) == set(COMPONENTS)
     assert result["components"]["skills"] == 1.0
     assert 0 < result["score"] <= 1
     assert result["hard_rules_broken"]  # ended before, and m1 is full
-
-
-def test_weights_are_stored_validated_and_audited(engine: Engine) -> None:
-    assert load_match_config(engine) == MatchConfig()
-    save_match_config(
-        engine, {"weights": {"skills": 1.0}, "move_margin": 0.2}, actor="lead@example.com"
-    )
-    config = load_match_config(engine)
-    assert config.weights["skills"] == 1.0
-    assert config.weights["level"] == DEFAULT_WEIGHTS["level"]
-    assert config.move_margin == 0.2
-    with pytest.raises(SettingsError):
-        save_match_config(engine, {"weights": {"skills": -1}}, actor="lead@example.com")
-    with pytest.raises(SettingsError):
-        save_match_config(
-            engine, {"weights": dict.fromkeys(COMPONENTS, 0)}, actor="lead@example.com"
-        )
-    assert load_match_config(engine).weights["skills"] == 1.0

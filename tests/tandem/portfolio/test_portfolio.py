@@ -6,7 +6,6 @@ import pandas as pd
 
 from tandem.access import EVERYTHING
 from tandem.access.filters import Filters
-from tandem.portfolio.headlines import headline_metrics, period_for
 from tandem.portfolio.portfolio import portfolio_export, portfolio_page
 from tandem.program.bulk import upsert
 from tandem.program.derived_tables import PairingHealth
@@ -81,21 +80,3 @@ def test_export_streams_every_row_formula_safe(engine) -> None:  # type: ignore[
     text = csv_bytes(frames).decode("utf-8-sig")
     assert "'=HYPERLINK" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
-
-
-def test_headlines_compare_with_the_previous_period(engine) -> None:  # type: ignore[no-untyped-def]
-    small_program(engine)
-    import datetime as dt
-
-    filters = Filters(scope=EVERYTHING, date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 4, 30))
-    period, metrics = headline_metrics(engine, filters, today=TODAY)
-    assert period == period_for(filters, TODAY)
-    assert period.previous.end == dt.date(2026, 2, 28)
-    # Said as a reader says dates, the year included (never 2026-03-01).
-    assert period.describe() == "1 Mar 2026 – 30 Apr 2026"
-    by_label = {m.label: m for m in metrics}
-    # Check-ins of x1 fall on 01-20, 02-19, 03-21, 04-20.
-    assert by_label["Meetings held"].value == 2
-    assert by_label["Meetings held"].previous == 2
-    assert by_label["Milestones done"].previous == 1  # m1 completed 2026-02-25
-    assert by_label["Milestones done"].value == 0

@@ -13,6 +13,15 @@ from tandem.program.models import Feedback
 
 AddNotes = Callable[..., None]
 
+#: Notes about a theme the codebook does not have (parking), one like them, one far off.
+PARKING = [
+    "The car park barrier was broken again so I was late for our session.",
+    "Could not find a parking space near the office before our meeting.",
+    "Parking permits for visitors ran out, my mentor had to park across town.",
+]
+LIKE_PARKING = "The car park barrier was broken, so no parking space for my mentor."
+UNRELATED = "We keep cancelling and haven't met since March."
+
 
 @pytest.fixture
 def add_notes(engine: Engine) -> AddNotes:

@@ -1,4 +1,4 @@
-"""Learning from coded notes, the coding queue, undo, and the update after a coding (#20)."""
+"""Learning from coded notes, the coding queue and undo (``tandem.themes.coding``, #20)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from tandem.access import EVERYTHING
 from tandem.access.filters import Filters
 from tandem.program.db import transaction
 from tandem.program.models import AuditEntry, Feedback
-from tandem.program.theme_tables import FeedbackAnalysis, Theme
+from tandem.program.theme_tables import FeedbackAnalysis
 from tandem.themes.coding import (
     NO_THEME,
     code_from_queue,
@@ -20,18 +20,9 @@ from tandem.themes.coding import (
     undo_coding,
 )
 from tandem.themes.engine import CodebookTheme, ThemeModel, default_codebook
-from tandem.themes.live import update_after_coding
 from tandem.themes.refresh import refresh_themes
 from tandem.themes.store import UnknownThemeError
-from tests.tandem.themes.conftest import AddNotes
-
-PARKING = [
-    "The car park barrier was broken again so I was late for our session.",
-    "Could not find a parking space near the office before our meeting.",
-    "Parking permits for visitors ran out, my mentor had to park across town.",
-]
-LIKE_PARKING = "The car park barrier was broken, so no parking space for my mentor."
-UNRELATED = "We keep cancelling and haven't met since March."
+from tests.tandem.themes.conftest import LIKE_PARKING, PARKING, UNRELATED, AddNotes
 
 
 def test_a_new_coded_theme_is_learned_from_a_handful_and_applied_to_notes_like_them() -> None:
@@ -122,36 +113,6 @@ def test_coding_no_theme_is_kept_exported_empty_and_undoable(
         assert analysis is not None and analysis.method != "coded"
         assert analysis.theme_id is not None  # the engine reads it again
     assert list(actions) == ["code_feedback_undone", "undo_code_feedback"]
-
-
-def test_update_after_coding_moves_the_notes_like_it_at_once(
-    engine: Engine, add_notes: AddNotes
-) -> None:
-    add_notes([(f"k{i}", text) for i, text in enumerate(PARKING)])
-    add_notes([("like", LIKE_PARKING), ("far", UNRELATED)])
-    refresh_themes(engine)
-    with transaction(engine) as session:
-        far_before = session.get(FeedbackAnalysis, "far")
-        assert far_before is not None
-        far = (far_before.theme_id, far_before.confidence)
-    for i in range(3):
-        code_from_queue(engine, EVERYTHING, f"k{i}", "Parking", "lead@example.com")
-    # "Parking" is a new theme: the refresh that creates it is not needed first.
-    update = update_after_coding(engine, ["k0", "k1", "k2"], actor="lead@example.com")
-    assert update.candidates >= 1 and update.changed >= 1
-    with transaction(engine) as session:
-        parking = session.scalars(select(Theme.theme_id).where(Theme.name == "Parking")).one()
-        like = session.get(FeedbackAnalysis, "like")
-        coded = session.get(FeedbackAnalysis, "k0")
-        untouched = session.get(FeedbackAnalysis, "far")
-        assert like is not None and like.theme_id == parking
-        assert coded is not None and coded.theme_id == parking and coded.method == "coded"
-        assert untouched is not None and (untouched.theme_id, untouched.confidence) == far
-    # The next refresh agrees with the update.
-    refresh_themes(engine)
-    with transaction(engine) as session:
-        like = session.get(FeedbackAnalysis, "like")
-        assert like is not None and like.theme_id == parking
 
 
 def test_codebook_marks_themes_nobody_coded_and_few_notes_support_as_uncertain(

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import Engine, func, select
 
 from tandem.access import EVERYTHING
 from tandem.program.db import transaction
 from tandem.program.models import AuditEntry
 from tandem.program.theme_tables import FeedbackAnalysis, Theme, ThemeRefreshRun
-from tandem.themes.codebook import DEFAULT_THEMES, seed_default_codebook
+from tandem.themes.codebook import DEFAULT_THEMES
 from tandem.themes.refresh import refresh_themes
 from tandem.themes.store import (
-    StaleThemeError,
     code_note,
-    deactivate_theme,
-    list_themes,
-    upsert_theme,
 )
 from tests.tandem.themes.conftest import AddNotes
 
@@ -111,25 +106,3 @@ def test_coding_a_note_recomputes_and_is_audited(engine: Engine, add_notes: AddN
         origin = session.scalar(select(Theme.origin).where(Theme.name == "Brand new theme"))
         coded = session.scalar(select(func.count()).where(AuditEntry.action == "code_feedback"))
     assert origin == "coded" and coded == 1
-
-
-def test_theme_editing_with_optimistic_concurrency(engine: Engine) -> None:
-    seed_default_codebook(engine)
-    delegation = next(t for t in list_themes(engine) if t.name == "Delegation")
-    upsert_theme(
-        engine,
-        "Delegation",
-        "Letting go.",
-        ["I hand off more."],
-        "a",
-        expected_version=delegation.version,
-    )
-    with pytest.raises(StaleThemeError):
-        upsert_theme(
-            engine, "Delegation", "Stale edit.", [], "b", expected_version=delegation.version
-        )
-    edited = next(t for t in list_themes(engine) if t.name == "Delegation")
-    assert edited.description == "Letting go." and edited.examples == ("I hand off more.",)
-    assert seed_default_codebook(engine) == 0  # seeding never overwrites the edit
-    deactivate_theme(engine, edited.theme_id, "a")
-    assert "Delegation" not in {t.name for t in list_themes(engine)}

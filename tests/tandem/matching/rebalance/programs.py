@@ -188,3 +188,26 @@ def assert_hard_rules_hold(engine: Engine, suggestions: list[Suggestion]) -> Non
         target = s.suggested_mentor_id
         assert load_now[target] <= people[target]["max_mentees"], target
         assert s.suggested_mentor_load_after == load_now[target]
+
+
+def suggestion() -> Suggestion:
+    """One suggestion with every field set: p1 moves from m1 (over capacity) to m2."""
+    return Suggestion(
+        pairing_id="p1",
+        mentee_id="e1",
+        current_mentor_id="m1",
+        suggested_mentor_id="m2",
+        current_score=0.4,
+        suggested_score=0.7,
+        gain=0.3,
+        current_components={"skills": 0.1},
+        suggested_components={"skills": 0.9},
+        current_mentor_load_before=3,
+        current_mentor_load_after=2,
+        suggested_mentor_load_before=0,
+        suggested_mentor_load_after=1,
+        runner_up_mentor_id=None,
+        runner_up_score=None,
+        reasons=["mentor over capacity"],
+        why_move=["over capacity"],
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import numpy as np
@@ -11,7 +10,6 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tandem.access import EVERYTHING
-from tandem.cli.main import main
 from tandem.matching import (
     OpenPairing,
     compute_rebalance,
@@ -263,51 +261,6 @@ def test_pins_and_excludes_are_respected(program: Engine) -> None:
 
     set_pinned(program, EVERYTHING, "line", actor="lead", pinned=False)
     assert "line" in {s.pairing_id for s in compute_rebalance(program).suggestions}
-
-
-def test_command_json_and_explain_re_solve_to_the_total(
-    program: Engine, capsys: pytest.CaptureFixture[str]
-) -> None:
-    url = program.url.render_as_string(hide_password=False)
-    assert main(["--database-url", url, "rebalance", "--json"]) == 0
-    plain = json.loads(capsys.readouterr().out)
-    assert set(plain) == {"suggestions", "total_score"}
-    assert plain["suggestions"]
-    for s in plain["suggestions"]:
-        assert set(s) == {
-            "pairing_id",
-            "mentee_id",
-            "current_mentor_id",
-            "suggested_mentor_id",
-            "current_score",
-            "suggested_score",
-            "components",
-            "reasons",
-        }
-        assert set(s["components"]) == {"current", "suggested"}
-        assert set(s["components"]["suggested"]) == {
-            "skills",
-            "diversity",
-            "breadth",
-            "level",
-            "availability",
-        }
-
-    assert main(["--database-url", url, "rebalance", "--json", "--explain"]) == 0
-    explained = json.loads(capsys.readouterr().out)
-    assert set(explained) == {"suggestions", "total_score", "candidates", "capacity"}
-    assert explained["total_score"] == plain["total_score"]
-    assert milp_total(explained["candidates"], explained["capacity"]) == pytest.approx(
-        explained["total_score"], abs=1e-6
-    )
-    # staying is among the options of every pairing that may stay
-    options = {(c["pairing_id"], c["mentor_id"]) for c in explained["candidates"]}
-    assert all((f"b{i}", "busy") in options for i in range(1, 5))
-    assert not any(p == "line" and m == "ceo" for p, m in options)
-
-    assert main(["--database-url", url, "rebalance", "--explain", "--rotation"]) == 0
-    table = capsys.readouterr().out
-    assert "line" in table and "→" in table and "runner-up" in table
 
 
 def test_a_better_runner_up_is_explained_by_who_holds_its_places(engine: Engine) -> None:

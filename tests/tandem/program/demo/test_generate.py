@@ -50,7 +50,7 @@ def test_counts_grow_with_the_knob_at_the_documented_ratios(engine: Engine) -> N
         assert summary.counts["pairings"] in (60, 180)
         # The organisation around the pairings, plus colleagues to compare
         # careers with: 50 to 300 per cohort, never growing with the square.
-        comparison = len(summary.comparison_person_ids)
+        comparison = len(summary.cases.comparison_person_ids)
         assert 1.5 <= (summary.counts["people"] - comparison) / pairings <= 1.7
         cohorts = summary.counts["cohorts"]
         assert 50 * cohorts <= comparison <= 300 * cohorts

@@ -74,11 +74,11 @@ def test_the_overloaded_mentor_has_more_active_mentees_than_capacity(demo: Demo)
     summary, rows = demo
     program = Program(rows)
     active = Counter(p["mentor_id"] for p in rows["pairings"] if p["status"] == "active")
-    mentor = summary.overloaded_mentor_id
+    mentor = summary.cases.overloaded_mentor_id
     assert mentor is not None
     assert active[mentor] > program.people[mentor]["max_mentees"]
     assert program.people[mentor]["level"] >= 6
-    assert set(summary.overloaded_pairing_ids) == {
+    assert set(summary.cases.overloaded_pairing_ids) == {
         p["pairing_id"]
         for p in rows["pairings"]
         if p["mentor_id"] == mentor and p["status"] == "active"
@@ -87,7 +87,7 @@ def test_the_overloaded_mentor_has_more_active_mentees_than_capacity(demo: Demo)
     over = [m for m, n in active.items() if n > program.people[m]["max_mentees"]]
     assert over == [mentor]
     # …and their mentees feel it.
-    assert set(summary.overloaded_pairing_ids) & set(summary.stalled_pairing_ids)
+    assert set(summary.cases.overloaded_pairing_ids) & set(summary.cases.stalled_pairing_ids)
 
 
 def test_exactly_one_pairing_sits_inside_a_reporting_line(demo: Demo) -> None:
@@ -99,7 +99,7 @@ def test_exactly_one_pairing_sits_inside_a_reporting_line(demo: Demo) -> None:
         if p["mentor_id"] in program.ancestors(p["mentee_id"])
         or p["mentee_id"] in program.ancestors(p["mentor_id"])
     ]
-    assert inside == [summary.reporting_line_pairing_id]
+    assert inside == [summary.cases.reporting_line_pairing_id]
     pairing = program.pairings[inside[0]]
     mentee = program.people[pairing["mentee_id"]]
     boss = mentee["manager_id"]
@@ -110,10 +110,12 @@ def test_exactly_one_pairing_sits_inside_a_reporting_line(demo: Demo) -> None:
 def test_stalled_pairings_are_really_stalled_each_in_its_own_way(demo: Demo) -> None:
     summary, rows = demo
     program = Program(rows)
-    kinds = summary.stalled_by_kind
+    kinds = summary.cases.stalled_by_kind
     assert set(kinds) == {"no_contact", "overdue_milestones", "falling_ratings", "one_sided"}
     assert all(kinds[k] for k in kinds), "every kind of stall appears"
-    assert sorted(summary.stalled_pairing_ids) == sorted(i for ids in kinds.values() for i in ids)
+    assert sorted(summary.cases.stalled_pairing_ids) == sorted(
+        i for ids in kinds.values() for i in ids
+    )
     for pid in kinds["no_contact"]:
         assert program.no_contact(pid), pid
     for pid in kinds["overdue_milestones"]:
@@ -123,17 +125,17 @@ def test_stalled_pairings_are_really_stalled_each_in_its_own_way(demo: Demo) -> 
     for pid in kinds["one_sided"]:
         assert program.one_sided(pid), pid
         assert len(program.checkins[pid]) >= 4
-    for pid in summary.stalled_pairing_ids:
+    for pid in summary.cases.stalled_pairing_ids:
         assert program.pairings[pid]["status"] == "active"
-    share = len(summary.stalled_pairing_ids) / len(rows["pairings"])
+    share = len(summary.cases.stalled_pairing_ids) / len(rows["pairings"])
     assert 0.15 <= share <= 0.25
 
 
 def test_healthy_pairings_meet_on_cadence_deliver_and_improve(demo: Demo) -> None:
     summary, rows = demo
     program = Program(rows)
-    assert len(summary.healthy_pairing_ids) >= 0.25 * len(rows["pairings"])
-    for pid in summary.healthy_pairing_ids:
+    assert len(summary.cases.healthy_pairing_ids) >= 0.25 * len(rows["pairings"])
+    for pid in summary.cases.healthy_pairing_ids:
         pairing = program.pairings[pid]
         assert pairing["status"] == "active"
         assert program.days_silent(pid) <= pairing["cadence_days"] + 3, pid
@@ -145,7 +147,7 @@ def test_healthy_pairings_meet_on_cadence_deliver_and_improve(demo: Demo) -> Non
         gaps = [(b["date"] - a["date"]).days for a, b in itertools.pairwise(meetings)]
         assert max(gaps, default=0) <= pairing["cadence_days"] + 4, pid
     # No pairing outside the stalled list looks stalled by silence.
-    stalled = set(summary.stalled_pairing_ids)
+    stalled = set(summary.cases.stalled_pairing_ids)
     for pid, pairing in program.pairings.items():
         if pairing["status"] == "active" and pid not in stalled:
             assert not program.no_contact(pid), pid
@@ -155,8 +157,8 @@ def test_healthy_pairings_meet_on_cadence_deliver_and_improve(demo: Demo) -> Non
 def test_watch_list_pairings_slip_without_stalling(demo: Demo) -> None:
     summary, rows = demo
     program = Program(rows)
-    assert summary.watch_pairing_ids
-    for pid in summary.watch_pairing_ids:
+    assert summary.cases.watch_pairing_ids
+    for pid in summary.cases.watch_pairing_ids:
         cadence = program.pairings[pid]["cadence_days"]
         assert cadence < program.days_silent(pid) <= max(2 * cadence, 45), pid
         assert program.overdue(pid) <= 1
@@ -177,9 +179,9 @@ def test_the_health_engine_reads_the_same_story(engine: Engine) -> None:
     health = pytest.importorskip("tandem.health")
     summary = generate_demo(engine, pairings=200, seed=7, today=TODAY)
     frame = health.health_frame(engine, TODAY).set_index("pairing_id")
-    assert set(frame.index[frame["stalled"]]) == set(summary.stalled_pairing_ids)
-    healthy = frame.loc[list(summary.healthy_pairing_ids)]
+    assert set(frame.index[frame["stalled"]]) == set(summary.cases.stalled_pairing_ids)
+    healthy = frame.loc[list(summary.cases.healthy_pairing_ids)]
     assert not healthy["stalled"].any() and not healthy["at_risk"].any()
-    watch = frame.loc[list(summary.watch_pairing_ids)]
+    watch = frame.loc[list(summary.cases.watch_pairing_ids)]
     assert not watch["stalled"].any()
     assert healthy["health"].mean() > watch["health"].mean()

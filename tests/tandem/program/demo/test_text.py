@@ -82,8 +82,8 @@ def test_sentiment_follows_the_pairings_health(demo: Demo) -> None:
         pos = sum(any(p in n for p in positive) for n in notes)
         return pos, neg
 
-    healthy_pos, healthy_neg = tone(set(summary.healthy_pairing_ids))
-    stalled_pos, stalled_neg = tone(set(summary.stalled_pairing_ids))
+    healthy_pos, healthy_neg = tone(set(summary.cases.healthy_pairing_ids))
+    stalled_pos, stalled_neg = tone(set(summary.cases.stalled_pairing_ids))
     assert healthy_pos > 3 * healthy_neg
     assert stalled_neg > stalled_pos
 

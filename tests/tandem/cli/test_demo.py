@@ -1,4 +1,5 @@
-"""``python -m tandem demo``: sizes, --if-empty, --force, progress on stderr."""
+"""``python -m tandem demo`` (``tandem.cli.demo``): writes a demo, refuses a program unless
+forced, and says clearly what is wrong."""
 
 from __future__ import annotations
 
