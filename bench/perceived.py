@@ -18,7 +18,8 @@ the first moment from which, for ``HOLD_MS`` without interruption,
    started since the navigation (so the previous page's idle state does not count);
 2. no running-status icon, no stale (greyed, about to be replaced) element, no
    skeleton and no spinner is on the page;
-3. every chart (``stVegaLiteChart``) holds its drawn ``canvas`` or ``svg``.
+3. every chart on show (``stVegaLiteChart``; not one in an inactive tab, which is
+   drawn only when its tab is opened) holds its drawn ``canvas`` or ``svg``.
 
 The hold is there because a run may end in ``st.rerun`` and start again; the
 settled time is the start of the stable stretch, not its end.
@@ -138,7 +139,10 @@ _INIT_SCRIPT = """
     let ok = rec.ranAfter && stateOf() === "notRunning" && !document.querySelector(busy);
     if (ok) {
       for (const chart of document.querySelectorAll("[data-testid='stVegaLiteChart']")) {
-        if (!chart.querySelector("canvas, svg")) { ok = false; break; }
+        // A chart in an inactive tab is not drawn until its tab is opened.
+        if (chart.getClientRects().length && !chart.querySelector("canvas, svg")) {
+          ok = false; break;
+        }
       }
     }
     if (!ok) rec.since = null;
