@@ -18,18 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from tandem.program.models import ID, Base, utcnow
@@ -49,7 +38,7 @@ class Theme(Base):
     name: Mapped[str] = mapped_column(Text)
     # Set from the name by the validator below; a Core insert must give it too
     # (``theme_name_key``).
-    name_key: Mapped[str] = mapped_column(String(64))
+    name_key: Mapped[str] = mapped_column(String(64), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     # Example phrases, one per line: what the theme sounds like in real notes.
     examples: Mapped[str] = mapped_column(Text, default="")
@@ -59,8 +48,6 @@ class Theme(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    __table_args__ = (UniqueConstraint("name_key", name="uq_themes_name_key"),)
 
     @validates("name")
     def _keep_name_key(self, _field: str, name: str) -> str:
