@@ -248,7 +248,7 @@ def test_mostly_suppressed_bands_become_wider_ones(engine: Engine, program: dict
     joined = health_distribution(engine, Filters(scope=EVERYTHING), SPONSOR)
     assert joined.coarsened and joined.suppressed == 0
     bands = joined.bands
-    assert list(bands["low"])[0] == 0 and list(bands["high"])[-1] == 100
+    assert bands["low"].iloc[0] == 0 and bands["high"].iloc[-1] == 100
     assert all(b == a + 1 for a, b in zip(bands["high"][:-1], bands["low"][1:], strict=True))
     shown = bands[bands["pairings"] > 0]
     assert (shown["pairings"] >= threshold).all() and len(shown) < len(held)
