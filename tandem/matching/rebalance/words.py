@@ -174,8 +174,8 @@ def rotation_runner_up(r: RotationSuggestion, name: Name) -> str:
     than the next mentor — who gets its free places."""
     if not r.runner_up_mentor_id or r.runner_up_score is None:
         return "—"
-    shown = scores_text(r.runner_up_score, *([r.score] if r.score is not None else []))
-    text = f"{name(r.runner_up_mentor_id)} ({shown[0]})"
+    score = scores_text(r.runner_up_score, *([r.score] if r.score is not None else []))[0]
+    text = f"{name(r.runner_up_mentor_id)} ({score})"
     if r.score is not None and r.runner_up_score > r.score and r.runner_up_taken_by:
         holders = [name(m) for m in r.runner_up_taken_by]
         shown = holders[:2] + ([plural(len(holders) - 2, "other")] if len(holders) > 2 else [])
