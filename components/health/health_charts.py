@@ -42,8 +42,14 @@ def _distribution(engine: Engine, filters: Filters, viewer: Viewer) -> None:
         if result.suppressed
         else ""
     )
+    bands = (
+        f"health bands joined until each holds {result.threshold} or more (10-point bands "
+        "would have been too small to show)"
+        if result.coarsened
+        else "10-point health band"
+    )
     st.caption(
-        f"Pairings per 10-point health band: stalled in red, at risk in amber; every stalled "
+        f"Pairings per {bands}: stalled in red, at risk in amber; every stalled "
         f"pairing sits under the dashed at-risk line.{hidden}"
     )
 

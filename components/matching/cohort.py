@@ -26,7 +26,7 @@ from components.ui.formatting import plain
 from components.ui.presenter import NameMask
 from components.ui.tables import Column, show_table
 from tandem.access import OutOfScope, Scope, Viewer
-from tandem.matching import person_names
+from tandem.matching import SCORE_SCALE, person_names, score_text, scores_text
 from tandem.matching.cohort import match_cohort
 from tandem.matching.cohort_approve import (
     approve_proposals,
@@ -159,7 +159,9 @@ def summary(match: CohortMatch, saved: CohortMatch | None) -> None:
     )
     columns[2].metric("Left unmatched", f"{len(match.unmatched):,}")
     mean = match.total_score / len(match.proposals) if match.proposals else 0.0
-    columns[3].metric("Average match score", f"{mean * 100:.0f}" if match.proposals else "—")
+    columns[3].metric(
+        "Average match score", score_text(mean) if match.proposals else "—", help="0–100."
+    )
     for warning in match.warnings:
         st.warning(plain(warning))
 
@@ -190,16 +192,17 @@ def proposals_section(match: CohortMatch, names: Names) -> pd.DataFrame:
     """The proposals with each score's breakdown and the runner-up; returns the table shown."""
     rows = []
     for p in match.proposals:
+        # The score and the runner-up's as finely as it takes for a difference to show.
+        runner = [p.runner_up_score] if p.runner_up_mentor_id and p.runner_up_score else []
+        score, *runner_text = scores_text(p.score, *runner)
         row: dict[str, Any] = {
             "Mentee": names(p.mentee_id),
             "Mentor": names(p.mentor_id) + (" (pinned)" if p.pinned else ""),
-            "Score": round(p.score * 100),
+            "Score": float(score),
         }
-        row["Parts"] = [round(p.components[name] * 100) for name in COMPONENTS]
+        row["Parts"] = [round(p.components[name] * SCORE_SCALE) for name in COMPONENTS]
         row["Runner-up"] = (
-            f"{names(p.runner_up_mentor_id)} ({round((p.runner_up_score or 0) * 100)})"
-            if p.runner_up_mentor_id
-            else "—"
+            f"{names(p.runner_up_mentor_id)} ({runner_text[0]})" if runner_text else "—"
         )
         rows.append(row)
     frame = pd.DataFrame(rows)
@@ -212,7 +215,7 @@ def proposals_section(match: CohortMatch, names: Names) -> pd.DataFrame:
         hide_index=True,
         width="stretch",
         column_config={
-            "Score": st.column_config.NumberColumn(format="%d", width="small"),
+            "Score": st.column_config.NumberColumn(format="localized", width="small"),
             "Parts": st.column_config.BarChartColumn(
                 "Parts", y_min=0, y_max=100, help=f"0–100 each, in this order: {order}"
             ),

@@ -26,6 +26,7 @@ from tandem.access import Viewer
 from tandem.matching import (
     COMPONENT_LABELS,
     COMPONENTS,
+    SCORE_SCALE,
     SETTING_LABELS,
     MatchConfig,
     config_key,
@@ -38,7 +39,8 @@ from tandem.program.settings import SettingsError
 
 __all__ = ["weight_editor"]
 
-#: The settings drawn as sliders on a 0–1 scale; the scales are number inputs.
+#: The settings on the match score's scale, drawn as sliders on 0–100; the scales are
+#: number inputs.
 _SLIDERS = ("poor_fit_threshold", "move_margin")
 
 
@@ -110,15 +112,21 @@ def weight_editor(engine: Engine, viewer: Viewer, *, key: str) -> MatchConfig:
         value = float(getattr(saved, name))
         widget_key = _widget_key(key, saved, name)
         if name in _SLIDERS:
-            others[name] = column.slider(
-                label,
-                min_value=0.0,
-                max_value=max(1.0 if name == "poor_fit_threshold" else 0.5, value),
-                value=value,
-                step=0.01,
-                key=widget_key,
-                disabled=not can_tune,
-                help=help_text,
+            # Match scores are read on 0–100 everywhere; the setting is stored on 0–1.
+            top = max(1.0 if name == "poor_fit_threshold" else 0.5, value) * SCORE_SCALE
+            others[name] = (
+                column.slider(
+                    label,
+                    min_value=0.0,
+                    max_value=top,
+                    value=value * SCORE_SCALE,
+                    step=1.0,
+                    format="%.0f",
+                    key=widget_key,
+                    disabled=not can_tune,
+                    help=f"{help_text} On the match score's 0–100 scale.",
+                )
+                / SCORE_SCALE
             )
         else:
             # No bounds here: the range is the core's rule, shown when it refuses.

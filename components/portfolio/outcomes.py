@@ -141,6 +141,20 @@ def _draw(
 def _caption(engine: Engine, frame: pd.DataFrame, dimension: str, what: str = "group") -> None:
     limit = threshold(engine)
     text = CAPTIONS[dimension] + ", against the whole program (the dashed line)."
+    pooled = frame[frame["pooled"]]
+    if len(pooled):  # the core pooled most groups: say which view this is
+        row = pooled.iloc[0]
+        groups = int(row["groups"])
+        text += (
+            f" {groups} of {groups + len(frame) - 1} groups cover fewer than {limit} pairings "
+            f"each, so they are shown together as “{row[DIMENSIONS[dimension].columns[0]]}”"
+            + (
+                f" ({int(row['n']):,} pairings)."
+                if not row["suppressed"]
+                else f", and even together they are fewer than {limit}: hidden."
+            )
+        )
+        frame = frame[~frame["pooled"]]
     st.caption(plain(" ".join(p for p in (text, hidden_cells_note(frame, limit, what)) if p)))
 
 

@@ -150,20 +150,55 @@ def health_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
     limit = threshold_for(engine, viewer)
     picture = _health(engine, filters, viewer)
     if picture.scored == 0:
-        st.caption("No scored pairings under these filters yet.")
-    else:
-        exportable_chart(
-            health_distribution(picture.bands, picture.at_risk_below),
-            "health-bands",
-            title="Health of the running pairings",
-            width="stretch",
+        _no_health_chart(picture, limit, viewer)
+        return
+    exportable_chart(
+        health_distribution(picture.bands, picture.at_risk_below),
+        "health-bands",
+        title="Health of the running pairings",
+        width="stretch",
+    )
+    bands = (
+        f"health bands joined until each holds {limit} or more (10-point bands would "
+        "have been too small to show)"
+        if picture.coarsened
+        else "health band"
+    )
+    st.caption(
+        f"{_plural(picture.scored, 'scored pairing')} by {bands}: stalled in red, at risk "
+        f"in amber, under the dashed at-risk line of {picture.at_risk_below:g}."
+        + _too_small(picture.suppressed, "band", limit, "hidden (–)")
+    )
+    _link(viewer, "health")
+
+
+def _no_health_chart(picture: core.HealthBands, limit: int, viewer: Viewer) -> None:
+    """Why there is no health chart, in words, and where to act on it."""
+    if not picture.computed:
+        st.info(
+            "Health has not been computed yet for this program"
+            + (
+                ": recompute it on the Stalled pairings page."
+                if viewer.can("edit_flags") or viewer.can("tune_rules")
+                else "; a program lead or an admin can compute it."
+            ),
+            icon=":material/monitor_heart:",
         )
-        hidden = int(picture.bands["suppressed"].sum())
+        if viewer.may_open("stalled") and not viewer.presenting:
+            st.page_link(
+                LINKS["health"][0],
+                label="Compute health on Stalled pairings",
+                icon=":material/refresh:",
+            )
+        return
+    if picture.suppressed:
         st.caption(
-            f"{_plural(picture.scored, 'scored pairing')} by health band: stalled in red, at risk "
-            f"in amber, under the dashed at-risk line of {picture.at_risk_below:g}."
-            + _too_small(hidden, "band", limit, "hidden (–)")
+            f"Fewer than {limit} pairings under these filters have a health score: too few "
+            "to chart without pointing at individual pairs. Widen or clear the filters to "
+            "see the distribution."
         )
+    else:
+        st.caption("No running pairing under these filters has a health score.")
     _link(viewer, "health")
 
 

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 from components.ui import notices
 from components.ui.cache import cached_query
 from components.ui.database import clear_caches
-from components.ui.formatting import plain
+from components.ui.formatting import date_text, plain
+from components.ui.tables import DEFAULT_CODES, code_words
 from tandem.access import OutOfScope, Viewer
 from tandem.access.filters import Filters
 from tandem.themes.coding import (
@@ -75,8 +76,9 @@ def _note(engine: Engine, viewer: Viewer, note: QueuedNote, names: list[str]) ->
         st.text(note.text)
         guess = note.guess or "no theme"
         confidence = "" if note.confidence is None else f" ({note.confidence:.0%} sure)"
-        when = note.date.isoformat() if note.date else "undated"
-        st.caption(plain(f"{when} · {note.source} · engine: {guess}{confidence} · {note.reason}"))
+        when = date_text(note.date, "undated")
+        source = code_words(note.source, DEFAULT_CODES["source"])
+        st.caption(plain(f"{when} · {source} · engine: {guess}{confidence} · {note.reason}"))
         fid = note.feedback_id
         choice, code, none, skip = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
         default = names.index(note.guess) if note.guess in names else None

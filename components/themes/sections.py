@@ -30,7 +30,7 @@ from components.ui.charts import (
     theme_lines,
 )
 from components.ui.database import clear_caches, refresh_with_progress
-from components.ui.formatting import plain, plural
+from components.ui.formatting import date_range_text, date_text, plain, plural
 from components.ui.tables import DEFAULT_CODES, Column, code_words, show_table
 from tandem.access import OutOfScope, Viewer
 from tandem.access.filters import Filters
@@ -134,6 +134,14 @@ def flash() -> None:
 # --- header --------------------------------------------------------------------------
 
 
+def _span_text(span: queries.Periods) -> str:
+    """The two periods compared, in the house's dates ("9 Sep – 8 Dec 2026 against …")."""
+    return (
+        f"{date_range_text(span.current_start, span.current_end)} against "
+        f"{date_range_text(span.previous_start, span.previous_end)}"
+    )
+
+
 def engine_status(engine: Engine) -> None:
     """Which theme engine is in use and how fresh its results are (system values only)."""
     last = _last_refresh(engine)
@@ -141,7 +149,8 @@ def engine_status(engine: Engine) -> None:
         st.caption("Themes have not been computed yet.")
         return
     st.caption(
-        f"Theme engine {last.method} · last refreshed {last.finished_at:%Y-%m-%d %H:%M} UTC "
+        f"Theme engine {last.method} · last refreshed {date_text(last.finished_at)}, "
+        f"{last.finished_at:%H:%M} UTC "
         f"({last.assigned:,} of {last.total:,} notes placed)."
     )
 
@@ -232,7 +241,7 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
         )
         st.caption(
             plain(
-                f"Change in each theme's share of notes, {span.describe()}: bars right of "
+                f"Change in each theme's share of notes, {_span_text(span)}: bars right of "
                 "zero are themes talked about more, left of it less. "
                 + _suppressed_caption(change, "theme", limit)
             )
@@ -307,7 +316,8 @@ def quotes(engine: Engine, filters: Filters) -> None:
             st.text(theme.name)
             for quote in found[theme.theme_id]:
                 st.text(quote.text)
-                st.caption(plain(f"{quote.author_role}, {quote.date.isoformat()}"))
+                role = code_words(quote.author_role, DEFAULT_CODES["author_role"])
+                st.caption(plain(f"{role}, {date_text(quote.date, 'undated')}"))
 
 
 def codebook(engine: Engine, viewer: Viewer) -> None:
@@ -474,7 +484,9 @@ def hand_coding(engine: Engine, filters: Filters, viewer: Viewer) -> None:
                 st.text(row.text)
                 guess = row.theme if isinstance(row.theme, str) else "none"
                 confidence = "" if pd.isna(row.confidence) else f" ({row.confidence:.0%})"
-                meta = f"{row.date} · {row.source} · engine's guess: {guess}{confidence}"
+                when = "undated" if pd.isna(row.date) else date_text(pd.Timestamp(row.date))
+                source = code_words(row.source, DEFAULT_CODES["source"])
+                meta = f"{when} · {source} · engine's guess: {guess}{confidence}"
                 st.caption(plain(meta))
                 st.selectbox("Theme", [LEAVE, *names], key=f"code_{row.feedback_id}")
         st.form_submit_button(

@@ -22,6 +22,7 @@ from streamlit import runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from components.ui.database import probe_engine
+from components.ui.presenter import apply_styling
 from components.ui.viewer import presenting, resolve_viewer, sign_in_screen
 from tandem.access import Viewer
 
@@ -109,6 +110,8 @@ def _prepare() -> tuple[RunContext | None, st.navigation]:  # type: ignore[valid
 def run_app() -> None:
     """Everything app.py does after the page config (see the module docstring)."""
     context, page = _prepare()
+    if context is not None:  # before the page's first element: see apply_styling
+        apply_styling(context.viewer)
     _run_state.context = context
     # A fragment's own rerun skips app.py; it picks the context up from here.
     st.session_state[_FRAGMENT_CONTEXT] = context

@@ -13,8 +13,16 @@ from tandem.access.privacy import presenter_key, pseudonym
 
 # Static styling of our own (no untrusted text): larger type and strong contrast
 # for a projector. The sidebar (filters) starts collapsed; see app.py.
+#
+# The marker element keeps the style in the page where it is written: style-only
+# HTML goes to Streamlit's event container, which can be drawn in the same
+# render as the first grids, and a grid sizes its canvas text (rem, 14 px at
+# 16 px) from the root font size when it is first drawn.  Its own container is
+# hidden, so it takes no room.
 PRESENTER_CSS = """
+<div class="tandem-presenter-style"></div>
 <style>
+[data-testid="stElementContainer"]:has(.tandem-presenter-style) { display: none; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
 [data-testid="stAppViewContainer"] * { color: #000000; }
 [data-testid="stMetricValue"] { font-size: 3rem; font-weight: 700; }
@@ -29,9 +37,23 @@ def _key(url: str, _engine: Engine) -> bytes:
     return presenter_key(_engine)
 
 
+_STYLED = "_tandem_presenter_styled"
+
+
 def apply_styling(viewer: Viewer) -> None:
-    if viewer.presenting:
-        st.html(PRESENTER_CSS)
+    """Presenter styling, first on the page (before any page's elements).
+
+    The first presenting run of a session draws the style alone and reruns: the
+    page's grids are then first drawn under the 20 px root, so their text is
+    17.5 px, never the 14 px they keep when drawn before the style arrives.
+    """
+    if not viewer.presenting:
+        st.session_state.pop(_STYLED, None)
+        return
+    st.html(PRESENTER_CSS)
+    if not st.session_state.get(_STYLED):
+        st.session_state[_STYLED] = True
+        st.rerun()
 
 
 class NameMask:

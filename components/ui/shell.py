@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from components.ui.database import database_label
 from components.ui.navigation import PAGES, run_context
-from components.ui.presenter import NameMask, apply_styling
+from components.ui.presenter import NameMask
 from components.ui.viewer import viewer_controls
 from tandem.access import Viewer
 
@@ -16,7 +16,6 @@ def page_setup(title: str, caption: str | None = None) -> Engine:
     """Check the viewer may open this page, render the common frame, return the engine."""
     context = run_context()
     viewer = context.viewer
-    apply_styling(viewer)
     if not viewer.may_open(context.page_key):
         titles = {entry.key: entry.title for entry in PAGES}
         st.error(

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from components.ui.formatting import date_text
 from tandem.program.models import (
     AUTHOR_ROLE_LABELS,
     FLAG_REASON_LABELS,
@@ -112,7 +113,7 @@ def _text(value: Any, kind: Kind, spec: Column) -> str:
     if kind == "points":
         return f"{float(value):+.{spec.digits}f}"
     if kind == "date":
-        return f"{pd.Timestamp(value):%d %b %Y}"
+        return date_text(pd.Timestamp(value))
     if isinstance(value, bool | np.bool_):
         return "Yes" if value else "No"
     return " ".join(str(value).split())

@@ -31,7 +31,7 @@ from tandem.health.snapshots import TREND_MONTHS, trend_days
 from tandem.health.verdicts import AT_RISK, ON_TRACK, STALLED
 from tandem.program import rollups
 from tandem.program.derived_tables import PairingHealth, PairingHealthHistory
-from tandem.program.models import Cohort, Flag, Pairing, Person, utcnow
+from tandem.program.models import RUNNING_STATUSES, Cohort, Flag, Pairing, Person, utcnow
 
 BIN_WIDTH = 10
 QUEUE_COLUMNS = (
@@ -238,11 +238,17 @@ DISTRIBUTION_COLUMNS = (
 
 @dataclass(frozen=True)
 class HealthDistribution:
-    """Scored pairings per 10-point band, and what a chart of them must say."""
+    """Scored pairings per health band, and what a chart of them must say.
+
+    Bands are 10 points wide unless most of them would be suppressed: then
+    neighbouring bands are joined until each holds at least ``threshold``
+    pairings (``coarsened``), so the chart still shows the spread.
+    """
 
     bands: pd.DataFrame
     at_risk_below: float
     threshold: int
+    coarsened: bool = False
 
     @property
     def suppressed(self) -> int:
@@ -252,6 +258,11 @@ class HealthDistribution:
     @property
     def empty(self) -> bool:
         return not self.bands["pairings"].fillna(0).any()
+
+    @property
+    def scored(self) -> int:
+        """Scored pairings in the bands on show."""
+        return int(pd.to_numeric(self.bands["pairings"], errors="coerce").fillna(0).sum())
 
 
 def _band_counts(engine: Engine, filters: Filters) -> dict[int, tuple[int, int, int]]:
@@ -269,7 +280,13 @@ def _band_counts(engine: Engine, filters: Filters) -> dict[int, tuple[int, int, 
         )
         .select_from(Pairing)
         .join(PairingHealth, PairingHealth.pairing_id == Pairing.pairing_id)
-        .where(filters.clause(), PairingHealth.health.is_not(None))
+        # The running pairings, as the Overview's headline counts them: a completed
+        # pairing keeps its last score but is no longer part of the program's health.
+        .where(
+            filters.clause(),
+            Pairing.status.in_(RUNNING_STATUSES),
+            PairingHealth.health.is_not(None),
+        )
         .group_by(band)
     )
     with engine.connect() as connection:
@@ -279,42 +296,91 @@ def _band_counts(engine: Engine, filters: Filters) -> dict[int, tuple[int, int, 
         }
 
 
+_Band = tuple[int, int, int, int, int]  # low, high, pairings, stalled, at risk
+
+
 def health_distribution(engine: Engine, filters: Filters, viewer: Viewer) -> HealthDistribution:
     """Scored pairings per 10-point health band, counted in SQL; every band present.
 
     Per band: ``pairings``, ``stalled``, ``at_risk`` and ``others`` (neither),
     ``suppressed`` and ``below_at_risk_line`` (the band starts under the health
     settings' ``at_risk_below``).  Bands with fewer pairings than ``viewer`` may
-    see (``tandem.access.privacy.threshold_for``) are blanked.
+    see (``tandem.access.privacy.threshold_for``) are blanked.  When most of the
+    bands that hold pairings would be blanked, neighbouring bands are joined
+    instead (``_coarser_bands``): only the joined bands are shown, each with at
+    least the threshold, so no blanked band can be worked out from them.
     """
     line = at_risk_line(health_settings(engine))
     threshold = threshold_for(engine, viewer)
     counted = _band_counts(engine, filters)
-    rows = []
     bands = 100 // BIN_WIDTH
-    for index in range(bands):
-        low = index * BIN_WIDTH
-        high = 100 if index == bands - 1 else low + BIN_WIDTH - 1
-        pairings, stalled, at_risk = counted.get(index, (0, 0, 0))
-        small = 0 < pairings < threshold
-        rows.append(
-            {
-                "low": low,
-                "high": high,
-                "band": f"{low}–{high}",
-                "pairings": None if small else pairings,
-                "stalled": None if small else stalled,
-                "at_risk": None if small else at_risk,
-                "others": None if small else pairings - stalled - at_risk,
-                "suppressed": small,
-                "below_at_risk_line": low < line,
-            }
+    fine: list[_Band] = [
+        (
+            index * BIN_WIDTH,
+            100 if index == bands - 1 else (index + 1) * BIN_WIDTH - 1,
+            *counted.get(index, (0, 0, 0)),
         )
+        for index in range(bands)
+    ]
+    held = [band for band in fine if band[2]]
+    small = [band for band in held if band[2] < threshold]
+    coarsened = len(small) * 2 > len(held)
+    rows = [
+        _band_row(*band, threshold=threshold, line=line)
+        for band in (_coarser_bands(fine, threshold) if coarsened else fine)
+    ]
     return HealthDistribution(
         bands=pd.DataFrame(rows, columns=list(DISTRIBUTION_COLUMNS)),
         at_risk_below=line,
         threshold=threshold,
+        coarsened=coarsened,
     )
+
+
+def _coarser_bands(fine: list[_Band], threshold: int) -> list[_Band]:
+    """Neighbouring bands joined, lowest first, until each holds ``threshold`` pairings;
+    a remainder too small to stand alone joins the band below it (all of them together
+    when even that is too few: one band, then blanked).  Empty bands before a joined
+    band or above the last pairing stay as they are."""
+    joined: list[_Band] = []
+    start = 0  # the first fine band not yet joined
+    pairings = stalled = at_risk = 0
+    for index, (_, high, n, s, r) in enumerate(fine):
+        if not n and not pairings:  # an empty band between joined ones stays as it is
+            joined.append(fine[index])
+            start = index + 1
+            continue
+        pairings, stalled, at_risk = pairings + n, stalled + s, at_risk + r
+        if pairings >= threshold:
+            joined.append((fine[start][0], high, pairings, stalled, at_risk))
+            start, pairings, stalled, at_risk = index + 1, 0, 0, 0
+    if not pairings:
+        return joined + fine[start:]
+    last = max(i for i, band in enumerate(fine) if band[2])
+    low = fine[start][0]
+    held = [i for i, band in enumerate(joined) if band[2]]
+    if held:  # the remainder joins the last band that holds pairings, and the gap between
+        low, _, n, s, r = joined[held[-1]]
+        pairings, stalled, at_risk = pairings + n, stalled + s, at_risk + r
+        del joined[held[-1] :]
+    return [*joined, (low, fine[last][1], pairings, stalled, at_risk), *fine[last + 1 :]]
+
+
+def _band_row(
+    low: int, high: int, pairings: int, stalled: int, at_risk: int, *, threshold: int, line: float
+) -> dict[str, Any]:
+    small = 0 < pairings < threshold
+    return {
+        "low": low,
+        "high": high,
+        "band": f"{low}–{high}",
+        "pairings": None if small else pairings,
+        "stalled": None if small else stalled,
+        "at_risk": None if small else at_risk,
+        "others": None if small else pairings - stalled - at_risk,
+        "suppressed": small,
+        "below_at_risk_line": low < line,
+    }
 
 
 def _filtered_ids(engine: Engine, filters: Filters) -> list[str] | None:

@@ -116,12 +116,15 @@ from tandem.matching.rebalance.view import (
     summarise_loads,
 )
 from tandem.matching.rebalance.words import (
+    SCORE_SCALE,
     plan_sentence,
     plural,
     rotation_runner_up,
     rotation_sentence,
     runner_up_sentence,
+    score_change_text,
     score_text,
+    scores_text,
     suggestion_sentence,
 )
 from tandem.matching.rules import LOAD_STATUSES, HardRules
@@ -142,6 +145,7 @@ __all__ = [
     "OUTCOMES",
     "PINS_PAGE_SIZE",
     "REBALANCE_KEY",
+    "SCORE_SCALE",
     "SETTING_LABELS",
     "SUGGESTED",
     "SUGGESTION_COLUMNS",
@@ -220,7 +224,9 @@ __all__ = [
     "scoped_rotation",
     "scoped_suggestions",
     "scoped_unresolved",
+    "score_change_text",
     "score_text",
+    "scores_text",
     "set_excluded",
     "set_pinned",
     "shape_plan",

@@ -21,11 +21,11 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 import pandas as pd
-from sqlalchemy import Engine, Float, Integer, case, cast, func, literal, select
+from sqlalchemy import Engine, Float, Integer, String, case, cast, func, literal, null, select
 from sqlalchemy.orm import aliased
 
 from tandem.access.filters import Filters
-from tandem.access.privacy import suppress_small
+from tandem.access.privacy import mostly_suppressed, suppress_small
 from tandem.portfolio.pairing_stats import milestone_stats, rating_endpoints
 from tandem.program.models import Cohort, Pairing, Person
 from tandem.program.sql import read_frame
@@ -43,6 +43,9 @@ class Dimension:
     label: str
     columns: tuple[str, ...]  # one column for bars, two for a heatmap
     hidden: tuple[str, ...] = ()  # grouped by too, to drill down (e.g. the cohort's id)
+    #: The one row the suppressed groups become when most groups are too small
+    #: (``outcomes_by``); empty: never pooled (a heatmap, or two groups at most).
+    pooled: str = ""
 
 
 DIMENSIONS: dict[str, Dimension] = {
@@ -53,13 +56,17 @@ DIMENSIONS: dict[str, Dimension] = {
             "Mentor division × mentee division",
             ("mentor_division", "mentee_division"),
         ),
-        Dimension("level_gap", "Level gap (mentor − mentee)", ("level_gap",)),
+        Dimension("level_gap", "Level gap (mentor − mentee)", ("level_gap",), pooled="Other gaps"),
         Dimension("geography", "Same or different geography", ("geography_match",)),
-        Dimension("kind", "Pairing kind", ("kind",)),
-        Dimension("cohort", "Cohort", ("cohort",), hidden=("cohort_id",)),
+        Dimension("kind", "Pairing kind", ("kind",), pooled="Other kinds"),
+        Dimension("cohort", "Cohort", ("cohort",), hidden=("cohort_id",), pooled="Other cohorts"),
         # The coarser view of the division heatmap when most of its cells are suppressed.
-        Dimension("mentor_division", "Mentor division", ("mentor_division",)),
-        Dimension("mentee_division", "Mentee division", ("mentee_division",)),
+        Dimension(
+            "mentor_division", "Mentor division", ("mentor_division",), pooled="Other divisions"
+        ),
+        Dimension(
+            "mentee_division", "Mentee division", ("mentee_division",), pooled="Other divisions"
+        ),
     )
 }
 
@@ -105,9 +112,47 @@ def outcomes_by(
     threshold: int,
     today: dt.date | None = None,
 ) -> pd.DataFrame:
-    """One row per group of ``dimension``: its columns, n, the outcomes, ``suppressed``."""
+    """One row per group of ``dimension``: its columns, n, the outcomes, ``suppressed``,
+    ``pooled`` and ``groups`` (how many groups the row stands for).
+
+    A breakdown whose groups are mostly suppressed (more than half, at least two)
+    says little but "too small": its suppressed groups are pooled into one row named
+    ``Dimension.pooled`` ("Other kinds"), aggregated over their pairings together,
+    last.  The pool is suppressed in turn when it is under the threshold.  No single
+    suppressed group can be worked out from it: only pools of two or more are made,
+    and none of their members is shown on its own.
+    """
     spec = DIMENSIONS[dimension]
-    return _aggregate(engine, filters, (*spec.columns, *spec.hidden), threshold, today)
+    keys = (*spec.columns, *spec.hidden)
+    frame = _aggregate(engine, filters, keys, threshold, today)
+    small = frame[frame["suppressed"]] if len(frame) else frame
+    # Every group too small: a pool of them all would be the program itself, no breakdown.
+    worth_pooling = 2 <= len(small) < len(frame) and mostly_suppressed(frame)
+    if not spec.pooled or len(spec.columns) != 1 or not worth_pooling:
+        return frame.assign(pooled=False, groups=1)
+    column = spec.columns[0]
+    members = tuple(small[column].dropna().tolist())
+    pooled = _aggregate(
+        engine, filters, keys, threshold, today, pool=(column, members, spec.pooled)
+    )
+    # The groups on show keep their values (a level gap stays a number) and order.
+    shown = {str(value): value for value in frame[column]}
+    is_pool = pooled[column] == spec.pooled
+    pooled = pooled.assign(
+        **{
+            column: [
+                spec.pooled if p else shown[str(v)]
+                for p, v in zip(is_pool, pooled[column], strict=True)
+            ]
+        },
+        pooled=is_pool,
+        groups=[len(members) if p else 1 for p in is_pool],
+        _order=[
+            len(shown) if p else list(shown).index(str(v))
+            for p, v in zip(is_pool, pooled[column], strict=True)
+        ],
+    )
+    return pooled.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
 def program_outcomes(
@@ -128,10 +173,25 @@ def _aggregate(
     columns: tuple[str, ...],
     threshold: int,
     today: dt.date | None,
+    *,
+    pool: tuple[str, tuple[object, ...], str] | None = None,
 ) -> pd.DataFrame:
+    """Outcomes per group of ``columns``; with ``pool`` (column, values, name) the groups
+    whose ``column`` is one of ``values`` count as one, named ``name`` (the other
+    columns empty for it)."""
     today = today or dt.date.today()
     per = per_pairing_outcomes(engine, filters, today)
     keys = [per.c[column] for column in columns]
+    if pool is not None:
+        pooled_column, values, name = pool
+        inside = per.c[pooled_column].in_(values)
+        keys = [
+            case(
+                (inside, literal(name) if column == pooled_column else null()),
+                else_=cast(per.c[column], String),
+            ).label(column)
+            for column in columns
+        ]
     statement = (
         select(
             *keys,
@@ -161,6 +221,9 @@ def _aggregate(
 def drill_down(filters: Filters, dimension: str, point: dict[str, object]) -> Filters:
     """The filters narrowed to the group a viewer clicked (one chart cell or bar)."""
     value = {key: str(item) for key, item in point.items() if item is not None}
+    pooled = DIMENSIONS[dimension].pooled if dimension in DIMENSIONS else ""
+    if pooled and pooled in value.values():  # "Other kinds" is no one filter value
+        return filters
     if dimension == "division_pair":
         return replace(
             filters,

@@ -21,7 +21,13 @@ from tandem.access.filters import Filters
 from tandem.access.privacy import presenter_key, pseudonym
 from tandem.access.roles import Viewer
 from tandem.access.scope import Scope
-from tandem.health import at_risk_line, health_distribution, health_settings, stalled_queue
+from tandem.health import (
+    at_risk_line,
+    health_as_of,
+    health_distribution,
+    health_settings,
+    stalled_queue,
+)
 from tandem.portfolio.counts import PairingCounts, Verdicts, pairing_counts, running_on
 from tandem.portfolio.counts import verdicts_before as _verdicts_before
 from tandem.portfolio.headlines import Headline, Period, headline_metrics
@@ -199,7 +205,10 @@ def overview_headlines(
 class HealthBands:
     bands: pd.DataFrame
     at_risk_below: float
-    scored: int
+    scored: int  # in the bands on show
+    suppressed: int = 0  # bands too small to show
+    coarsened: bool = False  # bands joined: most 10-point bands were too small
+    computed: bool = True  # False before health was first computed (no refresh yet)
 
 
 def health_bands(engine: Engine, filters: Filters, viewer: Viewer) -> HealthBands:
@@ -207,9 +216,14 @@ def health_bands(engine: Engine, filters: Filters, viewer: Viewer) -> HealthBand
     (``tandem.health.health_distribution``: bands the viewer may not see blanked),
     and the at-risk line."""
     result = health_distribution(engine, filters, viewer)
-    frame = result.bands
-    scored = int(pd.to_numeric(frame["pairings"], errors="coerce").fillna(0).sum())
-    return HealthBands(frame, result.at_risk_below, scored)
+    return HealthBands(
+        result.bands,
+        result.at_risk_below,
+        result.scored,
+        result.suppressed,
+        result.coarsened,
+        computed=health_as_of(engine).as_of is not None,
+    )
 
 
 def program_burn_up(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -125,3 +126,36 @@ def test_a_filter_chosen_on_the_overview_follows_to_the_next_page(app_database) 
     clear.click().run()
     assert at.multiselect(key="filter_kinds").value == []
     assert len(at.dataframe[0].value) == 2
+
+
+SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
+
+
+def _imported_sample(engine: Any) -> None:
+    """The sample bundle as `python -m tandem import` leaves it: imported, then refreshed."""
+    from tandem.program.bundle import import_bundle
+    from tandem.refresh import refresh_all
+
+    import_bundle(engine, SAMPLE_BUNDLE)
+    refresh_all(engine)
+
+
+def test_the_sample_bundles_health_is_charted_not_called_missing(app_database) -> None:  # type: ignore[no-untyped-def]
+    """#15: the sample's running pairings fall in 10-point bands of fewer than 5 each;
+    the Overview joins bands instead of saying there are no scored pairings."""
+    app_database(_imported_sample)
+    at = open_as("pages/overview.py", "sponsor")
+    captions = [caption.value for caption in at.caption]
+    assert not any("No scored pairings" in caption for caption in captions)
+    health = [c for c in captions if "by health bands joined until each holds 5" in c]
+    # The chart counts the pairings the headline calls running, no others.
+    running = metric_values(at)["Running pairings"]
+    assert health and health[0].startswith(f"{running} scored pairings")
+
+
+def test_filters_too_narrow_for_a_health_chart_say_so(app_database) -> None:  # type: ignore[no-untyped-def]
+    app_database(_imported_sample)
+    at = open_as("pages/overview.py", "sponsor", query={"kind": "reverse"})
+    captions = " ".join(caption.value for caption in at.caption)
+    assert "No scored pairings" not in captions
+    assert "Fewer than 5 pairings under these filters have a health score" in captions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from tandem.matching import (
     load_match_config,
     load_rebalance_settings,
     plan_sentence,
+    scores_text,
 )
 from tandem.program.bundle import import_bundle
 from tandem.program.db import get_engine
@@ -101,16 +103,24 @@ def test_a_lead_sees_each_suggestion_with_its_evidence(app_database) -> None:  #
     assert plan.suggestions
     at = open_page("lead")
     text = shown_text(at)
+    cards = re.findall(r"Match score:\*\* ([\d.]+) \(current\) → ([\d.]+) \(suggested\)", text)
     for s in plan.suggestions:
         assert f"rb_accept_{s.pairing_id}_{s.suggested_mentor_id}" in accept_buttons(at)
         assert f"Pairing {s.pairing_id}" in text
-        assert f"{s.current_score:.3f} (current) → {s.suggested_score:.3f} (suggested)" in text
+        # Match scores read on 0–100, as on the Matching page (#15): never "0.965".
+        assert any(
+            float(current) == pytest.approx(s.current_score * 100, abs=0.5)
+            and float(suggested) == pytest.approx(s.suggested_score * 100, abs=0.5)
+            for current, suggested in cards
+        ), f"no card shows {s.pairing_id}'s match scores on 0–100"
         assert (
             f"{s.suggested_mentor_load_before} → {s.suggested_mentor_load_after} of 2 mentees"
         ) in text
-        if s.runner_up_score is not None:
-            assert f"{s.runner_up_score:.3f}" in text  # the runner-up, in its sentence
-    assert any(m.value == f"{sum(s.gain for s in plan.suggestions):+.3f}" for m in at.metric)
+        if s.runner_up_score is not None:  # the runner-up, in its sentence, on 0–100
+            assert scores_text(s.runner_up_score, s.suggested_score)[0] in text
+    assert not re.search(r"\b0\.\d{3}\b", text), "a match score on the 0–1 scale"
+    gained = sum(s.gain for s in plan.suggestions) * 100
+    assert any(m.value == f"{gained:+.1f}" for m in at.metric)
     # The unresolved pairing and its reason are listed.
     for u in plan.unresolved:
         assert u.pairing_id in text

@@ -120,3 +120,14 @@ def test_unknown_pairing_gets_a_way_back(app_database) -> None:  # type: ignore[
     at.switch_page("pages/pairing.py").run()
     assert not at.exception
     assert any("Choose a pairing" in info.value for info in at.info)
+
+
+def test_what_works_pools_the_sample_bundles_small_pairing_kinds(app_database) -> None:  # type: ignore[no-untyped-def]
+    """#15: on the sample bundle 3 of 4 pairing kinds are under the threshold; the chart
+    shows them together as "Other kinds" and the caption says so."""
+    app_database(sample)
+    at = open_as("pages/what_works.py", "sponsor")
+    captions = [c.value for c in at.caption if c.value.startswith("By pairing kind")]
+    assert captions, [c.value for c in at.caption]
+    assert "3 of 4 groups cover fewer than 5 pairings each" in captions[0].replace("\\", "")
+    assert "“Other kinds” (5 pairings)" in captions[0].replace("\\", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from tandem.program.db import get_engine
 from tandem.program.models import AuditEntry, Feedback
 from tandem.program.theme_tables import FeedbackAnalysis, Theme, ThemeCandidate, ThemeRefreshRun
 from tandem.refresh import refresh_all
-from tests.app.conftest import as_read, open_as
+from tests.app.conftest import as_read, open_as, shown_text
 from tests.factories import small_program
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
@@ -352,3 +353,20 @@ def test_lead_codes_a_note_from_the_coding_queue_and_undoes_it(app_database) -> 
             select(Feedback.coded_theme).where(Feedback.feedback_id == feedback_id)
         ).scalar_one()
     assert coded is None
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+HOUSE_DATE = re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b")
+
+
+def test_every_date_on_the_page_reads_the_house_way(app_database) -> None:  # type: ignore[no-untyped-def]
+    """Quotes, the coding queues, the period compared and the refresh line say
+    "9 Sep 2026", never "2026-09-09" (#15), and codes read as words."""
+    app_database(sample)
+    pages = every_section("lead")
+    text = " ".join(shown_text(at) for at in pages)
+    assert not ISO_DATE.findall(text), ISO_DATE.findall(text)[:5]
+    captions = [c for at in pages for c in said(at.caption)]
+    quoted = [c for c in captions if re.fullmatch(rf"\w+, {HOUSE_DATE.pattern}", c)]
+    assert quoted, "no quote says its date the house way"
+    assert all(c[0].isupper() for c in quoted), "a role code, not words"

@@ -83,6 +83,21 @@ READ_CHARTS = """
     .map((t) => ({ text: t.textContent, size: parseFloat(t.getAttribute('font-size') || '0') })),
 }))
 """
+# Each drawn grid's canvas text size: Streamlit sets the grid's theme, text size
+# included, as CSS variables on the grid ("400 17.5px"); the canvas draws with it.
+READ_GRID_FONTS = """
+() => [...document.querySelectorAll("[data-testid='stDataFrame']")]
+  .filter((grid) => grid.offsetParent !== null)
+  .map((grid) => {
+    const themed = [grid, ...grid.querySelectorAll('*')].find(
+      (e) => getComputedStyle(e).getPropertyValue('--gdg-base-font-style'));
+    if (!themed) return null;
+    const style = getComputedStyle(themed);
+    return ['--gdg-base-font-style', '--gdg-header-font-style'].map(
+      (name) => parseFloat((style.getPropertyValue(name).match(/([\\d.]+)px/) || [0, 0])[1]));
+  })
+  .filter((sizes) => sizes !== null)
+"""
 FULL_HEIGHT = "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight + 40"
 # Presenter checks on a projector and on a large screen.
 PRESENTER_SIZES = {"1280x720": (1280, 720), "1920x1080": (1920, 1080)}
@@ -208,6 +223,9 @@ def test_presenter_reads_from_the_back_of_the_room(
         named = [name for name in _real_names() if name in shown]
         assert not named, f"{key} at {size} while presenting shows {named[:3]}"
         _assert_charts_read_from_the_back(page, f"{key} at {size}")
+        # Tables too (#15): a grid's cells and headers at 16 px or more.
+        small = [sizes for sizes in page.evaluate(READ_GRID_FONTS) if min(sizes) < 16]
+        assert not small, f"{key} at {size}: grid text at {small} px while presenting"
         # Streamlit scrolls inside its own pane, so a screenshot holds one screenful:
         # the whole page goes in a second one, taken on a screen as tall as the page.
         tall = page.evaluate(FULL_HEIGHT)

@@ -23,6 +23,7 @@ from components.ui.formatting import plain
 from components.ui.presenter import NameMask
 from tandem.access import Scope, Viewer
 from tandem.matching import (
+    SCORE_SCALE,
     MatchConfig,
     RebalancePlan,
     ShapedPlan,
@@ -32,7 +33,8 @@ from tandem.matching import (
     plan_sentence,
     plural,
     runner_up_sentence,
-    score_text,
+    score_change_text,
+    scores_text,
     suggestion_sentence,
 )
 
@@ -66,10 +68,10 @@ def summary(
     )
     columns[1].metric(
         "Match score gained",
-        f"{shown.gain:+.3f}",
-        delta=delta(shown.gain, saved.gain, "+.3f"),
+        score_change_text(shown.gain),
+        delta=delta(shown.gain * SCORE_SCALE, saved.gain * SCORE_SCALE, "+.1f"),
         help="What the suggested moves add to the match scores, all together: each "
-        "move's new score minus its current one (0–1), summed.",
+        "move's new score minus its current one (0–100), summed.",
     )
     columns[2].metric(
         "Pairings that may move",
@@ -120,8 +122,8 @@ def suggestion_card(
         )
         gain.metric(
             "Gain",
-            f"{s.gain:+.3f}",
-            help="Suggested match score minus the current one (0–1 scale).",
+            score_change_text(s.gain),
+            help="Suggested match score minus the current one (0–100 scale).",
         )
         chart_column, facts = st.columns([3, 2])
         chart_column.vega_lite_chart(
@@ -142,9 +144,9 @@ def _facts(s: Suggestion, names: Names, capacity: Mapping[str, int]) -> str:
 
     why_move = s.why_move or s.reasons  # plans stored before the parts existed
     # Paragraphs apart and each list after a blank line: markdown joins single lines.
+    current, suggested = scores_text(s.current_score, s.suggested_score)
     blocks = [
-        f"**Match score:** {score_text(s.current_score)} (current) → "
-        f"{score_text(s.suggested_score)} (suggested)",
+        f"**Match score:** {current} (current) → {suggested} (suggested)",
         "**Mentees before → after the whole plan:**\n\n"
         + "\n".join(
             [

@@ -12,6 +12,7 @@ from tandem.matching import (
     AFTER,
     BEFORE,
     CURRENT,
+    SCORE_SCALE,
     SUGGESTED,
 )
 
@@ -55,6 +56,7 @@ def component_spec() -> dict[str, Any]:
     Draws a ``component_frame`` (component, side, value, share).
     """
     return {
+        "transform": [{"calculate": f"datum.value * {SCORE_SCALE}", "as": "points"}],
         "mark": {"type": "bar"},
         "encoding": {
             "y": _field(
@@ -65,12 +67,15 @@ def component_spec() -> dict[str, Any]:
                 axis={"labelLimit": 200, "labelOverlap": False},
             ),
             "yOffset": _field("side", "nominal", sort=[CURRENT, SUGGESTED]),
-            "x": _field("value", "quantitative", title="Component (0–1)", scale={"domain": [0, 1]}),
+            # Read on 0–100 like the match score itself; the frame keeps 0–1.
+            "x": _field(
+                "points", "quantitative", title="Component (0–100)", scale={"domain": [0, 100]}
+            ),
             "color": _colours("side", SIDE_COLOURS),
             "tooltip": [
                 _field("component", "nominal", title="Component"),
                 _field("side", "nominal", title="Mentor"),
-                _field("value", "quantitative", title="Value", format=".2f"),
+                _field("points", "quantitative", title="Value (0–100)", format=".0f"),
                 _field("share", "quantitative", title="Weight share", format=".0%"),
             ],
         },

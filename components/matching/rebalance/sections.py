@@ -21,7 +21,7 @@ from tandem.matching import (
     RotationSuggestion,
     load_long,
     rotation_runner_up,
-    score_text,
+    scores_text,
 )
 
 #: Rows of the rotation table per page.
@@ -106,16 +106,18 @@ def rotation_section(
         people |= set(r.previous_mentor_ids)
     names = names_for(engine, fingerprint, people, NameMask(engine, viewer))
 
-    def scored(person_id: str | None, value: float | None) -> str:
-        return (
-            "—" if not person_id or value is None else f"{names(person_id)} ({score_text(value)})"
-        )
+    def scored(r: RotationSuggestion) -> str:
+        if not r.suggested_mentor_id or r.score is None:
+            return "—"
+        # Printed as finely as the runner-up's score beside it (a tie reads as one).
+        others = [r.runner_up_score] if r.runner_up_score is not None else []
+        return f"{names(r.suggested_mentor_id)} ({scores_text(r.score, *others)[0]})"
 
     # The columns a lead came for first (visible at 1280 px); the history after.
     frame = pd.DataFrame(
         {
             "Mentee": [names(r.mentee_id) for r in shown],
-            "Next mentor": [scored(r.suggested_mentor_id, r.score) for r in shown],
+            "Next mentor": [scored(r) for r in shown],
             "Why": [_first_up(", ".join(r.reasons)) or "—" for r in shown],
             "Runner-up": [rotation_runner_up(r, names) for r in shown],
             "Previous mentors": [

@@ -22,6 +22,7 @@ from components.ui.charts.palette import (
 from components.ui.charts.shaping import long_form
 
 BAR_STEP = 30  # px per bar: room for a 16 px label in presenter mode
+HALO = "#FFFFFF"  # the page's background (.streamlit/config.toml), behind bar-end labels
 RATING_TICKS = [1, 2, 3, 4, 5]
 PERCENT_TICKS = [0, 0.25, 0.5, 0.75, 1]
 # Room right of 100 % for the "88% · n=32" labels, which would otherwise be clipped.
@@ -129,21 +130,46 @@ def labelled_bars(
     )
     if params:
         bars = bars.add_params(*params)
-    ends = [
+    # The reference line goes under the labels, and each label over a halo of the
+    # background: where the dashed line crosses a bar-end value it stops short of
+    # the text instead of striking through it.
+    labels = [
+        layer
+        for halo in (True, False)
+        for layer in _bar_labels(base, shown, hidden, value, label, baseline, halo=halo)
+    ]
+    layers = [bars, *reference_rule(reference, reference_label), *labels]
+    return alt.layer(*layers).properties(height=alt.Step(BAR_STEP))
+
+
+def _bar_labels(
+    base: alt.Chart,
+    shown: str,
+    hidden: str,
+    value: str,
+    label: str,
+    baseline: float,
+    *,
+    halo: bool,
+) -> list[alt.Chart]:
+    """The value at each bar's end and the words of a hidden row; with ``halo``, the
+    same texts stroked in the background colour (drawn first, under the text)."""
+    style: dict[str, Any] = (
+        {"stroke": HALO, "strokeWidth": 5, "strokeJoin": "round", "strokeOpacity": 0.9}
+        if halo
+        else {}
+    )
+    return [
         base.transform_filter(f"{shown} && datum['{value}'] >= {baseline}")
-        .mark_text(align="left", dx=4)
+        .mark_text(align="left", dx=4, **style)
         .encode(x=f"{value}:Q", text=f"{label}:N"),
         base.transform_filter(f"{shown} && datum['{value}'] < {baseline}")
-        .mark_text(align="right", dx=-4)
+        .mark_text(align="right", dx=-4, **style)
         .encode(x=f"{value}:Q", text=f"{label}:N"),
-    ]
-    words = (
         base.transform_filter(hidden)
-        .mark_text(align="left", dx=4, fontStyle="italic", color="#5A6268")
-        .encode(x=alt.datum(baseline), text=f"{label}:N")
-    )
-    layers = [bars, *ends, words, *reference_rule(reference, reference_label)]
-    return alt.layer(*layers).properties(height=alt.Step(BAR_STEP))
+        .mark_text(align="left", dx=4, fontStyle="italic", color="#5A6268", **style)
+        .encode(x=alt.datum(baseline), text=f"{label}:N"),
+    ]
 
 
 def outcome_bars(

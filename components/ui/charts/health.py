@@ -22,18 +22,22 @@ _SERIES = {column: health.VERDICT_LABELS[v] for v, column in health.VERDICT_COUN
 
 
 def health_distribution(bands: pd.DataFrame, at_risk_below: float) -> LayeredChart:
-    """Pairings per 10-point health band stacked by verdict, the total on each bar,
-    and the at-risk line dashed; suppressed bands are left out (the caption says so)."""
-    shown = bands[~bands["suppressed"]]
+    """Pairings per health band (10 points wide, or wider where the core joined bands)
+    stacked by verdict, the total on each bar, and the at-risk line dashed; suppressed
+    bands are left out (the caption says so)."""
+    # Each bar spans its band, from ``low`` to the start of the next (``high`` inclusive).
+    shown = bands[~bands["suppressed"]].assign(
+        start=lambda f: f["low"] + 0.6,
+        end=lambda f: f["high"].clip(upper=99) + 0.4,
+    )
     long = shown.melt(
-        id_vars=["low", "band"], value_vars=list(_SERIES), var_name="kind", value_name="count"
+        id_vars=["low", "band", "start", "end"],
+        value_vars=list(_SERIES),
+        var_name="kind",
+        value_name="count",
     )
     long["verdict"] = long["kind"].map(_SERIES)
-    long = long[long["count"].fillna(0) > 0].assign(
-        start=lambda f: f["low"] + 0.6,
-        end=lambda f: f["low"] + 9.4,
-        order=lambda f: f["verdict"].map(_ORDER.index),
-    )
+    long = long[long["count"].fillna(0) > 0].assign(order=lambda f: f["verdict"].map(_ORDER.index))
     # Stacked here, stalled at the bottom: Vega-Lite does not stack a bar with x and x2.
     long = long.sort_values(["low", "order"], kind="stable")
     long["top"] = long.groupby("low")["count"].cumsum()
@@ -61,7 +65,9 @@ def health_distribution(bands: pd.DataFrame, at_risk_below: float) -> LayeredCha
             ],
         )
     )
-    totals = shown[shown["pairings"].fillna(0) > 0].assign(centre=lambda f: f["low"] + 5)
+    totals = shown[shown["pairings"].fillna(0) > 0].assign(
+        centre=lambda f: (f["start"] + f["end"]) / 2
+    )
     labels = (
         alt.Chart(totals)
         .mark_text(dy=-8)

@@ -3,8 +3,8 @@
 Pure functions over the plan's data; names come from the caller (``name``), so
 a screen shows real names or pseudonyms (presenter mode) and the core never
 decides which.  Numbers compared in a sentence are printed with as many
-decimals as it takes for the comparison to read true ("0.449 is below 0.45",
-never "0.45 is below 0.45").
+decimals as it takes for the comparison to read true ("44.9 is below 45",
+never "45 is below 45"), on the 0–100 scale a person reads match scores on.
 """
 
 from __future__ import annotations
@@ -15,36 +15,63 @@ from tandem.matching.rebalance.model import RebalancePlan, RotationSuggestion, S
 
 Name = Callable[[str], str]
 
+#: A match score is stored and solved on 0–1 (the CLI's --json too); a person reads
+#: it on 0–100, like health, whole unless a comparison needs a decimal.
+SCORE_SCALE = 100
 #: Decimals a match score is shown with (the cards, tables and sentences).
-SCORE_DECIMALS = 3
-_MAX_DECIMALS = 6  # the plan's values are exact at this many (micro-units)
+SCORE_DECIMALS = 0
+_MAX_DECIMALS = 4  # the plan's values are exact at this many on 0–100 (micro-units on 0–1)
 
 
 def score_text(value: float) -> str:
-    """A match score as shown everywhere: 0–1, three decimals."""
-    return f"{value:.{SCORE_DECIMALS}f}"
+    """A match score as a person reads it everywhere: 0–100, whole ("97")."""
+    return f"{value * SCORE_SCALE:.{SCORE_DECIMALS}f}"
+
+
+def scores_text(*values: float) -> tuple[str, ...]:
+    """Match scores read side by side (0–100): whole numbers, or as many decimals as it
+    takes for scores that differ to print differently ("96.3" and "96.4", not "96" twice)."""
+    scaled = [value * SCORE_SCALE for value in values]
+    for decimals in range(SCORE_DECIMALS, _MAX_DECIMALS + 1):
+        texts = [f"{value:.{decimals}f}" for value in scaled]
+        if all(
+            (a < b) == (float(x) < float(y))
+            for a, x in zip(scaled, texts, strict=True)
+            for b, y in zip(scaled, texts, strict=True)
+        ):
+            return tuple(texts)
+    return tuple(f"{value:.{_MAX_DECIMALS}f}" for value in scaled)
+
+
+def score_change_text(value: float) -> str:
+    """A change of match score on the same 0–100 scale, signed ("+12.5")."""
+    return f"{value * SCORE_SCALE:+.1f}"
 
 
 def compared(
     low: float, high: float, *, least: int = SCORE_DECIMALS, line: bool = False
 ) -> tuple[str, str]:
-    """``low`` and ``high`` (``low < high``) as texts that read in the same order.
+    """Match scores ``low`` and ``high`` (``low < high``, 0–1) as 0–100 texts that read
+    in the same order.
 
     At least ``least`` decimals, more when fewer would print them equal or
-    reversed; with ``line`` (``high`` is a threshold) ``high`` drops trailing
-    zeros ("0.45").
+    reversed ("44.9 is below 45", never "45 is below 45"); with ``line``
+    (``high`` is a threshold) ``high`` is printed exactly, without trailing zeros ("45.5").
     """
+    low, high = low * SCORE_SCALE, high * SCORE_SCALE
+    # A threshold is a setting: printed as it is ("45.5"), never rounded to a whole.
+    exact = _trim(f"{high:.{_MAX_DECIMALS}f}") if line else None
     for decimals in range(least, _MAX_DECIMALS + 1):
-        a, b = f"{low:.{decimals}f}", f"{high:.{decimals}f}"
+        a, b = f"{low:.{decimals}f}", exact or f"{high:.{decimals}f}"
         if float(a) < float(b):
-            return a, _trim(b, least) if line else b
-    return f"{low:.{_MAX_DECIMALS}f}", f"{high:.{_MAX_DECIMALS}f}"
+            return a, b
+    return f"{low:.{_MAX_DECIMALS}f}", exact or f"{high:.{_MAX_DECIMALS}f}"
 
 
-def _trim(text: str, least: int) -> str:
+def _trim(text: str) -> str:
     whole, _, decimals = text.partition(".")
     kept = decimals.rstrip("0")
-    return whole + "." + kept.ljust(min(2, least), "0") if decimals else text
+    return f"{whole}.{kept}" if kept else whole
 
 
 def joined(items: Sequence[str], word: str = "and") -> str:
@@ -135,7 +162,10 @@ def plan_sentence(plan: RebalancePlan) -> str:
     text = f"Of the {plural(plan.movable, 'pairing')} that may move, the plan {joined(parts)}."
     if moved:
         average = sum(s.gain for s in plan.suggestions) / moved
-        text += f" A move changes the match score by {average:+.2f} on average (on its 0–1 scale)."
+        text += (
+            f" A move changes the match score by {score_change_text(average)} on average "
+            "(on its 0–100 scale)."
+        )
     return text
 
 
@@ -144,7 +174,8 @@ def rotation_runner_up(r: RotationSuggestion, name: Name) -> str:
     than the next mentor — who gets its free places."""
     if not r.runner_up_mentor_id or r.runner_up_score is None:
         return "—"
-    text = f"{name(r.runner_up_mentor_id)} ({score_text(r.runner_up_score)})"
+    score = scores_text(r.runner_up_score, *([r.score] if r.score is not None else []))[0]
+    text = f"{name(r.runner_up_mentor_id)} ({score})"
     if r.score is not None and r.runner_up_score > r.score and r.runner_up_taken_by:
         holders = [name(m) for m in r.runner_up_taken_by]
         shown = holders[:2] + ([plural(len(holders) - 2, "other")] if len(holders) > 2 else [])

@@ -9,6 +9,7 @@ import pandas as pd
 
 from components.ui.charts import (
     burn_up_chart,
+    equity_bars,
     highlighted_themes,
     learning_flow_bars,
     outcome_bars,
@@ -18,6 +19,7 @@ from components.ui.charts import (
     styled,
     theme_lines,
 )
+from components.ui.charts.bars import HALO
 from tandem.access.privacy import hidden_cells_note, mostly_suppressed
 
 
@@ -64,6 +66,29 @@ def test_bars_carry_their_value_and_the_program_line() -> None:
         "Completion",
         "(dashed line: program 77%)",
     ]
+
+
+def test_the_program_line_never_strikes_through_a_bar_end_label() -> None:
+    """#15: the dashed line is drawn under the value labels, and every label sits on a
+    halo of the background, so where the line crosses a label the label stays legible."""
+    for chart in (
+        outcome_bars(groups(), "kind", "completion_rate", "Completion", "Kind", reference=0.77),
+        equity_bars(
+            groups().rename(columns={"kind": "group", "n": "people"}),
+            "completion_rate",
+            "Completion",
+            reference=0.7,
+            threshold=5,
+        ),
+    ):
+        drawn = layers(chart)
+        kinds = [layer["mark"]["type"] for layer in drawn]
+        rule = kinds.index("rule")
+        texts = [i for i, kind in enumerate(kinds) if kind == "text"]
+        assert texts and min(texts) > rule, kinds
+        halos = [i for i in texts if drawn[i]["mark"].get("stroke") == HALO]
+        plain = [i for i in texts if "stroke" not in drawn[i]["mark"]]
+        assert len(halos) == len(plain) and max(halos) < min(plain)
 
 
 def test_side_by_side_rate_charts_share_one_scale() -> None:

@@ -103,3 +103,16 @@ def test_ordinary_text_gets_escapes_only() -> None:
 )
 def test_a_word_joiner_breaks_each_pattern_where_it_starts(text: str, joined: str) -> None:
     assert resolve_escapes(plain(text)) == joined
+
+
+def test_dates_read_the_house_way() -> None:
+    import datetime as dt
+
+    from components.ui.formatting import date_range_text, date_text
+
+    assert date_text(dt.date(2026, 9, 9)) == "9 Sep 2026"
+    assert date_text(None) == "—" and date_text(None, "undated") == "undated"
+    assert date_range_text(dt.date(2026, 9, 9), dt.date(2026, 12, 8)) == "9 Sep – 8 Dec 2026"
+    assert date_range_text(dt.date(2025, 12, 1), dt.date(2026, 2, 28)) == (
+        "1 Dec 2025 – 28 Feb 2026"
+    )

@@ -30,7 +30,7 @@ from tandem.health import (
 )
 from tandem.program import rollups
 from tandem.program.derived_tables import PairingHealth, PairingHealthHistory
-from tandem.program.models import Flag
+from tandem.program.models import RUNNING_STATUSES, Flag, Pairing
 from tandem.program.settings import put_setting
 from tests.factories import TODAY, grid_program
 
@@ -187,7 +187,14 @@ SPONSOR = Viewer(role="sponsor")
 
 def test_distribution_bins(engine: Engine, program: dict[str, Any]) -> None:
     with engine.connect() as connection:
-        health = connection.execute(select(PairingHealth)).all()
+        everyone = connection.execute(select(PairingHealth)).all()
+        health = connection.execute(
+            select(PairingHealth)
+            .join(Pairing, Pairing.pairing_id == PairingHealth.pairing_id)
+            .where(Pairing.status.in_(RUNNING_STATUSES))
+        ).all()
+    # Only the running pairings: a completed one keeps a score but is not counted.
+    assert len(health) < len(everyone)
     distribution = health_distribution(engine, Filters(scope=EVERYTHING), LEAD)
     bins = distribution.bands
     assert distribution.threshold == 0 and distribution.suppressed == 0
@@ -221,10 +228,35 @@ def test_distribution_suppression_is_the_viewers(engine: Engine, program: dict[s
     assert shown.threshold == 100
     small = (lead["pairings"] > 0) & (lead["pairings"] < 100)
     assert small.any()
-    assert list(shown.bands["suppressed"]) == list(small)
-    assert shown.suppressed == int(small.sum())
+    # Every band is under 100, so the sponsor's are joined — all of them into one, still
+    # under 100 pairings, blanked: nothing of the lead's counts reaches the sponsor.
+    assert shown.coarsened and shown.suppressed == 1 and shown.empty
     hidden = shown.bands[shown.bands["suppressed"]]
     assert hidden[["pairings", "stalled", "at_risk", "others"]].isna().all().all()
+    assert lead["pairings"].sum() < 100
+
+
+def test_mostly_suppressed_bands_become_wider_ones(engine: Engine, program: dict[str, Any]) -> None:
+    """#15: a distribution whose 10-point bands are mostly under the threshold is drawn
+    with neighbouring bands joined, each on show, covering 0–100 once, counts kept."""
+    fine = health_distribution(engine, Filters(scope=EVERYTHING), LEAD).bands
+    held = fine[fine["pairings"] > 0]
+    # The largest threshold that still lets each joined band stand, most fine ones not.
+    threshold = int(held["pairings"].sum()) // 2
+    assert (held["pairings"] < threshold).sum() * 2 > len(held)
+    put_setting(engine, "privacy", {"threshold": threshold}, "admin", default={"threshold": 5})
+    joined = health_distribution(engine, Filters(scope=EVERYTHING), SPONSOR)
+    assert joined.coarsened and joined.suppressed == 0
+    bands = joined.bands
+    assert bands["low"].iloc[0] == 0 and bands["high"].iloc[-1] == 100
+    assert all(b == a + 1 for a, b in zip(bands["high"][:-1], bands["low"][1:], strict=True))
+    shown = bands[bands["pairings"] > 0]
+    assert (shown["pairings"] >= threshold).all() and len(shown) < len(held)
+    for column in ("pairings", "stalled", "at_risk"):
+        assert shown[column].sum() == held[column].sum()
+    for row in shown.itertuples():  # each joined band counts exactly its fine bands
+        inside = held[(held["low"] >= row.low) & (held["high"] <= row.high)]
+        assert row.pairings == inside["pairings"].sum()
 
 
 def test_as_of(engine: Engine, program: dict[str, Any]) -> None:

@@ -122,3 +122,50 @@ def test_clicking_a_cell_narrows_the_portfolio_to_that_cell(engine) -> None:  # 
         )
         assert portfolio_page(engine, narrowed, today=TODAY).total == cell["n"]
     assert sum(gaps["n"]) == len(rows["pairings"])
+
+
+@pytest.mark.parametrize("dimension", ["kind", "level_gap", "cohort", "mentor_division"])
+def test_a_mostly_suppressed_breakdown_pools_its_small_groups(engine, dimension: str) -> None:  # type: ignore[no-untyped-def]
+    """#15: when most groups are under the threshold, they become one row ("Other
+    kinds") computed over their pairings together; the groups on show are unchanged
+    and no suppressed group appears on its own."""
+    rows = grid_program(engine)
+    spec = DIMENSIONS[dimension]
+    column = spec.columns[0]
+    expected = expected_groups(rows, lambda c: c[column])
+    sizes = sorted(group["n"] for group in expected.values())
+    # A threshold that leaves the largest group on show and most of the rest under it.
+    candidates = [t for t in range(2, sizes[-1] + 1) if sum(n < t for n in sizes) * 2 > len(sizes)]
+    candidates = [t for t in candidates if sum(n < t for n in sizes) < len(sizes)]
+    if not candidates:
+        pytest.skip(f"no threshold pools {dimension} in this program")
+    threshold = candidates[0]
+    frame = outcomes_by(
+        engine, Filters(scope=EVERYTHING), dimension, threshold=threshold, today=TODAY
+    )
+    small = {key for key, group in expected.items() if group["n"] < threshold}
+    pooled = frame[frame["pooled"]]
+    assert len(pooled) == 1 and pooled.iloc[-1][column] == spec.pooled
+    assert frame.iloc[-1]["pooled"], "the pool comes last"
+    assert int(pooled["groups"].iloc[0]) == len(small) >= 2
+    together = sum(expected[key]["n"] for key in small)
+    if together >= threshold:
+        assert pooled["n"].iloc[0] == together
+        active = sum(expected[key]["active"] for key in small)
+        assert pooled["active_share"].iloc[0] == pytest.approx(active / together)
+    else:
+        assert pooled["suppressed"].iloc[0] and math.isnan(pooled["n"].iloc[0])
+    on_show = frame[~frame["pooled"]]
+    assert {str(v) for v in on_show[column]} == {str(k) for k in expected if k not in small}
+    assert not on_show["suppressed"].any()
+    for _, row in on_show.iterrows():
+        assert row["n"] == expected[row[column]]["n"]
+    # A click on the pool narrows nothing: it is no one value of the filter.
+    point = {column: spec.pooled}
+    assert drill_down(Filters(scope=EVERYTHING), dimension, point) == Filters(scope=EVERYTHING)
+
+
+def test_a_breakdown_with_every_group_too_small_is_not_pooled(engine) -> None:  # type: ignore[no-untyped-def]
+    grid_program(engine)
+    frame = outcomes_by(engine, Filters(scope=EVERYTHING), "kind", threshold=10_000, today=TODAY)
+    assert frame["suppressed"].all() and not frame["pooled"].any()

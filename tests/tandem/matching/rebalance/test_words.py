@@ -12,6 +12,7 @@ from tandem.matching.rebalance.words import (
     plan_sentence,
     plural,
     runner_up_sentence,
+    scores_text,
     suggestion_sentence,
 )
 
@@ -46,10 +47,10 @@ def suggestion(**changes: object) -> Suggestion:
 @pytest.mark.parametrize(
     ("low", "high", "expected"),
     [
-        (0.449999, 0.45, ("0.449999", "0.45")),
-        (0.4449, 0.45, ("0.445", "0.45")),
-        (0.3, 0.45, ("0.300", "0.45")),
-        (0.9651, 0.9652, ("0.9651", "0.9652")),
+        (0.449999, 0.45, ("44.9999", "45")),
+        (0.4449, 0.45, ("44", "45")),
+        (0.3, 0.455, ("30", "45.5")),
+        (0.9651, 0.9652, ("96.5", "96.52")),
     ],
 )
 def test_compared_numbers_read_in_their_true_order(low: float, high: float, expected) -> None:  # type: ignore[no-untyped-def]
@@ -63,14 +64,14 @@ def test_the_sentence_names_the_mentee_and_both_mentors_in_order() -> None:
     assert text.startswith("Move mentee Ana Lima from Bob Chen to Carla Diaz: ")
     assert "the current mentor has 3 mentees for 2 places" in text
     assert "Carla Diaz brings a different division (Finance)" in text
-    # 0.449999 is not printed as 0.450 next to a 0.800 it is compared with.
-    assert text.endswith("(match score 0.450 → 0.800).")
+    # On the 0–100 scale a person reads everywhere, whole where that reads true.
+    assert text.endswith("(match score 45 → 80).")
 
 
 def test_a_move_that_lowers_the_score_says_so() -> None:
     s = suggestion(current_score=0.7, suggested_score=0.65, gain=-0.05)
     text = suggestion_sentence(s, NAMES.__getitem__)
-    assert "drops from 0.700 to 0.650" in text
+    assert "drops from 70 to 65" in text
 
 
 def test_a_better_runner_up_says_who_holds_its_places() -> None:
@@ -83,7 +84,7 @@ def test_a_better_runner_up_says_who_holds_its_places() -> None:
     )
     text = runner_up_sentence(s, NAMES.__getitem__)
     assert text == (
-        "Dev Rao would fit this mentee better (0.978 against 0.965), but Dev Rao's free "
+        "Dev Rao would fit this mentee better (98 against 96), but Dev Rao's free "
         "place goes to Eli Ng, and that gives the program a higher total fit."
     )
 
@@ -91,10 +92,10 @@ def test_a_better_runner_up_says_who_holds_its_places() -> None:
 def test_a_weaker_runner_up_is_the_next_best_and_a_tie_is_said() -> None:
     s = suggestion(runner_up_mentor_id="m3", runner_up_score=0.7)
     assert runner_up_sentence(s, NAMES.__getitem__) == (
-        "Dev Rao (0.700), the next best after Carla Diaz (0.800)."
+        "Dev Rao (70), the next best after Carla Diaz (80)."
     )
     tie = suggestion(runner_up_mentor_id="m3", runner_up_score=0.8)
-    assert "fits equally well (0.800)" in runner_up_sentence(tie, NAMES.__getitem__)
+    assert "fits equally well (80)" in runner_up_sentence(tie, NAMES.__getitem__)
     none = suggestion()
     assert runner_up_sentence(none, NAMES.__getitem__).startswith("No other mentor")
 
@@ -122,10 +123,13 @@ def test_a_better_rotation_runner_up_says_who_gets_its_place() -> None:
         runner_up_taken_by=["x"],
     )
     assert rotation_runner_up(r, NAMES.__getitem__) == (
-        "Dev Rao (0.986): their free place goes to Eli Ng"
+        "Dev Rao (99): their free place goes to Eli Ng"
     )
     r.runner_up_score = 0.9
-    assert rotation_runner_up(r, NAMES.__getitem__) == "Dev Rao (0.900)"
+    assert rotation_runner_up(r, NAMES.__getitem__) == "Dev Rao (90)"
+    # Scores that round alike get the decimal that tells them apart.
+    r.runner_up_score = 0.9634
+    assert rotation_runner_up(r, NAMES.__getitem__).startswith("Dev Rao (96.3")
 
 
 def plan(suggestions: int, stays: int, unresolved: int) -> RebalancePlan:
@@ -149,8 +153,8 @@ def test_the_plan_in_words_adds_up_and_never_shows_the_objective() -> None:
     assert text == (
         "Of the 6 pairings that may move, the plan moves 3 to a better mentor, keeps 1 "
         "with their mentor (no move beats staying by the stay bonus) and finds no "
-        "acceptable place for 2. A move changes the match score by +0.20 on average "
-        "(on its 0–1 scale)."
+        "acceptable place for 2. A move changes the match score by +20.0 on average "
+        "(on its 0–100 scale)."
     )
     assert "12.345" not in text and "bjective" not in text
     assert plan_sentence(plan(0, 1, 0)) == (
@@ -164,3 +168,9 @@ def test_a_level_gap_reads_as_levels_above_or_below_the_mentee() -> None:
     assert levels_from_mentee(-2) == "2 levels below the mentee"
     assert levels_from_mentee(1) == "1 level above the mentee"
     assert levels_from_mentee(0) == "at the mentee's level"
+
+
+def test_scores_side_by_side_differ_in_print_when_they_differ() -> None:
+    assert scores_text(0.975, 0.5) == ("98", "50")
+    assert scores_text(0.9634, 0.963) == ("96.34", "96.30")
+    assert scores_text(0.8, 0.8) == ("80", "80")
