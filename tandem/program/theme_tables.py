@@ -19,11 +19,22 @@ import datetime as dt
 import hashlib
 
 from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from tandem.program.models import ID, Base, utcnow
 
 CANDIDATE_STATUSES = ("open", "promoted", "dismissed")
+
+
+def theme_name_key(name: str) -> str:
+    """What makes a theme's name unique: its SHA-256 (exact text, case kept, as the
+    unique name was before names could be 10,000 characters long)."""
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()
+
+
+def _name_key_of_insert(context: DefaultExecutionContext) -> str:
+    return theme_name_key(context.get_current_parameters()["name"])
 
 
 class Theme(Base):
@@ -36,9 +47,9 @@ class Theme(Base):
     # through ``name_key``, because a unique b-tree index on PostgreSQL cannot hold
     # keys that long.
     name: Mapped[str] = mapped_column(Text)
-    # Set from the name by the validator below; a Core insert must give it too
-    # (``theme_name_key``).
-    name_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # Kept from the name: by the validator below when an object's name is set,
+    # and by the column default when a Core insert gives only the name.
+    name_key: Mapped[str] = mapped_column(String(64), unique=True, default=_name_key_of_insert)
     description: Mapped[str] = mapped_column(Text, default="")
     # Example phrases, one per line: what the theme sounds like in real notes.
     examples: Mapped[str] = mapped_column(Text, default="")
@@ -53,12 +64,6 @@ class Theme(Base):
     def _keep_name_key(self, _field: str, name: str) -> str:
         self.name_key = theme_name_key(name)
         return name
-
-
-def theme_name_key(name: str) -> str:
-    """What makes a theme's name unique: its SHA-256 (exact text, case kept, as the
-    unique name was before names could be 10,000 characters long)."""
-    return hashlib.sha256(name.encode("utf-8")).hexdigest()
 
 
 class FeedbackAnalysis(Base):
