@@ -11,9 +11,9 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.health import reads
-from components.health.reads import plural
 from components.ui.briefing import chart as exportable_chart
 from components.ui.charts import health_distribution, verdict_trend
+from components.ui.formatting import plural
 from tandem.access import Viewer
 from tandem.access.filters import Filters
 

@@ -9,7 +9,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.health import reads
-from components.health.reads import plural
+from components.ui.formatting import date_text, plural
 from components.ui.tables import csv_download
 from tandem.access import Viewer
 from tandem.access.filters import Filters
@@ -52,7 +52,7 @@ def nudge_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
     count = len(frame)
     st.caption(
         f"{plural(count, 'pairing')} had not met for longer than the no-contact rule allows "
-        f"on {day:%-d %b %Y}; remind both people to book a meeting. Longest silence first."
+        f"on {date_text(day)}; remind both people to book a meeting. Longest silence first."
     )
     st.dataframe(
         _shown(frame),

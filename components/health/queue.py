@@ -7,11 +7,11 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.health import reads
-from components.health.reads import OUTCOME_KEY, PAGE_SIZE, plural
+from components.health.reads import OUTCOME_KEY, PAGE_SIZE
 from components.ui import notices
 from components.ui.charts import VERDICT_COLOURS
 from components.ui.database import clear_caches
-from components.ui.formatting import NOT_COMPUTED
+from components.ui.formatting import NOT_COMPUTED, date_text, plural
 from components.ui.shell import name_mask
 from tandem import health
 from tandem.access import Viewer
@@ -30,7 +30,7 @@ def _recompute(engine: Engine, viewer: Viewer) -> None:
     notices.leave(
         OUTCOME_KEY,
         "success",
-        f"Health recomputed as of {report.as_of:%-d %b %Y}: "
+        f"Health recomputed as of {date_text(report.as_of)}: "
         f"{plural(report.scored, 'pairing')} scored, {report.stalled:,} stalled, "
         f"{report.at_risk:,} at risk.",
     )
@@ -46,9 +46,14 @@ def as_of_bar(engine: Engine, viewer: Viewer) -> bool:
     if info.as_of is None:
         text_col.info(f"Health is {NOT_COMPUTED}. Recompute it to fill the queue.")
     else:
-        computed = f" (computed {info.computed_at:%-d %b %Y %H:%M} UTC)" if info.computed_at else ""
+        computed = (
+            f" (computed {date_text(info.computed_at)} {info.computed_at:%H:%M} UTC)"
+            if info.computed_at
+            else ""
+        )
         text_col.caption(
-            f"Health as of {info.as_of:%-d %b %Y}{computed} for {plural(info.pairings, 'pairing')}."
+            f"Health as of {date_text(info.as_of)}{computed} "
+            f"for {plural(info.pairings, 'pairing')}."
         )
     may_recompute = viewer.can("tune_rules") or viewer.can("edit_flags")
     if may_recompute and not viewer.presenting:

@@ -17,7 +17,7 @@ from components.ui.briefing import briefing_button
 from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
 from components.ui.charts import difference_intervals, retention_curves
-from components.ui.formatting import plain
+from components.ui.formatting import date_text, plain
 from components.ui.tables import Column, show_table
 from tandem.access import Scope
 from tandem.impact import (
@@ -373,7 +373,7 @@ def report_sections(report: ImpactReport) -> None:
     st.caption(
         plain(
             f"Careers of {report.scope_label}'s participants. The career data reach "
-            f"{report.as_of:%d %B %Y} (the last event recorded): a window ending later is "
+            f"{date_text(report.as_of)} (the last event recorded): a window ending later is "
             "not yet observable."
         )
     )

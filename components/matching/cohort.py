@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from components.ui import notices
 from components.ui.cache import cached_query
 from components.ui.database import clear_caches
-from components.ui.formatting import plain
+from components.ui.formatting import date_text, plain
 from components.ui.presenter import NameMask
 from components.ui.tables import Column, show_table
 from tandem.access import OutOfScope, Scope, Viewer
@@ -111,7 +111,7 @@ def cohort_picker(engine: Engine, viewer: Viewer) -> str | None:
         )
         return None
     labels = {
-        c["cohort_id"]: f"{c['name']} (starts {c['start_date']:%d %b %Y}, "
+        c["cohort_id"]: f"{c['name']} (starts {date_text(c['start_date'])}, "
         f"{c['sign_ups']:,} sign-up{'s' if c['sign_ups'] != 1 else ''})"
         for c in cohorts
     }
@@ -171,7 +171,7 @@ def sign_ups_section(match: CohortMatch, names: Names) -> None:
         {
             "Person": [names(s.person_id) for s in match.sign_ups],
             "Signed up as": [PARTICIPANT_ROLE_LABELS.get(s.role, s.role) for s in match.sign_ups],
-            "Joined": [f"{s.joined_on:%d %b %Y}" if s.joined_on else "—" for s in match.sign_ups],
+            "Joined": [date_text(s.joined_on) for s in match.sign_ups],
             "Status": [STATUS_LABELS.get(s.status, s.status) for s in match.sign_ups],
         }
     )
@@ -349,7 +349,7 @@ def proposed_section(engine: Engine, viewer: Viewer, cohort_id: str, names: Name
         text.write(
             plain(
                 f"{names(row['mentee_id'])} with {names(row['mentor_id'])}, "
-                f"starting {row['start_date']:%d %b %Y}"
+                f"starting {date_text(row['start_date'])}"
             )
         )
         if viewer.can("match"):

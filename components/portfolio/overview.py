@@ -18,6 +18,7 @@ from components.ui.briefing import briefing_button
 from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
 from components.ui.charts import burn_up_chart, health_distribution
+from components.ui.formatting import date_range_text, date_text
 from components.ui.pairing_links import open_selected_pairing
 from tandem.access import Scope, Viewer
 from tandem.access.filters import Filters
@@ -67,8 +68,8 @@ def _themes(
 ) -> tuple[pd.DataFrame, str]:
     moves, span = core.theme_moves(engine, filters, threshold=threshold, today=today)
     return moves, (
-        f"{span.current_start:%d %b %Y} – {span.current_end:%d %b %Y} against "
-        f"{span.previous_start:%d %b %Y} – {span.previous_end:%d %b %Y}"
+        f"{date_range_text(span.current_start, span.current_end)} against "
+        f"{date_range_text(span.previous_start, span.previous_end)}"
     )
 
 
@@ -118,10 +119,10 @@ def headline_row(engine: Engine, filters: Filters) -> core.OverviewHeadlines:
     period = headlines.period
     before = headlines.verdicts_before
     against = {
-        "Stalled": f"the month end {before.month_end:%d %b %Y}" if before else None,
-        "At risk": f"the month end {before.month_end:%d %b %Y}" if before else None,
+        "Stalled": f"the month end {date_text(before.month_end)}" if before else None,
+        "At risk": f"the month end {date_text(before.month_end)}" if before else None,
     }
-    previous = f"{period.previous.start:%d %b %Y} – {period.previous.end:%d %b %Y}"
+    previous = f"{date_range_text(period.previous.start, period.previous.end)}"
     columns = st.columns(len(headlines.metrics))
     for column, metric in zip(columns, headlines.metrics, strict=True):
         compared = against.get(metric.label, previous)
@@ -134,12 +135,12 @@ def headline_row(engine: Engine, filters: Filters) -> core.OverviewHeadlines:
             help=f"{metric.help} Change against {compared or 'no earlier snapshot'}.",
         )
     verdicts = (
-        f"stalled and at risk with the stored month end {before.month_end:%d %b %Y}"
+        f"stalled and at risk with the stored month end {date_text(before.month_end)}"
         if before
         else "stalled and at risk are not compared (no earlier health snapshot is stored)"
     )
     st.caption(
-        f"{period.start:%d %b %Y} – {period.end:%d %b %Y} compared with {previous}; "
+        f"{date_range_text(period.start, period.end)} compared with {previous}; "
         f"{verdicts}. Set the period with From and To in the filters."
     )
     return headlines

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from components.health.flags import flag_workflow
 from components.ui.briefing import chart as exportable_chart
 from components.ui.charts import pairing_timeline
-from components.ui.formatting import NOT_COMPUTED, plain
+from components.ui.formatting import NOT_COMPUTED, date_text, plain
 from components.ui.presenter import NameMask
 from components.ui.tables import Column, header, show_table
 from tandem.access import Scope, Viewer
@@ -93,7 +93,7 @@ def people_and_contract(story: PairingStory, mask: NameMask) -> None:
     st.caption(
         f"{KIND_LABELS.get(pairing['kind'], pairing['kind'])} pairing · {plain(cohort)} · "
         f"{PAIRING_STATUS_LABELS.get(pairing['status'], pairing['status']).lower()} · "
-        f"started {pairing['start_date']:%-d %b %Y} · meets every {pairing['cadence_days']} days"
+        f"started {date_text(pairing['start_date'])} · meets every {pairing['cadence_days']} days"
     )
     objective = pairing.get("objective")
     if mask.active:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import streamlit as st
 
 from tandem.portfolio.headlines import Headline
+
+# The one way counts and dates are written (the core's own sentences use it too).
+from tandem.program.words import date_range_text as date_range_text
+from tandem.program.words import date_text as date_text
+from tandem.program.words import plural as plural
 
 NOT_COMPUTED = "not yet computed"
 # Every character markdown (or Streamlit's extensions: ``:red[…]`` colours,
@@ -57,23 +61,3 @@ def truncate(text: str | None, limit: int = 120) -> str:
         return ""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """ "1 pairing", "58 pairings", "2 people" (with ``many``): never "pairing(s)"."""
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
-
-
-def date_text(day: dt.date | dt.datetime | None, missing: str = "—") -> str:
-    """A date as the house writes it: "9 Sep 2026" (the grids' ``D MMM YYYY``), never
-    ISO "2026-09-09"; ``missing`` for none."""
-    if day is None:
-        return missing
-    return f"{day.day} {day:%b %Y}"
-
-
-def date_range_text(start: dt.date, end: dt.date) -> str:
-    """ "9 Sep – 8 Dec 2026", or with both years when the range crosses one."""
-    if start.year == end.year:
-        return f"{start.day} {start:%b} – {date_text(end)}"
-    return f"{date_text(start)} – {date_text(end)}"

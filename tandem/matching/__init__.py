@@ -118,7 +118,6 @@ from tandem.matching.rebalance.view import (
 from tandem.matching.rebalance.words import (
     SCORE_SCALE,
     plan_sentence,
-    plural,
     rotation_runner_up,
     rotation_sentence,
     runner_up_sentence,
@@ -214,7 +213,6 @@ __all__ = [
     "plan_rebalance",
     "plan_rotation",
     "plan_sentence",
-    "plural",
     "refresh_rebalance_plan",
     "rotation_runner_up",
     "rotation_sentence",

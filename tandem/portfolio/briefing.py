@@ -42,6 +42,7 @@ from tandem.impact import (
     verdict_word,
 )
 from tandem.portfolio.headlines import Headline
+from tandem.program.words import date_text
 
 # At most this many charts share the page; more would be too small to read on a slide.
 MAX_CHARTS = 4
@@ -203,7 +204,7 @@ def impact_briefing_content(
     """The Impact page's briefing: (the view in words, figures, paragraphs, footnote)."""
     view = (
         f"{report.scope_label} · promotion and retention {report.months} months after "
-        f"the start · career data to {report.as_of:%d %B %Y}"
+        f"the start · career data to {date_text(report.as_of)}"
     )
     figures = tuple(estimate_figure(item) for item in report.estimates)
     paragraphs = (

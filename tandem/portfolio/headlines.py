@@ -13,6 +13,7 @@ from tandem.portfolio.counts import running_on
 from tandem.portfolio.pairing_stats import mean_rating_expr
 from tandem.program.milestones import DONE_STATUSES, milestone_status_expr
 from tandem.program.models import CheckIn, Milestone, Pairing
+from tandem.program.words import date_range_text
 
 DEFAULT_PERIOD_DAYS = 90
 
@@ -59,7 +60,7 @@ class Period:
 
     def describe(self) -> str:
         # As a reader says a date ("9 Sep 2026"), the year always there.
-        return f"{self.start:%-d %b %Y} – {self.end:%-d %b %Y}"
+        return date_range_text(self.start, self.end)
 
 
 def period_for(filters: Filters, today: dt.date) -> Period:

@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.ui.database import clear_caches
-from components.ui.formatting import plain
+from components.ui.formatting import plain, plural
 from components.ui.pairing_links import pairing_link
 from tandem.access import OutOfScope, Scope, Viewer
 from tandem.matching import (
@@ -23,7 +23,6 @@ from tandem.matching import (
     accept_suggestion,
     data_fingerprint,
     decline_suggestion,
-    plural,
     refresh_rebalance_plan,
     suggestion_key,
 )

@@ -19,7 +19,7 @@ from components.matching.rebalance.reads import (
     names_for,
     stored_cards,
 )
-from components.ui.formatting import plain
+from components.ui.formatting import plain, plural
 from components.ui.presenter import NameMask
 from tandem.access import Scope, Viewer
 from tandem.matching import (
@@ -31,7 +31,6 @@ from tandem.matching import (
     component_frame,
     config_key,
     plan_sentence,
-    plural,
     runner_up_sentence,
     score_change_text,
     scores_text,

@@ -12,6 +12,7 @@ from components.matching.rebalance.reads import rebalance_settings
 from components.ui import notices
 from components.ui.cache import cached_query
 from components.ui.database import clear_caches
+from components.ui.formatting import plural
 from components.ui.presenter import NameMask
 from tandem.access import Scope, Viewer
 from tandem.matching import (
@@ -19,7 +20,6 @@ from tandem.matching import (
     open_pairings_page,
     page_count,
     pins_rows,
-    plural,
     set_excluded,
     set_pinned,
 )

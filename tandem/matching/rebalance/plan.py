@@ -83,12 +83,13 @@ from tandem.matching.rebalance.model import (
 )
 from tandem.matching.rebalance.settings import DEFAULT_REBALANCE, load_rebalance_settings
 from tandem.matching.rebalance.slots import OpenSlots
-from tandem.matching.rebalance.words import compared, joined, levels_from_mentee, plural
+from tandem.matching.rebalance.words import compared, joined, levels_from_mentee
 from tandem.matching.rules import HardRules
 from tandem.matching.scoring import kind_code, load_scoring_inputs, score, score_components
 from tandem.program.db import connected
 from tandem.program.derived_tables import PairingHealth
 from tandem.program.models import Pairing
+from tandem.program.words import plural
 
 
 def load_open_pairings(bind: Engine | Connection | Session) -> list[OpenPairing]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from tandem.matching.rebalance.model import RebalancePlan, RotationSuggestion, Suggestion
+from tandem.program.words import plural
 
 Name = Callable[[str], str]
 
@@ -80,11 +81,6 @@ def joined(items: Sequence[str], word: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """``1 mentee``, ``3 mentees``."""
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def suggestion_sentence(s: Suggestion, name: Name) -> str:

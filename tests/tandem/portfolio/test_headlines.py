@@ -18,7 +18,7 @@ def test_headlines_compare_with_the_previous_period(engine) -> None:  # type: ig
     assert period == period_for(filters, TODAY)
     assert period.previous.end == dt.date(2026, 2, 28)
     # Said as a reader says dates, the year included (never 2026-03-01).
-    assert period.describe() == "1 Mar 2026 – 30 Apr 2026"
+    assert period.describe() == "1 Mar – 30 Apr 2026"
     by_label = {m.label: m for m in metrics}
     # Check-ins of x1 fall on 01-20, 02-19, 03-21, 04-20.
     assert by_label["Meetings held"].value == 2

@@ -10,11 +10,11 @@ from tandem.matching.rebalance.words import (
     joined,
     levels_from_mentee,
     plan_sentence,
-    plural,
     runner_up_sentence,
     scores_text,
     suggestion_sentence,
 )
+from tandem.program.words import plural
 
 NAMES = {"e": "Ana Lima", "m1": "Bob Chen", "m2": "Carla Diaz", "m3": "Dev Rao", "x": "Eli Ng"}
 
