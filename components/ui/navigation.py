@@ -111,7 +111,7 @@ def run_app() -> None:
     """Everything app.py does after the page config (see the module docstring)."""
     context, page = _prepare()
     if context is not None:  # before the page's first element: see apply_styling
-        apply_styling(context.viewer)
+        apply_styling(context.viewer, wait_for_browser=_served_by_a_real_server())
     _run_state.context = context
     # A fragment's own rerun skips app.py; it picks the context up from here.
     st.session_state[_FRAGMENT_CONTEXT] = context
