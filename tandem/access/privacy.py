@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from tandem.program.settings import SettingsError, get_setting, register_validator
+from tandem.program.settings import SettingsError, get_setting, register_secret, register_validator
 
 if TYPE_CHECKING:
     from tandem.access.roles import Viewer
@@ -92,6 +92,7 @@ def hidden_cells_note(frame: pd.DataFrame, threshold: int, what: str = "cell") -
 # --- Pseudonyms for presenter mode -------------------------------------------
 
 PRESENTER_KEY = "presenter"
+register_secret(PRESENTER_KEY)
 _ADJECTIVES = (
     "Amber",
     "Azure",

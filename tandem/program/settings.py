@@ -30,6 +30,11 @@ from tandem.program.models import Setting, utcnow
 Validator = Callable[[dict[str, Any]], dict[str, Any]]
 
 _VALIDATORS: dict[str, Validator] = {}
+# Keys whose values are secrets (the presenter's pseudonym key): their audit rows
+# say what changed, never the value, so reading the audit log cannot undo
+# presenter mode's pseudonyms.
+_SECRETS: set[str] = set()
+NOT_RECORDED = "(secret, not recorded)"
 
 MAX_KEY_LENGTH = 64
 
@@ -45,6 +50,11 @@ def register_validator(key: str, validator: Validator) -> None:
     returns the normalised value to store, and raises ``SettingsError`` to refuse.
     """
     _VALIDATORS[key] = validator
+
+
+def register_secret(key: str) -> None:
+    """Keep the values of ``key`` out of the audit log (see ``_SECRETS``)."""
+    _SECRETS.add(key)
 
 
 def merge(default: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any]:
@@ -110,7 +120,13 @@ def _audit_setting(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> None:
-    """The audit row of a setting write: its stored value before and after (None: none)."""
+    """The audit row of a setting write: its stored value before and after (None: none);
+    a secret's values each read ``NOT_RECORDED``."""
+    if key in _SECRETS:
+        before, after = (
+            None if value is None else dict.fromkeys(value, NOT_RECORDED)
+            for value in (before, after)
+        )
     audit.record(
         session,
         actor=actor,

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import BindParameter, Connection, Engine, Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
+from tandem.access.privacy import PRESENTER_KEY
 from tandem.matching.rebalance.model import MOVABLE_STATUSES
 from tandem.matching.rules import LOAD_STATUSES
 from tandem.program.derived_tables import PairingHealth
@@ -50,16 +51,22 @@ def data_fingerprint(engine: Engine) -> tuple[Any, ...]:
     row (imports, accepts, declines, pins and settings are all audited), the
     latest health refresh and the latest settings change.  One round trip of
     aggregates, so it is cheap to ask on every run.
+
+    The presenter's pseudonym key is no input of a plan: it is created the first
+    time anyone presents, and must not make the stored plan stale.
     """
+    not_the_presenter_key = ~(
+        (AuditEntry.entity == "setting") & (AuditEntry.entity_id == PRESENTER_KEY)
+    )
     # Written as separate scalar subqueries: each is an index or a small scan.
     statement = select(
         select(func.count()).select_from(Pairing).scalar_subquery(),
         select(func.coalesce(func.sum(Pairing.version), 0)).scalar_subquery(),
         select(func.count()).select_from(Person).scalar_subquery(),
         select(func.coalesce(func.sum(Person.max_mentees), 0)).scalar_subquery(),
-        select(func.max(AuditEntry.id)).scalar_subquery(),
+        select(func.max(AuditEntry.id)).where(not_the_presenter_key).scalar_subquery(),
         select(func.max(PairingHealth.computed_at)).scalar_subquery(),
-        select(func.max(Setting.updated_at)).scalar_subquery(),
+        select(func.max(Setting.updated_at)).where(Setting.key != PRESENTER_KEY).scalar_subquery(),
     )
     with engine.connect() as connection:
         row = connection.execute(statement).one()

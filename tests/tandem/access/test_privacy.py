@@ -70,3 +70,21 @@ def test_pseudonyms_are_stable_per_key_and_the_key_is_made_once(engine: Engine) 
     assert adjective.isalpha() and animal.isalpha() and len(number) == 2
     names = {pseudonym(f"P-{i:04d}", key) for i in range(500)}
     assert len(names) > 490  # collisions are rare
+
+
+def test_the_audit_log_says_the_key_was_made_but_never_holds_it(engine: Engine) -> None:
+    """Whoever reads the audit log must not be able to undo the pseudonyms."""
+    from sqlalchemy import select
+
+    from tandem.program.models import AuditEntry
+    from tandem.program.settings import NOT_RECORDED
+
+    key = presenter_key(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(AuditEntry.actor, AuditEntry.before, AuditEntry.after).where(
+                AuditEntry.entity == "setting", AuditEntry.entity_id == "presenter"
+            )
+        ).all()
+    assert rows == [("system", None, {"key": NOT_RECORDED})]
+    assert key.hex() not in str(rows)

@@ -71,3 +71,30 @@ def test_0011_keys_the_themes_a_database_already_has(db_url: str) -> None:
             ),
             {"key": theme_name_key("Delegation"), "active": True, "now": "2026-01-01"},
         )
+
+
+def test_0012_takes_the_presenter_key_out_of_the_audit_log(db_url: str) -> None:
+    """Before 0012 the first presenter session audited the pseudonym key itself."""
+    import json
+
+    import sqlalchemy as sa
+
+    engine = get_engine(db_url)
+    migrate.upgrade(engine, "0011")
+    secret = {"key": "ab" * 32}
+    with engine.begin() as connection:
+        for entity_id, after in (("presenter", secret), ("privacy", {"threshold": 7})):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after)"
+                    " VALUES (:at, 'system', 'setting.put', 'setting', :entity_id, 'null', :after)"
+                ),
+                {"at": "2026-01-01 00:00:00", "entity_id": entity_id, "after": json.dumps(after)},
+            )
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        rows = dict(connection.execute(sa.text("SELECT entity_id, after FROM audit_log")).all())
+    after = {
+        key: value if isinstance(value, dict) else json.loads(value) for key, value in rows.items()
+    }
+    assert after == {"presenter": {"key": "(secret, not recorded)"}, "privacy": {"threshold": 7}}

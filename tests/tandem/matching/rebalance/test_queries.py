@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select, update
 
 from tandem.access import EVERYTHING
+from tandem.access.privacy import presenter_key
 from tandem.matching import accept_suggestion, compute_rebalance, set_pinned
 from tandem.matching.rebalance.queries import (
     data_fingerprint,
@@ -21,6 +22,7 @@ from tandem.program.bulk import upsert
 from tandem.program.bundle import import_bundle
 from tandem.program.derived_tables import PairingHealth
 from tandem.program.models import Pairing, Person
+from tandem.program.settings import put_setting
 from tests.factories import TODAY
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[4] / "data" / "sample_bundle"
@@ -162,3 +164,14 @@ def test_the_fingerprint_changes_with_every_input_of_the_plan(engine) -> None:  
         connection.execute(update(Person).where(Person.person_id == "p004").values(max_mentees=5))
     seen.append(data_fingerprint(engine))
     assert len(set(seen)) == len(seen)
+
+
+def test_the_first_presenter_does_not_make_the_stored_plan_stale(engine) -> None:  # type: ignore[no-untyped-def]
+    """The pseudonym key is written (and audited) the first time anyone presents;
+    it is no input of a plan, so the refresh's plan stays current."""
+    import_bundle(engine, SAMPLE_BUNDLE)
+    before = data_fingerprint(engine)
+    presenter_key(engine)
+    assert data_fingerprint(engine) == before
+    put_setting(engine, "privacy", {"threshold": 7}, "admin@example.com")
+    assert data_fingerprint(engine) != before  # any other setting still counts
