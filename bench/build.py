@@ -28,6 +28,8 @@ from tandem.program import db as tandem_db
 from tandem.program import migrate
 
 OUT = Path(__file__).resolve().parent / "out"
+#: The benchmarks' report (written by ``bench.report``; perceived speed rewrites its section).
+RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
 SEED = 7
 #: The enterprise size the targets are set at (pages, import, perceived speed).
 BIG = 50_000
@@ -221,3 +223,19 @@ if __name__ == "__main__":
         started = time.perf_counter()
         built, info = build_sqlite(int(arg), dt.date.today())
         print(f"{built} {info} total {time.perf_counter() - started:.1f}s")
+
+
+def sample_pairing(url: str) -> str | None:
+    """A pairing worth opening: the one with the most check-ins (ties: smallest id)."""
+    from sqlalchemy import text
+
+    from tandem.program.db import get_engine
+
+    with get_engine(url).connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT pairing_id FROM checkins GROUP BY pairing_id "
+                "ORDER BY count(*) DESC, pairing_id LIMIT 1"
+            )
+        ).first()
+    return None if row is None else str(row[0])

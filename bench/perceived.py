@@ -492,9 +492,7 @@ def stored_section() -> list[str]:
 
 def rewrite_results() -> None:
     """Put the stored runs into bench/RESULTS.md (run_all's ``render`` does the same)."""
-    from bench import run_all
-
-    results = run_all.RESULTS_MD
+    results = build.RESULTS_MD
     text = results.read_text() if results.exists() else ""
     section = "\n".join(render_section(load_runs())) + "\n"
     results.write_text(replace_section(text, section))
@@ -521,11 +519,9 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(PROJECT_ROOT)
     smoke = args.pairings != BIG
     if not args.render_only:
-        from bench.run_all import _sample_pairing
-
         today = dt.date.today()
         source = sqlite_database(today, args.pairings)
-        pairing_id = _sample_pairing(source)
+        pairing_id = build.sample_pairing(source)
         for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
             if backend == "sqlite":
                 url, name = source, None

@@ -13,7 +13,7 @@ from typing import Any
 from bench import bench_match, build, perceived
 
 RESULTS_JSON = build.OUT / "results.json"
-RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
+RESULTS_MD = build.RESULTS_MD
 #: Hand-written analysis appended to RESULTS.md (what the numbers mean, what to fix).
 FINDINGS_MD = Path(__file__).resolve().parent / "findings.md"
 QUICK_MD = build.OUT / "RESULTS-quick.md"

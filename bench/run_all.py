@@ -92,22 +92,6 @@ def _summary(timings: list[Timing]) -> dict[str, float]:
 # --------------------------------------------------------------------------- pages
 
 
-def _sample_pairing(url: str) -> str | None:
-    """A pairing worth opening: the one with the most check-ins (ties: smallest id)."""
-    from sqlalchemy import text
-
-    from tandem.program.db import get_engine
-
-    with get_engine(url).connect() as connection:
-        row = connection.execute(
-            text(
-                "SELECT pairing_id FROM checkins GROUP BY pairing_id "
-                "ORDER BY count(*) DESC, pairing_id LIMIT 1"
-            )
-        ).first()
-    return None if row is None else str(row[0])
-
-
 def _page_problem(at: Any) -> str | None:
     if at.exception:
         return "; ".join(str(e.message).splitlines()[0] for e in at.exception)[:200]
@@ -133,7 +117,7 @@ def bench_pages(
     _quiet_streamlit()
     os.environ["DATABASE_URL"] = url
     install_timed_engine(url)
-    pairing_id = _sample_pairing(url)
+    pairing_id = build.sample_pairing(url)
     # The first AppTest of a process pays Streamlit's one-off start-up (a scan of
     # site-packages for components, lazy imports: seconds).  "Cold" here means
     # a new session with empty caches, as after a deploy's first visitor.
