@@ -447,6 +447,7 @@ def click_tours(
             continue
         browser.new_context()
         for target in mine:
+            _say(f"  {role}: reloading {target.title} {repeat} times")
             reloads[target.key] = [browser.load(target.path) for _ in range(repeat)]
         menu = [t for t in mine if t.in_menu]
         if not menu:
@@ -454,7 +455,8 @@ def click_tours(
         stone = next(t for t in targets(None) if t.in_menu and t.key != menu[0].key)
         stops = menu if len(menu) > 1 else [stone, *menu]
         browser.load(menu[-1].path)
-        for _ in range(repeat):
+        for round_number in range(1, repeat + 1):
+            _say(f"  {role}: clicking through the menu, round {round_number}")
             for stop in stops:
                 visit = browser.click(stop.title)
                 if stop in menu:
