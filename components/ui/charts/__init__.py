@@ -11,9 +11,11 @@ larger in presenter mode.
   pairing's ratings, theme prevalence);
 - ``health``: the health distribution and the stall trend (Stalled page, Overview);
 - ``impact``: the Impact page's retention curves and difference intervals;
-- ``palette``: colours, status colours, text sizes.
+- ``palette``: colours, status colours, text sizes;
+- ``altair_lookup``: Altair's class lookup built once per process, not per encoding.
 """
 
+from components.ui.charts import altair_lookup
 from components.ui.charts.bars import (
     change_bars,
     equity_bars,
@@ -49,6 +51,8 @@ from components.ui.charts.time import (
     pairing_timeline,
     theme_lines,
 )
+
+altair_lookup.install()
 
 __all__ = [
     "ACCENT",

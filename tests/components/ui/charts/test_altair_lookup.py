@@ -1,0 +1,96 @@
+"""Altair's class lookup built once: the same charts, without rebuilding it per encoding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import altair as alt
+import jsonschema
+import pandas as pd
+import pytest
+from altair.utils import schemapi
+
+from components.ui.charts import (
+    altair_lookup,
+    burn_up_chart,
+    learning_flow_bars,
+    outcome_bars,
+    pairing_timeline,
+    styled,
+)
+from tests.components.ui.test_charts import groups
+
+
+def _charts() -> list[Callable[[], alt.TopLevelMixin]]:
+    checkins = pd.DataFrame(
+        {
+            "date": ["2026-01-05", "2026-02-05"],
+            "clarity": [3, 4],
+            "confidence": [2, 3],
+            "influence": [3, 3],
+            "safety": [4, 4],
+            "mentor_learning": [2, 3],
+        }
+    )
+    milestones = pd.DataFrame(columns=["completed_date", "due_date", "title", "status_label"])
+    burn_up = pd.DataFrame(
+        {
+            "cohort": ["A", "A"],
+            "month": ["2025-12", "2026-01"],
+            "planned_total": [2, 5],
+            "completed_total": [1, 4],
+        }
+    )
+    flows = pd.DataFrame(
+        {
+            "kind": ["reverse"],
+            "n": [12],
+            "mentor_learning": [3.8],
+            "mentee_rating": [3.5],
+            "suppressed": [False],
+        }
+    )
+    return [
+        lambda: outcome_bars(
+            groups(), "kind", "completion_rate", "Completion", "Kind", reference=0.77, threshold=5
+        ),
+        lambda: pairing_timeline(checkins, milestones),
+        lambda: burn_up_chart(burn_up),
+        lambda: learning_flow_bars(flows),
+    ]
+
+
+@pytest.fixture
+def altair_as_shipped() -> Iterator[None]:
+    altair_lookup.uninstall()
+    try:
+        yield
+    finally:
+        assert altair_lookup.install()
+
+
+def _specs() -> list[str]:
+    return [styled(build(), presenting=False).to_json() for build in _charts()]
+
+
+def test_the_pinned_altair_takes_the_shared_lookup() -> None:
+    # A later Altair without these internals would draw the same charts, slowly:
+    # this says so, rather than the benchmark a month later.
+    assert altair_lookup.installable()
+    assert altair_lookup.install()
+    assert schemapi.SchemaBase.from_dict.__func__ is altair_lookup._from_dict  # type: ignore[attr-defined]
+
+
+def test_every_chart_is_the_same_with_and_without_it(altair_as_shipped: None) -> None:
+    shipped = _specs()
+    altair_lookup._converters.clear()
+    assert altair_lookup.install()
+    assert _specs() == shipped
+    # Encodings given as shorthand, value and datum went through the shared table.
+    assert altair_lookup._converters
+
+
+def test_an_invalid_encoding_is_still_refused() -> None:
+    assert altair_lookup.install()
+    with pytest.raises(jsonschema.ValidationError):
+        alt.X.from_dict({"field": "a", "type": "not-a-type"}, validate=True)
