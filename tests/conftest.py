@@ -20,6 +20,9 @@ from tandem.program import db as tandem_db
 from tandem.program.schema import metadata
 
 POSTGRES_ENV = "TANDEM_TEST_POSTGRES_URL"
+# Every chart a test draws is checked against the Vega-Lite schema, in AppTest and
+# in the browser tests' servers (components/ui/charts/altair_speed.py).
+os.environ["TANDEM_CHECK_CHARTS"] = "1"
 
 
 def _postgres_admin_url() -> str | None:

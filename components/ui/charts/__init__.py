@@ -12,10 +12,12 @@ larger in presenter mode.
 - ``health``: the health distribution and the stall trend (Stalled page, Overview);
 - ``impact``: the Impact page's retention curves and difference intervals;
 - ``palette``: colours, status colours, text sizes;
-- ``altair_lookup``: Altair's class lookup built once per process, not per encoding.
+- ``altair_speed``: Altair's class lookup built once per process, not per encoding,
+  and the schema check of a drawn chart left to the tests (``unchecked``).
 """
 
-from components.ui.charts import altair_lookup
+from components.ui.charts import altair_speed
+from components.ui.charts.altair_speed import unchecked
 from components.ui.charts.bars import (
     change_bars,
     equity_bars,
@@ -52,7 +54,7 @@ from components.ui.charts.time import (
     theme_lines,
 )
 
-altair_lookup.install()
+altair_speed.install()
 
 __all__ = [
     "ACCENT",
@@ -88,5 +90,6 @@ __all__ = [
     "share_heatmap",
     "styled",
     "theme_lines",
+    "unchecked",
     "verdict_trend",
 ]
