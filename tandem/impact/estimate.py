@@ -199,7 +199,14 @@ class Estimate:
 
 def horizon(index_dates: pd.Series, months: int) -> pd.Series:
     """The date ``months`` calendar months after each index date."""
-    return pd.to_datetime(index_dates) + pd.DateOffset(months=months)
+    dates = pd.to_datetime(index_dates)
+    # Adding a DateOffset is a Python call per row; a report's units have a
+    # handful of index dates (cohort starts), so shift each distinct date once.
+    codes, distinct = pd.factorize(dates)
+    if (codes < 0).any():  # a missing date: the plain way keeps its NaT
+        return dates + pd.DateOffset(months=months)
+    shifted = pd.DatetimeIndex(distinct) + pd.DateOffset(months=months)
+    return pd.Series(shifted.take(codes), index=dates.index, name=dates.name)
 
 
 def outcome_frame(units: pd.DataFrame, outcome: str, months: int, as_of: dt.date) -> pd.DataFrame:
@@ -414,25 +421,27 @@ def _refusal(label: str, n_p: int, n_c: int, not_yet: int, months: int, threshol
     return refused
 
 
+class Side(NamedTuple):
+    """One arm's rows with a complete window: stratum numbers and outcomes (1/0)."""
+
+    strata: np.ndarray
+    y: np.ndarray
+
+
 def _matched(
-    p: pd.DataFrame, c: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """Participants' and useful colleagues' strata (numbered compactly) and outcomes,
-    the useful colleagues' person ids, and how many strata.
+    strata_p: np.ndarray, strata_c: np.ndarray, y_c: np.ndarray, person_c: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Participants' and useful colleagues' strata (numbered compactly), the useful
+    colleagues' outcomes and person ids, and how many strata.
 
     Colleagues in strata without a participant never enter the adjusted difference
     (nor its variance): they are left out of the arithmetic.
     """
     # Compact stratum numbers: the per-stratum arrays are as long as the strata here.
-    codes, local = np.unique(
-        np.concatenate([p["stratum"].to_numpy(), c["stratum"].to_numpy()]), return_inverse=True
-    )
-    strata_p, strata_c = local[: len(p)], local[len(p) :]
-    useful = np.isin(strata_c, strata_p)
-    y_p = p["y"].to_numpy(dtype=float)
-    y_c = c["y"].to_numpy(dtype=float)[useful]
-    person = c["person_id"].to_numpy()[useful]
-    return strata_p, y_p, strata_c[useful], y_c, person, len(codes)
+    codes, local = np.unique(np.concatenate([strata_p, strata_c]), return_inverse=True)
+    local_p, local_c = local[: len(strata_p)], local[len(strata_p) :]
+    useful = np.isin(local_c, local_p)
+    return local_p, local_c[useful], y_c[useful], person_c[useful], len(codes)
 
 
 def estimate_prepared(
@@ -451,9 +460,34 @@ def estimate_prepared(
     Strata may be numbered over a larger frame (a breakdown numbers them once
     for every subgroup): only equality matters.
     """
-    not_yet = int((~participants["complete"]).sum())
-    p = participants[participants["complete"]]
-    n_p, n_c = len(p), int(comparison["person_id"].nunique())
+    complete = participants["complete"].to_numpy(dtype=bool)
+    return estimate_arrays(
+        Side(participants["stratum"].to_numpy()[complete], participants["y"].to_numpy()[complete]),
+        Side(comparison["stratum"].to_numpy(), comparison["y"].to_numpy()),
+        comparison["person_id"].to_numpy(),
+        not_yet=int((~complete).sum()),
+        group=group,
+        outcome=outcome,
+        months=months,
+        threshold=threshold,
+    )
+
+
+def estimate_arrays(
+    p: Side,
+    c: Side,
+    person_c: np.ndarray,
+    *,
+    not_yet: int,
+    group: str,
+    outcome: str,
+    months: int,
+    threshold: int,
+) -> Estimate:
+    """``estimate_prepared`` on arrays: what a breakdown calls for each of its rows, so
+    no row pays for slicing frames.  ``person_c``: each colleague row's person (any
+    sortable id; the variance clusters by it in sorted order)."""
+    n_p, n_c = len(p.strata), int(pd.unique(person_c).size)
     base = {
         "group": group,
         "outcome": outcome,
@@ -467,7 +501,8 @@ def estimate_prepared(
     if n_p < threshold or n_c < threshold:
         refused = _refusal(label, n_p, n_c, not_yet, months, threshold)
         return Estimate(**base, matched=0, unmatched=0, matched_comparison=0, refused=refused)  # type: ignore[arg-type]
-    strata_p, y_p, strata_c, y_c, person, size = _matched(p, comparison)
+    y_p, y_all = np.asarray(p.y, dtype=float), np.asarray(c.y, dtype=float)
+    strata_p, strata_c, y_c, person, size = _matched(p.strata, c.strata, y_all, person_c)
     matched = int(np.isin(strata_p, strata_c).sum())
     matched_comparison = int(pd.unique(person).size)
     values = {
@@ -476,7 +511,7 @@ def estimate_prepared(
         "unmatched": n_p - matched,
         "matched_comparison": matched_comparison,
         "participant_rate": float(y_p.mean()),
-        "comparison_rate": float(comparison["y"].to_numpy(dtype=float).mean()),
+        "comparison_rate": float(y_all.mean()),
     }
     if matched < threshold or matched_comparison < threshold:
         values["not_adjusted"] = (
