@@ -237,12 +237,13 @@ def strata(frame: pd.DataFrame) -> np.ndarray:
     return keys.groupby(list(MATCH_ON), sort=False).ngroup().to_numpy()
 
 
-def matched_weights(units: pd.DataFrame) -> np.ndarray:
+def matched_weights(units: pd.DataFrame, codes: np.ndarray | None = None) -> np.ndarray:
     """Each row's matching weight: 1 for a matched participant, ``participants ÷
-    colleagues`` of its stratum for a matched colleague, 0 for anyone unmatched."""
+    colleagues`` of its stratum for a matched colleague, 0 for anyone unmatched.
+    ``codes``: the rows' strata when already numbered (only equality matters)."""
     if units.empty:
         return np.zeros(0)
-    codes = strata(units)
+    codes = strata(units) if codes is None else codes
     is_p = (units["arm"] == PARTICIPANT).to_numpy()
     size = int(codes.max()) + 1
     n_p = np.bincount(codes[is_p], minlength=size).astype(float)

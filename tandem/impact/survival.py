@@ -68,14 +68,22 @@ def _follow_up(frame: pd.DataFrame, months: int, as_of: dt.date) -> tuple[np.nda
 
 
 def survival_curves(
-    units: pd.DataFrame, *, group: str, months: int, as_of: dt.date, threshold: int
+    units: pd.DataFrame,
+    *,
+    group: str,
+    months: int,
+    as_of: dt.date,
+    threshold: int,
+    codes: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Matched participants and their weighted colleagues: ``series``, ``month``, ``survival``.
 
     Empty when either side has fewer than ``threshold`` people under observation.
+    ``codes``: the rows' matching strata when a report has numbered them already.
     """
-    started = units[pd.to_datetime(units["index_date"]) < pd.Timestamp(as_of)]
-    weights = matched_weights(started)
+    begun = (pd.to_datetime(units["index_date"]) < pd.Timestamp(as_of)).to_numpy()
+    started = units[begun]
+    weights = matched_weights(started, None if codes is None else codes[begun])
     kept = started[weights > 0]
     kept_weights = weights[weights > 0]
     curves = []

@@ -1,0 +1,113 @@
+"""One report's units as arrays, made once and shared by its estimates, curves and breakdown.
+
+A report with its breakdown makes 4 headline estimates, 2 retention curves and
+about 160 breakdown rows from one frame of units.  Each used to number the
+matching strata again (text keys of every row), work out the outcome window
+again, and slice the frame with its text columns; at 50,000 pairings that was
+most of a report's 49 CPU seconds.  Here the strata, the outcome windows and
+the colleagues' person numbers are worked out once per report, and every
+estimate is made from index arrays (``estimate_arrays``).
+
+The numbers are the same to the last bit: strata are renumbered in the order a
+fresh ``strata`` of the same rows would number them (the order of the strata
+decides the order of floating-point sums), colleagues are numbered in the
+sorted order of their ids (which ``variance`` clusters by), and rows keep their
+order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from tandem.impact.estimate import (
+    PARTICIPANT,
+    Estimate,
+    Side,
+    estimate_arrays,
+    outcome_frame,
+    strata,
+)
+
+
+def renumber(codes: np.ndarray) -> np.ndarray:
+    """``codes`` numbered 0, 1, … in order of first appearance (-1, a row ``strata``
+    could not key, stays -1): what ``strata`` gives on these rows alone."""
+    result = np.full(len(codes), -1, dtype=np.int64)
+    keyed = codes >= 0
+    result[keyed] = pd.factorize(codes[keyed])[0]
+    return result
+
+
+class Prepared:
+    """``units`` (``impact_units``' frame of one view and window) as arrays."""
+
+    def __init__(self, units: pd.DataFrame, *, months: int, as_of: dt.date) -> None:
+        self.units = units
+        self.months = months
+        self.as_of = as_of
+        self.is_p = (units["arm"] == PARTICIPANT).to_numpy()
+        self.group = units["group"].to_numpy(dtype=object)
+        self.codes = strata(units)
+        # Sorted, so numbering colleagues by them clusters as their ids would.
+        self.person = pd.factorize(units["person_id"].to_numpy(dtype=object), sort=True)[0]
+        self.dates = units["index_date"].to_numpy()
+        self._outcomes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def outcome(self, outcome: str) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's ``complete`` (window observed) and ``y`` (``outcome_frame``'s)."""
+        if outcome not in self._outcomes:
+            columns = ["index_date", "promoted_at", "left_at"]
+            frame = outcome_frame(self.units[columns], outcome, self.months, self.as_of)
+            complete = frame["complete"].to_numpy(dtype=bool)
+            self._outcomes[outcome] = (complete, frame["y"].to_numpy(dtype=float))
+        return self._outcomes[outcome]
+
+    def participants(self, group: str) -> np.ndarray:
+        """The rows of ``group``'s participants, in order."""
+        return np.flatnonzero(self.is_p & (self.group == group))
+
+    def rows_of(self, group: str) -> np.ndarray:
+        """Whether each row is in ``group``'s frame: its participants and every colleague."""
+        return (self.is_p & (self.group == group)) | ~self.is_p
+
+    def estimate(
+        self,
+        rows: np.ndarray,
+        colleagues: np.ndarray,
+        codes: np.ndarray,
+        *,
+        group: str,
+        outcome: str,
+        threshold: int,
+    ) -> Estimate:
+        """``estimate_prepared`` of participant ``rows`` against ``colleagues`` (row
+        numbers; colleagues with a complete window), strata numbered by ``codes``."""
+        complete, y = self.outcome(outcome)
+        done = rows[complete[rows]]
+        return estimate_arrays(
+            Side(codes[done], y[done]),
+            Side(codes[colleagues], y[colleagues]),
+            self.person[colleagues],
+            not_yet=len(rows) - len(done),
+            group=group,
+            outcome=outcome,
+            months=self.months,
+            threshold=threshold,
+        )
+
+    def headline(self, group: str, outcome: str, threshold: int) -> Estimate:
+        """``estimate`` of ``group``'s frame: its participants against the colleagues at
+        their index dates, strata numbered over that frame as ``estimate`` numbers them."""
+        mine = self.rows_of(group)
+        codes = np.full(len(mine), -1, dtype=np.int64)
+        codes[mine] = renumber(self.codes[mine])
+        rows = self.participants(group)
+        complete, _ = self.outcome(outcome)
+        at_dates = np.isin(self.dates, np.unique(self.dates[rows]))
+        colleagues = np.flatnonzero(~self.is_p & complete & at_dates)
+        return self.estimate(
+            rows, colleagues, codes, group=group, outcome=outcome, threshold=threshold
+        )
