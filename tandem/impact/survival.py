@@ -58,7 +58,8 @@ def kaplan_meier(
 
 def _follow_up(frame: pd.DataFrame, months: int, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
     start = pd.to_datetime(frame["index_date"])
-    end = np.minimum(horizon(frame["index_date"], months), pd.Timestamp(as_of))
+    # ``clip``, not ``np.minimum``: the ufunc compares Timestamps one by one in Python.
+    end = horizon(frame["index_date"], months).clip(upper=pd.Timestamp(as_of))
     left = pd.to_datetime(frame["left_at"])
     departed = left.notna() & (left <= end)
     stop = left.where(departed, end)
