@@ -216,10 +216,14 @@ def breakdown(
         return ()
     dimensions = dimensions if dimensions is not None else dimensions_for(units, one_cohort=False)
     prepared = prepared if prepared is not None else Prepared(units, months=months, as_of=as_of)
-    # The subgroups are the same for both outcomes: split each group's participants once.
-    split = {
-        group: _split(prepared, group, dimensions, cohort_names, threshold) for group in GROUPS
-    }
+    # The subgroups are the same for both outcomes and every window: split each group's
+    # participants once per view.
+    key = ("split", dimensions, threshold, tuple(cohort_names.items()))
+    if key not in prepared.memo:
+        prepared.memo[key] = {
+            group: _split(prepared, group, dimensions, cohort_names, threshold) for group in GROUPS
+        }
+    split = prepared.memo[key]
     rows: list[BreakdownRow] = []
     for outcome in OUTCOMES:
         by_date = _colleagues_by_date(prepared, outcome)

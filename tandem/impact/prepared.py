@@ -18,6 +18,7 @@ order.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,8 +45,18 @@ def renumber(codes: np.ndarray) -> np.ndarray:
 class Prepared:
     """``units`` (``impact_units``' frame of one view and window) as arrays."""
 
-    def __init__(self, units: pd.DataFrame, *, months: int, as_of: dt.date) -> None:
+    def __init__(
+        self,
+        units: pd.DataFrame,
+        *,
+        months: int,
+        as_of: dt.date,
+        memo: dict[object, Any] | None = None,
+    ) -> None:
         self.units = units
+        #: What depends on the participants alone, kept across windows
+        #: (``CareerData.memo``); a report alone starts with an empty one.
+        self.memo = memo if memo is not None else {}
         self.months = months
         self.as_of = as_of
         self.is_p = (units["arm"] == PARTICIPANT).to_numpy()

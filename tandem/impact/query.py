@@ -41,6 +41,7 @@ per cohort), and the page caches the report.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -277,6 +278,14 @@ class CareerData:
         self.events = events
         self._colleagues: dict[pd.Timestamp, pd.DataFrame] = {}
         self._participants: dict[tuple[tuple[str, ...], str | None], pd.DataFrame] = {}
+        self._memos: dict[tuple[tuple[str, ...], str | None], dict[object, Any]] = {}
+
+    def memo(self, scope: Scope, cohort_id: str | None) -> dict[object, Any]:
+        """The view's scratch space for what a report works out from its participants
+        alone (its subgroups, say): they lead every window's units, in the same order, so
+        the refresh's nine windows of a view work it out once."""
+        key = (tuple(sorted(scope.cohorts)) if scope.limited else (), cohort_id)
+        return self._memos.setdefault(key, {})
 
     def participants(self, scope: Scope, cohort_id: str | None) -> pd.DataFrame:
         """The view's participants, described (whatever the events say: the program saw them)."""

@@ -135,7 +135,10 @@ def _headline(prepared: Prepared, *, threshold: int) -> tuple[tuple[Estimate, ..
 def _breakdown(prepared: Prepared, report: ImpactReport, names: pd.DataFrame) -> ImpactReport:
     """``report`` with its breakdown by cohort, pairing kind, level band and group."""
     units = prepared.units
-    dimensions = dimensions_for(units, one_cohort=report.cohort_id is not None)
+    one_cohort = report.cohort_id is not None
+    if ("dimensions", one_cohort) not in prepared.memo:  # the participants decide
+        prepared.memo["dimensions", one_cohort] = dimensions_for(units, one_cohort=one_cohort)
+    dimensions = prepared.memo["dimensions", one_cohort]
     ordered = names.sort_values(["start_date", "name"])
     rows = breakdown(
         units,
@@ -180,7 +183,7 @@ def impact_report(
         if data is None or data.as_of != as_of:
             data = CareerData(connection, as_of)
     units = data.units(scope, cohort_id, months)
-    prepared = Prepared(units, months=months, as_of=as_of)
+    prepared = Prepared(units, months=months, as_of=as_of, memo=data.memo(scope, cohort_id))
     estimates, curves = _headline(prepared, threshold=threshold)
     report = replace(report, estimates=estimates, curves=curves)
     return _breakdown(prepared, report, names) if with_breakdown else report
