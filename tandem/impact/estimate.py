@@ -436,13 +436,15 @@ def _matched(
     colleagues' outcomes and person ids, and how many strata.
 
     Colleagues in strata without a participant never enter the adjusted difference
-    (nor its variance): they are left out of the arithmetic.
+    (nor its variance): they are left out first, so a breakdown row sorts only its
+    participants' strata, not every colleague's.  The participants' strata keep their
+    order, so every sum runs over the same values in the same order as when the
+    colleagues' own strata were numbered too.
     """
-    # Compact stratum numbers: the per-stratum arrays are as long as the strata here.
-    codes, local = np.unique(np.concatenate([strata_p, strata_c]), return_inverse=True)
-    local_p, local_c = local[: len(strata_p)], local[len(strata_p) :]
-    useful = np.isin(local_c, local_p)
-    return local_p, local_c[useful], y_c[useful], person_c[useful], len(codes)
+    codes, local_p = np.unique(strata_p, return_inverse=True)
+    useful = np.isin(strata_c, codes)
+    local_c = np.searchsorted(codes, strata_c[useful])
+    return local_p, local_c, y_c[useful], person_c[useful], len(codes)
 
 
 def estimate_prepared(
