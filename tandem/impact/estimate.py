@@ -432,19 +432,22 @@ class Side(NamedTuple):
 def _matched(
     strata_p: np.ndarray, strata_c: np.ndarray, y_c: np.ndarray, person_c: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """Participants' and useful colleagues' strata (numbered compactly), the useful
-    colleagues' outcomes and person ids, and how many strata.
+    """Participants' and useful colleagues' strata (``strata``'s numbers, renumbered
+    compactly), the useful colleagues' outcomes and person ids, and how many strata.
 
     Colleagues in strata without a participant never enter the adjusted difference
-    (nor its variance): they are left out first, so a breakdown row sorts only its
-    participants' strata, not every colleague's.  The participants' strata keep their
-    order, so every sum runs over the same values in the same order as when the
-    colleagues' own strata were numbered too.
+    (nor its variance): they are dropped first, by table lookup, so a breakdown row
+    sorts only its participants' strata.  These keep their order: every sum runs over
+    the same values in the same order as when all colleagues' strata were numbered.
     """
     codes, local_p = np.unique(strata_p, return_inverse=True)
-    useful = np.isin(strata_c, codes)
-    local_c = np.searchsorted(codes, strata_c[useful])
-    return local_p, local_c, y_c[useful], person_c[useful], len(codes)
+    # +1: a row ``strata`` could not key (-1) stays a stratum of its own, as before.
+    top = max(int(codes.max(initial=-1)), int(strata_c.max(initial=-1))) + 2
+    lookup = np.full(top, -1, dtype=np.int64)
+    lookup[codes + 1] = np.arange(len(codes))
+    local_c = lookup[strata_c + 1]
+    useful = local_c >= 0
+    return local_p, local_c[useful], y_c[useful], person_c[useful], len(codes)
 
 
 def estimate_prepared(
