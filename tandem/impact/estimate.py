@@ -81,6 +81,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from tandem.impact.strata import MATCH_ON as MATCH_ON  # where it was always imported from
+from tandem.impact.strata import strata
+
 UNIT_COLUMNS = (
     "person_id",
     "arm",
@@ -92,7 +95,6 @@ UNIT_COLUMNS = (
     "promoted_at",
     "left_at",
 )
-MATCH_ON = ("index_date", "level", "division", "geography", "tenure_band")
 OUTCOMES = {"promotion": "Promoted", "retention": "Still employed"}
 GROUPS = {"mentees": "Mentees", "mentors": "Mentors"}
 DEFAULT_MONTHS = 12
@@ -227,14 +229,6 @@ def outcome_frame(units: pd.DataFrame, outcome: str, months: int, as_of: dt.date
     frame["complete"] = complete.to_numpy()
     frame["y"] = y.where(complete).to_numpy()
     return frame
-
-
-def strata(frame: pd.DataFrame) -> np.ndarray:
-    """Each row's matching stratum as an integer (equal exactly when ``MATCH_ON`` are)."""
-    if frame.empty:
-        return np.zeros(0, dtype=np.int64)
-    keys = frame[list(MATCH_ON)].astype(str)
-    return keys.groupby(list(MATCH_ON), sort=False).ngroup().to_numpy()
 
 
 def matched_weights(units: pd.DataFrame, codes: np.ndarray | None = None) -> np.ndarray:

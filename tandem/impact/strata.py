@@ -1,0 +1,39 @@
+"""The matching strata: which units are comparable (``tandem.impact.estimate``).
+
+A stratum is a combination of ``MATCH_ON``: index date, level, division,
+geography and tenure band, compared as text (so ``3`` and ``"3"`` are one level).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+MATCH_ON = ("index_date", "level", "division", "geography", "tenure_band")
+#: Columns whose values are equal exactly when their text is: numbered as they are.
+_AS_IS = ("M", "i", "u", "b")  # datetimes, integers, booleans
+
+
+def strata(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's matching stratum as an integer (equal exactly when ``MATCH_ON`` are),
+    numbered in order of first appearance."""
+    if frame.empty:
+        return np.zeros(0, dtype=np.int64)
+    # Each column numbered, then the combinations: the text of every key of every row
+    # (a date printed per row) cost a report more than all its estimates together.
+    key = np.zeros(len(frame), dtype=np.int64)
+    for name in MATCH_ON:
+        column = frame[name]
+        if column.dtype.kind not in _AS_IS and not isinstance(column.dtype, pd.StringDtype):
+            column = column.astype(str)
+        codes, values = pd.factorize(column)
+        if (codes < 0).any() or int(key.max()) >= 2**62 // max(len(values), 1):
+            return _by_text(frame)  # a missing key, or too many combinations for int64
+        key = key * len(values) + codes
+    return pd.factorize(key)[0].astype(np.int64)
+
+
+def _by_text(frame: pd.DataFrame) -> np.ndarray:
+    """``strata`` by grouping the keys' text (a key missing in a row leaves it unnumbered)."""
+    keys = frame[list(MATCH_ON)].astype(str)
+    return keys.groupby(list(MATCH_ON), sort=False).ngroup().to_numpy()
