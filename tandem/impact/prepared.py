@@ -66,6 +66,7 @@ class Prepared:
         self.person = pd.factorize(units["person_id"].to_numpy(dtype=object), sort=True)[0]
         self.dates = units["index_date"].to_numpy()
         self._outcomes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._groups: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def outcome(self, outcome: str) -> tuple[np.ndarray, np.ndarray]:
         """Each row's ``complete`` (window observed) and ``y`` (``outcome_frame``'s)."""
@@ -112,13 +113,21 @@ class Prepared:
     def headline(self, group: str, outcome: str, threshold: int) -> Estimate:
         """``estimate`` of ``group``'s frame: its participants against the colleagues at
         their index dates, strata numbered over that frame as ``estimate`` numbers them."""
-        mine = self.rows_of(group)
-        codes = np.full(len(mine), -1, dtype=np.int64)
-        codes[mine] = renumber(self.codes[mine])
-        rows = self.participants(group)
+        rows, codes, at_dates = self._group_frame(group)
         complete, _ = self.outcome(outcome)
-        at_dates = np.isin(self.dates, np.unique(self.dates[rows]))
-        colleagues = np.flatnonzero(~self.is_p & complete & at_dates)
+        colleagues = np.flatnonzero(at_dates & complete)
         return self.estimate(
             rows, colleagues, codes, group=group, outcome=outcome, threshold=threshold
         )
+
+    def _group_frame(self, group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``group``'s participant rows, strata numbered over its frame, and which rows
+        are colleagues at its index dates: the same for both outcomes, so made once."""
+        if group not in self._groups:
+            mine = self.rows_of(group)
+            codes = np.full(len(mine), -1, dtype=np.int64)
+            codes[mine] = renumber(self.codes[mine])
+            rows = self.participants(group)
+            at_dates = ~self.is_p & np.isin(self.dates, np.unique(self.dates[rows]))
+            self._groups[group] = (rows, codes, at_dates)
+        return self._groups[group]
