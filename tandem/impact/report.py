@@ -104,15 +104,20 @@ def _cohort_name(names: pd.DataFrame, cohort_id: str | None) -> str | None:
     return str(names.loc[names["cohort_id"] == cohort_id, "name"].iloc[0])
 
 
-#: What the retention curves read of the units (slicing the rest would be wasted).
-_CURVE_INPUT = ["arm", "person_id", "index_date", "left_at"]
-
-
 def _headline(prepared: Prepared, *, threshold: int) -> tuple[tuple[Estimate, ...], pd.DataFrame]:
     """Both outcomes for mentees and mentors, and each group's retention curves."""
     estimates: list[Estimate] = []
     curves: list[pd.DataFrame] = []
-    units = prepared.units[_CURVE_INPUT]
+    # What the curves read, as plain arrays (people as numbers: the curves only count
+    # them), so slicing it per group and arm copies no text.
+    units = pd.DataFrame(
+        {
+            "arm": prepared.units["arm"].to_numpy(dtype=object),
+            "person_id": prepared.person,
+            "index_date": prepared.units["index_date"].to_numpy(),
+            "left_at": prepared.units["left_at"].to_numpy(),
+        }
+    )
     for group in GROUPS:
         for outcome in OUTCOMES:
             estimates.append(prepared.headline(group, outcome, threshold))
