@@ -279,6 +279,8 @@ class CareerData:
         self._colleagues: dict[pd.Timestamp, pd.DataFrame] = {}
         self._participants: dict[tuple[tuple[str, ...], str | None], pd.DataFrame] = {}
         self._memos: dict[tuple[tuple[str, ...], str | None], dict[object, Any]] = {}
+        self._widest: tuple[tuple[tuple[str, ...], str | None], pd.DataFrame, pd.Series] | None
+        self._widest = None
 
     def memo(self, scope: Scope, cohort_id: str | None) -> dict[object, Any]:
         """The view's scratch space for what a report works out from its participants
@@ -327,8 +329,21 @@ class CareerData:
         """``impact_units`` of one view and window."""
         participants = self.participants(scope, cohort_id)
         dates = sorted(set(participants["index_date"]))
-        colleagues = self.colleagues(dates, months)
-        return pd.concat([participants, colleagues], ignore_index=True)
+        if not dates:
+            return pd.concat([participants, self.colleagues(dates, months)], ignore_index=True)
+        # The view's units for every window at once, each window a cut of them: the
+        # refresh asks for a view's nine windows in a row, so only the last view is kept.
+        key = (tuple(sorted(scope.cohorts)) if scope.limited else (), cohort_id)
+        if self._widest is None or self._widest[0] != key:
+            missing = [date for date in dates if date not in self._colleagues]
+            if missing:
+                self._describe_colleagues(missing)
+            colleagues = pd.concat([self._colleagues[date] for date in dates], ignore_index=True)
+            frame = pd.concat([participants, colleagues], ignore_index=True)
+            self._widest = (key, frame.drop(columns=["busy_within"]), frame["busy_within"])
+        _, frame, within = self._widest
+        keep = ~(within <= months).to_numpy()  # participants have none: always kept
+        return frame[keep].reset_index(drop=True)
 
 
 def impact_units(
