@@ -31,15 +31,7 @@ from tandem.impact.estimate import (
     outcome_frame,
     strata,
 )
-
-
-def renumber(codes: np.ndarray) -> np.ndarray:
-    """``codes`` numbered 0, 1, … in order of first appearance (-1, a row ``strata``
-    could not key, stays -1): what ``strata`` gives on these rows alone."""
-    result = np.full(len(codes), -1, dtype=np.int64)
-    keyed = codes >= 0
-    result[keyed] = pd.factorize(codes[keyed])[0]
-    return result
+from tandem.impact.strata import renumber
 
 
 class Prepared:
@@ -52,6 +44,7 @@ class Prepared:
         months: int,
         as_of: dt.date,
         memo: dict[object, Any] | None = None,
+        keys: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self.units = units
         #: What depends on the participants alone, kept across windows
@@ -61,9 +54,11 @@ class Prepared:
         self.as_of = as_of
         self.is_p = (units["arm"] == PARTICIPANT).to_numpy()
         self.group = units["group"].to_numpy(dtype=object)
-        self.codes = strata(units)
-        # Sorted, so numbering colleagues by them clusters as their ids would.
-        self.person = pd.factorize(units["person_id"].to_numpy(dtype=object), sort=True)[0]
+        if keys is None:  # ``keys``: these two, already worked out (``CareerData.keys``)
+            # People numbered in sorted order of ids: the variance clusters in that order.
+            people = units["person_id"].to_numpy(dtype=object)
+            keys = strata(units), pd.factorize(people, sort=True)[0]
+        self.codes, self.person = keys
         self.dates = units["index_date"].to_numpy()
         self._outcomes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._groups: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}

@@ -188,7 +188,13 @@ def impact_report(
         if data is None or data.as_of != as_of:
             data = CareerData(connection, as_of)
     units = data.units(scope, cohort_id, months)
-    prepared = Prepared(units, months=months, as_of=as_of, memo=data.memo(scope, cohort_id))
+    prepared = Prepared(
+        units,
+        months=months,
+        as_of=as_of,
+        memo=data.memo(scope, cohort_id),
+        keys=data.keys(scope, cohort_id, months),
+    )
     estimates, curves = _headline(prepared, threshold=threshold)
     report = replace(report, estimates=estimates, curves=curves)
     return _breakdown(prepared, report, names) if with_breakdown else report

@@ -37,3 +37,12 @@ def _by_text(frame: pd.DataFrame) -> np.ndarray:
     """``strata`` by grouping the keys' text (a key missing in a row leaves it unnumbered)."""
     keys = frame[list(MATCH_ON)].astype(str)
     return keys.groupby(list(MATCH_ON), sort=False).ngroup().to_numpy()
+
+
+def renumber(codes: np.ndarray) -> np.ndarray:
+    """``codes`` numbered 0, 1, … in order of first appearance (-1, a row ``strata``
+    could not key, stays -1): what ``strata`` gives on these rows alone."""
+    result = np.full(len(codes), -1, dtype=np.int64)
+    keyed = codes >= 0
+    result[keyed] = pd.factorize(codes[keyed])[0]
+    return result
