@@ -444,6 +444,17 @@ def _matched(
     return local_p, local_c[useful], y_c[useful], person_c[useful], len(codes)
 
 
+def _distinct(ids: np.ndarray) -> tuple[int, np.ndarray]:
+    """How many distinct ``ids``, and each one's rank among them (``pd.Categorical``'s
+    codes); by a table when they are a report's person numbers (small integers)."""
+    if ids.dtype.kind in "iu" and len(ids) and int(ids.min()) >= 0:
+        seen = np.zeros(int(ids.max()) + 1, dtype=bool)
+        seen[ids] = True
+        return int(seen.sum()), np.cumsum(seen)[ids] - 1
+    codes = pd.Categorical(ids)
+    return len(codes.categories), np.asarray(codes.codes)
+
+
 def estimate_prepared(
     participants: pd.DataFrame,
     comparison: pd.DataFrame,
@@ -487,7 +498,7 @@ def estimate_arrays(
     """``estimate_prepared`` on arrays: what a breakdown calls for each of its rows, so
     no row pays for slicing frames.  ``person_c``: each colleague row's person (any
     sortable id; the variance clusters by it in sorted order)."""
-    n_p, n_c = len(p.strata), int(pd.unique(person_c).size)
+    n_p, n_c = len(p.strata), _distinct(person_c)[0]
     base = {
         "group": group,
         "outcome": outcome,
@@ -504,7 +515,7 @@ def estimate_arrays(
     y_p, y_all = np.asarray(p.y, dtype=float), np.asarray(c.y, dtype=float)
     strata_p, strata_c, y_c, person, size = _matched(p.strata, c.strata, y_all, person_c)
     matched = int(np.isin(strata_p, strata_c).sum())
-    matched_comparison = int(pd.unique(person).size)
+    matched_comparison, ranks = _distinct(person)
     values = {
         **base,
         "matched": matched,
@@ -522,7 +533,7 @@ def estimate_arrays(
         return Estimate(**values)  # type: ignore[arg-type]
     att = _att(strata_p, y_p, np.ones(n_p), strata_c, y_c, np.ones(len(y_c)), size)
     assert att is not None
-    spread = variance(strata_p, y_p, strata_c, y_c, pd.Categorical(person).codes, size)
+    spread = variance(strata_p, y_p, strata_c, y_c, ranks, size)
     interval = normal_interval(att[2], spread) if spread is not None else None
     values.update(
         matched_participant_rate=att[0],
