@@ -82,7 +82,7 @@ import numpy as np
 import pandas as pd
 
 from tandem.impact.strata import MATCH_ON as MATCH_ON  # where it was always imported from
-from tandem.impact.strata import strata
+from tandem.impact.strata import compact_strata, strata
 
 UNIT_COLUMNS = (
     "person_id",
@@ -423,27 +423,6 @@ class Side(NamedTuple):
     y: np.ndarray
 
 
-def _matched(
-    strata_p: np.ndarray, strata_c: np.ndarray, y_c: np.ndarray, person_c: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """Participants' and useful colleagues' strata (``strata``'s numbers, renumbered
-    compactly), the useful colleagues' outcomes and person ids, and how many strata.
-
-    Colleagues in strata without a participant never enter the adjusted difference
-    (nor its variance): they are dropped first, by table lookup, so a breakdown row
-    sorts only its participants' strata.  These keep their order: every sum runs over
-    the same values in the same order as when all colleagues' strata were numbered.
-    """
-    codes, local_p = np.unique(strata_p, return_inverse=True)
-    # +1: a row ``strata`` could not key (-1) stays a stratum of its own, as before.
-    top = max(int(codes.max(initial=-1)), int(strata_c.max(initial=-1))) + 2
-    lookup = np.full(top, -1, dtype=np.int64)
-    lookup[codes + 1] = np.arange(len(codes))
-    local_c = lookup[strata_c + 1]
-    useful = local_c >= 0
-    return local_p, local_c[useful], y_c[useful], person_c[useful], len(codes)
-
-
 def _distinct(ids: np.ndarray) -> tuple[int, np.ndarray]:
     """How many distinct ``ids``, and each one's rank among them (``pd.Categorical``'s
     codes); by a table when they are a report's person numbers (small integers)."""
@@ -513,7 +492,7 @@ def estimate_arrays(
         refused = _refusal(label, n_p, n_c, not_yet, months, threshold)
         return Estimate(**base, matched=0, unmatched=0, matched_comparison=0, refused=refused)  # type: ignore[arg-type]
     y_p, y_all = np.asarray(p.y, dtype=float), np.asarray(c.y, dtype=float)
-    strata_p, strata_c, y_c, person, size = _matched(p.strata, c.strata, y_all, person_c)
+    strata_p, strata_c, y_c, person, size = compact_strata(p.strata, c.strata, y_all, person_c)
     matched = int(np.isin(strata_p, strata_c).sum())
     matched_comparison, ranks = _distinct(person)
     values = {

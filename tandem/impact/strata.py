@@ -2,6 +2,8 @@
 
 A stratum is a combination of ``MATCH_ON``: index date, level, division,
 geography and tenure band, compared as text (so ``3`` and ``"3"`` are one level).
+Also here: renumbering strata for part of a frame, and compacting them for
+one estimate (``compact_strata``).
 """
 
 from __future__ import annotations
@@ -46,3 +48,24 @@ def renumber(codes: np.ndarray) -> np.ndarray:
     keyed = codes >= 0
     result[keyed] = pd.factorize(codes[keyed])[0]
     return result
+
+
+def compact_strata(
+    strata_p: np.ndarray, strata_c: np.ndarray, y_c: np.ndarray, person_c: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Participants' and useful colleagues' strata (``strata``'s numbers, renumbered
+    compactly), the useful colleagues' outcomes and person ids, and how many strata.
+
+    Colleagues in strata without a participant never enter the adjusted difference
+    (nor its variance): they are dropped first, by table lookup, so a breakdown row
+    sorts only its participants' strata.  These keep their order: every sum runs over
+    the same values in the same order as when all colleagues' strata were numbered.
+    """
+    codes, local_p = np.unique(strata_p, return_inverse=True)
+    # +1: a row ``strata`` could not key (-1) stays a stratum of its own, as before.
+    top = max(int(codes.max(initial=-1)), int(strata_c.max(initial=-1))) + 2
+    lookup = np.full(top, -1, dtype=np.int64)
+    lookup[codes + 1] = np.arange(len(codes))
+    local_c = lookup[strata_c + 1]
+    useful = local_c >= 0
+    return local_p, local_c[useful], y_c[useful], person_c[useful], len(codes)
