@@ -33,17 +33,8 @@ import numpy as np
 import pandas as pd
 
 from tandem.access.filters import LEVEL_BANDS
-from tandem.impact.estimate import (
-    COMPARISON,
-    GROUPS,
-    OUTCOMES,
-    PARTICIPANT,
-    Estimate,
-    estimate_prepared,
-    excludes_zero,
-    outcome_frame,
-    strata,
-)
+from tandem.impact.estimate import GROUPS, OUTCOMES, PARTICIPANT, Estimate, excludes_zero
+from tandem.impact.prepared import Prepared
 from tandem.program.models import PAIRING_KINDS
 
 DIMENSIONS = {
@@ -213,47 +204,75 @@ def breakdown(
     threshold: int,
     cohort_names: Mapping[str, str],
     dimensions: tuple[str, ...] | None = None,
+    prepared: Prepared | None = None,
 ) -> tuple[BreakdownRow, ...]:
     """Every row of the breakdown: per dimension, group (mentees, mentors), outcome, subgroup.
 
     ``units`` is ``impact_units``' frame; ``cohort_names`` maps cohort ids to
-    names in the order to show them.
+    names in the order to show them; ``prepared``: the units as arrays, when the
+    report has made them already.
     """
     if units.empty:
         return ()
     dimensions = dimensions if dimensions is not None else dimensions_for(units, one_cohort=False)
-    codes = strata(units)
+    prepared = prepared if prepared is not None else Prepared(units, months=months, as_of=as_of)
+    # The subgroups are the same for both outcomes and every window: split each group's
+    # participants once per view.
+    key = ("split", dimensions, threshold, tuple(cohort_names.items()))
+    if key not in prepared.memo:
+        prepared.memo[key] = {
+            group: _split(prepared, group, dimensions, cohort_names, threshold) for group in GROUPS
+        }
+    split = prepared.memo[key]
     rows: list[BreakdownRow] = []
     for outcome in OUTCOMES:
-        frame = outcome_frame(units, outcome, months, as_of)
-        frame["stratum"] = codes
-        is_p = (frame["arm"] == PARTICIPANT).to_numpy()
-        comparison = frame[(frame["arm"] == COMPARISON).to_numpy() & frame["complete"].to_numpy()]
-        by_date = {date: part for date, part in comparison.groupby("index_date", sort=False)}
+        by_date = _colleagues_by_date(prepared, outcome)
         for group in GROUPS:
-            mine = frame[is_p & (frame["group"] == group).to_numpy()]
-            for dimension in dimensions:
-                for label, mask in _subgroups(mine, dimension, cohort_names, threshold):
-                    part = mine[mask.to_numpy()]
-                    if label == POOLED:
-                        rows.append(
-                            BreakdownRow(dimension, label, group, outcome, SUPPRESSED, True)
-                        )
-                        continue
-                    dates = [d for d in set(part["index_date"]) if d in by_date]
-                    colleagues = (
-                        pd.concat([by_date[d] for d in dates]) if dates else comparison.iloc[:0]
-                    )
-                    result = estimate_prepared(
-                        part,
-                        colleagues,
-                        group=group,
-                        outcome=outcome,
-                        months=months,
-                        threshold=threshold,
-                    )
-                    rows.append(row_of(dimension, label, result))
+            for dimension, label, part, dates in split[group]:
+                if label == POOLED:
+                    rows.append(BreakdownRow(dimension, label, group, outcome, SUPPRESSED, True))
+                    continue
+                found = [by_date[d] for d in dates if d in by_date]
+                colleagues = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+                result = prepared.estimate(
+                    part,
+                    colleagues,
+                    prepared.codes,
+                    group=group,
+                    outcome=outcome,
+                    threshold=threshold,
+                )
+                rows.append(row_of(dimension, label, result))
     return tuple(rows)
+
+
+def _split(
+    prepared: Prepared,
+    group: str,
+    dimensions: tuple[str, ...],
+    cohort_names: Mapping[str, str],
+    threshold: int,
+) -> list[tuple[str, str, np.ndarray, set[pd.Timestamp]]]:
+    """(dimension, label, participant rows, their index dates) per subgroup of ``group``."""
+    rows = prepared.participants(group)
+    mine = prepared.units.iloc[rows]
+    found = []
+    for dimension in dimensions:
+        for label, mask in _subgroups(mine, dimension, cohort_names, threshold):
+            part = rows[mask.to_numpy()]
+            # A set built in the rows' order, as before: the colleagues are concatenated
+            # in its order, which decides the order of floating-point sums.
+            dates = set(pd.unique(pd.Series(prepared.dates[part])))
+            found.append((dimension, label, part, dates))
+    return found
+
+
+def _colleagues_by_date(prepared: Prepared, outcome: str) -> dict[pd.Timestamp, np.ndarray]:
+    """The rows of colleagues with a complete window, per index date, in order."""
+    complete, _ = prepared.outcome(outcome)
+    rows = np.flatnonzero(~prepared.is_p & complete)
+    codes, dates = pd.factorize(pd.Series(prepared.dates[rows]))
+    return {pd.Timestamp(date): rows[codes == k] for k, date in enumerate(dates)}
 
 
 def suppressed_count(rows: tuple[BreakdownRow, ...] | list[BreakdownRow]) -> int:

@@ -81,6 +81,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from tandem.impact.strata import MATCH_ON as MATCH_ON  # where it was always imported from
+from tandem.impact.strata import compact_strata, strata
+
 UNIT_COLUMNS = (
     "person_id",
     "arm",
@@ -92,7 +95,6 @@ UNIT_COLUMNS = (
     "promoted_at",
     "left_at",
 )
-MATCH_ON = ("index_date", "level", "division", "geography", "tenure_band")
 OUTCOMES = {"promotion": "Promoted", "retention": "Still employed"}
 GROUPS = {"mentees": "Mentees", "mentors": "Mentors"}
 DEFAULT_MONTHS = 12
@@ -199,7 +201,14 @@ class Estimate:
 
 def horizon(index_dates: pd.Series, months: int) -> pd.Series:
     """The date ``months`` calendar months after each index date."""
-    return pd.to_datetime(index_dates) + pd.DateOffset(months=months)
+    dates = pd.to_datetime(index_dates)
+    # Adding a DateOffset is a Python call per row; a report's units have a
+    # handful of index dates (cohort starts), so shift each distinct date once.
+    codes, distinct = pd.factorize(dates)
+    if (codes < 0).any():  # a missing date: the plain way keeps its NaT
+        return dates + pd.DateOffset(months=months)
+    shifted = pd.DatetimeIndex(distinct) + pd.DateOffset(months=months)
+    return pd.Series(shifted.take(codes), index=dates.index, name=dates.name)
 
 
 def outcome_frame(units: pd.DataFrame, outcome: str, months: int, as_of: dt.date) -> pd.DataFrame:
@@ -222,20 +231,13 @@ def outcome_frame(units: pd.DataFrame, outcome: str, months: int, as_of: dt.date
     return frame
 
 
-def strata(frame: pd.DataFrame) -> np.ndarray:
-    """Each row's matching stratum as an integer (equal exactly when ``MATCH_ON`` are)."""
-    if frame.empty:
-        return np.zeros(0, dtype=np.int64)
-    keys = frame[list(MATCH_ON)].astype(str)
-    return keys.groupby(list(MATCH_ON), sort=False).ngroup().to_numpy()
-
-
-def matched_weights(units: pd.DataFrame) -> np.ndarray:
+def matched_weights(units: pd.DataFrame, codes: np.ndarray | None = None) -> np.ndarray:
     """Each row's matching weight: 1 for a matched participant, ``participants ÷
-    colleagues`` of its stratum for a matched colleague, 0 for anyone unmatched."""
+    colleagues`` of its stratum for a matched colleague, 0 for anyone unmatched.
+    ``codes``: the rows' strata when already numbered (only equality matters)."""
     if units.empty:
         return np.zeros(0)
-    codes = strata(units)
+    codes = strata(units) if codes is None else codes
     is_p = (units["arm"] == PARTICIPANT).to_numpy()
     size = int(codes.max()) + 1
     n_p = np.bincount(codes[is_p], minlength=size).astype(float)
@@ -414,25 +416,22 @@ def _refusal(label: str, n_p: int, n_c: int, not_yet: int, months: int, threshol
     return refused
 
 
-def _matched(
-    p: pd.DataFrame, c: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """Participants' and useful colleagues' strata (numbered compactly) and outcomes,
-    the useful colleagues' person ids, and how many strata.
+class Side(NamedTuple):
+    """One arm's rows with a complete window: stratum numbers and outcomes (1/0)."""
 
-    Colleagues in strata without a participant never enter the adjusted difference
-    (nor its variance): they are left out of the arithmetic.
-    """
-    # Compact stratum numbers: the per-stratum arrays are as long as the strata here.
-    codes, local = np.unique(
-        np.concatenate([p["stratum"].to_numpy(), c["stratum"].to_numpy()]), return_inverse=True
-    )
-    strata_p, strata_c = local[: len(p)], local[len(p) :]
-    useful = np.isin(strata_c, strata_p)
-    y_p = p["y"].to_numpy(dtype=float)
-    y_c = c["y"].to_numpy(dtype=float)[useful]
-    person = c["person_id"].to_numpy()[useful]
-    return strata_p, y_p, strata_c[useful], y_c, person, len(codes)
+    strata: np.ndarray
+    y: np.ndarray
+
+
+def _distinct(ids: np.ndarray) -> tuple[int, np.ndarray]:
+    """How many distinct ``ids``, and each one's rank among them (``pd.Categorical``'s
+    codes); by a table when they are a report's person numbers (small integers)."""
+    if ids.dtype.kind in "iu" and len(ids) and int(ids.min()) >= 0:
+        seen = np.zeros(int(ids.max()) + 1, dtype=bool)
+        seen[ids] = True
+        return int(seen.sum()), np.cumsum(seen)[ids] - 1
+    codes = pd.Categorical(ids)
+    return len(codes.categories), np.asarray(codes.codes)
 
 
 def estimate_prepared(
@@ -451,9 +450,34 @@ def estimate_prepared(
     Strata may be numbered over a larger frame (a breakdown numbers them once
     for every subgroup): only equality matters.
     """
-    not_yet = int((~participants["complete"]).sum())
-    p = participants[participants["complete"]]
-    n_p, n_c = len(p), int(comparison["person_id"].nunique())
+    complete = participants["complete"].to_numpy(dtype=bool)
+    return estimate_arrays(
+        Side(participants["stratum"].to_numpy()[complete], participants["y"].to_numpy()[complete]),
+        Side(comparison["stratum"].to_numpy(), comparison["y"].to_numpy()),
+        comparison["person_id"].to_numpy(),
+        not_yet=int((~complete).sum()),
+        group=group,
+        outcome=outcome,
+        months=months,
+        threshold=threshold,
+    )
+
+
+def estimate_arrays(
+    p: Side,
+    c: Side,
+    person_c: np.ndarray,
+    *,
+    not_yet: int,
+    group: str,
+    outcome: str,
+    months: int,
+    threshold: int,
+) -> Estimate:
+    """``estimate_prepared`` on arrays: what a breakdown calls for each of its rows, so
+    no row pays for slicing frames.  ``person_c``: each colleague row's person (any
+    sortable id; the variance clusters by it in sorted order)."""
+    n_p, n_c = len(p.strata), _distinct(person_c)[0]
     base = {
         "group": group,
         "outcome": outcome,
@@ -467,16 +491,17 @@ def estimate_prepared(
     if n_p < threshold or n_c < threshold:
         refused = _refusal(label, n_p, n_c, not_yet, months, threshold)
         return Estimate(**base, matched=0, unmatched=0, matched_comparison=0, refused=refused)  # type: ignore[arg-type]
-    strata_p, y_p, strata_c, y_c, person, size = _matched(p, comparison)
+    y_p, y_all = np.asarray(p.y, dtype=float), np.asarray(c.y, dtype=float)
+    strata_p, strata_c, y_c, person, size = compact_strata(p.strata, c.strata, y_all, person_c)
     matched = int(np.isin(strata_p, strata_c).sum())
-    matched_comparison = int(pd.unique(person).size)
+    matched_comparison, ranks = _distinct(person)
     values = {
         **base,
         "matched": matched,
         "unmatched": n_p - matched,
         "matched_comparison": matched_comparison,
         "participant_rate": float(y_p.mean()),
-        "comparison_rate": float(comparison["y"].to_numpy(dtype=float).mean()),
+        "comparison_rate": float(y_all.mean()),
     }
     if matched < threshold or matched_comparison < threshold:
         values["not_adjusted"] = (
@@ -487,7 +512,7 @@ def estimate_prepared(
         return Estimate(**values)  # type: ignore[arg-type]
     att = _att(strata_p, y_p, np.ones(n_p), strata_c, y_c, np.ones(len(y_c)), size)
     assert att is not None
-    spread = variance(strata_p, y_p, strata_c, y_c, pd.Categorical(person).codes, size)
+    spread = variance(strata_p, y_p, strata_c, y_c, ranks, size)
     interval = normal_interval(att[2], spread) if spread is not None else None
     values.update(
         matched_participant_rate=att[0],

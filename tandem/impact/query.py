@@ -41,6 +41,7 @@ per cohort), and the page caches the report.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -48,6 +49,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from tandem.access.scope import OutOfScope, Scope
 from tandem.impact.estimate import COMPARISON, PARTICIPANT
+from tandem.impact.strata import renumber, strata
 from tandem.program.models import CareerEvent, Cohort, Pairing, Person
 from tandem.program.sql import read_frame
 
@@ -277,6 +279,15 @@ class CareerData:
         self.events = events
         self._colleagues: dict[pd.Timestamp, pd.DataFrame] = {}
         self._participants: dict[tuple[tuple[str, ...], str | None], pd.DataFrame] = {}
+        self._memos: dict[tuple[tuple[str, ...], str | None], dict[object, Any]] = {}
+        self._widest: _Widest | None = None
+
+    def memo(self, scope: Scope, cohort_id: str | None) -> dict[object, Any]:
+        """The view's scratch space for what a report works out from its participants
+        alone (its subgroups, say): they lead every window's units, in the same order, so
+        the refresh's nine windows of a view work it out once."""
+        key = (tuple(sorted(scope.cohorts)) if scope.limited else (), cohort_id)
+        return self._memos.setdefault(key, {})
 
     def participants(self, scope: Scope, cohort_id: str | None) -> pd.DataFrame:
         """The view's participants, described (whatever the events say: the program saw them)."""
@@ -318,8 +329,55 @@ class CareerData:
         """``impact_units`` of one view and window."""
         participants = self.participants(scope, cohort_id)
         dates = sorted(set(participants["index_date"]))
-        colleagues = self.colleagues(dates, months)
-        return pd.concat([participants, colleagues], ignore_index=True)
+        if not dates:
+            return pd.concat([participants, self.colleagues(dates, months)], ignore_index=True)
+        # The view's units for every window at once, each window a cut of them: the
+        # refresh asks for a view's nine windows in a row, so only the last view is kept.
+        key = (tuple(sorted(scope.cohorts)) if scope.limited else (), cohort_id)
+        if self._widest is None or self._widest.view != key:
+            missing = [date for date in dates if date not in self._colleagues]
+            if missing:
+                self._describe_colleagues(missing)
+            colleagues = pd.concat([self._colleagues[date] for date in dates], ignore_index=True)
+            frame = pd.concat([participants, colleagues], ignore_index=True)
+            within = frame.pop("busy_within").to_numpy(dtype=float)
+            self._widest = _Widest(key, frame, within, {})
+        return self._widest.frame[self._widest.cut(months)].reset_index(drop=True)
+
+    def keys(
+        self, scope: Scope, cohort_id: str | None, months: int
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The matching strata (numbered as ``strata`` numbers them) and the people
+        (numbered in sorted order of ids) of the rows ``units`` just gave: worked out once
+        for the view's widest units and cut, not per window.  None: work them out."""
+        key = (tuple(sorted(scope.cohorts)) if scope.limited else (), cohort_id)
+        widest = self._widest
+        if widest is None or widest.view != key:
+            return None
+        if not widest.keys:
+            widest.keys["strata"] = strata(widest.frame)
+            people = widest.frame["person_id"].to_numpy(dtype=object)
+            widest.keys["person"] = pd.factorize(people, sort=True)[0]
+        codes = widest.keys["strata"]
+        if codes.dtype.kind != "i" or (codes < 0).any():  # a key missing: strata's own way
+            return None
+        keep = widest.cut(months)
+        # A cut keeps the rows' order, so numbering by first appearance is strata's own.
+        return renumber(codes[keep]), widest.keys["person"][keep]
+
+
+class _Widest(NamedTuple):
+    """A view's units for every window (the cache of ``CareerData.units``)."""
+
+    view: tuple[tuple[str, ...], str | None]
+    frame: pd.DataFrame
+    #: ``busy_within`` of each row (NaN: a participant, in every window).
+    within: np.ndarray
+    keys: dict[str, np.ndarray]
+
+    def cut(self, months: int) -> np.ndarray:
+        """Which rows are in the window of ``months``."""
+        return ~(self.within <= months)
 
 
 def impact_units(

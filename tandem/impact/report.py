@@ -16,7 +16,8 @@ from sqlalchemy import Engine
 from tandem.access.privacy import privacy_threshold
 from tandem.access.scope import OutOfScope, Scope
 from tandem.impact.breakdown import BreakdownRow, breakdown, dimensions_for
-from tandem.impact.estimate import COMPARISON, DEFAULT_MONTHS, GROUPS, OUTCOMES, Estimate, estimate
+from tandem.impact.estimate import DEFAULT_MONTHS, GROUPS, OUTCOMES, Estimate
+from tandem.impact.prepared import Prepared
 from tandem.impact.query import CareerData, cohorts_in_scope, data_through
 from tandem.impact.survival import survival_curves
 
@@ -103,36 +104,46 @@ def _cohort_name(names: pd.DataFrame, cohort_id: str | None) -> str | None:
     return str(names.loc[names["cohort_id"] == cohort_id, "name"].iloc[0])
 
 
-def _headline(
-    units: pd.DataFrame, *, months: int, as_of: dt.date, threshold: int
-) -> tuple[tuple[Estimate, ...], pd.DataFrame]:
+def _headline(prepared: Prepared, *, threshold: int) -> tuple[tuple[Estimate, ...], pd.DataFrame]:
     """Both outcomes for mentees and mentors, and each group's retention curves."""
     estimates: list[Estimate] = []
     curves: list[pd.DataFrame] = []
+    # What the curves read, as plain arrays (people as numbers: the curves only count
+    # them), so slicing it per group and arm copies no text.
+    units = pd.DataFrame(
+        {
+            "arm": prepared.units["arm"].to_numpy(dtype=object),
+            "person_id": prepared.person,
+            "index_date": prepared.units["index_date"].to_numpy(),
+            "left_at": prepared.units["left_at"].to_numpy(),
+        }
+    )
     for group in GROUPS:
-        mine = units[(units["group"] == group) | (units["arm"] == COMPARISON)]
         for outcome in OUTCOMES:
-            estimates.append(
-                estimate(
-                    mine,
-                    group=group,
-                    outcome=outcome,
-                    months=months,
-                    as_of=as_of,
-                    threshold=threshold,
-                )
-            )
+            estimates.append(prepared.headline(group, outcome, threshold))
         # Censoring lets the curves use people the retention rate must leave out.
-        curve = survival_curves(mine, group=group, months=months, as_of=as_of, threshold=threshold)
+        mine = prepared.rows_of(group)
+        curve = survival_curves(
+            units[mine],
+            group=group,
+            months=prepared.months,
+            as_of=prepared.as_of,
+            threshold=threshold,
+            codes=prepared.codes[mine],
+        )
         if not curve.empty:
             curves.append(curve.assign(group=GROUPS[group])[CURVE_COLUMNS])
     frame = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(columns=CURVE_COLUMNS)
     return tuple(estimates), frame
 
 
-def _breakdown(units: pd.DataFrame, report: ImpactReport, names: pd.DataFrame) -> ImpactReport:
+def _breakdown(prepared: Prepared, report: ImpactReport, names: pd.DataFrame) -> ImpactReport:
     """``report`` with its breakdown by cohort, pairing kind, level band and group."""
-    dimensions = dimensions_for(units, one_cohort=report.cohort_id is not None)
+    units = prepared.units
+    one_cohort = report.cohort_id is not None
+    if ("dimensions", one_cohort) not in prepared.memo:  # the participants decide
+        prepared.memo["dimensions", one_cohort] = dimensions_for(units, one_cohort=one_cohort)
+    dimensions = prepared.memo["dimensions", one_cohort]
     ordered = names.sort_values(["start_date", "name"])
     rows = breakdown(
         units,
@@ -141,6 +152,7 @@ def _breakdown(units: pd.DataFrame, report: ImpactReport, names: pd.DataFrame) -
         threshold=report.threshold,
         cohort_names=dict(zip(ordered["cohort_id"], ordered["name"], strict=True)),
         dimensions=dimensions,
+        prepared=prepared,
     )
     return replace(report, breakdown=rows, dimensions=dimensions)
 
@@ -176,6 +188,13 @@ def impact_report(
         if data is None or data.as_of != as_of:
             data = CareerData(connection, as_of)
     units = data.units(scope, cohort_id, months)
-    estimates, curves = _headline(units, months=months, as_of=as_of, threshold=threshold)
+    prepared = Prepared(
+        units,
+        months=months,
+        as_of=as_of,
+        memo=data.memo(scope, cohort_id),
+        keys=data.keys(scope, cohort_id, months),
+    )
+    estimates, curves = _headline(prepared, threshold=threshold)
     report = replace(report, estimates=estimates, curves=curves)
-    return _breakdown(units, report, names) if with_breakdown else report
+    return _breakdown(prepared, report, names) if with_breakdown else report

@@ -40,25 +40,46 @@ def kaplan_meier(
     durations = np.asarray(durations, dtype=float)
     events = np.asarray(events, dtype=bool)
     weights = np.ones(len(durations)) if weights is None else np.asarray(weights, dtype=float)
+    times = np.unique(durations[events])
+    at_risk = len(durations) - np.searchsorted(np.sort(durations), times, side="left")
+    risk_weight, departed = _weighted_counts(durations, events, weights, times, at_risk)
+    some = risk_weight > 0
+    factor = np.where(some, 1.0 - departed / np.where(some, risk_weight, 1.0), 1.0)
+    # A running product, multiplied in time order as a loop would: the same last bit.
+    survival = np.cumprod(factor)
     rows = [(0.0, 1.0, len(durations))]
-    survival = 1.0
-    for time in np.unique(durations[events]):
-        at_risk = durations >= time
-        risk_weight = weights[at_risk].sum()
-        departed = weights[events & (durations == time)].sum()
-        if risk_weight > 0:
-            survival *= 1.0 - departed / risk_weight
-        rows.append((float(time), survival, int(at_risk.sum())))
+    rows += zip(times.tolist(), survival.tolist(), at_risk.tolist(), strict=True)
     if len(durations):
         last = float(durations.max())
         if last > rows[-1][0]:
-            rows.append((last, survival, int((durations >= last).sum())))
+            rows.append((last, rows[-1][1], int((durations >= last).sum())))
     return pd.DataFrame(rows, columns=["time", "survival", "at_risk"])
+
+
+def _weighted_counts(
+    durations: np.ndarray,
+    events: np.ndarray,
+    weights: np.ndarray,
+    times: np.ndarray,
+    at_risk: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """At each event time, the weight at risk and the weight departing, each summed over
+    the rows in their order (a different order of a float sum can change its last bit)."""
+    rows = np.flatnonzero(events)
+    rows = rows[np.argsort(durations[rows], kind="stable")]
+    ends = np.searchsorted(durations[rows], times, side="right")
+    starts = np.searchsorted(durations[rows], times, side="left")
+    if bool((weights == 1.0).all()):  # participants: sums of ones are counts, exactly
+        return at_risk.astype(float), (ends - starts).astype(float)
+    departed = [weights[rows[a:b]].sum() for a, b in zip(starts, ends, strict=True)]
+    risk = [weights[durations >= time].sum() for time in times]
+    return np.array(risk, dtype=float), np.array(departed, dtype=float)
 
 
 def _follow_up(frame: pd.DataFrame, months: int, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
     start = pd.to_datetime(frame["index_date"])
-    end = np.minimum(horizon(frame["index_date"], months), pd.Timestamp(as_of))
+    # ``clip``, not ``np.minimum``: the ufunc compares Timestamps one by one in Python.
+    end = horizon(frame["index_date"], months).clip(upper=pd.Timestamp(as_of))
     left = pd.to_datetime(frame["left_at"])
     departed = left.notna() & (left <= end)
     stop = left.where(departed, end)
@@ -68,14 +89,22 @@ def _follow_up(frame: pd.DataFrame, months: int, as_of: dt.date) -> tuple[np.nda
 
 
 def survival_curves(
-    units: pd.DataFrame, *, group: str, months: int, as_of: dt.date, threshold: int
+    units: pd.DataFrame,
+    *,
+    group: str,
+    months: int,
+    as_of: dt.date,
+    threshold: int,
+    codes: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Matched participants and their weighted colleagues: ``series``, ``month``, ``survival``.
 
     Empty when either side has fewer than ``threshold`` people under observation.
+    ``codes``: the rows' matching strata when a report has numbered them already.
     """
-    started = units[pd.to_datetime(units["index_date"]) < pd.Timestamp(as_of)]
-    weights = matched_weights(started)
+    begun = (pd.to_datetime(units["index_date"]) < pd.Timestamp(as_of)).to_numpy()
+    started = units[begun]
+    weights = matched_weights(started, None if codes is None else codes[begun])
     kept = started[weights > 0]
     kept_weights = weights[weights > 0]
     curves = []
