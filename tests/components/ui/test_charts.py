@@ -48,6 +48,35 @@ def groups() -> pd.DataFrame:
     )
 
 
+def two_checkins() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "date": ["2026-01-05", "2026-02-05"],
+            "clarity": [3, 4],
+            "confidence": [2, 3],
+            "influence": [3, 3],
+            "safety": [4, 4],
+            "mentor_learning": [2, 3],
+        }
+    )
+
+
+def no_milestones() -> pd.DataFrame:
+    return pd.DataFrame(columns=["completed_date", "due_date", "title", "status_label"])
+
+
+def one_flow() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "kind": ["reverse"],
+            "n": [12],
+            "mentor_learning": [3.8],
+            "mentee_rating": [3.5],
+            "suppressed": [False],
+        }
+    )
+
+
 def test_bars_carry_their_value_and_the_program_line() -> None:
     chart = outcome_bars(
         groups(), "kind", "completion_rate", "Completion", "Kind", reference=0.77, threshold=5
@@ -127,30 +156,10 @@ def test_heatmap_prints_each_value_and_leaves_suppressed_cells_blank() -> None:
 
 
 def test_rating_axes_run_one_to_five_in_whole_numbers() -> None:
-    checkins = pd.DataFrame(
-        {
-            "date": ["2026-01-05", "2026-02-05"],
-            "clarity": [3, 4],
-            "confidence": [2, 3],
-            "influence": [3, 3],
-            "safety": [4, 4],
-            "mentor_learning": [2, 3],
-        }
-    )
-    milestones = pd.DataFrame(columns=["completed_date", "due_date", "title", "status_label"])
-    text = json.dumps(spec(pairing_timeline(checkins, milestones)))
+    text = json.dumps(spec(pairing_timeline(two_checkins(), no_milestones())))
     assert '"values": [1, 2, 3, 4, 5]' in text
     assert "%b %Y" in text  # the year on the time axis
-    flows = pd.DataFrame(
-        {
-            "kind": ["reverse"],
-            "n": [12],
-            "mentor_learning": [3.8],
-            "mentee_rating": [3.5],
-            "suppressed": [False],
-        }
-    )
-    assert '"values": [1, 2, 3, 4, 5]' in json.dumps(spec(learning_flow_bars(flows)))
+    assert '"values": [1, 2, 3, 4, 5]' in json.dumps(spec(learning_flow_bars(one_flow())))
 
 
 def test_burn_up_shows_years_shares_its_scale_and_labels_line_ends() -> None:

@@ -19,21 +19,10 @@ from components.ui.charts import (
     pairing_timeline,
     styled,
 )
-from tests.components.ui.test_charts import groups
+from tests.components.ui.test_charts import groups, no_milestones, one_flow, two_checkins
 
 
 def _charts() -> list[Callable[[], alt.TopLevelMixin]]:
-    checkins = pd.DataFrame(
-        {
-            "date": ["2026-01-05", "2026-02-05"],
-            "clarity": [3, 4],
-            "confidence": [2, 3],
-            "influence": [3, 3],
-            "safety": [4, 4],
-            "mentor_learning": [2, 3],
-        }
-    )
-    milestones = pd.DataFrame(columns=["completed_date", "due_date", "title", "status_label"])
     burn_up = pd.DataFrame(
         {
             "cohort": ["A", "A"],
@@ -42,22 +31,13 @@ def _charts() -> list[Callable[[], alt.TopLevelMixin]]:
             "completed_total": [1, 4],
         }
     )
-    flows = pd.DataFrame(
-        {
-            "kind": ["reverse"],
-            "n": [12],
-            "mentor_learning": [3.8],
-            "mentee_rating": [3.5],
-            "suppressed": [False],
-        }
-    )
     return [
         lambda: outcome_bars(
             groups(), "kind", "completion_rate", "Completion", "Kind", reference=0.77, threshold=5
         ),
-        lambda: pairing_timeline(checkins, milestones),
+        lambda: pairing_timeline(two_checkins(), no_milestones()),
         lambda: burn_up_chart(burn_up),
-        lambda: learning_flow_bars(flows),
+        lambda: learning_flow_bars(one_flow()),
     ]
 
 
