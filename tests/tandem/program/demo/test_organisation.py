@@ -9,7 +9,12 @@ import numpy as np
 
 from tandem.program.demo import people as vocab
 from tandem.program.demo.draw import stage_rng
-from tandem.program.demo.organisation import draw_capacity, make_people
+from tandem.program.demo.organisation import (
+    MAX_TENURE_YEARS,
+    draw_capacity,
+    draw_tenure,
+    make_people,
+)
 
 
 def test_same_seed_same_people_and_another_seed_others() -> None:
@@ -47,4 +52,17 @@ def test_capacity_is_small_and_grows_with_seniority() -> None:
     capacity = draw_capacity(stage_rng(3, 1), level)
     assert capacity.min() >= 0 and capacity.max() <= 6
     means = [capacity[level == lv].mean() for lv in (2, 6)]
+    assert means[1] > means[0]
+
+
+def test_tenure_grows_with_seniority_and_stays_inside_the_bundle_format() -> None:
+    """At 87,500 people the uncapped draw gave tenures up to 98 years, which the
+    bundle format refuses (0-80): the demo's own export did not import."""
+    from tandem.program.bundle.spec import PEOPLE
+
+    level = np.repeat(np.arange(1, 9), 20_000)
+    tenure = draw_tenure(stage_rng(3, 1), level)
+    (column,) = [c for c in PEOPLE.columns if c.name == "tenure_years"]
+    assert tenure.min() >= column.minimum and tenure.max() <= MAX_TENURE_YEARS < column.maximum
+    means = [tenure[level == lv].mean() for lv in (2, 7)]
     assert means[1] > means[0]
