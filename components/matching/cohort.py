@@ -26,7 +26,14 @@ from components.ui.formatting import date_text, plain
 from components.ui.presenter import NameMask
 from components.ui.tables import Column, show_table
 from tandem.access import OutOfScope, Scope, Viewer
-from tandem.matching import SCORE_SCALE, person_names, score_text, scores_text
+from tandem.matching import (
+    SCORE_SCALE,
+    People,
+    load_people,
+    person_names,
+    score_text,
+    scores_text,
+)
 from tandem.matching.cohort import match_cohort
 from tandem.matching.cohort_approve import (
     approve_proposals,
@@ -52,6 +59,14 @@ def _cohorts(engine: Engine, scope: Scope) -> list[dict[str, Any]]:
     return list_cohorts(engine, scope)
 
 
+@cached_query(shared=True)
+def _everyone(engine: Engine) -> People:
+    """Everyone encoded for scoring, once per data version for every session (read
+    only; encoding 87,500 people takes about a second, and a page matches and
+    learns several times)."""
+    return load_people(engine)
+
+
 @cached_query
 def _match(
     engine: Engine,
@@ -62,7 +77,15 @@ def _match(
     forbids: tuple[tuple[str, str], ...],
 ) -> CohortMatch:
     config = MatchConfig.from_dict(json.loads(config_json))
-    return match_cohort(engine, scope, cohort_id, config=config, pins=pins, forbidden=forbids)
+    return match_cohort(
+        engine,
+        scope,
+        cohort_id,
+        config=config,
+        pins=pins,
+        forbidden=forbids,
+        people=_everyone(engine),
+    )
 
 
 @cached_query
@@ -78,7 +101,7 @@ def _proposed(engine: Engine, scope: Scope, cohort_id: str) -> list[dict[str, An
 @cached_query
 def _learned(engine: Engine, scope: Scope, outcome: str) -> LearnedWeights | str:
     try:
-        return _learn_weights(engine, scope, outcome=outcome)
+        return _learn_weights(engine, scope, outcome=outcome, people=_everyone(engine))
     except TooFewPairings as error:
         return str(error)
 

@@ -429,18 +429,20 @@ def match_cohort(
     pins: Iterable[tuple[str, str]] = (),
     forbidden: Collection[tuple[str, str]] = (),
     explain: bool = False,
+    people: People | None = None,
 ) -> CohortMatch:
     """The best new pairings for ``cohort_id``'s waiting sign-ups (writes nothing).
 
     ``pins`` and ``forbidden`` are (mentee_id, mentor_id) pairs a lead set;
     ``config`` overrides the stored matching weights (the page's sliders).
-    ``explain`` fills ``candidates`` with every feasible pair.  Raises
+    ``explain`` fills ``candidates`` with every feasible pair; ``people``: everyone
+    as already encoded from the same data (``load_scoring_inputs``).  Raises
     ``OutOfScope`` for a cohort outside ``scope``, :class:`MatchRequestError`
     for an unknown cohort or a pin that a hard rule forbids.
     """
     with engine.connect() as connection, Session(bind=connection) as session:
         sides = _read_sides(session, scope, cohort_id)
-        people, rules, cfg = load_scoring_inputs(session, config)
+        people, rules, cfg = load_scoring_inputs(session, config, people=people)
         minimum = load_minimum_score(session) if minimum_score is None else minimum_score
     kind_name = KIND_OF_PROGRAM.get(sides.cohort.program_type, "traditional")
     kind = kind_code(kind_name)

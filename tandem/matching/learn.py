@@ -42,7 +42,7 @@ from sqlalchemy import Engine, case, func, or_, select
 from tandem.access.privacy import privacy_threshold
 from tandem.access.scope import Scope
 from tandem.matching.config import COMPONENTS, MatchConfig, load_match_config, save_match_config
-from tandem.matching.people import load_people
+from tandem.matching.people import People, load_people
 from tandem.matching.scoring import kind_code, score_components
 from tandem.program.models import CLOSED_STATUSES, CheckIn, Milestone, Pairing
 
@@ -161,8 +161,12 @@ def learn_weights(
     *,
     outcome: str = "milestones",
     config: MatchConfig | None = None,
+    people: People | None = None,
 ) -> LearnedWeights:
-    """Estimate each component's effect on ``outcome`` and suggest weights (writes nothing)."""
+    """Estimate each component's effect on ``outcome`` and suggest weights (writes nothing).
+
+    ``people``: everyone as already encoded from the same data (see
+    ``tandem.matching.scoring.load_scoring_inputs``)."""
     if outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
     cfg = config or load_match_config(engine)
@@ -178,7 +182,8 @@ def learn_weights(
             f"only {len(pairings)} pairing(s) that have run their course have an outcome "
             f"({OUTCOMES[outcome]}); at least {needed} are needed"
         )
-    people = load_people(engine)
+    if people is None:
+        people = load_people(engine)
     known = pairings["mentor_id"].isin(people.index) & pairings["mentee_id"].isin(people.index)
     pairings = pairings[known]
     mentors = np.array([people.index[p] for p in pairings["mentor_id"]], dtype=np.int64)

@@ -242,13 +242,19 @@ def match_score(
 
 
 def load_scoring_inputs(
-    bind: Engine | Connection | Session, config: MatchConfig | None = None
+    bind: Engine | Connection | Session,
+    config: MatchConfig | None = None,
+    *,
+    people: People | None = None,
 ) -> tuple[People, HardRules, MatchConfig]:
     """Everyone encoded, the hard rules and the effective config, read together.
 
     The rules index people by position, so both come from one read; ``config``
-    (the page's sliders) overrides the stored weights when given.
+    (the page's sliders) overrides the stored weights when given.  ``people``:
+    everyone as already encoded from the same data (a page keeps one per data
+    version: encoding 87,500 people takes about a second), so only the rules are read.
     """
-    people = load_people(bind)
+    if people is None:
+        people = load_people(bind)
     rules = HardRules.from_db(bind, people)
     return people, rules, config or load_match_config(bind)
