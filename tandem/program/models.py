@@ -120,6 +120,8 @@ class Base(DeclarativeBase):
 
 
 class Person(Base):
+    """Someone in the organisation (people.csv), whether they take part or not."""
+
     __tablename__ = "people"
 
     person_id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -152,6 +154,8 @@ class Person(Base):
 
 
 class Cohort(Base):
+    """A round of the program (cohorts.csv): its kind of pairing, dates and sponsor."""
+
     __tablename__ = "cohorts"
 
     cohort_id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -165,6 +169,8 @@ class Cohort(Base):
 
 
 class Pairing(Base):
+    """A mentor and a mentee in a cohort (pairings.csv): its kind, dates, cadence and objective."""
+
     __tablename__ = "pairings"
 
     pairing_id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -196,6 +202,8 @@ class Pairing(Base):
 
 
 class Milestone(Base):
+    """A milestone of a pairing's learning contract (milestones.csv)."""
+
     __tablename__ = "milestones"
 
     milestone_id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -214,6 +222,8 @@ class Milestone(Base):
 
 
 class CheckIn(Base):
+    """One meeting of a pairing and its ratings (checkins.csv)."""
+
     __tablename__ = "checkins"
 
     checkin_id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -234,6 +244,9 @@ class CheckIn(Base):
 
 
 class Feedback(Base):
+    """A written note about a pairing or a cohort (feedback.csv); its visibility
+    decides who may read it."""
+
     __tablename__ = "feedback"
 
     feedback_id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -264,6 +277,8 @@ class Feedback(Base):
 
 
 class Flag(Base):
+    """A concern raised about a pairing (flags.csv), open until someone resolves it."""
+
     __tablename__ = "flags"
 
     flag_id: Mapped[str] = mapped_column(ID, primary_key=True)
