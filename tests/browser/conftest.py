@@ -147,12 +147,20 @@ def wait_for_app(page: object, settle_ms: int = 400, timeout: int = 60_000) -> N
     The app root carries ``data-test-script-state``: ``initial`` before the
     first run, ``running`` during one, ``notRunning`` after.  ``timeout`` is a
     ceiling for a run that does real work (an import), not an expected duration.
+    A session's first presenting run ends with only the presenter style and the
+    browser's signal on the page (components/ui/presenter.py): the page is drawn
+    by the run that signal starts, so the signal's element must be gone first.
     """
     idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
     for _ in range(2):  # a run may end in st.rerun / st.switch_page: wait it out too
         page.wait_for_selector(idle, state="attached", timeout=timeout)  # type: ignore[attr-defined]
         page.wait_for_timeout(settle_ms)  # type: ignore[attr-defined]
+    page.wait_for_selector(PRESENTER_WAITING, state="detached", timeout=timeout)  # type: ignore[attr-defined]
     page.wait_for_selector(idle, state="attached", timeout=timeout)  # type: ignore[attr-defined]
+
+
+#: The element of a presenting session's first run, before its page is drawn.
+PRESENTER_WAITING = ".st-key-tandem-presenter-style-in"
 
 
 SAMPLE_BUNDLE = PROJECT_ROOT / "data" / "sample_bundle"
