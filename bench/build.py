@@ -218,20 +218,9 @@ def pg_server_version() -> str:
         admin.dispose()
 
 
-if __name__ == "__main__":
-    for arg in sys.argv[1:]:
-        started = time.perf_counter()
-        built, info = build_sqlite(int(arg), dt.date.today())
-        print(f"{built} {info} total {time.perf_counter() - started:.1f}s")
-
-
 def sample_pairing(url: str) -> str | None:
     """A pairing worth opening: the one with the most check-ins (ties: smallest id)."""
-    from sqlalchemy import text
-
-    from tandem.program.db import get_engine
-
-    with get_engine(url).connect() as connection:
+    with tandem_db.get_engine(url).connect() as connection:
         row = connection.execute(
             text(
                 "SELECT pairing_id FROM checkins GROUP BY pairing_id "
@@ -239,3 +228,10 @@ def sample_pairing(url: str) -> str | None:
             )
         ).first()
     return None if row is None else str(row[0])
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:]:
+        started = time.perf_counter()
+        built, info = build_sqlite(int(arg), dt.date.today())
+        print(f"{built} {info} total {time.perf_counter() - started:.1f}s")

@@ -122,7 +122,7 @@ def headline_row(engine: Engine, filters: Filters) -> core.OverviewHeadlines:
         "Stalled": f"the month end {date_text(before.month_end)}" if before else None,
         "At risk": f"the month end {date_text(before.month_end)}" if before else None,
     }
-    previous = f"{date_range_text(period.previous.start, period.previous.end)}"
+    previous = date_range_text(period.previous.start, period.previous.end)
     columns = st.columns(len(headlines.metrics))
     for column, metric in zip(columns, headlines.metrics, strict=True):
         compared = against.get(metric.label, previous)
