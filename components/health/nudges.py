@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from components.health import reads
 from components.ui.formatting import date_text, plural
+from components.ui.paging import frame_page
 from components.ui.tables import csv_download
 from tandem.access import Viewer
 from tandem.access.filters import Filters
@@ -49,13 +50,15 @@ def nudge_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
             "Nobody to nudge: no pairing under these filters is stalled for lack of contact."
         )
         return
-    count = len(frame)
+    shown, page = frame_page(frame, key="nudge_page")
     st.caption(
-        f"{plural(count, 'pairing')} had not met for longer than the no-contact rule allows "
-        f"on {date_text(day)}; remind both people to book a meeting. Longest silence first."
+        f"{plural(len(frame), 'pairing')} had not met for longer than the no-contact rule "
+        f"allows on {date_text(day)}; remind both people to book a meeting. Longest silence "
+        "first."
+        + (f" {page.span('Pairings')} shown; the download has them all." if page.several else "")
     )
     st.dataframe(
-        _shown(frame),
+        _shown(shown),
         hide_index=True,
         column_config=_COLUMNS,
         column_order=list(_COLUMNS),
@@ -63,6 +66,6 @@ def nudge_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
     )
     csv_download(
         "Download the nudge list (CSV)",
-        csv_bytes(frame),
+        lambda: csv_bytes(frame),
         "tandem-nudge-list.csv",
     )

@@ -12,6 +12,7 @@ from components.ui import notices
 from components.ui.charts import VERDICT_COLOURS
 from components.ui.database import clear_caches
 from components.ui.formatting import NOT_COMPUTED, date_text, plural
+from components.ui.paging import choose_page
 from components.ui.shell import name_mask
 from tandem import health
 from tandem.access import Viewer
@@ -131,14 +132,13 @@ def queue_table(engine: Engine, filters: Filters) -> pd.DataFrame:
     if probe.total == 0:
         st.info("No stalled, at-risk or flagged pairings under these filters.")
         return probe.rows
-    pages = max(1, -(-probe.total // PAGE_SIZE))
-    number = st.pagination(pages, key="stalled_page") if pages > 1 else 1
-    page = probe if number == 1 else reads.queue(engine, filters, (number - 1) * PAGE_SIZE)
+    chosen = choose_page(probe.total, PAGE_SIZE, key="stalled_page")
+    number = chosen.number
+    page = probe if number == 1 else reads.queue(engine, filters, chosen.start)
     mask = name_mask()
     rows = mask.frame(page.rows, {"mentor": "mentor_id", "mentee": "mentee_id"})
-    first = (number - 1) * PAGE_SIZE + 1
     st.caption(
-        f"Pairings {first:,}–{first + len(rows) - 1:,} of {page.total:,}: stalled first, then "
+        f"{chosen.span('Pairings')}: stalled first, then "
         "at risk, then pairings kept here only by an open flag; worst health first."
         + ("" if mask.active else " Select a row to work on its flags below.")
     )

@@ -13,6 +13,7 @@ from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
 from components.ui.charts import burn_up_chart, milestone_gantt, rate_bars
 from components.ui.formatting import plural
+from components.ui.paging import choose_page, frame_page
 from components.ui.pairing_links import open_selected_pairing
 from components.ui.shell import name_mask
 from components.ui.tables import Column, code_words, csv_download, header, show_table
@@ -136,8 +137,9 @@ def at_risk(engine: Engine, filters: Filters) -> None:
     if frame.empty:
         st.success("No active pairing has an overdue milestone.")
         return
+    shown, page = frame_page(frame, key="milestones_at_risk_page")
     event = show_table(
-        frame,
+        shown,
         {
             "mentor": "Mentor",
             "mentee": "Mentee",
@@ -148,10 +150,20 @@ def at_risk(engine: Engine, filters: Filters) -> None:
         },
         on_select="rerun",
         selection_mode="single-row",
-        key="milestones_at_risk",
+        key=f"milestones_at_risk_{page.number}",
     )
-    open_selected_pairing(event, frame)
-    st.caption("Select a row to open the pairing.")
+    open_selected_pairing(event, shown)
+    st.caption(
+        (f"{page.span('Pairings')}, most overdue first. " if page.several else "")
+        + "Select a row to open the pairing."
+    )
+    csv_download(
+        "Download pairings with overdue milestones (CSV)",
+        lambda: csv_bytes(
+            frame[["pairing_id", "mentor", "mentee", "cohort", "overdue", "days_overdue"]]
+        ),
+        "tandem-overdue-milestones.csv",
+    )
 
 
 def timeline(engine: Engine, scope: Scope) -> None:
@@ -165,21 +177,13 @@ def timeline(engine: Engine, scope: Scope) -> None:
     if total == 0:
         st.caption("This cohort has no pairings yet.")
         return
-    pages = -(-total // GANTT_PAGE_SIZE)
-    page = st.pagination(pages, key=f"gantt_{cohort_id}") if pages > 1 else 1
+    page = choose_page(total, GANTT_PAGE_SIZE, key=f"gantt_{cohort_id}")
     frame = (
         first
-        if page == 1
-        else _timeline(
-            engine,
-            cohort_id,
-            scope,
-            dt.date.today(),
-            (page - 1) * GANTT_PAGE_SIZE,
-        )[0]
+        if page.number == 1
+        else _timeline(engine, cohort_id, scope, dt.date.today(), page.start)[0]
     )
-    start = (page - 1) * GANTT_PAGE_SIZE + 1
-    st.caption(f"Pairings {start}–{min(total, start + GANTT_PAGE_SIZE - 1)} of {total}.")
+    st.caption(f"{page.span('Pairings')}.")
     if frame.empty:
         st.caption("No milestones for these pairings.")
         return
@@ -209,8 +213,11 @@ def upcoming(engine: Engine, filters: Filters) -> None:
         hidden += ["title", "success_criteria"]
     shown = frame.drop(columns=hidden)
     first = [c for c in ("due_date", "title", "mentor", "mentee") if c in shown.columns]
+    rows, page = frame_page(shown, key="milestones_upcoming_page")
+    if page.several:
+        st.caption(f"{page.span('Milestones')}, soonest first; the download has them all.")
     show_table(
-        shown,
+        rows,
         {
             **{c: UPCOMING_COLUMNS.get(c, header(c)) for c in first},
             **{c: UPCOMING_COLUMNS.get(c, header(c)) for c in shown.columns if c not in first},
@@ -218,7 +225,7 @@ def upcoming(engine: Engine, filters: Filters) -> None:
     )
     csv_download(
         "Download upcoming milestones (CSV)",
-        csv_bytes(shown),
+        lambda: csv_bytes(shown),
         "tandem-upcoming-milestones.csv",
     )
 
@@ -232,8 +239,11 @@ def contract_gaps(engine: Engine, filters: Filters) -> None:
         f"{plural(len(frame), 'running pairing')} whose learning contract is not yet real: "
         "no objective, no milestones, or milestones nobody could tell are met."
     )
+    rows, page = frame_page(frame, key="milestones_gaps_page")
+    if page.several:
+        st.caption(f"{page.span('Pairings')} shown.")
     show_table(
-        frame,
+        rows,
         {
             "mentor": "Mentor",
             "mentee": "Mentee",
@@ -241,4 +251,9 @@ def contract_gaps(engine: Engine, filters: Filters) -> None:
             "status": Column("Status", kind="code", codes=PAIRING_STATUS_LABELS, width="small"),
             "cohort": "Cohort",
         },
+    )
+    csv_download(
+        "Download incomplete learning contracts (CSV)",
+        lambda: csv_bytes(frame[["pairing_id", "mentor", "mentee", "missing", "status", "cohort"]]),
+        "tandem-incomplete-contracts.csv",
     )

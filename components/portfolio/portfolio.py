@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from components.ui.cache import cached_query
 from components.ui.formatting import NOT_COMPUTED, metric_row
+from components.ui.paging import choose_page
 from components.ui.pairing_links import open_selected_pairing
 from components.ui.shell import name_mask
 from components.ui.tables import Column, csv_download, show_table
@@ -130,34 +131,21 @@ def portfolio_table(engine: Engine, filters: Filters) -> None:
     if probe.total == 0:
         st.info("No pairings match these filters. Widen them in the sidebar or clear them.")
         return
-    pages = max(1, -(-probe.total // PAGE_SIZE))
-    page_number = st.pagination(pages, key="portfolio_page") if pages > 1 else 1
+    chosen = choose_page(probe.total, PAGE_SIZE, key="portfolio_page")
     page = (
         probe
-        if page_number == 1
-        else _page(
-            engine,
-            filters,
-            dt.date.today(),
-            search,
-            sort,
-            descending,
-            (page_number - 1) * PAGE_SIZE,
-        )
+        if chosen.number == 1
+        else _page(engine, filters, dt.date.today(), search, sort, descending, chosen.start)
     )
     mask = name_mask()
     people = {"mentor": "mentor_id", "mentee": "mentee_id"}
-    first = (page_number - 1) * PAGE_SIZE + 1
-    st.caption(
-        f"Pairings {first:,}–{first + len(page.rows) - 1:,} of {page.total:,}. "
-        "Select a row to open that pairing's story."
-    )
+    st.caption(f"{chosen.span('Pairings')}. Select a row to open that pairing's story.")
     event = show_table(
         _display(mask.frame(page.rows, people)),
         COLUMNS,
         on_select="rerun",
         selection_mode="single-row",
-        key=f"portfolio_grid_{page_number}",
+        key=f"portfolio_grid_{chosen.number}",
     )
     open_selected_pairing(event, page.rows)
     csv_download(

@@ -187,7 +187,7 @@ def _with_pairing(people: PairingPeople, *columns: Any) -> Select[Any]:
 
 
 def at_risk_pairings(
-    engine: Engine, filters: Filters, *, today: dt.date, limit: int = 200
+    engine: Engine, filters: Filters, *, today: dt.date, limit: int | None = None
 ) -> pd.DataFrame:
     """Pairings with overdue milestones, worst first (most overdue, then oldest due date)."""
     status = milestone_status_expr(today)
@@ -313,7 +313,7 @@ def with_pair_label(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def contract_gaps(engine: Engine, filters: Filters, *, limit: int = 500) -> pd.DataFrame:
+def contract_gaps(engine: Engine, filters: Filters, *, limit: int | None = None) -> pd.DataFrame:
     """Learning contracts that are not yet real: no objective, no milestones, or
     milestones without success criteria.  One row per pairing, with what is missing."""
     people = PairingPeople()

@@ -20,6 +20,7 @@ from components.matching.rebalance.reads import (
     stored_cards,
 )
 from components.ui.formatting import plain, plural
+from components.ui.paging import choose_page
 from components.ui.presenter import NameMask
 from tandem.access import Scope, Viewer
 from tandem.matching import (
@@ -220,15 +221,10 @@ def suggestions_list(
     if ordered.empty:
         st.success("No move would improve the program under these weights.")
         return
-    pages = -(-len(ordered) // PAGE_SIZE)
-    page = st.pagination(pages, key="rb_suggestion_page") if pages > 1 else 1
-    start = (page - 1) * PAGE_SIZE
-    if pages > 1:
-        st.caption(
-            f"Suggestions {start + 1}–{min(len(ordered), start + PAGE_SIZE)} of {len(ordered)}, "
-            "biggest gain first."
-        )
-    ids = list(ordered["pairing_id"].iloc[start : start + PAGE_SIZE])
+    page = choose_page(len(ordered), PAGE_SIZE, key="rb_suggestion_page")
+    if page.several:
+        st.caption(f"{page.span('Suggestions')}, biggest gain first.")
+    ids = list(ordered["pairing_id"].iloc[page.start : page.stop])
     shown = _page_of_cards(engine, view, ids, config, fingerprint)
     people: set[str] = set()
     mentors: set[str] = set()

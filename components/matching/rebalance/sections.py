@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from components.matching.rebalance.charts import house_sized, load_spec
 from components.matching.rebalance.reads import Names, names_for
 from components.ui.formatting import plain
+from components.ui.paging import choose_page
 from components.ui.presenter import NameMask
 from components.ui.tables import Column, show_table
 from tandem.access import Viewer
@@ -94,12 +95,10 @@ def rotation_section(
             "pairing completed and who have no open pairing."
         )
         return
-    pages = -(-len(rotation) // ROTATION_PAGE_SIZE)
-    page = st.pagination(pages, key="rb_rotation_page") if pages > 1 else 1
-    start = (page - 1) * ROTATION_PAGE_SIZE
-    shown = list(rotation[start : start + ROTATION_PAGE_SIZE])
-    if pages > 1:
-        st.caption(f"Mentees {start + 1}–{start + len(shown)} of {len(rotation)}.")
+    page = choose_page(len(rotation), ROTATION_PAGE_SIZE, key="rb_rotation_page")
+    shown = list(rotation[page.start : page.stop])
+    if page.several:
+        st.caption(f"{page.span('Mentees')}.")
     people: set[str] = set()
     for r in shown:
         people |= {r.mentee_id, r.suggested_mentor_id or "", r.runner_up_mentor_id or ""}
