@@ -501,9 +501,10 @@ def _set_managers(connection: Connection, pairs: list[tuple[Any, Any]]) -> set[A
     if not pairs:
         return set()
     people = Person.__table__
-    stored = dict(
-        connection.execute(select(people.c.person_id, people.c.manager_id)).tuples().all()
-    )
+    stored: dict[str, str | None] = {
+        person: manager
+        for person, manager in connection.execute(select(people.c.person_id, people.c.manager_id))
+    }
     changes = [(person, manager) for person, manager in pairs if stored.get(person) != manager]
     if not changes:
         return set()
