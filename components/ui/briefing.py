@@ -28,7 +28,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.ui.cache import cached_file, cached_query
-from components.ui.charts import styled, unchecked
+from components.ui.charts import sized_renderer, styled, unchecked
 from components.ui.formatting import plural
 from components.ui.navigation import RunContext, run_context
 from tandem.access.filters import Filters
@@ -143,7 +143,8 @@ def chart(
     (for charts whose data hold names or free text).  Every chart is drawn through
     here, so that the house text sizes (larger in presenter mode) apply to all.
     """
-    altair_chart = unchecked(styled(altair_chart, presenting=run_context().viewer.presenting))
+    presenting = run_context().viewer.presenting
+    altair_chart = unchecked(sized_renderer(styled(altair_chart, presenting=presenting)))
     event = st.altair_chart(altair_chart, **kwargs)  # type: ignore[call-overload]
     if not exportable:
         return event

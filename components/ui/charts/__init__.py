@@ -12,6 +12,8 @@ larger in presenter mode.
 - ``health``: the health distribution and the stall trend (Stalled page, Overview);
 - ``impact``: the Impact page's retention curves and difference intervals;
 - ``palette``: colours, status colours, text sizes;
+- ``renderer``: a chart of more than about a thousand marks drawn on a canvas, not
+  as one SVG element per mark;
 - ``altair_speed``: Altair's class lookup built once per process, not per encoding,
   and the schema check of a drawn chart left to the tests (``unchecked``).
 """
@@ -45,6 +47,7 @@ from components.ui.charts.palette import (
     VERDICT_COLOURS,
     styled,
 )
+from components.ui.charts.renderer import sized_renderer
 from components.ui.charts.time import (
     RATING_LABELS,
     burn_up_chart,
@@ -88,6 +91,7 @@ __all__ = [
     "retention_curves",
     "sentiment_bars",
     "share_heatmap",
+    "sized_renderer",
     "styled",
     "theme_lines",
     "unchecked",

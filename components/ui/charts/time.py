@@ -123,7 +123,8 @@ def burn_up_chart(frame: pd.DataFrame) -> alt.FacetChart:
             alt.Tooltip("milestones:Q", title="Milestones"),
         ],
     )
-    ends = base.mark_text(align="left", dx=6).encode(text="end:N")
+    # Only the last month carries a label: an empty label is still a drawn mark.
+    ends = base.mark_text(align="left", dx=6).encode(text="end:N").transform_filter("datum.end")
     return (
         alt.layer(lines, ends, data=long)
         .properties(width=320, height=200)
