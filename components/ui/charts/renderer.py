@@ -45,5 +45,6 @@ def sized_renderer(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     marks; unchanged otherwise."""
     if estimated_marks(chart) <= CANVAS_ABOVE_MARKS:
         return chart
-    meta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+    meta = getattr(chart, "usermeta", None)
+    meta = meta if isinstance(meta, dict) else {}
     return chart.properties(usermeta={**meta, "embedOptions": {"renderer": "canvas"}})
