@@ -18,13 +18,12 @@ st.subheader("Burn-up by cohort")
 section.burn_up(engine, filters)
 st.subheader("Completion rate")
 section.completion(engine, filters)
-left, right = st.columns(2)
-with left:
-    st.subheader("At risk: overdue milestones")
-    section.at_risk(engine, filters)
-with right:
-    st.subheader("Due in the next 30 days")
-    section.upcoming(engine, filters)
+# Full width, one under the other: side by side, each list hid the columns after
+# its second or third at 1280 px.
+st.subheader("At risk: overdue milestones")
+section.at_risk(engine, filters)
+st.subheader("Due in the next 30 days")
+section.upcoming(engine, filters)
 st.subheader("Learning contracts that are not yet real")
 section.contract_gaps(engine, filters)
 st.subheader("Milestone timeline")

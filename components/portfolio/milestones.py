@@ -137,7 +137,13 @@ def at_risk(engine: Engine, filters: Filters) -> None:
     if frame.empty:
         st.success("No active pairing has an overdue milestone.")
         return
+    st.caption(
+        f"{plural(len(frame), 'running pairing')} with a milestone past its due date, "
+        "most overdue first; select a row to open the pairing."
+    )
     shown, page = frame_page(frame, key="milestones_at_risk_page")
+    if page.several:
+        st.caption(f"{page.span('Pairings')} shown; the download has them all.")
     event = show_table(
         shown,
         {
@@ -153,10 +159,6 @@ def at_risk(engine: Engine, filters: Filters) -> None:
         key=f"milestones_at_risk_{page.number}",
     )
     open_selected_pairing(event, shown)
-    st.caption(
-        (f"{page.span('Pairings')}, most overdue first. " if page.several else "")
-        + "Select a row to open the pairing."
-    )
     csv_download(
         "Download pairings with overdue milestones (CSV)",
         lambda: csv_bytes(
@@ -241,7 +243,7 @@ def contract_gaps(engine: Engine, filters: Filters) -> None:
     )
     rows, page = frame_page(frame, key="milestones_gaps_page")
     if page.several:
-        st.caption(f"{page.span('Pairings')} shown.")
+        st.caption(f"{page.span('Pairings')} shown; the download has them all.")
     show_table(
         rows,
         {

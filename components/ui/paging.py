@@ -70,9 +70,9 @@ def choose_page(total: int, size: int, key: str) -> Page:
     return Page(number=min(number, pages), size=size, total=total)
 
 
-def frame_page(
-    frame: pd.DataFrame, key: str, size: int = DEFAULT_PAGE_SIZE
-) -> tuple[pd.DataFrame, Page]:
-    """The rows of ``frame`` on the chosen page, and the page (see ``choose_page``)."""
-    page = choose_page(len(frame), size, key)
+def frame_page(frame: pd.DataFrame, key: str, size: int | None = None) -> tuple[pd.DataFrame, Page]:
+    """The rows of ``frame`` on the chosen page (``size`` rows, by default
+    ``DEFAULT_PAGE_SIZE`` as it is when called: tests lower it), and the page (see
+    ``choose_page``)."""
+    page = choose_page(len(frame), DEFAULT_PAGE_SIZE if size is None else size, key)
     return frame.iloc[page.start : page.stop], page

@@ -398,6 +398,33 @@ def test_trend_and_nudges_describe_the_stored_health_day(app_database) -> None: 
     assert list(table["days_since_last_meeting"]) == list(expected["days_since_last_meeting"])
 
 
+def test_a_long_nudge_list_is_shown_a_page_at_a_time(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from components.ui import paging
+
+    engine = get_engine(app_database(sample))
+    monkeypatch.setattr(paging, "DEFAULT_PAGE_SIZE", 2)
+    expected = nudge_list(engine, _scored_day(engine))
+    assert len(expected) > 2  # the sample has enough silent pairings to need pages
+    at = open_page()
+    assert not at.exception, [e.value for e in at.exception]
+
+    def nudges_shown() -> list[str]:
+        (table,) = [d.value for d in at.dataframe if "mentor_email" in d.value.columns]
+        return list(table["pairing_id"])
+
+    assert nudges_shown() == list(expected["pairing_id"][:2])
+    assert f"Pairings 1–2 of {len(expected)} shown; the download has them all." in shown_text(at)
+    at.session_state["nudge_page"] = 2
+    at.run()
+    assert nudges_shown() == list(expected["pairing_id"][2:4])
+    assert any(d.label == "Download the nudge list (CSV)" for d in at.get("download_button"))
+
+
+def _scored_day(engine: Engine) -> dt.date:
+    with engine.connect() as connection:
+        return connection.execute(select(func.max(PairingHealth.as_of))).scalar_one()
+
+
 def test_the_distribution_draws_verdicts_in_their_colours_and_the_line(app_database) -> None:  # type: ignore[no-untyped-def]
     app_database(sample)
     at = open_page()
