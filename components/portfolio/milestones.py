@@ -150,7 +150,7 @@ def at_risk(engine: Engine, filters: Filters) -> None:
             "mentor": "Mentor",
             "mentee": "Mentee",
             "overdue": Column("Overdue", kind="count", width="small"),
-            "days_overdue": Column("Oldest overdue (days)", kind="count", width="small"),
+            "days_overdue": Column("Oldest overdue (days)", kind="count", width=160),
             "milestones": Column("Milestones", kind="count", width="small"),
             "cohort": "Cohort",
         },

@@ -69,6 +69,11 @@ def reference_rule(value: float | None, label: str) -> list[alt.Chart]:
     ]
 
 
+def counted(value: str, n: float) -> str:
+    """A bar's label: its value and how many it rests on, "72% · n=1,250"."""
+    return f"{value} · n={int(n):,}"
+
+
 def labelled_bars(
     data: pd.DataFrame,
     category: str,
@@ -190,7 +195,7 @@ def outcome_bars(
     data = frame.assign(value=frame[outcome])
     data[column] = data[column].astype(str)
     data["label"] = [
-        hidden_text(threshold) if hidden or pd.isna(v) else f"{value_text(v, fmt)} · n={int(n)}"
+        hidden_text(threshold) if hidden or pd.isna(v) else counted(value_text(v, fmt), n)
         for hidden, v, n in zip(data["suppressed"], data["value"], data["n"].fillna(0), strict=True)
     ]
     if outcome != "rating_gain":
@@ -231,7 +236,7 @@ def rate_bars(
     data = frame.assign(
         value=frame["rate"],
         label=[
-            hidden_text(threshold) if hidden or pd.isna(rate) else f"{rate:.0%} · n={int(n)}"
+            hidden_text(threshold) if hidden or pd.isna(rate) else counted(f"{rate:.0%}", n)
             for hidden, rate, n in zip(
                 frame["suppressed"], frame["rate"], frame["n"].fillna(0), strict=True
             )
