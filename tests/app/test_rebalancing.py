@@ -505,6 +505,11 @@ def test_the_page_reads_the_stored_plan_without_computing(app_database, monkeypa
     assert accept_buttons(at) == sorted(
         f"rb_accept_{s.pairing_id}_{s.suggested_mentor_id}" for s in expected.suggestions
     )
+    # The plan in words counts the stored moves, as the live plan would (the stored
+    # plan is read without its suggestions: it once said "moves none" beside them).
+    assert expected.suggestions
+    assert plan_sentence(expected) in shown_text(at)
+    assert "moves none" not in shown_text(at)
 
 
 def test_moving_a_slider_computes_for_those_weights(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -47,12 +47,14 @@ def summary(
     baseline: RebalancePlan,
     saved: ShapedPlan,
     scope: Scope,
+    gains: Sequence[float] | None = None,
 ) -> None:
     """Headline numbers; deltas against the plan under the saved weights (the live effect).
 
     A lead limited to cohorts sees the numbers of their cohorts' suggestions
     and unresolved pairings; the sentence on the plan and the movable count
-    are the program's (the optimisation is global).
+    are the program's (the optimisation is global).  ``gains``: every move's gain
+    when ``plan`` was read from the store without its suggestions.
     """
     same = plan is baseline
     columns = st.columns(4)
@@ -60,37 +62,39 @@ def summary(
     def delta(new: float, old: float, fmt: str) -> str | None:
         return None if same or math.isclose(new, old) else format(new - old, fmt)
 
+    count = "+,d"  # a change of a count, thousands separated
+
     columns[0].metric(
         "Suggestions",
-        len(shown.suggestions),
-        delta=delta(len(shown.suggestions), len(saved.suggestions), "+d"),
+        f"{len(shown.suggestions):,}",
+        delta=delta(len(shown.suggestions), len(saved.suggestions), count),
         help="Moves in the optimal plan. The change is against the saved weights.",
     )
     columns[1].metric(
         "Match score gained",
         score_change_text(shown.gain),
-        delta=delta(shown.gain * SCORE_SCALE, saved.gain * SCORE_SCALE, "+.1f"),
+        delta=delta(shown.gain * SCORE_SCALE, saved.gain * SCORE_SCALE, "+,.1f"),
         help="What the suggested moves add to the match scores, all together: each "
         "move's new score minus its current one (0–100), summed.",
     )
     columns[2].metric(
         "Pairings that may move",
-        plan.movable,
-        delta=delta(plan.movable, baseline.movable, "+d"),
+        f"{plan.movable:,}",
+        delta=delta(plan.movable, baseline.movable, count),
         help="In the whole program: inside a reporting line, with an overloaded mentor, "
         "stalled, or a poor fit.",
     )
     unresolved = len(shown.unresolved)
     columns[3].metric(
         "Unresolved",
-        unresolved,
-        delta=delta(unresolved, len(saved.unresolved), "+d"),
+        f"{unresolved:,}",
+        delta=delta(unresolved, len(saved.unresolved), count),
         delta_color="inverse",
         help="Pairings that should move but have no acceptable place; they stay as they are.",
     )
     # The plan in words, not the solver's objective (a sum a lead cannot read).
     st.caption(
-        plan_sentence(plan)
+        plan_sentence(plan, gains)
         + (" Suggestions, gain and unresolved above: your cohorts only." if scope.limited else "")
     )
 

@@ -89,7 +89,8 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
             None if stored is None else stored.suggestions,
         )
     )
-    summary(plan, view.shaped, baseline, saved_view, scope)
+    gains = None if outline is None else list(outline["gain"])
+    summary(plan, view.shaped, baseline, saved_view, scope, gains)
     names = Names(view.names, NameMask(engine, viewer))
     shaped, rotation = view.shaped, view.rotation
     tabs = st.tabs(

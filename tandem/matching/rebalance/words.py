@@ -45,8 +45,8 @@ def scores_text(*values: float) -> tuple[str, ...]:
 
 
 def score_change_text(value: float) -> str:
-    """A change of match score on the same 0–100 scale, signed ("+12.5")."""
-    return f"{value * SCORE_SCALE:+.1f}"
+    """A change of match score on the same 0–100 scale, signed ("+12.5", "+5,395.4")."""
+    return f"{value * SCORE_SCALE:+,.1f}"
 
 
 def compared(
@@ -139,15 +139,20 @@ def levels_from_mentee(gap: int) -> str:
     return f"{plural(abs(gap), 'level')} {side} the mentee"
 
 
-def plan_sentence(plan: RebalancePlan) -> str:
+def plan_sentence(plan: RebalancePlan, gains: Sequence[float] | None = None) -> str:
     """What the whole plan does, in words a lead can read aloud: how many of the
-    pairings that may move it moves, keeps or cannot place, and what a move gains."""
+    pairings that may move it moves, keeps or cannot place, and what a move gains.
+
+    ``gains``: each move's gain, for a plan read from the store without its
+    suggestions (they are read a page at a time); by default ``plan``'s own.
+    """
     if not plan.movable:
         return (
             "No pairing needs to move: none is stalled, poorly matched, with an "
             "overloaded mentor or inside a reporting line."
         )
-    moved = len(plan.suggestions)
+    gains = [s.gain for s in plan.suggestions] if gains is None else list(gains)
+    moved = len(gains)
     parts = [f"moves {moved:,} to a better mentor" if moved else "moves none"]
     if plan.stays:
         parts.append(
@@ -157,7 +162,7 @@ def plan_sentence(plan: RebalancePlan) -> str:
         parts.append(f"finds no acceptable place for {len(plan.unresolved):,}")
     text = f"Of the {plural(plan.movable, 'pairing')} that may move, the plan {joined(parts)}."
     if moved:
-        average = sum(s.gain for s in plan.suggestions) / moved
+        average = sum(gains) / moved
         text += (
             f" A move changes the match score by {score_change_text(average)} on average "
             "(on its 0–100 scale)."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tandem.matching import RebalancePlan, Suggestion, Unresolved
@@ -11,6 +13,7 @@ from tandem.matching.rebalance.words import (
     levels_from_mentee,
     plan_sentence,
     runner_up_sentence,
+    score_change_text,
     scores_text,
     suggestion_sentence,
 )
@@ -174,3 +177,17 @@ def test_scores_side_by_side_differ_in_print_when_they_differ() -> None:
     assert scores_text(0.975, 0.5) == ("98", "50")
     assert scores_text(0.9634, 0.963) == ("96.34", "96.30")
     assert scores_text(0.8, 0.8) == ("80", "80")
+
+
+def test_the_plan_sentence_counts_moves_given_apart_from_the_plan() -> None:
+    """A stored plan is read without its suggestions; their gains come separately."""
+    given = plan(3, 1, 2)
+    outline = replace(given, suggestions=[])
+    gains = [s.gain for s in given.suggestions]
+    assert plan_sentence(outline, gains) == plan_sentence(given)
+    assert "moves none" in plan_sentence(outline, [])
+
+
+def test_score_changes_read_with_thousands_separators() -> None:
+    assert score_change_text(5_395.4 / 100) == "+5,395.4"
+    assert score_change_text(-0.125) == "-12.5"
