@@ -246,6 +246,21 @@ def test_a_headline_is_estimate_of_its_groups_frame_to_the_last_bit(months: int)
     assert synthetic.headline("mentees", "retention", 2).interval is not None
 
 
+def test_a_unit_missing_a_key_is_unmatched_in_the_headline_and_in_estimate() -> None:
+    units = _units()
+    units.loc[1, "division"] = None  # m2
+    prepared = Prepared(units, months=6, as_of=AS_OF)
+    assert prepared.codes.tolist() == [0, -1, 1, 2, 3, 3, 0, 0, 1, 3, 4, 2, 2]
+    result = prepared.headline("mentees", "promotion", 1)
+    assert (result.participants, result.matched, result.unmatched) == (3, 2, 1)
+    assert result.matched_participant_rate == pytest.approx(0.5)
+    frame = units[prepared.rows_of("mentees")]
+    straight = estimate(
+        frame, group="mentees", outcome="promotion", months=6, as_of=AS_OF, threshold=1
+    )
+    assert result == straight
+
+
 def test_a_subgroups_estimate_is_estimate_prepared_on_its_slices() -> None:
     """What a breakdown row was before ``Prepared``: ``estimate_prepared`` on a slice of
     the participants and of the colleagues at their dates, strata numbered once."""

@@ -92,6 +92,22 @@ def test_a_missing_key_column_is_an_error() -> None:
         strata(frame)
 
 
+def test_a_missing_key_leaves_its_row_unnumbered() -> None:
+    # -1, an integer like every stratum (``renumber`` and ``compact_strata`` expect it),
+    # not NaN: pandas 3's text of a missing value stays missing and ``ngroup`` gives NaN.
+    a = (DATE_A, 3, "Risk", "UK", "x")
+    b = (DATE_A, 4, "Risk", "UK", "x")
+    no_division = (DATE_A, 3, None, "UK", "x")
+    no_date = (pd.NaT, 3, "Risk", "UK", "x")
+    frame = _frame([a, no_division, b, a, no_date, b])
+    found = strata(frame)
+    assert found.dtype == np.int64
+    assert found.tolist() == [0, -1, 1, 0, -1, 1]
+    frame.loc[0, "level"] = np.nan  # a float column: missing too
+    assert strata(frame).tolist() == [-1, -1, 0, 1, -1, 0]
+    assert renumber(found[2:]).tolist() == [0, 1, -1, 0]
+
+
 def test_the_numbers_are_those_of_grouping_the_keys_text() -> None:
     frame = _random_frame(seed=3, n=2000)
     found = strata(frame)
