@@ -36,9 +36,12 @@ def strata(frame: pd.DataFrame) -> np.ndarray:
 
 
 def _by_text(frame: pd.DataFrame) -> np.ndarray:
-    """``strata`` by grouping the keys' text (a key missing in a row leaves it unnumbered)."""
+    """``strata`` by grouping the keys' text (a key missing in a row leaves it unnumbered:
+    -1, as ``renumber`` and ``compact_strata`` expect; pandas 3 keeps a missing value
+    missing as text, and ``ngroup`` gives such a row NaN)."""
     keys = frame[list(MATCH_ON)].astype(str)
-    return keys.groupby(list(MATCH_ON), sort=False).ngroup().to_numpy()
+    groups = keys.groupby(list(MATCH_ON), sort=False).ngroup()
+    return groups.fillna(-1).to_numpy(dtype=np.int64)
 
 
 def renumber(codes: np.ndarray) -> np.ndarray:
