@@ -67,3 +67,12 @@ def one_flow() -> pd.DataFrame:
             "suppressed": [False],
         }
     )
+
+
+def layer_rows(chart: alt.TopLevelMixin, index: int) -> list[dict[str, Any]]:
+    """The data rows one layer draws (its own data, else the chart's)."""
+    found = spec(chart)
+    drawn = found.get("layer") or found["spec"]["layer"]
+    name = (drawn[index].get("data") or found["data"])["name"]
+    rows: list[dict[str, Any]] = found["datasets"][name]
+    return rows
