@@ -19,7 +19,7 @@ from components.ui.charts import (
     pairing_timeline,
     styled,
 )
-from tests.components.ui.test_charts import groups, no_milestones, one_flow, two_checkins
+from tests.components.ui.charts.specs import groups, no_milestones, one_flow, two_checkins
 
 
 def _charts() -> list[Callable[[], alt.TopLevelMixin]]:
