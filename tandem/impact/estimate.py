@@ -238,13 +238,18 @@ def matched_weights(units: pd.DataFrame, codes: np.ndarray | None = None) -> np.
     if units.empty:
         return np.zeros(0)
     codes = strata(units) if codes is None else codes
+    # A row missing a key (stratum -1) matches nobody: weight 0, as in the headline.
+    keyed = codes >= 0
     is_p = (units["arm"] == PARTICIPANT).to_numpy()
-    size = int(codes.max()) + 1
-    n_p = np.bincount(codes[is_p], minlength=size).astype(float)
-    n_c = np.bincount(codes[~is_p], minlength=size).astype(float)
+    size = int(codes.max()) + 1 if keyed.any() else 0
+    n_p = np.bincount(codes[is_p & keyed], minlength=size).astype(float)
+    n_c = np.bincount(codes[~is_p & keyed], minlength=size).astype(float)
     matched = (n_p > 0) & (n_c > 0)
     ratio = np.divide(n_p, n_c, out=np.zeros(size), where=n_c > 0)
-    return np.where(matched[codes], np.where(is_p, 1.0, ratio[codes]), 0.0)
+    safe = np.where(keyed, codes, 0)
+    if size == 0:
+        return np.zeros(len(codes))
+    return np.where(keyed & matched[safe], np.where(is_p, 1.0, ratio[safe]), 0.0)
 
 
 def _att(

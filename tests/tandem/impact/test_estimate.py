@@ -199,3 +199,21 @@ def test_a_harmful_difference_is_said_plainly() -> None:
     result = run(synthetic(effect=0.25, outcome="retention"), outcome="retention")
     assert result.adjusted_difference < 0 and result.is_effect
     assert verdict(result).startswith("Mentees left more often than comparable colleagues")
+
+
+def test_a_unit_missing_a_key_weighs_nothing_in_the_curves() -> None:
+    """Stratum -1 (a key missing) matches nobody: weight 0, never an error."""
+    units = pd.DataFrame(
+        {
+            "person_id": ["a", "b", "c", "d"],
+            "arm": ["participant", "participant", "comparison", "comparison"],
+            "index_date": pd.Timestamp(INDEX),
+            "level": [3, 3, 3, 3],
+            "division": ["Risk", None, "Risk", None],
+            "geography": "UK",
+            "tenure_band": "2–5 years",
+        }
+    )
+    assert matched_weights(units).tolist() == pytest.approx([1, 0, 1, 0])
+    unkeyed = units.assign(division=None)
+    assert matched_weights(unkeyed).tolist() == [0, 0, 0, 0]
