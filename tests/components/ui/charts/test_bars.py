@@ -222,3 +222,10 @@ def test_rate_bars_say_a_hidden_group_in_words_at_the_baseline() -> None:
     hidden = [layer for layer in layers(chart) if layer["mark"].get("fontStyle") == "italic"]
     assert hidden and all(layer["encoding"]["x"] == {"datum": 0.0} for layer in hidden)
     assert layer_rows(chart, 1) == [{"reference": 0.5, "label": "program 50%"}]
+
+
+def test_a_bar_label_counts_with_thousands_separators() -> None:
+    from components.ui.charts.bars import counted
+
+    assert counted("70%", 5_333) == "70% · n=5,333"
+    assert counted("+0.35", 25.0) == "+0.35 · n=25"
