@@ -239,7 +239,17 @@ class CheckIn(Base):
 
     __table_args__ = (
         Index("ix_checkins_pairing_date", "pairing_id", "date"),
-        Index("ix_checkins_date", "date"),
+        # Date first (period queries), then what the headlines average, so a
+        # period's check-ins are read from the index alone (migration 0013).
+        Index(
+            "ix_checkins_date_ratings",
+            "date",
+            "pairing_id",
+            "clarity",
+            "confidence",
+            "influence",
+            "safety",
+        ),
     )
 
 
