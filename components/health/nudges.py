@@ -50,13 +50,12 @@ def nudge_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
             "Nobody to nudge: no pairing under these filters is stalled for lack of contact."
         )
         return
-    shown, page = frame_page(frame, key="nudge_page")
     st.caption(
         f"{plural(len(frame), 'pairing')} had not met for longer than the no-contact rule "
         f"allows on {date_text(day)}; remind both people to book a meeting. Longest silence "
         "first."
-        + (f" {page.span('Pairings')} shown; the download has them all." if page.several else "")
     )
+    shown, _ = frame_page(frame, key="nudge_page", noun="Pairings")
     st.dataframe(
         _shown(shown),
         hide_index=True,

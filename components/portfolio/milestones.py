@@ -141,9 +141,7 @@ def at_risk(engine: Engine, filters: Filters) -> None:
         f"{plural(len(frame), 'running pairing')} with a milestone past its due date, "
         "most overdue first; select a row to open the pairing."
     )
-    shown, page = frame_page(frame, key="milestones_at_risk_page")
-    if page.several:
-        st.caption(f"{page.span('Pairings')} shown; the download has them all.")
+    shown, page = frame_page(frame, key="milestones_at_risk_page", noun="Pairings")
     event = show_table(
         shown,
         {
@@ -215,9 +213,7 @@ def upcoming(engine: Engine, filters: Filters) -> None:
         hidden += ["title", "success_criteria"]
     shown = frame.drop(columns=hidden)
     first = [c for c in ("due_date", "title", "mentor", "mentee") if c in shown.columns]
-    rows, page = frame_page(shown, key="milestones_upcoming_page")
-    if page.several:
-        st.caption(f"{page.span('Milestones')}, soonest first; the download has them all.")
+    rows, _ = frame_page(shown, key="milestones_upcoming_page", noun="Milestones")
     show_table(
         rows,
         {
@@ -241,9 +237,7 @@ def contract_gaps(engine: Engine, filters: Filters) -> None:
         f"{plural(len(frame), 'running pairing')} whose learning contract is not yet real: "
         "no objective, no milestones, or milestones nobody could tell are met."
     )
-    rows, page = frame_page(frame, key="milestones_gaps_page")
-    if page.several:
-        st.caption(f"{page.span('Pairings')} shown; the download has them all.")
+    rows, _ = frame_page(frame, key="milestones_gaps_page", noun="Pairings")
     show_table(
         rows,
         {

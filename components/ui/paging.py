@@ -70,9 +70,14 @@ def choose_page(total: int, size: int, key: str) -> Page:
     return Page(number=min(number, pages), size=size, total=total)
 
 
-def frame_page(frame: pd.DataFrame, key: str, size: int | None = None) -> tuple[pd.DataFrame, Page]:
+def frame_page(
+    frame: pd.DataFrame, key: str, size: int | None = None, *, noun: str | None = None
+) -> tuple[pd.DataFrame, Page]:
     """The rows of ``frame`` on the chosen page (``size`` rows, by default
     ``DEFAULT_PAGE_SIZE`` as it is when called: tests lower it), and the page (see
-    ``choose_page``)."""
+    ``choose_page``).  With ``noun`` (plural, capitalised) a list of several pages
+    says under its pager which rows are shown and that its download has them all."""
     page = choose_page(len(frame), DEFAULT_PAGE_SIZE if size is None else size, key)
+    if noun and page.several:
+        st.caption(f"{page.span(noun)} shown; the download has them all.")
     return frame.iloc[page.start : page.stop], page

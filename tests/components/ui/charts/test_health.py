@@ -10,6 +10,7 @@ import pandas as pd
 
 from components.ui.charts import health_distribution, verdict_trend
 from components.ui.charts.palette import AMBER, MUTED, RED
+from tandem.health.stalled import DISTRIBUTION_COLUMNS
 from tests.components.ui.charts.specs import layer_rows, layers, values
 
 
@@ -24,17 +25,7 @@ def _bands() -> pd.DataFrame:
             (30, 39, "30–39", 5, 1, 2, 2, False, True),
             (90, 100, "90–100", 4, 0, 0, 4, False, False),
         ],
-        columns=[
-            "low",
-            "high",
-            "band",
-            "pairings",
-            "stalled",
-            "at_risk",
-            "others",
-            "suppressed",
-            "below_at_risk_line",
-        ],
+        columns=list(DISTRIBUTION_COLUMNS),
     )
 
 
