@@ -132,15 +132,25 @@ def completion(engine: Engine, filters: Filters) -> None:
     )
 
 
+def _introduced(frame: pd.DataFrame, *, none: str, which: str) -> bool:
+    """Whether a list of running pairings has rows: if not, says ``none`` (good news);
+    if so, says how many running pairings ``which`` it lists."""
+    if frame.empty:
+        st.success(none)
+        return False
+    st.caption(f"{plural(len(frame), 'running pairing')} {which}")
+    return True
+
+
 def at_risk(engine: Engine, filters: Filters) -> None:
     frame = name_mask().frame(_at_risk(engine, filters, dt.date.today()), PEOPLE)
-    if frame.empty:
-        st.success("No active pairing has an overdue milestone.")
+    if not _introduced(
+        frame,
+        none="No running pairing has an overdue milestone.",
+        which="with a milestone past its due date, most overdue first; select a row to "
+        "open the pairing.",
+    ):
         return
-    st.caption(
-        f"{plural(len(frame), 'running pairing')} with a milestone past its due date, "
-        "most overdue first; select a row to open the pairing."
-    )
     shown, page = frame_page(frame, key="milestones_at_risk_page", noun="Pairings")
     event = show_table(
         shown,
@@ -230,13 +240,13 @@ def upcoming(engine: Engine, filters: Filters) -> None:
 
 def contract_gaps(engine: Engine, filters: Filters) -> None:
     frame = name_mask().frame(_gaps(engine, filters), PEOPLE)
-    if frame.empty:
-        st.success("Every running pairing has an objective and milestones with success criteria.")
+    if not _introduced(
+        frame,
+        none="Every running pairing has an objective and milestones with success criteria.",
+        which="whose learning contract is not yet real: no objective, no milestones, or "
+        "milestones nobody could tell are met.",
+    ):
         return
-    st.caption(
-        f"{plural(len(frame), 'running pairing')} whose learning contract is not yet real: "
-        "no objective, no milestones, or milestones nobody could tell are met."
-    )
     rows, _ = frame_page(frame, key="milestones_gaps_page", noun="Pairings")
     show_table(
         rows,
