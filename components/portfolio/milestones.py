@@ -13,7 +13,7 @@ from components.ui.briefing import chart as exportable_chart
 from components.ui.cache import cached_query
 from components.ui.charts import burn_up_chart, milestone_gantt, rate_bars
 from components.ui.formatting import plural
-from components.ui.paging import choose_page, frame_page
+from components.ui.paging import Page, choose_page, frame_page
 from components.ui.pairing_links import open_selected_pairing
 from components.ui.shell import name_mask
 from components.ui.tables import Column, code_words, csv_download, header, show_table
@@ -132,26 +132,31 @@ def completion(engine: Engine, filters: Filters) -> None:
     )
 
 
-def _introduced(frame: pd.DataFrame, *, none: str, which: str) -> bool:
-    """Whether a list of running pairings has rows: if not, says ``none`` (good news);
-    if so, says how many running pairings ``which`` it lists."""
+def _listed(
+    frame: pd.DataFrame, key: str, *, none: str, which: str
+) -> tuple[pd.DataFrame, Page] | None:
+    """A list of running pairings introduced and paged: None, having said ``none``
+    (good news), when it has no row; else the rows of the page shown, having said how
+    many running pairings ``which`` it lists."""
     if frame.empty:
         st.success(none)
-        return False
+        return None
     st.caption(f"{plural(len(frame), 'running pairing')} {which}")
-    return True
+    return frame_page(frame, key=key, noun="Pairings")
 
 
 def at_risk(engine: Engine, filters: Filters) -> None:
     frame = name_mask().frame(_at_risk(engine, filters, dt.date.today()), PEOPLE)
-    if not _introduced(
+    listed = _listed(
         frame,
+        "milestones_at_risk_page",
         none="No running pairing has an overdue milestone.",
         which="with a milestone past its due date, most overdue first; select a row to "
         "open the pairing.",
-    ):
+    )
+    if listed is None:
         return
-    shown, page = frame_page(frame, key="milestones_at_risk_page", noun="Pairings")
+    shown, page = listed
     event = show_table(
         shown,
         {
@@ -240,16 +245,17 @@ def upcoming(engine: Engine, filters: Filters) -> None:
 
 def contract_gaps(engine: Engine, filters: Filters) -> None:
     frame = name_mask().frame(_gaps(engine, filters), PEOPLE)
-    if not _introduced(
+    listed = _listed(
         frame,
+        "milestones_gaps_page",
         none="Every running pairing has an objective and milestones with success criteria.",
         which="whose learning contract is not yet real: no objective, no milestones, or "
         "milestones nobody could tell are met.",
-    ):
+    )
+    if listed is None:
         return
-    rows, _ = frame_page(frame, key="milestones_gaps_page", noun="Pairings")
     show_table(
-        rows,
+        listed[0],
         {
             "mentor": "Mentor",
             "mentee": "Mentee",
