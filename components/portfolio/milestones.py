@@ -109,6 +109,13 @@ def completion(engine: Engine, filters: Filters) -> None:
         frame = _rates(engine, filters, dimension, limit, today)
         if frame.empty:
             st.caption("Nothing due yet.")
+        elif frame["suppressed"].all():
+            # A chart of nothing but "hidden" labels says less than a sentence.
+            hidden += len(frame)
+            st.caption(
+                f"Every {label.lower()} has fewer than {limit} pairings with a milestone "
+                "due: hidden to protect confidentiality."
+            )
         else:
             hidden += int(frame["suppressed"].sum())
             if dimension == "kind":

@@ -131,3 +131,19 @@ def test_what_works_pools_the_sample_bundles_small_pairing_kinds(app_database) -
     assert captions, [c.value for c in at.caption]
     assert "3 of 4 groups cover fewer than 5 pairings each" in captions[0].replace("\\", "")
     assert "“Other kinds” (5 pairings)" in captions[0].replace("\\", "")
+
+
+def test_a_completion_breakdown_that_is_all_hidden_says_so_in_words(app_database) -> None:  # type: ignore[no-untyped-def]
+    from tandem.access.privacy import SETTINGS_KEY
+    from tandem.program.db import get_engine
+    from tandem.program.settings import put_setting
+
+    engine = get_engine(app_database(sample))
+    put_setting(engine, SETTINGS_KEY, {"threshold": 100}, "admin@example.com")
+    at = open_as("pages/milestones.py", "sponsor")
+    assert not at.exception, [e.value for e in at.exception]
+    text = shown_text(at)
+    for label in ("cohort", "pairing kind", "mentee division"):
+        assert f"Every {label} has fewer than 100 pairings with a milestone due" in text
+    # No chart made only of "hidden" labels.
+    assert not [c for c in at.get("vega_lite_chart") if "Done of due" in c.proto.spec]
