@@ -1,10 +1,11 @@
 """One way to show a long list a page at a time: the pager, the page's rows, its caption.
 
 At 50,000 pairings a list can hold thousands of rows (the nudge list ~3,000, the
-milestones overdue ~2,000).  Every row drawn travels to the browser on every run
-of the page, whether anyone scrolls to it or not, and a grid of thousands of rows
-is not read, it is searched: so a page shows ``size`` rows, with a pager when
-there are more, and the whole list stays in the section's CSV download.
+milestones due in the next 30 days ~2,000, the pairings with one overdue ~12,000).
+Every row drawn travels to the browser on every run of the page, whether anyone
+scrolls to it or not, and a grid of thousands of rows is not read, it is searched:
+so a page shows ``size`` rows, with a pager when there are more, and the whole list
+stays in the section's CSV download.
 
 A list read a page at a time from the database (Portfolio, the Stalled queue) asks
 ``choose_page`` for the page and reads it; a list already in memory takes

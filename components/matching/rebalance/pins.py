@@ -13,12 +13,12 @@ from components.ui import notices
 from components.ui.cache import cached_query
 from components.ui.database import clear_caches
 from components.ui.formatting import plural
+from components.ui.paging import page_count
 from components.ui.presenter import NameMask
 from tandem.access import Scope, Viewer
 from tandem.matching import (
     PINS_PAGE_SIZE,
     open_pairings_page,
-    page_count,
     pins_rows,
     set_excluded,
     set_pinned,

@@ -2,9 +2,11 @@
 
 Vega draws a chart as SVG by default: one DOM element per mark.  At 50,000
 pairings the milestone burn-up (26 cohorts × ~30 months × two lines, a point and a
-label each) was 3,100 SVG elements, two thirds of its page's DOM, and the browser
-spent most of a warm click laying them out.  A canvas draws the same chart,
-tooltips included, as one element.  Small charts stay SVG: crisp at any zoom, and
+label each) was 3,100 SVG elements, two thirds of its page's DOM.  A canvas draws
+the same chart, tooltips included, as one element.  (Measured in Chromium: the page
+went from 4,608 to 1,526 elements and its reload got faster; a warm click did not,
+since Vega still parses and draws every mark: bench/RESULTS.md, "Perceived speed,
+read".)  Small charts stay SVG: crisp at any zoom, and
 their axes and labels can be read off the page (the browser tests do).  Streamlit
 switches on its own only above 2,000 points in one layer.
 """
@@ -16,8 +18,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-# Marks above which a chart is drawn on a canvas: several hundred SVG elements
-# cost the browser more than the whole rest of a page.
+# Marks above which a chart is drawn on a canvas: the demo's charts (a few hundred
+# marks) stay SVG, the 50,000-pairing burn-up (~3,000) does not.
 CANVAS_ABOVE_MARKS = 1_000
 
 

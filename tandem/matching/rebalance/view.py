@@ -207,9 +207,3 @@ def pins_rows(
         pinned=frame["pairing_id"].isin(list(pins)),
         excluded=frame["pairing_id"].isin(list(excludes)),
     )
-
-
-def page_count(rows: int, size: int | None = None) -> int:
-    """Pages of ``size`` rows (default ``PINS_PAGE_SIZE``) that ``rows`` rows fill (at least 1)."""
-    size = PINS_PAGE_SIZE if size is None else size
-    return max(1, -(-rows // size))

@@ -12,6 +12,7 @@ def test_pages_cover_every_row_once() -> None:
     assert page_count(0, 50) == 1
     assert page_count(50, 50) == 1
     assert page_count(51, 50) == 2
+    assert [page_count(n, 3) for n in (0, 1, 3, 4, 7)] == [1, 1, 1, 2, 3]
     total = 3_069
     pages = [Page(number=n, size=50, total=total) for n in range(1, page_count(total, 50) + 1)]
     covered = [row for page in pages for row in range(page.start, page.stop)]

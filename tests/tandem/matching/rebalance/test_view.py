@@ -22,7 +22,6 @@ from tandem.matching import (
     compute_rebalance,
     load_changes,
     load_long,
-    page_count,
     pins_rows,
     scoped_suggestions,
     scoped_unresolved,
@@ -187,8 +186,3 @@ def test_pins_rows_tick_the_kept_pairings() -> None:
     assert list(rows["pinned"]) == [False, True, False, False]
     assert list(rows["excluded"]) == [False, False, False, True]
     assert "pinned" not in frame.columns  # the shared frame is not changed
-
-
-def test_pages_of_the_pins_editor() -> None:
-    assert [page_count(n, 3) for n in (0, 1, 3, 4, 7)] == [1, 1, 1, 2, 3]
-    assert page_count(50) == 1 and page_count(51) == 2  # default page size 50
