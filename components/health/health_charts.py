@@ -7,6 +7,8 @@ say their values on the marks, and carry a one-sentence caption.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -31,7 +33,7 @@ def _distribution(engine: Engine, filters: Filters, viewer: Viewer) -> None:
         )
         return
     exportable_chart(
-        health_distribution(result.bands, result.at_risk_below),
+        partial(health_distribution, result.bands, result.at_risk_below),
         "health-distribution",
         exportable=False,  # the Stalled page offers no downloads (presenter: no controls)
         width="stretch",
@@ -59,7 +61,9 @@ def _trend(engine: Engine, filters: Filters, viewer: Viewer) -> None:
     info = reads.as_of(engine)
     with st.spinner("Reading health at each month end…"):
         trend = reads.trend(engine, filters, reads.scored_day(info))
-    exportable_chart(verdict_trend(trend), "stall-trend", exportable=False, width="stretch")
+    exportable_chart(
+        partial(verdict_trend, trend), "stall-trend", exportable=False, width="stretch"
+    )
     st.caption(
         "Stalled (red) and at-risk (amber) pairings at each month end, from the check-ins and "
         "milestones on record then; a rising red line means more pairs have stopped meeting."

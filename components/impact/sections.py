@@ -8,6 +8,7 @@ section is the same in presenter mode.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -287,7 +288,7 @@ def breakdown_section(report: ImpactReport) -> None:
         )
     else:
         exportable_chart(
-            difference_intervals(_breakdown_frame(rows, report.threshold), title),
+            partial(difference_intervals, _breakdown_frame(rows, report.threshold), title),
             f"impact-breakdown-{dimension}-{outcome}",
             title=f"{what} by {title.lower()}, {report.scope_label}",
             width="content",
@@ -325,7 +326,7 @@ def curves_section(report: ImpactReport) -> None:
         )
         return
     exportable_chart(
-        retention_curves(report.curves, TOOK_PART, COMPARISON_LABEL, report.months),
+        partial(retention_curves, report.curves, TOOK_PART, COMPARISON_LABEL, report.months),
         "impact-retention",
         title=f"Retention over time, {report.scope_label}",
         width="content",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -76,7 +77,7 @@ def levels(engine: Engine, filters: Filters) -> None:
         st.caption("No pairings match these filters.")
         return
     exportable_chart(
-        level_heatmap(frame), "levels", title="Who mentors whom, by level", width="stretch"
+        partial(level_heatmap, frame), "levels", title="Who mentors whom, by level", width="stretch"
     )
     st.caption(
         plain(
@@ -131,7 +132,8 @@ def equity(engine: Engine, filters: Filters) -> None:
             st.markdown(f"**{label}**")
             if frame[measure].notna().any():
                 exportable_chart(
-                    equity_bars(
+                    partial(
+                        equity_bars,
                         frame,
                         measure,
                         label,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -84,7 +85,7 @@ def burn_up(engine: Engine, filters: Filters) -> None:
         return
     words = ""
     if not frame.empty:
-        exportable_chart(burn_up_chart(frame), "burn-up", title="Burn-up by cohort")
+        exportable_chart(partial(burn_up_chart, frame), "burn-up", title="Burn-up by cohort")
         words = (
             "Milestones due so far (the plan, dashed) against milestones completed (solid), "
             "month by month, every cohort on the same scale: a widening gap is work falling "
@@ -121,7 +122,7 @@ def completion(engine: Engine, filters: Filters) -> None:
             if dimension == "kind":
                 frame = frame.assign(group=[code_words(g, KIND_LABELS) for g in frame["group"]])
             exportable_chart(
-                rate_bars(frame, "Done of due", reference=program, threshold=limit),
+                partial(rate_bars, frame, "Done of due", reference=program, threshold=limit),
                 f"completion-{dimension}",
                 title=f"Completion by {label.lower()}",
                 width="stretch",
@@ -217,7 +218,7 @@ def timeline(engine: Engine, scope: Scope) -> None:
         frame = frame.drop(columns=["title", "mentor_id", "mentee_id"]).assign(title="")
     # Not exportable: its data name people and hold milestone titles (free text).
     exportable_chart(
-        milestone_gantt(frame, show_titles=not mask.active),
+        partial(milestone_gantt, frame, show_titles=not mask.active),
         "milestone-timeline",
         exportable=False,
         width="stretch",

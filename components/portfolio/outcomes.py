@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -105,11 +106,18 @@ def _draw(
     limit, label = threshold(engine), OUTCOMES[outcome]
     reference = _program(engine, filters, limit, dt.date.today())[outcome]
     if len(spec.columns) == 2:
-        chart = outcome_heatmap(
-            frame, *spec.columns, outcome, label, "Mentor division", "Mentee division"
+        draw = partial(
+            outcome_heatmap,
+            frame,
+            *spec.columns,
+            outcome,
+            label,
+            "Mentor division",
+            "Mentee division",
         )
     else:
-        chart = outcome_bars(
+        draw = partial(
+            outcome_bars,
             frame,
             spec.columns[0],
             outcome,
@@ -121,7 +129,7 @@ def _draw(
             threshold=limit,
         )
     event = exportable_chart(
-        chart,
+        draw,
         f"what-works-{dimension}",
         title=spec.label,
         width="stretch",

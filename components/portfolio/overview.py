@@ -8,6 +8,7 @@ whole story.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -154,7 +155,7 @@ def health_section(engine: Engine, filters: Filters, viewer: Viewer) -> None:
         _no_health_chart(picture, limit, viewer)
         return
     exportable_chart(
-        health_distribution(picture.bands, picture.at_risk_below),
+        partial(health_distribution, picture.bands, picture.at_risk_below),
         "health-bands",
         title="Health of the running pairings",
         width="stretch",
@@ -211,7 +212,10 @@ def milestones_section(engine: Engine, filters: Filters, viewer: Viewer) -> None
         st.caption("No milestones under these filters yet.")
     else:
         exportable_chart(
-            burn_up_chart(frame), "burn-up", title="Milestones due and completed", width="stretch"
+            partial(burn_up_chart, frame),
+            "burn-up",
+            title="Milestones due and completed",
+            width="stretch",
         )
         st.caption(
             "Milestones due by each month (the plan) against those completed, every cohort "

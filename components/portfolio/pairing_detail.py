@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -120,12 +121,16 @@ def timeline(engine: Engine, pairing_id: str, today: dt.date, viewer: Viewer) ->
     checkins = pairing_checkins(engine, pairing_id, viewer.scope)
     # Presenting, the core withholds milestone titles and criteria (free text).
     milestones = pairing_milestones(engine, pairing_id, today, viewer.scope)
-    chart = pairing_timeline(checkins, milestones)
-    if chart is None:
+    # Not exportable: one pairing's own ratings, not an aggregate.
+    drawn = exportable_chart(
+        partial(pairing_timeline, checkins, milestones),
+        "pairing-timeline",
+        exportable=False,
+        width="stretch",
+    )
+    if drawn is None:  # nothing rated, no milestone
         st.info("No check-ins or milestones recorded yet.")
     else:
-        # Not exportable: one pairing's own ratings, not an aggregate.
-        exportable_chart(chart, "pairing-timeline", exportable=False, width="stretch")
         st.caption(
             "Each check-in's ratings on the 1–5 scale, with the milestones as diamonds "
             "along the bottom, coloured by status: look for ratings that dip or stall."

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -208,7 +209,7 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
         st.info("Every month covers fewer pairings than the privacy threshold: nothing to show.")
     else:
         exportable_chart(
-            theme_lines(prevalence, highlight),
+            partial(theme_lines, prevalence, highlight),
             "theme-prevalence",
             title="Share of notes per theme, by month",
             width="stretch",
@@ -234,7 +235,7 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
         st.caption("Not enough notes in both periods to compare (privacy threshold).")
     else:
         exportable_chart(
-            change_bars(change),
+            partial(change_bars, change),
             "theme-change",
             title="Change in theme share against the previous period",
             width="stretch",
@@ -285,7 +286,7 @@ def breakdowns(engine: Engine, filters: Filters) -> None:
         if codes:  # codes read as words ("After-action review")
             frame = frame.assign(group=[code_words(g, codes) for g in frame["group"]])
         exportable_chart(
-            share_heatmap(frame, label),
+            partial(share_heatmap, frame, label),
             f"themes-by-{dimension}",
             title=f"Theme share by {label.lower()}",
             width="stretch",

@@ -1,10 +1,16 @@
 """Exports for a deck: each chart as PNG/SVG, and the page as a one-page PDF briefing.
 
-``chart`` draws an Altair chart like ``st.altair_chart`` and adds a compact
-"Export" popover with PNG and SVG downloads; it also remembers the chart for
-this run so that ``briefing_button`` at the end of the page can put the
-charts on a one-page PDF.  Files are built only when a button is clicked
+``chart`` draws a chart from its builder and the builder's arguments
+(``functools.partial(burn_up_chart, frame)``) and adds a compact "Export"
+popover with PNG and SVG downloads; it also remembers the chart for this run
+so that ``briefing_button`` at the end of the page can put the charts on a
+one-page PDF.  Files are built only when a button is clicked
 (``download_button`` with a callable) and cached, bounded, by content.
+
+The drawn chart is cached by its builder and arguments: building an Altair
+chart, styling it and converting it for Streamlit was most of a warm run of a
+chart page (What works: five charts, about 0.2 CPU s a click at 50,000
+pairings), and the same arguments always give the same chart.
 
 The briefing is presenter-safe whatever the mode: the charts routed here hold
 only aggregates that the queries already suppressed below the privacy
@@ -15,7 +21,11 @@ with ``exportable=False``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import enum
+import functools
+import hashlib
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -27,7 +37,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from components.ui.cache import cached_file, cached_query
+# Streamlit's own conversion of an Altair chart (what st.altair_chart does before
+# drawing): private, so a Streamlit upgrade that moves it fails every chart test.
+from streamlit.elements.vega_charts import (
+    _convert_altair_to_vega_lite_spec as _altair_to_streamlit_spec,
+)
+
+from components.ui.cache import TTL, cached_file, cached_query
 from components.ui.charts import sized_renderer, styled, unchecked
 from components.ui.formatting import plural
 from components.ui.navigation import RunContext, run_context
@@ -58,20 +74,101 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
 
 
-class _LazySpec:
-    """A chart's Vega-Lite JSON, built on first use: only a click on an export or the
-    briefing needs it, and serialising (with Altair's schema validation) costs tens of
-    milliseconds per chart on every run of a page otherwise."""
+#: What ``chart`` draws: a module-level builder with its arguments bound.
+Draw = functools.partial  # functools.partial[alt.TopLevelMixin | None]
 
-    def __init__(self, chart: alt.TopLevelMixin) -> None:
-        self._chart: alt.TopLevelMixin | None = chart
+#: Drawn charts kept (per process, across sessions): a page has up to a dozen
+#: charts, each kept per filter choice and mode.
+DRAWN_MAX_ENTRIES = 256
+
+
+def draw_key(draw: Draw) -> str:
+    """A digest of the builder's name and its arguments' content: equal arguments,
+    equal key (a frame read from the cache is a copy, equal but not the same object).
+
+    Only a ``functools.partial`` of a module-level function is accepted: a lambda
+    or closure could read anything, so its arguments would not say what it draws.
+    """
+    builder = getattr(draw, "func", None)
+    if (
+        not isinstance(draw, functools.partial)
+        or not callable(builder)
+        or "<" in getattr(builder, "__qualname__", "<")  # lambdas and nested functions
+    ):
+        raise TypeError(
+            f"chart() takes functools.partial(builder, *args) of a module-level builder, "
+            f"not {draw!r}: the builder's arguments key the drawn chart"
+        )
+    digest = hashlib.blake2b(digest_size=20)
+    _digest((builder.__module__, builder.__qualname__, draw.args, draw.keywords), digest)
+    return digest.hexdigest()
+
+
+def _digest(value: Any, digest: Any) -> None:
+    """Feed ``value``'s content (type and data, never its identity) to ``digest``."""
+    digest.update(type(value).__qualname__.encode())
+    if isinstance(value, pd.DataFrame):
+        digest.update(repr((list(value.columns), [str(t) for t in value.dtypes])).encode())
+        for _, column in value.items():
+            _digest(column, digest)
+        _digest(value.index.to_series(), digest)
+    elif isinstance(value, pd.Series):
+        try:  # every cell, its position included
+            digest.update(pd.util.hash_pandas_object(value, index=False).to_numpy().tobytes())
+        except TypeError:  # unhashable cells (lists): their text
+            digest.update(repr(value.tolist()).encode())
+    elif isinstance(value, list | tuple):
+        digest.update(str(len(value)).encode())
+        for item in value:
+            _digest(item, digest)
+    elif isinstance(value, dict):
+        digest.update(str(len(value)).encode())
+        for name in sorted(value, key=repr):
+            _digest(name, digest)
+            _digest(value[name], digest)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        _digest({f.name: getattr(value, f.name) for f in dataclasses.fields(value)}, digest)
+    elif value is None or isinstance(value, str | int | float | bool | dt.date | enum.Enum):
+        digest.update(repr(value).encode())
+    else:
+        raise TypeError(f"chart(): cannot tell what a {type(value).__name__} argument holds")
+
+
+def _built(draw: Draw, presenting: bool) -> alt.TopLevelMixin | None:
+    """The Altair chart as drawn: house text sizes, a canvas when it is large, no
+    schema check.  ``None`` when the builder has nothing to draw."""
+    built = draw()
+    if built is None:
+        return None
+    return unchecked(sized_renderer(styled(built, presenting=presenting)))
+
+
+@st.cache_data(ttl=TTL, max_entries=DRAWN_MAX_ENTRIES, show_spinner=False)
+def _drawn_spec(key: str, presenting: bool, _draw: Draw) -> dict[str, Any] | None:
+    """The Vega-Lite spec Streamlit draws for ``_draw`` (its data as Arrow), by key.
+
+    Converted exactly as ``st.altair_chart`` converts (its own function), so a
+    chart looks the same whichever way it is drawn."""
+    built = _built(_draw, presenting)
+    return None if built is None else _altair_to_streamlit_spec(built)  # type: ignore[arg-type]
+
+
+class _LazySpec:
+    """A chart's Vega-Lite JSON with its data inline, built on first use: only a click
+    on an export or the briefing needs it."""
+
+    def __init__(self, draw: Draw, presenting: bool) -> None:
+        self._draw: Draw | None = draw
+        self._presenting = presenting
         self._json = ""
         self._lock = threading.Lock()
 
     def __call__(self) -> str:
         with self._lock:  # a click's callable runs outside the script's thread
-            if self._chart is not None:
-                self._json, self._chart = self._chart.to_json(), None
+            if self._draw is not None:
+                built = _built(self._draw, self._presenting)
+                assert built is not None  # only a drawn chart is exported
+                self._json, self._draw = built.to_json(), None
             return self._json
 
 
@@ -129,31 +226,37 @@ def _pdf(briefing: Briefing) -> bytes:
 
 
 def chart(
-    altair_chart: alt.TopLevelMixin,
+    draw: Draw,
     name: str,
     *,
     title: str | None = None,
     exportable: bool = True,
     **kwargs: Any,
 ) -> Any:
-    """``st.altair_chart(altair_chart, **kwargs)`` plus PNG/SVG export; returns its event.
+    """Draw ``draw()`` (``functools.partial(builder, *args)``) like ``st.altair_chart``
+    with ``kwargs``, plus PNG/SVG export; returns its event.
 
-    ``name`` is unique on the page (it keys the buttons and names the files);
-    ``title`` heads the chart in the briefing.  ``exportable=False`` only draws
-    (for charts whose data hold names or free text).  Every chart is drawn through
-    here, so that the house text sizes (larger in presenter mode) apply to all.
+    The drawn chart is cached by the builder and its arguments (module docstring);
+    a builder that returns ``None`` (nothing to draw) draws nothing, and ``chart``
+    returns ``None``.  ``name`` is unique on the page (it keys the buttons and names
+    the files); ``title`` heads the chart in the briefing.  ``exportable=False``
+    only draws (for charts whose data hold names or free text).  Every chart is
+    drawn through here, so that the house text sizes (larger in presenter mode)
+    apply to all.
     """
     presenting = run_context().viewer.presenting
-    altair_chart = unchecked(sized_renderer(styled(altair_chart, presenting=presenting)))
-    event = st.altair_chart(altair_chart, **kwargs)  # type: ignore[call-overload]
+    spec = _drawn_spec(draw_key(draw), presenting, draw)
+    if spec is None:
+        return None
+    event = st.vega_lite_chart(spec=spec, **kwargs)
     if not exportable:
         return event
-    spec = _LazySpec(altair_chart)
-    _charts_this_run(run_context()).append((title or name, spec))
+    lazy = _LazySpec(draw, presenting)
+    _charts_this_run(run_context()).append((title or name, lazy))
     stem = f"tandem-{_slug(name)}"
     with st.popover("Export", icon=":material/download:", key=f"export_{name}"):
-        _download("PNG (for slides)", lambda: _png(spec()), f"{stem}.png", "image/png", name)
-        _download("SVG (vector)", lambda: _svg(spec()), f"{stem}.svg", "image/svg+xml", name)
+        _download("PNG (for slides)", lambda: _png(lazy()), f"{stem}.png", "image/png", name)
+        _download("SVG (vector)", lambda: _svg(lazy()), f"{stem}.svg", "image/svg+xml", name)
     return event
 
 
@@ -171,7 +274,7 @@ def chart_or_say(
     if frame.empty or frame["suppressed"].all():
         st.caption(empty)
         return
-    chart(build(frame), name, title=title, width="stretch")
+    chart(functools.partial(build, frame), name, title=title, width="stretch")
     st.caption(caption())
 
 

@@ -8,6 +8,7 @@ as the server would on a click.
 
 from __future__ import annotations
 
+import functools
 import io
 import time
 import unicodedata
@@ -154,3 +155,30 @@ def test_the_portfolio_briefing_uses_pseudonyms_outside_presenter_mode(  # type:
     flat = " ".join(text.split())
     assert [item for item in private if " ".join(item.split())[:40] in flat] == []
     assert "@" not in text
+
+
+def test_a_chart_is_built_once_for_the_same_data(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Building, styling and converting a chart was most of a warm run of a chart page:
+    the drawn chart is kept for the same builder and arguments."""
+    import components.portfolio.milestones as section
+    from components.ui.briefing import _drawn_spec
+
+    app_database(sample)
+    _drawn_spec.clear()  # another test may have drawn the same chart
+    built: list[str] = []
+    real = section.rate_bars
+
+    @functools.wraps(real)
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        built.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(section, "rate_bars", counted)
+    at = run_page("pages/milestones.py")
+    first = len(built)
+    assert first > 0
+    charts = [chart.proto.spec for chart in at.get("vega_lite_chart")]
+    at.run()
+    assert not at.exception
+    assert len(built) == first  # served from the cache: the same charts, not rebuilt
+    assert [chart.proto.spec for chart in at.get("vega_lite_chart")] == charts
