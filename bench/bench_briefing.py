@@ -37,7 +37,7 @@ from tandem.portfolio.briefing import (
     pairings_table,
 )
 from tandem.portfolio.headlines import headline_metrics
-from tandem.portfolio.outcomes import DIMENSIONS, OUTCOMES, outcomes_by
+from tandem.portfolio.outcomes import DIMENSIONS, OUTCOMES, breakdowns
 from tandem.portfolio.portfolio import portfolio_page
 from tandem.program import db as tandem_db
 from tandem.program.demo import generate_demo
@@ -67,8 +67,9 @@ def main() -> int:
         filters = Filters(scope=EVERYTHING)
         limit = privacy_threshold(engine)
         charts = []
+        every = breakdowns(engine, filters, threshold=limit, today=TODAY)
         for dimension in ("division_pair", "level_gap", "kind", "geography"):
-            frame = outcomes_by(engine, filters, dimension, threshold=limit, today=TODAY)
+            frame = every[dimension]
             columns = DIMENSIONS[dimension].columns
             label = OUTCOMES["completion_rate"]
             chart = (

@@ -25,9 +25,9 @@ from tandem.access.privacy import (
 from tandem.portfolio.outcomes import (
     DIMENSIONS,
     OUTCOMES,
+    breakdowns,
     drill_down,
-    outcomes_by,
-    program_outcomes,
+    program_line,
 )
 from tandem.program.models import KIND_LABELS
 
@@ -35,10 +35,17 @@ PORTFOLIO_PAGE = "pages/portfolio.py"
 
 
 @cached_query
+def _breakdowns(
+    engine: Engine, filters: Filters, threshold: int, today: dt.date
+) -> dict[str, pd.DataFrame]:
+    """Every breakdown of the page and the program line, in one statement."""
+    return breakdowns(engine, filters, threshold=threshold, today=today)
+
+
 def _outcomes(
     engine: Engine, filters: Filters, dimension: str, threshold: int, today: dt.date
 ) -> pd.DataFrame:
-    return outcomes_by(engine, filters, dimension, threshold=threshold, today=today)
+    return _breakdowns(engine, filters, threshold, today)[dimension]
 
 
 @cached_query
@@ -82,9 +89,8 @@ CAPTIONS = {
 }
 
 
-@cached_query
 def _program(engine: Engine, filters: Filters, threshold: int, today: dt.date) -> dict:
-    return program_outcomes(engine, filters, threshold=threshold, today=today)
+    return program_line(_breakdowns(engine, filters, threshold, today))
 
 
 def _shared_domain(engine: Engine, filters: Filters, outcome: str) -> tuple[float, float] | None:

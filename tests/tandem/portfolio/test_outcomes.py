@@ -6,10 +6,19 @@ import math
 from collections import defaultdict
 
 import pytest
+from sqlalchemy import event
 
 from tandem.access import EVERYTHING
 from tandem.access.filters import Filters
-from tandem.portfolio.outcomes import DIMENSIONS, drill_down, outcomes_by
+from tandem.portfolio.outcomes import (
+    DIMENSIONS,
+    PROGRAM,
+    breakdowns,
+    drill_down,
+    outcomes_by,
+    program_line,
+    program_outcomes,
+)
 from tandem.portfolio.portfolio import portfolio_page
 from tandem.program.milestones import DONE_STATUSES, milestone_status
 from tests.factories import TODAY, grid_program
@@ -169,3 +178,28 @@ def test_a_breakdown_with_every_group_too_small_is_not_pooled(engine) -> None:  
     grid_program(engine)
     frame = outcomes_by(engine, Filters(scope=EVERYTHING), "kind", threshold=10_000, today=TODAY)
     assert frame["suppressed"].all() and not frame["pooled"].any()
+
+
+def test_every_breakdown_and_the_program_line_come_from_one_statement(engine) -> None:  # type: ignore[no-untyped-def]
+    """The page's seven breakdowns gather the pairings once, in the database."""
+    grid_program(engine)
+    filters = Filters(scope=EVERYTHING)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        every = breakdowns(engine, filters, threshold=3, today=TODAY)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    reads = [s for s in statements if "per_pairing" in s]
+    assert len(reads) == 1 and "MATERIALIZED" in reads[0]
+    assert set(every) == {*DIMENSIONS, PROGRAM}
+    for dimension in DIMENSIONS:
+        alone = outcomes_by(engine, filters, dimension, threshold=3, today=TODAY)
+        assert every[dimension].equals(alone), dimension
+    assert program_line(every) == program_outcomes(engine, filters, threshold=3, today=TODAY)
+    assert every[PROGRAM]["n"].tolist() == [portfolio_page(engine, filters, today=TODAY).total]
