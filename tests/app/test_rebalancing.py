@@ -617,16 +617,26 @@ def test_a_rerun_draws_what_the_first_run_worked_out(app_database, monkeypatch) 
         calls.append(1)
         return real(*args, **kwargs)
 
+    fingerprints: list[int] = []
+    fingerprint = components.matching.rebalance.reads.data_fingerprint
+
+    def fingerprinted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        fingerprints.append(1)
+        return fingerprint(*args, **kwargs)
+
     monkeypatch.setattr(components.matching.rebalance.reads, "stored_load_summary", counted)
+    monkeypatch.setattr(components.matching.rebalance.reads, "data_fingerprint", fingerprinted)
     versions = record_versions(monkeypatch)
     at = open_page("lead")
     text = shown_text(at)
     assert calls == [1]
+    assert fingerprints == [1]  # the workbench and the rest of the page share it
     first = len(versions) - 1  # the version the page's run read
     at.run()
     assert not at.exception
     # Once per data version (tests/data_versions.py): on SQLite, once.
     assert len(calls) == len(set(versions[first:])) and shown_text(at) == text
+    assert len(fingerprints) == len(set(versions[first:]))
 
 
 def test_rotation_is_shown_a_page_at_a_time(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]

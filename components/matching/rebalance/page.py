@@ -14,6 +14,7 @@ from components.matching.rebalance.actions import outcome_message, store_plan_bu
 from components.matching.rebalance.cards import suggestions_list, summary
 from components.matching.rebalance.reads import (
     Names,
+    current_fingerprint,
     live_plan,
     live_rotation,
     plan_view,
@@ -31,7 +32,6 @@ from components.ui.presenter import NameMask
 from tandem.access import Viewer
 from tandem.matching import (
     config_key,
-    data_fingerprint,
     open_pairing_count,
     stored_plan_time,
 )
@@ -41,7 +41,7 @@ from tandem.matching import (
 def workbench(engine: Engine, viewer: Viewer) -> None:
     """Sliders and everything they change, rerun on their own (the pins list below is not)."""
     scope = viewer.scope
-    fingerprint = data_fingerprint(engine)
+    fingerprint = current_fingerprint(engine)
     saved = saved_config(engine, fingerprint)
     outcome_message(fingerprint)
     # Open for whoever may tune them; on a shared screen the plan comes first.
@@ -140,7 +140,7 @@ def _compute_allowed(engine: Engine, button_key: str) -> bool:
 def fingerprint_of(engine: Engine) -> tuple[Any, ...]:
     """The data fingerprint, read once per run of the page and handed to the sections
     outside the workbench (the workbench reads its own: a fragment reruns alone)."""
-    return data_fingerprint(engine)
+    return current_fingerprint(engine)
 
 
 def size_guard(engine: Engine, fingerprint: tuple[Any, ...]) -> bool:

@@ -40,6 +40,7 @@ from tandem.matching import (
     cohort_names,
     compute_rebalance,
     compute_rotation,
+    data_fingerprint,
     load_changes,
     load_match_config,
     load_rebalance_settings,
@@ -62,6 +63,14 @@ Fingerprint = tuple[Any, ...]
 
 # Cached by components.ui.cache: any write, from anywhere, is a new data version.
 # The data fingerprint they take also tells whether the stored plan is current.
+
+
+@cached_query
+def current_fingerprint(engine: Engine) -> Fingerprint:
+    """``data_fingerprint``, once per data version: it counts and sums over pairings,
+    people and the audit log, 0.05 s at 50,000 pairings, twice on every click
+    otherwise."""
+    return data_fingerprint(engine)
 
 
 @cached_query
