@@ -48,4 +48,6 @@ def read_frame(bind: Engine | Connection, statement: Executable) -> pd.DataFrame
         rows = result.fetchall()
     if not rows or len(set(names)) < len(names):  # (a dict cannot hold a name twice)
         return pd.DataFrame(rows, columns=names)
-    return pd.DataFrame(dict(zip(names, (list(column) for column in zip(*rows)), strict=True)))
+    return pd.DataFrame(
+        dict(zip(names, (list(column) for column in zip(*rows, strict=True)), strict=True))
+    )
