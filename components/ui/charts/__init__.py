@@ -2,7 +2,9 @@
 
 Builders receive prepared frames (never query) and set no font size: ``styled``
 applies the house sizes when a chart is drawn (``components.ui.briefing.chart``),
-larger in presenter mode.
+larger in presenter mode.  A builder is a pure function of its arguments: the
+drawn chart is kept by them, so a builder never reads the clock, the session or
+the viewer (pass what it needs, e.g. ``show_titles``).
 
 - ``bars``: horizontal bars with the value at each end and a reference line
   (What works, completion rates, equity, learning flows, theme change and sentiment);
