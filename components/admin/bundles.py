@@ -205,8 +205,8 @@ def _show_outcome(outcome: ImportOutcome) -> None:
     if outcome.refresh_problem:
         st.warning(
             "The bundle was imported, but the refresh that follows failed "
-            f"({outcome.refresh_problem}). Run `python -m tandem refresh` to recompute "
-            "themes and health.",
+            f"({outcome.refresh_problem}). “Recompute health now” at the end of the "
+            "Rules tab tries again (themes, sentiment and health).",
             icon=":material/sync_problem:",
         )
     else:

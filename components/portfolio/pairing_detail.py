@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from components.health.flags import flag_workflow
 from components.ui.briefing import chart as exportable_chart
 from components.ui.charts import pairing_timeline
-from components.ui.formatting import NOT_COMPUTED, date_text, plain
+from components.ui.formatting import NOT_COMPUTED, REFRESH_HINT, date_text, plain
 from components.ui.presenter import NameMask
 from components.ui.tables import Column, header, show_table
 from tandem.access import Scope, Viewer
@@ -107,7 +107,7 @@ def health_summary(story: PairingStory, mask: NameMask) -> None:
     health = story.health
     if health is None or health.get("health") is None:
         st.metric("Health", "–")
-        st.caption(f"Health: {NOT_COMPUTED}. Run `python -m tandem refresh`.")
+        st.caption(f"Health: {NOT_COMPUTED}. {REFRESH_HINT}")
         return
     label = verdict_label(bool(health["stalled"]), bool(health["at_risk"])).lower()
     st.metric("Health", f"{health['health']:.0f} / 100", help=f"As of {health['as_of']}")

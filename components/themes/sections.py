@@ -31,7 +31,7 @@ from components.ui.charts import (
     theme_lines,
 )
 from components.ui.database import clear_caches, refresh_with_progress
-from components.ui.formatting import date_range_text, date_text, plain, plural
+from components.ui.formatting import REFRESH_HINT, date_range_text, date_text, plain, plural
 from components.ui.tables import DEFAULT_CODES, Column, code_words, show_table
 from tandem.access import OutOfScope, Viewer
 from tandem.access.filters import Filters
@@ -202,8 +202,8 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
     highlight = highlighted_themes(change)
     if prevalence.empty:
         st.info(
-            "No themed feedback under these filters yet. Import feedback and refresh the "
-            "themes (`python -m tandem refresh`) to see what mentors and mentees talk about."
+            "No themed feedback under these filters yet: themes are what mentors and mentees "
+            f"talk about in their notes. {REFRESH_HINT}"
         )
     elif prevalence["suppressed"].all():
         st.info("Every month covers fewer pairings than the privacy threshold: nothing to show.")

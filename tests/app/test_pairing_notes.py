@@ -36,3 +36,12 @@ def test_presenter_notes_are_redacted_by_the_prepared_index(app_database) -> Non
         "[name] now asks the questions I would ask. [name]’s idea: we will do the review "
         "with grace, and I can tell [name] is squeezing it in."
     ]
+
+
+def test_health_not_yet_computed_says_where_it_is_computed(app_database) -> None:  # type: ignore[no-untyped-def]
+    """A sponsor cannot run a command: the page names the refresh and its button."""
+    app_database(lambda engine: import_bundle(engine, SAMPLE_BUNDLE))  # no refresh
+    at = open_as("pages/pairing.py", "sponsor", query={"pairing": "pr-001"})
+    (health,) = [c.value for c in at.caption if c.value.startswith("Health: not yet computed")]
+    assert "“Recompute health now” on the Stalled pairings page" in health
+    assert "python -m" not in health
