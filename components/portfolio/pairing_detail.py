@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from components.health.flags import flag_workflow
 from components.ui.briefing import chart as exportable_chart
 from components.ui.charts import pairing_timeline
-from components.ui.formatting import NOT_COMPUTED, REFRESH_HINT, date_text, plain
+from components.ui.formatting import NOT_COMPUTED, computed_by_refresh, date_text, plain
 from components.ui.presenter import NameMask
 from components.ui.tables import Column, header, show_table
 from tandem.access import Scope, Viewer
@@ -107,7 +107,10 @@ def health_summary(story: PairingStory, mask: NameMask) -> None:
     health = story.health
     if health is None or health.get("health") is None:
         st.metric("Health", "–")
-        st.caption(f"Health: {NOT_COMPUTED}. {REFRESH_HINT}")
+        where = computed_by_refresh(
+            "health", "Recompute health now", "on the Stalled pairings page"
+        )
+        st.caption(f"Health: {NOT_COMPUTED}. {where}")
         return
     label = verdict_label(bool(health["stalled"]), bool(health["at_risk"])).lower()
     st.metric("Health", f"{health['health']:.0f} / 100", help=f"As of {health['as_of']}")

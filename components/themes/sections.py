@@ -31,7 +31,7 @@ from components.ui.charts import (
     theme_lines,
 )
 from components.ui.database import clear_caches, refresh_with_progress
-from components.ui.formatting import REFRESH_HINT, date_range_text, date_text, plain, plural
+from components.ui.formatting import computed_by_refresh, date_range_text, date_text, plain, plural
 from components.ui.tables import DEFAULT_CODES, Column, code_words, show_table
 from tandem.access import OutOfScope, Viewer
 from tandem.access.filters import Filters
@@ -203,7 +203,8 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
     if prevalence.empty:
         st.info(
             "No themed feedback under these filters yet: themes are what mentors and mentees "
-            f"talk about in their notes. {REFRESH_HINT}"
+            "talk about in their notes. "
+            + computed_by_refresh("themes", "Refresh themes now", "on this page")
         )
     elif prevalence["suppressed"].all():
         st.info("Every month covers fewer pairings than the privacy threshold: nothing to show.")

@@ -14,12 +14,17 @@ from tandem.program.words import date_text as date_text
 from tandem.program.words import plural as plural
 
 NOT_COMPUTED = "not yet computed"
-#: Where what is "not yet computed" gets computed, in words a sponsor can act on: the
-#: buttons (Stalled pairings for a lead, Admin for an admin), not a command line.
-REFRESH_HINT = (
-    "The refresh after each import computes health and themes; a program lead can also "
-    "start one with “Recompute health now” on the Stalled pairings page."
-)
+
+
+def computed_by_refresh(what: str, button: str, where: str) -> str:
+    """Where ``what`` gets computed, in words a sponsor can act on: the refresh and the
+    button that starts one, never a command line."""
+    return (
+        f"The refresh after each import computes {what}; a program lead can also press "
+        f"“{button}” {where}."
+    )
+
+
 # Every character markdown (or Streamlit's extensions: ``:red[…]`` colours,
 # ``$…$`` maths, ``<…>`` HTML) could read as syntax.
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=&@")

@@ -115,7 +115,7 @@ def test_page_runs_on_every_dataset(app_database, dataset: str, role: str) -> No
         assert any("not been computed yet" in c for c in said(at.caption))
     if dataset == "empty":  # where themes come from, in words a sponsor can act on
         (info,) = [i.value for i in at.info if "No themed feedback" in i.value]
-        assert "“Recompute health now” on the Stalled pairings page" in info
+        assert "“Refresh themes now” on this page" in info
         assert "python -m" not in info
     for tab in every_section(role):  # every tab runs without an exception
         assert tab.title[0].value == "Feedback themes"
