@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from components.admin.common import plain
+from components.admin.common import FULL_REFRESH_BUTTON, plain
 from components.ui.database import clear_caches
 from components.ui.formatting import plural
 from tandem.access import Viewer
@@ -205,8 +205,8 @@ def _show_outcome(outcome: ImportOutcome) -> None:
     if outcome.refresh_problem:
         st.warning(
             "The bundle was imported, but the refresh that follows failed "
-            f"({outcome.refresh_problem}). “Recompute health now” at the end of the "
-            "Rules tab tries again (themes, sentiment and health).",
+            f"({outcome.refresh_problem}). “{FULL_REFRESH_BUTTON}” at the end of the "
+            "Rules tab tries again.",
             icon=":material/sync_problem:",
         )
     else:

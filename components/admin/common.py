@@ -5,7 +5,11 @@ from __future__ import annotations
 from components.ui import notices
 from components.ui.formatting import plain
 
-__all__ = ["humanise", "notify", "plain", "show_notice"]
+__all__ = ["FULL_REFRESH_BUTTON", "humanise", "notify", "plain", "show_notice"]
+
+#: The Rules tab's button (named where a failed import's refresh sends an admin). Not
+#: "Recompute health now": that is the Stalled page's button, which does only health.
+FULL_REFRESH_BUTTON = "Run the full refresh now"
 
 
 def humanise(key: str) -> str:

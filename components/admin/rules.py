@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
-from components.admin.common import notify, plain, show_notice
+from components.admin.common import FULL_REFRESH_BUTTON, notify, plain, show_notice
 from components.ui.database import clear_caches, refresh_with_progress
 from tandem.access import Viewer
 from tandem.access.privacy import DEFAULT_PRIVACY_SETTINGS, SETTINGS_KEY, privacy_threshold
@@ -42,20 +42,22 @@ _REFRESH_REQUESTED = "admin_refresh_requested"
 
 
 def _refresh_now(engine: Engine, viewer: Viewer) -> None:
-    """Health rules apply at the next refresh; this runs one now (same as the CLI's)."""
+    """Rules apply at the next refresh; this runs the full one now (the CLI's, and the
+    one after every import)."""
     if not st.session_state.pop(_REFRESH_REQUESTED, False):
         st.button(
-            "Recompute health now",
+            FULL_REFRESH_BUTTON,
             key="admin_refresh",
             icon=":material/sync:",
             on_click=lambda: st.session_state.__setitem__(_REFRESH_REQUESTED, True),
-            help="Recompute themes, sentiment and every pairing's health with the rules above.",
+            help="What runs after every import, now: themes and sentiment, every pairing's "
+            "health with the rules above, the rebalancing plan and the Impact reports.",
         )
         return
     # The rules themselves were saved whatever happens here.
     refresh_with_progress(
-        "Recomputing themes and health…",
-        "Themes and health recomputed",
+        "Running the full refresh…",
+        "Full refresh done",
         lambda say: refresh_all(engine, actor=viewer.actor, progress=say),
         lambda report: report.summary(),
     )
