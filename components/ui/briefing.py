@@ -43,7 +43,7 @@ from streamlit.elements.vega_charts import (
     _convert_altair_to_vega_lite_spec as _altair_to_streamlit_spec,
 )
 
-from components.ui.cache import TTL, cached_file, cached_query
+from components.ui.cache import cached_file, cached_query
 from components.ui.charts import sized_renderer, styled, unchecked
 from components.ui.formatting import plural
 from components.ui.navigation import RunContext, run_context
@@ -76,10 +76,6 @@ def _slug(text: str) -> str:
 
 #: What ``chart`` draws: a module-level builder with its arguments bound.
 Draw = functools.partial  # functools.partial[alt.TopLevelMixin | None]
-
-#: Drawn charts kept (per process, across sessions): a page has up to a dozen
-#: charts, each kept per filter choice and mode.
-DRAWN_MAX_ENTRIES = 256
 
 
 def draw_key(draw: Draw) -> str:
@@ -143,7 +139,7 @@ def _built(draw: Draw, presenting: bool) -> alt.TopLevelMixin | None:
     return unchecked(sized_renderer(styled(built, presenting=presenting)))
 
 
-@st.cache_data(ttl=TTL, max_entries=DRAWN_MAX_ENTRIES, show_spinner=False)
+@cached_file  # by key and mode: the builder itself is named by the key
 def _drawn_spec(key: str, presenting: bool, _draw: Draw) -> dict[str, Any] | None:
     """The Vega-Lite spec Streamlit draws for ``_draw`` (its data as Arrow), by key.
 

@@ -27,7 +27,7 @@ function (``st.cache_resource``).  The time limit only bounds memory: results
 of an older data version are never asked for again and age out.
 
 ``cached_file`` caches what depends on its arguments alone (a PNG built from a
-chart's spec), under the same bound.
+chart's spec, a chart drawn from its builder's arguments), under the same bound.
 """
 
 from __future__ import annotations
