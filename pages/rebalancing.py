@@ -18,7 +18,7 @@ st.caption(
     "is always optimised over every pairing"
     + (" (you see and act on the suggestions in your cohorts)." if viewer.cohorts else ".")
 )
-fingerprint = section.fingerprint_of(engine)
+fingerprint = section.current_fingerprint(engine)  # once per data version
 if not section.size_guard(engine, fingerprint):
     st.stop()
 section.workbench(engine, viewer)

@@ -11,7 +11,8 @@
 The weights editor itself is ``components.matching.weights`` (Admin uses it too).
 """
 
-from components.matching.rebalance.page import fingerprint_of, size_guard, workbench
+from components.matching.rebalance.page import size_guard, workbench
 from components.matching.rebalance.pins import pins_and_excludes
+from components.matching.rebalance.reads import current_fingerprint
 
-__all__ = ["fingerprint_of", "pins_and_excludes", "size_guard", "workbench"]
+__all__ = ["current_fingerprint", "pins_and_excludes", "size_guard", "workbench"]

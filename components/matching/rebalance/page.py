@@ -137,12 +137,6 @@ def _compute_allowed(engine: Engine, button_key: str) -> bool:
     return False
 
 
-def fingerprint_of(engine: Engine) -> tuple[Any, ...]:
-    """The data fingerprint, read once per run of the page and handed to the sections
-    outside the workbench (the workbench reads its own: a fragment reruns alone)."""
-    return current_fingerprint(engine)
-
-
 def size_guard(engine: Engine, fingerprint: tuple[Any, ...]) -> bool:
     """Whether the page may open: a current stored plan needs no computation; otherwise
     a very large program asks before computing."""
