@@ -44,7 +44,7 @@ from streamlit.elements.vega_charts import (
 )
 
 from components.ui.cache import cached_file, cached_query
-from components.ui.charts import sized_renderer, styled, unchecked
+from components.ui.charts import building, sized_renderer, styled, unchecked
 from components.ui.formatting import plural
 from components.ui.navigation import RunContext, run_context
 from tandem.access.filters import Filters
@@ -133,10 +133,11 @@ def _digest(value: Any, digest: Any) -> None:
 def _built(draw: Draw, presenting: bool) -> alt.TopLevelMixin | None:
     """The Altair chart as drawn: house text sizes, a canvas when it is large, no
     schema check.  ``None`` when the builder has nothing to draw."""
-    built = draw()
-    if built is None:
-        return None
-    return unchecked(sized_renderer(styled(built, presenting=presenting)))
+    with building():
+        built = draw()
+        if built is None:
+            return None
+        return unchecked(sized_renderer(styled(built, presenting=presenting)))
 
 
 @cached_file  # by key and mode: the builder itself is named by the key

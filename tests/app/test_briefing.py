@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit as st
 from pypdf import PdfReader
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
@@ -24,7 +25,7 @@ from streamlit.testing.v1 import AppTest
 from tandem.program.bundle import import_bundle
 from tandem.program.db import get_engine
 from tandem.program.models import Feedback, Milestone, Pairing, Person
-from tests.app.conftest import run_page
+from tests.app.conftest import open_as, run_page
 
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[2] / "data" / "sample_bundle"
 CHART_PAGES = [
@@ -182,3 +183,53 @@ def test_a_chart_is_built_once_for_the_same_data(app_database, monkeypatch) -> N
     assert not at.exception
     assert len(built) == first  # served from the cache: the same charts, not rebuilt
     assert [chart.proto.spec for chart in at.get("vega_lite_chart")] == charts
+
+
+# Every page that draws a chart, each as the least role that may open it.
+DRAWING_PAGES = [
+    ("pages/overview.py", "sponsor"),
+    *[(page, "sponsor") for page in CHART_PAGES],
+    ("pages/themes.py", "sponsor"),
+    ("pages/impact.py", "sponsor"),
+    ("pages/stalled.py", "lead"),
+    ("pages/rebalancing.py", "lead"),
+]
+
+
+def drawn(page: str, role: str, present: bool) -> list[str]:
+    st.cache_data.clear()  # drawn charts are cached: draw them afresh
+    at = open_as(page, role, present=present)
+    return [chart.proto.spec for chart in at.get("vega_lite_chart")]
+
+
+def demo(engine: Any) -> None:
+    """A demo program after its refresh: health, themes, plans and impact to chart."""
+    from tandem.program.demo import generate_demo
+    from tandem.refresh import refresh_all
+
+    generate_demo(engine, pairings=120, seed=11)
+    refresh_all(engine)
+
+
+def test_every_drawn_chart_is_the_same_with_altair_as_shipped(app_database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``altair_speed`` replaces Altair internals for speed (the class lookup, the
+    copies when layering) and leaves its checks to the tests: every chart of every
+    page, on screen and in presenter mode, drawn as a served page draws it, must be
+    what Altair as shipped, checks and all, draws."""
+    from components.ui.charts import altair_speed
+
+    app_database(demo)
+    views = [(page, role, present) for page, role in DRAWING_PAGES for present in (False, True)]
+    with monkeypatch.context() as served:  # as on a served page: no schema checks
+        served.delenv(altair_speed.CHECK_CHARTS)
+        fast = {view: drawn(*view) for view in views}
+    # Every page drew (the comparison below would pass on pages that draw nothing).
+    assert all(fast[(page, role, False)] for page, role in DRAWING_PAGES), {
+        view: len(specs) for view, specs in fast.items()
+    }
+    altair_speed.uninstall()
+    try:
+        shipped = {view: drawn(*view) for view in views}
+    finally:
+        assert altair_speed.install()
+    assert fast == shipped

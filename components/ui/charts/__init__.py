@@ -17,11 +17,12 @@ the viewer (pass what it needs, e.g. ``show_titles``).
 - ``renderer``: a chart of more than about a thousand marks drawn on a canvas, not
   as one SVG element per mark;
 - ``altair_speed``: Altair's class lookup built once per process, not per encoding,
+  no copies when layering lifts nothing, no check of each schema object as it is made,
   and the schema check of a drawn chart left to the tests (``unchecked``).
 """
 
 from components.ui.charts import altair_speed
-from components.ui.charts.altair_speed import unchecked
+from components.ui.charts.altair_speed import building, unchecked
 from components.ui.charts.bars import (
     change_bars,
     equity_bars,
@@ -74,6 +75,7 @@ __all__ = [
     "STATUS_COLOURS",
     "SUPPRESSED_COLOUR",
     "VERDICT_COLOURS",
+    "building",
     "burn_up_chart",
     "change_bars",
     "difference_intervals",

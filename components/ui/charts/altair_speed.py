@@ -22,16 +22,30 @@ on every run, so the check belongs where the builders change, in the tests:
 :func:`unchecked` draws a chart without it, unless ``TANDEM_CHECK_CHARTS`` is
 set, as the test suite sets it (tests/conftest.py) for every page it runs,
 in AppTest and in the browser.
+
+**Layering without copies.**  Each time a layered chart is made (``a + b``, and again
+on every ``properties`` or ``configure_*`` of it, which re-run its constructor),
+Altair deep-copies every layer twice, walking every keyword of every schema object,
+to lift selection parameters to the top and rename views.  Most of our charts have
+no parameters, and a clickable one has them lifted the first time, so nothing is
+left to lift and the copies are all the cost: a third of a cold Milestone progress
+run's chart building.  Where no layer has parameters or a view name Altair would
+rename (checked through the layers, facets and concatenations) and the chart's own
+parameters are already lifted, the two steps keep the layers as they are;
+otherwise Altair's own run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import altair as alt
 from altair.utils import schemapi
+from altair.vegalite.v6 import api as altair_api
 
 CHECK_CHARTS = "TANDEM_CHECK_CHARTS"
 
@@ -50,23 +64,103 @@ def _from_dict(cls: Any, dct: Any, validate: bool = True) -> Any:
     return converter.from_dict(dct, cls)
 
 
+_LIFTING = ("_remove_duplicate_params", "_combine_subchart_params")
+_original_lifting = {name: getattr(altair_api, name, None) for name in _LIFTING}
+#: Where a chart's sub-charts are kept, in the schema objects' keywords.
+_CHILDREN = ("layer", "spec", "concat", "hconcat", "vconcat")
+
+
+def _lifts(charts: Any, *, nested: bool = False) -> bool:
+    """Whether Altair's lifting steps would change anything in ``charts``: a chart in
+    them (or inside them) has parameters, or a layer of a nested layered chart has a
+    view name (renamed by position); a top-level chart's own name is left alone."""
+    for chart in charts:
+        kwds = getattr(chart, "_kwds", None)
+        if kwds is None:
+            continue
+        if not schemapi.is_undefined(kwds.get("params", alt.Undefined)):
+            return True
+        if nested and not schemapi.is_undefined(kwds.get("name", alt.Undefined)):
+            return True
+        for child in _CHILDREN:
+            inner = kwds.get(child, alt.Undefined)
+            if schemapi.is_undefined(inner):
+                continue
+            if _lifts(inner if isinstance(inner, list) else [inner], nested=True):
+                return True
+    return False
+
+
+def _already_lifted(params: Any) -> bool:
+    """Whether ``params`` are as lifting leaves them: variables, or top-level selections
+    that carry their views (a layered chart made again, by ``properties`` or a copy)."""
+    return all(
+        isinstance(p, alt.VariableParameter)
+        or (isinstance(p, alt.TopLevelSelectionParameter) and not schemapi.is_undefined(p.views))
+        for p in params
+    )
+
+
+def _remove_duplicate_params(layer: list[Any]) -> list[Any]:
+    if _lifts(layer):
+        return _original_lifting["_remove_duplicate_params"](layer)  # type: ignore[misc]
+    return list(layer)
+
+
+def _combine_subchart_params(params: Any, subcharts: list[Any]) -> tuple[Any, list[Any]]:
+    if not _lifts(subcharts):
+        if schemapi.is_undefined(params) or not params:
+            return alt.Undefined, list(subcharts)
+        if _already_lifted(params):
+            return list(params), list(subcharts)
+    return _original_lifting["_combine_subchart_params"](params, subcharts)  # type: ignore[misc]
+
+
+_replacements = {
+    "_remove_duplicate_params": _remove_duplicate_params,
+    "_combine_subchart_params": _combine_subchart_params,
+}
+
+
 def installable() -> bool:
-    """Whether this Altair has the internals the shared table replaces."""
-    return isinstance(_original, classmethod) and hasattr(schemapi, "_FromDict")
+    """Whether this Altair has the internals the shared table and the layering replace."""
+    return (
+        isinstance(_original, classmethod)
+        and hasattr(schemapi, "_FromDict")
+        and all(callable(f) for f in _original_lifting.values())
+    )
 
 
 def install() -> bool:
-    """Make ``SchemaBase.from_dict`` share its table (idempotent); True if it does."""
+    """Make ``SchemaBase.from_dict`` share its table and layering skip the copies when
+    nothing is lifted (idempotent); True if it does."""
     if not installable():
         return False
     schemapi.SchemaBase.from_dict = classmethod(_from_dict)  # type: ignore[method-assign,assignment]
+    for name, replacement in _replacements.items():
+        setattr(altair_api, name, replacement)
     return True
 
 
 def uninstall() -> None:
-    """Altair's own ``from_dict`` again (for the comparison in the tests)."""
+    """Altair's own ``from_dict`` and layering again (for the comparison in the tests)."""
     if installable():
         schemapi.SchemaBase.from_dict = _original  # type: ignore[method-assign,assignment]
+        for name, original in _original_lifting.items():
+            setattr(altair_api, name, original)
+
+
+@contextlib.contextmanager
+def building() -> Iterator[None]:
+    """Build a chart without Altair checking each schema object as it is made (its
+    "debug mode": every ``alt.X``, ``alt.Axis``, parameter… validated on creation,
+    a third of What works' chart building), unless ``TANDEM_CHECK_CHARTS`` is set.
+    The check is the tests' (module docstring); what is built is the same."""
+    if os.environ.get(CHECK_CHARTS):
+        yield
+        return
+    with schemapi.debug_mode(False):
+        yield
 
 
 def unchecked(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

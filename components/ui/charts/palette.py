@@ -83,21 +83,27 @@ def styled(chart: alt.TopLevelMixin, *, presenting: bool) -> alt.TopLevelMixin:
     enlarges every chart alike; legend titles are never cut.
     """
     sizes = PRESENTER if presenting else SCREEN
-    return (
-        chart.configure_axis(
+    house = {
+        "axis": alt.AxisConfig(
             labelFontSize=sizes["label"],
             titleFontSize=sizes["title"],
             labelLimit=LABEL_LIMIT + (60 if presenting else 0),
-        )
-        .configure_legend(
-            labelFontSize=sizes["label"],
-            titleFontSize=sizes["label"],
-            titleLimit=0,
-            labelLimit=0,
-        )
-        .configure_header(labelFontSize=sizes["title"], titleFontSize=sizes["title"])
-        .configure_text(fontSize=sizes["text"])
-    )
+        ),
+        "legend": alt.LegendConfig(
+            labelFontSize=sizes["label"], titleFontSize=sizes["label"], titleLimit=0, labelLimit=0
+        ),
+        "header": alt.HeaderConfig(labelFontSize=sizes["title"], titleFontSize=sizes["title"]),
+        "text": alt.MarkConfig(fontSize=sizes["text"]),
+    }
+    # One copy for all four, as each ``configure_*`` would make its own: copying a
+    # layered or faceted chart runs its constructor again, which deep-copies every
+    # layer twice (a quarter of a second per chart on Milestone progress).
+    copy = chart.copy(deep=["config"])  # type: ignore[attr-defined]
+    if copy.config is alt.Undefined:
+        copy.config = alt.Config()
+    for name, config in house.items():
+        copy.config[name] = config
+    return copy
 
 
 PARTICIPANT_COLOUR = ACCENT  # Impact: those who took part
