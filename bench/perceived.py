@@ -32,6 +32,10 @@ Three kinds of visit per page:
   server here runs with: ``st.cache_data`` and ``st.cache_resource``), so the page's
   queries all run.  The server process itself is warmed first (one visit to every
   page), so module imports, paid once per deploy, are not counted.
+* **cold, returning browser**: the same, but loaded in the context that cleared the
+  caches, whose HTTP cache already holds Streamlit's frontend: what a sponsor who
+  has opened Tandem before waits for on the first view after a data change (an
+  import or a refresh makes every cached query miss the same way).
 * **warm (reload)**: after every cold visit, the URL loaded ``--repeat`` times in one
   browser context per role: the browser runs Streamlit's frontend again from its
   cache and opens a new session; the server answers from its caches.  Median.
@@ -418,15 +422,24 @@ def measure_backend(
 
 
 def _measure_page(browser: Browser, target: Target) -> dict[str, Any]:
-    """The cold visit: a new browser context, the server's caches just cleared."""
-    browser.clear_server_caches(next(t.path for t in targets(None) if t.key == "admin"))
+    """The two cold visits, each right after the server's caches were cleared.
+
+    *returning*: in the context that cleared them, whose HTTP cache holds Streamlit's
+    frontend, as a sponsor's browser does on the first view after a data change;
+    *cold*: in a new context (empty HTTP cache, the frontend fetched and started).
+    """
+    admin = next(t.path for t in targets(None) if t.key == "admin")
+    browser.clear_server_caches(admin)
+    returning = browser.load(target.path)
+    browser.clear_server_caches(admin)
     browser.new_context()
     cold = browser.load(target.path)
     return {
         "title": target.title,
         "role": target.role,
         "cold": summarise([cold]),
-        "visits": {"cold": asdict(cold)},
+        "returning": summarise([returning]),
+        "visits": {"cold": asdict(cold), "returning": asdict(returning)},
         "problem": browser.problem(),
     }
 
@@ -468,6 +481,7 @@ def _report(backend: str, title: str, page: dict[str, Any]) -> None:
     cold = page["cold"]
     _say(
         f"  {backend} {title:<20} cold {seconds(cold['settled'])}s "
+        f"(returning browser {seconds(page['returning']['settled'])}s) "
         f"(server cpu {seconds(cold['server_cpu'])}, browser cpu {seconds(cold['browser_cpu'])})"
         f"  dom {cold['dom_elements']:,.0f}  charts {kib(cold['chart_bytes'])} KiB"
     )
