@@ -194,21 +194,7 @@ class Filters:
         every pairing Wealth takes part in.  The date range keeps pairings
         that were running at any time inside it.
         """
-        conditions: list[ColumnElement[bool]] = [self.scope.pairing_condition()]
-        if self.cohorts:
-            conditions.append(Pairing.cohort_id.in_(self.cohorts))
-        if self.program_types:
-            # An alias, so the subquery stays its own even when the outer
-            # query joins cohorts too (it would otherwise correlate away).
-            cohort = aliased(Cohort)
-            conditions.append(
-                exists(
-                    select(cohort.cohort_id).where(
-                        cohort.cohort_id == Pairing.cohort_id,
-                        cohort.program_type.in_(self.program_types),
-                    )
-                )
-            )
+        conditions = self._cohort_conditions(Pairing.cohort_id)
         if self.kinds:
             conditions.append(Pairing.kind.in_(self.kinds))
         if self.statuses:
@@ -250,6 +236,33 @@ class Filters:
                 or_(Pairing.ended_date.is_(None), Pairing.ended_date >= self.date_from)
             )
         return and_(true(), *conditions)
+
+    def cohort_clause(self, cohort_id: Any) -> ColumnElement[bool] | None:
+        """These filters as a condition on a cohort id column, when they select whole
+        cohorts (the scope, the cohort and programme-type choices, nothing else): for
+        roll-ups stored per cohort.  None when they select within cohorts."""
+        if replace(self, cohorts=(), program_types=()) != Filters(scope=self.scope):
+            return None
+        return and_(true(), *self._cohort_conditions(cohort_id))
+
+    def _cohort_conditions(self, cohort_id: Any) -> list[ColumnElement[bool]]:
+        """The conditions that select whole cohorts, on a cohort id column."""
+        conditions: list[ColumnElement[bool]] = [self.scope.cohort_condition(cohort_id)]
+        if self.cohorts:
+            conditions.append(cohort_id.in_(self.cohorts))
+        if self.program_types:
+            # An alias, so the subquery stays its own even when the outer
+            # query joins cohorts too (it would otherwise correlate away).
+            cohort = aliased(Cohort)
+            conditions.append(
+                exists(
+                    select(cohort.cohort_id).where(
+                        cohort.cohort_id == cohort_id,
+                        cohort.program_type.in_(self.program_types),
+                    )
+                )
+            )
+        return conditions
 
     def _drill_down_conditions(self) -> list[ColumnElement[bool]]:
         """Conditions on the mentor and mentee together (chart drill-downs)."""

@@ -10,12 +10,28 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, case, func, literal, or_, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import aliased
 
 from tandem.access.filters import Filters
 from tandem.access.scope import Scope
 from tandem.portfolio.pairing_stats import milestone_stats
+from tandem.program import rollups
+from tandem.program.derived_tables import MilestoneMonths
 from tandem.program.milestones import DONE_STATUSES, OVERDUE, STATUS_LABELS, milestone_status_expr
 from tandem.program.models import (
     OPEN_STATUSES,
@@ -38,40 +54,96 @@ def burn_up(engine: Engine, filters: Filters, *, threshold: int) -> tuple[pd.Dat
     Columns: cohort, month (YYYY-MM), due, completed, planned_total,
     completed_total.  Only the months in which something was due or done.
     Cohorts whose milestones belong to fewer pairings than the privacy
-    threshold are left out; the second value says how many were.
+    threshold are left out; the second value says how many were.  Counted from
+    the refresh's ``milestone_months`` when the filters select whole cohorts and
+    it is current, else from the milestones: the same rows either way.
     """
-    cohort = func.coalesce(Cohort.name, literal(NO_COHORT))
+    sized = read_frame(engine, _pairings_with_milestones(filters))
+    large = set(sized.loc[sized["n"] >= threshold, "cohort"])
+    hidden = len(sized) - len(large)
+    whole_cohorts = filters.cohort_clause(MilestoneMonths.cohort_id)
+    if whole_cohorts is not None and rollups.is_current(engine, rollups.MILESTONE_MONTHS):
+        counted = read_frame(engine, _stored_month_counts(whole_cohorts))
+    else:
+        counted = read_frame(engine, _month_counts(filters.clause()))
+    return _cumulative(counted, large), hidden
+
+
+def _pairings_with_milestones(filters: Filters) -> Select[str, int]:
+    """Per cohort name, the pairings under ``filters`` that have a milestone (the
+    burn-up's privacy count)."""
+    cohort = func.coalesce(Cohort.name, literal(NO_COHORT)).label("cohort")
+    has_milestone = exists().where(Milestone.pairing_id == Pairing.pairing_id)
+    return (
+        select(cohort, func.count().label("n"))
+        .select_from(Pairing)
+        .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
+        .where(filters.clause(), has_milestone)
+        .group_by(cohort)
+    )
+
+
+def _month_counts(where: Any, cohort_id: bool = False) -> Select[Any]:
+    """Milestones of the pairings ``where`` selects, counted by cohort (its name, or
+    with ``cohort_id`` its id), month due and month done: one pass, a few thousand
+    rows.  A milestone marked done without a completion date counts as done on its
+    due date."""
     base = (
         select(
-            Milestone.pairing_id,
             Milestone.due_date,
             Milestone.completed_date,
             Milestone.status,
-            cohort.label("c"),
+            (
+                Pairing.cohort_id if cohort_id else func.coalesce(Cohort.name, literal(NO_COHORT))
+            ).label("c"),
         )
         .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
-        .where(filters.clause())
+        .where(where)
         .subquery("scoped")
     )
-    # One pass over the milestones: counted by (cohort, month due, month done),
-    # a few hundred rows that pandas folds into the plan and the completions.
-    # A milestone marked done without a completion date counts as done on its due date.
     is_done = or_(base.c.completed_date.is_not(None), base.c.status == "done")
     done_month = case((is_done, month(func.coalesce(base.c.completed_date, base.c.due_date))))
-    counts = select(
+    return select(
         base.c.c.label("cohort"),
         month(base.c.due_date).label("due_month"),
         done_month.label("done_month"),
         func.count().label("n"),
     ).group_by(base.c.c, month(base.c.due_date), done_month)
-    sizes = select(
-        base.c.c.label("cohort"), func.count(func.distinct(base.c.pairing_id)).label("n")
-    ).group_by(base.c.c)
-    sized = read_frame(engine, sizes)
-    large = set(sized.loc[sized["n"] >= threshold, "cohort"])
-    hidden = len(sized) - len(large)
-    counted = read_frame(engine, counts)
+
+
+def _stored_month_counts(whole_cohorts: Any) -> Select[str, str, str | None, int]:
+    """``_month_counts`` from the stored ``milestone_months``, for whole cohorts."""
+    cohort = func.coalesce(Cohort.name, literal(NO_COHORT))
+    return (
+        select(
+            cohort.label("cohort"),
+            MilestoneMonths.due_month,
+            MilestoneMonths.done_month,
+            func.sum(MilestoneMonths.milestones).label("n"),
+        )
+        .select_from(MilestoneMonths)
+        .outerjoin(Cohort, Cohort.cohort_id == MilestoneMonths.cohort_id)
+        .where(whole_cohorts)
+        .group_by(cohort, MilestoneMonths.due_month, MilestoneMonths.done_month)
+    )
+
+
+def refresh_milestone_months(connection: Connection) -> int:
+    """Store every milestone's count by cohort, month due and month done in
+    ``milestone_months`` and mark it current (inside the caller's transaction).
+    One ``INSERT … SELECT`` of the live counts; returns the rows written."""
+    connection.execute(delete(MilestoneMonths))
+    columns = ["cohort_id", "due_month", "done_month", "milestones"]
+    connection.execute(
+        insert(MilestoneMonths).from_select(columns, _month_counts(true(), cohort_id=True))
+    )
+    rollups.mark_current(connection, rollups.MILESTONE_MONTHS)
+    return int(connection.execute(select(func.count()).select_from(MilestoneMonths)).scalar_one())
+
+
+def _cumulative(counted: pd.DataFrame, large: set[str]) -> pd.DataFrame:
+    """The burn-up frame from the month counts, for the cohorts in ``large``."""
     plan = (
         counted.groupby(["cohort", "due_month"], as_index=False)["n"]
         .sum()
@@ -86,16 +158,15 @@ def burn_up(engine: Engine, filters: Filters, *, threshold: int) -> tuple[pd.Dat
     plan = plan[plan["cohort"].isin(large)]
     done = done[done["cohort"].isin(large)]
     if plan.empty and done.empty:
-        empty = pd.DataFrame(
+        return pd.DataFrame(
             columns=["cohort", "month", "due", "completed", "planned_total", "completed_total"]
         )
-        return empty, hidden
     frame = plan.merge(done, on=["cohort", "month"], how="outer").fillna({"due": 0, "completed": 0})
     frame = frame.sort_values(["cohort", "month"]).reset_index(drop=True)
     frame[["due", "completed"]] = frame[["due", "completed"]].astype("int64")
     frame["planned_total"] = frame.groupby("cohort")["due"].cumsum()
     frame["completed_total"] = frame.groupby("cohort")["completed"].cumsum()
-    return frame, hidden
+    return frame
 
 
 COMPLETION_DIMENSIONS = {

@@ -89,6 +89,25 @@ class PairingHealthHistory(Base):
     __table_args__ = (Index("ix_pairing_health_history_pairing", "pairing_id"),)
 
 
+class MilestoneMonths(Base):
+    """Milestones counted by cohort, month due and month done: the burn-up's source.
+
+    Written by the refresh (``tandem.portfolio.milestone_progress``), read for the
+    views that select whole cohorts (every pairing, a lead's cohorts, a cohort or
+    programme-type filter) while ``rollup_state`` says so; an import clears it
+    (``tandem.program.rollups``).  Months are ``YYYY-MM``; ``done_month`` is NULL
+    for a milestone not done.  A few thousand rows at 50,000 pairings.
+    """
+
+    __tablename__ = "milestone_months"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cohort_id: Mapped[str | None] = mapped_column(ID)
+    due_month: Mapped[str] = mapped_column(String(7))
+    done_month: Mapped[str | None] = mapped_column(String(7))
+    milestones: Mapped[int] = mapped_column(Integer)
+
+
 class RollupState(Base):
     """Which derived roll-ups are current: a row per roll-up, deleted when data changes."""
 

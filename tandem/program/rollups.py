@@ -4,8 +4,8 @@ At enterprise scale (50,000 pairings, about a million check-ins) re-deriving
 per-pairing figures on every page view costs seconds, so the refresh
 (``tandem.refresh.refresh_all``) stores them: ``pairing_stats``,
 ``pairing_health_history`` (with the health refresh), ``rebalance_plans`` and
-``rebalance_suggestions``, ``theme_note_facts`` (with the theme refresh) and
-``impact_reports``.
+``rebalance_suggestions``, ``theme_note_facts`` (with the theme refresh),
+``impact_reports`` and ``milestone_months``.
 A stored roll-up
 is only used while it is *current*: the refresh marks it in ``rollup_state``
 once it is complete, and anything that changes the data it was derived from
@@ -23,6 +23,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from tandem.program.db import connected
 from tandem.program.derived_tables import (
+    MilestoneMonths,
     PairingHealthHistory,
     PairingStats,
     RollupState,
@@ -48,6 +49,8 @@ REBALANCE_PLAN = "rebalance_plan"
 THEME_FACTS = "theme_note_facts"
 #: ``impact_reports``: the Impact page's reports (``tandem.impact.store``).
 IMPACT_REPORTS = "impact_reports"
+#: ``milestone_months``: milestones by cohort, month due and month done (the burn-up).
+MILESTONE_MONTHS = "milestone_months"
 
 _TABLES: dict[str, tuple[Any, ...]] = {
     PAIRING_STATS: (PairingStats,),
@@ -55,6 +58,7 @@ _TABLES: dict[str, tuple[Any, ...]] = {
     REBALANCE_PLAN: (StoredRebalancePlan, StoredRebalanceSuggestion),
     THEME_FACTS: (ThemeNoteFacts,),
     IMPACT_REPORTS: (StoredImpactReport,),
+    MILESTONE_MONTHS: (MilestoneMonths,),
 }
 
 

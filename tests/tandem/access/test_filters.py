@@ -139,3 +139,24 @@ def test_known_values_pass_untouched_and_unlisted_dimensions_are_kept() -> None:
     emptied = state.keep_known({"cohorts": [], "divisions": []})
     assert (emptied.cohorts, emptied.divisions) == ((), ())
     assert set(emptied.ignored) == {"cohort=c2", "division=Wealth"}
+
+
+def test_a_cohort_clause_only_for_filters_that_select_whole_cohorts() -> None:
+    from tandem.access.scope import Scope
+    from tandem.program.derived_tables import MilestoneMonths
+
+    column = MilestoneMonths.cohort_id
+    for whole in (
+        Filters(scope=EVERYTHING),
+        Filters(scope=EVERYTHING, cohorts=("c1",), program_types=("executive",)),
+        Filters(scope=Scope(cohorts=("c1",))),
+    ):
+        assert whole.cohort_clause(column) is not None
+    for within in (
+        Filters(scope=EVERYTHING, kinds=("reverse",)),
+        Filters(scope=EVERYTHING, statuses=("active",)),
+        Filters(scope=EVERYTHING, divisions=("Wealth",)),
+        Filters(scope=EVERYTHING, date_from=TODAY),
+        Filters(scope=EVERYTHING, cohorts=("c1",), level_gaps=("2",)),
+    ):
+        assert within.cohort_clause(column) is None

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 
+import pandas as pd
 import pytest
 
 from tandem.access import EVERYTHING
@@ -112,3 +113,53 @@ def test_timeline_pages_through_a_cohort(engine) -> None:  # type: ignore[no-unt
         offset += 4
     with_milestones = {m["pairing_id"] for m in rows["milestones"]}
     assert seen == set(in_cohort) & with_milestones
+
+
+def _burn_ups(engine, views):  # type: ignore[no-untyped-def]
+    return [progress.burn_up(engine, filters, threshold=2) for filters in views]
+
+
+def test_the_stored_month_counts_give_the_live_burn_up(engine) -> None:  # type: ignore[no-untyped-def]
+    """The refresh's ``milestone_months`` serves the views that select whole cohorts
+    (the program, a lead's cohorts, a cohort or programme-type filter) with the rows
+    the milestones give; a view within cohorts (a kind) still reads the milestones."""
+    from sqlalchemy import select, update
+
+    from tandem.access.scope import Scope
+    from tandem.program import rollups
+    from tandem.program.derived_tables import MilestoneMonths
+
+    grid_program(engine)
+    whole = [
+        Filters(scope=EVERYTHING),
+        Filters(scope=EVERYTHING, cohorts=("gc0", "gc2")),
+        Filters(scope=EVERYTHING, program_types=("executive",)),
+        Filters(scope=EVERYTHING, program_types=("reverse",)),  # no such cohort: nothing
+        Filters(scope=Scope(cohorts=("gc1",))),
+        Filters(scope=Scope(cohorts=("gc1",)), cohorts=("gc1", "gc2")),
+    ]
+    within = [Filters(scope=EVERYTHING, kinds=("reverse",))]
+    live = _burn_ups(engine, whole + within)
+    assert not live[0][0].empty and live[3][0].empty
+    with engine.begin() as connection:
+        stored_rows = progress.refresh_milestone_months(connection)
+    assert stored_rows > 0 and rollups.is_current(engine, rollups.MILESTONE_MONTHS)
+    for (expected, expected_hidden), (frame, hidden) in zip(
+        live, _burn_ups(engine, whole + within), strict=True
+    ):
+        pd.testing.assert_frame_equal(frame, expected, check_dtype=False)
+        assert hidden == expected_hidden
+    # The whole-cohort views read the stored counts (altered here on purpose); the
+    # view within cohorts does not.
+    with engine.begin() as connection:
+        connection.execute(
+            update(MilestoneMonths).values(milestones=MilestoneMonths.milestones + 1)
+        )
+    altered = _burn_ups(engine, whole + within)
+    assert int(altered[0][0]["planned_total"].max()) > int(live[0][0]["planned_total"].max())
+    pd.testing.assert_frame_equal(altered[-1][0], live[-1][0], check_dtype=False)
+    # An import forgets them.
+    with engine.begin() as connection:
+        rollups.invalidate(connection)
+        assert connection.execute(select(MilestoneMonths.id)).first() is None
+    assert not rollups.is_current(engine, rollups.MILESTONE_MONTHS)
