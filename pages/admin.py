@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.admin import (
+    SECTION_KEY,
     SECTIONS,
     audit_section,
     export_section,
@@ -16,6 +17,7 @@ from components.admin import (
 from components.health.rules_editor import health_rules
 from components.matching.weights import weight_editor
 from components.ui.shell import page_setup, page_viewer
+from components.ui.tabs import lazy_tabs
 
 engine = page_setup(
     "Admin",
@@ -23,14 +25,15 @@ engine = page_setup(
     "rules, and the log of every change.",
 )
 viewer = page_viewer()
-imports, users, rules, audit = st.tabs(list(SECTIONS))
-with imports:
+
+
+def imports_and_exports() -> None:
     import_section(engine, viewer)
     st.divider()
     export_section(engine, viewer)
-with users:
-    users_section(engine, viewer)
-with rules:
+
+
+def rules() -> None:
     rules_section(engine, viewer)
     st.subheader("Pairing health and stall rules")
     health_rules(engine, viewer)
@@ -41,5 +44,13 @@ with rules:
     )
     weight_editor(engine, viewer, key="admin_weights")
     refresh_section(engine, viewer)
-with audit:
-    audit_section(engine, viewer)
+
+
+drawn_by = {
+    "Import and export": imports_and_exports,
+    "Users and roles": lambda: users_section(engine, viewer),
+    "Rules": rules,
+    "Audit log": lambda: audit_section(engine, viewer),
+}
+# Only the open tab runs; its name is in the URL (?section=Rules opens the rules).
+lazy_tabs({name: drawn_by[name] for name in SECTIONS}, key=SECTION_KEY, in_url=True)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 from components.themes import coding
 from components.themes import sections as section
 from components.ui.briefing import briefing_button
 from components.ui.filter_bar import filter_bar
 from components.ui.shell import page_setup, page_viewer
+from components.ui.tabs import lazy_tabs
 
 engine = page_setup(
     "Feedback themes",
@@ -29,7 +28,6 @@ if not viewer.presenting:  # presenter mode: no editing, no raw notes
     names.append("Discovered")
 # Only the open tab runs (its name is in the URL as ?section=…): at 50,000
 # pairings rendering every tab on each view cost seconds.
-tabs = dict(zip(names, st.tabs(names, key="section", bind="query-params"), strict=True))
 sections = {
     "Overview": lambda: section.overview(engine, filters),
     "Breakdowns": lambda: section.breakdowns(engine, filters),
@@ -39,8 +37,5 @@ sections = {
     "Hand-coding": lambda: section.hand_coding(engine, filters, viewer),
     "Discovered": lambda: section.discovered(engine, viewer),
 }
-for name, tab in tabs.items():
-    if tab.open:
-        with tab:
-            sections[name]()
+lazy_tabs({name: sections[name] for name in names}, key="section", in_url=True)
 briefing_button(engine, "Feedback themes", filters)

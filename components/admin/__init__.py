@@ -13,9 +13,12 @@ from components.admin.rules import refresh_section, rules_section
 from components.admin.users import users_section
 
 SECTIONS = ("Import and export", "Users and roles", "Rules", "Audit log")
+#: The Admin page's tab set (and its URL parameter: ?section=Rules opens the rules).
+SECTION_KEY = "section"
 
 __all__ = [
     "SECTIONS",
+    "SECTION_KEY",
     "audit_section",
     "export_section",
     "import_section",

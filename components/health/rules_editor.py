@@ -28,6 +28,8 @@ from tandem.program.models import PAIRING_STATUS_LABELS
 from tandem.program.settings import SettingsError
 
 NOTICE_KEY = "health_rules_notice"
+#: The folded editor on the Stalled page (open or not).
+EDITOR_KEY = "health_rules_open"
 _PREFIX = "health_rules"
 _SECTIONS = ("stall", "scoring", "reasons")
 
@@ -154,5 +156,8 @@ def health_rules(engine: Engine, viewer: Viewer, *, expander: str | None = None)
     if expander is None:
         _form(engine, viewer, settings)
         return
-    with st.expander(expander, icon=":material/tune:"):
-        _form(engine, viewer, settings)
+    # Drawn only while open (opening it reruns the page): its 20 inputs were a tenth
+    # of what the Stalled page sent on every run.
+    with st.expander(expander, icon=":material/tune:", key=EDITOR_KEY, on_change="rerun") as fold:
+        if fold.open:
+            _form(engine, viewer, settings)

@@ -14,7 +14,7 @@ from tandem.program import migrate
 from tandem.program.db import get_engine
 from tests.hostile import as_read
 
-__all__ = ["APP", "as_read", "open_as", "run_page", "shown_text"]
+__all__ = ["APP", "as_read", "every_tab", "open_as", "run_page", "shown_text"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 APP = str(PROJECT_ROOT / "app.py")
@@ -77,6 +77,25 @@ def open_as(
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def every_tab(at: AppTest) -> Iterator[str]:
+    """Yield ``""`` for the page as opened, then, for each other tab of its lazy tab set
+    (``components.ui.tabs``: only the open tab runs), open it and yield " (tab …)".
+
+    For checks over everything a page sends: without this they would see one tab."""
+    from components.ui.tabs import LAZY_TAB_KEYS
+
+    yield ""
+    keys = [key for key in LAZY_TAB_KEYS if key in at.session_state]
+    assert len(keys) <= 1, f"one lazy tab set per page is what this opens: {keys}"
+    for key in keys:
+        opened = at.session_state[key]
+        for label in [tab.label for tab in at.tabs if tab.label != opened]:
+            at.session_state[key] = label
+            at.run()
+            assert not at.exception, [e.value for e in at.exception]
+            yield f" (tab {label})"
 
 
 def shown_text(at: AppTest) -> str:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from components.admin import SECTIONS
+from components.admin import SECTION_KEY, SECTIONS
 from tandem.access import list_users
 from tandem.access.privacy import privacy_threshold
 from tandem.program.db import get_engine
@@ -42,8 +42,12 @@ def csv_rows(path: Path) -> int:
         return sum(1 for _ in csv.reader(handle)) - 1
 
 
-def admin_page(role: str = "admin", *, present: bool = False) -> AppTest:
-    return open_as("pages/admin.py", role, present=present, timeout=90)
+def admin_page(
+    role: str = "admin", *, present: bool = False, section: str | None = None
+) -> AppTest:
+    """The Admin page, with tab ``section`` open (only the open tab runs)."""
+    query = {SECTION_KEY: section} if section else None
+    return open_as("pages/admin.py", role, present=present, query=query, timeout=90)
 
 
 def count(url: str, statement) -> int:  # type: ignore[no-untyped-def]
@@ -69,8 +73,13 @@ def test_admin_sees_every_section(app_database) -> None:  # type: ignore[no-unty
     uploader = at.file_uploader(key="admin_bundle_upload")
     assert uploader.allowed_type == [".zip", ".csv"]
     assert uploader.accept_multiple_files
-    assert at.text_input(key="admin_user_email_new") is not None
-    assert at.number_input(key="admin_privacy").value == 5
+    assert not at.text_input  # only the open tab runs
+    users = admin_page(section="Users and roles")
+    assert users.text_input(key="admin_user_email_new") is not None
+    assert admin_page(section="Rules").number_input(key="admin_privacy").value == 5
+    assert [i.value for i in admin_page(section="Audit log").info] == [
+        "Nothing has been written yet."
+    ]
     assert not at.error
 
 
@@ -196,7 +205,7 @@ def test_a_broken_bundle_lists_every_problem_and_writes_nothing(app_database) ->
 
 def test_a_bad_email_is_refused_and_a_good_one_saved(app_database) -> None:  # type: ignore[no-untyped-def]
     url = app_database(all_tables)
-    at = admin_page()
+    at = admin_page(section="Users and roles")
     at.text_input(key="admin_user_email_new").set_value("not-an-email")
     at.button(key="admin_user_save").click().run()
     assert not at.exception
@@ -222,7 +231,7 @@ def test_removing_a_user_needs_a_confirmation(app_database) -> None:  # type: ig
 
     url = app_database(all_tables)
     save_user(get_engine(url), "lead@example.com", "lead", actor="test")
-    at = admin_page()
+    at = admin_page(section="Users and roles")
     assert at.button(key="admin_remove").disabled
     at.checkbox(key="admin_remove_confirm").check().run()
     at.button(key="admin_remove").click().run()
@@ -233,7 +242,7 @@ def test_removing_a_user_needs_a_confirmation(app_database) -> None:  # type: ig
 
 def test_privacy_threshold_is_saved_with_one_audit_row_and_range_checked(app_database) -> None:  # type: ignore[no-untyped-def]
     url = app_database(all_tables)
-    at = admin_page()
+    at = admin_page(section="Rules")
     at.number_input(key="admin_privacy").set_value(7)
     at.button(key="admin_privacy_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -247,6 +256,7 @@ def test_privacy_threshold_is_saved_with_one_audit_row_and_range_checked(app_dat
     assert audit_count(url, entity="setting", entity_id="privacy") == 1
 
     # The audit log tab lists the change.
+    at = admin_page(section="Audit log")
     log = next(frame.value for frame in at.dataframe if "Action" in frame.value.columns)
     assert "setting.put" in log["Action"].tolist()
 
@@ -261,7 +271,7 @@ def test_health_rules_are_saved_and_bad_values_refused(app_database) -> None:  #
         (found,) = [n for n in at.number_input if n.label == "At risk below (health)"]
         return found
 
-    at = admin_page()
+    at = admin_page(section="Rules")
     at_risk_input(at).set_value(60.0)
     at.button(key="health_rules_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -286,7 +296,7 @@ def test_matching_weights_are_saved_by_the_one_editor(app_database) -> None:  # 
     from tandem.matching.config import load_match_config
 
     url = app_database(all_tables)
-    at = admin_page()
+    at = admin_page(section="Rules")
     assert at.button(key="admin_weights_save").disabled  # nothing changed yet
     weight_slider(at, "Level gap").set_value(0.5).run()
     assert any("unsaved" in c.value for c in at.caption)
@@ -308,7 +318,7 @@ def test_matching_weights_are_saved_by_the_one_editor(app_database) -> None:  # 
 
 def test_put_back_returns_the_editor_to_the_saved_weights(app_database) -> None:  # type: ignore[no-untyped-def]
     app_database(all_tables)
-    at = admin_page()
+    at = admin_page(section="Rules")
     weight_slider(at, "Availability").set_value(0.9).run()
     at.button(key="admin_weights_put_back").click().run()
     assert weight_slider(at, "Availability").value == 0.1
@@ -320,16 +330,19 @@ def test_presenter_mode_is_read_only_and_hides_people(app_database) -> None:  # 
 
     url = app_database(all_tables)
     save_user(get_engine(url), "lead@example.com", "lead", actor="someone@example.com")
-    at = admin_page(present=True)
-    assert not at.file_uploader
-    assert not at.text_input
-    # The matching weights are shown, read-only; nothing can be saved.
-    assert all(n.disabled for n in at.number_input) and all(s.disabled for s in at.slider)
-    assert not [b for b in at.button if b.key and b.key.startswith("admin_weights_")]
-    shown = " ".join(str(frame.value.to_dict()) for frame in at.dataframe)
-    assert "lead@example.com" not in shown
-    assert "someone@example.com" not in shown
-    assert not at.json
+    for section in SECTIONS:  # only the open tab runs: every one in turn
+        at = admin_page(present=True, section=section)
+        assert not at.file_uploader
+        assert not at.text_input
+        # The matching weights are shown, read-only; nothing can be saved.
+        assert all(n.disabled for n in at.number_input) and all(s.disabled for s in at.slider)
+        assert not [b for b in at.button if b.key and b.key.startswith("admin_weights_")]
+        shown = " ".join(str(frame.value.to_dict()) for frame in at.dataframe)
+        assert "lead@example.com" not in shown
+        assert "someone@example.com" not in shown
+        assert not at.json
+        if section == "Rules":
+            assert at.slider and all(s.disabled for s in at.slider)  # the weights are there
 
 
 def test_recompute_now_refreshes_health(app_database) -> None:  # type: ignore[no-untyped-def]
@@ -341,7 +354,7 @@ def test_recompute_now_refreshes_health(app_database) -> None:  # type: ignore[n
 
     url = app_database(sample)
     assert count(url, select(func.count()).select_from(PairingHealth)) == 0
-    at = admin_page()
+    at = admin_page(section="Rules")
     # Named for what it runs: the Stalled page's "Recompute health now" does health only.
     assert at.button(key="admin_refresh").label == "Run the full refresh now"
     at.button(key="admin_refresh").click().run()
@@ -356,7 +369,7 @@ def test_an_admin_sees_what_an_audited_change_did(app_database) -> None:  # type
 
     url = app_database(all_tables)
     save_user(get_engine(url), "lead@example.com", "lead", actor="test", display_name="Lee")
-    at = admin_page()
+    at = admin_page(section="Audit log")
     assert not at.json
     (row_id,) = [option for option in at.selectbox(key="admin_audit_row").options if option != "—"]
     at.selectbox(key="admin_audit_row").set_value(int(row_id.lstrip("#"))).run()

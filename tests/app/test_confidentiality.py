@@ -29,7 +29,7 @@ from components.ui.navigation import PAGES
 from tandem.access import Viewer
 from tandem.program.bundle import import_bundle
 from tandem.refresh import refresh_all
-from tests.app.conftest import open_as
+from tests.app.conftest import every_tab, open_as
 from tests.leaky_program import (
     ALPHA_PAIRINGS,
     ALPHA_PEOPLE,
@@ -122,9 +122,11 @@ PAGE_SCRIPTS = [entry.script for entry in PAGES if entry.key not in ("pairing", 
 
 
 def _check(at: AppTest, who: str, present: bool, where: str) -> None:
-    sent = everything_sent(at)
-    leaks = {word: why for word, why in _forbidden(who, present).items() if word in sent}
-    assert not leaks, f"{where} as {who}{' presenting' if present else ''}: {leaks}"
+    """Nothing ``who`` may not see in what the page sent, in each of its tabs."""
+    for tab in every_tab(at):
+        sent = everything_sent(at)
+        leaks = {word: why for word, why in _forbidden(who, present).items() if word in sent}
+        assert not leaks, f"{where}{tab} as {who}{' presenting' if present else ''}: {leaks}"
 
 
 @pytest.mark.parametrize("present", [False, True], ids=["normal", "presenting"])

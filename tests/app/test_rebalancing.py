@@ -44,8 +44,23 @@ def demo(engine: Engine) -> None:
 DATASETS = {"empty": None, "small": small_program, "sample": sample, "demo": demo}
 
 
-def open_page(role: str = "admin", present: bool = False) -> AppTest:
-    return open_as(PAGE, role, present=present)
+def open_page(role: str = "admin", present: bool = False, tab: str | None = None) -> AppTest:
+    """The page as ``role``; with ``tab`` ("Rotation", "Mentor load"…), that tab opened
+    (only the open tab is drawn)."""
+    at = open_as(PAGE, role, present=present)
+    if tab is not None:
+        return open_tab(at, tab)
+    return at
+
+
+def open_tab(at: AppTest, tab: str) -> AppTest:
+    from components.matching.rebalance.page import SECTION_KEY
+
+    (label,) = [t.label for t in at.tabs if t.label.startswith(tab)]
+    at.session_state[SECTION_KEY] = label
+    at.run()
+    assert not at.exception
+    return at
 
 
 def accept_buttons(at: AppTest) -> list[str]:
@@ -592,11 +607,11 @@ def test_the_load_chart_draws_the_mentors_with_most_to_see(
         s.suggested_mentor_id for s in plan.suggestions
     }
     assert len(touched) > 2
-    at = open_page("lead")
+    at = open_page("lead", tab="Mentor load")
     assert not any("The chart shows" in c.value for c in at.caption)  # all of them fit
     monkeypatch.setattr(tandem.matching.rebalance.frames, "LOAD_CHART_MENTORS", 2)
     st.cache_resource.clear()  # what a plan shows is worked out once per plan and data
-    at = open_page("lead")
+    at = open_page("lead", tab="Mentor load")
     assert not at.exception
     (caption,) = [c.value for c in at.caption if "The chart shows" in c.value]
     assert caption.endswith(
@@ -652,7 +667,7 @@ def test_rotation_is_shown_a_page_at_a_time(app_database, monkeypatch) -> None: 
         [frame] = [f.value for f in at.dataframe if "Next mentor" in f.value.columns]
         return frame
 
-    at = open_page()
+    at = open_page(tab="Rotation")
     assert f"Mentees 1–2 of {len(waiting)}." in [c.value for c in at.caption]
     assert len(rotation_table(at)) == 2
     first = list(rotation_table(at)["Mentee"])

@@ -280,8 +280,13 @@ def number_input(at: AppTest, label: str):  # type: ignore[no-untyped-def]
 
 
 def test_the_formula_form_refuses_bad_values_and_saves_good_ones(app_database) -> None:  # type: ignore[no-untyped-def]
+    from components.health.rules_editor import EDITOR_KEY
+
     engine = get_engine(app_database(sample))
     at = open_page()
+    assert not at.number_input  # the folded editor is drawn only when opened
+    at.session_state[EDITOR_KEY] = True
+    at.run()
     saves = audit_count(engine, "setting.put")
     number_input(at, "Recency of the last meeting").set_value(-1.0)
     button(at, "Save the health rules").click().run()

@@ -28,7 +28,7 @@ from streamlit.testing.v1 import AppTest
 from components.ui.navigation import PAGES
 from tandem.program.db import get_engine
 from tandem.program.models import Flag
-from tests.app.conftest import open_as
+from tests.app.conftest import every_tab, open_as
 from tests.hostile import (
     ALL_PAYLOADS,
     HOSTILE_QUERY,
@@ -41,7 +41,6 @@ from tests.hostile import (
 )
 
 VIEWERS = [("sponsor", False), ("lead", False), ("admin", False), ("admin", True)]
-THEME_SECTIONS = ("Overview", "Breakdowns", "Quotes", "Codebook", "Hand-coding", "Discovered")
 PAIRING = hostile_id("pr-001", "pairing_id", 0)  # the sample's first pairing, renamed
 
 # Fields that hold no markdown: ids, keys and URLs, raw data, and what the
@@ -104,11 +103,9 @@ def markdown_sources(at: AppTest) -> Iterator[tuple[str, str]]:
 
 
 def _runs(page_key: str) -> list[dict[str, str]]:
-    """The query strings one page is opened with (a run per themes tab)."""
+    """The query strings one page is opened with (its tabs are opened by ``every_tab``)."""
     if page_key == "pairing":
         return [{"pairing": PAIRING}]
-    if page_key == "themes":
-        return [{"section": section} for section in THEME_SECTIONS]
     return [{}]
 
 
@@ -152,7 +149,9 @@ def test_no_bundle_text_is_live_on_any_page_for_any_viewer(hostile_program: str)
         for role, present in VIEWERS:
             for query in _runs(entry.key):
                 at = open_as(entry.script, role, present=present, query=query)
-                findings.check(at, f"{entry.key} as {role}{' presenting' if present else ''}")
+                for tab in every_tab(at):
+                    where = f"{entry.key}{tab} as {role}{' presenting' if present else ''}"
+                    findings.check(at, where)
     assert not findings.live, "\n".join(findings.live)
     assert findings.reached >= BUNDLE_FIELDS_IN_MARKDOWN, findings.reached
 
@@ -230,7 +229,7 @@ def test_messages_after_a_write_keep_bundle_and_typed_text_inert(hostile_program
     findings.check(at, "rebalancing after an accept")
 
     # Admin: an e-mail that is a payload is refused and quoted.
-    at = open_as("pages/admin.py", "admin")
+    at = open_as("pages/admin.py", "admin", query={"section": "Users and roles"})
     at.text_input(key="admin_user_email_new").set_value(typed)
     at.button(key="admin_user_save").click().run()
     assert any("not saved" in as_read(e.value) for e in at.error), "no refusal shown"

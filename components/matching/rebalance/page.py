@@ -29,6 +29,7 @@ from components.matching.rebalance.sections import (
 )
 from components.matching.weights import weight_editor
 from components.ui.presenter import NameMask
+from components.ui.tabs import lazy_tabs
 from tandem.access import Viewer
 from tandem.matching import (
     config_key,
@@ -93,22 +94,24 @@ def workbench(engine: Engine, viewer: Viewer) -> None:
     summary(plan, view.shaped, baseline, saved_view, scope, gains)
     names = Names(view.names, NameMask(engine, viewer))
     shaped, rotation = view.shaped, view.rotation
-    tabs = st.tabs(
-        [
-            f"Suggestions ({len(shaped.suggestions)})",
-            "Mentor load",
-            f"Unresolved ({len(shaped.unresolved)})",
-            f"Rotation ({sum(1 for r in rotation if r.suggested_mentor_id)})",
-        ]
-    )
-    with tabs[0]:
-        suggestions_list(engine, view, config, viewer, fingerprint)
-    with tabs[1]:
-        load_section(view.loads, names)
-    with tabs[2]:
-        unresolved_section(plan, shaped.unresolved, names)
-    with tabs[3]:
-        rotation_section(engine, rotation, viewer, fingerprint)
+    sections = {
+        f"Suggestions ({len(shaped.suggestions)})": lambda: suggestions_list(
+            engine, view, config, viewer, fingerprint
+        ),
+        "Mentor load": lambda: load_section(view.loads, names),
+        f"Unresolved ({len(shaped.unresolved)})": lambda: unresolved_section(
+            plan, shaped.unresolved, names
+        ),
+        f"Rotation ({sum(1 for r in rotation if r.suggested_mentor_id)})": lambda: rotation_section(
+            engine, rotation, viewer, fingerprint
+        ),
+    }
+    # A click on another tab reruns this fragment.
+    lazy_tabs(sections, key=SECTION_KEY)
+
+
+#: The open tab of the plan (Suggestions, Mentor load, Unresolved, Rotation).
+SECTION_KEY = "rb_section"
 
 
 # Measured (bench/findings.md, "Rebalancing at scale (session 2)"): the plan at
