@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from components.matching.rebalance.cards import PAGE_SIZE
 from tests.browser.conftest import RunningApp, serve, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -48,13 +49,16 @@ def test_accept_the_first_suggestion(app: RunningApp, page, screenshot) -> None:
     offered = int(re.findall(r"\d+", tab.inner_text())[0])
     assert offered >= 1
     accept = page.get_by_role("button", name=re.compile("Accept"))
-    expect(accept).to_have_count(offered)  # every card drawn before clicking
+    shown = min(offered, PAGE_SIZE)
+    expect(accept).to_have_count(shown)  # every card of the page drawn before clicking
     accept.first.click()
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"Accepted: pairing pr-\d+ ended"))).to_be_visible(
         timeout=15_000
     )
     expect(page.get_by_role("link", name="Open the new proposed pairing")).to_be_visible()
-    expect(page.get_by_role("button", name=re.compile("Accept"))).to_have_count(offered - 1)
+    # One fewer offered; the page fills from the next when there is one.
+    left = min(offered - 1, PAGE_SIZE)
+    expect(page.get_by_role("button", name=re.compile("Accept"))).to_have_count(left)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     screenshot(page, "rebalancing-accepted")
