@@ -231,23 +231,20 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
         )
 
     st.subheader("Emerging and fading themes")
+    chart_or_say(
+        change,
+        change_bars,
+        "theme-change",
+        title="Change in theme share against the previous period",
+        empty="Not enough notes in both periods to compare (privacy threshold).",
+        caption=lambda: plain(
+            f"Change in each theme's share of notes, {_span_text(span)}: bars right of "
+            "zero are themes talked about more, left of it less. "
+            + _suppressed_caption(change, "theme", limit)
+        ),
+    )
     shown = change[~change["suppressed"]] if not change.empty else change
-    if shown.empty:
-        st.caption("Not enough notes in both periods to compare (privacy threshold).")
-    else:
-        exportable_chart(
-            partial(change_bars, change),
-            "theme-change",
-            title="Change in theme share against the previous period",
-            width="stretch",
-        )
-        st.caption(
-            plain(
-                f"Change in each theme's share of notes, {_span_text(span)}: bars right of "
-                "zero are themes talked about more, left of it less. "
-                + _suppressed_caption(change, "theme", limit)
-            )
-        )
+    if not shown.empty:
         show_table(
             shown.sort_values("change", ascending=False),
             {
