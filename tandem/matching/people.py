@@ -7,6 +7,7 @@ stops the walk at the first repeated person instead of looping).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +96,9 @@ class People:
     geography_names: list[str]
     index: dict[str, int] = field(default_factory=dict)
     _ancestors: list[list[int]] | None = None
+    _reporting_pairs: tuple[np.ndarray, np.ndarray] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if not self.index:
@@ -187,14 +191,23 @@ class People:
         return result
 
     def reporting_line_pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every (person, ancestor) pair as two aligned position arrays."""
-        people: list[int] = []
-        above: list[int] = []
-        for person in range(len(self)):
-            chain = self.ancestors(person)
-            people.extend([person] * len(chain))
-            above.extend(chain)
-        return np.array(people, dtype=np.int64), np.array(above, dtype=np.int64)
+        """Every (person, ancestor) pair as two aligned position arrays (read-only).
+
+        Worked out once per ``People``: the Matching page encodes everyone once per
+        data version and matches several times (current and saved weights), and at
+        87,500 people each working-out took about half a second."""
+        if self._reporting_pairs is None:
+            if self._ancestors is None:
+                self._ancestors = self._all_ancestors()
+            chains = self._ancestors
+            people = np.repeat(
+                np.arange(len(chains), dtype=np.int64), [len(chain) for chain in chains]
+            )
+            above = np.fromiter(itertools.chain.from_iterable(chains), dtype=np.int64)
+            people.flags.writeable = False
+            above.flags.writeable = False
+            self._reporting_pairs = (people, above)
+        return self._reporting_pairs
 
     def reporting_relation(self, mentor: int, mentee: int) -> str | None:
         """Words for a reporting-line link between the two, or None when there is none."""

@@ -40,6 +40,28 @@ def test_reporting_line_any_depth_both_directions_and_cycles() -> None:
     assert people.reporting_relation(i["x"], i["ic"]) is None
 
 
+def test_reporting_line_pairs_are_every_person_with_each_ancestor_worked_out_once() -> None:
+    people = People.from_rows(
+        [
+            person("ceo", 8),
+            person("vp", 6, manager_id="ceo"),
+            person("ic", 1, manager_id="vp"),
+            person("x", 3, manager_id="y"),  # a cycle stops at the first repeat
+            person("y", 3, manager_id="x"),
+        ]
+    )
+    persons, above = people.reporting_line_pairs()
+    expected = {(p, a) for p in range(len(people)) for a in people.ancestors(p)}
+    assert set(zip(persons.tolist(), above.tolist(), strict=True)) == expected
+    assert len(persons) == len(expected)
+    i = people.index
+    assert (i["ic"], i["ceo"]) in expected and (i["ceo"], i["ic"]) not in expected
+    # Kept on the encoded people (shared between sessions): the same arrays, read-only.
+    again = people.reporting_line_pairs()
+    assert again[0] is persons and again[1] is above
+    assert not persons.flags.writeable and not above.flags.writeable
+
+
 def test_rows_are_encoded_case_insensitively_with_capacity_in_range() -> None:
     people = People.from_rows(
         [
