@@ -25,6 +25,10 @@ CHOICE_KEY = "stalled_choice"
 ROW_HEIGHT = 88
 
 
+#: The Stalled page's health-only refresh (named by the hints that send a lead to it).
+RECOMPUTE_HEALTH_BUTTON = "Recompute health now"
+
+
 def _recompute(engine: Engine, viewer: Viewer) -> None:
     report = health.refresh_health(engine, actor=viewer.actor)
     clear_caches()
@@ -59,7 +63,7 @@ def as_of_bar(engine: Engine, viewer: Viewer) -> bool:
     may_recompute = viewer.can("tune_rules") or viewer.can("edit_flags")
     if may_recompute and not viewer.presenting:
         button_col.button(
-            "Recompute health now",
+            RECOMPUTE_HEALTH_BUTTON,
             icon=":material/refresh:",
             key="stalled_recompute",
             on_click=_recompute,

@@ -10,6 +10,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from components.health.flags import flag_workflow
+from components.health.queue import RECOMPUTE_HEALTH_BUTTON
 from components.ui.briefing import chart as exportable_chart
 from components.ui.charts import pairing_timeline
 from components.ui.formatting import NOT_COMPUTED, computed_by_refresh, date_text, plain
@@ -108,7 +109,7 @@ def health_summary(story: PairingStory, mask: NameMask) -> None:
     if health is None or health.get("health") is None:
         st.metric("Health", "–")
         where = computed_by_refresh(
-            "health", "Recompute health now", "on the Stalled pairings page"
+            "health", RECOMPUTE_HEALTH_BUTTON, "on the Stalled pairings page"
         )
         st.caption(f"Health: {NOT_COMPUTED}. {where}")
         return

@@ -55,6 +55,8 @@ _VERSION = "themes_editing_version_{theme_id}"
 _FLASH = "themes_flash"
 _CONFLICT = "themes_conflict_{theme_id}"
 _REFRESH = "themes_refresh_requested"
+#: The themes page's refresh for leads (named by the hint on an empty page).
+REFRESH_THEMES_BUTTON = "Refresh themes now"
 
 
 # --- cached reads ------------------------------------------------------------------------
@@ -164,7 +166,7 @@ def refresh_button(engine: Engine, viewer: Viewer) -> None:
     """
     if not st.session_state.pop(_REFRESH, False):
         st.button(
-            "Refresh themes now",
+            REFRESH_THEMES_BUTTON,
             icon=":material/sync:",
             key="themes_refresh",
             on_click=st.session_state.__setitem__,
@@ -204,7 +206,7 @@ def overview(engine: Engine, filters: Filters, today: dt.date | None = None) -> 
         st.info(
             "No themed feedback under these filters yet: themes are what mentors and mentees "
             "talk about in their notes. "
-            + computed_by_refresh("themes", "Refresh themes now", "on this page")
+            + computed_by_refresh("themes", REFRESH_THEMES_BUTTON, "on this page")
         )
     elif prevalence["suppressed"].all():
         st.info("Every month covers fewer pairings than the privacy threshold: nothing to show.")

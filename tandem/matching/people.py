@@ -172,9 +172,13 @@ class People:
 
     def ancestors(self, person: int) -> list[int]:
         """Managers above ``person``, nearest first (a cycle stops at the first repeat)."""
+        return self._chains()[person]
+
+    def _chains(self) -> list[list[int]]:
+        """Every person's managers, nearest first, worked out once per ``People``."""
         if self._ancestors is None:
             self._ancestors = self._all_ancestors()
-        return self._ancestors[person]
+        return self._ancestors
 
     def _all_ancestors(self) -> list[list[int]]:
         manager = self.manager.tolist()
@@ -197,9 +201,7 @@ class People:
         data version and matches several times (current and saved weights), and at
         87,500 people each working-out took about half a second."""
         if self._reporting_pairs is None:
-            if self._ancestors is None:
-                self._ancestors = self._all_ancestors()
-            chains = self._ancestors
+            chains = self._chains()
             people = np.repeat(
                 np.arange(len(chains), dtype=np.int64), [len(chain) for chain in chains]
             )
