@@ -63,13 +63,19 @@ def _demo_written(engine: Engine) -> bool:
         )
 
 
-def synthetic_analysis(engine: Engine, progress: Callable[[str], None] | None = None) -> int:
+def synthetic_analysis(
+    engine: Engine,
+    progress: Callable[[str], None] | None = None,
+    today: dt.date | None = None,
+) -> int:
     """Fill ``feedback_analysis`` as a theme refresh would, without its classifier.
 
     Sentiment is the real one (``tandem.themes.sentiment``); the theme is the
     coded one when a note has it, else one of the codebook's themes chosen by
     a hash of the note's id (a fifth left unassigned), so pages read rows of
-    the same shape and volume as after a real refresh.  Benchmark use only.
+    the same shape and volume as after a real refresh, which also stores the
+    notes' facts and the counts per slice (periods ending ``today``).
+    Benchmark use only.
     """
     import hashlib
 
@@ -78,6 +84,8 @@ def synthetic_analysis(engine: Engine, progress: Callable[[str], None] | None = 
     from tandem.program.theme_tables import FeedbackAnalysis
     from tandem.themes import sentiment
     from tandem.themes.codebook import seed_default_codebook
+    from tandem.themes.facts import rewrite_theme_facts
+    from tandem.themes.slices import rewrite_theme_slices
 
     seed_default_codebook(engine)
     with engine.begin() as connection:
@@ -113,6 +121,9 @@ def synthetic_analysis(engine: Engine, progress: Callable[[str], None] | None = 
             written += bulk.upsert(connection, FeedbackAnalysis.__table__, rows)  # type: ignore[arg-type]
             if progress is not None:
                 progress(f"synthetic analysis: {written:,}/{len(notes):,}")
+    with engine.begin() as connection:
+        rewrite_theme_facts(connection)
+        rewrite_theme_slices(connection, today or dt.date.today())
     return written
 
 
@@ -160,7 +171,7 @@ def build_sqlite(
         started = time.perf_counter()
         if pairings > THEME_REFRESH_MAX:
             times.synthetic_themes = True
-            synthetic_analysis(engine, progress)
+            synthetic_analysis(engine, progress, today)
             refresh_health(engine, today=today)
             with engine.begin() as connection:
                 refresh_pairing_stats(connection, today)

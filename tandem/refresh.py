@@ -82,7 +82,7 @@ def refresh_all(
 ) -> FullRefreshReport:
     say = progress or (lambda _message: None)
     say("refreshing feedback themes and sentiment")
-    themes = refresh_themes(engine, progress=say, full=full, actor=actor)
+    themes = refresh_themes(engine, progress=say, full=full, actor=actor, today=today)
     say("refreshing pairing health")
     health = refresh_health(
         engine,

@@ -5,7 +5,8 @@ per-pairing figures on every page view costs seconds, so the refresh
 (``tandem.refresh.refresh_all``) stores them: ``pairing_stats``,
 ``pairing_health_history`` (with the health refresh), ``rebalance_plans`` and
 ``rebalance_suggestions``, ``theme_note_facts`` (with the theme refresh),
-``impact_reports`` and ``milestone_months``.
+``impact_reports``, ``milestone_months`` and ``theme_slice_counts`` (with the theme
+refresh).
 A stored roll-up
 is only used while it is *current*: the refresh marks it in ``rollup_state``
 once it is complete, and anything that changes the data it was derived from
@@ -32,7 +33,7 @@ from tandem.program.derived_tables import (
     StoredRebalanceSuggestion,
 )
 from tandem.program.models import utcnow
-from tandem.program.theme_tables import ThemeNoteFacts
+from tandem.program.theme_tables import ThemeNoteFacts, ThemeSliceCounts
 
 #: ``pairing_stats``: check-in and rating roll-ups per pairing (date-independent).
 PAIRING_STATS = "pairing_stats"
@@ -51,6 +52,10 @@ THEME_FACTS = "theme_note_facts"
 IMPACT_REPORTS = "impact_reports"
 #: ``milestone_months``: milestones by cohort, month due and month done (the burn-up).
 MILESTONE_MONTHS = "milestone_months"
+#: ``theme_slice_counts``: the theme aggregates' counts per cohort slice (theme refresh).
+THEME_SLICES = "theme_slices"
+#: ``theme_slice_counts``' period rows, which hold only on the day they were computed.
+THEME_PERIODS = "theme_periods"
 
 _TABLES: dict[str, tuple[Any, ...]] = {
     PAIRING_STATS: (PairingStats,),
@@ -59,6 +64,7 @@ _TABLES: dict[str, tuple[Any, ...]] = {
     THEME_FACTS: (ThemeNoteFacts,),
     IMPACT_REPORTS: (StoredImpactReport,),
     MILESTONE_MONTHS: (MilestoneMonths,),
+    THEME_SLICES: (ThemeSliceCounts,),  # its period rows too (THEME_PERIODS)
 }
 
 

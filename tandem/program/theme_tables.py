@@ -131,6 +131,38 @@ class ThemeNoteFacts(Base):
     # (0.15 s at 463,000 notes) beats index lookups of half of them (0.36 s).
 
 
+class ThemeSliceCounts(Base):
+    """The theme aggregates' counts, per cohort slice: what the Feedback themes page
+    and the Overview read for views that select whole cohorts.
+
+    A *slice* is the notes of one cohort's pairings (``program_level`` 0), or the
+    program-level notes filed under one cohort (1).  Each privacy unit — a
+    pairing, or a program-level note — lies in exactly one slice, so the note
+    counts *and* the distinct-unit counts of any set of slices are sums of its
+    rows.  ``grouping`` says which count a row holds (``tandem.themes.slices``):
+    notes per theme in each month, source, author role, cohort or kind, and the
+    distinct units of each group (``is_units`` 1); per theme, the notes with a
+    sentiment, their sum and how many read negative (``sentiment``); and notes
+    per theme in the current and previous default periods (``period``, valid
+    only on the day ``rollup_state`` gives).  Written by the theme refresh from
+    ``theme_note_facts``; only valid while ``rollup_state`` says so: an import
+    clears it (``tandem.program.rollups``).
+    """
+
+    __tablename__ = "theme_slice_counts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    slice_cohort_id: Mapped[str | None] = mapped_column(ID)
+    program_level: Mapped[int] = mapped_column(Integer)
+    grouping: Mapped[str] = mapped_column(String(16))
+    grp: Mapped[str | None] = mapped_column(Text)
+    theme_id: Mapped[int | None] = mapped_column(Integer)
+    is_units: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(Integer)
+    sentiment_sum: Mapped[float | None] = mapped_column(Float)
+    negative: Mapped[int | None] = mapped_column(Integer)
+
+
 class ThemeCandidate(Base):
     """A possible new theme: a cluster of unassigned notes and its distinctive phrases."""
 

@@ -37,6 +37,7 @@ from tandem.program.theme_tables import FeedbackAnalysis
 from tandem.themes.engine import Assignment, ThemeModel, analyse_words
 from tandem.themes.facts import update_theme_facts
 from tandem.themes.refresh import CODED_METHOD, METHOD, Training, load_training, model_for
+from tandem.themes.slices import forget_theme_slices
 
 DISTINCTIVE = 4
 CANDIDATES = 5_000
@@ -102,6 +103,8 @@ def update_after_coding(
             session.execute(update(FeedbackAnalysis), values)
         touched = [row.feedback_id for row in coded] + [row.feedback_id for row in rows]
         update_theme_facts(session.connection(), touched)
+        # Recounting every slice would cost seconds here; the views read live instead.
+        forget_theme_slices(session.connection())
         audit.record(
             session,
             actor=actor,

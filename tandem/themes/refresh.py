@@ -65,6 +65,7 @@ from tandem.themes.engine import (
     training_sample,
 )
 from tandem.themes.facts import update_theme_facts
+from tandem.themes.slices import store_theme_slices
 from tandem.themes.stale import StaleNote, input_hash, last_run, stale_notes
 from tandem.themes.store import load_codebook
 
@@ -227,11 +228,13 @@ def refresh_themes(
     actor: str = "system",
     discover: bool = True,
     workers: int | None = None,
+    today: dt.date | None = None,
 ) -> RefreshReport:
     """Recompute theme assignments and sentiment for feedback, store them, and report.
 
     Seeds the default codebook when the themes table is empty.  ``workers``
-    processes share large recomputations (default: up to 2 CPUs).
+    processes share large recomputations (default: up to 2 CPUs).  The stored
+    aggregates' periods end ``today`` (``tandem.themes.slices``).
     """
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     started = utcnow()
@@ -257,6 +260,7 @@ def refresh_themes(
         written = _store_results(connection, todo, results, training, say)
         # The theme aggregates' stored per-note facts follow in the same transaction.
         update_theme_facts(connection, [note.feedback_id for note in todo])
+        store_theme_slices(connection, today=today or dt.date.today(), changed=bool(todo))
         candidates = _refresh_derived(session, todo, written, full=full, discover=discover, say=say)
         assigned, unassigned = _assigned_counts(session)
         seconds = time.perf_counter() - clock

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, case, func, literal, select, union_all
@@ -11,6 +13,7 @@ from sqlalchemy import Engine, case, func, literal, select, union_all
 from tandem.access.filters import Filters
 from tandem.access.privacy import suppress_small
 from tandem.themes.queries.selection import DEFAULT_PERIOD_DAYS, scoped_facts, theme_names
+from tandem.themes.queries.stored import COUNT_COLUMNS, stored_counts
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,37 @@ def periods(filters: Filters, today: dt.date | None = None) -> Periods:
     return Periods(start, end, previous_end - dt.timedelta(days=length - 1), previous_end)
 
 
+def period_statement(notes: Any, span: Periods, keys: Sequence[str] = ()) -> Any:
+    """One pass over the span's notes (``scoped_facts`` within it): per (period, theme)
+    the notes (``is_units`` 0), and per period the distinct pairings (1).
+
+    Columns ``COUNT_COLUMNS`` (grouping "period", the period in ``grp``), after
+    the ``keys`` columns of ``notes`` when given (``tandem.themes.slices``).
+    """
+    key_columns = [notes.c[k] for k in keys]
+    period = case(
+        (notes.c.date >= span.current_start, literal("current")), else_=literal("previous")
+    )
+    return union_all(
+        select(
+            *key_columns,
+            literal("period").label("grouping"),
+            period.label("grp"),
+            notes.c.theme_id,
+            func.count().label("value"),
+            literal(0).label("is_units"),
+        ).group_by(*key_columns, period, notes.c.theme_id),
+        select(
+            *key_columns,
+            literal("period"),
+            period,
+            literal(None),
+            func.count(func.distinct(notes.c.unit)),
+            literal(1),
+        ).group_by(*key_columns, period),
+    )
+
+
 def emerging_fading(
     engine: Engine, filters: Filters, *, threshold: int, today: dt.date | None = None
 ) -> tuple[pd.DataFrame, Periods]:
@@ -51,30 +85,18 @@ def emerging_fading(
     (either period below the threshold), sorted by change, biggest rise first.
     """
     span = periods(filters, today)
-    notes = scoped_facts(
-        engine, filters, dates=False, within=(span.previous_start, span.current_end)
-    )
-    period = case(
-        (notes.c.date >= span.current_start, literal("current")), else_=literal("previous")
-    )
-    # One pass over the span's notes: per (period, theme) counts, and per period
-    # the distinct pairings (rows with is_units = 1).
-    statement = union_all(
-        select(
-            period.label("period"),
-            notes.c.theme_id,
-            func.count().label("value"),
-            literal(0).label("is_units"),
-        ).group_by(period, notes.c.theme_id),
-        select(period, literal(None), func.count(func.distinct(notes.c.unit)), literal(1)).group_by(
-            period
-        ),
-    )
     with engine.connect() as connection:
-        counts = pd.DataFrame(
-            connection.execute(statement).all(), columns=["period", "theme_id", "value", "is_units"]
-        )
+        counts = stored_counts(connection, filters, ("period",), as_of=today or dt.date.today())
+        if counts is None:
+            notes = scoped_facts(
+                engine, filters, dates=False, within=(span.previous_start, span.current_end)
+            )
+            counts = pd.DataFrame(
+                connection.execute(period_statement(notes, span)).all(),
+                columns=list(COUNT_COLUMNS),
+            )
         names = theme_names(connection)
+    counts = counts.rename(columns={"grp": "period"})
     cells = counts[counts["is_units"] == 0]
     units = counts[counts["is_units"] == 1].set_index("period")["value"]
     notes_per_period = cells.groupby("period")["value"].sum()

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
+    case,
     exists,
     func,
     literal,
@@ -96,22 +97,27 @@ def scope(filters: Filters, *, dates: bool = True) -> ColumnElement[bool]:
 
 
 GROUPINGS = ("month", *DIMENSIONS)
+# The columns that say which stored slice a note lies in (``tandem.themes.slices``).
+SLICE_KEYS = ("slice_cohort_id", "program_level")
 
 
 def scoped_facts(
-    engine: Engine,
+    engine: Engine | Connection,
     filters: Filters,
     groupings: Sequence[str] = (),
     *,
     dates: bool = True,
     within: tuple[dt.date, dt.date] | None = None,
+    slices: bool = False,
 ) -> Any:
     """The notes in scope as facts (``tandem.themes.facts``), as a common table
     expression: unit, theme_id, sentiment, date, and a column per grouping asked for.
 
     ``dates=False`` ignores the filters' date range for the notes (not for the
     pairings: the range still selects pairings running in it); ``within`` keeps
-    only notes dated inside the given inclusive range.
+    only notes dated inside the given inclusive range.  ``slices=True`` adds
+    the ``SLICE_KEYS`` columns: the cohort that selects the note (its pairing's,
+    or for a program-level note its own) and whether it is program-level.
     """
     facts = note_facts(engine)
     cohort = aliased(Cohort, name="note_cohort")
@@ -131,6 +137,17 @@ def scoped_facts(
     ).select_from(facts)
     if "cohort" in groupings:
         statement = statement.outerjoin(cohort, cohort.cohort_id == facts.c.cohort_id)
+    if slices:
+        pairing = aliased(Pairing, name="slice_pairing")
+        program_level = facts.c.pairing_id.is_(None)
+        statement = statement.outerjoin(
+            pairing, pairing.pairing_id == facts.c.pairing_id
+        ).add_columns(
+            case((program_level, facts.c.cohort_id), else_=pairing.cohort_id).label(
+                "slice_cohort_id"
+            ),
+            case((program_level, literal(1)), else_=literal(0)).label("program_level"),
+        )
     where = _scope(filters, facts.c.pairing_id, facts.c.cohort_id, facts.c.date, dates=dates)
     if within is not None:
         where = and_(where, facts.c.date.between(*within))

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, literal, select, union_all
+from sqlalchemy import Engine, and_, case, func, literal, select, union_all
 
 from tandem.access.filters import Filters
 from tandem.access.privacy import suppress_small
 from tandem.program.sql import read_frame
 from tandem.program.theme_tables import Theme
 from tandem.themes.queries.selection import DIMENSIONS, GROUPINGS, scoped_facts, theme_names
+from tandem.themes.queries.stored import COUNT_COLUMNS, stored_counts
 from tandem.themes.sentiment import NEUTRAL_BAND
 
 _EMPTY_SHARES = {
@@ -56,17 +57,23 @@ def theme_shares(
     Why one statement: the notes in scope are read once; their counts per
     combination of the groupings asked for and theme — a few thousand cells —
     give every grouping's shares, and one distinct (pairing, group) set per
-    pair of groupings gives the privacy counts.
+    pair of groupings gives the privacy counts.  For a view of whole cohorts
+    the same counts are summed from the refresh's stored slices instead
+    (``stored_counts``), without reading the notes at all.
     """
     unknown = [g for g in groupings if g not in GROUPINGS]
     if unknown:
         raise ValueError(f"unknown grouping {unknown[0]!r}; expected one of {list(GROUPINGS)}")
     groupings = [g for g in GROUPINGS if g in groupings]
-    statement = _counts_statement(engine, filters, groupings)
     with engine.connect() as connection:
-        rows = connection.execute(statement).all()
+        counts = stored_counts(connection, filters, groupings)
+        if counts is None:
+            notes = scoped_facts(engine, filters, groupings)
+            counts = pd.DataFrame(
+                connection.execute(counts_statement(notes, groupings)).all(),
+                columns=list(COUNT_COLUMNS),
+            )
         names = theme_names(connection)
-    counts = pd.DataFrame(rows, columns=["grouping", "grp", "theme_id", "value", "is_units"])
     present = sorted(
         {int(t) for t in counts["theme_id"].dropna() if int(t) in names}, key=lambda t: names[t]
     )
@@ -76,45 +83,58 @@ def theme_shares(
     }
 
 
-def _counts_statement(engine: Engine, filters: Filters, groupings: Sequence[str]) -> Any:
-    """One UNION: notes per (group, theme) for each grouping (``is_units`` 0), and
-    distinct pairings per group (``is_units`` 1)."""
-    notes = scoped_facts(engine, filters, groupings)
+def counts_statement(notes: Any, groupings: Sequence[str], keys: Sequence[str] = ()) -> Any:
+    """One UNION over the notes in scope (``scoped_facts``): notes per (group, theme) for
+    each grouping (``is_units`` 0), and distinct pairings per group (``is_units`` 1).
+
+    Columns ``COUNT_COLUMNS``, after the ``keys`` columns of ``notes`` when given
+    (the stored slices are these counts per slice: ``tandem.themes.slices``).
+    """
+    key_columns = [notes.c[k] for k in keys]
     cube = (
-        select(*(notes.c[g] for g in groupings), notes.c.theme_id, func.count().label("notes"))
-        .group_by(*(notes.c[g] for g in groupings), notes.c.theme_id)
+        select(
+            *key_columns,
+            *(notes.c[g] for g in groupings),
+            notes.c.theme_id,
+            func.count().label("notes"),
+        )
+        .group_by(*key_columns, *(notes.c[g] for g in groupings), notes.c.theme_id)
         .cte("theme_cube")
     )
+    cube_keys = [cube.c[k] for k in keys]
     parts: list[Any] = []
     for name in groupings:
         parts.append(
             select(
+                *cube_keys,
                 literal(name).label("grouping"),
                 cube.c[name].label("grp"),
                 cube.c.theme_id.label("theme_id"),
                 func.sum(cube.c.notes).label("value"),
                 literal(0).label("is_units"),
-            ).group_by(cube.c[name], cube.c.theme_id)
+            ).group_by(*cube_keys, cube.c[name], cube.c.theme_id)
         )
     for members in _UNIT_SETS:
         wanted = [m for m in members if m in groupings]
         if not wanted:
             continue
         pairs = (
-            select(notes.c.unit, *(notes.c[m] for m in wanted))
+            select(*key_columns, notes.c.unit, *(notes.c[m] for m in wanted))
             .distinct()
             .cte(f"units_{'_'.join(wanted)}")
         )
+        pair_keys = [pairs.c[k] for k in keys]
         for name in wanted:
             # Distinct again: a pairing appears once per value of the set's other member.
             parts.append(
                 select(
+                    *pair_keys,
                     literal(name),
                     pairs.c[name],
                     literal(None),
                     func.count(func.distinct(pairs.c.unit)),
                     literal(1),
-                ).group_by(pairs.c[name])
+                ).group_by(*pair_keys, pairs.c[name])
             )
     return union_all(*parts)
 
@@ -170,9 +190,22 @@ def sentiment_by_theme(engine: Engine, filters: Filters, *, threshold: int) -> p
 
     A note reads negative below ``-NEUTRAL_BAND`` (the sentiment model's own band).
     """
+    with engine.connect() as connection:
+        counts = stored_counts(connection, filters, ("sentiment",))
+        names = theme_names(connection) if counts is not None else {}
+    if counts is not None:
+        frame = _sentiment_from_counts(counts, names)
+    else:
+        frame = read_frame(engine, _sentiment_live(engine, filters))
+    if frame.empty:
+        return frame.assign(suppressed=pd.Series(dtype=bool))
+    return suppress_small(frame, "n", threshold, ["mean_sentiment", "share_negative"])
+
+
+def _sentiment_live(engine: Engine, filters: Filters) -> Any:
     notes = scoped_facts(engine, filters)
     negative = case((notes.c.sentiment < -NEUTRAL_BAND, 1.0), else_=0.0)
-    statement = (
+    return (
         select(
             Theme.name.label("theme"),
             func.avg(notes.c.sentiment).label("mean_sentiment"),
@@ -185,7 +218,60 @@ def sentiment_by_theme(engine: Engine, filters: Filters, *, threshold: int) -> p
         .group_by(Theme.name)
         .order_by(Theme.name)
     )
-    frame = read_frame(engine, statement)
-    if frame.empty:
-        return frame.assign(suppressed=pd.Series(dtype=bool))
-    return suppress_small(frame, "n", threshold, ["mean_sentiment", "share_negative"])
+
+
+def sentiment_statement(notes: Any, keys: Sequence[str] = ()) -> Any:
+    """Per theme (and ``keys``): the notes with a sentiment, their sum and the negative
+    ones (``is_units`` 0), and their distinct units (1) — the stored form of
+    ``sentiment_by_theme``'s inputs, columns ``SENTIMENT_COLUMNS`` after the keys."""
+    key_columns = [notes.c[k] for k in keys]
+    negative = case((notes.c.sentiment < -NEUTRAL_BAND, 1), else_=0)
+    rated = and_(notes.c.sentiment.is_not(None), notes.c.theme_id.is_not(None))
+    grouped = [*key_columns, notes.c.theme_id]
+    return union_all(
+        select(
+            *key_columns,
+            literal("sentiment").label("grouping"),
+            literal(None).label("grp"),
+            notes.c.theme_id,
+            func.count().label("value"),
+            literal(0).label("is_units"),
+            func.sum(notes.c.sentiment).label("sentiment_sum"),
+            func.sum(negative).label("negative"),
+        )
+        .where(rated)
+        .group_by(*grouped),
+        select(
+            *key_columns,
+            literal("sentiment"),
+            literal(None),
+            notes.c.theme_id,
+            func.count(func.distinct(notes.c.unit)),
+            literal(1),
+            literal(None),
+            literal(None),
+        )
+        .where(rated)
+        .group_by(*grouped),
+    )
+
+
+def _sentiment_from_counts(counts: pd.DataFrame, names: dict[int, str]) -> pd.DataFrame:
+    """``sentiment_by_theme``'s frame from summed stored counts."""
+    counts = counts.dropna(subset=["theme_id"])
+    counts = counts[counts["theme_id"].astype(int).isin(list(names))]
+    notes = counts[counts["is_units"] == 0].set_index("theme_id")
+    units = counts[counts["is_units"] == 1].set_index("theme_id")["value"]
+    columns = ["theme", "mean_sentiment", "share_negative", "n"]
+    rows = [
+        {
+            "theme": names[int(theme)],
+            "mean_sentiment": float(row.sentiment_sum) / float(row.value),
+            "share_negative": float(row.negative) / float(row.value),
+            "n": int(units[theme]),
+        }
+        for theme, row in notes.iterrows()
+        if row.value
+    ]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    return frame.sort_values("theme", kind="stable").reset_index(drop=True)

@@ -2,7 +2,8 @@
 the same numbers worked out in Python (``joined``, ``expected_shares``) to check them by.
 
 ``build`` writes the notes' facts stored or leaves them to the live join, as
-``FACTS["stored"]`` says (set per test by ``conftest.facts_mode``).
+``FACTS["stored"]`` says, and with ``FACTS["slices"]`` also the counts per cohort
+slice that views of whole cohorts sum (set per test by ``conftest.facts_mode``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tandem.program.models import Cohort, Feedback, Pairing, Person
 from tandem.program.theme_tables import FeedbackAnalysis, Theme, theme_name_key
 from tandem.themes import queries as q
 from tandem.themes.facts import note_facts, rewrite_theme_facts
+from tandem.themes.slices import rewrite_theme_slices
 from tests.factories import person
 
 TODAY = dt.date(2026, 6, 30)
@@ -29,7 +31,7 @@ THEMES = {1: "Time pressure", 2: "Stakeholder influence", 3: "Digital fluency"}
 SOURCES = ("checkin_note", "survey", "journal")
 ROLES = ("mentor", "mentee")
 VISIBILITIES = ("private", "program", "shareable")
-FACTS = {"stored": False}
+FACTS = {"stored": False, "slices": False}
 
 
 def build(engine: Engine, seed: int = 7) -> dict[str, list[dict[str, Any]]]:
@@ -120,6 +122,8 @@ def build(engine: Engine, seed: int = 7) -> dict[str, list[dict[str, Any]]]:
     if FACTS["stored"]:
         with transaction(engine) as session:
             assert rewrite_theme_facts(session.connection()) == len(feedback)
+            if FACTS["slices"]:
+                rewrite_theme_slices(session.connection(), TODAY)
     # The aggregates below read what this mode says (stored rows, or the live join).
     assert ("theme_note_facts" in str(note_facts(engine).element)) == FACTS["stored"]
     return {"pairings": pairings, "feedback": feedback, "analysis": analysis}
