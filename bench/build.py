@@ -146,8 +146,7 @@ def build_sqlite(
     """The cached SQLite demo for ``pairings`` (built, migrated and refreshed if missing)."""
     from tandem.health import refresh_health
     from tandem.matching import refresh_rebalance_plan
-    from tandem.portfolio.milestone_progress import refresh_milestone_months
-    from tandem.portfolio.pairing_stats import refresh_pairing_stats
+    from tandem.portfolio.rollups import refresh_portfolio_rollups
     from tandem.program.demo import generate_demo
     from tandem.refresh import refresh_all
 
@@ -174,8 +173,7 @@ def build_sqlite(
             synthetic_analysis(engine, progress, today)
             refresh_health(engine, today=today)
             with engine.begin() as connection:
-                refresh_pairing_stats(connection, today)
-                refresh_milestone_months(connection)
+                refresh_portfolio_rollups(connection, today)
             refresh_rebalance_plan(engine, progress=progress)
         else:
             refresh_all(engine, today=today, progress=progress)

@@ -342,8 +342,7 @@ def _time_refreshes(engine: Any, pairings: int, runs: _HeavyRuns, *, last: bool)
     """Theme refresh (and, on the last run, a lead's codings), health and the roll-ups."""
     from bench.themes.bench_live import describe, time_codings
     from tandem.health import refresh_health
-    from tandem.portfolio.milestone_progress import refresh_milestone_months
-    from tandem.portfolio.pairing_stats import refresh_pairing_stats
+    from tandem.portfolio.rollups import refresh_portfolio_rollups
     from tandem.themes.refresh import refresh_themes
 
     if pairings <= build.THEME_REFRESH_MAX:
@@ -363,8 +362,7 @@ def _time_refreshes(engine: Any, pairings: int, runs: _HeavyRuns, *, last: bool)
     runs.health.append(timing)
     _say(f"  health refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
     with measured() as timing, engine.begin() as connection:
-        refresh_pairing_stats(connection, dt.date.today())
-        refresh_milestone_months(connection)
+        refresh_portfolio_rollups(connection, dt.date.today())
     runs.stats.append(timing)
     _say(f"  roll-up refresh {timing.wall:.1f}s (cpu {timing.cpu:.1f})")
 

@@ -17,8 +17,7 @@ from sqlalchemy import Engine
 from tandem.health import HealthReport, refresh_health
 from tandem.impact import has_career_events, refresh_impact
 from tandem.matching import PlanRefreshReport, refresh_rebalance_plan
-from tandem.portfolio.milestone_progress import refresh_milestone_months
-from tandem.portfolio.pairing_stats import refresh_pairing_stats
+from tandem.portfolio.rollups import refresh_portfolio_rollups
 from tandem.program.db import take_writer_turn, writer_transaction
 from tandem.themes.refresh import RefreshReport, refresh_themes
 
@@ -93,8 +92,7 @@ def refresh_all(
     )
     say("refreshing per-pairing roll-ups")
     with writer_transaction(engine, say) as session:
-        stats = refresh_pairing_stats(session.connection(), health.as_of)
-        refresh_milestone_months(session.connection())
+        stats = refresh_portfolio_rollups(session.connection(), health.as_of)
     say("refreshing the rebalancing plan for the saved weights")
     rebalance = refresh_rebalance_plan(engine, progress=say)
     impact = 0

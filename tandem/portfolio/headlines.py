@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, delete, func, insert, literal, select
 
 from tandem.access.filters import Filters
 from tandem.portfolio.counts import running_on
 from tandem.portfolio.pairing_stats import mean_rating_expr
+from tandem.program import rollups
+from tandem.program.derived_tables import ActivityDays
 from tandem.program.milestones import DONE_STATUSES, milestone_status_expr
 from tandem.program.models import CheckIn, Milestone, Pairing
 from tandem.program.words import date_range_text
@@ -72,36 +75,109 @@ def period_for(filters: Filters, today: dt.date) -> Period:
 
 def _values(engine: Engine, filters: Filters, period: Period, today: dt.date) -> list[float | None]:
     # The date range defines the period here, not which pairings count.
-    scope = replace(filters, date_from=None, date_to=None).clause()
+    undated = replace(filters, date_from=None, date_to=None)
+    scope = undated.clause()
     running = running_on(period.end)
-    in_period = CheckIn.date.between(period.start, period.end)
-    status = milestone_status_expr(today)
     with engine.connect() as connection:
         active = connection.execute(
             select(func.count()).select_from(Pairing).where(scope, running)
         ).scalar_one()
-        meetings, rating = connection.execute(
-            select(func.count(), func.avg(mean_rating_expr()))
-            .select_from(CheckIn)
-            .join(Pairing, Pairing.pairing_id == CheckIn.pairing_id)
-            .where(scope, in_period)
-        ).one()
-        completed = connection.execute(
-            select(func.count())
-            .select_from(Milestone)
-            .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
-            .where(
-                scope,
-                status.in_(DONE_STATUSES),
-                Milestone.completed_date.between(period.start, period.end),
-            )
-        ).scalar_one()
+        stored = _stored_activity(connection, undated, period)
+        if stored is not None:
+            meetings, rating, completed = stored
+        else:
+            meetings, rating, completed = _live_activity(connection, scope, period, today)
     return [
         float(active),
         float(meetings),
         float(completed),
         float(rating) if rating is not None else None,
     ]
+
+
+def _live_activity(
+    connection: Connection, scope: Any, period: Period, today: dt.date
+) -> tuple[int, float | None, int]:
+    """Meetings, their mean rating and milestones done in the period, from the source rows."""
+    status = milestone_status_expr(today)
+    meetings, rating = connection.execute(
+        select(func.count(), func.avg(mean_rating_expr()))
+        .select_from(CheckIn)
+        .join(Pairing, Pairing.pairing_id == CheckIn.pairing_id)
+        .where(scope, CheckIn.date.between(period.start, period.end))
+    ).one()
+    completed = connection.execute(
+        select(func.count())
+        .select_from(Milestone)
+        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
+        .where(
+            scope,
+            status.in_(DONE_STATUSES),
+            Milestone.completed_date.between(period.start, period.end),
+        )
+    ).scalar_one()
+    return int(meetings), rating, int(completed)
+
+
+def _stored_activity(
+    connection: Connection, filters: Filters, period: Period
+) -> tuple[int, float | None, int] | None:
+    """The same three from ``activity_days``, when the filters select whole cohorts
+    and the roll-up is current (else None)."""
+    cohorts = filters.cohort_clause(ActivityDays.cohort_id)
+    if cohorts is None or not rollups.is_current(connection, rollups.ACTIVITY_DAYS):
+        return None
+    meetings, rating_sum, rated, completed = connection.execute(
+        select(
+            func.coalesce(func.sum(ActivityDays.meetings), 0),
+            func.sum(ActivityDays.rating_sum),
+            func.coalesce(func.sum(ActivityDays.rated), 0),
+            func.coalesce(func.sum(ActivityDays.milestones_done), 0),
+        ).where(cohorts, ActivityDays.day.between(period.start, period.end))
+    ).one()
+    rating = float(rating_sum) / int(rated) if rated else None
+    return int(meetings), rating, int(completed)
+
+
+def refresh_activity_days(connection: Connection) -> int:
+    """Store the check-ins (with their ratings) and the milestones done per cohort and
+    day in ``activity_days`` and mark it current (inside the caller's transaction).
+
+    Milestones done are those with a completion date: whatever the day, that is
+    what ``milestone_status_expr`` calls done.  Returns the rows written.
+    """
+    connection.execute(delete(ActivityDays))
+    rating: Any = mean_rating_expr()
+    columns = ["cohort_id", "day", "meetings", "rating_sum", "rated", "milestones_done"]
+    checkins = (
+        select(
+            Pairing.cohort_id,
+            CheckIn.date,
+            func.count(),
+            func.coalesce(func.sum(rating), 0.0),
+            func.count(rating),
+            literal(0),
+        )
+        .join(Pairing, Pairing.pairing_id == CheckIn.pairing_id)
+        .group_by(Pairing.cohort_id, CheckIn.date)
+    )
+    done = (
+        select(
+            Pairing.cohort_id,
+            Milestone.completed_date,
+            literal(0),
+            literal(0.0),
+            literal(0),
+            func.count(),
+        )
+        .join(Pairing, Pairing.pairing_id == Milestone.pairing_id)
+        .where(Milestone.completed_date.is_not(None))
+        .group_by(Pairing.cohort_id, Milestone.completed_date)
+    )
+    for statement in (checkins, done):
+        connection.execute(insert(ActivityDays).from_select(columns, statement))
+    rollups.mark_current(connection, rollups.ACTIVITY_DAYS)
+    return int(connection.execute(select(func.count()).select_from(ActivityDays)).scalar_one())
 
 
 def headline_metrics(

@@ -108,6 +108,30 @@ class MilestoneMonths(Base):
     milestones: Mapped[int] = mapped_column(Integer)
 
 
+class ActivityDays(Base):
+    """Check-ins and milestones done, counted by cohort and day: the headlines' source.
+
+    The Overview's headlines count the meetings held, their mean rating and the
+    milestones done in a period and the one before; at 50,000 pairings that read
+    about 200,000 check-ins on each cold view.  Written by the refresh
+    (``tandem.portfolio.headlines``), read for the views that select whole
+    cohorts while ``rollup_state`` says so; an import clears it
+    (``tandem.program.rollups``).  A row holds either a day's check-ins
+    (``meetings``, the sum of their mean ratings ``rating_sum`` over the
+    ``rated`` ones) or its milestones done (``milestones_done``), the rest 0.
+    """
+
+    __tablename__ = "activity_days"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cohort_id: Mapped[str | None] = mapped_column(ID)
+    day: Mapped[dt.date] = mapped_column(Date)
+    meetings: Mapped[int] = mapped_column(Integer)
+    rating_sum: Mapped[float] = mapped_column(Float)
+    rated: Mapped[int] = mapped_column(Integer)
+    milestones_done: Mapped[int] = mapped_column(Integer)
+
+
 class RollupState(Base):
     """Which derived roll-ups are current: a row per roll-up, deleted when data changes."""
 

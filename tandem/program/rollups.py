@@ -5,8 +5,8 @@ per-pairing figures on every page view costs seconds, so the refresh
 (``tandem.refresh.refresh_all``) stores them: ``pairing_stats``,
 ``pairing_health_history`` (with the health refresh), ``rebalance_plans`` and
 ``rebalance_suggestions``, ``theme_note_facts`` (with the theme refresh),
-``impact_reports``, ``milestone_months`` and ``theme_slice_counts`` (with the theme
-refresh).
+``impact_reports``, ``milestone_months``, ``activity_days`` and
+``theme_slice_counts`` (with the theme refresh).
 A stored roll-up
 is only used while it is *current*: the refresh marks it in ``rollup_state``
 once it is complete, and anything that changes the data it was derived from
@@ -24,6 +24,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from tandem.program.db import connected
 from tandem.program.derived_tables import (
+    ActivityDays,
     MilestoneMonths,
     PairingHealthHistory,
     PairingStats,
@@ -52,6 +53,8 @@ THEME_FACTS = "theme_note_facts"
 IMPACT_REPORTS = "impact_reports"
 #: ``milestone_months``: milestones by cohort, month due and month done (the burn-up).
 MILESTONE_MONTHS = "milestone_months"
+#: ``activity_days``: check-ins and milestones done by cohort and day (the headlines).
+ACTIVITY_DAYS = "activity_days"
 #: ``theme_slice_counts``: the theme aggregates' counts per cohort slice (theme refresh).
 THEME_SLICES = "theme_slices"
 #: ``theme_slice_counts``' period rows, which hold only on the day they were computed.
@@ -64,6 +67,7 @@ _TABLES: dict[str, tuple[Any, ...]] = {
     THEME_FACTS: (ThemeNoteFacts,),
     IMPACT_REPORTS: (StoredImpactReport,),
     MILESTONE_MONTHS: (MilestoneMonths,),
+    ACTIVITY_DAYS: (ActivityDays,),
     THEME_SLICES: (ThemeSliceCounts,),  # its period rows too (THEME_PERIODS)
 }
 

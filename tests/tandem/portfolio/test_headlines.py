@@ -44,3 +44,56 @@ def test_a_headline_shows_its_value_and_a_signed_change_at_its_precision() -> No
     assert Headline("x", 2, 2, "help").change_shown is None
     unknown = Headline("x", None, 4, "help")
     assert (unknown.shown, unknown.change, unknown.change_shown) == ("–", None, None)
+
+
+def test_the_stored_activity_days_give_the_live_headlines(engine) -> None:  # type: ignore[no-untyped-def]
+    """The refresh's ``activity_days`` serves the views that select whole cohorts (the
+    program, a lead's cohorts, a cohort or programme-type filter, with or without a
+    date range: it defines the period, not the pairings) with the live numbers; a view
+    within cohorts (a kind) still reads the check-ins and milestones."""
+    import pytest
+    from sqlalchemy import select, update
+
+    from tandem.access.scope import Scope
+    from tandem.portfolio.headlines import refresh_activity_days
+    from tandem.program import rollups
+    from tandem.program.demo import generate_demo
+    from tandem.program.derived_tables import ActivityDays
+
+    today = dt.date(2026, 6, 1)
+    generate_demo(engine, pairings=80, seed=5, today=today)
+    with engine.connect() as connection:
+        cohorts = [row[0] for row in connection.exec_driver_sql("SELECT cohort_id FROM cohorts")]
+    spring = {"date_from": dt.date(2026, 3, 1), "date_to": dt.date(2026, 4, 30)}
+    whole = [
+        Filters(scope=EVERYTHING),
+        Filters(scope=EVERYTHING, **spring),
+        Filters(scope=EVERYTHING, cohorts=tuple(cohorts[:2])),
+        Filters(scope=EVERYTHING, program_types=("executive",)),
+        Filters(scope=Scope(cohorts=(cohorts[0],))),
+    ]
+    within = Filters(scope=EVERYTHING, kinds=("reverse",))
+
+    def values(filters: Filters) -> list[tuple[float | None, float | None]]:
+        return [(m.value, m.previous) for m in headline_metrics(engine, filters, today)[1]]
+
+    live = [values(filters) for filters in [*whole, within]]
+    assert live[0][1][0] and live[0][2][0]  # meetings and milestones in the period
+    with engine.begin() as connection:
+        assert refresh_activity_days(connection) > 0
+    assert rollups.is_current(engine, rollups.ACTIVITY_DAYS)
+    for filters, expected in zip([*whole, within], live, strict=True):
+        assert values(filters) == [
+            (pytest.approx(value), pytest.approx(previous)) for value, previous in expected
+        ]
+    # The whole-cohort views read the stored counts (altered here on purpose); the
+    # view within cohorts does not.
+    with engine.begin() as connection:
+        connection.execute(update(ActivityDays).values(meetings=ActivityDays.meetings * 2))
+    assert values(whole[0])[1][0] == 2 * live[0][1][0]
+    assert values(within) == live[-1]
+    # An import forgets them.
+    with engine.begin() as connection:
+        rollups.invalidate(connection)
+        assert connection.execute(select(ActivityDays.id)).first() is None
+    assert not rollups.is_current(engine, rollups.ACTIVITY_DAYS)
