@@ -18,18 +18,22 @@ value (``n`` included) removed: the numbers never leave this module.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
+    Connection,
     Engine,
     Float,
     Integer,
     String,
     case,
     cast,
+    delete,
     func,
+    insert,
     literal,
     null,
     select,
@@ -39,7 +43,10 @@ from sqlalchemy.orm import aliased
 
 from tandem.access.filters import Filters
 from tandem.access.privacy import mostly_suppressed, suppress_small
+from tandem.access.scope import Scope
 from tandem.portfolio.pairing_stats import milestone_stats, rating_endpoints
+from tandem.program import rollups
+from tandem.program.derived_tables import OutcomeCells
 from tandem.program.models import Cohort, Pairing, Person
 from tandem.program.sql import read_frame
 
@@ -92,7 +99,7 @@ def per_pairing_outcomes(engine: Engine, filters: Filters, today: dt.date):
     return _per_pairing_select(engine, filters, today).subquery("per_pairing")
 
 
-def _per_pairing_select(engine: Engine, filters: Filters, today: dt.date):
+def _per_pairing_select(engine: Engine | Connection, filters: Filters, today: dt.date):
     mentor = aliased(Person, name="mentor")
     mentee = aliased(Person, name="mentee")
     milestones = milestone_stats(today, engine)
@@ -145,7 +152,10 @@ def breakdowns(
 
     Aggregated in the database in one statement: the pairings under the filters are
     gathered once and grouped by each dimension in turn (seven statements gathering
-    them each took 2.3 s at 50,000 pairings on SQLite; one takes 1 s).
+    them each took 2.3 s at 50,000 pairings on SQLite; one takes 1 s).  For whole
+    cohorts the refresh's ``outcome_cells`` (each outcome's sums per cohort and
+    combination, ``refresh_outcome_cells``) are grouped instead: the same numbers
+    from a few thousand rows.
 
     A breakdown whose groups are mostly suppressed (more than half, at least two)
     says little but "too small": its suppressed groups are pooled into one row named
@@ -239,6 +249,80 @@ def _measures(per: Any) -> list[Any]:
     ]
 
 
+def _summed_measures(cells: Any) -> list[Any]:
+    """``_measures`` from stored ``outcome_cells`` rows: every outcome is a ratio of sums."""
+    return [
+        func.sum(cells.c.pairings).label("n"),
+        (cast(func.sum(cells.c.done), Float) / func.nullif(func.sum(cells.c.due), 0)).label(
+            "completion_rate"
+        ),
+        (func.sum(cells.c.rating_gain_sum) / func.nullif(func.sum(cells.c.rated), 0)).label(
+            "rating_gain"
+        ),
+        (cast(func.sum(cells.c.active), Float) / func.sum(cells.c.pairings)).label("active_share"),
+        cast(func.sum(cells.c.rated), Integer).label("n_rated"),
+        cast(func.sum(cells.c.with_due), Integer).label("n_due"),
+    ]
+
+
+def _stored_cells(engine: Engine, filters: Filters, today: dt.date) -> Any | None:
+    """The stored ``outcome_cells`` of the cohorts the filters select, as a subquery
+    (None when the filters select within cohorts or the cells are not of ``today``)."""
+    cohorts = filters.cohort_clause(OutcomeCells.cohort_id)
+    if cohorts is None or not rollups.is_current(engine, rollups.OUTCOME_CELLS, as_of=today):
+        return None
+    return select(OutcomeCells).where(cohorts).subquery("outcome_cells")
+
+
+def _groupable(
+    engine: Engine, filters: Filters, today: dt.date, *, shared: bool
+) -> tuple[Any, Callable[[Any], list[Any]]]:
+    """What a breakdown groups, with the outcome columns of a group of it: the stored
+    cells for whole cohorts, else the pairings (a materialised CTE when ``shared``
+    by several groupings)."""
+    cells = _stored_cells(engine, filters, today)
+    if cells is not None:
+        return cells, _summed_measures
+    if shared:
+        per = _per_pairing_select(engine, filters, today).cte("per_pairing")
+        return per.prefix_with("MATERIALIZED"), _measures  # gathered once, not per grouping
+    return per_pairing_outcomes(engine, filters, today), _measures
+
+
+def refresh_outcome_cells(connection: Connection, today: dt.date) -> int:
+    """Store every combination's outcome sums in ``outcome_cells`` for ``today`` (after
+    ``pairing_stats``, inside the caller's transaction); returns the rows written."""
+    per = _per_pairing_select(connection, Filters(scope=Scope()), today).subquery()
+    keys = [per.c[name] for name in _CELL_KEYS]
+    statement = select(
+        *keys,
+        func.count(),
+        func.sum(per.c.done),
+        func.sum(per.c.due),
+        func.sum(case((per.c.due > 0, 1), else_=0)),
+        func.sum(per.c.rating_gain),
+        func.count(per.c.rating_gain),
+        func.sum(per.c.active),
+    ).group_by(*keys)
+    columns = [*_CELL_KEYS, "pairings", "done", "due", "with_due"]
+    columns += ["rating_gain_sum", "rated", "active"]
+    connection.execute(delete(OutcomeCells))
+    connection.execute(insert(OutcomeCells).from_select(columns, statement))
+    rollups.mark_current(connection, rollups.OUTCOME_CELLS, as_of=today)
+    return int(connection.execute(select(func.count()).select_from(OutcomeCells)).scalar_one())
+
+
+_CELL_KEYS = (
+    "cohort_id",
+    "cohort",
+    "mentor_division",
+    "mentee_division",
+    "level_gap",
+    "geography_match",
+    "kind",
+)
+
+
 def _suppressed(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """``frame``'s groups with the privacy threshold applied (``suppress_small``)."""
     frame["n"] = frame["n"].astype("int64")
@@ -265,8 +349,7 @@ def _aggregate_each(
     backend) and each grouping is a GROUP BY over them.  Keys travel as text in
     the one result and come back with their column's type; groups are in order of
     their values, an empty value last."""
-    per = _per_pairing_select(engine, filters, today).cte("per_pairing")
-    per = per.prefix_with("MATERIALIZED")  # gathered once, not once per grouping
+    per, measures = _groupable(engine, filters, today, shared=True)
     parts: list[Any] = []
     for name, columns in groupings.items():
         keys = [cast(per.c[column], String) for column in columns]
@@ -275,7 +358,7 @@ def _aggregate_each(
             select(
                 literal(name).label("grouping"),
                 *(key.label(f"key_{i}") for i, key in enumerate([*keys, *padding])),
-                *_measures(per),
+                *measures(per),
             ).group_by(*keys)
         )
     with engine.connect() as connection:
@@ -307,7 +390,7 @@ def _aggregate(
     """Outcomes per group of ``columns``, the groups whose ``pool`` column (column,
     values, name) is one of its values counting as one, named ``name`` (the other
     columns empty for it)."""
-    per = per_pairing_outcomes(engine, filters, today)
+    per, measures = _groupable(engine, filters, today, shared=False)
     pooled_column, values, name = pool
     inside = per.c[pooled_column].in_(values)
     keys = [
@@ -317,7 +400,7 @@ def _aggregate(
         ).label(column)
         for column in columns
     ]
-    statement = select(*keys, *_measures(per)).group_by(*keys).order_by(*keys)
+    statement = select(*keys, *measures(per)).group_by(*keys).order_by(*keys)
     with engine.connect() as connection:
         frame = read_frame(connection, statement)
     return _suppressed(frame, threshold)

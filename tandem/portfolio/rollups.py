@@ -2,8 +2,9 @@
 
 ``tandem.refresh.refresh_all`` and the benchmarks' builds call this, so a new
 roll-up is added in one place: ``pairing_stats`` (per pairing, milestones as of
-``today``), ``milestone_months`` (the burn-up) and ``activity_days`` (the
-headlines).  Each is read only while ``tandem.program.rollups`` says it is current.
+``today``), ``milestone_months`` (the burn-up), ``activity_days`` (the
+headlines) and ``outcome_cells`` (What works, as of ``today``).  Each is read
+only while ``tandem.program.rollups`` says it is current.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import Connection
 
 from tandem.portfolio.headlines import refresh_activity_days
 from tandem.portfolio.milestone_progress import refresh_milestone_months
+from tandem.portfolio.outcomes import refresh_outcome_cells
 from tandem.portfolio.pairing_stats import refresh_pairing_stats
 
 
@@ -23,4 +25,5 @@ def refresh_portfolio_rollups(connection: Connection, today: dt.date) -> int:
     pairings = refresh_pairing_stats(connection, today)
     refresh_milestone_months(connection)
     refresh_activity_days(connection)
+    refresh_outcome_cells(connection, today)  # reads the pairing_stats just written
     return pairings

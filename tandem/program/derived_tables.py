@@ -132,6 +132,39 @@ class ActivityDays(Base):
     milestones_done: Mapped[int] = mapped_column(Integer)
 
 
+class OutcomeCells(Base):
+    """What works' outcomes summed per cohort and mentor/mentee combination.
+
+    One row per combination of cohort, mentor and mentee division, level gap,
+    geography match and kind that has pairings: how many (``pairings``), their
+    milestones done and due by the day computed for, how many have any due,
+    the sum and count of their rating gains, and how many are active.  Every
+    outcome of ``tandem.portfolio.outcomes`` is a ratio of these sums, so a
+    breakdown of whole cohorts groups these rows instead of 50,000 pairings.
+    Written by the refresh (``tandem.portfolio.outcomes``), valid only for the
+    day ``rollup_state`` gives (milestones due by then); an import clears it
+    (``tandem.program.rollups``).
+    """
+
+    __tablename__ = "outcome_cells"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cohort_id: Mapped[str | None] = mapped_column(ID)
+    cohort: Mapped[str] = mapped_column(Text)
+    mentor_division: Mapped[str | None] = mapped_column(Text)
+    mentee_division: Mapped[str | None] = mapped_column(Text)
+    level_gap: Mapped[int | None] = mapped_column(Integer)
+    geography_match: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    pairings: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    due: Mapped[int] = mapped_column(Integer)
+    with_due: Mapped[int] = mapped_column(Integer)
+    rating_gain_sum: Mapped[float | None] = mapped_column(Float)
+    rated: Mapped[int] = mapped_column(Integer)
+    active: Mapped[int] = mapped_column(Integer)
+
+
 class RollupState(Base):
     """Which derived roll-ups are current: a row per roll-up, deleted when data changes."""
 

@@ -5,7 +5,7 @@ per-pairing figures on every page view costs seconds, so the refresh
 (``tandem.refresh.refresh_all``) stores them: ``pairing_stats``,
 ``pairing_health_history`` (with the health refresh), ``rebalance_plans`` and
 ``rebalance_suggestions``, ``theme_note_facts`` (with the theme refresh),
-``impact_reports``, ``milestone_months``, ``activity_days`` and
+``impact_reports``, ``milestone_months``, ``activity_days``, ``outcome_cells`` and
 ``theme_slice_counts`` (with the theme refresh).
 A stored roll-up
 is only used while it is *current*: the refresh marks it in ``rollup_state``
@@ -26,6 +26,7 @@ from tandem.program.db import connected
 from tandem.program.derived_tables import (
     ActivityDays,
     MilestoneMonths,
+    OutcomeCells,
     PairingHealthHistory,
     PairingStats,
     RollupState,
@@ -55,6 +56,8 @@ IMPACT_REPORTS = "impact_reports"
 MILESTONE_MONTHS = "milestone_months"
 #: ``activity_days``: check-ins and milestones done by cohort and day (the headlines).
 ACTIVITY_DAYS = "activity_days"
+#: ``outcome_cells``: What works' outcome sums per cohort and combination, for one day.
+OUTCOME_CELLS = "outcome_cells"
 #: ``theme_slice_counts``: the theme aggregates' counts per cohort slice (theme refresh).
 THEME_SLICES = "theme_slices"
 #: ``theme_slice_counts``' period rows, which hold only on the day they were computed.
@@ -68,6 +71,7 @@ _TABLES: dict[str, tuple[Any, ...]] = {
     IMPACT_REPORTS: (StoredImpactReport,),
     MILESTONE_MONTHS: (MilestoneMonths,),
     ACTIVITY_DAYS: (ActivityDays,),
+    OUTCOME_CELLS: (OutcomeCells,),
     THEME_SLICES: (ThemeSliceCounts,),  # its period rows too (THEME_PERIODS)
 }
 

@@ -1,7 +1,12 @@
-"""Outcome combinations against an independent computation in plain Python."""
+"""Outcome combinations against an independent computation in plain Python.
+
+Every test runs twice: grouping the pairings live, and grouping the refresh's stored
+``outcome_cells`` (the program's views select whole cohorts, so they read them).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 
@@ -18,10 +23,35 @@ from tandem.portfolio.outcomes import (
     outcomes_by,
     program_line,
     program_outcomes,
+    refresh_outcome_cells,
 )
+from tandem.portfolio.pairing_stats import refresh_pairing_stats
 from tandem.portfolio.portfolio import portfolio_page
 from tandem.program.milestones import DONE_STATUSES, milestone_status
-from tests.factories import TODAY, grid_program
+from tests import factories
+from tests.factories import TODAY
+
+STORED = "stored cells"
+
+
+@pytest.fixture(autouse=True, params=["pairings", STORED])
+def source(request: pytest.FixtureRequest) -> str:
+    """Which rows the breakdowns group: ``grid_program`` stores the cells in one mode."""
+    return str(request.param)
+
+
+@pytest.fixture
+def grid_program(source: str):  # type: ignore[no-untyped-def]
+    def build(engine):  # type: ignore[no-untyped-def]
+        rows = factories.grid_program(engine)
+        if source == STORED:
+            with engine.begin() as connection:
+                refresh_pairing_stats(connection, TODAY)
+                assert refresh_outcome_cells(connection, TODAY) > 0
+        return rows
+
+    return build
+
 
 RATINGS = ("clarity", "confidence", "influence", "safety")
 
@@ -73,7 +103,7 @@ def expected_groups(rows, key_of):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("dimension", sorted(DIMENSIONS))
-def test_outcomes_match_independent_computation(engine, dimension: str) -> None:  # type: ignore[no-untyped-def]
+def test_outcomes_match_independent_computation(engine, grid_program, dimension: str) -> None:  # type: ignore[no-untyped-def]
     rows = grid_program(engine)
     columns = DIMENSIONS[dimension].columns
     threshold = 3
@@ -101,7 +131,7 @@ def test_outcomes_match_independent_computation(engine, dimension: str) -> None:
             assert math.isnan(row["rating_gain"])
 
 
-def test_no_cell_below_the_threshold_carries_a_number(engine) -> None:  # type: ignore[no-untyped-def]
+def test_no_cell_below_the_threshold_carries_a_number(engine, grid_program) -> None:  # type: ignore[no-untyped-def]
     grid_program(engine)
     for dimension in DIMENSIONS:
         frame = outcomes_by(engine, Filters(scope=EVERYTHING), dimension, threshold=8, today=TODAY)
@@ -109,7 +139,7 @@ def test_no_cell_below_the_threshold_carries_a_number(engine) -> None:  # type: 
         assert small[["n", "completion_rate", "rating_gain", "active_share"]].isna().all().all()
 
 
-def test_clicking_a_cell_narrows_the_portfolio_to_that_cell(engine) -> None:  # type: ignore[no-untyped-def]
+def test_clicking_a_cell_narrows_the_portfolio_to_that_cell(engine, grid_program) -> None:  # type: ignore[no-untyped-def]
     rows = grid_program(engine)
     frame = outcomes_by(
         engine, Filters(scope=EVERYTHING), "division_pair", threshold=1, today=TODAY
@@ -134,7 +164,9 @@ def test_clicking_a_cell_narrows_the_portfolio_to_that_cell(engine) -> None:  # 
 
 
 @pytest.mark.parametrize("dimension", ["kind", "level_gap", "cohort", "mentor_division"])
-def test_a_mostly_suppressed_breakdown_pools_its_small_groups(engine, dimension: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_mostly_suppressed_breakdown_pools_its_small_groups(
+    engine, grid_program, dimension: str
+) -> None:  # type: ignore[no-untyped-def]
     """#15: when most groups are under the threshold, they become one row ("Other
     kinds") computed over their pairings together; the groups on show are unchanged
     and no suppressed group appears on its own."""
@@ -174,14 +206,17 @@ def test_a_mostly_suppressed_breakdown_pools_its_small_groups(engine, dimension:
     assert drill_down(Filters(scope=EVERYTHING), dimension, point) == Filters(scope=EVERYTHING)
 
 
-def test_a_breakdown_with_every_group_too_small_is_not_pooled(engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_breakdown_with_every_group_too_small_is_not_pooled(engine, grid_program) -> None:  # type: ignore[no-untyped-def]
     grid_program(engine)
     frame = outcomes_by(engine, Filters(scope=EVERYTHING), "kind", threshold=10_000, today=TODAY)
     assert frame["suppressed"].all() and not frame["pooled"].any()
 
 
-def test_every_breakdown_and_the_program_line_come_from_one_statement(engine) -> None:  # type: ignore[no-untyped-def]
-    """The page's seven breakdowns gather the pairings once, in the database."""
+def test_every_breakdown_and_the_program_line_come_from_one_statement(
+    engine, grid_program, source
+) -> None:  # type: ignore[no-untyped-def]
+    """The page's seven breakdowns gather the pairings once, in the database (or, for
+    whole cohorts with the cells stored, read the cells once and no pairing)."""
     grid_program(engine)
     filters = Filters(scope=EVERYTHING)
     statements: list[str] = []
@@ -196,10 +231,39 @@ def test_every_breakdown_and_the_program_line_come_from_one_statement(engine) ->
     finally:
         event.remove(engine, "before_cursor_execute", count)
     reads = [s for s in statements if "per_pairing" in s]
-    assert len(reads) == 1 and "MATERIALIZED" in reads[0]
+    if source == STORED:
+        assert not reads
+        assert len([s for s in statements if "FROM outcome_cells" in s]) == 1
+    else:
+        assert len(reads) == 1 and "MATERIALIZED" in reads[0]
     assert set(every) == {*DIMENSIONS, PROGRAM}
     for dimension in DIMENSIONS:
         alone = outcomes_by(engine, filters, dimension, threshold=3, today=TODAY)
         assert every[dimension].equals(alone), dimension
     assert program_line(every) == program_outcomes(engine, filters, threshold=3, today=TODAY)
     assert every[PROGRAM]["n"].tolist() == [portfolio_page(engine, filters, today=TODAY).total]
+
+
+def test_the_stored_cells_serve_only_whole_cohorts_on_their_day(engine) -> None:  # type: ignore[no-untyped-def]
+    """A view within cohorts (a kind, a division) groups the pairings, and so does any
+    view on a day the cells were not computed for (milestones due by then differ)."""
+    from sqlalchemy import update
+
+    from tandem.program.derived_tables import OutcomeCells
+
+    factories.grid_program(engine)
+    with engine.begin() as connection:
+        refresh_pairing_stats(connection, TODAY)
+        refresh_outcome_cells(connection, TODAY)
+    whole = Filters(scope=EVERYTHING)
+    within = Filters(scope=EVERYTHING, kinds=("traditional",))
+    before = {
+        "whole": program_outcomes(engine, whole, threshold=3, today=TODAY),
+        "within": program_outcomes(engine, within, threshold=3, today=TODAY),
+    }
+    with engine.begin() as connection:  # altered on purpose: who reads them shows
+        connection.execute(update(OutcomeCells).values(active=0))
+    assert program_outcomes(engine, whole, threshold=3, today=TODAY)["active_share"] == 0
+    assert program_outcomes(engine, within, threshold=3, today=TODAY) == before["within"]
+    next_day = program_outcomes(engine, whole, threshold=3, today=TODAY + dt.timedelta(days=1))
+    assert next_day["active_share"] == pytest.approx(before["whole"]["active_share"])
