@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased
 
 from tandem.access.filters import Filters
 from tandem.access.scope import Scope
+from tandem.portfolio.outcomes import stored_cells
 from tandem.portfolio.pairing_stats import milestone_stats
 from tandem.program import rollups
 from tandem.program.derived_tables import MilestoneMonths
@@ -181,17 +182,23 @@ def program_completion(
 ) -> float | None:
     """Milestones done ÷ due over every pairing under ``filters`` (the charts' reference
     line); None when fewer pairings than the threshold have a milestone due."""
-    per = milestone_stats(today, engine)
-    statement = (
-        select(
-            func.count().label("n"),
-            func.sum(per.c.milestones_done).label("done"),
-            func.sum(per.c.milestones_due).label("due"),
+    cells = stored_cells(engine, filters, today)
+    if cells is not None:  # whole cohorts: summed from What works' stored cells
+        statement = select(
+            func.sum(cells.c.with_due), func.sum(cells.c.done), func.sum(cells.c.due)
         )
-        .select_from(per)
-        .join(Pairing, Pairing.pairing_id == per.c.pairing_id)
-        .where(filters.clause(), per.c.milestones_due > 0)
-    )
+    else:
+        per = milestone_stats(today, engine)
+        statement = (
+            select(
+                func.count().label("n"),
+                func.sum(per.c.milestones_done).label("done"),
+                func.sum(per.c.milestones_due).label("due"),
+            )
+            .select_from(per)
+            .join(Pairing, Pairing.pairing_id == per.c.pairing_id)
+            .where(filters.clause(), per.c.milestones_due > 0)
+        )
     with engine.connect() as connection:
         n, done, due = connection.execute(statement).one()
     if not n or n < threshold or not due:
@@ -205,8 +212,28 @@ def completion_rates(
     """Milestones done ÷ milestones due by today (or done), by cohort, kind or mentee division.
 
     ``n`` counts distinct pairings with a milestone due; groups below the
-    privacy threshold are suppressed (values removed).
+    privacy threshold are suppressed (values removed).  Views of whole cohorts sum
+    What works' stored outcome cells (``tandem.portfolio.outcomes.stored_cells``).
     """
+    cells = stored_cells(engine, filters, today)
+    statement = (
+        _rates_statement(filters, dimension, today, engine)
+        if cells is None
+        else _rates_from_cells(cells, dimension)
+    )
+    frame = read_frame(engine, statement)
+    if frame.empty:
+        return frame.assign(rate=pd.Series(dtype="float64"), suppressed=pd.Series(dtype=bool))
+    frame["rate"] = frame["done"] / frame["due"]
+    small = frame["n"] < threshold
+    frame["suppressed"] = small
+    for column in ("n", "done", "due", "overdue", "rate"):
+        frame[column] = frame[column].astype("float64").where(~small)
+    return frame
+
+
+def _rates_statement(filters: Filters, dimension: str, today: dt.date, engine: Engine) -> Any:
+    """``completion_rates``' groups from the pairings' milestone counts."""
     # Per-pairing counts (stored by the refresh for today, else computed live):
     # "due" there is exactly what is counted here — due by today, or done.
     per = milestone_stats(today, engine)
@@ -217,7 +244,7 @@ def completion_rates(
         "division": mentee.division,
     }
     key = keys[dimension].label("group")
-    statement = (
+    return (
         select(
             key,
             func.count().label("n"),
@@ -233,15 +260,27 @@ def completion_rates(
         .group_by(keys[dimension])
         .order_by(keys[dimension])
     )
-    frame = read_frame(engine, statement)
-    if frame.empty:
-        return frame.assign(rate=pd.Series(dtype="float64"), suppressed=pd.Series(dtype=bool))
-    frame["rate"] = frame["done"] / frame["due"]
-    small = frame["n"] < threshold
-    frame["suppressed"] = small
-    for column in ("n", "done", "due", "overdue", "rate"):
-        frame[column] = frame[column].astype("float64").where(~small)
-    return frame
+
+
+def _rates_from_cells(cells: Any, dimension: str) -> Any:
+    """The same groups from What works' stored outcome cells (``stored_cells``).
+
+    A pairing with nothing due has nothing done or overdue either (done counts
+    as due), so sums over every pairing equal sums over those with something due."""
+    column = {"cohort": cells.c.cohort, "kind": cells.c.kind, "division": cells.c.mentee_division}
+    key = column[dimension]
+    return (
+        select(
+            key.label("group"),
+            func.sum(cells.c.with_due).label("n"),
+            func.sum(cells.c.done).label("done"),
+            func.sum(cells.c.due).label("due"),
+            func.sum(cells.c.overdue).label("overdue"),
+        )
+        .group_by(key)
+        .having(func.sum(cells.c.with_due) > 0)
+        .order_by(key)
+    )
 
 
 def _with_pairing(people: PairingPeople, *columns: Any) -> Select[Any]:

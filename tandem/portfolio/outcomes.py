@@ -118,6 +118,7 @@ def _per_pairing_select(engine: Engine | Connection, filters: Filters, today: dt
             Pairing.cohort_id,
             func.coalesce(milestones.c.milestones_done, 0).label("done"),
             func.coalesce(milestones.c.milestones_due, 0).label("due"),
+            func.coalesce(milestones.c.milestones_overdue, 0).label("overdue"),
             ratings.c.rating_gain,
             case((Pairing.status == "active", 1), else_=0).label("active"),
         )
@@ -265,7 +266,7 @@ def _summed_measures(cells: Any) -> list[Any]:
     ]
 
 
-def _stored_cells(engine: Engine, filters: Filters, today: dt.date) -> Any | None:
+def stored_cells(engine: Engine, filters: Filters, today: dt.date) -> Any | None:
     """The stored ``outcome_cells`` of the cohorts the filters select, as a subquery
     (None when the filters select within cohorts or the cells are not of ``today``)."""
     cohorts = filters.cohort_clause(OutcomeCells.cohort_id)
@@ -280,7 +281,7 @@ def _groupable(
     """What a breakdown groups, with the outcome columns of a group of it: the stored
     cells for whole cohorts, else the pairings (a materialised CTE when ``shared``
     by several groupings)."""
-    cells = _stored_cells(engine, filters, today)
+    cells = stored_cells(engine, filters, today)
     if cells is not None:
         return cells, _summed_measures
     if shared:
@@ -299,12 +300,13 @@ def refresh_outcome_cells(connection: Connection, today: dt.date) -> int:
         func.count(),
         func.sum(per.c.done),
         func.sum(per.c.due),
+        func.sum(per.c.overdue),
         func.sum(case((per.c.due > 0, 1), else_=0)),
         func.sum(per.c.rating_gain),
         func.count(per.c.rating_gain),
         func.sum(per.c.active),
     ).group_by(*keys)
-    columns = [*_CELL_KEYS, "pairings", "done", "due", "with_due"]
+    columns = [*_CELL_KEYS, "pairings", "done", "due", "overdue", "with_due"]
     columns += ["rating_gain_sum", "rated", "active"]
     connection.execute(delete(OutcomeCells))
     connection.execute(insert(OutcomeCells).from_select(columns, statement))

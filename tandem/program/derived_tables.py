@@ -137,10 +137,11 @@ class OutcomeCells(Base):
 
     One row per combination of cohort, mentor and mentee division, level gap,
     geography match and kind that has pairings: how many (``pairings``), their
-    milestones done and due by the day computed for, how many have any due,
-    the sum and count of their rating gains, and how many are active.  Every
-    outcome of ``tandem.portfolio.outcomes`` is a ratio of these sums, so a
-    breakdown of whole cohorts groups these rows instead of 50,000 pairings.
+    milestones done, due and overdue by the day computed for, how many have any
+    due, the sum and count of their rating gains, and how many are active.  Every
+    outcome of ``tandem.portfolio.outcomes`` (and Milestone progress's completion
+    rates) is a ratio of these sums, so a breakdown of whole cohorts groups these
+    rows instead of 50,000 pairings.
     Written by the refresh (``tandem.portfolio.outcomes``), valid only for the
     day ``rollup_state`` gives (milestones due by then); an import clears it
     (``tandem.program.rollups``).
@@ -159,6 +160,7 @@ class OutcomeCells(Base):
     pairings: Mapped[int] = mapped_column(Integer)
     done: Mapped[int] = mapped_column(Integer)
     due: Mapped[int] = mapped_column(Integer)
+    overdue: Mapped[int] = mapped_column(Integer)
     with_due: Mapped[int] = mapped_column(Integer)
     rating_gain_sum: Mapped[float | None] = mapped_column(Float)
     rated: Mapped[int] = mapped_column(Integer)

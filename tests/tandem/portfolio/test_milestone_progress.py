@@ -163,3 +163,58 @@ def test_the_stored_month_counts_give_the_live_burn_up(engine) -> None:  # type:
         rollups.invalidate(connection)
         assert connection.execute(select(MilestoneMonths.id)).first() is None
     assert not rollups.is_current(engine, rollups.MILESTONE_MONTHS)
+
+
+def test_the_stored_outcome_cells_give_the_live_completion_rates(engine) -> None:  # type: ignore[no-untyped-def]
+    """Views of whole cohorts sum What works' stored cells for the completion rates and
+    the program line (done, due, overdue and pairings with something due), with the
+    numbers the milestones give; a view within cohorts still reads the pairings."""
+    from sqlalchemy import update
+
+    from tandem.access.scope import Scope
+    from tandem.portfolio.outcomes import refresh_outcome_cells
+    from tandem.portfolio.pairing_stats import refresh_pairing_stats
+    from tandem.program.derived_tables import OutcomeCells
+
+    grid_program(engine)
+    views = [
+        Filters(scope=EVERYTHING),
+        Filters(scope=EVERYTHING, cohorts=("gc0", "gc2")),
+        Filters(scope=EVERYTHING, program_types=("executive",)),
+        Filters(scope=Scope(cohorts=("gc1",))),
+        Filters(scope=EVERYTHING, kinds=("reverse",)),  # within cohorts
+    ]
+
+    def read() -> list[object]:
+        out: list[object] = []
+        for filters in views:
+            for dimension in progress.COMPLETION_DIMENSIONS:
+                frame = progress.completion_rates(
+                    engine, filters, dimension, threshold=2, today=TODAY
+                )
+                out.append(frame.sort_values("group").reset_index(drop=True))
+            out.append(progress.program_completion(engine, filters, threshold=2, today=TODAY))
+        return out
+
+    live = read()
+    assert not live[0].empty and live[3] is not None
+    with engine.begin() as connection:
+        refresh_pairing_stats(connection, TODAY)
+        assert refresh_outcome_cells(connection, TODAY) > 0
+    for got, expected in zip(read(), live, strict=True):
+        if isinstance(expected, pd.DataFrame):
+            pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+        else:
+            assert got == pytest.approx(expected)
+    # Who reads the cells shows when they are altered on purpose.
+    with engine.begin() as connection:
+        connection.execute(update(OutcomeCells).values(overdue=OutcomeCells.overdue + 1))
+    altered = progress.completion_rates(
+        engine, views[0], "kind", threshold=2, today=TODAY
+    ).sort_values("group")
+    by_kind = live[1]  # the whole program's rates by kind (cohort, kind, division, line)
+    assert (altered["overdue"].to_numpy() > by_kind["overdue"].to_numpy()).all()
+    within = progress.completion_rates(engine, views[-1], "kind", threshold=2, today=TODAY)
+    pd.testing.assert_frame_equal(
+        within.sort_values("group").reset_index(drop=True), live[-3], check_dtype=False
+    )

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("pairings", sa.Integer(), nullable=False),
         sa.Column("done", sa.Integer(), nullable=False),
         sa.Column("due", sa.Integer(), nullable=False),
+        sa.Column("overdue", sa.Integer(), nullable=False),
         sa.Column("with_due", sa.Integer(), nullable=False),
         sa.Column("rating_gain_sum", sa.Float(), nullable=True),
         sa.Column("rated", sa.Integer(), nullable=False),
