@@ -14,7 +14,6 @@ from sqlalchemy import (
     Connection,
     Engine,
     Select,
-    and_,
     case,
     delete,
     exists,
@@ -427,26 +426,15 @@ def contract_gaps(engine: Engine, filters: Filters, *, limit: int | None = None)
     """Learning contracts that are not yet real: no objective, no milestones, or
     milestones without success criteria.  One row per pairing, with what is missing."""
     people = PairingPeople()
-    counts = (
-        select(
-            Milestone.pairing_id,
-            func.count().label("milestones"),
-            func.sum(
-                case(
-                    (
-                        or_(
-                            Milestone.success_criteria.is_(None),
-                            func.trim(Milestone.success_criteria) == "",
-                        ),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ).label("without_criteria"),
-        )
-        .group_by(Milestone.pairing_id)
-        .subquery("milestone_counts")
+    # Which pairings have a gap is decided by index lookups per pairing, and the
+    # milestones are counted only for those listed: grouping all 160,000
+    # milestones first took 0.5 s at 50,000 pairings.
+    of_pairing = Milestone.pairing_id == Pairing.pairing_id
+    no_criteria = or_(
+        Milestone.success_criteria.is_(None), func.trim(Milestone.success_criteria) == ""
     )
+    milestones = select(func.count()).where(of_pairing).scalar_subquery()
+    without_criteria = select(func.count()).where(of_pairing, no_criteria).scalar_subquery()
     no_objective = or_(Pairing.objective.is_(None), func.trim(Pairing.objective) == "")
     statement = (
         select(
@@ -455,21 +443,20 @@ def contract_gaps(engine: Engine, filters: Filters, *, limit: int | None = None)
             func.coalesce(Cohort.name, literal(NO_COHORT)).label("cohort"),
             Pairing.status,
             case((no_objective, True), else_=False).label("no_objective"),
-            func.coalesce(counts.c.milestones, 0).label("milestones"),
-            func.coalesce(counts.c.without_criteria, 0).label("without_criteria"),
+            milestones.label("milestones"),
+            without_criteria.label("without_criteria"),
         )
         .select_from(Pairing)
         .join(people.mentor, people.mentor_on)
         .join(people.mentee, people.mentee_on)
         .outerjoin(Cohort, Cohort.cohort_id == Pairing.cohort_id)
-        .outerjoin(counts, counts.c.pairing_id == Pairing.pairing_id)
         .where(
             filters.clause(),
             Pairing.status.in_(OPEN_STATUSES),
             or_(
                 no_objective,
-                counts.c.milestones.is_(None),
-                and_(counts.c.without_criteria > 0),
+                ~exists(select(Milestone.milestone_id).where(of_pairing)),
+                exists(select(Milestone.milestone_id).where(of_pairing, no_criteria)),
             ),
         )
         .order_by(Pairing.start_date, Pairing.pairing_id)
