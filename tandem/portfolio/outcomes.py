@@ -110,6 +110,8 @@ def _per_pairing_select(engine: Engine | Connection, filters: Filters, today: dt
             mentor.division.label("mentor_division"),
             mentee.division.label("mentee_division"),
             (mentor.level - mentee.level).label("level_gap"),
+            mentor.level.label("mentor_level"),
+            mentee.level.label("mentee_level"),
             case((mentor.geography == mentee.geography, literal("same")), else_="different").label(
                 "geography_match"
             ),
@@ -272,7 +274,8 @@ def stored_cells(engine: Engine, filters: Filters, today: dt.date) -> Any | None
     cohorts = filters.cohort_clause(OutcomeCells.cohort_id)
     if cohorts is None or not rollups.is_current(engine, rollups.OUTCOME_CELLS, as_of=today):
         return None
-    return select(OutcomeCells).where(cohorts).subquery("outcome_cells")
+    level_gap = (OutcomeCells.mentor_level - OutcomeCells.mentee_level).label("level_gap")
+    return select(OutcomeCells, level_gap).where(cohorts).subquery("outcome_cells")
 
 
 def _groupable(
@@ -319,7 +322,8 @@ _CELL_KEYS = (
     "cohort",
     "mentor_division",
     "mentee_division",
-    "level_gap",
+    "mentor_level",
+    "mentee_level",
     "geography_match",
     "kind",
 )

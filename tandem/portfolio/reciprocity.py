@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import pandas as pd
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, Float, case, cast, func, select
 from sqlalchemy.orm import aliased
 
 from tandem.access.filters import Filters
 from tandem.access.privacy import suppress_small
+from tandem.portfolio.outcomes import stored_cells
 from tandem.portfolio.pairing_stats import rating_endpoints
 from tandem.program.models import Pairing, Person
 from tandem.program.sql import read_frame
@@ -46,11 +50,39 @@ def learning_by_kind(engine: Engine, filters: Filters, *, threshold: int) -> pd.
     )
 
 
-def level_matrix(engine: Engine, filters: Filters, *, threshold: int) -> pd.DataFrame:
-    """Who mentors whom by level: pairings per (mentor level, mentee level)."""
+def level_matrix(
+    engine: Engine, filters: Filters, *, threshold: int, today: dt.date | None = None
+) -> pd.DataFrame:
+    """Who mentors whom by level: pairings per (mentor level, mentee level).
+
+    Views of whole cohorts sum What works' stored outcome cells of ``today``
+    (``tandem.portfolio.outcomes.stored_cells``) instead of joining every pairing
+    with both people."""
+    cells = stored_cells(engine, filters, today or dt.date.today())
+    statement = _level_statement(filters) if cells is None else _levels_from_cells(cells)
+    frame = read_frame(engine, statement)
+    frame["n"] = frame["n"].astype("int64")
+    return suppress_small(frame, "n", threshold, ["reverse_share"])
+
+
+def _levels_from_cells(cells: Any) -> Any:
+    reverse = func.sum(case((cells.c.kind == "reverse", cells.c.pairings), else_=0))
+    levels = (cells.c.mentor_level, cells.c.mentee_level)
+    return (
+        select(
+            *levels,
+            func.sum(cells.c.pairings).label("n"),
+            (cast(reverse, Float) / func.sum(cells.c.pairings)).label("reverse_share"),
+        )
+        .group_by(*levels)
+        .order_by(*levels)
+    )
+
+
+def _level_statement(filters: Filters) -> Any:
     mentor = aliased(Person, name="mentor")
     mentee = aliased(Person, name="mentee")
-    statement = (
+    return (
         select(
             mentor.level.label("mentor_level"),
             mentee.level.label("mentee_level"),
@@ -64,9 +96,6 @@ def level_matrix(engine: Engine, filters: Filters, *, threshold: int) -> pd.Data
         .group_by(mentor.level, mentee.level)
         .order_by(mentor.level, mentee.level)
     )
-    frame = read_frame(engine, statement)
-    frame["n"] = frame["n"].astype("int64")
-    return suppress_small(frame, "n", threshold, ["reverse_share"])
 
 
 def hidden_experts(engine: Engine, filters: Filters, *, limit: int = 15) -> pd.DataFrame:

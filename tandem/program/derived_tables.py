@@ -135,13 +135,13 @@ class ActivityDays(Base):
 class OutcomeCells(Base):
     """What works' outcomes summed per cohort and mentor/mentee combination.
 
-    One row per combination of cohort, mentor and mentee division, level gap,
+    One row per combination of cohort, mentor and mentee division and level,
     geography match and kind that has pairings: how many (``pairings``), their
     milestones done, due and overdue by the day computed for, how many have any
     due, the sum and count of their rating gains, and how many are active.  Every
     outcome of ``tandem.portfolio.outcomes`` (and Milestone progress's completion
-    rates) is a ratio of these sums, so a breakdown of whole cohorts groups these
-    rows instead of 50,000 pairings.
+    rates, Learning flows' level matrix) is a ratio of these sums, so a breakdown
+    of whole cohorts groups these rows instead of 50,000 pairings.
     Written by the refresh (``tandem.portfolio.outcomes``), valid only for the
     day ``rollup_state`` gives (milestones due by then); an import clears it
     (``tandem.program.rollups``).
@@ -154,7 +154,8 @@ class OutcomeCells(Base):
     cohort: Mapped[str] = mapped_column(Text)
     mentor_division: Mapped[str | None] = mapped_column(Text)
     mentee_division: Mapped[str | None] = mapped_column(Text)
-    level_gap: Mapped[int | None] = mapped_column(Integer)
+    mentor_level: Mapped[int | None] = mapped_column(Integer)
+    mentee_level: Mapped[int | None] = mapped_column(Integer)
     geography_match: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16))
     pairings: Mapped[int] = mapped_column(Integer)

@@ -75,3 +75,40 @@ def test_hidden_experts_need_two_mentees_and_rank_by_reach(engine: Engine) -> No
     expert = frame.iloc[0]
     assert (expert["divisions_reached"], expert["levels_reached"], expert["mentees"]) == (2, 2, 2)
     assert expert["reverse_pairings"] == 0
+
+
+def test_the_level_matrix_of_whole_cohorts_sums_the_stored_outcome_cells(engine: Engine) -> None:
+    """With What works' cells stored for the day, views of whole cohorts read them and get
+    the live matrix; a view within cohorts and another day join the pairings."""
+    import pandas as pd
+    from sqlalchemy import update
+
+    from tandem.access.scope import Scope
+    from tandem.portfolio.outcomes import refresh_outcome_cells
+    from tandem.portfolio.pairing_stats import refresh_pairing_stats
+    from tandem.program.derived_tables import OutcomeCells
+    from tests.factories import TODAY, grid_program
+
+    grid_program(engine)
+    views = [
+        ALL,
+        Filters(scope=EVERYTHING, cohorts=("gc0", "gc2")),
+        Filters(scope=Scope(cohorts=("gc1",))),
+        Filters(scope=EVERYTHING, kinds=("reverse",)),  # within cohorts
+    ]
+    live = [level_matrix(engine, view, threshold=2, today=TODAY) for view in views]
+    pairings = level_matrix(engine, ALL, threshold=1, today=TODAY)["n"].sum()
+    assert live[0]["reverse_share"].notna().any()
+    with engine.begin() as connection:
+        refresh_pairing_stats(connection, TODAY)
+        refresh_outcome_cells(connection, TODAY)
+    for view, expected in zip(views, live, strict=True):
+        got = level_matrix(engine, view, threshold=2, today=TODAY)
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    with engine.begin() as connection:  # altered on purpose: who reads them shows
+        connection.execute(update(OutcomeCells).values(pairings=OutcomeCells.pairings * 10))
+    assert level_matrix(engine, ALL, threshold=1, today=TODAY)["n"].sum() == 10 * pairings
+    other_day = level_matrix(engine, ALL, threshold=2, today=TODAY + dt.timedelta(days=1))
+    pd.testing.assert_frame_equal(other_day, live[0], check_dtype=False)
+    within = level_matrix(engine, views[-1], threshold=2, today=TODAY)
+    pd.testing.assert_frame_equal(within, live[-1], check_dtype=False)
