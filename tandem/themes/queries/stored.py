@@ -55,10 +55,14 @@ def stored_counts(
     current (for ``"period"`` rows, not current for ``as_of``), or filters that
     select within cohorts.
     """
+    periods = "period" in groupings
+    if periods != (as_of is not None):
+        # The period rows hold for one day only: they are read for a day, the rest never.
+        raise ValueError("as_of is given for the period rows and only for them")
     condition = slice_condition(filters)
     if condition is None:
         return None
-    name = rollups.THEME_PERIODS if as_of is not None else rollups.THEME_SLICES
+    name = rollups.THEME_PERIODS if periods else rollups.THEME_SLICES
     if not rollups.is_current(connection, name, as_of):
         return None
     table = ThemeSliceCounts

@@ -87,6 +87,8 @@ def test_a_view_within_cohorts_reads_the_notes(program: Engine, view: str) -> No
 
 def test_the_periods_hold_only_on_the_day_they_end(program: Engine) -> None:
     everything = WHOLE_COHORTS["everything"]
+    with program.connect() as connection, pytest.raises(ValueError, match="as_of"):
+        stored_counts(connection, everything, ["period"])  # a day must be named
     with program.connect() as connection:
         assert stored_counts(connection, everything, ["period"], as_of=TODAY) is not None
         tomorrow = TODAY + dt.timedelta(days=1)
