@@ -15,7 +15,11 @@ sponsor (a lead for the lead's pages, an admin for Admin).
 the first moment from which, for ``HOLD_MS`` without interruption,
 
 1. the app root says ``data-test-script-state="notRunning"`` and a script run has
-   started since the navigation (so the previous page's idle state does not count);
+   started since the navigation (so the previous page's idle state does not count):
+   the root said "running", or a websocket message arrived (a run of a few
+   milliseconds may never show "running": React draws its start and end at once,
+   and a click would then wait for ever); no websocket message arrived during the
+   hold;
 2. no running-status icon, no stale (greyed, about to be replaced) element, no
    skeleton and no spinner is on the page;
 3. every chart on show (``stVegaLiteChart``; not one in an inactive tab, which is
@@ -94,8 +98,9 @@ SMOKE_JSON = build.OUT / "perceived-smoke.json"
 BIG = build.BIG
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 #: A ceiling, not an expectation: on the shared machine at a load of 20-30 even the
-#: 500-pairing Overview's first visit took 70 s.
-TIMEOUT_MS = 900_000
+#: 500-pairing Overview's first visit took 70 s.  A visit that has not settled by then
+#: is stuck, and ``Browser.stuck`` says on what (a screenshot and the page's state).
+TIMEOUT_MS = 300_000
 
 # Installed before any of the page's own scripts: a record of the websocket's
 # messages and of the script-state changes, and a per-frame check of "settled".
@@ -110,7 +115,14 @@ _INIT_SCRIPT = """
       this.addEventListener("message", (event) => {
         const d = event.data;
         const n = d.byteLength ?? d.size ?? d.length ?? 0;
-        rec.msgs.push([performance.now(), n]);
+        const now = performance.now();
+        rec.msgs.push([now, n]);
+        // The server answered the navigation.  A fast run may never show "running"
+        // in the DOM (React renders its start and its end in one go), so a message
+        // counts as a run having started.  It may change the page: the stable
+        // stretch starts again.
+        if (now >= rec.t0) rec.ranAfter = true;
+        rec.since = null;
       });
     }
   };
@@ -165,6 +177,23 @@ _ARM = """() => {
 }"""
 _HELD = f"""() => window.__tandem && window.__tandem.since !== null
   && performance.now() - window.__tandem.since >= {HOLD_MS}"""
+# Why a page is not settled: each of the conditions of ``tick`` above, read once.
+_WHY_NOT = """() => {
+  const rec = window.__tandem;
+  const app = document.querySelector("[data-testid='stApp']");
+  const busy = [...document.querySelectorAll("[data-testid='stStatusWidgetRunningIcon'],"
+    + "[data-testid='stStatusWidgetRunningManIcon'],[data-stale='true'],"
+    + "[data-testid='stSkeleton'],[data-testid='stSpinner']")]
+    .map((e) => (e.getAttribute("data-testid") || e.tagName) + (e.dataset.stale ? " (stale)" : ""));
+  const undrawn = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+    .filter((c) => c.getClientRects().length && !c.querySelector("canvas, svg")).length;
+  return {
+    url: location.href, state: app ? app.getAttribute("data-test-script-state") : null,
+    ranAfter: rec ? rec.ranAfter : null, t0: rec ? rec.t0 : null, now: performance.now(),
+    states: rec ? rec.states.slice(-8) : null, busy: busy.slice(0, 12), undrawn,
+    visibility: document.visibilityState,
+  };
+}"""
 _READ = """() => {
   const rec = window.__tandem;
   const nav = performance.getEntriesByType("navigation")[0];
@@ -240,13 +269,20 @@ def process_cpu(pid: int) -> float:
 
 
 @contextmanager
-def running_server(database_url: str, log_path: Path) -> Iterator[tuple[str, int]]:
-    """``streamlit run app.py`` against ``database_url``: its base URL and process id."""
+def running_server(
+    database_url: str, log_path: Path, script: str = "app.py"
+) -> Iterator[tuple[str, int]]:
+    """``streamlit run app.py`` (or ``script``) against ``database_url``: base URL, pid."""
     from tests.browser.conftest import start_app, stop_app
 
     # Developer toolbar: Streamlit offers "Clear caches" (the ``c`` key) only there,
     # and the cold visits need it.  It adds menu entries, nothing on the page.
-    app = start_app(database_url, log_path, extra_args=["--client.toolbarMode", "developer"])
+    app = start_app(
+        database_url,
+        log_path,
+        extra_args=["--client.toolbarMode", "developer"],
+        script=script,
+    )
     try:
         yield app.url, app.process.pid
     finally:
@@ -282,6 +318,14 @@ def targets(pairing_id: str | None) -> list[Target]:
         path = "/" if entry.key == PAGES[0].key else f"/{entry.key}"
         found.append(Target(entry.key, entry.title, role, path + query, entry.in_menu))
     return found
+
+
+#: The bare Streamlit app (bench/floor_app.py) and its two pages.
+FLOOR_SCRIPT = "bench/floor_app.py"
+FLOOR_TARGETS = [
+    Target("floor_a", "Bare page A", "anyone", "/", True),
+    Target("floor_b", "Bare page B", "anyone", "/b", True),
+]
 
 
 class Browser:
@@ -337,10 +381,12 @@ class Browser:
         """Streamlit's "Clear caches" (the ``c`` key on a loaded page, then its button)."""
         self.new_context()
         self.page.goto(self.base + path)
-        self.page.wait_for_function(_HELD, timeout=TIMEOUT_MS)
+        self._wait_settled()
         self.page.locator("body").press("c")
-        self.page.get_by_role("button", name="Clear caches").click()
-        self.page.wait_for_timeout(300)
+        button = self.page.get_by_role("button", name="Clear caches")
+        button.click()
+        # The dialog closes once the server has cleared them.
+        button.wait_for(state="hidden", timeout=TIMEOUT_MS)
 
     def load(self, path: str) -> Visit:
         """Load ``path`` (a navigation of the whole page) and wait until settled."""
@@ -359,7 +405,7 @@ class Browser:
         return self._finish(cpu, busy, chromium, reloaded=False)
 
     def _finish(self, cpu: float, busy: float, chromium: float, *, reloaded: bool) -> Visit:
-        self.page.wait_for_function(_HELD, timeout=TIMEOUT_MS, polling=50)
+        self._wait_settled(polling=50)
         record = self.page.evaluate(_READ)
         after_busy = self._busy()
         return visit_from_record(
@@ -371,9 +417,31 @@ class Browser:
             frames=list(self.frames),
         )
 
+    def _wait_settled(self, polling: int | str = "raf") -> None:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_function(_HELD, timeout=TIMEOUT_MS, polling=polling)
+        except PlaywrightTimeout as stuck:
+            raise RuntimeError(self.stuck()) from stuck
+
+    def stuck(self) -> str:
+        """What keeps the page from settling, with a screenshot of it in bench/out."""
+        shot = build.OUT / f"perceived_stuck_{time.strftime('%H%M%S')}.png"
+        self.page.screenshot(path=str(shot))
+        state = self.page.evaluate(_WHY_NOT)
+        return f"not settled after {TIMEOUT_MS / 1000:.0f}s: {json.dumps(state)}; screenshot {shot}"
+
     def problem(self) -> str | None:
         shown = self.page.locator("[data-testid='stException']")
         return "exception on the page" if shown.count() else None
+
+
+def measure_floor(repeat: int) -> dict[str, Any]:
+    """The same visits to a bare two-page Streamlit app: what no page can beat here."""
+    return measure_backend(
+        "floor", "sqlite://", repeat, None, 0, script=FLOOR_SCRIPT, found=FLOOR_TARGETS
+    )
 
 
 def measure_backend(
@@ -383,6 +451,9 @@ def measure_backend(
     pairing_id: str | None,
     pairings: int = BIG,
     only: frozenset[str] = frozenset(),
+    *,
+    script: str = "app.py",
+    found: list[Target] | None = None,
 ) -> dict[str, Any]:
     pages: dict[str, Any] = {}
     run: dict[str, Any] = {
@@ -393,9 +464,15 @@ def measure_backend(
         "load": {"before": _uptime()},
         "pages": pages,
     }
-    found = [t for t in targets(pairing_id) if not only or t.key in only]
+    if found is None:
+        found = [t for t in targets(pairing_id) if not only or t.key in only]
+    # Caches are cleared from the lightest page there is (Admin; the floor's last page).
+    clear_from = next((t.path for t in targets(None) if t.key == "admin"), "/")
+    if script != "app.py":
+        clear_from = found[-1].path
     build.OUT.mkdir(parents=True, exist_ok=True)
-    with running_server(database_url, build.OUT / f"perceived_{backend}.log") as (base, pid):
+    log = build.OUT / f"perceived_{backend}.log"
+    with running_server(database_url, log, script) as (base, pid):
         browser = Browser(base, pid)
         try:
             _say(f"{backend}: warming the server process (one visit to every page)")
@@ -404,7 +481,7 @@ def measure_backend(
                 visit = browser.load(target.path)
                 _say(f"  {target.title}: settled in {visit.settled:.1f}s")
             for target in found:
-                pages[target.key] = _measure_page(browser, target)
+                pages[target.key] = _measure_page(browser, target, clear_from)
                 _report(backend, target.title, pages[target.key])
             _say(f"{backend}: clicking through the menu, {repeat} rounds per role")
             tours = click_tours(browser, found, repeat)
@@ -421,17 +498,16 @@ def measure_backend(
     return run
 
 
-def _measure_page(browser: Browser, target: Target) -> dict[str, Any]:
+def _measure_page(browser: Browser, target: Target, clear_from: str) -> dict[str, Any]:
     """The two cold visits, each right after the server's caches were cleared.
 
     *returning*: in the context that cleared them, whose HTTP cache holds Streamlit's
     frontend, as a sponsor's browser does on the first view after a data change;
     *cold*: in a new context (empty HTTP cache, the frontend fetched and started).
     """
-    admin = next(t.path for t in targets(None) if t.key == "admin")
-    browser.clear_server_caches(admin)
+    browser.clear_server_caches(clear_from)
     returning = browser.load(target.path)
-    browser.clear_server_caches(admin)
+    browser.clear_server_caches(clear_from)
     browser.new_context()
     cold = browser.load(target.path)
     return {
@@ -454,7 +530,7 @@ def click_tours(
     """
     reloads: dict[str, list[Visit]] = {}
     clicks: dict[str, list[Visit]] = {}
-    for role in ("sponsor", "lead", "admin"):
+    for role in dict.fromkeys(t.role for t in found):
         mine = [t for t in found if t.role == role]
         if not mine:
             continue
@@ -465,7 +541,8 @@ def click_tours(
         menu = [t for t in mine if t.in_menu]
         if not menu:
             continue
-        stone = next(t for t in targets(None) if t.in_menu and t.key != menu[0].key)
+        others = [*found, *targets(None)]  # a page of another role when only Admin's is measured
+        stone = next(t for t in others if t.in_menu and t.key != menu[0].key)
         stops = menu if len(menu) > 1 else [stone, *menu]
         browser.load(menu[-1].path)
         for round_number in range(1, repeat + 1):
@@ -516,7 +593,11 @@ def rewrite_results() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Perceived speed in Chromium at 50k pairings")
-    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument(
+        "--backends",
+        default="floor,sqlite,postgresql",
+        help="floor: a bare Streamlit app, what no page can beat on this machine",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="warm visits per page (median)")
     parser.add_argument("--render-only", action="store_true")
     parser.add_argument("--pages", default="", help="only these page keys, comma-separated")
@@ -539,6 +620,9 @@ def main(argv: list[str] | None = None) -> int:
         source = sqlite_database(today, args.pairings)
         pairing_id = build.sample_pairing(source)
         for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+            if backend == "floor":
+                store_run(measure_floor(args.repeat), SMOKE_JSON if smoke else OUT_JSON)
+                continue
             if backend == "sqlite":
                 url, name = source, None
             else:

@@ -156,17 +156,54 @@ def render_section(runs: Sequence[dict[str, Any]]) -> list[str]:
         "the load average is given and wall times above the core count are inflated.",
         "",
     ]
+    floor = next((run for run in runs if run["backend"] == FLOOR), None)
+    if floor is not None:
+        lines += _render_run(floor, None)
     for run in sorted(runs, key=lambda r: r["backend"]):
-        lines += _render_run(run)
+        if run["backend"] != FLOOR:
+            lines += _render_run(run, floor)
     return lines
 
 
-def _render_run(run: dict[str, Any]) -> list[str]:
-    backend = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[run["backend"]]
+#: The run of a bare Streamlit app (bench/floor_app.py), the same visits without Tandem.
+FLOOR = "floor"
+
+
+def floor_sentence(floor: dict[str, Any]) -> str:
+    """The bare app's medians over its pages, one sentence for under a backend's table."""
+
+    def middle(kind: str) -> str:
+        values = [
+            page[kind]["settled"]
+            for page in floor["pages"].values()
+            if page.get(kind) and page[kind]["settled"] is not None
+        ]
+        return f"{seconds(statistics.median(values))} s" if values else "–"
+
+    return (
+        f"Streamlit alone on this machine ({floor['date']}): cold {middle('cold')}, "
+        f"returning {middle('returning')}, reload {middle('reload')}, "
+        f"click {middle('click')}."
+    )
+
+
+def _render_run(run: dict[str, Any], floor: dict[str, Any] | None) -> list[str]:
+    if run["backend"] == FLOOR:
+        heading = "### Streamlit alone: a bare two-page app (bench/floor_app.py)"
+        intro = [
+            "",
+            "The floor under every row below: a title and a sentence per page, no",
+            "database, no chart, served and visited exactly as Tandem's pages are.",
+            "No Tandem page can settle sooner than this on the same machine.",
+        ]
+    else:
+        backend = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[run["backend"]]
+        heading, intro = f"### {backend}, {run['pairings']:,} pairings", []
     slow_warm, slow_cold = _verdicts(run["pages"])
     load = run.get("load", {})
     lines = [
-        f"### {backend}, {run['pairings']:,} pairings",
+        heading,
+        *intro,
         "",
         f"Run {run['date']}, {run['repeat']} warm visits per page; `uptime` before: "
         f"{load.get('before', '?')}; after: {load.get('after', '?')}.",
@@ -196,8 +233,11 @@ def _render_run(run: dict[str, Any]) -> list[str]:
             f"| {reload['charts']:.0f} ({kib(reload['chart_bytes'])}) "
             f"| {kib(reload['bytes_received'])} |"
         )
+    if run["backend"] == FLOOR:
+        return [*lines, ""]
     lines += [
         "",
+        *([floor_sentence(floor)] if floor is not None else []),
         f"Goal (issue #15): warm < {GOAL_WARM} s — "
         + (
             "met (the better of reload and click)."

@@ -161,6 +161,30 @@ def test_the_report_says_met_when_every_page_is_fast() -> None:
     assert "Cold < 1.5 s (new browser context) — met." in text
 
 
+def test_the_report_puts_streamlit_alone_first_and_under_every_backend() -> None:
+    floor = {
+        **_run(
+            {"a": _page("Bare page A", 1.0, 0.3, 0.2), "b": _page("Bare page B", 3.0, 0.5, 0.4)}
+        ),
+        "backend": "floor",
+        "pairings": 0,
+    }
+    postgres = {**_run({"a": _page("Overview", 4.0, 1.0, 0.6)}), "backend": "postgresql"}
+    text = "\n".join(
+        render_section([postgres, _run({"a": _page("Overview", 3.0, 0.9, 0.5)}), floor])
+    )
+    headings = [line for line in text.splitlines() if line.startswith("### ")]
+    assert headings[0].startswith("### Streamlit alone") and len(headings) == 3
+    floor_part = text.split("### PostgreSQL")[0]
+    # The floor is context, not a page with goals of its own.
+    assert "| Bare page B | sponsor | 3.00 |" in floor_part and "Goal (issue" not in floor_part
+    # Under each backend: the floor's medians over its pages (cold 1 and 3: 2.00).
+    sentences = [line for line in text.splitlines() if line.startswith("Streamlit alone on")]
+    assert len(sentences) == 2
+    assert "cold 2.00 s" in sentences[0] and "reload 0.40 s" in sentences[0]
+    assert "click 0.30 s" in sentences[0] and "returning –," in sentences[0]
+
+
 def test_replace_section_adds_then_replaces_and_keeps_what_follows() -> None:
     original = "# Benchmark results\n\n## Targets\n\nrows\n"
     added = replace_section(original, f"{TITLE}\n\nfirst\n")

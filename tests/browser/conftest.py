@@ -48,10 +48,12 @@ def start_app(
     *,
     port: int | None = None,
     extra_args: Sequence[str] = (),
+    script: str = "app.py",
 ) -> RunningApp:
     """``streamlit run app.py`` on ``port`` (a free one by default), once it answers.
 
-    ``extra_args`` are more command-line options, e.g. ``--secrets.files PATH``.
+    ``extra_args`` are more command-line options, e.g. ``--secrets.files PATH``;
+    ``script`` another app to serve instead (the benchmark's bare Streamlit floor).
     """
     port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
@@ -62,7 +64,7 @@ def start_app(
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            script,
             "--server.port",
             str(port),
             "--server.address",
