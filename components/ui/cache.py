@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import pickle
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -140,9 +141,21 @@ def _cached(func: Callable[P, R], *, shared: bool) -> Callable[P, R]:
             if name != first and not name.startswith("_")
         )
         version = run_data_version(engine)  # before the query, never after
-        return cached(bound, str(engine.url), version, key)
+        return cached(bound, str(engine.url), version, _compact(key))
 
     return wrapper
+
+
+def _compact(key: tuple[tuple[str, Any], ...]) -> bytes:
+    """The arguments as one pickle, which Streamlit hashes in one step.
+
+    Streamlit's own hashing walks a ``Filters`` field by field (a dataclass through
+    ``dataclasses.asdict``): a third of a warm page run's Python time went there.  A
+    pickle rebuilds its value, so different arguments never share a key; equal ones
+    pickled differently (a set's order) only miss the cache.  Every argument must
+    pickle anyway: the cached result is stored as a pickle.
+    """
+    return pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 #: For pure functions of their arguments (a file built from a chart's spec): no

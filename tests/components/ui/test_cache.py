@@ -10,6 +10,8 @@ import streamlit as st
 from sqlalchemy import Engine, create_engine, text
 
 from components.ui.cache import cached_query
+from tandem.access.filters import Filters
+from tandem.access.scope import Scope
 from tandem.program.db import is_sqlite
 from tandem.program.models import Person
 from tests.data_versions import record_versions
@@ -108,3 +110,20 @@ def test_results_are_copies_unless_shared(engine: Engine, monkeypatch) -> None: 
     assert (one is two) == (versions[0] == versions[1])
     if is_sqlite(engine):
         assert one is two
+
+
+@cached_query
+def by_filters(engine: Engine, filters: Filters) -> int:
+    CALLS.append(",".join(filters.divisions))
+    return len(filters.divisions)
+
+
+def test_filters_key_by_value_and_any_difference_misses(engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    versions = record_versions(monkeypatch)
+    risk = Filters(scope=Scope(cohorts=("c1",)), divisions=("Risk",))
+    same = Filters(scope=Scope(cohorts=("c1",)), divisions=("Risk",))
+    other_scope = Filters(scope=Scope(cohorts=("c2",)), divisions=("Risk",))
+    for filters in (risk, same, other_scope, same):
+        assert by_filters(engine, filters) == 1
+    if is_sqlite(engine):  # one data version: only the scope made a second call
+        assert len(set(versions)) == 1 and CALLS == ["Risk", "Risk"]
