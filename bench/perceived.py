@@ -47,6 +47,11 @@ Three kinds of visit per page:
   role's pages in the sidebar, as a sponsor clicking through does (no reload: one
   script run per click).  Median.  Pages not in the menu (Pairing) have none.
 
+**The floor** (``--backends floor``, part of the default run): the same visits to a
+bare two-page Streamlit app (bench/floor_app.py), so each table can be read against
+what Streamlit alone costs on the machine that ran it.  ``python -m
+bench.browser_profile`` then says on what Chromium spent one visit.
+
 For each visit also: the server process's CPU seconds (``/proc``; on PostgreSQL
 the database server's work is not in it), the browser's main-thread busy time
 (Chrome DevTools ``Performance.getMetrics`` TaskDuration), when the websocket's
