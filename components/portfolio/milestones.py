@@ -88,8 +88,9 @@ def burn_up(engine: Engine, filters: Filters) -> None:
         exportable_chart(partial(burn_up_chart, frame), "burn-up", title="Burn-up by cohort")
         words = (
             "Milestones due so far (the plan, dashed) against milestones completed (solid), "
-            "month by month, every cohort on the same scale: a widening gap is work falling "
-            "behind."
+            "month by month, as shares of each cohort's milestones so that every cohort "
+            "reads on the same scale whatever its size; each line ends in its count. A "
+            "widening gap is work falling behind."
         )
     if hidden:
         words += (

@@ -219,7 +219,8 @@ def milestones_section(engine: Engine, filters: Filters, viewer: Viewer) -> None
         )
         st.caption(
             "Milestones due by each month (the plan) against those completed, every cohort "
-            "together: the gap between the lines is work behind plan."
+            "together, as shares of all its milestones (each line ends in its count): the "
+            "gap between the lines is work behind plan."
             + _too_small(hidden, "cohort", limit, "left out")
         )
     _link(viewer, "milestones")

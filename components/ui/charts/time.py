@@ -91,36 +91,48 @@ def pairing_timeline(checkins: pd.DataFrame, milestones: pd.DataFrame) -> Layere
 
 
 def burn_up_chart(frame: pd.DataFrame) -> alt.FacetChart:
-    """Cumulative milestones due (the plan) against completed, one panel per cohort, the
-    panels on one scale, each line's latest figure at its end."""
+    """Cumulative milestones due (the plan) against completed, one panel per cohort.
+
+    Each line is a share of its cohort's milestones (the larger of its plan's and its
+    completions' last figure), so the panels share one 0-100 % scale and a cohort of
+    300 reads as clearly beside one of 25,000; each line ends in its count.
+    """
     series = {"planned_total": "Due (plan)", "completed_total": "Completed"}
     long = long_form(frame, ["cohort", "month"], series, "series", "milestones")
     long["month"] = pd.to_datetime(long["month"] + "-01")
+    totals = long.groupby("cohort")["milestones"].transform("max")
+    long["share"] = (long["milestones"] / totals.where(totals > 0)).fillna(0.0)
     last = long["month"] == long.groupby(["cohort", "series"])["month"].transform("max")
     long["end"] = [
         f"{int(v):,}" if is_last else ""
         for v, is_last in zip(long["milestones"], last, strict=True)
     ]
     domain = ["Due (plan)", "Completed"]
+    # One legend of line samples (dashed plan, solid completions): the colour and the
+    # dash share it, so it shows what the panels draw.
+    legend = alt.Legend(orient="top", symbolType="stroke", title=None)
     base = alt.Chart().encode(
         x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4)),
-        y=alt.Y("milestones:Q", title="Milestones (cumulative)"),
+        y=alt.Y(
+            "share:Q",
+            title="Share of milestones",
+            axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1]),
+            scale=alt.Scale(domain=[0, 1]),
+        ),
         color=alt.Color(
-            "series:N",
-            title=None,
-            scale=alt.Scale(domain=domain, range=[MUTED, ACCENT]),
-            legend=alt.Legend(orient="top"),
+            "series:N", scale=alt.Scale(domain=domain, range=[MUTED, ACCENT]), legend=legend
         ),
     )
     lines = base.mark_line(point=True, interpolate="step-after").encode(
         strokeDash=alt.StrokeDash(
-            "series:N", scale=alt.Scale(domain=domain, range=[[4, 3], [1, 0]]), legend=None
+            "series:N", scale=alt.Scale(domain=domain, range=[[4, 3], [1, 0]]), legend=legend
         ),
         tooltip=[
             alt.Tooltip("cohort:N", title="Cohort"),
             alt.Tooltip("month:T", title="Month", format="%b %Y"),
             alt.Tooltip("series:N", title="Series"),
-            alt.Tooltip("milestones:Q", title="Milestones"),
+            alt.Tooltip("milestones:Q", title="Milestones", format=","),
+            alt.Tooltip("share:Q", title="Share of its milestones", format=".0%"),
         ],
     )
     # Only the last month carries a label: an empty label is still a drawn mark.

@@ -46,6 +46,28 @@ def test_burn_up_shows_years_shares_its_scale_and_labels_line_ends() -> None:
     assert sorted(row["end"] for row in rows if row["end"]) == ["2", "3", "4", "5"]
 
 
+def test_burn_up_draws_each_cohort_as_shares_of_its_own_milestones() -> None:
+    # A cohort 100 times the size of another: on counts the small one is a flat line.
+    frame = pd.DataFrame(
+        {
+            "cohort": ["Large", "Large", "Small", "Small"],
+            "month": ["2025-12", "2026-01", "2025-12", "2026-01"],
+            "planned_total": [200, 400, 2, 4],
+            "completed_total": [100, 300, 1, 3],
+        }
+    )
+    chart = spec(burn_up_chart(frame))
+    rows = [row for data in chart["datasets"].values() for row in data]
+    shares = {(r["cohort"], r["series"], r["month"][:7]): r["share"] for r in rows}
+    assert shares[("Small", "Completed", "2026-01")] == shares[("Large", "Completed", "2026-01")]
+    assert shares[("Small", "Due (plan)", "2026-01")] == 1.0
+    assert shares[("Large", "Completed", "2025-12")] == 0.25
+    text = json.dumps(chart)
+    assert '"domain": [0, 1]' in text and '"format": "%"' in text  # one 0-100 % scale
+    # One legend of line samples, dashed plan and solid completions.
+    assert '"symbolType": "stroke"' in text
+
+
 def test_theme_lines_colour_the_few_that_moved_and_drop_flat_ones() -> None:
     months = ["2026-01", "2026-02"]
     frame = pd.DataFrame(
