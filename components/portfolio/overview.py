@@ -21,6 +21,7 @@ from components.ui.cache import cached_query
 from components.ui.charts import burn_up_chart, health_distribution
 from components.ui.formatting import date_range_text, date_text
 from components.ui.pairing_links import open_selected_pairing
+from components.ui.tables import Column, show_table
 from tandem.access import Scope, Viewer
 from tandem.access.filters import Filters
 from tandem.access.privacy import SUPPRESSED_NOTE, threshold_for
@@ -270,16 +271,16 @@ def needs_a_lead_section(engine: Engine, filters: Filters, viewer: Viewer, total
         f"{value:.0f} · {verdict.lower()}" if pd.notna(value) else verdict
         for value, verdict in zip(rows["health"], rows["verdict"], strict=True)
     ]
-    event = st.dataframe(
-        pd.DataFrame(
-            {
-                "Pairing": rows["pair"],
-                "Cohort": rows["cohort"],
-                "Health": health,
-                "Why": rows["why"],
-            }
-        ),
-        hide_index=True,
+    # Widths that fit the main column at 1280 px, long names wrapping in them: sized
+    # to their content, the names pushed "Why" out of sight.
+    event = show_table(
+        rows.assign(health_text=health),
+        {
+            "pair": Column("Pairing", width=200, wrap=True),
+            "cohort": Column("Cohort", width=200, wrap=True),
+            "health_text": Column("Health", width=95),
+            "why": Column("Why", wrap=True),
+        },
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",

@@ -38,7 +38,11 @@ DEFAULT_CODES: dict[str, Mapping[str, str]] = {
     "reason": FLAG_REASON_LABELS,
     "program_type": PROGRAM_TYPE_LABELS,
 }
-WRAPPED_ROW_HEIGHT = 60  # px: about two lines and a half of wrapped text
+# px: Streamlit wraps a cell's text only in rows taller than 4 rem (64 px, 80 px in
+# presenter mode); at 60 a "wrapped" column was cut off instead.  Three lines.
+WRAPPED_ROW_HEIGHT = 88
+WRAPPED_ROWS_IN_VIEW = 10  # a wrapped table this short is drawn whole
+HEADER_HEIGHT = 35  # px, the grid's header row
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,8 @@ def show_table(
     display, config, wraps = table_frame(frame, columns)
     if wraps:
         kwargs.setdefault("row_height", WRAPPED_ROW_HEIGHT)
+        if len(display) <= WRAPPED_ROWS_IN_VIEW:  # every row in view, none behind a scroll
+            kwargs.setdefault("height", HEADER_HEIGHT + len(display) * WRAPPED_ROW_HEIGHT + 3)
     return st.dataframe(display, hide_index=True, column_config=config, **kwargs)
 
 
