@@ -28,8 +28,9 @@ from tandem.program.models import KIND_LABELS, PAIRING_STATUS_LABELS
 GANTT_PAGE_SIZE = 25
 UPCOMING_COLUMNS: dict[str, Column | str] = {
     "due_date": Column("Due", kind="date"),
-    "title": Column("Milestone", wrap=True),
-    "success_criteria": Column("Success criteria", wrap=True),
+    # Widths that keep the people and the criteria in view at 1280 px, text wrapping.
+    "title": Column("Milestone", width=210, wrap=True),
+    "success_criteria": Column("Success criteria", width=250, wrap=True),
     "status_label": Column("Status", width="small"),
     "days_left": Column("Days left", kind="count", width="small"),
 }
