@@ -14,16 +14,13 @@ from components.ui.database import clear_caches
 from components.ui.formatting import NOT_COMPUTED, date_text, plural
 from components.ui.paging import choose_page
 from components.ui.shell import name_mask
+from components.ui.tables import WRAPPED_ROW_HEIGHT
 from tandem import health
 from tandem.access import Viewer
 from tandem.access.filters import Filters
 
 SELECTED_KEY = "stalled_selected_row"
 CHOICE_KEY = "stalled_choice"
-#: Rows this tall let the long columns (reasons, names) wrap (Streamlit wraps text only in
-#: rows taller than 4 rem, which is 80 px in presenter mode).
-ROW_HEIGHT = 88
-
 
 #: The Stalled page's health-only refresh (named by the hints that send a lead to it).
 RECOMPUTE_HEALTH_BUTTON = "Recompute health now"
@@ -154,7 +151,7 @@ def queue_table(engine: Engine, filters: Filters) -> pd.DataFrame:
         key=f"stalled_grid_{number}",
         column_config=_QUEUE_COLUMNS,
         placeholder="—",
-        row_height=ROW_HEIGHT,
+        row_height=WRAPPED_ROW_HEIGHT,  # the long reasons and names wrap
     )
     selected = getattr(getattr(event, "selection", None), "rows", []) if event else []
     if selected:
