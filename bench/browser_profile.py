@@ -203,9 +203,9 @@ def _print(title: str, rows: Iterable[tuple[str, float]], unit: str, limit: int)
         print(f"  {value:9.0f} {unit}  {name}")
 
 
-def profile_visit(browser: Browser, path: str, before: str, click_title: str | None) -> None:
-    """Visit ``path`` and report: a click from ``before`` (``click_title`` set), a
-    reload of it, or (``browser.new_context()`` just called by the caller) a cold load.
+def profile_visit(browser: Browser, path: str, click_title: str | None) -> None:
+    """Visit ``path`` and report: a click on ``click_title`` in the page the caller
+    loaded, else a load of ``path`` (a reload, or a cold load in a new context).
     """
     cdp = browser.cdp
     cdp.send("Profiler.enable")
@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 browser.load(before if not args.reload else target.path)
             click = None if args.cold or args.reload else target.title
-            profile_visit(browser, target.path, before, click)
+            profile_visit(browser, target.path, click)
         finally:
             browser.close()
     return 0

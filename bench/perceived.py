@@ -107,6 +107,13 @@ VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 #: is stuck, and ``Browser.stuck`` says on what (a screenshot and the page's state).
 TIMEOUT_MS = 300_000
 
+#: What a page still busy shows: the running status, a stale (greyed, about to be
+#: replaced) element, a skeleton or a spinner.  Both scripts below read it.
+_BUSY = (
+    "[data-testid='stStatusWidgetRunningIcon'],[data-testid='stStatusWidgetRunningManIcon'],"
+    "[data-stale='true'],[data-testid='stSkeleton'],[data-testid='stSpinner']"
+)
+
 # Installed before any of the page's own scripts: a record of the websocket's
 # messages and of the script-state changes, and a per-frame check of "settled".
 _INIT_SCRIPT = """
@@ -152,9 +159,7 @@ _INIT_SCRIPT = """
     attributes: true, subtree: true, attributeOldValue: true,
     attributeFilter: ["data-test-script-state"],
   });
-  const busy = "[data-testid='stStatusWidgetRunningIcon'],"
-    + "[data-testid='stStatusWidgetRunningManIcon'],[data-stale='true'],"
-    + "[data-testid='stSkeleton'],[data-testid='stSpinner']";
+  const busy = __BUSY__;
   const tick = () => {
     note();
     let ok = rec.ranAfter && stateOf() === "notRunning" && !document.querySelector(busy);
@@ -172,7 +177,7 @@ _INIT_SCRIPT = """
   };
   tick();
 })();
-"""
+""".replace("__BUSY__", json.dumps(_BUSY))
 
 # Before a click: forget the previous page's settled state, mark the start.
 _ARM = """() => {
@@ -186,9 +191,7 @@ _HELD = f"""() => window.__tandem && window.__tandem.since !== null
 _WHY_NOT = """() => {
   const rec = window.__tandem;
   const app = document.querySelector("[data-testid='stApp']");
-  const busy = [...document.querySelectorAll("[data-testid='stStatusWidgetRunningIcon'],"
-    + "[data-testid='stStatusWidgetRunningManIcon'],[data-stale='true'],"
-    + "[data-testid='stSkeleton'],[data-testid='stSpinner']")]
+  const busy = [...document.querySelectorAll(__BUSY__)]
     .map((e) => (e.getAttribute("data-testid") || e.tagName) + (e.dataset.stale ? " (stale)" : ""));
   const undrawn = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
     .filter((c) => c.getClientRects().length && !c.querySelector("canvas, svg")).length;
@@ -198,7 +201,7 @@ _WHY_NOT = """() => {
     states: rec ? rec.states.slice(-8) : null, busy: busy.slice(0, 12), undrawn,
     visibility: document.visibilityState,
   };
-}"""
+}""".replace("__BUSY__", json.dumps(_BUSY))
 _READ = """() => {
   const rec = window.__tandem;
   const nav = performance.getEntriesByType("navigation")[0];
@@ -445,7 +448,14 @@ class Browser:
 def measure_floor(repeat: int) -> dict[str, Any]:
     """The same visits to a bare two-page Streamlit app: what no page can beat here."""
     return measure_backend(
-        "floor", "sqlite://", repeat, None, 0, script=FLOOR_SCRIPT, found=FLOOR_TARGETS
+        "floor",
+        "sqlite://",
+        repeat,
+        None,
+        0,
+        script=FLOOR_SCRIPT,
+        found=FLOOR_TARGETS,
+        clear_from=FLOOR_TARGETS[-1].path,
     )
 
 
@@ -459,7 +469,11 @@ def measure_backend(
     *,
     script: str = "app.py",
     found: list[Target] | None = None,
+    clear_from: str | None = None,
 ) -> dict[str, Any]:
+    """``found`` (every page of the navigation, or those in ``only``) served by
+    ``script``; the server's caches are cleared from ``clear_from`` (Admin, the lightest
+    page, by default)."""
     pages: dict[str, Any] = {}
     run: dict[str, Any] = {
         "backend": backend,
@@ -471,10 +485,8 @@ def measure_backend(
     }
     if found is None:
         found = [t for t in targets(pairing_id) if not only or t.key in only]
-    # Caches are cleared from the lightest page there is (Admin; the floor's last page).
-    clear_from = next((t.path for t in targets(None) if t.key == "admin"), "/")
-    if script != "app.py":
-        clear_from = found[-1].path
+    if clear_from is None:
+        clear_from = next(t.path for t in targets(None) if t.key == "admin")
     build.OUT.mkdir(parents=True, exist_ok=True)
     log = build.OUT / f"perceived_{backend}.log"
     with running_server(database_url, log, script) as (base, pid):
